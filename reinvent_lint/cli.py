@@ -1,0 +1,256 @@
+"""The command line: a thin layer over the library. `main(argv) -> int`, one function per
+subcommand. Exit codes: 0 clean, 1 problems at or above the failing severity, 2 usage, config
+or internal error (and unreadable inputs)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
+
+from . import __version__
+
+if TYPE_CHECKING:
+    from .config import Config
+    from .engine import Linter, Report
+    from .rule import Rule
+
+EXIT_CLEAN, EXIT_PROBLEMS, EXIT_ERROR = 0, 1, 2
+
+
+class UsageError(Exception):
+    pass
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="reinvent-lint", description="Lint and fix the posts of a Jekyll blog.")
+    parser.add_argument("--version", action="version", version=f"reinvent-lint {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def common(p: argparse.ArgumentParser) -> None:
+        p.add_argument("paths", nargs="*", type=Path, help="files or folders (default: the site around the current directory)")
+        p.add_argument("--config", type=Path, help="use this config file instead of searching for one")
+        p.add_argument("--select", help="only these rules (comma-separated codes or names)")
+        p.add_argument("--ignore", help="skip these rules (comma-separated codes or names)")
+        p.add_argument("--fail-on", choices=("error", "warning", "info"), help="lowest severity that fails the run (default: error)")
+        p.add_argument("--format", choices=("text", "json"), default="text", help="output format")
+        p.add_argument("--no-color", action="store_true", help="never colour the output")
+
+    check = sub.add_parser("check", help="report problems")
+    common(check)
+    fix = sub.add_parser("fix", help="apply fixes, then report what is left")
+    common(fix)
+    fix.add_argument("--diff", action="store_true", help="print a unified diff instead of writing")
+    fix.add_argument("--unsafe-fixes", action="store_true", help="also apply fixes that may change meaning")
+    rules = sub.add_parser("rules", help="list every rule")
+    rules.add_argument("--format", choices=("text", "json"), default="text")
+    init = sub.add_parser("init", help="write a starter .reinvent-lint.toml for this site")
+    init.add_argument("--force", action="store_true", help="overwrite an existing config")
+    init.add_argument("path", nargs="?", type=Path, default=Path("."), help="a folder inside the site")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse exits 2 on usage errors, 0 on --help/--version
+        return int(exc.code or 0)
+    if args.command is None:
+        parser.print_help(sys.stderr)
+        return EXIT_ERROR
+    from .config import ConfigError
+    from .rules import RegistryError
+
+    try:
+        if args.command == "rules":
+            return cmd_rules(args)
+        if args.command == "init":
+            return cmd_init(args)
+        if args.command == "fix":
+            return cmd_fix(args)
+        return cmd_check(args)
+    except (ConfigError, RegistryError, UsageError) as exc:
+        print(f"reinvent-lint: error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("reinvent-lint: interrupted", file=sys.stderr)
+        return 130
+
+
+def _color(stream: TextIO, args: argparse.Namespace) -> bool:
+    if getattr(args, "no_color", False) or os.environ.get("NO_COLOR"):
+        return False
+    return stream.isatty()
+
+
+def _rules() -> list[Rule]:
+    from .rules import builtin_rules
+
+    return builtin_rules()
+
+
+def _linter(args: argparse.Namespace) -> Linter:
+    from .config import load_config
+    from .engine import Linter
+
+    rules = _rules()
+    start = args.paths[0] if args.paths else Path.cwd()
+    config = load_config(Path(os.path.abspath(start)), rules, args.config)
+    return Linter(_with_cli_overrides(config, args, rules), rules)
+
+
+def _split(value: str | None) -> list[str]:
+    return [v.strip() for v in (value or "").split(",") if v.strip()]
+
+
+def _with_cli_overrides(config: Config, args: argparse.Namespace, rules: list[Rule]) -> Config:
+    """The config with --fail-on, --select and --ignore applied on top."""
+    from dataclasses import replace
+    from types import MappingProxyType
+
+    from .config import resolve_rule
+    from .problem import Severity
+
+    if args.fail_on:
+        config = replace(config, fail_on=Severity.parse(args.fail_on))
+    select, ignore = _split(args.select), _split(args.ignore)
+    codes = {}
+    for identifier in select + ignore:
+        found = resolve_rule(identifier, rules)
+        if found is None:
+            raise UsageError(f"unknown rule '{identifier}' (see `reinvent-lint rules`)")
+        codes[identifier] = found.code
+    if select or ignore:
+        chosen = {codes[s] for s in select}
+        dropped = {codes[s] for s in ignore}
+        settings = {
+            code: replace(s, enabled=(code in chosen if select else s.enabled) and code not in dropped)
+            for code, s in config.rules.items()
+        }
+        config = replace(config, rules=MappingProxyType(settings))
+    return config
+
+
+def _exit_code(report: Report, linter: Linter) -> int:
+    if report.errors:
+        return EXIT_ERROR
+    if any(p.severity >= linter.config.fail_on for p in report.problems):
+        return EXIT_PROBLEMS
+    return EXIT_CLEAN
+
+
+def _print_errors(report: Report) -> None:
+    for error in report.errors:
+        print(f"reinvent-lint: {error}", file=sys.stderr)
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from .reporters import get_reporter
+
+    linter = _linter(args)
+    report = linter.check_paths(args.paths)
+    get_reporter(args.format)(report, sys.stdout, _color(sys.stdout, args))
+    _print_errors(report)
+    return _exit_code(report, linter)
+
+
+def cmd_fix(args: argparse.Namespace) -> int:
+    from . import fixer
+    from .document import Document, ReadError
+    from .engine import FileError, Report
+    from .reporters import get_reporter
+
+    linter = _linter(args)
+    report = Report()
+    unsafe_skipped = 0
+    fixed_files = applied = 0
+    for target in linter.targets(args.paths, report.errors):
+        kind = target.site.kind_of(target.relative)
+        try:
+            original = Path(os.path.realpath(target.path)).read_bytes()
+            doc = Document.from_bytes(target.display, original, kind)
+        except ReadError as exc:
+            report.errors.append(FileError(target.display, exc.message, exc.line, exc.column))
+            continue
+        except OSError as exc:
+            report.errors.append(FileError(target.display, exc.strerror or str(exc)))
+            continue
+        report.files += 1
+        errors: list[FileError] = []
+
+        def check(d: Document, site=target.site, rel=target.relative) -> list:  # type: ignore[no-untyped-def, type-arg]
+            problems, found = linter.check_document(d, site, rel)
+            errors.extend(found)
+            return problems
+
+        result = fixer.fix_document(doc, check, unsafe=args.unsafe_fixes)
+        report.errors.extend(dict.fromkeys(errors))
+        report.errors.extend(FileError(target.display, message) for message in result.refused)
+        unsafe_skipped += result.unsafe_skipped
+        if result.changed:
+            data = fixer.encode(result.text, doc)
+            if args.diff:
+                sys.stdout.write(fixer.unified_diff(target.display, original, data))
+                report.problems.extend(check(doc))
+                continue
+            try:
+                fixer.write_atomic(target.path, original, data)
+            except fixer.FixRefused as exc:
+                report.errors.append(FileError(target.display, str(exc)))
+                report.problems.extend(check(doc))
+                continue
+            fixed_files += 1
+            applied += len(result.applied)
+        report.problems.extend(result.remaining)
+    report.problems.sort(key=lambda p: p.sort_key)
+    out = sys.stderr if args.diff else sys.stdout
+    if not args.diff:
+        print(f"Fixed {applied} problem{'s' if applied != 1 else ''} in {fixed_files} file{'s' if fixed_files != 1 else ''}.", file=out)
+    if args.format == "json" or not args.diff:
+        get_reporter(args.format)(report, out, _color(out, args))
+    if unsafe_skipped and not args.unsafe_fixes:
+        print(f"{unsafe_skipped} more fix{'es' if unsafe_skipped != 1 else ''} available with --unsafe-fixes.", file=out)
+    _print_errors(report)
+    return _exit_code(report, linter)
+
+
+def cmd_rules(args: argparse.Namespace) -> int:
+    rules = _rules()
+    if args.format == "json":
+        import json
+
+        data = [
+            {"code": r.code, "name": r.name, "severity": str(r.severity), "fixable": r.fixable,
+             "enabled": r.enabled, "summary": r.summary, "options": dict(r.options)}
+            for r in rules
+        ]  # fmt: skip
+        print(json.dumps(data, indent=2))
+        return EXIT_CLEAN
+    width = max(len(r.name) for r in rules)
+    print(f"{'code':<7}{'name':<{width + 2}}{'severity':<10}{'fix':<5}summary")
+    for r in rules:
+        fix = "yes" if r.fixable else ""
+        off = "" if r.enabled else " (off by default)"
+        print(f"{r.code:<7}{r.name:<{width + 2}}{str(r.severity):<10}{fix:<5}{r.summary}{off}")
+    return EXIT_CLEAN
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from .config import CONFIG_NAME
+    from .init import starter_config
+    from .site import Site, find_root
+
+    root = find_root(args.path.resolve())
+    if root is None:
+        raise UsageError(f"no Jekyll site (_config.yml) at or above {args.path}")
+    target = root / CONFIG_NAME
+    if target.exists() and not args.force:
+        raise UsageError(f"{target} exists; use --force to overwrite it")
+    text = starter_config(Site(root))
+    target.write_text(text, encoding="utf-8")
+    print(f"wrote {target}")
+    return EXIT_CLEAN

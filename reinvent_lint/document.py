@@ -1,0 +1,287 @@
+"""The document model: a post read once and parsed once.
+
+`Document.text` is the decoded file with the BOM removed and CRLF folded to LF, so CRLF and BOM
+files report the same lines and columns as their LF twins; `bom` and `crlf` remember how to
+write it back. Every position a rule reports is an offset into `text`.
+"""
+
+from __future__ import annotations
+
+import bisect
+import codecs
+import re
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from . import liquid
+from .front_matter import FrontMatter, detect_other_format, split
+
+if TYPE_CHECKING:
+    from markdown_it.token import Token
+
+
+class ReadError(Exception):
+    """A file that cannot be read as a post. str() is a one-line message without the path."""
+
+    def __init__(self, message: str, line: int = 0, column: int = 0) -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = line
+        self.column = column
+
+
+def decode(data: bytes) -> tuple[str, bool, bool]:
+    """Return (text, had_bom, was_crlf); raise ReadError for what Jekyll cannot read either.
+    `was_crlf` is True only when every line break is CRLF; mixed files keep their CRs in the text."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) and not data.startswith(codecs.BOM_UTF8):
+        raise ReadError("file is UTF-16; Jekyll reads posts as UTF-8 (re-save it as UTF-8)")
+    bom = data.startswith(codecs.BOM_UTF8)
+    if bom:
+        data = data[3:]
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        line = data.count(b"\n", 0, nul) + 1
+        raise ReadError("binary file (NUL byte); not a Markdown post", line, nul - (data.rfind(b"\n", 0, nul) + 1) + 1)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        col_bytes = data[data.rfind(b"\n", 0, exc.start) + 1 : exc.start]
+        column = len(col_bytes.decode("utf-8", errors="replace")) + 1
+        raise ReadError(f"not valid UTF-8 (byte 0x{data[exc.start]:02x})", line, column) from None
+    crlf = "\r\n" in text and text.count("\n") == text.count("\r\n")
+    if crlf:
+        text = text.replace("\r\n", "\n")
+    return text, bom, crlf
+
+
+@dataclass(frozen=True)
+class Heading:
+    level: int
+    line: int  # 1-based
+    start: int  # offset of the line start
+    end: int  # offset of the line end (before "\n")
+    text_start: int  # offset of the heading text (after "# ")
+    text_end: int  # end of the heading text (before closing #s and trailing whitespace)
+    atx: bool
+
+    def text(self, doc: Document) -> str:
+        return doc.text[self.text_start : self.text_end]
+
+
+@dataclass(frozen=True)
+class Block:
+    """A top-level or nested block from the Markdown parser, with 1-based inclusive lines."""
+
+    kind: str  # markdown-it token type without "_open": paragraph, heading, fence, table, ...
+    first_line: int
+    last_line: int
+    start: int  # offsets of the block's lines
+    end: int
+
+
+_ATX = re.compile(r"^( {0,3})(#{1,6})(?=[ \t]|$)([ \t]*)(.*?)(?:[ \t]+#+)?([ \t]*)$")
+# Blocks that carry content in a section.
+_STRUCTURAL = {"bullet_list", "ordered_list", "list_item", "blockquote", "footnote_block", "footnote", "thead", "tbody", "tr"}
+
+
+class Document:
+    """One Markdown file, parsed lazily but at most once."""
+
+    def __init__(self, path: str, text: str, *, bom: bool = False, crlf: bool = False, kind: str = "page") -> None:
+        self.path = path
+        self.text = text
+        self.bom = bom
+        self.crlf = crlf
+        self.kind = kind  # "post", "draft", "collection" or "page"
+        self.other_front_matter = detect_other_format(text)
+        self.front_matter: FrontMatter | None = split(text)
+        self.body_offset = self.front_matter.body_offset if self.front_matter else 0
+        self._line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
+
+    @classmethod
+    def from_bytes(cls, path: str, data: bytes, kind: str = "page") -> Document:
+        text, bom, crlf = decode(data)
+        return cls(path, text, bom=bom, crlf=crlf, kind=kind)
+
+    @classmethod
+    def read(cls, path: Path, display: str, kind: str = "page") -> Document:
+        try:
+            data = path.read_bytes()
+        except IsADirectoryError:
+            raise ReadError("is a directory, not a file") from None
+        except FileNotFoundError:
+            raise ReadError("no such file") from None
+        except PermissionError:
+            raise ReadError("permission denied") from None
+        except OSError as exc:
+            raise ReadError(exc.strerror or str(exc)) from None
+        return cls.from_bytes(display, data, kind)
+
+    # ----- positions -------------------------------------------------------------------
+    @property
+    def line_count(self) -> int:
+        return len(self._line_starts)
+
+    def position(self, offset: int) -> tuple[int, int]:
+        """1-based (line, column) of a text offset."""
+        offset = max(0, min(offset, len(self.text)))
+        index = bisect.bisect_right(self._line_starts, offset) - 1
+        return index + 1, offset - self._line_starts[index] + 1
+
+    def line_start(self, line: int) -> int:
+        return self._line_starts[line - 1]
+
+    def line_end(self, line: int) -> int:
+        """Offset of the end of a 1-based line, before its newline."""
+        if line < len(self._line_starts):
+            return self._line_starts[line] - 1
+        return len(self.text)
+
+    def line_text(self, line: int) -> str:
+        return self.text[self.line_start(line) : self.line_end(line)]
+
+    @property
+    def body_line(self) -> int:
+        return self.position(self.body_offset)[0]
+
+    # ----- Liquid ------------------------------------------------------------------------
+    @cached_property
+    def liquid(self) -> liquid.LiquidScan:
+        return liquid.scan(self.text, self.body_offset)
+
+    def liquid_at(self, offset: int) -> liquid.LiquidSpan | None:
+        spans = self.liquid.spans
+        i = bisect.bisect_right([s.start for s in spans], offset) - 1
+        if i >= 0 and spans[i].start <= offset < spans[i].end:
+            return spans[i]
+        return None
+
+    @cached_property
+    def masked(self) -> str:
+        """The text with Liquid replaced by same-length filler, newlines kept, for parsing.
+
+        Tags and outputs become `x` (they render to something), comment blocks become spaces
+        (they render to nothing), and highlight bodies become an indented-looking filler that
+        the parser sees as plain text; they are recorded as code in `code_ranges`.
+        """
+        chars = list(self.text)
+        for span in self.liquid.spans:
+            fill = " " if span.kind == "comment" else "x"
+            for i in range(span.start, span.end):
+                if chars[i] != "\n":
+                    chars[i] = fill
+        for body in self.liquid.bodies:
+            if body.name == liquid.HIGHLIGHT:
+                for i in range(body.start, body.end):
+                    if chars[i] != "\n":
+                        chars[i] = "x"
+        for i in range(self.body_offset):
+            if chars[i] != "\n":
+                chars[i] = " "
+        return "".join(chars).replace("\r", " ")
+
+    # ----- Markdown ----------------------------------------------------------------------
+    @cached_property
+    def tokens(self) -> list[Token]:
+        from .markdown import parse_blocks
+
+        return parse_blocks(self.masked)
+
+    @cached_property
+    def blocks(self) -> list[Block]:
+        """Every block with its lines, in document order (containers before their content)."""
+        result = []
+        for token in self.tokens:
+            if token.map is None or token.nesting == -1:
+                continue
+            kind = token.type[:-5] if token.type.endswith("_open") else token.type
+            if kind == "inline":
+                continue
+            first, last = token.map[0] + 1, token.map[1]
+            last = max(first, last)
+            result.append(Block(kind, first, last, self.line_start(first), self.line_end(min(last, self.line_count))))
+        return result
+
+    @cached_property
+    def headings(self) -> list[Heading]:
+        result = []
+        for token in self.tokens:
+            if token.type != "heading_open" or token.map is None:
+                continue
+            level = int(token.tag[1])
+            line = token.map[0] + 1
+            if token.markup.startswith("#"):
+                start, end = self.line_start(line), self.line_end(line)
+                raw = self.text[start:end]
+                # A heading inside a container (list, quote) starts later on its line.
+                hash_at = raw.find("#")
+                m = _ATX.match(raw[hash_at:]) if hash_at >= 0 else None
+                if m is None:
+                    continue
+                base = start + hash_at
+                text_start = base + m.start(4)
+                text_end = base + m.end(4)
+                result.append(Heading(level, line, start, end, text_start, text_end, True))
+            else:  # setext: the text is on the lines before the underline
+                last_text_line = token.map[1] - 1
+                start = self.line_start(line)
+                raw_end = self.line_end(last_text_line)
+                text = self.text[start:raw_end]
+                lead = len(text) - len(text.lstrip())
+                trail = len(text.rstrip())
+                result.append(Heading(level, line, start, raw_end, start + lead, start + trail, False))
+        return result
+
+    @cached_property
+    def code_ranges(self) -> list[tuple[int, int]]:
+        """Offsets of fenced and indented code blocks, highlight bodies and code spans."""
+        ranges = []
+        for token in self.tokens:
+            if token.type in ("fence", "code_block") and token.map:
+                first, last = token.map[0] + 1, token.map[1]
+                ranges.append((self.line_start(first), self.line_end(last)))
+        for body in self.liquid.bodies:
+            if body.name == liquid.HIGHLIGHT:
+                ranges.append((body.start, body.end))
+        ranges.extend(self.code_spans)
+        ranges.sort()
+        return ranges
+
+    @cached_property
+    def inline_segments(self) -> list[tuple[int, int]]:
+        """Offsets of the source lines holding inline content (paragraphs, headings, cells)."""
+        segments = []
+        for token in self.tokens:
+            if token.type == "inline" and token.map:
+                first, last = token.map[0] + 1, token.map[1]
+                segments.append((self.line_start(first), self.line_end(max(first, last))))
+        return sorted(set(segments))
+
+    @cached_property
+    def code_spans(self) -> list[tuple[int, int]]:
+        from .markdown import find_code_spans
+
+        spans: list[tuple[int, int]] = []
+        for start, end in self.inline_segments:
+            spans.extend(find_code_spans(self.masked, start, end))
+        return spans
+
+    @cached_property
+    def _code_starts(self) -> list[int]:
+        return [start for start, _ in self.code_ranges]
+
+    def in_code(self, offset: int) -> bool:
+        """True when `offset` lies in a code block, highlight body or code span (disjoint ranges)."""
+        i = bisect.bisect_right(self._code_starts, offset) - 1
+        return i >= 0 and offset < self.code_ranges[i][1]
+
+    def protected_ranges(self) -> list[tuple[int, int]]:
+        """What no fix may touch unless it targets it: front matter, Liquid, code."""
+        ranges = [(span.start, span.end) for span in self.liquid.spans]
+        ranges.extend(self.code_ranges)
+        if self.front_matter:
+            ranges.append((0, self.front_matter.body_offset))
+        return sorted(ranges)

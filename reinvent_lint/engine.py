@@ -1,0 +1,202 @@
+"""The engine: find the files, read each once, run the enabled rules, stamp severities from the
+config, apply suppressions and sort. It knows nothing about output formats."""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from . import suppress
+from .config import Config, build_config, resolve_rule
+from .document import Document, ReadError
+from .problem import Problem
+from .rule import Context, Rule
+from .site import MARKDOWN_SUFFIXES, Site, find_root
+
+UNUSED_SUPPRESSION = "RL001"
+
+
+@dataclass(frozen=True)
+class FileError:
+    """A file that could not be checked (exit code 2), or an internal error in a rule."""
+
+    path: str
+    message: str
+    line: int = 0
+    column: int = 0
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}:{self.column}" if self.line else self.path
+        return f"{where}: error: {self.message}"
+
+
+@dataclass
+class Report:
+    problems: list[Problem] = field(default_factory=list)
+    errors: list[FileError] = field(default_factory=list)
+    files: int = 0
+
+
+@dataclass(frozen=True)
+class Target:
+    path: Path
+    display: str
+    site: Site
+    relative: str | None  # site-relative path, None outside a site
+
+
+def _matches(path: str, patterns: Iterable[str]) -> bool:
+    return any(fnmatch.fnmatch(path, p) or fnmatch.fnmatch(path, p.rstrip("/") + "/*") for p in patterns)
+
+
+class Linter:
+    """Runs a set of rules under one configuration. Sites are cached by root."""
+
+    def __init__(self, config: Config, rules: Sequence[Rule], cwd: Path | None = None) -> None:
+        self.config = config
+        self.all_rules = list(rules)
+        self.rules = config.enabled_rules(rules)
+        self.cwd = (cwd or Path.cwd()).resolve()
+        self._sites: dict[Path | None, Site] = {}
+
+    # ----- sites and targets -------------------------------------------------------------
+    def site_for(self, path: Path) -> Site:
+        root = find_root(path)
+        if root not in self._sites:
+            tag_dirs = tuple(self.config.site.get("tag-dirs", ())) or None
+            self._sites[root] = Site(root, tag_dirs) if tag_dirs else Site(root)
+        return self._sites[root]
+
+    def display(self, path: Path) -> str:
+        absolute = Path(os.path.abspath(path))
+        try:
+            return absolute.relative_to(self.cwd).as_posix()
+        except ValueError:
+            return str(path)
+
+    def targets(self, paths: Sequence[Path], errors: list[FileError]) -> list[Target]:
+        """The files to check for the given paths (none: the site around the cwd)."""
+        found: list[Target] = []
+        if not paths:
+            site = self.site_for(self.cwd)
+            if site.root is not None:
+                for rel in site.markdown_files():
+                    full = site.root / rel
+                    found.append(Target(full, self.display(full), site, rel))
+                return self._without_excluded(found)
+            paths = [self.cwd]
+        for given in paths:
+            if given.is_dir():
+                site = self.site_for(given)
+                for full in sorted(self._walk_markdown(given, site)):
+                    found.append(Target(full, self.display(full), site, site.relative(full)))
+            elif given.exists() or given.is_symlink():
+                site = self.site_for(given)
+                found.append(Target(given, self.display(given), site, site.relative(given)))
+            else:
+                errors.append(FileError(str(given), "no such file or directory"))
+        return self._without_excluded(found)
+
+    def _walk_markdown(self, folder: Path, site: Site) -> Iterable[Path]:
+        if site.root is not None:
+            prefix = site.relative(folder)
+            if prefix is not None:
+                prefix = "" if prefix in (".", "") else prefix + "/"
+                return [site.root / rel for rel in site.markdown_files() if rel.startswith(prefix)]
+        result = []
+        for current, dirs, names in os.walk(folder):
+            dirs[:] = [d for d in dirs if not d.startswith(".") and d not in ("node_modules", "_site")]
+            result.extend(Path(current) / n for n in names if Path(n).suffix.lower() in MARKDOWN_SUFFIXES)
+        return result
+
+    def _without_excluded(self, targets: list[Target]) -> list[Target]:
+        if not self.config.exclude:
+            return targets
+        return [t for t in targets if not _matches(t.relative or t.display, self.config.exclude)]
+
+    # ----- checking ----------------------------------------------------------------------
+    def check_paths(self, paths: Sequence[Path]) -> Report:
+        report = Report()
+        for target in self.targets(paths, report.errors):
+            kind = target.site.kind_of(target.relative)
+            try:
+                doc = Document.read(target.path, target.display, kind)
+            except ReadError as exc:
+                report.errors.append(FileError(target.display, exc.message, exc.line, exc.column))
+                continue
+            report.files += 1
+            problems, errors = self.check_document(doc, target.site, target.relative)
+            report.problems.extend(problems)
+            report.errors.extend(errors)
+        report.problems.sort(key=lambda p: p.sort_key)
+        return report
+
+    def check_document(self, doc: Document, site: Site, relative: str | None = None) -> tuple[list[Problem], list[FileError]]:
+        problems: list[Problem] = []
+        errors: list[FileError] = []
+        where = relative or doc.path
+        for r in self.rules:
+            if doc.kind not in r.kinds:
+                continue
+            settings = self.config.rules[r.code]
+            if settings.exclude and _matches(where, settings.exclude):
+                continue
+            ctx = Context(doc, site, settings.options, r, self.config.site)
+            try:
+                problems.extend(replace(p, severity=settings.severity) for p in r.check(ctx))
+            except Exception as exc:  # a bug in a rule must not stop the run
+                errors.append(FileError(doc.path, f"internal error in rule {r.label}: {type(exc).__name__}: {exc}"))
+        suppressions = suppress.parse(doc, lambda word: self._code_of(word))
+        kept = suppress.apply(problems, suppressions)
+        unused = self.config.rules.get(UNUSED_SUPPRESSION)
+        if unused and unused.enabled:
+            for s in suppressions:
+                if s.action in ("disable", "disable-file", "disable-line", "disable-next-line") and not s.used:
+                    kept.append(self._unused(doc, s, unused.severity))
+        kept.sort(key=lambda p: p.sort_key)
+        return kept, errors
+
+    def _code_of(self, word: str) -> str | None:
+        found = resolve_rule(word, self.all_rules)
+        return found.code if found else None
+
+    def _unused(self, doc: Document, s: suppress.Suppression, severity: object) -> Problem:
+        meta = next(r for r in self.all_rules if r.code == UNUSED_SUPPRESSION)
+        ctx = Context(doc, Site(None), {}, meta)
+        what = ", ".join(sorted(s.codes)) or "all rules"
+        problem = ctx.problem(s.start, f"suppression ({s.action} {what}) suppressed nothing", end=s.end)
+        return replace(problem, severity=severity)  # type: ignore[arg-type]
+
+
+def default_linter(rules: Sequence[Rule] | None = None, config: Config | None = None, cwd: Path | None = None) -> Linter:
+    from .rules import builtin_rules
+
+    rules = list(rules) if rules is not None else builtin_rules()
+    return Linter(config or build_config({}, rules), rules, cwd)
+
+
+def check_text(
+    text: str,
+    path: str = "_posts/2024-01-01-post.md",
+    *,
+    site: Site | None = None,
+    kind: str | None = None,
+    linter: Linter | None = None,
+) -> list[Problem]:
+    """Check one post given as text. `kind` defaults to what `path` says (a `_posts/` path is a post)."""
+    linter = linter or default_linter()
+    site = site or Site(None)
+    relative = path
+    doc = Document(path, text.lstrip("\ufeff").replace("\r\n", "\n"), kind=kind or site.kind_of(relative))
+    problems, errors = linter.check_document(doc, site, relative)
+    if errors:
+        raise RuntimeError("; ".join(str(e) for e in errors))
+    return problems
+
+
+def check_paths(paths: Sequence[Path | str], linter: Linter | None = None) -> Report:
+    linter = linter or default_linter()
+    return linter.check_paths([Path(p) for p in paths])

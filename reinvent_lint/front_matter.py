@@ -1,0 +1,151 @@
+"""Split a post's front matter off and read it with exact positions.
+
+The block boundaries follow Jekyll's own rule (a first line `---`, closed by `---` or `...`),
+which differs from python-frontmatter's; PyYAML composes the YAML once, which gives the line of
+every key and the duplicates YAML would silently drop, and the data is constructed from that
+same node tree, so the YAML is parsed once.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+try:
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - PyYAML without libyaml
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+_OPEN = re.compile(r"^---[ \t]*$")
+_CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
+_TOML = re.compile(r"^\+\+\+[ \t]*$", re.MULTILINE)
+# An alias bomb ("billion laughs") is cheap to compose but not to walk; refuse large graphs.
+MAX_ALIASES = 100
+
+
+@dataclass(frozen=True)
+class KeyPosition:
+    line: int  # 1-based, in the file
+    column: int
+    value_line: int
+    value_column: int
+
+
+@dataclass(frozen=True)
+class ScalarPosition:
+    """A scalar value in the front matter (a tag, a title) with its offsets in the YAML text."""
+
+    value: str
+    start: int  # offsets relative to FrontMatter.yaml_start
+    end: int
+    quoted: bool
+
+
+@dataclass
+class FrontMatter:
+    """The front-matter block. Lines are 1-based file lines of the `---` delimiters."""
+
+    open_line: int
+    close_line: int  # 0 when the block is never closed
+    yaml_start: int  # offset of the YAML text in the document
+    yaml_end: int
+    body_offset: int  # offset where the Markdown body starts
+    data: dict[str, Any] | None = None
+    keys: dict[str, KeyPosition] = field(default_factory=dict)
+    duplicates: list[tuple[str, KeyPosition]] = field(default_factory=list)
+    scalars: dict[str, list[ScalarPosition]] = field(default_factory=dict)  # scalar or list-of-scalar values
+    error: tuple[str, int, int] | None = None  # message, line, column (1-based, in the file)
+
+
+def detect_other_format(text: str) -> str | None:
+    """'TOML' or 'JSON' when the post starts with front matter Jekyll cannot read."""
+    if _TOML.match(text):
+        return "TOML"
+    if text.startswith("{\n") and re.search(r"^}[ \t]*$", text, re.MULTILINE):
+        return "JSON"
+    return None
+
+
+def split(text: str) -> FrontMatter | None:
+    """Find the front-matter block at the very start of `text` (already without BOM)."""
+    first = text.split("\n", 1)[0]
+    if not _OPEN.fullmatch(first):
+        return None
+    yaml_start = len(first) + 1 if "\n" in text else len(text)
+    close = _CLOSE.search(text, yaml_start) if yaml_start <= len(text) else None
+    if not close:
+        return FrontMatter(1, 0, yaml_start, len(text), len(text))
+    close_line = text.count("\n", 0, close.start()) + 1
+    nl = text.find("\n", close.end())
+    body = len(text) if nl < 0 else nl + 1
+    fm = FrontMatter(1, close_line, yaml_start, close.start(), body)
+    _load(fm, text[yaml_start : close.start()], line_offset=1)
+    return fm
+
+
+def _position(node: yaml.Node, value: yaml.Node, line_offset: int) -> KeyPosition:
+    return KeyPosition(
+        node.start_mark.line + 1 + line_offset,
+        node.start_mark.column + 1,
+        value.start_mark.line + 1 + line_offset,
+        value.start_mark.column + 1,
+    )
+
+
+def _scalars(node: yaml.Node) -> list[ScalarPosition]:
+    items = node.value if isinstance(node, yaml.SequenceNode) else [node]
+    return [
+        ScalarPosition(item.value, item.start_mark.index, item.end_mark.index, item.style in ("'", '"'))
+        for item in items
+        if isinstance(item, yaml.ScalarNode)
+    ]
+
+
+def _count_aliases(source: str) -> int:
+    return len(re.findall(r"(?:^|[\s\[{,:])\*[^\s,\]}]+", source))
+
+
+def _load(fm: FrontMatter, source: str, line_offset: int) -> None:
+    if not source.strip():
+        fm.data = {}
+        return
+    if "*" in source and _count_aliases(source) > MAX_ALIASES:
+        fm.error = (f"more than {MAX_ALIASES} YAML aliases; refusing to expand them", line_offset + 1, 1)
+        return
+    loader = _Loader(source)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            fm.data = {}
+            return
+        if not isinstance(node, yaml.MappingNode):
+            kind = "a list" if isinstance(node, yaml.SequenceNode) else "a single value"
+            line = node.start_mark.line + 1 + line_offset
+            fm.error = (f"front matter must be a mapping of keys to values, not {kind}", line, 1)
+            return
+        seen: dict[str, KeyPosition] = {}
+        for key_node, value_node in node.value:
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node.tag)
+            pos = _position(key_node, value_node, line_offset)
+            if key in seen:
+                fm.duplicates.append((key, pos))
+            seen[key] = pos
+            fm.scalars[key] = _scalars(value_node)
+        fm.keys = seen
+        data = loader.construct_document(node)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = (mark.line + 1 + line_offset) if mark else line_offset + 1
+        column = (mark.column + 1) if mark else 1
+        message = " ".join(str(part) for part in (exc.context, exc.problem) if part)
+        fm.error = (message or "invalid YAML", line, column)
+        return
+    except (yaml.YAMLError, RecursionError, ValueError, TypeError) as exc:
+        fm.error = (f"invalid YAML: {exc}".splitlines()[0], line_offset + 1, 1)
+        return
+    finally:
+        loader.dispose()
+    fm.data = {str(k): v for k, v in data.items()} if isinstance(data, dict) else {}

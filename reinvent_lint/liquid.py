@@ -1,0 +1,153 @@
+"""Find the Liquid in a post: tags `{% ... %}`, outputs `{{ ... }}`, and the blocks whose body is
+not Markdown prose (`raw`, `comment`, `highlight`).
+
+Jekyll renders Liquid before Markdown, so every rule must know where Liquid is: no prose or
+link rule may read inside it, and no fix may edit it by accident.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# Blocks whose body the scanner treats specially.
+RAW, COMMENT, HIGHLIGHT = "raw", "comment", "highlight"
+
+_OPEN = re.compile(r"\{[{%]")
+_TAG_NAME = re.compile(r"\{%-?\s*([A-Za-z_#][\w-]*)?")
+
+
+@dataclass(frozen=True)
+class LiquidSpan:
+    """One tag or output. `kind` is "tag", "output" or "comment" (a whole comment block)."""
+
+    start: int
+    end: int
+    kind: str
+    name: str  # tag name ("link", "include", "raw", ...); "" for outputs
+    markup: str  # what stands between the name and the closing delimiter, stripped
+
+    @property
+    def text_range(self) -> tuple[int, int]:
+        return (self.start, self.end)
+
+
+@dataclass(frozen=True)
+class LiquidBlockBody:
+    """The body of a raw or highlight block: `start`..`end` between the tags."""
+
+    name: str
+    start: int
+    end: int
+    markup: str  # the opening tag's markup (e.g. the highlight language)
+
+
+@dataclass(frozen=True)
+class LiquidError:
+    offset: int
+    message: str
+
+
+@dataclass
+class LiquidScan:
+    spans: list[LiquidSpan]
+    bodies: list[LiquidBlockBody]
+    errors: list[LiquidError]
+
+
+def _closing(text: str, opener: str, start: int) -> int:
+    """Offset just past the delimiter closing the tag/output opened at `start`, or -1."""
+    close = "%}" if opener == "{%" else "}}"
+    end = text.find(close, start + 2)
+    return -1 if end < 0 else end + 2
+
+
+def _end_tag(name: str) -> re.Pattern[str]:
+    return re.compile(r"\{%-?\s*end" + name + r"\s*-?%\}")
+
+
+_END_RAW = _end_tag(RAW)
+_END_COMMENT = _end_tag(COMMENT)
+_END_HIGHLIGHT = _end_tag(HIGHLIGHT)
+
+
+def scan(text: str, start: int = 0) -> LiquidScan:
+    """Locate every Liquid span in text[start:]. Linear in the length of the text."""
+    spans: list[LiquidSpan] = []
+    bodies: list[LiquidBlockBody] = []
+    errors: list[LiquidError] = []
+    pos = start
+    n = len(text)
+    while pos < n:
+        m = _OPEN.search(text, pos)
+        if not m:
+            break
+        at = m.start()
+        opener = m.group()
+        end = _closing(text, opener, at)
+        if end < 0:
+            what = "tag '{%'" if opener == "{%" else "output '{{'"
+            errors.append(LiquidError(at, f"unclosed Liquid {what}"))
+            pos = at + 2
+            continue
+        if opener == "{{":
+            spans.append(LiquidSpan(at, end, "output", "", text[at + 2 : end - 2].strip(" -\t\n")))
+            pos = end
+            continue
+        name_match = _TAG_NAME.match(text, at)
+        name = (name_match.group(1) or "") if name_match else ""
+        markup = text[name_match.end() if name_match else at + 2 : end - 2].strip(" -\t\n")
+        if name == COMMENT:
+            close = _END_COMMENT.search(text, end)
+            if not close:
+                errors.append(LiquidError(at, "'{% comment %}' is never closed by '{% endcomment %}'"))
+                spans.append(LiquidSpan(at, end, "tag", name, markup))
+                pos = end
+                continue
+            spans.append(LiquidSpan(at, close.end(), "comment", name, markup))
+            pos = close.end()
+            continue
+        spans.append(LiquidSpan(at, end, "tag", name, markup))
+        if name in (RAW, HIGHLIGHT):
+            closer = _END_RAW if name == RAW else _END_HIGHLIGHT
+            close = closer.search(text, end)
+            if not close:
+                errors.append(LiquidError(at, f"'{{% {name} %}}' is never closed by '{{% end{name} %}}'"))
+                pos = end
+                continue
+            bodies.append(LiquidBlockBody(name, end, close.start(), markup))
+            if name == RAW:
+                # A raw body is literal text to Liquid: nothing inside it is a span.
+                spans.append(LiquidSpan(close.start(), close.end(), "tag", "end" + name, ""))
+                pos = close.end()
+                continue
+        pos = end
+    spans.sort(key=lambda s: s.start)
+    return LiquidScan(spans, bodies, errors)
+
+
+_PARAM = re.compile(r"""([\w-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"']+))""")
+
+
+@dataclass(frozen=True)
+class IncludeParam:
+    name: str
+    value: str
+    value_start: int  # offset in the document text
+    value_end: int
+    quoted: bool
+
+
+def include_params(text: str, span: LiquidSpan) -> tuple[str, list[IncludeParam]]:
+    """The template name and parameters of an `{% include name key="value" %}` span."""
+    inner_start = text.index("include", span.start) + len("include")
+    inner = text[inner_start : span.end - 2]
+    stripped = inner.lstrip()
+    lead = len(inner) - len(stripped)
+    template = stripped.split(None, 1)[0] if stripped.strip() else ""
+    params: list[IncludeParam] = []
+    rest_at = inner_start + lead + len(template)
+    for m in _PARAM.finditer(text, rest_at, span.end - 2):
+        group = 2 if m.group(2) is not None else 3 if m.group(3) is not None else 4
+        params.append(IncludeParam(m.group(1), m.group(group), m.start(group), m.end(group), group != 4))
+    return template, params

@@ -1,0 +1,75 @@
+"""The CommonMark parser (markdown-it-py, with tables and footnotes) and the inline scanning
+that it does not give positions for."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
+
+
+@lru_cache(maxsize=1)
+def _parser() -> MarkdownIt:
+    from markdown_it import MarkdownIt
+    from mdit_py_plugins.footnote import footnote_plugin
+
+    md = MarkdownIt("commonmark", {"maxNesting": 10_000}).enable("table").use(footnote_plugin)
+    # Block structure only: inline content is scanned against the source, where positions are.
+    md.disable(["inline", "text_join", "footnote_tail"])
+    return md
+
+
+def parse_blocks(text: str) -> list[Token]:
+    return _parser().parse(text)
+
+
+_BACKTICKS = re.compile(r"`+")
+
+
+def find_code_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Code spans in text[start:end] by CommonMark's rule: a run of N backticks opens a span
+    closed by the next run of exactly N backticks; an unmatched run is literal text.
+    A backslash before the opening run escapes it. Linear-ish: each run is visited once."""
+    runs = [(m.start(), m.end() - m.start()) for m in _BACKTICKS.finditer(text, start, end)]
+    if len(runs) < 2:
+        return []
+    # For each run length, the queue of positions of runs of that length (in order).
+    by_length: dict[int, list[int]] = {}
+    for index, (_, length) in enumerate(runs):
+        by_length.setdefault(length, []).append(index)
+    cursor = {length: 0 for length in by_length}
+    spans = []
+    i = 0
+    while i < len(runs):
+        at, length = runs[i]
+        escaped = at > start and text[at - 1] == "\\" and _odd_backslashes(text, at - 1, start)
+        if escaped:
+            at, length = at + 1, length - 1
+            if length == 0:
+                i += 1
+                continue
+        queue = by_length.get(length, [])
+        c = cursor.get(length, 0)
+        while c < len(queue) and queue[c] <= i:
+            c += 1
+        cursor[length] = c
+        if c >= len(queue):
+            i += 1
+            continue
+        close = queue[c]
+        close_at, close_len = runs[close]
+        spans.append((at, close_at + close_len))
+        i = close + 1
+    return spans
+
+
+def _odd_backslashes(text: str, last: int, floor: int) -> bool:
+    count = 0
+    while last >= floor and text[last] == "\\":
+        count += 1
+        last -= 1
+    return count % 2 == 1

@@ -1,0 +1,85 @@
+"""What a rule is: a code, a name, a few declared constants and one `check` function that yields
+problems. Rules never print, open files or exit; they read the document and site they are given."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+from .document import Document
+from .problem import Fix, Problem, Severity
+from .site import Site
+
+ALL_KINDS = frozenset({"post", "draft", "collection", "page"})
+DOCUMENTS = frozenset({"post", "draft", "collection"})  # what has front matter by design
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a rule's `check` receives for one document."""
+
+    doc: Document
+    site: Site
+    options: Mapping[str, Any]
+    rule: Rule
+    settings: Mapping[str, Any] = field(default_factory=dict)  # the [site] config section
+
+    def problem(self, start: int, message: str, *, end: int | None = None, fix: Fix | None = None) -> Problem:
+        """A problem of this rule at text offset `start` (to `end`, default: end of `start`'s line)."""
+        doc = self.doc
+        line, column = doc.position(start)
+        if end is None:
+            end = doc.line_end(line)
+        end = max(start, end)
+        end_line, end_column = doc.position(end)
+        return Problem(
+            doc.path, line, column, self.rule.code, self.rule.name, message, self.rule.severity,
+            fix, start, end, end_line, end_column, doc.text[start:end][:200],
+        )  # fmt: skip
+
+
+Check = Callable[[Context], Iterable[Problem]]
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    name: str
+    summary: str
+    check: Check
+    severity: Severity = Severity.WARNING
+    fixable: bool = False
+    kinds: frozenset[str] = ALL_KINDS
+    options: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+    enabled: bool = True
+    module: str = ""
+
+    @property
+    def label(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+def rule(
+    code: str,
+    name: str,
+    summary: str,
+    *,
+    severity: Severity = Severity.WARNING,
+    fixable: bool = False,
+    kinds: frozenset[str] = ALL_KINDS,
+    options: Mapping[str, Any] | None = None,
+    enabled: bool = True,
+) -> Callable[[Check], Rule]:
+    """Declare a rule around its check function."""
+
+    def wrap(check: Check) -> Rule:
+        return Rule(
+            code, name, summary, check, severity, fixable, kinds,
+            MappingProxyType(dict(options or {})), enabled, check.__module__,
+        )  # fmt: skip
+
+    return wrap
+
+

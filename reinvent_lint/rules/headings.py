@@ -1,0 +1,106 @@
+"""Headings: the outline of a post, its anchors and its table of contents.
+
+A skipped level breaks the outline screen readers and TOC plugins build; duplicate siblings get
+anchors that differ only by a `-1` suffix; stray whitespace ends up in the anchor and the TOC.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from ..document import Heading
+from ..problem import Fix, Problem
+from ..rule import Context, rule
+
+
+def heading_label(text: str, limit: int = 25) -> str:
+    """A heading's text for a message, cut at a word boundary: "Thing big, build small: ..."."""
+    text = " ".join(text.split())
+    if len(text) <= limit + 5:
+        return text
+    cut = text[: limit + 1].rsplit(" ", 1)[0]
+    return cut + " ..."
+
+
+@rule("RL201", "heading-level-skip", "Heading levels go down one at a time (`#` then `##`, not `###`).")
+def heading_level_skip(ctx: Context) -> Iterator[Problem]:
+    previous = 0
+    for h in ctx.doc.headings:
+        if previous and h.level > previous + 1:
+            yield ctx.problem(h.start, f"heading level {h.level} follows level {previous}; expected level {previous + 1} at most")
+        previous = h.level
+
+
+def _normalized(doc_text: str) -> str:
+    return " ".join(doc_text.split()).casefold()
+
+
+@rule("RL202", "duplicate-heading", "Sibling headings (same parent) must not repeat the same text.")
+def duplicate_heading(ctx: Context) -> Iterator[Problem]:
+    seen: list[dict[str, Heading]] = [{} for _ in range(8)]
+    for h in ctx.doc.headings:
+        key = _normalized(h.text(ctx.doc))
+        for deeper in range(h.level + 1, 8):
+            seen[deeper].clear()
+        if not key:
+            continue
+        first = seen[h.level].get(key)
+        if first:
+            yield ctx.problem(h.text_start, f"heading \"{heading_label(h.text(ctx.doc))}\" repeats the sibling heading on line {first.line}")
+        else:
+            seen[h.level][key] = h
+
+
+@rule("RL203", "empty-heading", "A heading must have text.")
+def empty_heading(ctx: Context) -> Iterator[Problem]:
+    for h in ctx.doc.headings:
+        if not h.text(ctx.doc).strip():
+            yield ctx.problem(h.start, "heading has no text")
+
+
+_DOUBLE_SPACE = re.compile(r"[ \t]{2,}")
+
+
+@rule("RL204", "heading-multiple-spaces", "Heading text must not contain runs of spaces.", fixable=True)
+def heading_multiple_spaces(ctx: Context) -> Iterator[Problem]:
+    doc = ctx.doc
+    for h in doc.headings:
+        if not h.atx:
+            continue
+        for m in _DOUBLE_SPACE.finditer(doc.text, h.text_start, h.text_end):
+            if doc.liquid_at(m.start()) or doc.in_code(m.start()):
+                continue
+            fix = Fix.replace(m.start(), m.end(), " ", description="use a single space")
+            yield ctx.problem(m.start(), f"{m.end() - m.start()} spaces in a row in heading \"{heading_label(h.text(doc))}\"", end=m.end(), fix=fix)
+
+
+@rule("RL205", "heading-trailing-whitespace", "Headings must not end with whitespace.", fixable=True)
+def heading_trailing_whitespace(ctx: Context) -> Iterator[Problem]:
+    doc = ctx.doc
+    for h in doc.headings:
+        last_line_end = doc.line_end(doc.position(h.end)[0])
+        line = doc.text[: last_line_end]
+        stripped = len(line.rstrip(" \t"))
+        if stripped < last_line_end and stripped >= h.start:
+            fix = Fix.replace(stripped, last_line_end, "", description="remove trailing whitespace")
+            yield ctx.problem(stripped, "heading ends with whitespace", end=last_line_end, fix=fix)
+
+
+@rule("RL206", "heading-space-after-hash", "One space between the `#`s and the heading text.", fixable=True)
+def heading_space_after_hash(ctx: Context) -> Iterator[Problem]:
+    doc = ctx.doc
+    for h in doc.headings:
+        if not h.atx or h.text_start == h.text_end:
+            continue
+        hashes_end = h.text_start
+        while hashes_end > h.start and doc.text[hashes_end - 1] in " \t":
+            hashes_end -= 1
+        gap = h.text_start - hashes_end
+        if gap > 1 or doc.text[hashes_end:h.text_start] == "\t":
+            fix = Fix.replace(hashes_end, h.text_start, " ", description="use one space after the #s")
+            yield ctx.problem(hashes_end, "more than one space after the heading's #s", end=h.text_start, fix=fix)
+
+
+RULES = [heading_level_skip, duplicate_heading, empty_heading, heading_multiple_spaces,
+         heading_trailing_whitespace, heading_space_after_hash]  # fmt: skip
