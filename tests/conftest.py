@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from reinvent_lint.config import build_config
+from reinvent_lint.engine import Linter
+from reinvent_lint.rules import builtin_rules
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def write_site(root: Path, files: dict[str, str | bytes]) -> Path:
+    """A Jekyll site under `root` with a `_config.yml` unless one is given."""
+    files = {"_config.yml": "title: Test blog\n", **files}
+    for rel, content in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+    return root
+
+
+def linter_for(root: Path, select: list[str] | None = None, raw: dict | None = None) -> Linter:
+    rules = builtin_rules()
+    config = build_config({**(raw or {}), **({"select": select} if select else {})}, rules)
+    return Linter(config, rules, cwd=root)
+
+
+@pytest.fixture
+def site(tmp_path: Path):
+    def make(files: dict[str, str | bytes]) -> Path:
+        return write_site(tmp_path, files)
+
+    return make

@@ -1,0 +1,76 @@
+"""Read the examples of the rule book (rules/RLnnn-name.md) so the tests can run them.
+
+An example is a `### Bad: ...` or `### Good: ...` section holding:
+- optional `Path: _posts/...` (default `_posts/2024-01-15-example.md`),
+- optional `Site files: a, b` (created empty in a temporary site beside the post),
+- a ````markdown fence with the post,
+- for bad examples, a ```text fence with the expected `line:column` of each problem,
+- optional `No final newline.` (the post's last newline is dropped),
+- optionally `Fixed:` and a ````markdown fence with the text after `reinvent-lint fix`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
+_FENCE = re.compile(r"^(`{3,})(\w*)[^\n]*\n(.*?)^\1[ \t]*$", re.MULTILINE | re.DOTALL)
+
+
+@dataclass
+class Example:
+    page: str
+    code: str
+    kind: str  # "bad" or "good"
+    title: str
+    post: str
+    path: str = "_posts/2024-01-15-example.md"
+    site_files: list[str] = field(default_factory=list)
+    expected: list[tuple[int, int]] = field(default_factory=list)
+    fixed: str | None = None
+
+    @property
+    def id(self) -> str:
+        return f"{self.code}-{self.kind}-{re.sub(r'[^a-z0-9]+', '-', self.title.lower()).strip('-')}"
+
+
+def _sections(text: str) -> list[tuple[str, str]]:
+    """(heading, body) for each `### ` heading outside fenced examples."""
+    fenced = [(m.start(), m.end()) for m in _FENCE.finditer(text)]
+    starts = [m for m in re.finditer(r"^### (.*)$", text, re.MULTILINE) if not any(a <= m.start() < b for a, b in fenced)]
+    return [(m.group(1), text[m.end() : nxt.start() if nxt else len(text)]) for m, nxt in zip(starts, [*starts[1:], None])]
+
+
+def pages() -> list[Path]:
+    return sorted(RULES_DIR.glob("RL[0-9][0-9][0-9]-*.md"))
+
+
+def examples() -> list[Example]:
+    found = []
+    for page in pages():
+        code = page.name.split("-", 1)[0]
+        text = page.read_text(encoding="utf-8")
+        for heading, body in _sections(text):
+            m = re.match(r"(Bad|Good): (.+)", heading)
+            if not m:
+                continue
+            fences = list(_FENCE.finditer(body))
+            posts = [f for f in fences if f.group(2) == "markdown"]
+            texts = [f for f in fences if f.group(2) == "text"]
+            example = Example(page.name, code, m.group(1).lower(), m.group(2).strip(), posts[0].group(3))
+            path = re.search(r"^Path: (\S+)", body, re.MULTILINE)
+            if path:
+                example.path = path.group(1)
+            files = re.search(r"^Site files: (.+)$", body, re.MULTILINE)
+            if files:
+                example.site_files = [f.strip() for f in files.group(1).split(",") if f.strip()]
+            if texts:
+                example.expected = [tuple(int(n) for n in line.split(":")[:2]) for line in texts[0].group(3).split()]  # type: ignore[misc]
+            if re.search(r"^No final newline\.$", body, re.MULTILINE):
+                example.post = example.post[:-1]
+            if "\nFixed:" in body and len(posts) > 1:
+                example.fixed = posts[1].group(3)
+            found.append(example)
+    return found

@@ -1,0 +1,51 @@
+"""Run every example of the rule book: each page's bad examples report exactly the stated
+positions for that rule, good examples report nothing, and fixed texts are what `fix` gives."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from reinvent_lint.document import Document
+from reinvent_lint.fixer import fix_document
+from reinvent_lint.rules import builtin_rules
+
+from .conftest import linter_for, write_site
+from .rulebook import Example, examples, pages
+
+EXAMPLES = examples()
+
+
+def _run(example: Example, tmp_path: Path):
+    files = {f: "" for f in example.site_files}
+    files[example.path] = example.post
+    write_site(tmp_path, files)
+    linter = linter_for(tmp_path, select=[example.code])
+    return linter, linter.check_paths([tmp_path / example.path])
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=[e.id for e in EXAMPLES])
+def test_example(example: Example, tmp_path: Path) -> None:
+    linter, report = _run(example, tmp_path)
+    assert not report.errors
+    found = [(p.line, p.column) for p in report.problems if p.code == example.code]
+    if example.kind == "good":
+        assert found == []
+    else:
+        assert found == example.expected
+    if example.fixed is not None:
+        site = linter.site_for(tmp_path / example.path)
+        doc = Document(example.path, example.post, kind=site.kind_of(example.path))
+        result = fix_document(doc, lambda d: linter.check_document(d, site, example.path)[0])
+        assert result.text == example.fixed
+
+
+def test_every_rule_has_a_page_with_bad_and_good_examples() -> None:
+    codes = {p.name.split("-", 1)[0]: p.name for p in pages()}
+    for rule in builtin_rules():
+        assert rule.code in codes, f"no page for {rule.label}"
+        assert codes[rule.code] == f"{rule.code}-{rule.name}.md"
+        kinds = {e.kind for e in EXAMPLES if e.code == rule.code}
+        if rule.code != "RL001":
+            assert kinds == {"bad", "good"}, f"{rule.label} needs bad and good examples"
