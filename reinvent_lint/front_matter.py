@@ -35,8 +35,9 @@ _Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_ti
 _OPEN = re.compile(r"^---[ \t]*$")
 _CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
 _TOML = re.compile(r"^\+\+\+[ \t]*$", re.MULTILINE)
-# An alias bomb ("billion laughs") is cheap to compose but not to walk; refuse large graphs.
-MAX_ALIASES = 100
+# An alias bomb ("billion laughs") is cheap to compose but explodes when walked or printed;
+# refuse front matter whose expanded size is over this many nodes.
+MAX_EXPANDED_NODES = 100_000
 
 
 @dataclass(frozen=True)
@@ -117,16 +118,25 @@ def _scalars(node: yaml.Node) -> list[ScalarPosition]:
     ]
 
 
-def _count_aliases(source: str) -> int:
-    return len(re.findall(r"(?:^|[\s\[{,:])\*[^\s,\]}]+", source))
+def _expanded_size(node: yaml.Node, memo: dict[int, int]) -> int:
+    """How many nodes the data would have with every alias expanded (memoized, so linear)."""
+    key = id(node)
+    if key in memo:
+        return memo[key]
+    memo[key] = 1  # a recursive alias counts once
+    if isinstance(node, yaml.SequenceNode):
+        size = 1 + sum(_expanded_size(child, memo) for child in node.value)
+    elif isinstance(node, yaml.MappingNode):
+        size = 1 + sum(_expanded_size(k, memo) + _expanded_size(v, memo) for k, v in node.value)
+    else:
+        size = 1
+    memo[key] = min(size, MAX_EXPANDED_NODES + 1)
+    return memo[key]
 
 
 def _load(fm: FrontMatter, source: str, line_offset: int) -> None:
     if not source.strip():
         fm.data = {}
-        return
-    if "*" in source and _count_aliases(source) > MAX_ALIASES:
-        fm.error = (f"more than {MAX_ALIASES} YAML aliases; refusing to expand them", line_offset + 1, 1)
         return
     loader = _Loader(source)
     try:
@@ -138,6 +148,9 @@ def _load(fm: FrontMatter, source: str, line_offset: int) -> None:
             kind = "a list" if isinstance(node, yaml.SequenceNode) else "a single value"
             line = node.start_mark.line + 1 + line_offset
             fm.error = (f"front matter must be a mapping of keys to values, not {kind}", line, 1)
+            return
+        if "*" in source and _expanded_size(node, {}) > MAX_EXPANDED_NODES:
+            fm.error = ("YAML aliases expand to more than 100,000 values (an alias bomb?); not loaded", line_offset + 1, 1)
             return
         seen: dict[str, KeyPosition] = {}
         for key_node, value_node in node.value:
