@@ -41,6 +41,7 @@ def _parser() -> argparse.ArgumentParser:
 
     check = sub.add_parser("check", help="report problems")
     common(check)
+    check.add_argument("--jobs", "-j", type=int, default=0, help="worker processes for large runs (default: one per core; 1 disables)")
     fix = sub.add_parser("fix", help="apply fixes, then report what is left")
     common(fix)
     fix.add_argument("--diff", action="store_true", help="print a unified diff instead of writing")
@@ -152,7 +153,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     from .reporters import get_reporter
 
     linter = _linter(args)
-    report = linter.check_paths(args.paths)
+    report = linter.check_paths(args.paths, jobs=args.jobs)
     get_reporter(args.format)(report, sys.stdout, _color(sys.stdout, args))
     _print_errors(report)
     return _exit_code(report, linter)

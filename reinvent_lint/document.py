@@ -167,21 +167,25 @@ class Document:
         (they render to nothing), and highlight bodies become an indented-looking filler that
         the parser sees as plain text; they are recorded as code in `code_ranges`.
         """
-        chars = list(self.text)
+        text = self.text
+        hidden: list[tuple[int, int, str]] = [(0, self.body_offset, " ")]
         for span in self.liquid.spans:
-            fill = " " if span.kind == "comment" else "x"
-            for i in range(span.start, span.end):
-                if chars[i] != "\n":
-                    chars[i] = fill
+            hidden.append((span.start, span.end, " " if span.kind == "comment" else "x"))
         for body in self.liquid.bodies:
             if body.name == liquid.HIGHLIGHT:
-                for i in range(body.start, body.end):
-                    if chars[i] != "\n":
-                        chars[i] = "x"
-        for i in range(self.body_offset):
-            if chars[i] != "\n":
-                chars[i] = " "
-        return "".join(chars).replace("\r", " ")
+                hidden.append((body.start, body.end, "x"))
+        parts = []
+        cursor = 0
+        for start, end, fill in sorted(hidden):
+            start = max(start, cursor)
+            if start >= end:
+                continue
+            parts.append(text[cursor:start])
+            parts.append("\n".join(fill * len(piece) for piece in text[start:end].split("\n")))
+            cursor = end
+        parts.append(text[cursor:])
+        masked = "".join(parts)
+        return masked.replace("\r", " ") if "\r" in masked else masked
 
     # ----- Markdown ----------------------------------------------------------------------
     @cached_property

@@ -4,6 +4,7 @@ config, apply suppressions and sort. It knows nothing about output formats."""
 from __future__ import annotations
 
 import fnmatch
+import multiprocessing
 import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -17,6 +18,8 @@ from .rule import Context, Rule
 from .site import MARKDOWN_SUFFIXES, Site, find_root
 
 UNUSED_SUPPRESSION = "RL001"
+PARALLEL_THRESHOLD = 48  # below this, starting worker processes costs more than it saves
+_FORKED_LINTER: Linter | None = None
 
 
 @dataclass(frozen=True)
@@ -61,6 +64,7 @@ class Linter:
         self.rules = config.enabled_rules(rules)
         self.cwd = (cwd or Path.cwd()).resolve()
         self._sites: dict[Path | None, Site] = {}
+        self._forked_targets: list[Target] = []
 
     # ----- sites and targets -------------------------------------------------------------
     def site_for(self, path: Path) -> Site:
@@ -118,21 +122,41 @@ class Linter:
         return [t for t in targets if not _matches(t.relative or t.display, self.config.exclude)]
 
     # ----- checking ----------------------------------------------------------------------
-    def check_paths(self, paths: Sequence[Path]) -> Report:
+    def check_paths(self, paths: Sequence[Path], jobs: int = 0) -> Report:
+        """Check the files; `jobs` processes (0: one per core) when there are many files."""
         report = Report()
-        for target in self.targets(paths, report.errors):
-            kind = target.site.kind_of(target.relative)
-            try:
-                doc = Document.read(target.path, target.display, kind)
-            except ReadError as exc:
-                report.errors.append(FileError(target.display, exc.message, exc.line, exc.column))
-                continue
-            report.files += 1
-            problems, errors = self.check_document(doc, target.site, target.relative)
+        targets = self.targets(paths, report.errors)
+        jobs = jobs or os.cpu_count() or 1
+        if jobs > 1 and len(targets) >= PARALLEL_THRESHOLD and "fork" in multiprocessing.get_all_start_methods():
+            results = self._check_in_processes(targets, jobs)
+        else:
+            results = map(self.check_target, targets)
+        for problems, errors, checked in results:
             report.problems.extend(problems)
             report.errors.extend(errors)
+            report.files += checked
         report.problems.sort(key=lambda p: p.sort_key)
         return report
+
+    def check_target(self, target: Target) -> tuple[list[Problem], list[FileError], int]:
+        kind = target.site.kind_of(target.relative)
+        try:
+            doc = Document.read(target.path, target.display, kind)
+        except ReadError as exc:
+            return [], [FileError(target.display, exc.message, exc.line, exc.column)], 0
+        problems, errors = self.check_document(doc, target.site, target.relative)
+        return problems, errors, 1
+
+    def _check_in_processes(self, targets: list[Target], jobs: int) -> list[tuple[list[Problem], list[FileError], int]]:
+        """Fork workers that inherit this linter (config, rules, sites) instead of pickling it."""
+        global _FORKED_LINTER
+        _FORKED_LINTER = self
+        self._forked_targets = targets
+        try:
+            with multiprocessing.get_context("fork").Pool(min(jobs, len(targets))) as pool:
+                return pool.map(_check_forked, range(len(targets)), chunksize=8)
+        finally:
+            _FORKED_LINTER = None
 
     def check_document(self, doc: Document, site: Site, relative: str | None = None) -> tuple[list[Problem], list[FileError]]:
         problems: list[Problem] = []
@@ -169,6 +193,12 @@ class Linter:
         what = ", ".join(sorted(s.codes)) or "all rules"
         problem = ctx.problem(s.start, f"suppression ({s.action} {what}) suppressed nothing", end=s.end)
         return replace(problem, severity=severity)  # type: ignore[arg-type]
+
+
+def _check_forked(index: int) -> tuple[list[Problem], list[FileError], int]:
+    linter = _FORKED_LINTER
+    assert linter is not None
+    return linter.check_target(linter._forked_targets[index])
 
 
 def default_linter(rules: Sequence[Rule] | None = None, config: Config | None = None, cwd: Path | None = None) -> Linter:

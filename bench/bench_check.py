@@ -1,0 +1,90 @@
+"""Benchmark `reinvent-lint check` on a generated 200-post site against `pymarkdown scan`.
+
+Run:  python bench/bench_check.py [--posts 200] [--runs 3]
+The site is built from the project's own fixture posts (tests/fixtures/site and examples/blog),
+each generated post ~15 KB like a real long-form post. Prints medians and the ratio.
+Needs pymarkdownlnt for the peer (`pip install pymarkdownlnt`); it is skipped when missing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SOURCES = [ROOT / "tests/fixtures/site/_posts", ROOT / "examples/blog/_posts"]
+TARGET_BYTES = 15_000
+
+
+def build_site(dest: Path, posts: int) -> list[Path]:
+    shutil.copytree(ROOT / "tests/fixtures/site", dest)
+    bodies = []
+    for folder in SOURCES:
+        for post in sorted(folder.glob("*.md")):
+            text = post.read_text(encoding="utf-8")
+            bodies.append(text.split("---\n", 2)[2])
+    written = []
+    for i in range(posts):
+        parts, size, n = [], 0, 0
+        while size < TARGET_BYTES:
+            body = bodies[(i + n) % len(bodies)]
+            parts.append(body.replace("\n# ", f"\n# Part {n} "))
+            size += len(body)
+            n += 1
+        day = 1 + i % 28
+        path = dest / "_posts" / f"2023-{1 + i % 12:02d}-{day:02d}-generated-{i}.md"
+        path.write_text(f"---\ntitle: Generated post {i}\ntags: [aws, databases]\nlayout: post\n---\n\n" + "\n".join(parts), encoding="utf-8")
+        written.append(path)
+    return written
+
+
+def timed(cmd: list[str], cwd: Path, runs: int) -> float:
+    samples = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        samples.append(time.perf_counter() - start)
+    return statistics.median(samples)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--posts", type=int, default=200)
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        site = Path(tmp) / "site"
+        posts = build_site(site, args.posts)
+        size = sum(p.stat().st_size for p in posts)
+        print(f"site: {len(posts)} generated posts, {size / 1e6:.1f} MB")
+        single = timed([sys.executable, "-m", "reinvent_lint", "check", "--jobs", "1"], site, args.runs)
+        print(f"reinvent-lint check --jobs 1 (whole site, one core): {single:.2f} s   target < 1.5 s")
+        ours = timed([sys.executable, "-m", "reinvent_lint", "check"], site, args.runs)
+        print(f"reinvent-lint check (whole site, default: all cores): {ours:.2f} s")
+        version = timed([sys.executable, "-m", "reinvent_lint", "--version"], site, max(args.runs, 5))
+        print(f"reinvent-lint --version: {version * 1000:.0f} ms   target < 150 ms")
+        one = timed([sys.executable, "-m", "reinvent_lint", "check", str(posts[0])], site, max(args.runs, 5))
+        print(f"reinvent-lint check one post: {one * 1000:.0f} ms")
+        if shutil.which("pymarkdown") or _has_module("pymarkdown"):
+            peer = timed([sys.executable, "-m", "pymarkdown", "scan", "_posts"], site, 1)
+            print(f"pymarkdown scan (same posts): {peer:.2f} s")
+            print(f"ratio: reinvent-lint is {peer / ours:.1f}x faster than pymarkdown   target >= 15x")
+        else:
+            print("pymarkdown not installed: pip install pymarkdownlnt for the comparison")
+    return 0
+
+
+def _has_module(name: str) -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec(name) is not None
+
+
+if __name__ == "__main__":
+    sys.exit(main())
