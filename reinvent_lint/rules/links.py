@@ -1,0 +1,286 @@
+"""Links and assets, offline: everything about a reference that the files alone can tell.
+
+Markdown linters read `{% link %}` as text and link checkers "repair" `https:/x` into
+`https://x/`; on the live page that is a path on the blog. These rules read what the browser and
+Jekyll will actually do.
+"""
+
+from __future__ import annotations
+
+import difflib
+import posixpath
+import re
+from collections.abc import Iterator
+from functools import lru_cache
+from pathlib import PurePosixPath
+
+from ..problem import Fix, Problem, Safety, Severity
+from ..references import Reference, extract, kramdown_ids
+from ..rule import Context, rule
+
+_URL_KINDS = {"link", "image", "definition", "html-href", "html-src"}
+_WEB_TLDS = r"(?:com|org|net|io|dev|co|ai|app|gov|edu|me|info|xyz|cloud|aws|uk|de)"
+
+
+def _references(ctx: Context) -> list[Reference]:
+    cache = ctx.doc.__dict__.setdefault("_references", None)
+    if cache is None:
+        cache = ctx.doc.__dict__["_references"] = extract(ctx.doc)
+    return cache
+
+
+def _malformed(target: str) -> tuple[str, str | None, Safety] | None:
+    """(what the browser does, repaired target or None, safety) for a malformed URL."""
+    m = re.match(r"^(https?):/(?!/)(.*)$", target, re.IGNORECASE)
+    if m:
+        return (f"'{m.group(1)}:/' has one slash: the browser reads it as the path /{m.group(2).split('/')[0]} on this blog", f"{m.group(1)}://{m.group(2)}", Safety.SAFE)
+    m = re.match(r"^(https?):///+(.*)$", target, re.IGNORECASE)
+    if m:
+        return ("three slashes after the scheme: browsers disagree on where this goes", f"{m.group(1)}://{m.group(2)}", Safety.SAFE)
+    m = re.match(r"^(https?)//(.*)$", target, re.IGNORECASE)
+    if m:
+        return (f"'{m.group(1)}//' has no colon: the browser reads it as a relative path on this blog", f"{m.group(1)}://{m.group(2)}", Safety.SAFE)
+    m = re.match(r"^(https?://)+(https?://.*)$", target, re.IGNORECASE)
+    if m and re.match(r"^https?://https?://", target, re.IGNORECASE):
+        return ("the scheme is doubled: the browser looks for a host named 'https'", m.group(2), Safety.SAFE)
+    m = re.match(r"^/+(https?://.*)$", target, re.IGNORECASE)
+    if m:
+        return ("a leading slash makes it a path on this blog", m.group(1), Safety.SAFE)
+    m = re.match(r"^(h+t+p+s?|ht+ps?|htp+s?|hhtps?|htps)://(.*)$", target, re.IGNORECASE)
+    if m and m.group(1).lower() not in ("http", "https"):
+        scheme = "https" if m.group(1).lower().endswith("s") else "http"
+        return (f"misspelt scheme '{m.group(1)}:': the browser cannot open it", f"{scheme}://{m.group(2)}", Safety.SAFE)
+    if re.match(r"^www\.[\w-]+\.", target, re.IGNORECASE):
+        return ("no scheme: the browser reads it as a relative path on this blog", "https://" + target, Safety.SAFE)
+    if re.match(rf"^[\w-]+(?:\.[\w-]+)*\.{_WEB_TLDS}/", target, re.IGNORECASE):
+        return ("no scheme: the browser reads it as a relative path on this blog", "https://" + target, Safety.UNSAFE)
+    return None
+
+
+@rule("RL401", "malformed-url", "Link targets must be well-formed URLs or paths.", severity=Severity.ERROR, fixable=True)
+def malformed_url(ctx: Context) -> Iterator[Problem]:
+    doc = ctx.doc
+    for ref in _references(ctx):
+        if ref.kind not in _URL_KINDS or ref.liquid is not None:
+            continue
+        target = ref.target
+        if ref.kind in ("link", "image") and ref.start == ref.end:
+            yield ctx.problem(ref.label_start, "empty link target '()': it links to this same page", end=ref.end + 1)
+            continue
+        if ref.kind in ("link", "image"):
+            between = doc.text[ref.label_start : ref.start]
+            if re.search(r"\][ \t]\($", between) and _looks_like_target(target):
+                gap = ref.start - 2
+                fix = Fix.replace(gap, gap + 1, "", description="remove the space between ] and (")
+                yield ctx.problem(gap, "space between ']' and '(': this is text in brackets, not a link", end=ref.start, fix=fix)
+                continue
+            if target.startswith("(") and target.endswith(")") and _looks_like_target(target[1:-1]):
+                fix = Fix((
+                    *Fix.replace(ref.start, ref.start + 1, "").edits,
+                    *Fix.replace(ref.end - 1, ref.end, "").edits,
+                ), Safety.SAFE, "remove the doubled parentheses")  # fmt: skip
+                yield ctx.problem(ref.start, "doubled parentheses: the link target includes '(' and ')'", end=ref.end, fix=fix)
+                continue
+        found = _malformed(target)
+        if found:
+            why, repaired, safety = found
+            fix = Fix.replace(ref.start, ref.end, repaired, safety=safety, description=f"use {repaired}") if repaired else None
+            yield ctx.problem(ref.start, f"malformed URL '{target}': {why}", end=ref.end, fix=fix)
+    # A target with whitespace is not a link at all: look for `[text](http... more)`.
+    for seg_start, seg_end in doc.inline_segments:
+        for m in re.finditer(r"\]\((https?:[^\s()]*|/[^\s()]*)[ \t]+([^\s)\"'][^)\n]*)\)", doc.masked[seg_start:seg_end]):
+            at = seg_start + m.start(1)
+            if doc.in_code(at):
+                continue
+            yield ctx.problem(at, "whitespace inside the link target: Markdown renders this as text, not a link", end=seg_start + m.end(2))
+
+
+def _looks_like_target(value: str) -> bool:
+    return bool(re.match(r"^(?:https?:|/|#|\./|\.\./|mailto:|\{%|\{\{)", value.strip()))
+
+
+def _did_you_mean(name: str, options: list[str]) -> str:
+    close = difflib.get_close_matches(name, options, n=1, cutoff=0.6)
+    return f"; did you mean '{close[0]}'?" if close else ""
+
+
+@lru_cache(maxsize=64)
+def _post_names(posts: tuple[str, ...]) -> dict[str, str]:
+    """post_url names (path under _posts without extension) to files."""
+    names = {}
+    for rel in posts:
+        inner = rel.split("/_posts/", 1)[-1] if "/_posts/" in rel else rel.split("_posts/", 1)[-1]
+        names[str(PurePosixPath(inner).with_suffix(""))] = rel
+    return names
+
+
+@rule("RL402", "missing-link-target", "`{% link %}`, `{% post_url %}` and `{% include %}` must name files that exist.",
+      severity=Severity.ERROR, fixable=True)  # fmt: skip
+def missing_link_target(ctx: Context) -> Iterator[Problem]:
+    site = ctx.site
+    if site.root is None:
+        return
+    for ref in _references(ctx):
+        if ref.kind == "liquid-link":
+            if not ref.target or "{{" in ref.target or _exists(site, ref.target):
+                continue
+            candidates = sorted(f for f in site.files if f.split("/", 1)[0] == ref.target.split("/", 1)[0])
+            close = difflib.get_close_matches(ref.target, candidates, n=2, cutoff=0.8)
+            fix = None
+            if len(close) == 1:
+                fix = Fix.replace(ref.start, ref.end, close[0], safety=Safety.UNSAFE, description=f"link to {close[0]}", edits_protected=True)
+            hint = f"; did you mean '{close[0]}'?" if close else ""
+            yield ctx.problem(ref.start, f"{{% link {ref.target} %}}: no such file in the site; Jekyll stops the build here{hint}", end=ref.end, fix=fix)
+        elif ref.kind == "post-url":
+            names = _post_names(tuple(site.posts))
+            if not ref.target or "{{" in ref.target or ref.target in names:
+                continue
+            yield ctx.problem(ref.start, f"{{% post_url {ref.target} %}}: no such post; Jekyll stops the build here{_did_you_mean(ref.target, sorted(names))}", end=ref.end)
+        elif ref.kind == "include":
+            if not ref.target or "{{" in ref.target or ref.target in site.includes:
+                continue
+            yield ctx.problem(ref.start, f"{{% include {ref.target} %}}: no such file in _includes/{_did_you_mean(ref.target, site.includes)}", end=ref.end)
+
+
+def _exists(site, rel: str) -> bool:  # type: ignore[no-untyped-def]
+    normal = posixpath.normpath(rel)
+    return not normal.startswith("..") and normal in site.files
+
+
+def image_params(ctx: Context, template: str) -> tuple[str, ...]:
+    """Which parameters of an include are image sources: from config, else read from the template."""
+    configured = ctx.settings.get("image-includes", {})
+    if configured:
+        return tuple(configured.get(template, ()))
+    from ..init import image_includes
+
+    cache = ctx.site.__dict__.setdefault("_image_includes", None)
+    if cache is None:
+        cache = ctx.site.__dict__["_image_includes"] = image_includes(ctx.site)
+    return tuple(cache.get(template, ()))
+
+
+_ASSET_SUFFIX = re.compile(r"\.(png|jpe?g|gif|svg|webp|avif|ico|pdf|zip|mp4|webm|mp3|css|js|txt|json|xml|csv)$", re.IGNORECASE)
+
+
+def _local_path(ctx: Context, ref: Reference) -> str | None:
+    """Site-relative path a root-relative asset reference points at, or None to skip it."""
+    target = ref.target.split("#", 1)[0].split("?", 1)[0]
+    if not target.startswith("/") or target.startswith("//") or "{" in target:
+        return None
+    base = ctx.site.baseurl
+    if base and (target == base or target.startswith(base + "/")):
+        target = target[len(base) :]
+    if not _ASSET_SUFFIX.search(target):
+        return None  # pages and post URLs depend on permalinks: not judged here
+    return posixpath.normpath(target.lstrip("/"))
+
+
+@rule("RL403", "missing-local-file", "Root-relative links and images must point at files in the site.",
+      severity=Severity.ERROR, fixable=True)  # fmt: skip
+def missing_local_file(ctx: Context) -> Iterator[Problem]:
+    site = ctx.site
+    if site.root is None:
+        return
+    for ref in _references(ctx):
+        if ref.liquid is not None and ref.kind != "include-param":
+            continue
+        if ref.kind == "include-param" and ref.param not in image_params(ctx, ref.template):
+            continue
+        if ref.kind not in _URL_KINDS | {"include-param"}:
+            continue
+        rel = _local_path(ctx, ref)
+        if rel is None or rel in site.files:
+            continue
+        if rel.startswith(".."):
+            yield ctx.problem(ref.start, f"'{ref.target}' points outside the site", end=ref.end)
+            continue
+        same = site.files_lower.get(rel.lower(), [])
+        if len(same) == 1:
+            real = same[0]
+            path_start = ref.start + ref.target.lower().find(real.lower())
+            fix = Fix.replace(path_start, path_start + len(real), real, description=f"use {real}",
+                              edits_protected=ref.liquid is not None)  # fmt: skip
+            yield ctx.problem(ref.start, f"'{ref.target}' differs in case from '/{real}': it works on macOS, not on GitHub Pages (Linux)", end=ref.end, fix=fix)
+            continue
+        yield ctx.problem(ref.start, f"'{ref.target}' not found in the site{_did_you_mean(rel, sorted(f for f in site.files if _ASSET_SUFFIX.search(f)))}", end=ref.end)
+
+
+@rule("RL404", "broken-fragment", "`#fragment` links must match a heading id (kramdown's) or an explicit id.",
+      severity=Severity.WARNING)  # fmt: skip
+def broken_fragment(ctx: Context) -> Iterator[Problem]:
+    doc = ctx.doc
+    own: set[str] | None = None
+    for ref in _references(ctx):
+        if ref.kind not in ("link", "definition", "html-href"):
+            continue
+        target = ref.target
+        if target.startswith("#") and ref.liquid is None:
+            fragment = target[1:]
+            if not fragment:
+                continue
+            own = own if own is not None else kramdown_ids(doc)
+            if fragment not in own:
+                yield ctx.problem(ref.start, f"no heading or id '{fragment}' in this post{_did_you_mean(fragment, sorted(own))}", end=ref.end)
+        elif ref.liquid is not None and "#" in target and ctx.site.root is not None:
+            span = ref.liquid
+            fragment = target[target.index("%}") + 2 :].split("#", 1)[-1] if "%}#" in target else ""
+            if not fragment or span.name not in ("link", "post_url"):
+                continue
+            path = _linked_file(ctx, span.name, span.markup.split()[0] if span.markup.split() else "")
+            if path is None:
+                continue
+            ids = _ids_of(ctx, path)
+            if ids is not None and fragment not in ids:
+                at = ref.start + target.rindex("#") + 1
+                yield ctx.problem(at, f"no heading or id '{fragment}' in {path}{_did_you_mean(fragment, sorted(ids))}", end=ref.end)
+
+
+def _linked_file(ctx: Context, tag: str, name: str) -> str | None:
+    if tag == "link":
+        return posixpath.normpath(name) if _exists(ctx.site, name) else None
+    return _post_names(tuple(ctx.site.posts)).get(name)
+
+
+def _ids_of(ctx: Context, rel: str) -> set[str] | None:
+    from ..document import Document, ReadError
+
+    cache: dict[str, set[str] | None] = ctx.site.__dict__.setdefault("_ids", {})
+    if rel not in cache:
+        try:
+            assert ctx.site.root is not None
+            cache[rel] = kramdown_ids(Document.read(ctx.site.root / rel, rel))
+        except ReadError:
+            cache[rel] = None
+    return cache[rel]
+
+
+@rule("RL405", "image-alt-text", "Images need alt text that describes them (not the file name).")
+def image_alt_text(ctx: Context) -> Iterator[Problem]:
+    for ref in _references(ctx):
+        if ref.kind == "image" and ref.liquid is None or ref.kind == "image" and ref.liquid is not None:
+            alt = ref.text.strip()
+            yield from _judge_alt(ctx, ref, alt, ref.label_start)
+        elif ref.kind == "html-src" and ref.text != "\0" or ref.kind == "html-src":
+            if ctx.doc.text[ref.label_start : ref.label_start + 4].lower() != "<img":
+                continue
+            yield from _judge_alt(ctx, ref, None if ref.text == "\0" else ref.text.strip(), ref.label_start)
+        elif ref.kind == "include-param" and ref.param in image_params(ctx, ref.template):
+            span = ref.liquid
+            assert span is not None
+            alt = re.search(r"\balt\s*=\s*(?:\"([^\"]*)\"|'([^']*)')", ctx.doc.text[span.start : span.end])
+            value = None if not alt else (alt.group(1) if alt.group(1) is not None else alt.group(2)).strip()
+            yield from _judge_alt(ctx, ref, value, span.start)
+
+
+def _judge_alt(ctx: Context, ref: Reference, alt: str | None, at: int) -> Iterator[Problem]:
+    name = PurePosixPath(ref.target.split("?", 1)[0]).name
+    if alt is None:
+        yield ctx.problem(at, f"image '{name}' has no alt text", end=ref.end)
+    elif not alt:
+        yield ctx.problem(at, f"image '{name}' has empty alt text", end=ref.end)
+    elif name and alt.lower() in (name.lower(), PurePosixPath(name).stem.lower()):
+        yield ctx.problem(at, f"alt text of '{name}' is just its file name; describe the image", end=ref.end)
+
+
+RULES = [malformed_url, missing_link_target, missing_local_file, broken_fragment, image_alt_text]
