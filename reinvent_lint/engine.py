@@ -168,7 +168,7 @@ class Linter:
             settings = self.config.rules[r.code]
             if settings.exclude and _matches(where, settings.exclude):
                 continue
-            ctx = Context(doc, site, settings.options, r, self.config.site)
+            ctx = Context(doc, site, settings.options, r, self.config.site, relative or "")
             try:
                 problems.extend(replace(p, severity=settings.severity) for p in r.check(ctx))
             except Exception as exc:  # a bug in a rule must not stop the run

@@ -28,6 +28,7 @@ class Reference:
 _LINK_START = re.compile(r"(!?)\[((?:[^\[\]\\\n]|\\.|\[[^\[\]\n]*\])*)\][ \t]?\(")
 _DEFINITION = re.compile(r"^ {0,3}\[([^\]\n^][^\]\n]*)\]:[ \t]*(<[^>\n]*>|\S+)", re.MULTILINE)
 _AUTOLINK = re.compile(r"<((?:https?|ftp|mailto):[^\s<>]*)>", re.IGNORECASE)
+_ALT = re.compile(r"\balt\s*=\s*(?:\"([^\"]*)\"|'([^']*)')", re.IGNORECASE)
 _HTML_ATTR = re.compile(r"<(a|img)\b[^>]*?\b(href|src)\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s>]+))", re.IGNORECASE)
 
 
@@ -62,14 +63,11 @@ def _destination(text: str, at: int, limit: int) -> tuple[int, int, int] | None:
     return None
 
 
-def _title_end(text: str, end: int, limit: int) -> int:
-    """Offset of the `)` closing a link whose destination ends at `end`, allowing a title."""
-    m = re.compile(r"[ \t]*(?:\"[^\"]*\"|'[^']*'|\([^)]*\))?[ \t]*\)").match(text, end, limit)
-    return m.end() if m else -1
-
-
 def extract(doc: Document) -> list[Reference]:
-    return list(_extract(doc))
+    """Every reference outside code and `{% raw %}` bodies, in document order."""
+    raw = [(b.start, b.end) for b in doc.liquid.bodies if b.name == "raw"]
+    refs = [r for r in _extract(doc) if not any(a <= r.start < b for a, b in raw)]
+    return sorted(refs, key=lambda r: (r.start, r.kind))
 
 
 def _extract(doc: Document):  # type: ignore[no-untyped-def]
@@ -97,13 +95,13 @@ def _extract(doc: Document):  # type: ignore[no-untyped-def]
         start = m.start(2) + (1 if raw.startswith("<") else 0)
         end = m.end(2) - (1 if raw.startswith("<") else 0)
         yield Reference("definition", text[start:end], start, end, m.start(), m.group(1))
-    for m in _HTML_ATTR.finditer(masked, doc.body_offset):
+    for m in _HTML_ATTR.finditer(masked, doc.body_offset) if "<" in masked else ():
         if doc.in_code(m.start()):
             continue
         group = 3 if m.group(3) is not None else 4 if m.group(4) is not None else 5
         kind = "html-href" if m.group(2).lower() == "href" else "html-src"
         start, end = m.start(group), m.end(group)
-        alt = re.search(r"\balt\s*=\s*(?:\"([^\"]*)\"|'([^']*)')", masked[m.start() : masked.find(">", m.start()) + 1])
+        alt = _ALT.search(masked, m.start(), masked.find(">", m.start()) + 1)
         alt_text = (alt.group(1) if alt.group(1) is not None else alt.group(2)) if alt else None
         yield Reference(kind, text[start:end], start, end, m.start(), "\0" if alt_text is None else alt_text, doc.liquid_at(start))
     for span in doc.liquid.spans:
@@ -130,9 +128,9 @@ def _is_block_start(doc: Document, offset: int) -> bool:
     return offset == 0 or doc.text[offset - 1] == "\n"
 
 
-@lru_cache(maxsize=256)
+@lru_cache(maxsize=1)
 def _slug_re() -> re.Pattern[str]:
-    return re.compile(r"[^\w\- \t]")
+    return re.compile(r"[^\w\- \t]")  # kramdown's NON_WORD_RE: /[^\p{Word}\- \t]/
 
 
 def kramdown_ids(doc: Document) -> set[str]:
@@ -146,11 +144,8 @@ def kramdown_ids(doc: Document) -> set[str]:
         if explicit:
             ids.add(explicit.group(1))
             continue
-        plain = re.sub(r"`([^`]*)`", r"\1", raw)
-        plain = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", plain)
-        plain = re.sub(r"<[^>]+>", "", plain)
-        plain = re.sub(r"[*_~]", lambda m: m.group() if m.group() == "_" else "", plain)
-        slug = _slug_re().sub("", plain.lower()).replace(" ", "-").replace("\t", "-")
+        # kramdown-parser-gfm's generate_gfm_header_id works on the heading's raw source text.
+        slug = _slug_re().sub("", raw.lower()).replace(" ", "-").replace("\t", "-")
         seen = counter.get(slug, -1) + 1
         counter[slug] = seen
         ids.add(slug if seen == 0 else f"{slug}-{seen}")

@@ -25,6 +25,7 @@ class Context:
     options: Mapping[str, Any]
     rule: Rule
     settings: Mapping[str, Any] = field(default_factory=dict)  # the [site] config section
+    relative: str = ""  # the document's site-relative path ("" outside a site)
 
     def problem(self, start: int, message: str, *, end: int | None = None, fix: Fix | None = None) -> Problem:
         """A problem of this rule at text offset `start` (to `end`, default: end of `start`'s line)."""

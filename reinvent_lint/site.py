@@ -172,6 +172,22 @@ class Site:
                     tags.add(PurePosixPath(f).stem)
         return tags
 
+    @cached_property
+    def urls(self) -> tuple[set[str], dict[str, str]]:
+        """(every output URL, URL -> source file); see urls.py. Reads front matter once."""
+        from .urls import site_urls
+
+        return site_urls(self)
+
+    @cached_property
+    def plugins(self) -> set[str]:
+        names: set[str] = set()
+        for key in ("plugins", "gems"):
+            value = self.config.get(key)
+            if isinstance(value, list):
+                names |= {str(v) for v in value}
+        return names
+
     def markdown_files(self) -> list[str]:
         """The site's Markdown documents Jekyll would render, site-relative and sorted."""
         skip_tops = {"_includes", "_layouts", "_sass", "_data", "_plugins"}

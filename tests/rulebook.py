@@ -2,7 +2,8 @@
 
 An example is a `### Bad: ...` or `### Good: ...` section holding:
 - optional `Path: _posts/...` (default `_posts/2024-01-15-example.md`),
-- optional `Site files: a, b` (created empty in a temporary site beside the post),
+- optional `Site files: a, b` (created in a temporary site beside the post: empty, but files
+  under `_includes/` render an `<img>` from their `src` parameter),
 - a ````markdown fence with the post,
 - for bad examples, a ```text fence with the expected `line:column` of each problem,
 - optional `No final newline.` (the post's last newline is dropped),

@@ -35,7 +35,7 @@ def test_apply_edits_splices_in_order() -> None:
 
 
 def test_fix_applies_safe_fixes_and_is_idempotent(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    write_site(tmp_path, {"_posts/2024-01-01-a.md": DEFECTS, "_topics/aws.md": "---\ntitle: aws\n---\n"})
+    write_site(tmp_path, {"_posts/2024-01-01-a.md": DEFECTS, "_topics/aws.md": "---\ntitle: aws\n---\n", "_includes/x.html": "x"})
     assert _fix_cli(["fix"], tmp_path) == 0
     fixed = (tmp_path / "_posts/2024-01-01-a.md").read_text()
     assert fixed == (

@@ -15,10 +15,12 @@ from .conftest import linter_for, write_site
 from .rulebook import Example, examples, pages
 
 EXAMPLES = examples()
+INCLUDE_TEMPLATE = '<figure><img src="{{ include.src | relative_url }}" alt="{{ include.alt }}"></figure>\n'
 
 
 def _run(example: Example, tmp_path: Path):
-    files = {f: "" for f in example.site_files}
+    # Site files are empty, but for include templates, which render an image from `src`.
+    files = {f: INCLUDE_TEMPLATE if f.startswith("_includes/") else "" for f in example.site_files}
     files[example.path] = example.post
     write_site(tmp_path, files)
     linter = linter_for(tmp_path, select=[example.code])

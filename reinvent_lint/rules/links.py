@@ -17,6 +17,7 @@ from pathlib import PurePosixPath
 from ..problem import Fix, Problem, Safety, Severity
 from ..references import Reference, extract, kramdown_ids
 from ..rule import Context, rule
+from ..urls import GENERATOR_PLUGINS
 
 _URL_KINDS = {"link", "image", "definition", "html-href", "html-src"}
 _WEB_TLDS = r"(?:com|org|net|io|dev|co|ai|app|gov|edu|me|info|xyz|cloud|aws|uk|de)"
@@ -29,8 +30,17 @@ def _references(ctx: Context) -> list[Reference]:
     return cache
 
 
+_INCLUDE_ALT = re.compile(r"\balt\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
+_WELL_FORMED = re.compile(r"^(?:https?://(?!/|https?:)|#|\.{0,2}/(?!/*https?:)|mailto:|tel:|$)", re.IGNORECASE)
+_SPACE_BEFORE_PAREN = re.compile(r"\][ \t]\($")
+_LOOKS_LIKE_TARGET = re.compile(r"^(?:https?:|/|#|\./|\.\./|mailto:|\{%|\{\{)")
+_SPACE_IN_TARGET = re.compile(r"\]\((https?:[^\s()]*|/[^\s()]*)[ \t]+([^\s)\"'][^)\n]*)\)")
+
+
 def _malformed(target: str) -> tuple[str, str | None, Safety] | None:
     """(what the browser does, repaired target or None, safety) for a malformed URL."""
+    if _WELL_FORMED.match(target):
+        return None
     m = re.match(r"^(https?):/(?!/)(.*)$", target, re.IGNORECASE)
     if m:
         return (f"'{m.group(1)}:/' has one slash: the browser reads it as the path /{m.group(2).split('/')[0]} on this blog", f"{m.group(1)}://{m.group(2)}", Safety.SAFE)
@@ -69,7 +79,7 @@ def malformed_url(ctx: Context) -> Iterator[Problem]:
             continue
         if ref.kind in ("link", "image"):
             between = doc.text[ref.label_start : ref.start]
-            if re.search(r"\][ \t]\($", between) and _looks_like_target(target):
+            if _SPACE_BEFORE_PAREN.search(between) and _looks_like_target(target):
                 gap = ref.start - 2
                 fix = Fix.replace(gap, gap + 1, "", description="remove the space between ] and (")
                 yield ctx.problem(gap, "space between ']' and '(': this is text in brackets, not a link", end=ref.start, fix=fix)
@@ -88,7 +98,9 @@ def malformed_url(ctx: Context) -> Iterator[Problem]:
             yield ctx.problem(ref.start, f"malformed URL '{target}': {why}", end=ref.end, fix=fix)
     # A target with whitespace is not a link at all: look for `[text](http... more)`.
     for seg_start, seg_end in doc.inline_segments:
-        for m in re.finditer(r"\]\((https?:[^\s()]*|/[^\s()]*)[ \t]+([^\s)\"'][^)\n]*)\)", doc.masked[seg_start:seg_end]):
+        if "](" not in doc.masked[seg_start:seg_end]:
+            continue
+        for m in _SPACE_IN_TARGET.finditer(doc.masked[seg_start:seg_end]):
             at = seg_start + m.start(1)
             if doc.in_code(at):
                 continue
@@ -96,12 +108,20 @@ def malformed_url(ctx: Context) -> Iterator[Problem]:
 
 
 def _looks_like_target(value: str) -> bool:
-    return bool(re.match(r"^(?:https?:|/|#|\./|\.\./|mailto:|\{%|\{\{)", value.strip()))
+    return bool(_LOOKS_LIKE_TARGET.match(value.strip()))
 
 
 def _did_you_mean(name: str, options: list[str]) -> str:
     close = difflib.get_close_matches(name, options, n=1, cutoff=0.6)
     return f"; did you mean '{close[0]}'?" if close else ""
+
+
+def _memo(ctx: Context, key: tuple[str, ...], compute):  # type: ignore[no-untyped-def]
+    """Per-run memo on the site: the same missing target is searched for once, not per use."""
+    memo: dict[tuple[str, ...], object] = ctx.site.__dict__.setdefault("_link_memo", {})
+    if key not in memo:
+        memo[key] = compute()
+    return memo[key]
 
 
 @lru_cache(maxsize=64)
@@ -124,8 +144,8 @@ def missing_link_target(ctx: Context) -> Iterator[Problem]:
         if ref.kind == "liquid-link":
             if not ref.target or "{{" in ref.target or _exists(site, ref.target):
                 continue
-            candidates = sorted(f for f in site.files if f.split("/", 1)[0] == ref.target.split("/", 1)[0])
-            close = difflib.get_close_matches(ref.target, candidates, n=2, cutoff=0.8)
+            close = _memo(ctx, ("link", ref.target), lambda: difflib.get_close_matches(
+                ref.target, sorted(f for f in site.files if f.split("/", 1)[0] == ref.target.split("/", 1)[0]), n=2, cutoff=0.8))
             fix = None
             if len(close) == 1:
                 fix = Fix.replace(ref.start, ref.end, close[0], safety=Safety.UNSAFE, description=f"link to {close[0]}", edits_protected=True)
@@ -135,11 +155,13 @@ def missing_link_target(ctx: Context) -> Iterator[Problem]:
             names = _post_names(tuple(site.posts))
             if not ref.target or "{{" in ref.target or ref.target in names:
                 continue
-            yield ctx.problem(ref.start, f"{{% post_url {ref.target} %}}: no such post; Jekyll stops the build here{_did_you_mean(ref.target, sorted(names))}", end=ref.end)
+            hint = _memo(ctx, ("post_url", ref.target), lambda: _did_you_mean(ref.target, sorted(names)))
+            yield ctx.problem(ref.start, f"{{% post_url {ref.target} %}}: no such post; Jekyll stops the build here{hint}", end=ref.end)
         elif ref.kind == "include":
             if not ref.target or "{{" in ref.target or ref.target in site.includes:
                 continue
-            yield ctx.problem(ref.start, f"{{% include {ref.target} %}}: no such file in _includes/{_did_you_mean(ref.target, site.includes)}", end=ref.end)
+            hint = _memo(ctx, ("include", ref.target), lambda: _did_you_mean(ref.target, site.includes))
+            yield ctx.problem(ref.start, f"{{% include {ref.target} %}}: no such file in _includes/{hint}", end=ref.end)
 
 
 def _exists(site, rel: str) -> bool:  # type: ignore[no-untyped-def]
@@ -152,31 +174,49 @@ def image_params(ctx: Context, template: str) -> tuple[str, ...]:
     configured = ctx.settings.get("image-includes", {})
     if configured:
         return tuple(configured.get(template, ()))
-    from ..init import image_includes
 
-    cache = ctx.site.__dict__.setdefault("_image_includes", None)
-    if cache is None:
-        cache = ctx.site.__dict__["_image_includes"] = image_includes(ctx.site)
-    return tuple(cache.get(template, ()))
+    def from_templates() -> dict[str, list[str]]:
+        from ..init import image_includes
+
+        return image_includes(ctx.site)
+
+    return tuple(_memo(ctx, ("image-includes",), from_templates).get(template, ()))
 
 
 _ASSET_SUFFIX = re.compile(r"\.(png|jpe?g|gif|svg|webp|avif|ico|pdf|zip|mp4|webm|mp3|css|js|txt|json|xml|csv)$", re.IGNORECASE)
 
 
-def _local_path(ctx: Context, ref: Reference) -> str | None:
-    """Site-relative path a root-relative asset reference points at, or None to skip it."""
-    target = ref.target.split("#", 1)[0].split("?", 1)[0]
-    if not target.startswith("/") or target.startswith("//") or "{" in target:
+def _split_target(ctx: Context, ref: Reference) -> tuple[str, str] | None:
+    """(site-relative path or root URL, fragment) for a local reference, or None to skip it.
+    Root-relative targets lose the baseurl; relative ones resolve from a page's folder."""
+    target, _, fragment = ref.target.partition("#")
+    target = target.split("?", 1)[0]
+    if not target or "{" in target or re.match(r"^[a-zA-Z][\w+.-]*:", target) or target.startswith("//"):
         return None
-    base = ctx.site.baseurl
-    if base and (target == base or target.startswith(base + "/")):
-        target = target[len(base) :]
-    if not _ASSET_SUFFIX.search(target):
-        return None  # pages and post URLs depend on permalinks: not judged here
-    return posixpath.normpath(target.lstrip("/"))
+    if target.startswith("/"):
+        base = ctx.site.baseurl
+        if base and (target == base or target.startswith(base + "/")):
+            target = target[len(base) :] or "/"
+        return target, fragment
+    if ctx.doc.kind != "page" or not _ASSET_SUFFIX.search(target):
+        return None  # relative links from posts resolve against the post's URL: not judged
+    folder = posixpath.dirname(ctx.relative or ctx.doc.path)
+    return "/" + posixpath.normpath(posixpath.join(folder, target)), fragment
 
 
-@rule("RL403", "missing-local-file", "Root-relative links and images must point at files in the site.",
+def _judge_page_url(ctx: Context, ref: Reference, url: str) -> Iterator[Problem]:
+    site = ctx.site
+    if site.plugins & GENERATOR_PLUGINS or re.search(r"/page\d+/?$", url) or url.startswith("/feed"):
+        return
+    urls, _ = site.urls
+    if url in urls or posixpath.normpath(url.lstrip("/")) in site.files:
+        return
+    close = _memo(ctx, ("url", url), lambda: difflib.get_close_matches(url, sorted(urls), n=1, cutoff=0.8))
+    hint = f"; did you mean '{close[0]}'?" if close else ""
+    yield ctx.problem(ref.start, f"'{ref.target}': no page, post or file of the site has this URL{hint}", end=ref.end)
+
+
+@rule("RL403", "missing-local-file", "Local links and images must point at files, pages or posts of the site.",
       severity=Severity.ERROR, fixable=True)  # fmt: skip
 def missing_local_file(ctx: Context) -> Iterator[Problem]:
     site = ctx.site
@@ -189,8 +229,15 @@ def missing_local_file(ctx: Context) -> Iterator[Problem]:
             continue
         if ref.kind not in _URL_KINDS | {"include-param"}:
             continue
-        rel = _local_path(ctx, ref)
-        if rel is None or rel in site.files:
+        split = _split_target(ctx, ref)
+        if split is None:
+            continue
+        url = split[0]
+        if not _ASSET_SUFFIX.search(url):
+            yield from _judge_page_url(ctx, ref, url)
+            continue
+        rel = posixpath.normpath(url.lstrip("/"))
+        if rel in site.files:
             continue
         if rel.startswith(".."):
             yield ctx.problem(ref.start, f"'{ref.target}' points outside the site", end=ref.end)
@@ -203,7 +250,8 @@ def missing_local_file(ctx: Context) -> Iterator[Problem]:
                               edits_protected=ref.liquid is not None)  # fmt: skip
             yield ctx.problem(ref.start, f"'{ref.target}' differs in case from '/{real}': it works on macOS, not on GitHub Pages (Linux)", end=ref.end, fix=fix)
             continue
-        yield ctx.problem(ref.start, f"'{ref.target}' not found in the site{_did_you_mean(rel, sorted(f for f in site.files if _ASSET_SUFFIX.search(f)))}", end=ref.end)
+        hint = _memo(ctx, ("file", rel), lambda: _did_you_mean(rel, sorted(f for f in site.files if _ASSET_SUFFIX.search(f))))
+        yield ctx.problem(ref.start, f"'{ref.target}' not found in the site{hint}", end=ref.end)
 
 
 @rule("RL404", "broken-fragment", "`#fragment` links must match a heading id (kramdown's) or an explicit id.",
@@ -222,6 +270,15 @@ def broken_fragment(ctx: Context) -> Iterator[Problem]:
             own = own if own is not None else kramdown_ids(doc)
             if fragment not in own:
                 yield ctx.problem(ref.start, f"no heading or id '{fragment}' in this post{_did_you_mean(fragment, sorted(own))}", end=ref.end)
+        elif ref.liquid is None and "#" in target and ctx.site.root is not None:
+            split = _split_target(ctx, ref)
+            if split is None or not split[1] or not split[0]:
+                continue
+            path = ctx.site.urls[1].get(split[0]) if not _ASSET_SUFFIX.search(split[0]) else None
+            ids = _ids_of(ctx, path) if path else None
+            if ids is not None and split[1] not in ids:
+                at = ref.start + target.rindex("#") + 1
+                yield ctx.problem(at, f"no heading or id '{split[1]}' in {path}{_did_you_mean(split[1], sorted(ids))}", end=ref.end)
         elif ref.liquid is not None and "#" in target and ctx.site.root is not None:
             span = ref.liquid
             fragment = target[target.index("%}") + 2 :].split("#", 1)[-1] if "%}#" in target else ""
@@ -258,17 +315,16 @@ def _ids_of(ctx: Context, rel: str) -> set[str] | None:
 @rule("RL405", "image-alt-text", "Images need alt text that describes them (not the file name).")
 def image_alt_text(ctx: Context) -> Iterator[Problem]:
     for ref in _references(ctx):
-        if ref.kind == "image" and ref.liquid is None or ref.kind == "image" and ref.liquid is not None:
-            alt = ref.text.strip()
-            yield from _judge_alt(ctx, ref, alt, ref.label_start)
-        elif ref.kind == "html-src" and ref.text != "\0" or ref.kind == "html-src":
+        if ref.kind == "image":
+            yield from _judge_alt(ctx, ref, ref.text.strip(), ref.label_start)
+        elif ref.kind == "html-src":
             if ctx.doc.text[ref.label_start : ref.label_start + 4].lower() != "<img":
                 continue
             yield from _judge_alt(ctx, ref, None if ref.text == "\0" else ref.text.strip(), ref.label_start)
         elif ref.kind == "include-param" and ref.param in image_params(ctx, ref.template):
             span = ref.liquid
             assert span is not None
-            alt = re.search(r"\balt\s*=\s*(?:\"([^\"]*)\"|'([^']*)')", ctx.doc.text[span.start : span.end])
+            alt = _INCLUDE_ALT.search(ctx.doc.text, span.start, span.end)
             value = None if not alt else (alt.group(1) if alt.group(1) is not None else alt.group(2)).strip()
             yield from _judge_alt(ctx, ref, value, span.start)
 

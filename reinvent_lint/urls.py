@@ -1,0 +1,141 @@
+"""The URLs Jekyll writes documents to, so a root-relative link to a page or post can be judged.
+
+Follows Jekyll's permalink rules: the site's `permalink` style (`date`, `pretty`, `ordinal`,
+`none` or a template), a document's own `permalink`, posts' `:categories`/`:year`/`:month`/
+`:day`/`:title` (front-matter `slug`, `date` and `categories` honoured), pages by their path,
+and output collections by `/:collection/:path`. `redirect_from` entries count as URLs too.
+Built lazily, once per run, and only when a rule asks.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import PurePosixPath
+from typing import Any
+
+from .site import MARKDOWN_SUFFIXES, POST_NAME, Site
+
+_STYLES = {
+    "date": "/:categories/:year/:month/:day/:title:output_ext",
+    "pretty": "/:categories/:year/:month/:day/:title/",
+    "ordinal": "/:categories/:year/:y_day/:title:output_ext",
+    "none": "/:categories/:title:output_ext",
+}
+# Plugins that write pages no source file describes: links into them cannot be judged.
+GENERATOR_PLUGINS = {"jekyll-archives", "jekyll-paginate", "jekyll-paginate-v2", "jekyll-tagging", "jekyll-feed", "jekyll-sitemap"}
+
+
+def _front_matter(site: Site, rel: str) -> dict[str, Any]:
+    from .front_matter import split
+
+    assert site.root is not None
+    try:
+        text = (site.root / rel).read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return {}
+    fm = split(text.replace("\r\n", "\n"))
+    return fm.data or {} if fm else {}
+
+
+def _listify(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return value.split()
+    if isinstance(value, list):
+        return [str(v) for v in value]
+    return []
+
+
+def _date(value: Any, fallback: dt.date) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return fallback
+
+
+def _expand(template: str, values: dict[str, str]) -> str:
+    result = template
+    for key in sorted(values, key=len, reverse=True):
+        result = result.replace(":" + key, values[key])
+    return re.sub(r"/+", "/", "/" + result.lstrip("/"))
+
+
+def _variants(url: str) -> set[str]:
+    """A URL and the spellings that reach the same file on GitHub Pages."""
+    out = {url}
+    if url.endswith("/index.html"):
+        out |= {url[: -len("index.html")], url[: -len("/index.html")] or "/"}
+    elif url.endswith(".html"):
+        out.add(url[: -len(".html")])
+    elif url.endswith("/") and len(url) > 1:
+        out |= {url[:-1], url + "index.html"}
+    return out
+
+
+def site_urls(site: Site) -> tuple[set[str], dict[str, str]]:
+    """(every URL, URL -> source file) of the site's pages, posts and output collections."""
+    urls: set[str] = set()
+    owner: dict[str, str] = {}
+    config = site.config
+    style = str(config.get("permalink") or "date")
+    template = _STYLES.get(style, style)
+
+    def add(url: str, rel: str, data: dict[str, Any]) -> None:
+        for u in _variants(url) | {v for r in _listify(data.get("redirect_from")) for v in _variants("/" + r.lstrip("/"))}:
+            urls.add(u)
+            owner.setdefault(u, rel)
+
+    for rel in site.posts:
+        name = PurePosixPath(rel).name
+        m = POST_NAME.match(name)
+        if not m:
+            continue
+        data = _front_matter(site, rel)
+        try:
+            date = _date(data.get("date"), dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3))))
+        except ValueError:
+            continue
+        folder_categories = [p for p in rel.split("/")[:-1] if p != "_posts"]
+        categories = folder_categories + _listify(data.get("categories")) + _listify(data.get("category"))
+        title = str(data.get("slug") or m.group(4))
+        values = {
+            "categories": "/".join(categories), "year": f"{date.year:04d}", "month": f"{date.month:02d}",
+            "day": f"{date.day:02d}", "i_month": str(date.month), "i_day": str(date.day),
+            "y_day": f"{date.timetuple().tm_yday:03d}", "short_year": f"{date.year % 100:02d}",
+            "title": title, "slug": title, "output_ext": ".html",
+        }  # fmt: skip
+        own = data.get("permalink")
+        url = _expand(str(own), values) if own else _expand(template, values)
+        add(url, rel, data)
+        add(url.lower(), rel, {})
+    collections = config.get("collections") or {}
+    for rel in site.files:
+        suffix = PurePosixPath(rel).suffix.lower()
+        if suffix not in MARKDOWN_SUFFIXES | {".html"}:
+            continue
+        top = rel.split("/", 1)[0]
+        if top.startswith("_"):
+            name = top[1:]
+            settings = collections.get(name) if isinstance(collections, dict) else None
+            if not (isinstance(settings, dict) and settings.get("output")):
+                continue
+            data = _front_matter(site, rel)
+            path = str(PurePosixPath(rel.split("/", 1)[1]).with_suffix(""))
+            coll_template = str(settings.get("permalink") or "/:collection/:path:output_ext")
+            coll_template = _STYLES.get(coll_template, coll_template)
+            values = {"collection": name, "path": path, "name": PurePosixPath(path).name, "title": PurePosixPath(path).name, "output_ext": ".html"}
+            own = data.get("permalink")
+            add(_expand(str(own), values) if own else _expand(coll_template, values), rel, data)
+            continue
+        data = _front_matter(site, rel) if suffix in MARKDOWN_SUFFIXES or rel.endswith(".html") else {}
+        own = data.get("permalink")
+        if own:
+            add("/" + str(own).lstrip("/"), rel, data)
+            continue
+        stem = str(PurePosixPath(rel).with_suffix(""))
+        url = "/" + stem + ".html"
+        add(url, rel, data)
+        if style == "pretty" or stem.endswith("index"):
+            add("/" + (stem[: -len("index")] if stem.endswith("index") else stem + "/"), rel, data)
+    return urls, owner

@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from reinvent_lint.document import Document
+from reinvent_lint.references import extract, kramdown_ids
+
+from .conftest import linter_for, write_site
+
+LINK_RULES = ["RL401", "RL402", "RL403", "RL404", "RL405"]
+
+
+def _found(root: Path, raw: dict | None = None) -> list[tuple[int, int, str]]:
+    report = linter_for(root, select=LINK_RULES, raw=raw).check_paths([])
+    assert not report.errors
+    return [(p.line, p.column, p.code) for p in report.problems]
+
+
+def test_references_carry_exact_positions() -> None:
+    text = '---\ntitle: x\n---\n[a]({% link _posts/b.md %}#frag) <a href="/x.html">x</a>\n{% include candid-image.html src="/i.png" attrib="[CC](https://cc.org/)" %}\n'
+    doc = Document("p.md", text)
+    refs = [(r.kind, r.target, doc.position(r.start)) for r in extract(doc)]
+    assert ("liquid-link", "_posts/b.md", (4, 13)) in refs
+    assert ("html-href", "/x.html", (4, 43)) in refs
+    assert ("include-param", "/i.png", (5, 35)) in refs
+    assert ("link", "https://cc.org/", (5, 56)) in refs
+
+
+def test_kramdown_ids_for_tricky_headings() -> None:
+    text = "# Hello, World!\n\n# Hello, World!\n\n# `code` & *emph* ✨\n\n# Ünïcödé title\n\n# Set {#custom}\n"
+    assert kramdown_ids(Document("p.md", text)) == {"hello-world", "hello-world-1", "code--emph-", "ünïcödé-title", "custom"}
+
+
+def test_symlink_out_of_the_site_is_not_found_and_not_read(tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.png").write_text("x")
+    site = tmp_path / "site"
+    write_site(site, {"_posts/2024-01-01-a.md": "---\ntitle: x\n---\n\n![The secret diagram](/assets/secret.png)\n", "assets/.keep": ""})
+    os.symlink(outside / "secret.png", site / "assets" / "secret.png")
+    assert _found(site) == [(5, 23, "RL403")]
+
+
+def test_baseurl_is_honoured_and_generator_plugins_skip_page_urls(tmp_path: Path) -> None:
+    write_site(tmp_path, {
+        "_config.yml": "baseurl: /blog\nplugins: [jekyll-archives]\n",
+        "assets/a.png": "x",
+        "_posts/2024-01-01-a.md": "---\ntitle: x\n---\n\n![Alpha](/blog/assets/a.png) [tags](/tags/aws/) ![Beta](/blog/assets/b.png)\n",
+    })  # fmt: skip
+    assert _found(tmp_path) == [(5, 57, "RL403")]
+
+
+def test_image_includes_come_from_config_when_given(tmp_path: Path) -> None:
+    write_site(tmp_path, {
+        "_includes/figure.html": "<figure>{{ include.image }}</figure>",
+        "_posts/2024-01-01-a.md": '---\ntitle: x\n---\n\n{% include figure.html image="/missing.png" %}\n',
+    })  # fmt: skip
+    assert _found(tmp_path) == []  # the template renders no <img>: not known as an image include
+    assert _found(tmp_path, {"site": {"image-includes": {"figure.html": ["image"]}}}) == [(5, 1, "RL405"), (5, 31, "RL403")]
+
+
+def test_post_urls_follow_the_permalink_style(tmp_path: Path) -> None:
+    write_site(tmp_path, {
+        "_config.yml": "permalink: pretty\n",
+        "_posts/2024-01-01-a.md": "---\ntitle: A\ncategories: [cloud]\n---\n\n# Part one\n\nText.\n",
+        "_posts/2024-01-02-b.md": "---\ntitle: B\n---\n\n[ok](/cloud/2024/01/01/a/#part-one) [bad](/2024/01/01/a/) [frag](/cloud/2024/01/01/a/#part-two)\n",
+    })  # fmt: skip
+    assert _found(tmp_path) == [(5, 43, "RL403"), (5, 87, "RL404")]
