@@ -163,14 +163,16 @@ class Document:
     def masked(self) -> str:
         """The text with Liquid replaced by same-length filler, newlines kept, for parsing.
 
-        Tags and outputs become `x` (they render to something), comment blocks become spaces
-        (they render to nothing), and highlight bodies become an indented-looking filler that
-        the parser sees as plain text; they are recorded as code in `code_ranges`.
+        Tags and outputs become `x` (they render to something); comment blocks, and tags that
+        render nothing (`raw`, `if`, `for`, `assign`, ...) standing alone on their line, become
+        spaces, as Jekyll leaves a blank line there; highlight bodies become plain filler and are
+        recorded as code in `code_ranges`.
         """
         text = self.text
         hidden: list[tuple[int, int, str]] = [(0, self.body_offset, " ")]
         for span in self.liquid.spans:
-            hidden.append((span.start, span.end, " " if span.kind == "comment" else "x"))
+            silent = span.kind == "comment" or (span.name in liquid.SILENT_TAGS and self._alone_on_its_line(span.start, span.end))
+            hidden.append((span.start, span.end, " " if silent else "x"))
         for body in self.liquid.bodies:
             if body.name == liquid.HIGHLIGHT:
                 hidden.append((body.start, body.end, "x"))
@@ -186,6 +188,12 @@ class Document:
         parts.append(text[cursor:])
         masked = "".join(parts)
         return masked.replace("\r", " ") if "\r" in masked else masked
+
+    def _alone_on_its_line(self, start: int, end: int) -> bool:
+        line_start = self.text.rfind("\n", 0, start) + 1
+        line_end = self.text.find("\n", end)
+        line_end = len(self.text) if line_end < 0 else line_end
+        return not self.text[line_start:start].strip() and not self.text[end:line_end].strip()
 
     # ----- Markdown ----------------------------------------------------------------------
     @cached_property

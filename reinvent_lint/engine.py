@@ -14,7 +14,7 @@ from . import suppress
 from .config import Config, build_config, resolve_rule
 from .document import Document, ReadError
 from .problem import Problem
-from .rule import Context, Rule
+from .rule import Context, Rule, SiteContext
 from .site import MARKDOWN_SUFFIXES, Site, find_root
 
 UNUSED_SUPPRESSION = "RL001"
@@ -135,8 +135,42 @@ class Linter:
             report.problems.extend(problems)
             report.errors.extend(errors)
             report.files += checked
+        problems, errors = self.check_sites(targets, whole_site=not paths)
+        report.problems.extend(problems)
+        report.errors.extend(errors)
         report.problems.sort(key=lambda p: p.sort_key)
         return report
+
+    def check_sites(self, targets: list[Target], whole_site: bool) -> tuple[list[Problem], list[FileError]]:
+        """Run the site-wide rules once per site. When only some files were given, keep the
+        problems on those files (a duplicate permalink involving a changed post still shows)."""
+        site_rules = [r for r in self.rules if r.site_wide]
+        problems: list[Problem] = []
+        errors: list[FileError] = []
+        if not site_rules:
+            return problems, errors
+        sites = {t.site.root: t.site for t in targets if t.site.root is not None}
+        if whole_site and not sites:
+            site = self.site_for(self.cwd)
+            if site.root is not None:
+                sites[site.root] = site
+        checked = {(t.site.root, t.relative) for t in targets}
+        for root, site in sites.items():
+            for r in site_rules:
+                settings = self.config.rules[r.code]
+                ctx = SiteContext(site, settings.options, r, self.config.site)
+                try:
+                    found = list(r.check(ctx))
+                except Exception as exc:  # a bug in a rule must not stop the run
+                    errors.append(FileError(str(root), f"internal error in rule {r.label}: {type(exc).__name__}: {exc}"))
+                    continue
+                for p in found:
+                    if settings.exclude and _matches(p.path, settings.exclude) or _matches(p.path, self.config.exclude):
+                        continue
+                    if not whole_site and (root, p.path) not in checked:
+                        continue
+                    problems.append(replace(p, path=self.display(root / p.path), severity=settings.severity))
+        return problems, errors
 
     def check_target(self, target: Target) -> tuple[list[Problem], list[FileError], int]:
         kind = target.site.kind_of(target.relative)
@@ -163,7 +197,7 @@ class Linter:
         errors: list[FileError] = []
         where = relative or doc.path
         for r in self.rules:
-            if doc.kind not in r.kinds:
+            if r.site_wide or doc.kind not in r.kinds:
                 continue
             settings = self.config.rules[r.code]
             if settings.exclude and _matches(where, settings.exclude):

@@ -85,6 +85,35 @@ def _structure(doc: Document) -> list[tuple[str, int, str]]:
     return [(t.type, t.nesting, t.tag) for t in doc.tokens]
 
 
+def _shift(offset: int, edits: Sequence[Edit], *, after_insertions: bool) -> int:
+    """Where an offset of the old text lands in the new text: before or after text inserted
+    exactly at it."""
+    return offset + sum(
+        len(e.replacement) - (e.end - e.start)
+        for e in edits
+        if e.end < offset or e.end == offset and (after_insertions or e.start < e.end)
+    )
+
+
+def _within(start: int, end: int, windows: Sequence[tuple[int, int]], edits: Sequence[Edit], new: bool) -> bool:
+    """True when a span lies in (or overlaps) a window an applied fix targeted, or overlaps an edit."""
+    for w_start, w_end in windows:
+        if new:
+            w_start, w_end = _shift(w_start, edits, after_insertions=False), _shift(w_end, edits, after_insertions=True)
+        if start < max(w_end, w_start + 1) and w_start < end:
+            return True
+    if not new:
+        return any(_changes(e, start, end) for e in edits)
+    return False
+
+
+def _changes(edit: Edit, start: int, end: int) -> bool:
+    """True when the edit changes text[start:end] (an insertion only when strictly inside)."""
+    if edit.start == edit.end:
+        return start < edit.start < end
+    return edit.start < end and start < edit.end
+
+
 def verify(before: Document, after: Document, applied: Sequence[Problem]) -> str | None:
     """Why the fixed text must not be written, or None when it is sound."""
     edits = [e for p in applied for e in p.fix.edits]  # type: ignore[union-attr]
@@ -94,14 +123,12 @@ def verify(before: Document, after: Document, applied: Sequence[Problem]) -> str
     new_data = after.front_matter.data if after.front_matter else None
     if not fm_targeted and old_data != new_data:
         return "front-matter data changed"
-    old_spans = before.liquid.spans
-    new_spans = after.liquid.spans
-    if len(old_spans) != len(new_spans):
-        return "the number of Liquid tags changed"
-    for old, new in zip(old_spans, new_spans):
-        edited = any(e.start < old.end and old.start < max(e.end, e.start + 1) for e in edits)
-        if not edited and before.text[old.start : old.end] != after.text[new.start : new.end]:
-            return f"Liquid tag at line {before.position(old.start)[0]} changed"
+    # Liquid: every tag outside the windows that targeted fixes rewrote must be unchanged.
+    windows = [(min(e.start for e in p.fix.edits), max(e.end for e in p.fix.edits)) for p in applied if p.fix and p.fix.edits_protected]
+    old_spans = [before.text[s.start : s.end] for s in before.liquid.spans if not _within(s.start, s.end, windows, edits, False)]
+    new_spans = [after.text[s.start : s.end] for s in after.liquid.spans if not _within(s.start, s.end, windows, edits, True)]
+    if old_spans != new_spans:
+        return "a Liquid tag changed" if len(old_spans) == len(new_spans) else "the number of Liquid tags changed"
     if _structure(before) != _structure(after):
         return "the document's block structure changed"
     return None

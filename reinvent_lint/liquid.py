@@ -13,6 +13,13 @@ from dataclasses import dataclass
 # Blocks whose body the scanner treats specially.
 RAW, COMMENT, HIGHLIGHT = "raw", "comment", "highlight"
 
+# Tags that render no text of their own: on a line alone they leave a blank line.
+SILENT_TAGS = frozenset({
+    "raw", "endraw", "if", "elsif", "else", "endif", "unless", "endunless", "case", "when", "endcase",
+    "for", "endfor", "break", "continue", "assign", "capture", "endcapture", "comment", "endcomment",
+    "tablerow", "endtablerow", "liquid", "#",
+})  # fmt: skip
+
 _OPEN = re.compile(r"\{[{%]")
 _TAG_NAME = re.compile(r"\{%-?\s*([A-Za-z_#][\w-]*)?")
 

@@ -63,6 +63,14 @@ def _destination(text: str, at: int, limit: int) -> tuple[int, int, int] | None:
     return None
 
 
+def references(doc: Document) -> list[Reference]:
+    """The document's references, extracted once and shared by every rule."""
+    cached = doc.__dict__.get("_references")
+    if cached is None:
+        cached = doc.__dict__["_references"] = extract(doc)
+    return cached
+
+
 def extract(doc: Document) -> list[Reference]:
     """Every reference outside code and `{% raw %}` bodies, in document order."""
     raw = [(b.start, b.end) for b in doc.liquid.bodies if b.name == "raw"]

@@ -41,6 +41,20 @@ class Context:
         )  # fmt: skip
 
 
+@dataclass(frozen=True)
+class SiteContext:
+    """What a site-wide rule's `check` receives: the site, once per run."""
+
+    site: Site
+    options: Mapping[str, Any]
+    rule: Rule
+    settings: Mapping[str, Any] = field(default_factory=dict)
+
+    def problem(self, relative: str, line: int, column: int, message: str, *, fix: Fix | None = None) -> Problem:
+        """A problem at a site-relative path; the engine turns the path into a display path."""
+        return Problem(relative, line, column, self.rule.code, self.rule.name, message, self.rule.severity, fix)
+
+
 Check = Callable[[Context], Iterable[Problem]]
 
 
@@ -49,13 +63,14 @@ class Rule:
     code: str
     name: str
     summary: str
-    check: Check
+    check: Callable[[Any], Iterable[Problem]]
     severity: Severity = Severity.WARNING
     fixable: bool = False
     kinds: frozenset[str] = ALL_KINDS
     options: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
     enabled: bool = True
     module: str = ""
+    site_wide: bool = False  # checked once per site with a SiteContext, not per document
 
     @property
     def label(self) -> str:
@@ -72,13 +87,14 @@ def rule(
     kinds: frozenset[str] = ALL_KINDS,
     options: Mapping[str, Any] | None = None,
     enabled: bool = True,
-) -> Callable[[Check], Rule]:
+    site_wide: bool = False,
+) -> Callable[[Callable[[Any], Iterable[Problem]]], Rule]:
     """Declare a rule around its check function."""
 
-    def wrap(check: Check) -> Rule:
+    def wrap(check: Callable[[Any], Iterable[Problem]]) -> Rule:
         return Rule(
             code, name, summary, check, severity, fixable, kinds,
-            MappingProxyType(dict(options or {})), enabled, check.__module__,
+            MappingProxyType(dict(options or {})), enabled, check.__module__, site_wide,
         )  # fmt: skip
 
     return wrap

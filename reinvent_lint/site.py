@@ -11,9 +11,12 @@ import os
 import re
 from functools import cached_property
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
+
+if TYPE_CHECKING:
+    from .urls import SiteUrls
 
 CONFIG_NAMES = ("_config.yml", "_config.yaml")
 # Folders Jekyll never reads as source, plus the usual tool folders.
@@ -159,6 +162,15 @@ class Site:
         return [f for f in self._listing("_posts") if PurePosixPath(f).suffix.lower() in MARKDOWN_SUFFIXES | {".html"}]
 
     @cached_property
+    def post_names(self) -> dict[str, str]:
+        """`{% post_url %}` names (the path under `_posts/` without extension) to files."""
+        names = {}
+        for rel in self.posts:
+            inner = rel.split("_posts/", 1)[-1]
+            names[str(PurePosixPath(inner).with_suffix(""))] = rel
+        return names
+
+    @cached_property
     def drafts(self) -> list[str]:
         return [f for f in self._listing("_drafts") if PurePosixPath(f).suffix.lower() in MARKDOWN_SUFFIXES | {".html"}]
 
@@ -173,8 +185,8 @@ class Site:
         return tags
 
     @cached_property
-    def urls(self) -> tuple[set[str], dict[str, str]]:
-        """(every output URL, URL -> source file); see urls.py. Reads front matter once."""
+    def urls(self) -> SiteUrls:
+        """Every output URL, its source file and each file's URL; see urls.py."""
         from .urls import site_urls
 
         return site_urls(self)

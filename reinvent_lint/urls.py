@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -73,15 +74,25 @@ def _variants(url: str) -> set[str]:
     return out
 
 
-def site_urls(site: Site) -> tuple[set[str], dict[str, str]]:
-    """(every URL, URL -> source file) of the site's pages, posts and output collections."""
-    urls: set[str] = set()
-    owner: dict[str, str] = {}
+@dataclass
+class SiteUrls:
+    urls: set[str] = field(default_factory=set)  # every URL that reaches a document
+    owner: dict[str, str] = field(default_factory=dict)  # URL -> source file
+    primary: dict[str, str] = field(default_factory=dict)  # source file -> the URL it is written to
+    data: dict[str, dict[str, Any]] = field(default_factory=dict)  # source file -> front matter
+
+
+def site_urls(site: Site) -> SiteUrls:
+    """The URLs of the site's pages, posts and output collections."""
+    result = SiteUrls()
+    urls, owner = result.urls, result.owner
     config = site.config
     style = str(config.get("permalink") or "date")
     template = _STYLES.get(style, style)
 
     def add(url: str, rel: str, data: dict[str, Any]) -> None:
+        result.primary.setdefault(rel, url)
+        result.data.setdefault(rel, data)
         for u in _variants(url) | {v for r in _listify(data.get("redirect_from")) for v in _variants("/" + r.lstrip("/"))}:
             urls.add(u)
             owner.setdefault(u, rel)
@@ -138,4 +149,4 @@ def site_urls(site: Site) -> tuple[set[str], dict[str, str]]:
         add(url, rel, data)
         if style == "pretty" or stem.endswith("index"):
             add("/" + (stem[: -len("index")] if stem.endswith("index") else stem + "/"), rel, data)
-    return urls, owner
+    return result

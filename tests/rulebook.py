@@ -3,9 +3,11 @@
 An example is a `### Bad: ...` or `### Good: ...` section holding:
 - optional `Path: _posts/...` (default `_posts/2024-01-15-example.md`),
 - optional `Site files: a, b` (created in a temporary site beside the post: empty, but files
-  under `_includes/` render an `<img>` from their `src` parameter),
+  under `_includes/` render an `<img>` from their `src` parameter, and posts and drafts have a
+  title made from their slug),
 - a ````markdown fence with the post,
-- for bad examples, a ```text fence with the expected `line:column` of each problem,
+- for bad examples, a ```text fence with the expected `line:column` of each problem
+  (`path:line:column` for a problem on another file of the site),
 - optional `No final newline.` (the post's last newline is dropped),
 - optionally `Fixed:` and a ````markdown fence with the text after `reinvent-lint fix`.
 """
@@ -29,7 +31,7 @@ class Example:
     post: str
     path: str = "_posts/2024-01-15-example.md"
     site_files: list[str] = field(default_factory=list)
-    expected: list[tuple[int, int]] = field(default_factory=list)
+    expected: list[tuple[str, int, int]] = field(default_factory=list)  # path ("" = the post), line, column
     fixed: str | None = None
 
     @property
@@ -42,6 +44,13 @@ def _sections(text: str) -> list[tuple[str, str]]:
     fenced = [(m.start(), m.end()) for m in _FENCE.finditer(text)]
     starts = [m for m in re.finditer(r"^### (.*)$", text, re.MULTILINE) if not any(a <= m.start() < b for a, b in fenced)]
     return [(m.group(1), text[m.end() : nxt.start() if nxt else len(text)]) for m, nxt in zip(starts, [*starts[1:], None])]
+
+
+def _position(entry: str) -> tuple[str, int, int]:
+    """`line:col` for the example post, or `path:line:col` for another file of the site."""
+    parts = entry.split(":")
+    path = ":".join(parts[:-2])
+    return (path, int(parts[-2]), int(parts[-1]))
 
 
 def pages() -> list[Path]:
@@ -68,7 +77,7 @@ def examples() -> list[Example]:
             if files:
                 example.site_files = [f.strip() for f in files.group(1).split(",") if f.strip()]
             if texts:
-                example.expected = [tuple(int(n) for n in line.split(":")[:2]) for line in texts[0].group(3).split()]  # type: ignore[misc]
+                example.expected = [_position(line) for line in texts[0].group(3).split()]
             if re.search(r"^No final newline\.$", body, re.MULTILINE):
                 example.post = example.post[:-1]
             if "\nFixed:" in body and len(posts) > 1:

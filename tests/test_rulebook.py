@@ -3,6 +3,7 @@ positions for that rule, good examples report nothing, and fixed texts are what 
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -18,20 +19,32 @@ EXAMPLES = examples()
 INCLUDE_TEMPLATE = '<figure><img src="{{ include.src | relative_url }}" alt="{{ include.alt }}"></figure>\n'
 
 
+def _site_file(rel: str) -> str:
+    """Site files are empty, but for include templates (they render an image from `src`) and
+    posts and drafts (front matter with a title made from the slug: `2024-02-01-notes.md` is
+    titled "Notes")."""
+    if rel.startswith("_includes/"):
+        return INCLUDE_TEMPLATE
+    if rel.startswith(("_posts/", "_drafts/")):
+        slug = re.sub(r"^\d{4}-\d{2}-\d{2}-", "", Path(rel).stem)
+        return f"---\ntitle: {slug.replace('-', ' ').capitalize()}\n---\n\nText.\n"
+    return ""
+
+
 def _run(example: Example, tmp_path: Path):
-    # Site files are empty, but for include templates, which render an image from `src`.
-    files = {f: INCLUDE_TEMPLATE if f.startswith("_includes/") else "" for f in example.site_files}
+    files = {f: _site_file(f) for f in example.site_files}
     files[example.path] = example.post
     write_site(tmp_path, files)
-    linter = linter_for(tmp_path, select=[example.code])
-    return linter, linter.check_paths([tmp_path / example.path])
+    linter = linter_for(tmp_path, select=[example.code], raw={"rules": {example.code: {"enabled": True}}})
+    site_wide = next(r for r in builtin_rules() if r.code == example.code).site_wide
+    return linter, linter.check_paths([] if site_wide else [tmp_path / example.path])
 
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=[e.id for e in EXAMPLES])
 def test_example(example: Example, tmp_path: Path) -> None:
     linter, report = _run(example, tmp_path)
     assert not report.errors
-    found = [(p.line, p.column) for p in report.problems if p.code == example.code]
+    found = [("" if p.path == example.path else p.path, p.line, p.column) for p in report.problems if p.code == example.code]
     if example.kind == "good":
         assert found == []
     else:

@@ -4,9 +4,9 @@
 from __future__ import annotations
 
 from ..rule import Rule
-from . import front_matter, headings, links, meta, sections, whitespace
+from . import front_matter, headings, jekyll, links, meta, sections, whitespace
 
-BUILTIN_MODULES = (meta, front_matter, headings, sections, links, whitespace)
+BUILTIN_MODULES = (meta, front_matter, headings, sections, links, jekyll, whitespace)
 
 
 class RegistryError(Exception):

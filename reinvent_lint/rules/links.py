@@ -11,11 +11,10 @@ import difflib
 import posixpath
 import re
 from collections.abc import Iterator
-from functools import lru_cache
 from pathlib import PurePosixPath
 
 from ..problem import Fix, Problem, Safety, Severity
-from ..references import Reference, extract, kramdown_ids
+from ..references import Reference, kramdown_ids, references
 from ..rule import Context, rule
 from ..urls import GENERATOR_PLUGINS
 
@@ -24,10 +23,7 @@ _WEB_TLDS = r"(?:com|org|net|io|dev|co|ai|app|gov|edu|me|info|xyz|cloud|aws|uk|d
 
 
 def _references(ctx: Context) -> list[Reference]:
-    cache = ctx.doc.__dict__.setdefault("_references", None)
-    if cache is None:
-        cache = ctx.doc.__dict__["_references"] = extract(ctx.doc)
-    return cache
+    return references(ctx.doc)
 
 
 _INCLUDE_ALT = re.compile(r"\balt\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
@@ -124,16 +120,6 @@ def _memo(ctx: Context, key: tuple[str, ...], compute):  # type: ignore[no-untyp
     return memo[key]
 
 
-@lru_cache(maxsize=64)
-def _post_names(posts: tuple[str, ...]) -> dict[str, str]:
-    """post_url names (path under _posts without extension) to files."""
-    names = {}
-    for rel in posts:
-        inner = rel.split("/_posts/", 1)[-1] if "/_posts/" in rel else rel.split("_posts/", 1)[-1]
-        names[str(PurePosixPath(inner).with_suffix(""))] = rel
-    return names
-
-
 @rule("RL402", "missing-link-target", "`{% link %}`, `{% post_url %}` and `{% include %}` must name files that exist.",
       severity=Severity.ERROR, fixable=True)  # fmt: skip
 def missing_link_target(ctx: Context) -> Iterator[Problem]:
@@ -152,9 +138,9 @@ def missing_link_target(ctx: Context) -> Iterator[Problem]:
             hint = f"; did you mean '{close[0]}'?" if close else ""
             yield ctx.problem(ref.start, f"{{% link {ref.target} %}}: no such file in the site; Jekyll stops the build here{hint}", end=ref.end, fix=fix)
         elif ref.kind == "post-url":
-            names = _post_names(tuple(site.posts))
-            if not ref.target or "{{" in ref.target or ref.target in names:
-                continue
+            names = site.post_names
+            if not ref.target or "{{" in ref.target or ref.target in names or draft_for(site, ref.target):
+                continue  # a post_url that only a draft answers is RL701 link-to-draft
             hint = _memo(ctx, ("post_url", ref.target), lambda: _did_you_mean(ref.target, sorted(names)))
             yield ctx.problem(ref.start, f"{{% post_url {ref.target} %}}: no such post; Jekyll stops the build here{hint}", end=ref.end)
         elif ref.kind == "include":
@@ -162,6 +148,15 @@ def missing_link_target(ctx: Context) -> Iterator[Problem]:
                 continue
             hint = _memo(ctx, ("include", ref.target), lambda: _did_you_mean(ref.target, site.includes))
             yield ctx.problem(ref.start, f"{{% include {ref.target} %}}: no such file in _includes/{hint}", end=ref.end)
+
+
+def draft_for(site, name: str) -> str | None:  # type: ignore[no-untyped-def]
+    """The draft a `{% post_url name %}` would find with `jekyll serve --drafts`, if any."""
+    slug = re.sub(r"^\d{4}-\d{2}-\d{2}-", "", name.rsplit("/", 1)[-1])
+    for rel in site.drafts:
+        if PurePosixPath(rel).stem == slug:
+            return rel
+    return None
 
 
 def _exists(site, rel: str) -> bool:  # type: ignore[no-untyped-def]
@@ -208,7 +203,7 @@ def _judge_page_url(ctx: Context, ref: Reference, url: str) -> Iterator[Problem]
     site = ctx.site
     if site.plugins & GENERATOR_PLUGINS or re.search(r"/page\d+/?$", url) or url.startswith("/feed"):
         return
-    urls, _ = site.urls
+    urls = site.urls.urls
     if url in urls or posixpath.normpath(url.lstrip("/")) in site.files:
         return
     close = _memo(ctx, ("url", url), lambda: difflib.get_close_matches(url, sorted(urls), n=1, cutoff=0.8))
@@ -274,7 +269,7 @@ def broken_fragment(ctx: Context) -> Iterator[Problem]:
             split = _split_target(ctx, ref)
             if split is None or not split[1] or not split[0]:
                 continue
-            path = ctx.site.urls[1].get(split[0]) if not _ASSET_SUFFIX.search(split[0]) else None
+            path = ctx.site.urls.owner.get(split[0]) if not _ASSET_SUFFIX.search(split[0]) else None
             ids = _ids_of(ctx, path) if path else None
             if ids is not None and split[1] not in ids:
                 at = ref.start + target.rindex("#") + 1
@@ -296,7 +291,7 @@ def broken_fragment(ctx: Context) -> Iterator[Problem]:
 def _linked_file(ctx: Context, tag: str, name: str) -> str | None:
     if tag == "link":
         return posixpath.normpath(name) if _exists(ctx.site, name) else None
-    return _post_names(tuple(ctx.site.posts)).get(name)
+    return ctx.site.post_names.get(name)
 
 
 def _ids_of(ctx: Context, rel: str) -> set[str] | None:

@@ -1,0 +1,244 @@
+"""Jekyll build-breakers: what makes GitHub Pages fail the build (so the whole site stops
+updating) or silently drop or mangle a post. No Markdown linter, link checker or spell checker
+sees these: they need to know Liquid and Jekyll's rules."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterator
+from pathlib import PurePosixPath
+
+from ..document import Document
+from ..liquid import LiquidSpan
+from ..problem import Edit, Fix, Problem, Safety, Severity
+from ..references import references
+from ..rule import Context, SiteContext, rule
+from ..site import MARKDOWN_SUFFIXES, POST_NAME
+from .links import draft_for
+
+_NOT_DRAFTS = frozenset({"post", "collection", "page"})
+
+
+@rule("RL701", "link-to-draft", "Published documents must not link to drafts: the production build fails.",
+      severity=Severity.ERROR, fixable=True, kinds=_NOT_DRAFTS)  # fmt: skip
+def link_to_draft(ctx: Context) -> Iterator[Problem]:
+    site = ctx.site
+    if site.root is None:
+        return
+    for ref in references(ctx.doc):
+        if ref.kind == "liquid-link" and ref.target.startswith("_drafts/"):
+            slug = PurePosixPath(ref.target).stem
+            promoted = [p for p in site.posts if (m := POST_NAME.match(PurePosixPath(p).name)) and m.group(4) == slug]
+            fix = None
+            if len(promoted) == 1:
+                fix = Fix.replace(ref.start, ref.end, promoted[0], safety=Safety.UNSAFE,
+                                  description=f"link to the published {promoted[0]}", edits_protected=True)  # fmt: skip
+            hint = f"; it was published as {promoted[0]}" if len(promoted) == 1 else ""
+            yield ctx.problem(ref.start, f"links to the draft {ref.target}: works with `jekyll serve --drafts`, fails the production build{hint}", end=ref.end, fix=fix)
+        elif ref.kind == "post-url" and ref.target and ref.target not in site.post_names:
+            draft = draft_for(site, ref.target)
+            if draft:
+                yield ctx.problem(ref.start, f"{{% post_url {ref.target} %}} only matches the draft {draft}: the production build fails", end=ref.end)
+
+
+def _raw_bodies(doc: Document) -> list[tuple[int, int]]:
+    return [(b.start, b.end) for b in doc.liquid.bodies if b.name == "raw"]
+
+
+def _code_block_at(doc: Document, offset: int) -> tuple[str, int, int] | None:
+    """("fence"|"code_block"|"highlight"|"span", start, end) of the code holding `offset`."""
+    for body in doc.liquid.bodies:
+        if body.name == "highlight" and body.start <= offset < body.end:
+            return ("highlight", body.start, body.end)
+    for start, end in doc.code_spans:
+        if start <= offset < end:
+            return ("span", start, end)
+    for token in doc.tokens:
+        if token.type in ("fence", "code_block") and token.map:
+            first, last = token.map[0] + 1, token.map[1]
+            start, end = doc.line_start(first), doc.line_end(last)
+            if start <= offset <= end:
+                closed = token.type == "code_block" or doc.line_text(last).strip().startswith(token.markup)
+                return (token.type if closed else "unclosed", start, end)
+    return None
+
+
+def _wrap_in_raw(doc: Document, kind: str, start: int, end: int) -> Fix | None:
+    if kind == "span":
+        edits = (Edit(start, start, "{% raw %}"), Edit(end, end, "{% endraw %}"))
+    elif kind == "highlight":
+        edits = (Edit(start, start, "{% raw %}"), Edit(end, end, "{% endraw %}"))
+    elif kind in ("fence", "code_block"):
+        line = doc.position(start)[0]
+        indent = re.match(r"[ \t>]*", doc.line_text(line)).group()  # type: ignore[union-attr]
+        if kind == "code_block":
+            indent = ""
+        edits = (Edit(start, start, f"{indent}{{% raw %}}\n"), Edit(end, end, f"\n{indent}{{% endraw %}}"))
+    else:
+        return None
+    return Fix(edits, Safety.SAFE, "wrap it in {% raw %}...{% endraw %}", edits_protected=True)
+
+
+@rule("RL702", "liquid-in-code", "Liquid inside code must be wrapped in `{% raw %}`: Jekyll renders it.",
+      severity=Severity.ERROR, fixable=True)  # fmt: skip
+def liquid_in_code(ctx: Context) -> Iterator[Problem]:
+    doc = ctx.doc
+    if not doc.liquid.spans:
+        return
+    raw = _raw_bodies(doc)
+    reported: set[tuple[int, int]] = set()
+    for span in doc.liquid.spans:
+        if span.name in ("raw", "endraw", "highlight", "endhighlight") or span.kind == "comment":
+            continue
+        if any(a <= span.start < b for a, b in raw):
+            continue
+        inside_highlight = any(b.name == "highlight" and b.start <= span.start < b.end for b in doc.liquid.bodies)
+        if not inside_highlight and not doc.in_code(span.start):
+            continue
+        block = _code_block_at(doc, span.start)
+        if block is None or (block[1], block[2]) in reported:
+            continue
+        reported.add((block[1], block[2]))
+        shown = doc.text[span.start : span.end]
+        shown = shown if len(shown) <= 40 else shown[:37] + "..."
+        where = {"span": "a code span", "highlight": "a highlight block"}.get(block[0], "a code block")
+        yield ctx.problem(span.start, f"Liquid '{shown}' in {where} is rendered by Jekyll (emptied or a build error); wrap it in {{% raw %}}", end=span.end, fix=_wrap_in_raw(doc, *block))
+
+
+# Tags of Liquid and Jekyll, and of the plugins GitHub Pages supports.
+_KNOWN_TAGS = {
+    "assign", "capture", "endcapture", "case", "when", "endcase", "comment", "endcomment", "cycle",
+    "decrement", "increment", "echo", "for", "endfor", "break", "continue", "if", "elsif", "else",
+    "endif", "unless", "endunless", "include", "include_relative", "layout", "liquid", "raw",
+    "endraw", "render", "tablerow", "endtablerow", "highlight", "endhighlight", "link", "post_url", "#",
+}  # fmt: skip
+_PLUGIN_TAGS = {
+    "jekyll-seo-tag": {"seo"}, "jekyll-feed": {"feed_meta"}, "jekyll-gist": {"gist"},
+    "jekyll-avatar": {"avatar"}, "jekyll-include-cache": {"include_cached"},
+    "jekyll-twitter-plugin": {"twitter"}, "jekyll-github-metadata": set(), "jekyll-mentions": set(),
+}  # fmt: skip
+_BLOCKS = {"if", "unless", "case", "for", "capture", "tablerow", "highlight"}
+
+
+@rule("RL703", "liquid-syntax", "Liquid must parse: closed tags, known tags, matched block tags.",
+      severity=Severity.ERROR, options={"tags": []})  # fmt: skip
+def liquid_syntax(ctx: Context) -> Iterator[Problem]:
+    doc = ctx.doc
+    scan = doc.liquid
+    for error in scan.errors:
+        yield ctx.problem(error.offset, error.message + "; Jekyll stops the build here", end=error.offset + 2)
+    known = set(_KNOWN_TAGS) | set(ctx.options["tags"])
+    for plugin in ctx.site.plugins:
+        known |= _PLUGIN_TAGS.get(plugin, set())
+    stack: list[LiquidSpan] = []
+    for span in scan.spans:
+        if span.kind != "tag" or doc.in_code(span.start) and span.name not in ("raw", "endraw"):
+            continue
+        name = span.name
+        if not name:
+            yield ctx.problem(span.start, "empty Liquid tag '{% %}'", end=span.end)
+            continue
+        if name not in known:
+            yield ctx.problem(span.start, f"unknown Liquid tag '{name}': not Liquid's, Jekyll's, or a plugin's in _config.yml", end=span.end)
+            continue
+        if name in _BLOCKS:
+            stack.append(span)
+        elif name.startswith("end") and name[3:] in _BLOCKS:
+            opener = name[3:]
+            if stack and stack[-1].name == opener:
+                stack.pop()
+            elif any(s.name == opener for s in stack):
+                while stack and stack[-1].name != opener:
+                    unclosed = stack.pop()
+                    yield ctx.problem(unclosed.start, f"'{{% {unclosed.name} %}}' is not closed before '{{% {name} %}}'", end=unclosed.end)
+                stack.pop()
+            else:
+                yield ctx.problem(span.start, f"'{{% {name} %}}' without an opening '{{% {opener} %}}'", end=span.end)
+    for unclosed in stack:
+        yield ctx.problem(unclosed.start, f"'{{% {unclosed.name} %}}' is never closed by '{{% end{unclosed.name} %}}'", end=unclosed.end)
+
+
+@rule("RL704", "ignored-post-file", "Files under `_posts/` that Jekyll will not render as Markdown posts.",
+      site_wide=True)  # fmt: skip
+def ignored_post_file(ctx: SiteContext) -> Iterator[Problem]:
+    for rel in sorted(ctx.site.files):
+        parts = rel.split("/")
+        if "_posts" not in parts[:-1] or parts[-1].startswith("."):
+            continue
+        suffix = PurePosixPath(rel).suffix.lower()
+        if suffix not in MARKDOWN_SUFFIXES | {".html"}:
+            yield ctx.problem(rel, 1, 1, f"'{parts[-1]}' in _posts is not Markdown ({suffix or 'no extension'}): Jekyll copies it or outputs it unconverted, never as a rendered post")
+
+
+@rule("RL705", "unpublished-post", "A post with `published: false` will not appear on the site.",
+      severity=Severity.INFO, kinds=frozenset({"post"}))  # fmt: skip
+def unpublished_post(ctx: Context) -> Iterator[Problem]:
+    fm = ctx.doc.front_matter
+    if fm and fm.data and fm.data.get("published") is False:
+        pos = fm.keys["published"]
+        start = ctx.doc.line_start(pos.value_line) + pos.value_column - 1
+        yield ctx.problem(start, "published: false: Jekyll builds the site without this post")
+
+
+@rule("RL706", "duplicate-permalink", "Two documents must not be written to the same URL.",
+      severity=Severity.ERROR, site_wide=True)  # fmt: skip
+def duplicate_permalink(ctx: SiteContext) -> Iterator[Problem]:
+    by_url: dict[str, list[str]] = defaultdict(list)
+    for rel, url in ctx.site.urls.primary.items():
+        by_url[url].append(rel)
+    for url, files in sorted(by_url.items()):
+        if len(files) > 1:
+            files.sort()
+            for rel in files:
+                others = ", ".join(f for f in files if f != rel)
+                yield ctx.problem(rel, 1, 1, f"written to {url}, like {others}: one of them silently overwrites the other")
+
+
+@rule("RL707", "duplicate-title", "Posts with the same title are hard to tell apart in lists and feeds.",
+      severity=Severity.INFO, site_wide=True)  # fmt: skip
+def duplicate_title(ctx: SiteContext) -> Iterator[Problem]:
+    by_title: dict[str, list[str]] = defaultdict(list)
+    urls = ctx.site.urls
+    for rel in ctx.site.posts:
+        title = urls.data.get(rel, {}).get("title")
+        if isinstance(title, str) and title.strip():
+            by_title[" ".join(title.split()).casefold()].append(rel)
+    for files in by_title.values():
+        for rel in sorted(files)[1:]:
+            yield ctx.problem(rel, 1, 1, f"same title as {sorted(files)[0]}")
+
+
+_TEXT_SUFFIXES = {".md", ".markdown", ".html", ".htm", ".liquid", ".scss", ".sass", ".css", ".js", ".yml", ".yaml", ".json", ".xml", ".txt"}
+_FILE_NAME = re.compile(r"[\w.%-]+\.[A-Za-z0-9]{2,5}\b")
+
+
+@rule("RL708", "unused-asset", "Asset files that no post, page, layout, include or stylesheet refers to.",
+      severity=Severity.INFO, site_wide=True, enabled=False, options={"folders": ["assets", "images", "img"]})  # fmt: skip
+def unused_asset(ctx: SiteContext) -> Iterator[Problem]:
+    site = ctx.site
+    assert site.root is not None
+    folders = tuple(f.strip("/") + "/" for f in ctx.options["folders"])
+    assets = sorted(f for f in site.files if f.startswith(folders) and PurePosixPath(f).suffix.lower() not in _TEXT_SUFFIXES - {".txt", ".json", ".xml"})
+    if not assets:
+        return
+    mentioned: set[str] = set()
+    for rel in site.files:
+        if PurePosixPath(rel).suffix.lower() in _TEXT_SUFFIXES or rel.endswith("_config.yml"):
+            try:
+                text = (site.root / rel).read_text(encoding="utf-8", errors="replace")
+            except OSError:
+                continue
+            mentioned.update(m.group() for m in _FILE_NAME.finditer(text))
+    unused = [a for a in assets if PurePosixPath(a).name not in mentioned]
+    total = 0
+    for rel in unused:
+        size = (site.root / rel).stat().st_size
+        total += size
+        yield ctx.problem(rel, 1, 1, f"not referenced anywhere in the site ({size:,} bytes)")
+    if unused:
+        yield ctx.problem("_config.yml", 1, 1, f"{len(unused)} unused asset{'s' if len(unused) != 1 else ''} take {total / 1024:,.1f} KiB")
+
+
+RULES = [link_to_draft, liquid_in_code, liquid_syntax, ignored_post_file, unpublished_post,
+         duplicate_permalink, duplicate_title, unused_asset]  # fmt: skip
