@@ -29,10 +29,22 @@ def test_parallel_run_matches_serial_run(tmp_path: Path) -> None:
     assert serial.problems == parallel.problems and len(serial.problems) == 2 * len(posts)
 
 
-def test_realistic_fixture_site_is_clean() -> None:
-    report = linter_for(FIXTURE_SITE).check_paths([])
-    assert report.files >= 8 and not report.errors
+def test_realistic_fixture_site_is_clean_with_every_rule_on() -> None:
+    report = linter_for(FIXTURE_SITE, select=["ALL"]).check_paths([])
+    assert report.files >= 9 and not report.errors
     assert report.problems == []
+
+
+def test_site_wide_findings_follow_the_checked_files(tmp_path: Path) -> None:
+    write_site(tmp_path, {
+        "_posts/2024-01-01-a.md": "---\ntitle: A\npermalink: /same/\n---\n\nText.\n",
+        "_posts/2024-01-02-b.md": "---\ntitle: B\npermalink: /same/\n---\n\nText.\n",
+        "_posts/2024-01-03-c.md": "---\ntitle: C\n---\n\nText.\n",
+    })  # fmt: skip
+    linter = linter_for(tmp_path, select=["duplicate-permalink"])
+    assert [p.path for p in linter.check_paths([]).problems] == ["_posts/2024-01-01-a.md", "_posts/2024-01-02-b.md"]
+    assert [p.path for p in linter.check_paths([tmp_path / "_posts/2024-01-02-b.md"]).problems] == ["_posts/2024-01-02-b.md"]
+    assert linter.check_paths([tmp_path / "_posts/2024-01-03-c.md"]).problems == []
 
 
 def test_registry_refuses_duplicate_codes() -> None:
