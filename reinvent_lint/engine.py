@@ -184,6 +184,11 @@ class Linter:
     def _check_in_processes(self, targets: list[Target], jobs: int) -> list[tuple[list[Problem], list[FileError], int]]:
         """Fork workers that inherit this linter (config, rules, sites) instead of pickling it."""
         global _FORKED_LINTER
+        sites = {t.site.root: t.site for t in targets}.values()
+        for r in self.rules:
+            if r.prepare is not None:
+                for site in sites:
+                    r.prepare(site, self.config.rules[r.code].options)
         _FORKED_LINTER = self
         self._forked_targets = targets
         try:

@@ -71,6 +71,9 @@ class Rule:
     enabled: bool = True
     module: str = ""
     site_wide: bool = False  # checked once per site with a SiteContext, not per document
+    # Optional: load what the rule needs for a site (dictionaries, vocabularies) before the
+    # engine forks worker processes, so they inherit it instead of each loading it again.
+    prepare: Callable[[Site, Mapping[str, Any]], None] | None = None
 
     @property
     def label(self) -> str:
@@ -88,13 +91,14 @@ def rule(
     options: Mapping[str, Any] | None = None,
     enabled: bool = True,
     site_wide: bool = False,
+    prepare: Callable[[Site, Mapping[str, Any]], None] | None = None,
 ) -> Callable[[Callable[[Any], Iterable[Problem]]], Rule]:
     """Declare a rule around its check function."""
 
     def wrap(check: Callable[[Any], Iterable[Problem]]) -> Rule:
         return Rule(
             code, name, summary, check, severity, fixable, kinds,
-            MappingProxyType(dict(options or {})), enabled, check.__module__, site_wide,
+            MappingProxyType(dict(options or {})), enabled, check.__module__, site_wide, prepare,
         )  # fmt: skip
 
     return wrap

@@ -9,7 +9,8 @@ An example is a `### Bad: ...` or `### Good: ...` section holding:
 - for bad examples, a ```text fence with the expected `line:column` of each problem
   (`path:line:column` for a problem on another file of the site),
 - optional `No final newline.` (the post's last newline is dropped),
-- optionally `Fixed:` and a ````markdown fence with the text after `reinvent-lint fix`.
+- optionally `Fixed:` (or `Fixed (unsafe):`) and a ````markdown fence with the text after
+  `reinvent-lint fix` (with `--unsafe-fixes`).
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ class Example:
     site_files: list[str] = field(default_factory=list)
     expected: list[tuple[str, int, int]] = field(default_factory=list)  # path ("" = the post), line, column
     fixed: str | None = None
+    unsafe: bool = False  # the fixed text is what `fix --unsafe-fixes` gives
 
     @property
     def id(self) -> str:
@@ -80,7 +82,8 @@ def examples() -> list[Example]:
                 example.expected = [_position(line) for line in texts[0].group(3).split()]
             if re.search(r"^No final newline\.$", body, re.MULTILINE):
                 example.post = example.post[:-1]
-            if "\nFixed:" in body and len(posts) > 1:
+            if re.search(r"^Fixed( \(unsafe[^)]*\))?:", body, re.MULTILINE) and len(posts) > 1:
                 example.fixed = posts[1].group(3)
+                example.unsafe = "\nFixed (unsafe" in body
             found.append(example)
     return found

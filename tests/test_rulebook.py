@@ -52,7 +52,7 @@ def test_example(example: Example, tmp_path: Path) -> None:
     if example.fixed is not None:
         site = linter.site_for(tmp_path / example.path)
         doc = Document(example.path, example.post, kind=site.kind_of(example.path))
-        result = fix_document(doc, lambda d: linter.check_document(d, site, example.path)[0])
+        result = fix_document(doc, lambda d: linter.check_document(d, site, example.path)[0], unsafe=example.unsafe)
         assert result.text == example.fixed
 
 

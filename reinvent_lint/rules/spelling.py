@@ -1,0 +1,147 @@
+"""Typos on a tech blog: high recall, almost no noise.
+
+Only prose is read (see prose.py). The layers are in speller.py; this module turns verdicts into
+problems, learns the site's vocabulary once per run, and adds two checks no spell checker makes:
+a repeated word and an apostrophe confusion where the grammar is unambiguous."""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from ..problem import Fix, Problem, Safety
+from ..prose import prose_text, words
+from ..rule import Context, rule
+from ..site import Site
+
+ACCEPT_FILE = Path(".reinvent-lint") / "words.txt"
+
+
+def accept_file(site: Site) -> Path:
+    return (site.root or Path.cwd()) / ACCEPT_FILE
+
+
+def _read_accepted(site: Site) -> set[str]:
+    path = accept_file(site)
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return set()
+    return {w.strip() for w in lines if w.strip() and not w.startswith("#")}
+
+
+def speller_for(site: Site, options: Any) -> Any:
+    """One Speller per site and run: site vocabulary learned once from every document."""
+    from ..speller import Speller, site_vocabulary
+
+    key = ("_speller", int(options["site-min-posts"]), tuple(options["words"]))
+    cached = site.__dict__.get("_speller")
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    texts = []
+    if site.root is not None:
+        for rel in site.markdown_files():
+            try:
+                texts.append((site.root / rel).read_text(encoding="utf-8", errors="replace"))
+            except OSError:
+                continue
+    speller = Speller(site_vocabulary(texts), int(options["site-min-posts"]), _read_accepted(site) | set(options["words"]))
+    site.__dict__["_speller"] = (key, speller)
+    return speller
+
+
+_SENTENCE_END = re.compile(r"(?:^|[.!?:]|^\s*(?:[*+>|-]|\d+[.)]|#+))[\s|\"'(*_“]*$")
+
+
+def _sentence_start(segment: str, at: int) -> bool:
+    line_start = segment.rfind("\n", 0, at) + 1
+    return bool(_SENTENCE_END.search(segment[line_start:at]))
+
+
+def _prepare(site: Site, options: Any) -> None:
+    from ..speller import preload
+
+    preload()
+    speller_for(site, options)
+
+
+@rule("RL501", "misspelled-word", "Words in the prose must be spelt right (names and tech terms included).",
+      fixable=True, options={"words": [], "site-min-posts": 3}, prepare=_prepare)  # fmt: skip
+def misspelled_word(ctx: Context) -> Iterator[Problem]:
+    from ..speller import clear_winner
+
+    doc = ctx.doc
+    speller = speller_for(ctx.site, ctx.options)
+    ignore: set[str] = set()
+    if doc.front_matter and doc.front_matter.data:
+        value = doc.front_matter.data.get("spelling_ignore")
+        if isinstance(value, list):
+            ignore = {str(v) for v in value}
+    segments = prose_text(doc)
+    starts = [offset for offset, _ in segments]
+
+    for word in words(doc):
+        if word.text in ignore:
+            continue
+        index = bisect.bisect_right(starts, word.start) - 1
+        offset, segment = segments[index]
+        verdict = speller.check(word.text, _sentence_start(segment, word.start - offset))
+        if verdict is None:
+            continue
+        shown = ", ".join(f'"{s}"' for s in verdict.suggestions)
+        if verdict.reason == "miscased":
+            message = f'"{word.text}" is miscased: write "{verdict.suggestions[0]}"'
+        else:
+            message = f'"{word.text}" is misspelt' if verdict.reason == "misspelling" else f'"{word.text}" is not a known word'
+            message += f"; did you mean {shown}?" if shown else ""
+        winner = clear_winner(verdict, speller)
+        in_front_matter = word.start < doc.body_offset  # the title or description: a targeted edit
+        fix = Fix.replace(word.start, word.end, winner, safety=Safety.UNSAFE, description=f"use {winner}",
+                          edits_protected=in_front_matter) if winner else None  # fmt: skip
+        yield ctx.problem(word.start, message, end=word.end, fix=fix)
+
+
+_REPEATED = re.compile(r"\b([A-Za-z]+)(\s+)(\1)\b", re.IGNORECASE)
+_FINE_TWICE = {"that", "had", "is", "do", "bye", "ha", "no", "very", "so", "la", "ho", "knock", "wo"}
+
+
+@rule("RL502", "repeated-word", "A word repeated by accident (`the the`), also across a line break.", fixable=True)
+def repeated_word(ctx: Context) -> Iterator[Problem]:
+    for offset, segment in prose_text(ctx.doc):
+        for m in _REPEATED.finditer(segment):
+            if m.group(1).lower() in _FINE_TWICE or m.group(1) != m.group(3) and m.group(1).lower() != m.group(3).lower():
+                continue
+            start, end = offset + m.start(2), offset + m.end(3)
+            fix = Fix.replace(start, end, "", safety=Safety.UNSAFE, description=f"remove the second '{m.group(3)}'")
+            yield ctx.problem(offset + m.start(3), f'"{m.group(1)} {m.group(3)}": the word is repeated', end=end, fix=fix)
+
+
+# (pattern, replacement) pairs whose grammar is unambiguous.
+_CONFUSIONS = [
+    (re.compile(r"\b(it)'s( own)\b", re.IGNORECASE), r"\1s\2"),
+    (re.compile(r"\b(let)'s( (?:you|him|her|them|users|people|developers))\b", re.IGNORECASE), r"\1s\2"),
+    (re.compile(r"\b(could|would|should|must|might) of\b", re.IGNORECASE), r"\1 have"),
+    (re.compile(r"\b(you)r( welcome)\b", re.IGNORECASE), r"\1're\2"),
+    (re.compile(r"\b(you)'re( own)\b", re.IGNORECASE), r"\1r\2"),
+    (re.compile(r"\b(?:they're|there)( own)\b", re.IGNORECASE), r"their\1"),
+    (re.compile(r"^(its)( a\b)", re.IGNORECASE | re.MULTILINE), r"it's\2"),
+]
+
+
+@rule("RL503", "apostrophe-confusion", "`it's own`, `let's you`, `could of`: apostrophe and homophone slips.", fixable=True)
+def apostrophe_confusion(ctx: Context) -> Iterator[Problem]:
+    for offset, segment in prose_text(ctx.doc):
+        for pattern, replacement in _CONFUSIONS:
+            for m in pattern.finditer(segment.replace("’", "'")):
+                fixed = m.expand(replacement)
+                if fixed[:1].isupper() != m.group()[:1].isupper():
+                    fixed = fixed[:1].upper() + fixed[1:] if m.group()[:1].isupper() else fixed
+                start, end = offset + m.start(), offset + m.end()
+                fix = Fix.replace(start, end, fixed, safety=Safety.UNSAFE, description=f"write '{fixed}'")
+                yield ctx.problem(start, f'"{m.group()}" should be "{fixed}"', end=end, fix=fix)
+
+
+RULES = [misspelled_word, repeated_word, apostrophe_confusion]
