@@ -48,6 +48,12 @@ def _parser() -> argparse.ArgumentParser:
     fix.add_argument("--unsafe-fixes", action="store_true", help="also apply fixes that may change meaning")
     rules = sub.add_parser("rules", help="list every rule")
     rules.add_argument("--format", choices=("text", "json"), default="text")
+    words = sub.add_parser("words", help="manage the site's accepted words (.reinvent-lint/words.txt)")
+    words_sub = words.add_subparsers(dest="words_command", metavar="ACTION", required=True)
+    add = words_sub.add_parser("add", help="accept these words")
+    add.add_argument("words", nargs="+")
+    learn = words_sub.add_parser("learn", help="accept every word flagged today (adopting the rule on an existing blog)")
+    learn.add_argument("paths", nargs="*", type=Path)
     init = sub.add_parser("init", help="write a starter .reinvent-lint.toml for this site")
     init.add_argument("--force", action="store_true", help="overwrite an existing config")
     init.add_argument("path", nargs="?", type=Path, default=Path("."), help="a folder inside the site")
@@ -71,6 +77,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_rules(args)
         if args.command == "init":
             return cmd_init(args)
+        if args.command == "words":
+            return cmd_words(args)
         if args.command == "fix":
             return cmd_fix(args)
         return cmd_check(args)
@@ -254,4 +262,31 @@ def cmd_init(args: argparse.Namespace) -> int:
     text = starter_config(Site(root))
     target.write_text(text, encoding="utf-8")
     print(f"wrote {target}")
+    return EXIT_CLEAN
+
+
+def cmd_words(args: argparse.Namespace) -> int:
+    from .rules.spelling import accept_file
+    from .site import Site, find_root
+
+    site = Site(find_root(Path.cwd()))
+    if args.words_command == "add":
+        new = list(args.words)
+    else:
+        from .config import load_config
+        from .engine import Linter
+
+        rules = _rules()
+        config = load_config(Path.cwd(), rules)
+        config = _with_cli_overrides(config, argparse.Namespace(fail_on=None, select="misspelled-word", ignore=None), rules)
+        report = Linter(config, rules).check_paths(args.paths)
+        new = sorted({p.snippet for p in report.problems if p.code == "RL501"})
+    path = accept_file(site)
+    existing = path.read_text(encoding="utf-8").splitlines() if path.is_file() else []
+    added = [w for w in dict.fromkeys(new) if w not in existing]
+    if added:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        words = sorted(set(existing) | set(added), key=str.lower)
+        path.write_text("\n".join(words) + "\n", encoding="utf-8")
+    print(f"{len(added)} word{'s' if len(added) != 1 else ''} added to {path}")
     return EXIT_CLEAN

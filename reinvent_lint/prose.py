@@ -9,21 +9,17 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass
+from collections.abc import Iterator
+from typing import NamedTuple
 
 from .document import Document
 from .references import references
 
 _HTML_TAG = re.compile(r"</?[A-Za-z][^>\n]*>|<!--.*?-->", re.DOTALL)
 _BARE_URL = re.compile(r"\b(?:https?://|ftp://|www\.)\S+|\S+@\S+\.\w+")
-_CHUNK = re.compile(r"\S+")
-_EDGE = "\"'()[]{}*_~.,;:!?…“”‘’«»`|"
-_NOT_PROSE = re.compile(r"[/\\@_=<>|#$%^&+\d{}\[\]]")
-_WORD = re.compile(r"^[A-Za-z](?:[A-Za-z']*[A-Za-z])?$")
 
 
-@dataclass(frozen=True)
-class Word:
+class Word(NamedTuple):
     text: str
     start: int
     end: int
@@ -64,8 +60,10 @@ def _masked_segments(doc: Document) -> list[tuple[int, str]]:
             cursor = end
         parts.append(text[cursor:seg_end])
         segment = "".join(parts)
-        for pattern in (_HTML_TAG, _BARE_URL):
-            segment = pattern.sub(lambda m: _blank(m.group()), segment)
+        if "<" in segment:
+            segment = _HTML_TAG.sub(lambda m: _blank(m.group()), segment)
+        if "://" in segment or "www." in segment or "@" in segment:
+            segment = _BARE_URL.sub(lambda m: _blank(m.group()), segment)
         regions.append((seg_start, segment))
     fm = doc.front_matter
     if fm and fm.data:
@@ -86,21 +84,27 @@ def prose_text(doc: Document) -> list[tuple[int, str]]:
     return cached
 
 
-def words(doc: Document) -> list[Word]:
-    found = []
+# A word: letters (with an inner apostrophe), not glued to anything that makes it code, a path,
+# a number with a unit, an identifier or a dotted name. Hyphenated words are read part by part.
+_WORD_TOKEN = re.compile(
+    r"(?<![\w/\\@.#$%&+=<>{}\[\]~^*`])"
+    r"[A-Za-z]+(?:['’][A-Za-z]+)?"
+    r"(?![\w/\\@#$%&+=<>{}\[\]~^`])(?!\.[A-Za-z0-9])"
+)
+
+
+def iter_words(doc: Document) -> Iterator[tuple[str, int, int]]:
+    """(word, start, end) for every word of the prose, in order; a possessive 's is dropped."""
     for offset, segment in prose_text(doc):
-        for m in _CHUNK.finditer(segment):
-            chunk = m.group()
-            lead = len(chunk) - len(chunk.lstrip(_EDGE))
-            core = chunk.strip(_EDGE)
-            if not core or _NOT_PROSE.search(core) or re.search(r"[A-Za-z]\.[A-Za-z]", core):
-                continue
-            base = offset + m.start() + lead
-            pos = 0
-            for part in re.split(r"([-–—]+)", core):
-                if part and not re.fullmatch(r"[-–—]+", part):
-                    word = re.sub(r"['’]s$", "", part).replace("’", "'")
-                    if _WORD.match(word):
-                        found.append(Word(word, base + pos, base + pos + len(word)))
-                pos += len(part)
-    return found
+        for m in _WORD_TOKEN.finditer(segment):
+            word = m.group()
+            if "'" in word or "’" in word:
+                word = word.replace("’", "'")
+                if word.endswith("'s"):
+                    word = word[:-2]
+            start = offset + m.start()
+            yield word, start, start + len(word)
+
+
+def words(doc: Document) -> list[Word]:
+    return [Word(*w) for w in iter_words(doc)]

@@ -44,21 +44,28 @@ def british() -> frozenset[str]:
     return frozenset(line.partition("->")[0].strip() for line in _codespell_data("dictionary_en-GB_to_en-US.txt") if "->" in line)
 
 
-@lru_cache(maxsize=1)
-def misspellings() -> dict[str, list[str]]:
-    """codespell's main list, `wrong -> right[, right2]`; empty when codespell is missing."""
-    table: dict[str, list[str]] = {}
-    lines = _codespell_data("dictionary.txt")
-    for line in lines:
-        wrong, _, right = line.partition("->")
-        if not right or " " in wrong:
-            continue
+class Misspellings:
+    """codespell's main list, `wrong->right`, `wrong->right1, right2,` (several) or
+    `wrong->right, reason`. Split once into a dict; the fixes of an entry are parsed on lookup."""
+
+    def __init__(self, lines: list[str]) -> None:
+        self._raw = dict(line.split("->", 1) for line in lines if "->" in line)
+
+    def __len__(self) -> int:
+        return len(self._raw)
+
+    def get(self, wrong: str) -> list[str] | None:
+        right = self._raw.get(wrong)
+        if right is None:
+            return None
         parts = [p.strip() for p in right.split(",")]
-        # "a->b" one fix; "a->b, c," several (trailing comma); "a->b, reason" a fix and why not to apply it
-        fixes = [p for p in parts if p] if right.rstrip().endswith(",") else parts[:1]
-        if fixes:
-            table[wrong.strip()] = fixes
-    return table
+        return [p for p in parts if p] if right.rstrip().endswith(",") else parts[:1]
+
+
+@lru_cache(maxsize=1)
+def misspellings() -> Misspellings:
+    """codespell's main list; empty when codespell is not installed."""
+    return Misspellings(_codespell_data("dictionary.txt"))
 
 
 @lru_cache(maxsize=1)
@@ -92,17 +99,23 @@ def preload() -> None:
 
 
 # British spellings by their regular endings, checked against the American dictionary form.
-_GB_TO_US = [("our", "or"), ("lled", "led"), ("lling", "ling"), ("ise", "ize"), ("ised", "ized"),
-             ("ising", "izing"), ("isation", "ization"), ("yse", "yze"), ("tre", "ter"), ("ogue", "og"),
-             ("ence", "ense"), ("ae", "e")]  # fmt: skip
+_GB_TO_US = [
+    (re.compile(r"our(?=(?:s|ed|ing|ite|ites|hood|hoods|able|ful|less)?$)"), "or"),  # colour, neighbourhood
+    (re.compile(r"ll(?=(?:ed|ing|er|ers)$)"), "l"),  # labelled, travelling
+    (re.compile(r"is(?=(?:e|es|ed|ing|ation|ations|er|ers)$)"), "iz"),  # realise, organisation
+    (re.compile(r"ys(?=(?:e|es|ed|ing)$)"), "yz"),  # analyse
+    (re.compile(r"ogue(?=s?$)"), "og"),  # catalogue
+    (re.compile(r"ence(?=s?$)"), "ense"),  # licence, defence
+]
 
 
 def _british_form(lower: str) -> bool:
     if lower in british():
         return True
     speller = english()
-    for gb, us in _GB_TO_US:
-        if gb in lower and lower.replace(gb, us) in speller:
+    for pattern, us in _GB_TO_US:
+        american = pattern.sub(us, lower, count=1)
+        if american != lower and american in speller:
             return True
     return False
 
@@ -121,7 +134,7 @@ def site_vocabulary(texts: list[str]) -> Counter[str]:
 @dataclass
 class Verdict:
     word: str
-    reason: str  # "misspelling", "unknown", "miscased"
+    reason: str  # "misspelling", "unknown", "miscased", or "name" (unknown, flagged at a sentence start only)
     suggestions: list[str] = field(default_factory=list)
 
 
@@ -145,13 +158,16 @@ class Speller:
         self.frequent_lower: dict[str, str] = {}
         for w in sorted(self.frequent, key=lambda w: -self.site_counts[w]):
             self.frequent_lower.setdefault(w.lower(), w)
-        self._memo: dict[tuple[str, bool], Verdict | None] = {}
+        self._memo: dict[str, Verdict | None] = {}
 
-    def check(self, word: str, sentence_start: bool) -> Verdict | None:
-        key = (word, sentence_start)
-        if key not in self._memo:
-            self._memo[key] = self._judge(word, sentence_start)
-        return self._memo[key]
+    def check(self, word: str) -> Verdict | None:
+        """The verdict on a word, memoised. A "name" verdict counts only at a sentence start:
+        the caller knows where sentences start."""
+        try:
+            return self._memo[word]
+        except KeyError:
+            verdict = self._memo[word] = self._judge(word)
+            return verdict
 
     def _known(self, lower: str) -> bool:
         exact, canonical = tech_words()
@@ -160,7 +176,7 @@ class Speller:
             or lower in self.accepted_lower or lower in self.frequent_lower
         )  # fmt: skip
 
-    def _judge(self, word: str, sentence_start: bool) -> Verdict | None:
+    def _judge(self, word: str) -> Verdict | None:
         exact, canonical = tech_words()
         lower = word.lower()
         if word in exact or word in self.accepted or word in self.frequent or len(word) < 2:
@@ -185,10 +201,8 @@ class Speller:
         if word[:1].isupper():
             # A capitalised unknown word is usually a name. Flag it only when it is one edit
             # from a name the site or our vocabulary knows (Redit -> Redis), never mid-sentence.
-            if not sentence_start:
-                return None
             named = self.suggest(word, names_only=True)
-            return Verdict(word, "unknown", named) if named else None
+            return Verdict(word, "name", named) if named else None
         return Verdict(word, "unknown", self.suggest(word))
 
     def suggest(self, word: str, names_only: bool = False) -> list[str]:
@@ -226,7 +240,7 @@ def clear_winner(verdict: Verdict, speller: Speller) -> str | None:
     s = verdict.suggestions
     if not s:
         return None
-    if verdict.reason in ("misspelling", "miscased"):
+    if verdict.reason in ("misspelling", "miscased", "name"):
         return s[0] if len(s) == 1 else None
     if len(s) == 1:
         return s[0]

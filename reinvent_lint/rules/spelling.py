@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from ..problem import Fix, Problem, Safety
-from ..prose import prose_text, words
+from ..prose import iter_words, prose_text
 from ..rule import Context, rule
 from ..site import Site
 
@@ -82,26 +82,26 @@ def misspelled_word(ctx: Context) -> Iterator[Problem]:
             ignore = {str(v) for v in value}
     segments = prose_text(doc)
     starts = [offset for offset, _ in segments]
-
-    for word in words(doc):
-        if word.text in ignore:
+    check = speller.check
+    for text, start, end in iter_words(doc):
+        verdict = check(text)
+        if verdict is None or text in ignore:
             continue
-        index = bisect.bisect_right(starts, word.start) - 1
-        offset, segment = segments[index]
-        verdict = speller.check(word.text, _sentence_start(segment, word.start - offset))
-        if verdict is None:
-            continue
+        if verdict.reason == "name":
+            offset, segment = segments[bisect.bisect_right(starts, start) - 1]
+            if not _sentence_start(segment, start - offset):
+                continue
         shown = ", ".join(f'"{s}"' for s in verdict.suggestions)
         if verdict.reason == "miscased":
-            message = f'"{word.text}" is miscased: write "{verdict.suggestions[0]}"'
+            message = f'"{text}" is miscased: write "{verdict.suggestions[0]}"'
         else:
-            message = f'"{word.text}" is misspelt' if verdict.reason == "misspelling" else f'"{word.text}" is not a known word'
+            message = f'"{text}" is misspelt' if verdict.reason == "misspelling" else f'"{text}" is not a known word'
             message += f"; did you mean {shown}?" if shown else ""
         winner = clear_winner(verdict, speller)
-        in_front_matter = word.start < doc.body_offset  # the title or description: a targeted edit
-        fix = Fix.replace(word.start, word.end, winner, safety=Safety.UNSAFE, description=f"use {winner}",
+        in_front_matter = start < doc.body_offset  # the title or description: a targeted edit
+        fix = Fix.replace(start, end, winner, safety=Safety.UNSAFE, description=f"use {winner}",
                           edits_protected=in_front_matter) if winner else None  # fmt: skip
-        yield ctx.problem(word.start, message, end=word.end, fix=fix)
+        yield ctx.problem(start, message, end=end, fix=fix)
 
 
 _REPEATED = re.compile(r"\b([A-Za-z]+)(\s+)(\1)\b", re.IGNORECASE)
@@ -119,26 +119,31 @@ def repeated_word(ctx: Context) -> Iterator[Problem]:
             yield ctx.problem(offset + m.start(3), f'"{m.group(1)} {m.group(3)}": the word is repeated', end=end, fix=fix)
 
 
-# (pattern, replacement) pairs whose grammar is unambiguous.
+# (needle, pattern, replacement): grammar that is unambiguous. The pattern runs only on regions
+# whose lower-cased text holds the needle, which keeps the rule cheap.
 _CONFUSIONS = [
-    (re.compile(r"\b(it)'s( own)\b", re.IGNORECASE), r"\1s\2"),
-    (re.compile(r"\b(let)'s( (?:you|him|her|them|users|people|developers))\b", re.IGNORECASE), r"\1s\2"),
-    (re.compile(r"\b(could|would|should|must|might) of\b", re.IGNORECASE), r"\1 have"),
-    (re.compile(r"\b(you)r( welcome)\b", re.IGNORECASE), r"\1're\2"),
-    (re.compile(r"\b(you)'re( own)\b", re.IGNORECASE), r"\1r\2"),
-    (re.compile(r"\b(?:they're|there)( own)\b", re.IGNORECASE), r"their\1"),
-    (re.compile(r"^(its)( a\b)", re.IGNORECASE | re.MULTILINE), r"it's\2"),
+    ("'s own", re.compile(r"\b(it)'s( own)\b", re.IGNORECASE), r"\1s\2"),
+    ("let's ", re.compile(r"\b(let)'s( (?:you|him|her|them|users|people|developers))\b", re.IGNORECASE), r"\1s\2"),
+    (" of ", re.compile(r"\b(could|would|should|must|might) of\b", re.IGNORECASE), r"\1 have"),
+    ("r welcome", re.compile(r"\b(you)r( welcome)\b", re.IGNORECASE), r"\1're\2"),
+    ("'re own", re.compile(r"\b(you)'re( own)\b", re.IGNORECASE), r"\1r\2"),
+    ("re own", re.compile(r"\b(?:they're|there)( own)\b", re.IGNORECASE), r"their\1"),
+    ("its a", re.compile(r"^(its)( a\b)", re.IGNORECASE | re.MULTILINE), r"it's\2"),
 ]
 
 
 @rule("RL503", "apostrophe-confusion", "`it's own`, `let's you`, `could of`: apostrophe and homophone slips.", fixable=True)
 def apostrophe_confusion(ctx: Context) -> Iterator[Problem]:
     for offset, segment in prose_text(ctx.doc):
-        for pattern, replacement in _CONFUSIONS:
-            for m in pattern.finditer(segment.replace("’", "'")):
+        text = segment.replace("’", "'") if "’" in segment else segment
+        lowered = text.lower()
+        for needle, pattern, replacement in _CONFUSIONS:
+            if needle not in lowered:
+                continue
+            for m in pattern.finditer(text):
                 fixed = m.expand(replacement)
-                if fixed[:1].isupper() != m.group()[:1].isupper():
-                    fixed = fixed[:1].upper() + fixed[1:] if m.group()[:1].isupper() else fixed
+                if m.group()[:1].isupper():
+                    fixed = fixed[:1].upper() + fixed[1:]
                 start, end = offset + m.start(), offset + m.end()
                 fix = Fix.replace(start, end, fixed, safety=Safety.UNSAFE, description=f"write '{fixed}'")
                 yield ctx.problem(start, f'"{m.group()}" should be "{fixed}"', end=end, fix=fix)

@@ -1,0 +1,97 @@
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from reinvent_lint import check_text
+from reinvent_lint.cli import main
+from reinvent_lint.speller import Speller, clear_winner, site_vocabulary
+
+from .conftest import linter_for, write_site
+
+
+def _flags(text: str) -> list[str]:
+    return [p.snippet for p in check_text("---\ntitle: Notes\n---\n\n" + text) if p.code == "RL501"]
+
+
+@pytest.mark.parametrize(
+    ("text", "flagged"),
+    [
+        ("We recieve the data.", ["recieve"]),  # known misspelling layer
+        ("The resutls are in.", ["resutls"]),  # dictionary layer (not in the misspelling list)
+        ("Put it behind CloudFRont today.", ["CloudFRont"]),  # miscased product name
+        ("Use Github and Cloudwatch.", ["Github", "Cloudwatch"]),
+        ("A fox.", []),  # three letters and fewer are judged by the misspelling list only
+        ("I saw teh fox.", ["teh"]),  # three-letter typos are caught
+    ],
+)
+def test_layers(text: str, flagged: list[str]) -> None:
+    assert _flags(text) == flagged
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "DynamoDB, TypeScript, monorepo, Kubernetes, ElastiCache and serverless are fine.",
+        "Inline `recieve_evnts()` code, a [link](https://example.com/recieve) and <https://teh.example>.",
+        "Paths /var/lib/teh and ./recieve/x.md, mail me@exmaple.com, hash 3f9a2c1e.",
+        "Numbers with units: 5TB, 1.5X, p99, 300ms, 10Gbps.",
+        "Identifiers: snake_case_thing, dotted.nmes, camelCaseThing, getUsrName.",
+        "Liquid {{ page.recieve }} and {% include x.html y=\"recieve\" %} are not prose.",
+        "<span class=\"recieve\">HTML attributes</span> are not prose.",
+        "Names mid-sentence, like Werner Vogels and Frobnicator, are not judged.",
+        "British spellings: the neighbourhood is unlabelled; colour and behaviour.",
+        "Acronyms: AWS, VPCs, APIs and the ACUs.",
+    ],
+)
+def test_what_is_never_flagged(text: str) -> None:
+    assert _flags(text) == []
+
+
+def test_code_blocks_are_silent() -> None:
+    assert _flags("```python\ndef recieve(): teh\n```\n\n    indented recieve code\n") == []
+
+
+def test_site_vocabulary_accepts_the_authors_words_and_suggests_them() -> None:
+    posts = ["We run Postgres and Frobnik here."] * 4 + ["We moved to Postres last week."]
+    speller = Speller(site_vocabulary(posts), min_posts=3)
+    assert speller.check("Frobnik") is None  # used in four posts: the author's word
+    verdict = speller.check("Postres")
+    assert verdict is not None and verdict.suggestions[0] == "Postgres"
+    assert clear_winner(verdict, speller) == "Postgres"
+
+
+def test_spelling_ignore_accept_list_and_suppression(tmp_path: Path) -> None:
+    post = (
+        "---\ntitle: Notes\nspelling_ignore: [Frobnicatr]\n---\n\n"
+        "* Frobnicatr and wibblez and zorpd.\n\n"
+        "<!-- reinvent-lint disable-next-line misspelled-word -->\n"
+        "A quoted misspeling.\n"
+    )
+    write_site(tmp_path, {"_posts/2024-01-01-a.md": post, ".reinvent-lint/words.txt": "wibblez\n"})
+    report = linter_for(tmp_path, select=["RL501"]).check_paths([])
+    assert [p.snippet for p in report.problems] == ["zorpd"]
+
+
+def test_words_add_and_learn(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write_site(tmp_path, {"_posts/2024-01-01-a.md": "---\ntitle: Notes\n---\n\nThe zorpd and the quxxle.\n"})
+    old = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        assert main(["words", "add", "quxxle"]) == 0
+        assert main(["check", "--select", "RL501"]) == 0  # warnings only
+        assert "zorpd" in capsys.readouterr().out
+        assert main(["words", "learn"]) == 0
+        assert (tmp_path / ".reinvent-lint/words.txt").read_text().split() == ["quxxle", "zorpd"]
+        capsys.readouterr()
+        main(["check", "--select", "RL501"])
+        assert "No problems" in capsys.readouterr().out
+    finally:
+        os.chdir(old)
+
+
+def test_repeated_word_and_apostrophes_stay_quiet_on_correct_prose() -> None:
+    text = "That that is is that that is not is not. It's its own thing; let's go. Let us be."
+    assert [p.code for p in check_text("---\ntitle: x\n---\n\n" + text) if p.code in ("RL502", "RL503")] == []
