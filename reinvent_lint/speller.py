@@ -134,7 +134,7 @@ def site_vocabulary(texts: list[str]) -> Counter[str]:
 @dataclass
 class Verdict:
     word: str
-    reason: str  # "misspelling", "unknown", "miscased", or "name" (unknown, flagged at a sentence start only)
+    reason: str  # "misspelling", "unknown", "miscased", or "name" (capitalised, one edit from a known name)
     suggestions: list[str] = field(default_factory=list)
 
 
@@ -161,8 +161,7 @@ class Speller:
         self._memo: dict[str, Verdict | None] = {}
 
     def check(self, word: str) -> Verdict | None:
-        """The verdict on a word, memoised. A "name" verdict counts only at a sentence start:
-        the caller knows where sentences start."""
+        """The verdict on a word, memoised."""
         try:
             return self._memo[word]
         except KeyError:
@@ -200,7 +199,7 @@ class Speller:
             return None
         if word[:1].isupper():
             # A capitalised unknown word is usually a name. Flag it only when it is one edit
-            # from a name the site or our vocabulary knows (Redit -> Redis), never mid-sentence.
+            # from a name the site or our vocabulary knows (Redit -> Redis, Postres -> Postgres).
             named = self.suggest(word, names_only=True)
             return Verdict(word, "name", named) if named else None
         return Verdict(word, "unknown", self.suggest(word))
@@ -216,8 +215,10 @@ class Speller:
         for c in self._edits(lower):
             site = self.site_counts[self.frequent_lower[c]] if c in self.frequent_lower else 0
             tech = c in canonical or c in exact
-            if not (site or tech or c in speller) or names_only and not (site or tech):
+            if not (site or tech or c in speller):
                 continue
+            if names_only and not (c in canonical or site and self.frequent_lower[c][:1].isupper()):
+                continue  # a name: written with capitals in the vocabulary or on the site
             ends = (c[:1] == lower[:1]) + (c[-1:] == lower[-1:])
             frequency = speller.word_usage_frequency(c) if c in speller else 1e-7
             form = self.frequent_lower.get(c) or canonical.get(c) or c

@@ -41,7 +41,7 @@ def test_layers(text: str, flagged: list[str]) -> None:
         "Identifiers: snake_case_thing, dotted.nmes, camelCaseThing, getUsrName.",
         "Liquid {{ page.recieve }} and {% include x.html y=\"recieve\" %} are not prose.",
         "<span class=\"recieve\">HTML attributes</span> are not prose.",
-        "Names mid-sentence, like Werner Vogels and Frobnicator, are not judged.",
+        "Names, like Werner Vogels, Matterport and Frobnicator, are not judged.",
         "British spellings: the neighbourhood is unlabelled; colour and behaviour.",
         "Acronyms: AWS, VPCs, APIs and the ACUs.",
     ],

@@ -6,7 +6,6 @@ a repeated word and an apostrophe confusion where the grammar is unambiguous."""
 
 from __future__ import annotations
 
-import bisect
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -53,14 +52,6 @@ def speller_for(site: Site, options: Any) -> Any:
     return speller
 
 
-_SENTENCE_END = re.compile(r"(?:^|[.!?:]|^\s*(?:[*+>|-]|\d+[.)]|#+))[\s|\"'(*_“]*$")
-
-
-def _sentence_start(segment: str, at: int) -> bool:
-    line_start = segment.rfind("\n", 0, at) + 1
-    return bool(_SENTENCE_END.search(segment[line_start:at]))
-
-
 def _prepare(site: Site, options: Any) -> None:
     from ..speller import preload
 
@@ -80,17 +71,11 @@ def misspelled_word(ctx: Context) -> Iterator[Problem]:
         value = doc.front_matter.data.get("spelling_ignore")
         if isinstance(value, list):
             ignore = {str(v) for v in value}
-    segments = prose_text(doc)
-    starts = [offset for offset, _ in segments]
     check = speller.check
     for text, start, end in iter_words(doc):
         verdict = check(text)
         if verdict is None or text in ignore:
             continue
-        if verdict.reason == "name":
-            offset, segment = segments[bisect.bisect_right(starts, start) - 1]
-            if not _sentence_start(segment, start - offset):
-                continue
         shown = ", ".join(f'"{s}"' for s in verdict.suggestions)
         if verdict.reason == "miscased":
             message = f'"{text}" is miscased: write "{verdict.suggestions[0]}"'
