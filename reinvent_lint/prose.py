@@ -93,17 +93,31 @@ _WORD_TOKEN = re.compile(
 )
 
 
+def normalize(word: str) -> str:
+    """A token as the speller sees it: curly apostrophes straightened, a possessive 's dropped."""
+    if "'" in word or "’" in word:
+        word = word.replace("’", "'")
+        if word.endswith("'s"):
+            word = word[:-2]
+    return word
+
+
+def segment_words(offset: int, segment: str) -> Iterator[tuple[str, int, int]]:
+    for m in _WORD_TOKEN.finditer(segment):
+        word = normalize(m.group())
+        start = offset + m.start()
+        yield word, start, start + len(word)
+
+
+def distinct_words(segment: str) -> set[str]:
+    """The words of a region, without positions: cheap, for a first pass."""
+    return {normalize(w) for w in _WORD_TOKEN.findall(segment)}
+
+
 def iter_words(doc: Document) -> Iterator[tuple[str, int, int]]:
     """(word, start, end) for every word of the prose, in order; a possessive 's is dropped."""
     for offset, segment in prose_text(doc):
-        for m in _WORD_TOKEN.finditer(segment):
-            word = m.group()
-            if "'" in word or "’" in word:
-                word = word.replace("’", "'")
-                if word.endswith("'s"):
-                    word = word[:-2]
-            start = offset + m.start()
-            yield word, start, start + len(word)
+        yield from segment_words(offset, segment)
 
 
 def words(doc: Document) -> list[Word]:

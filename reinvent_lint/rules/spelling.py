@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from ..problem import Fix, Problem, Safety
-from ..prose import iter_words, prose_text
+from ..prose import distinct_words, prose_text, segment_words
 from ..rule import Context, rule
 from ..site import Site
 
@@ -62,8 +62,6 @@ def _prepare(site: Site, options: Any) -> None:
 @rule("RL501", "misspelled-word", "Words in the prose must be spelt right (names and tech terms included).",
       fixable=True, options={"words": [], "site-min-posts": 3}, prepare=_prepare)  # fmt: skip
 def misspelled_word(ctx: Context) -> Iterator[Problem]:
-    from ..speller import clear_winner
-
     doc = ctx.doc
     speller = speller_for(ctx.site, ctx.options)
     ignore: set[str] = set()
@@ -72,8 +70,18 @@ def misspelled_word(ctx: Context) -> Iterator[Problem]:
         if isinstance(value, list):
             ignore = {str(v) for v in value}
     check = speller.check
-    for text, start, end in iter_words(doc):
-        verdict = check(text)
+    for offset, segment in prose_text(doc):
+        if all(check(w) is None or w in ignore for w in distinct_words(segment)):
+            continue  # the common case, decided without positions
+        yield from _flag_words(ctx, speller, segment_words(offset, segment), ignore)
+
+
+def _flag_words(ctx: Context, speller: Any, found: Iterator[tuple[str, int, int]], ignore: set[str]) -> Iterator[Problem]:
+    from ..speller import clear_winner
+
+    doc = ctx.doc
+    for text, start, end in found:
+        verdict = speller.check(text)
         if verdict is None or text in ignore:
             continue
         shown = ", ".join(f'"{s}"' for s in verdict.suggestions)
@@ -96,6 +104,9 @@ _FINE_TWICE = {"that", "had", "is", "do", "bye", "ha", "no", "very", "so", "la",
 @rule("RL502", "repeated-word", "A word repeated by accident (`the the`), also across a line break.", fixable=True)
 def repeated_word(ctx: Context) -> Iterator[Problem]:
     for offset, segment in prose_text(ctx.doc):
+        tokens = segment.lower().split()
+        if not any(a == b for a, b in zip(tokens, tokens[1:])):
+            continue  # cheap test first: no two equal tokens in a row
         for m in _REPEATED.finditer(segment):
             if m.group(1).lower() in _FINE_TWICE or m.group(1) != m.group(3) and m.group(1).lower() != m.group(3).lower():
                 continue
