@@ -36,12 +36,22 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("--select", help="only these rules (comma-separated codes or names)")
         p.add_argument("--ignore", help="skip these rules (comma-separated codes or names)")
         p.add_argument("--fail-on", choices=("error", "warning", "info"), help="lowest severity that fails the run (default: error)")
-        p.add_argument("--format", choices=("text", "json"), default="text", help="output format")
+        p.add_argument("--format", choices=("text", "json", "sarif", "github"),
+                       help="output format (default: text; github when GITHUB_ACTIONS=true)")
+        p.add_argument("--output", "-o", type=Path, help="write the report to this file instead of standard output")
         p.add_argument("--no-color", action="store_true", help="never colour the output")
 
     check = sub.add_parser("check", help="report problems")
     common(check)
     check.add_argument("--jobs", "-j", type=int, default=0, help="worker processes for large runs (default: one per core; 1 disables)")
+    check.add_argument("--baseline", type=Path, help="report only problems not recorded in this baseline file")
+    check.add_argument("--since", metavar="REF", help="report only problems on lines changed since this git ref")
+    baseline = sub.add_parser("baseline", help="record today's problems so `check --baseline` reports only new ones")
+    common(baseline)
+    baseline.set_defaults(output=None)
+    baseline.add_argument("--file", type=Path, default=Path(".reinvent-lint-baseline.json"), help="the baseline file to write")
+    explain = sub.add_parser("explain", help="print a rule's page: what, why, options, examples")
+    explain.add_argument("rule", help="a rule code or name")
     fix = sub.add_parser("fix", help="apply fixes, then report what is left")
     common(fix)
     fix.add_argument("--diff", action="store_true", help="print a unified diff instead of writing")
@@ -69,6 +79,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         parser.print_help(sys.stderr)
         return EXIT_ERROR
+    from .baseline import BaselineError
+    from .changes import GitError
     from .config import ConfigError
     from .rules import RegistryError
 
@@ -79,15 +91,23 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_init(args)
         if args.command == "words":
             return cmd_words(args)
+        if args.command == "explain":
+            return cmd_explain(args)
+        if args.command == "baseline":
+            return cmd_baseline(args)
         if args.command == "fix":
             return cmd_fix(args)
         return cmd_check(args)
-    except (ConfigError, RegistryError, UsageError) as exc:
+    except (ConfigError, RegistryError, UsageError, BaselineError, GitError) as exc:
         print(f"reinvent-lint: error: {exc}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
         print("reinvent-lint: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the reader went away (`| head`): stop quietly
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_PROBLEMS
 
 
 def _color(stream: TextIO, args: argparse.Namespace) -> bool:
@@ -97,9 +117,9 @@ def _color(stream: TextIO, args: argparse.Namespace) -> bool:
 
 
 def _rules() -> list[Rule]:
-    from .rules import builtin_rules
+    from .rules import all_rules
 
-    return builtin_rules()
+    return all_rules()
 
 
 def _linter(args: argparse.Namespace) -> Linter:
@@ -157,21 +177,82 @@ def _print_errors(report: Report) -> None:
         print(f"reinvent-lint: {error}", file=sys.stderr)
 
 
-def cmd_check(args: argparse.Namespace) -> int:
+def _format(args: argparse.Namespace) -> str:
+    if args.format:
+        return str(args.format)
+    return "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
+
+
+def _emit(report: Report, args: argparse.Namespace, stream: TextIO | None = None) -> None:
+    """Write the report in the chosen format, to --output or the given stream."""
     from .reporters import get_reporter
 
+    reporter = get_reporter(_format(args))
+    if args.output:
+        with open(args.output, "w", encoding="utf-8") as handle:
+            reporter(report, handle, False)
+        return
+    out = stream or sys.stdout
+    reporter(report, out, _color(out, args))
+
+
+def _only_changed(report: Report, ref: str) -> None:
+    from .changes import changed_lines
+
+    changed = changed_lines(ref, Path.cwd())
+    kept = []
+    for p in report.problems:
+        lines = changed.get(os.path.normpath(os.path.abspath(p.path)), set())
+        if lines is None or p.line in lines:
+            kept.append(p)
+    report.problems = kept
+
+
+def cmd_check(args: argparse.Namespace) -> int:
     linter = _linter(args)
     report = linter.check_paths(args.paths, jobs=args.jobs)
-    get_reporter(args.format)(report, sys.stdout, _color(sys.stdout, args))
+    if args.since:
+        _only_changed(report, args.since)
+    if args.baseline:
+        from .baseline import new_problems, read
+
+        report.problems = new_problems(report.problems, read(args.baseline))
+    _emit(report, args)
     _print_errors(report)
     return _exit_code(report, linter)
+
+
+def cmd_baseline(args: argparse.Namespace) -> int:
+    from .baseline import write
+
+    linter = _linter(args)
+    report = linter.check_paths(args.paths)
+    count = write(args.file, report.problems)
+    print(f"recorded {count} problem{'s' if count != 1 else ''} in {args.file}; `reinvent-lint check --baseline {args.file}` reports only new ones")
+    _print_errors(report)
+    return EXIT_ERROR if report.errors else EXIT_CLEAN
+
+
+def cmd_explain(args: argparse.Namespace) -> int:
+    from .config import resolve_rule
+    from .rulebook import page_text
+
+    found = resolve_rule(args.rule, _rules())
+    if found is None:
+        raise UsageError(f"unknown rule '{args.rule}' (see `reinvent-lint rules`)")
+    page = page_text(found.code)
+    if page is None:  # a plugin's rule, or an install without the rule book
+        page = f"# {found.label}\n\n{found.summary}\n\nSeverity: {found.severity}; fixable: {'yes' if found.fixable else 'no'}.\n"
+        if found.options:
+            page += "\nOptions: " + ", ".join(f"{k} (default {v!r})" for k, v in found.options.items()) + "\n"
+    sys.stdout.write(page)
+    return EXIT_CLEAN
 
 
 def cmd_fix(args: argparse.Namespace) -> int:
     from . import fixer
     from .document import Document, ReadError
     from .engine import FileError, Report
-    from .reporters import get_reporter
 
     linter = _linter(args)
     report = Report()
@@ -219,8 +300,7 @@ def cmd_fix(args: argparse.Namespace) -> int:
     out = sys.stderr if args.diff else sys.stdout
     if not args.diff:
         print(f"Fixed {applied} problem{'s' if applied != 1 else ''} in {fixed_files} file{'s' if fixed_files != 1 else ''}.", file=out)
-    if args.format == "json" or not args.diff:
-        get_reporter(args.format)(report, out, _color(out, args))
+    _emit(report, args, out)
     if unsafe_skipped and not args.unsafe_fixes:
         print(f"{unsafe_skipped} more fix{'es' if unsafe_skipped != 1 else ''} available with --unsafe-fixes.", file=out)
     _print_errors(report)

@@ -81,6 +81,9 @@ class Problem:
     end_line: int = 0
     end_column: int = 0
     snippet: str = field(default="", compare=False)
+    # 1-based (start line, start column, end line, end column) of each fix edit, for reporters
+    # that describe fixes by position (SARIF).
+    fix_regions: tuple[tuple[int, int, int, int], ...] = field(default=(), compare=False)
 
     @property
     def sort_key(self) -> tuple[str, int, int, str]:

@@ -35,9 +35,10 @@ class Context:
             end = doc.line_end(line)
         end = max(start, end)
         end_line, end_column = doc.position(end)
+        regions = tuple((*doc.position(e.start), *doc.position(e.end)) for e in fix.edits) if fix else ()
         return Problem(
             doc.path, line, column, self.rule.code, self.rule.name, message, self.rule.severity,
-            fix, start, end, end_line, end_column, doc.text[start:end][:200],
+            fix, start, end, end_line, end_column, doc.text[start:end][:200], regions,
         )  # fmt: skip
 
 

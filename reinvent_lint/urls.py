@@ -27,16 +27,60 @@ _STYLES = {
 GENERATOR_PLUGINS = {"jekyll-archives", "jekyll-paginate", "jekyll-paginate-v2", "jekyll-tagging", "jekyll-feed", "jekyll-sitemap"}
 
 
-def _front_matter(site: Site, rel: str) -> dict[str, Any]:
-    from .front_matter import split
+# The front-matter keys that decide a document's URL (and its title, for duplicate-title).
+_URL_KEYS = ("permalink", "date", "categories", "category", "slug", "redirect_from", "title")
 
-    assert site.root is not None
-    try:
-        text = (site.root / rel).read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError):
-        return {}
-    fm = split(text.replace("\r\n", "\n"))
-    return fm.data or {} if fm else {}
+
+def _url_data(data: dict[str, Any]) -> dict[str, Any]:
+    """The URL-relevant front matter in plain, cacheable types (dates as YYYY-MM-DD)."""
+    kept: dict[str, Any] = {}
+    for key in _URL_KEYS:
+        value = data.get(key)
+        if isinstance(value, (dt.date, dt.datetime)):
+            value = (value.date() if isinstance(value, dt.datetime) else value).isoformat()
+        if isinstance(value, (str, int, float, bool)) or isinstance(value, list) and all(isinstance(v, str) for v in value):
+            kept[key] = value
+    return kept
+
+
+class _FrontMatterIndex:
+    """Each document's URL-relevant front matter, read once and cached on disk by file size and
+    modification time, so a one-post run does not re-read every post of the site."""
+
+    def __init__(self, site: Site) -> None:
+        from . import cache
+
+        self.site = site
+        self.cache = cache
+        known = cache.load("frontmatter", str(site.root))
+        self.known: dict[str, Any] = known if isinstance(known, dict) else {}
+        self.fresh: dict[str, Any] = {}
+
+    def get(self, rel: str) -> dict[str, Any]:
+        from .front_matter import split
+
+        assert self.site.root is not None
+        path = self.site.root / rel
+        try:
+            stat = path.stat()
+        except OSError:
+            return {}
+        entry = self.known.get(rel)
+        if isinstance(entry, tuple) and len(entry) == 3 and entry[:2] == (stat.st_size, stat.st_mtime_ns):
+            data = entry[2]
+        else:
+            try:
+                text = path.read_text(encoding="utf-8-sig")
+            except (OSError, UnicodeDecodeError):
+                return {}
+            fm = split(text.replace("\r\n", "\n"))
+            data = _url_data(fm.data or {}) if fm else {}
+        self.fresh[rel] = (stat.st_size, stat.st_mtime_ns, data)
+        return data
+
+    def save(self) -> None:
+        if self.fresh != self.known:
+            self.cache.store("frontmatter", str(self.site.root), self.fresh)
 
 
 def _listify(value: Any) -> list[str]:
@@ -48,10 +92,11 @@ def _listify(value: Any) -> list[str]:
 
 
 def _date(value: Any, fallback: dt.date) -> dt.date:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value[:10])
+        except ValueError:
+            return fallback
     return fallback
 
 
@@ -86,6 +131,7 @@ def site_urls(site: Site) -> SiteUrls:
     """The URLs of the site's pages, posts and output collections."""
     result = SiteUrls()
     urls, owner = result.urls, result.owner
+    index = _FrontMatterIndex(site)
     config = site.config
     style = str(config.get("permalink") or "date")
     template = _STYLES.get(style, style)
@@ -102,7 +148,7 @@ def site_urls(site: Site) -> SiteUrls:
         m = POST_NAME.match(name)
         if not m:
             continue
-        data = _front_matter(site, rel)
+        data = index.get(rel)
         try:
             date = _date(data.get("date"), dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3))))
         except ValueError:
@@ -131,7 +177,7 @@ def site_urls(site: Site) -> SiteUrls:
             settings = collections.get(name) if isinstance(collections, dict) else None
             if not (isinstance(settings, dict) and settings.get("output")):
                 continue
-            data = _front_matter(site, rel)
+            data = index.get(rel)
             path = str(PurePosixPath(rel.split("/", 1)[1]).with_suffix(""))
             coll_template = str(settings.get("permalink") or "/:collection/:path:output_ext")
             coll_template = _STYLES.get(coll_template, coll_template)
@@ -139,7 +185,7 @@ def site_urls(site: Site) -> SiteUrls:
             own = data.get("permalink")
             add(_expand(str(own), values) if own else _expand(coll_template, values), rel, data)
             continue
-        data = _front_matter(site, rel) if suffix in MARKDOWN_SUFFIXES or rel.endswith(".html") else {}
+        data = index.get(rel) if suffix in MARKDOWN_SUFFIXES or rel.endswith(".html") else {}
         own = data.get("permalink")
         if own:
             add("/" + str(own).lstrip("/"), rel, data)
@@ -149,4 +195,5 @@ def site_urls(site: Site) -> SiteUrls:
         add(url, rel, data)
         if style == "pretty" or stem.endswith("index"):
             add("/" + (stem[: -len("index")] if stem.endswith("index") else stem + "/"), rel, data)
+    index.save()
     return result

@@ -11,6 +11,20 @@ from reinvent_lint.rules import builtin_rules
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _private_cache(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """Tests never write to the user's cache: each session gets its own."""
+    import os
+
+    old = os.environ.get("REINVENT_LINT_CACHE_DIR")
+    os.environ["REINVENT_LINT_CACHE_DIR"] = str(tmp_path_factory.mktemp("cache"))
+    yield
+    if old is None:
+        del os.environ["REINVENT_LINT_CACHE_DIR"]
+    else:
+        os.environ["REINVENT_LINT_CACHE_DIR"] = old
+
+
 def write_site(root: Path, files: dict[str, str | bytes]) -> Path:
     """A Jekyll site under `root` with a `_config.yml` unless one is given."""
     files = {"_config.yml": "title: Test blog\n", **files}

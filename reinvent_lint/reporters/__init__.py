@@ -8,7 +8,7 @@ from typing import TextIO
 from ..engine import Report
 
 Reporter = Callable[[Report, TextIO, bool], None]
-FORMATS = ("text", "json")
+FORMATS = ("text", "json", "sarif", "github")
 
 
 def get_reporter(name: str) -> Reporter:
@@ -16,6 +16,14 @@ def get_reporter(name: str) -> Reporter:
         from .json import report_json
 
         return report_json
+    if name == "sarif":
+        from .sarif import report_sarif
+
+        return report_sarif
+    if name == "github":
+        from .github import report_github
+
+        return report_github
     from .text import report_text
 
     return report_text

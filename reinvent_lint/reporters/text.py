@@ -43,4 +43,17 @@ def report_text(report: Report, out: TextIO, color: bool) -> None:
             label = f"{_COLORS[p.severity]}{label}{_RESET}"
             severity = f"{_DIM}{severity}{_RESET}"
         out.write(f"{where} {label} {severity} {p.message}\n")
+    if len(report.problems) > 1:
+        out.write(breakdown(report))
     out.write(summary_line(report) + "\n")
+
+
+def breakdown(report: Report, most: int = 5) -> str:
+    """Counts per rule and the files with most problems."""
+    by_rule = Counter(f"{p.code} {p.name}" for p in report.problems)
+    by_file = Counter(p.path for p in report.problems)
+    rules = ", ".join(f"{label} {n}" for label, n in by_rule.most_common())
+    lines = f"\nBy rule: {rules}\n"
+    if len(by_file) > 1:
+        lines += "Most problems: " + ", ".join(f"{path} ({n})" for path, n in by_file.most_common(most)) + "\n"
+    return lines

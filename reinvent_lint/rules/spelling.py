@@ -7,6 +7,7 @@ a repeated word and an apostrophe confusion where the grammar is unambiguous."""
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -34,22 +35,45 @@ def _read_accepted(site: Site) -> set[str]:
 
 def speller_for(site: Site, options: Any) -> Any:
     """One Speller per site and run: site vocabulary learned once from every document."""
-    from ..speller import Speller, site_vocabulary
+    from ..speller import Speller
 
     key = ("_speller", int(options["site-min-posts"]), tuple(options["words"]))
     cached = site.__dict__.get("_speller")
     if cached is not None and cached[0] == key:
         return cached[1]
-    texts = []
-    if site.root is not None:
-        for rel in site.markdown_files():
-            try:
-                texts.append((site.root / rel).read_text(encoding="utf-8", errors="replace"))
-            except OSError:
-                continue
-    speller = Speller(site_vocabulary(texts), int(options["site-min-posts"]), _read_accepted(site) | set(options["words"]))
+    speller = Speller(site_word_counts(site), int(options["site-min-posts"]), _read_accepted(site) | set(options["words"]))
     site.__dict__["_speller"] = (key, speller)
     return speller
+
+
+def site_word_counts(site: Site) -> Counter[str]:
+    """How many of the site's documents use each word form. Each file's words are cached by its
+    size and modification time, so a run re-reads only the files that changed."""
+    from .. import cache
+    from ..speller import SITE_WORD
+
+    counts: Counter[str] = Counter()
+    if site.root is None:
+        return counts
+    known = cache.load("vocabulary", str(site.root))
+    known = known if isinstance(known, dict) else {}
+    fresh = {}
+    for rel in site.markdown_files():
+        path = site.root / rel
+        try:
+            stat = path.stat()
+            entry = known.get(rel)
+            if isinstance(entry, tuple) and len(entry) == 3 and entry[:2] == (stat.st_size, stat.st_mtime_ns):
+                words = entry[2]
+            else:
+                words = tuple(set(SITE_WORD.findall(path.read_text(encoding="utf-8", errors="replace"))))
+        except OSError:
+            continue
+        fresh[rel] = (stat.st_size, stat.st_mtime_ns, words)
+        counts.update(words)
+    if fresh != known:
+        cache.store("vocabulary", str(site.root), fresh)
+    return counts
 
 
 def _prepare(site: Site, options: Any) -> None:
