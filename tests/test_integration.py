@@ -1,0 +1,183 @@
+"""Where bloggers run it: pre-commit (for real, offline), SARIF for code scanning, GitHub
+annotations, baselines, --since, explain and plugins."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from reinvent_lint.cli import main
+
+from .conftest import FIXTURES, write_site
+
+REPO = Path(__file__).resolve().parent.parent
+BAD_POST = "---\ntitle: A\n---\n\n# One\n\nSee [the code](https:/github.com/aws/clock-bound).\n\n##   Two  \n\nMore.\n"
+
+
+def run_cli(args: list[str], cwd: Path, capsys: pytest.CaptureFixture[str], env: dict[str, str] | None = None) -> tuple[int, str, str]:
+    old = os.getcwd()
+    saved = {k: os.environ.get(k) for k in (env or {})}
+    os.chdir(cwd)
+    os.environ.update(env or {})
+    try:
+        code = main(args)
+    finally:
+        os.chdir(old)
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def _git(cwd: Path, *args: str) -> None:
+    subprocess.run(["git", "-c", "user.email=t@example.com", "-c", "user.name=t", *args], cwd=cwd, check=True, capture_output=True)
+
+
+# ----- pre-commit ---------------------------------------------------------------------------
+def _offline_env(tmp_path: Path) -> dict[str, str]:
+    """pre-commit builds the hook's virtualenv from this repository; the virtualenv sees the
+    packages already installed here and pip never asks an index, so nothing leaves the machine."""
+    env = dict(os.environ)
+    env.update({
+        "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home"),
+        "VIRTUALENV_SYSTEM_SITE_PACKAGES": "true",
+        "PIP_NO_INDEX": "1",
+        "PIP_NO_BUILD_ISOLATION": "0",  # pip's spelling of --no-build-isolation
+        "PIP_DISABLE_PIP_VERSION_CHECK": "1",
+    })  # fmt: skip
+    return env
+
+
+@pytest.mark.slow
+def test_pre_commit_hooks_for_real(tmp_path: Path) -> None:
+    if shutil.which("pre-commit") is None and shutil.which("git") is None:
+        pytest.skip("pre-commit and git are needed")
+    blog = tmp_path / "blog"
+    write_site(blog, {"_posts/2024-01-01-a.md": BAD_POST, "_posts/2024-01-02-b.md": "---\ntitle: B\n---\n\nFine.\n"})
+    _git(blog, "init", "-q")
+    _git(blog, "add", "-A")
+    _git(blog, "commit", "-qm", "posts")
+    env = _offline_env(tmp_path)
+    pre_commit = [sys.executable, "-m", "pre_commit"]
+    check = subprocess.run([*pre_commit, "try-repo", str(REPO), "reinvent-lint", "--files", "_posts/2024-01-01-a.md"],
+                           cwd=blog, env=env, capture_output=True, text=True)  # fmt: skip
+    assert check.returncode == 1, check.stdout + check.stderr
+    assert "reinvent-lint" in check.stdout and "Failed" in check.stdout
+    assert "_posts/2024-01-01-a.md:7:16: RL401 malformed-url [error]" in check.stdout
+    assert "2024-01-02-b.md" not in check.stdout  # only the given file is checked
+
+    fix = subprocess.run([*pre_commit, "try-repo", str(REPO), "reinvent-lint-fix", "--files", "_posts/2024-01-01-a.md"],
+                         cwd=blog, env=env, capture_output=True, text=True)  # fmt: skip
+    assert fix.returncode == 1  # pre-commit fails a hook that modified files
+    assert "files were modified by this hook" in fix.stdout
+    fixed = (blog / "_posts/2024-01-01-a.md").read_text()
+    assert "[the code](https://github.com/aws/clock-bound)" in fixed and "\n## Two\n" in fixed
+
+
+def test_manifest_is_valid() -> None:
+    done = subprocess.run([sys.executable, "-m", "pre_commit", "validate-manifest", str(REPO / ".pre-commit-hooks.yaml")],
+                          capture_output=True, text=True)  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+# ----- CI gate ----------------------------------------------------------------------------------
+def test_sarif_validates_against_the_official_schema(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    jsonschema = pytest.importorskip("jsonschema")
+    write_site(tmp_path, {"_posts/2024-01-01-a.md": BAD_POST})
+    code, _, _ = run_cli(["check", "--format", "sarif", "--output", "out.sarif"], tmp_path, capsys)
+    assert code == 1
+    document = json.loads((tmp_path / "out.sarif").read_text())
+    schema = json.loads((FIXTURES / "sarif" / "sarif-schema-2.1.0.json").read_text())
+    jsonschema.validate(document, schema, cls=jsonschema.Draft4Validator)
+    run = document["runs"][0]
+    results = {r["ruleId"]: r for r in run["results"]}
+    assert results["RL401"]["locations"][0]["physicalLocation"]["region"]["startLine"] == 7
+    assert results["RL401"]["fixes"][0]["artifactChanges"][0]["replacements"][0]["insertedContent"]["text"] == "https://github.com/aws/clock-bound"
+    rule = run["tool"]["driver"]["rules"][results["RL401"]["ruleIndex"]]
+    assert rule["id"] == "RL401" and "## What it flags" in rule["help"]["markdown"]
+
+
+def test_github_annotations_chosen_automatically(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write_site(tmp_path, {"_posts/2024-01-01-a.md": BAD_POST})
+    _, out, _ = run_cli(["check"], tmp_path, capsys, env={"GITHUB_ACTIONS": "true"})
+    assert "::error file=_posts/2024-01-01-a.md,line=7,col=16,endLine=7,title=RL401 malformed-url::malformed URL" in out
+    _, out, _ = run_cli(["check", "--format", "text"], tmp_path, capsys, env={"GITHUB_ACTIONS": "true"})
+    assert out.startswith("_posts/2024-01-01-a.md:")
+
+
+# ----- adopting it on an existing blog ----------------------------------------------------
+def test_baseline_reports_only_new_problems_and_survives_shifted_lines(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write_site(tmp_path, {"_posts/2024-01-01-a.md": BAD_POST})
+    code, out, _ = run_cli(["baseline"], tmp_path, capsys)
+    assert code == 0 and "recorded" in out
+    post = tmp_path / "_posts/2024-01-01-a.md"
+    post.write_text(post.read_text().replace("# One\n", "# One\n\nA new first paragraph.\n\nAnother one.\n"))
+    code, out, _ = run_cli(["check", "--baseline", ".reinvent-lint-baseline.json"], tmp_path, capsys)
+    assert code == 0 and out.startswith("No problems")
+    post.write_text(post.read_text() + "\n## Empty\n")
+    code, out, _ = run_cli(["check", "--baseline", ".reinvent-lint-baseline.json"], tmp_path, capsys)
+    assert "RL301 empty-section" in out and "RL401" not in out
+    code, _, err = run_cli(["check", "--baseline", "missing.json"], tmp_path, capsys)
+    assert code == 2 and "baseline file not found" in err
+
+
+def test_since_reports_only_changed_lines(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write_site(tmp_path, {"_posts/2024-01-01-a.md": BAD_POST})
+    _git(tmp_path, "init", "-q")
+    _git(tmp_path, "add", "-A")
+    _git(tmp_path, "commit", "-qm", "base")
+    post = tmp_path / "_posts/2024-01-01-a.md"
+    post.write_text(post.read_text() + "\n## Empty\n")
+    (tmp_path / "_posts/2024-01-02-new.md").write_text("---\ntitle: New\n---\n\n# Lonely\n")
+    code, out, _ = run_cli(["check", "--since", "HEAD"], tmp_path, capsys)
+    lines = [line for line in out.splitlines() if line.startswith("_posts/")]
+    assert lines == [
+        '_posts/2024-01-01-a.md:13:1: RL301 empty-section [warning] "Empty" has no content before the end of the file',
+        '_posts/2024-01-02-new.md:5:1: RL301 empty-section [warning] "Lonely" has no content before the end of the file',
+    ]
+    code, _, err = run_cli(["check", "--since", "no-such-ref"], tmp_path, capsys)
+    assert code == 2 and "error" in err
+
+
+# ----- ergonomics ----------------------------------------------------------------------------
+def test_explain_prints_the_rule_page(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run_cli(["explain", "RL301"], tmp_path, capsys)
+    assert code == 0 and out.startswith("# RL301 empty-section") and "### Bad:" in out
+    assert run_cli(["explain", "malformed-url"], tmp_path, capsys)[1].startswith("# RL401 malformed-url")
+    assert run_cli(["explain", "RL999"], tmp_path, capsys)[0] == 2
+
+
+def test_summary_counts_per_rule_and_files_with_most_problems(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write_site(tmp_path, {"_posts/2024-01-01-a.md": BAD_POST, "_posts/2024-01-02-b.md": "---\ntitle: B\n---\n\n# X\n\n# Y\n\nz\n"})
+    _, out, _ = run_cli(["check"], tmp_path, capsys)
+    assert "By rule: " in out and "RL401 malformed-url 1" in out
+    assert "Most problems: _posts/2024-01-01-a.md (" in out
+
+
+@pytest.mark.slow
+def test_plugin_rule_is_listed_and_runs(tmp_path: Path) -> None:
+    # A virtualenv that sees this installation of reinvent-lint; the plugin is pip-installed into
+    # it from the fixture folder, offline (virtualenv seeds setuptools and wheel for the build).
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "virtualenv", "--quiet", "--system-site-packages", str(venv)], check=True, capture_output=True)
+    python = str(venv / "bin" / "python")
+    source = shutil.copytree(FIXTURES / "plugin", tmp_path / "plugin-src")  # builds write beside the sources
+    subprocess.run([python, "-m", "pip", "install", "--quiet", "--no-deps", "--no-index", "--no-build-isolation", str(source)],
+                   check=True, capture_output=True)  # fmt: skip
+    env = dict(os.environ)
+    blog = tmp_path / "blog"
+    write_site(blog, {"_posts/2024-01-01-a.md": "---\ntitle: A\n---\n\nTODO write this.\n"})
+    listed = subprocess.run([python, "-m", "reinvent_lint", "rules"], cwd=blog, env=env, capture_output=True, text=True)
+    assert "XX101  no-todo" in listed.stdout
+    checked = subprocess.run([python, "-m", "reinvent_lint", "check", "--fail-on", "warning"], cwd=blog, env=env, capture_output=True, text=True)
+    assert "_posts/2024-01-01-a.md:5:1: XX101 no-todo [warning] TODO left in the post" in checked.stdout
+    assert checked.returncode == 1
