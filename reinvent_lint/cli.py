@@ -45,11 +45,17 @@ def _parser() -> argparse.ArgumentParser:
     common(check)
     check.add_argument("--jobs", "-j", type=int, default=0, help="worker processes for large runs (default: one per core; 1 disables)")
     check.add_argument("--baseline", type=Path, help="report only problems not recorded in this baseline file")
+    check.add_argument("--links", choices=("off", "cached", "new", "all"),
+                       help="external links: off, cached (default: what the cache knows, no network), new (check URLs not fresh in the cache), all (check every URL; the CI gate)")
+    check.add_argument("--no-cache", action="store_true", help="neither read nor write the link cache")
     check.add_argument("--since", metavar="REF", help="report only problems on lines changed since this git ref")
     baseline = sub.add_parser("baseline", help="record today's problems so `check --baseline` reports only new ones")
     common(baseline)
     baseline.set_defaults(output=None)
     baseline.add_argument("--file", type=Path, default=Path(".reinvent-lint-baseline.json"), help="the baseline file to write")
+    cache = sub.add_parser("cache", help="manage the external-link cache")
+    cache.add_argument("action", choices=("clear",))
+    cache.add_argument("path", nargs="?", type=Path, default=Path("."), help="a folder inside the site")
     explain = sub.add_parser("explain", help="print a rule's page: what, why, options, examples")
     explain.add_argument("rule", help="a rule code or name")
     fix = sub.add_parser("fix", help="apply fixes, then report what is left")
@@ -93,6 +99,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_words(args)
         if args.command == "explain":
             return cmd_explain(args)
+        if args.command == "cache":
+            return cmd_cache(args)
         if args.command == "baseline":
             return cmd_baseline(args)
         if args.command == "fix":
@@ -173,6 +181,8 @@ def _exit_code(report: Report, linter: Linter) -> int:
 
 
 def _print_errors(report: Report) -> None:
+    for warning in report.warnings:
+        print(f"reinvent-lint: warning: {warning}", file=sys.stderr)
     for error in report.errors:
         print(f"reinvent-lint: {error}", file=sys.stderr)
 
@@ -210,6 +220,12 @@ def _only_changed(report: Report, ref: str) -> None:
 
 def cmd_check(args: argparse.Namespace) -> int:
     linter = _linter(args)
+    if args.links:
+        from dataclasses import replace
+        from types import MappingProxyType
+
+        linter.config = replace(linter.config, links=MappingProxyType({**linter.config.links, "mode": args.links}))
+    linter.use_link_cache = not args.no_cache
     report = linter.check_paths(args.paths, jobs=args.jobs)
     if args.since:
         _only_changed(report, args.since)
@@ -252,6 +268,7 @@ def cmd_explain(args: argparse.Namespace) -> int:
 def cmd_fix(args: argparse.Namespace) -> int:
     from . import fixer
     from .document import Document, ReadError
+    from .external import occurrences
     from .engine import FileError, Report
 
     linter = _linter(args)
@@ -275,7 +292,9 @@ def cmd_fix(args: argparse.Namespace) -> int:
         def check(d: Document, site=target.site, rel=target.relative) -> list:  # type: ignore[no-untyped-def, type-arg]
             problems, found = linter.check_document(d, site, rel)
             errors.extend(found)
-            return problems
+            if linter.checks_links:  # permanent redirects known to the link cache: unsafe fixes
+                problems += linter.link_problems(occurrences(d), site.root, mode="cached")[0]
+            return sorted(problems, key=lambda p: p.sort_key)
 
         result = fixer.fix_document(doc, check, unsafe=args.unsafe_fixes)
         report.errors.extend(dict.fromkeys(errors))
@@ -369,4 +388,20 @@ def cmd_words(args: argparse.Namespace) -> int:
         words = sorted(set(existing) | set(added), key=str.lower)
         path.write_text("\n".join(words) + "\n", encoding="utf-8")
     print(f"{len(added)} word{'s' if len(added) != 1 else ''} added to {path}")
+    return EXIT_CLEAN
+
+
+def cmd_cache(args: argparse.Namespace) -> int:
+    from .config import load_config
+    from .link_cache import LinkCache
+    from .site import find_root
+
+    config = load_config(args.path.resolve(), _rules())
+    folder = Path(config.links["cache-dir"])
+    if not folder.is_absolute():
+        folder = (find_root(args.path.resolve()) or Path.cwd()) / folder
+    cache = LinkCache(folder, 0, 0)
+    removed = cache.clear()
+    cache.close()
+    print(f"removed {removed} cached link result{'s' if removed != 1 else ''} from {cache.path}")
     return EXIT_CLEAN

@@ -4,6 +4,7 @@ options are errors that name them; rules get immutable, defaults-filled options.
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -20,7 +21,7 @@ else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
 CONFIG_NAME = ".reinvent-lint.toml"
-_TOP_KEYS = {"fail-on", "exclude", "select", "ignore", "rules", "site"}
+_TOP_KEYS = {"fail-on", "exclude", "select", "ignore", "rules", "site", "links"}
 _RULE_KEYS = {"enabled", "severity", "exclude"}
 _SITE_KEYS = {"image-includes", "tag-dirs"}
 
@@ -44,6 +45,7 @@ class Config:
     exclude: tuple[str, ...]
     rules: Mapping[str, RuleSettings]  # by rule code
     site: Mapping[str, Any] = field(default_factory=dict)
+    links: Mapping[str, Any] = field(default_factory=dict)  # [links]: see external.py
 
     def enabled_rules(self, registry: Iterable[Rule]) -> list[Rule]:
         return [r for r in registry if self.rules[r.code].enabled]
@@ -181,7 +183,30 @@ def build_config(
         "image-includes": {str(k): tuple(v) for k, v in image_includes.items()},
         "tag-dirs": _string_list(f"{where}: [site]", "tag-dirs", site.get("tag-dirs", ["_topics", "_tags", "tags", "topics"])),
     }
-    return Config(path, fail_on, exclude, MappingProxyType(settings), MappingProxyType(site_settings))
+    return Config(path, fail_on, exclude, MappingProxyType(settings), MappingProxyType(site_settings), _links(raw, where))
+
+
+def _links(raw: Mapping[str, Any], where: str) -> Mapping[str, Any]:
+    from .external import DEFAULTS, MODES
+
+    table = raw.get("links", {})
+    if not isinstance(table, dict):
+        raise ConfigError(f"{where}: 'links' must be a table")
+    unknown = sorted(set(table) - set(DEFAULTS))
+    if unknown:
+        raise ConfigError(f"{where}: [links]: unknown key(s): {', '.join(unknown)} (known: {', '.join(sorted(DEFAULTS))})")
+    values = {key: _check_type(f"{where}: [links]", key, table.get(key, default), default) for key, default in DEFAULTS.items()}
+    if values["mode"] not in MODES:
+        raise ConfigError(f"{where}: [links] mode must be one of {', '.join(MODES)}, not {values['mode']!r}")
+    for key in ("concurrency", "per-host", "max-redirects"):
+        if values[key] < 1:
+            raise ConfigError(f"{where}: [links] {key} must be at least 1")
+    for pattern in values["exclude"]:
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise ConfigError(f"{where}: [links] exclude: bad pattern {pattern!r}: {exc}") from None
+    return MappingProxyType(values)
 
 
 def load_config(start: Path, registry: list[Rule], explicit: Path | None = None) -> Config:

@@ -13,6 +13,7 @@ from pathlib import Path
 from . import suppress
 from .config import Config, build_config, resolve_rule
 from .document import Document, ReadError
+from .external import LINK_CODES, Occurrence, check_external, occurrences
 from .problem import Problem
 from .rule import Context, Rule, SiteContext
 from .site import MARKDOWN_SUFFIXES, Site, find_root
@@ -41,6 +42,7 @@ class Report:
     problems: list[Problem] = field(default_factory=list)
     errors: list[FileError] = field(default_factory=list)
     files: int = 0
+    warnings: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -64,6 +66,9 @@ class Linter:
         self.rules = config.enabled_rules(rules)
         self.cwd = (cwd or Path.cwd()).resolve()
         self._sites: dict[Path | None, Site] = {}
+        self.use_link_cache = True
+        self.resolver: object = None  # DNS resolver for link checks (tests inject one)
+        self.transport: object = None  # httpx transport for link checks (tests inject one)
         self._forked_targets: list[Target] = []
 
     # ----- sites and targets -------------------------------------------------------------
@@ -131,10 +136,17 @@ class Linter:
             results = self._check_in_processes(targets, jobs)
         else:
             results = map(self.check_target, targets)
-        for problems, errors, checked in results:
+        found: list[Occurrence] = []
+        for problems, errors, checked, links in results:
             report.problems.extend(problems)
             report.errors.extend(errors)
             report.files += checked
+            found.extend(links)
+        if found:
+            root = next((t.site.root for t in targets if t.site.root), None)
+            problems, warnings = self.link_problems(found, root)
+            report.problems.extend(problems)
+            report.warnings.extend(warnings)
         problems, errors = self.check_sites(targets, whole_site=not paths)
         report.problems.extend(problems)
         report.errors.extend(errors)
@@ -172,16 +184,28 @@ class Linter:
                     problems.append(replace(p, path=self.display(root / p.path), severity=settings.severity))
         return problems, errors
 
-    def check_target(self, target: Target) -> tuple[list[Problem], list[FileError], int]:
+    @property
+    def checks_links(self) -> bool:
+        return self.config.links.get("mode", "off") != "off" and any(self.config.rules[c].enabled for c in LINK_CODES)
+
+    def link_problems(self, found: list[Occurrence], site_root: Path | None, mode: str | None = None) -> tuple[list[Problem], list[str]]:
+        """Problems for the external links found (see external.py), in the configured mode."""
+        settings = dict(self.config.links)
+        if mode:
+            settings["mode"] = mode
+        rules = {c: (next(r for r in self.all_rules if r.code == c), self.config.rules[c].severity) for c in LINK_CODES if self.config.rules[c].enabled}
+        return check_external(found, settings, site_root, rules, use_cache=self.use_link_cache, resolver=self.resolver, transport=self.transport)
+
+    def check_target(self, target: Target) -> tuple[list[Problem], list[FileError], int, list[Occurrence]]:
         kind = target.site.kind_of(target.relative)
         try:
             doc = Document.read(target.path, target.display, kind)
         except ReadError as exc:
-            return [], [FileError(target.display, exc.message, exc.line, exc.column)], 0
+            return [], [FileError(target.display, exc.message, exc.line, exc.column)], 0, []
         problems, errors = self.check_document(doc, target.site, target.relative)
-        return problems, errors, 1
+        return problems, errors, 1, occurrences(doc) if self.checks_links else []
 
-    def _check_in_processes(self, targets: list[Target], jobs: int) -> list[tuple[list[Problem], list[FileError], int]]:
+    def _check_in_processes(self, targets: list[Target], jobs: int) -> list[tuple[list[Problem], list[FileError], int, list[Occurrence]]]:
         """Fork workers that inherit this linter (config, rules, sites) instead of pickling it."""
         global _FORKED_LINTER
         sites = {t.site.root: t.site for t in targets}.values()
@@ -234,7 +258,7 @@ class Linter:
         return replace(problem, severity=severity)  # type: ignore[arg-type]
 
 
-def _check_forked(index: int) -> tuple[list[Problem], list[FileError], int]:
+def _check_forked(index: int) -> tuple[list[Problem], list[FileError], int, list[Occurrence]]:
     linter = _FORKED_LINTER
     assert linter is not None
     return linter.check_target(linter._forked_targets[index])

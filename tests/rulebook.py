@@ -2,6 +2,8 @@
 
 An example is a `### Bad: ...` or `### Good: ...` section holding:
 - optional `Path: _posts/...` (default `_posts/2024-01-15-example.md`),
+- optional `Responses: URL=404; URL=301 TARGET; ...` (how the web answers those URLs: the
+  example then runs with `--links all` against a mock transport, offline),
 - optional `Site files: a, b` (created in a temporary site beside the post: empty, but files
   under `_includes/` render an `<img>` from their `src` parameter, and posts and drafts have a
   title made from their slug),
@@ -35,6 +37,7 @@ class Example:
     expected: list[tuple[str, int, int]] = field(default_factory=list)  # path ("" = the post), line, column
     fixed: str | None = None
     unsafe: bool = False  # the fixed text is what `fix --unsafe-fixes` gives
+    responses: dict[str, str] = field(default_factory=dict)  # URL -> "404" or "301 https://..."
 
     @property
     def id(self) -> str:
@@ -75,6 +78,9 @@ def examples() -> list[Example]:
             path = re.search(r"^Path: (\S+)", body, re.MULTILINE)
             if path:
                 example.path = path.group(1)
+            responses = re.search(r"^Responses: (.+)$", body, re.MULTILINE)
+            if responses:
+                example.responses = dict(item.strip().split("=", 1) for item in responses.group(1).split(";") if item.strip())
             files = re.search(r"^Site files: (.+)$", body, re.MULTILINE)
             if files:
                 example.site_files = [f.strip() for f in files.group(1).split(",") if f.strip()]

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from reinvent_lint.document import Document
+from reinvent_lint.external import occurrences
 from reinvent_lint.fixer import fix_document
 from reinvent_lint.rules import builtin_rules
 
@@ -31,11 +32,33 @@ def _site_file(rel: str) -> str:
     return ""
 
 
+def _mock_the_web(linter, responses: dict[str, str]) -> None:  # type: ignore[no-untyped-def]
+    """Answer the example's URLs from its `Responses:` line; nothing leaves the machine."""
+    import httpx
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        answer = responses.get(str(request.url), "200").split()
+        headers = {"Location": answer[1]} if len(answer) > 1 else {}
+        return httpx.Response(int(answer[0]), headers=headers)
+
+    async def resolve(host: str, port: int) -> list[str]:
+        return ["93.184.216.34"]  # a public address; never contacted: the transport answers
+
+    linter.transport = httpx.MockTransport(handle)
+    linter.resolver = resolve
+    linter.use_link_cache = False
+
+
 def _run(example: Example, tmp_path: Path):
     files = {f: _site_file(f) for f in example.site_files}
     files[example.path] = example.post
     write_site(tmp_path, files)
-    linter = linter_for(tmp_path, select=[example.code], raw={"rules": {example.code: {"enabled": True}}})
+    raw: dict = {"rules": {example.code: {"enabled": True}}}
+    if example.responses:
+        raw["links"] = {"mode": "all", "retries": 0}
+    linter = linter_for(tmp_path, select=[example.code], raw=raw)
+    if example.responses:
+        _mock_the_web(linter, example.responses)
     site_wide = next(r for r in builtin_rules() if r.code == example.code).site_wide
     return linter, linter.check_paths([] if site_wide else [tmp_path / example.path])
 
@@ -52,7 +75,13 @@ def test_example(example: Example, tmp_path: Path) -> None:
     if example.fixed is not None:
         site = linter.site_for(tmp_path / example.path)
         doc = Document(example.path, example.post, kind=site.kind_of(example.path))
-        result = fix_document(doc, lambda d: linter.check_document(d, site, example.path)[0], unsafe=example.unsafe)
+        def check(d: Document) -> list:  # type: ignore[type-arg]
+            problems = linter.check_document(d, site, example.path)[0]
+            if example.responses:  # external links: checked like `fix` does, here against the mock
+                problems += linter.link_problems(occurrences(d), site.root)[0]
+            return problems
+
+        result = fix_document(doc, check, unsafe=example.unsafe)
         assert result.text == example.fixed
 
 

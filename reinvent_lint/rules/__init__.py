@@ -4,9 +4,9 @@
 from __future__ import annotations
 
 from ..rule import Rule
-from . import front_matter, headings, jekyll, links, meta, sections, spelling, whitespace
+from . import external_links, front_matter, headings, jekyll, links, meta, sections, spelling, whitespace
 
-BUILTIN_MODULES = (meta, front_matter, headings, sections, links, jekyll, spelling, whitespace)
+BUILTIN_MODULES = (meta, front_matter, headings, sections, links, external_links, jekyll, spelling, whitespace)
 
 
 class RegistryError(Exception):

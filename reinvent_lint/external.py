@@ -1,0 +1,171 @@
+"""External links, the CI-gate half of link checking: collect the unique http(s) URLs of the
+checked posts, decide each once (from the cache or with http_check), and report every place
+each dead, unverified or permanently redirected URL appears.
+
+Modes (`--links`, or `[links] mode`):
+- `off`: no external checks;
+- `cached` (the default, right for pre-commit: no network, no surprises): report what the cache
+  knows and is fresh;
+- `new`: request the URLs the cache has no fresh verdict for;
+- `all` (the CI gate): request every URL.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import sys
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .document import Document
+from .problem import Fix, Problem, Safety
+from .references import references
+
+MODES = ("off", "cached", "new", "all")
+DEAD, UNVERIFIED, REDIRECT = "RL410", "RL411", "RL412"
+LINK_CODES = (DEAD, UNVERIFIED, REDIRECT)
+DEFAULTS: dict[str, Any] = {
+    "mode": "cached",
+    "concurrency": 32,
+    "per-host": 4,
+    "min-interval": 0.0,
+    "timeout": 10.0,
+    "retries": 2,
+    "max-redirects": 10,
+    "retry-after-cap": 60.0,
+    "cache-dir": ".reinvent-lint-cache",
+    "ok-max-age-days": 7.0,
+    "fail-max-age-hours": 6.0,
+    "exclude": [],
+    "allow-private": False,
+}
+_URL_KINDS = {"link", "image", "definition", "autolink", "html-href", "html-src"}
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    url: str
+    path: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    start: int
+    end: int
+
+
+def occurrences(doc: Document) -> list[Occurrence]:
+    """Every http(s) link target of the document, outside Liquid."""
+    found = []
+    for ref in references(doc):
+        if ref.kind not in _URL_KINDS or ref.liquid is not None and ref.kind != "link":
+            continue
+        target = ref.target.strip()
+        if not re.match(r"^https?://[^/\s]", target, re.IGNORECASE) or "{{" in target or "{%" in target:
+            continue
+        line, column = doc.position(ref.start)
+        end_line, end_column = doc.position(ref.end)
+        found.append(Occurrence(target, doc.path, line, column, end_line, end_column, ref.start, ref.end))
+    return found
+
+
+def _request_url(url: str) -> str:
+    return url.split("#", 1)[0]
+
+
+def _progress(stream: Any) -> Any:
+    if not stream.isatty() or os.environ.get("CI") or os.environ.get("NO_PROGRESS"):
+        return None
+    start = time.monotonic()
+
+    def show(done: int, total: int) -> None:
+        elapsed = max(time.monotonic() - start, 1e-6)
+        rate = done / elapsed
+        eta = (total - done) / rate if rate else 0
+        end = "\n" if done == total else ""
+        stream.write(f"\rlinks: {done}/{total} ({rate:.0f}/s, ETA {eta:.0f}s)   {end}")
+        stream.flush()
+
+    return show
+
+
+def check_external(
+    found: Sequence[Occurrence],
+    settings: dict[str, Any],
+    site_root: Path | None,
+    rules: dict[str, Any],
+    *,
+    use_cache: bool = True,
+    resolver: Any = None,
+    transport: Any = None,
+) -> tuple[list[Problem], list[str]]:
+    """Problems for the dead, unverified and redirected URLs, and warnings to print."""
+    from .http_check import Checker, Settings
+    from .link_cache import LinkCache, Verdict
+
+    mode = settings["mode"]
+    warnings: list[str] = []
+    if mode == "off" or not found:
+        return [], warnings
+    excluded = [re.compile(p) for p in settings["exclude"]]
+    urls = sorted({_request_url(o.url) for o in found if not any(p.search(o.url) for p in excluded)})
+    cache = None
+    if use_cache:
+        folder = Path(settings["cache-dir"])
+        if not folder.is_absolute():
+            folder = (site_root or Path.cwd()) / folder
+        try:
+            cache = LinkCache(folder, settings["ok-max-age-days"] * 86400, settings["fail-max-age-hours"] * 3600)
+            warnings.extend(cache.warnings)
+        except OSError as exc:
+            warnings.append(f"link cache unavailable ({exc}); checking without it")
+    verdicts: dict[str, Verdict] = {}
+    if cache is not None and mode in ("cached", "new"):
+        verdicts.update(cache.get(urls))
+    todo = [] if mode == "cached" else [u for u in urls if u not in verdicts]
+    if todo:
+        checker = Checker(
+            Settings(
+                concurrency=settings["concurrency"], per_host=settings["per-host"], min_interval=settings["min-interval"],
+                timeout=settings["timeout"], retries=settings["retries"], max_redirects=settings["max-redirects"],
+                retry_after_cap=settings["retry-after-cap"], allow_private=settings["allow-private"],
+            ),
+            resolver=resolver,
+            transport=transport,
+        )  # fmt: skip
+        fresh = asyncio.run(checker.check_all(todo, _progress(sys.stderr)))
+        verdicts.update(fresh)
+        if cache is not None:
+            cache.put(fresh.values())
+    if cache is not None:
+        cache.close()
+    return _problems(found, verdicts, rules), warnings
+
+
+def _problems(found: Iterable[Occurrence], verdicts: dict[str, Any], rules: dict[str, Any]) -> list[Problem]:
+    problems = []
+    for o in found:
+        v = verdicts.get(_request_url(o.url))
+        if v is None:
+            continue
+        code, message, fix = None, "", None
+        if v.status == "dead":
+            code, message = DEAD, f"dead link {o.url}: {v.reason}"
+        elif v.status == "unverified":
+            code, message = UNVERIFIED, f"could not verify {o.url}: {v.reason}"
+        elif v.permanent and v.final_url:
+            final = v.final_url + (o.url[o.url.index("#"):] if "#" in o.url and "#" not in v.final_url else "")
+            code, message = REDIRECT, f"{o.url} permanently redirects to {final}"
+            fix = Fix.replace(o.start, o.end, final, safety=Safety.UNSAFE, description=f"link to {final}")
+        if code is None or code not in rules:
+            continue
+        rule, severity = rules[code]
+        regions = ((o.line, o.column, o.end_line, o.end_column),) if fix else ()
+        problems.append(Problem(o.path, o.line, o.column, code, rule.name, message, severity, fix, o.start, o.end,
+                                o.end_line, o.end_column, o.url, regions))  # fmt: skip
+    return problems

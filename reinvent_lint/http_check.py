@@ -1,0 +1,207 @@
+"""Check external URLs with httpx: concurrent, polite, honest.
+
+- one request chain per unique URL; a global and a per-host limit, an optional per-host minimum
+  interval, and 429 Retry-After honoured per host (capped);
+- HEAD first, GET on 400/403/405/501 and other HEAD failures; bodies are never read;
+- redirects followed by hand (to see 301/308 and loops), up to a limit;
+- retries with exponential backoff and jitter for timeouts, connection errors and 5xx;
+- only http(s), and never a loopback, private, link-local or multicast address (after DNS)
+  unless allowed;
+- three verdicts: ok, dead (404, 410, a host that does not exist) and unverified (403, 429
+  after retries, timeouts, TLS and connection errors, 5xx after retries).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import ipaddress
+import random
+import socket
+import time
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass
+from urllib.parse import urljoin, urlsplit
+
+from . import __version__
+from .link_cache import Verdict
+
+Resolver = Callable[[str, int], Awaitable[list[str]]]
+USER_AGENT = f"reinvent-lint/{__version__} (+https://pypi.org/project/reinvent-lint/; link checker)"
+_HEAD_FALLBACK = {400, 403, 405, 406, 501}
+
+
+@dataclass(frozen=True)
+class Settings:
+    concurrency: int = 32
+    per_host: int = 4
+    min_interval: float = 0.0  # seconds between requests to one host
+    timeout: float = 10.0
+    retries: int = 2
+    backoff: float = 0.5
+    max_redirects: int = 10
+    retry_after_cap: float = 60.0
+    allow_private: bool = False
+
+
+async def system_resolver(host: str, port: int) -> list[str]:
+    infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    return [info[4][0] for info in infos]
+
+
+def _forbidden(address: str) -> bool:
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    return ip.is_loopback or ip.is_private or ip.is_link_local or ip.is_multicast or ip.is_unspecified or ip.is_reserved
+
+
+def _retry_after(value: str | None, cap: float) -> float:
+    if not value:
+        return 1.0
+    try:
+        return min(max(float(value), 0.0), cap)
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return 1.0
+    return min(max(when.timestamp() - time.time(), 0.0), cap)
+
+
+class _Host:
+    def __init__(self, per_host: int) -> None:
+        self.slots = asyncio.Semaphore(per_host)
+        self.not_before = 0.0  # monotonic time before which no request may start (429, interval)
+
+
+class Checker:
+    def __init__(self, settings: Settings, resolver: Resolver | None = None, transport: object | None = None) -> None:
+        self.settings = settings
+        self.resolver = resolver or system_resolver
+        self.transport = transport
+        self.hosts: dict[str, _Host] = {}
+        self.requests = 0
+        self.done = 0
+
+    def _host(self, key: str) -> _Host:
+        if key not in self.hosts:
+            self.hosts[key] = _Host(self.settings.per_host)
+        return self.hosts[key]
+
+    async def check_all(self, urls: Iterable[str], progress: Callable[[int, int], None] | None = None) -> dict[str, Verdict]:
+        import httpx
+
+        urls = list(dict.fromkeys(urls))
+        s = self.settings
+        limits = httpx.Limits(max_connections=s.concurrency, max_keepalive_connections=s.concurrency)
+        timeout = httpx.Timeout(s.timeout)
+        kwargs: dict[str, object] = {"limits": limits, "timeout": timeout, "follow_redirects": False,
+                                     "headers": {"User-Agent": USER_AGENT, "Accept": "*/*"}, "trust_env": False}  # fmt: skip
+        if self.transport is not None:
+            kwargs["transport"] = self.transport
+        gate = asyncio.Semaphore(s.concurrency)
+        results: dict[str, Verdict] = {}
+        async with httpx.AsyncClient(**kwargs) as client:  # type: ignore[arg-type]
+            client.cookies = httpx.Cookies()  # no cookies are kept between requests
+
+            async def one(url: str) -> None:
+                results[url] = await self.check(client, gate, url)
+                self.done += 1
+                if progress:
+                    progress(self.done, len(urls))
+
+            await asyncio.gather(*(one(u) for u in urls))
+        return results
+
+    async def _safe(self, url: str) -> Verdict | None:
+        """A verdict when the URL must not be requested (or its host does not exist)."""
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            return Verdict(url, "unverified", None, "not an http(s) URL")
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+        try:
+            addresses = await asyncio.wait_for(self.resolver(parts.hostname, port), self.settings.timeout)
+        except (socket.gaierror, UnicodeError):
+            return Verdict(url, "dead", None, f"host {parts.hostname} does not exist")
+        except (asyncio.TimeoutError, OSError) as exc:
+            return Verdict(url, "unverified", None, f"cannot resolve {parts.hostname}: {exc or 'timeout'}")
+        if not self.settings.allow_private and any(_forbidden(a) for a in addresses):
+            return Verdict(url, "unverified", None, "not requested: the host is a loopback, private, link-local or multicast address")
+        return None
+
+    async def check(self, client: object, gate: asyncio.Semaphore, url: str) -> Verdict:
+        s = self.settings
+        current = url
+        seen = {url}
+        permanent = False
+        for hop in range(s.max_redirects + 1):
+            refused = await self._safe(current)
+            if refused:
+                return Verdict(url, refused.status, refused.code, refused.reason, checked_at=time.time())
+            status, location, reason = await self._request(client, gate, current)
+            if status is None:
+                return Verdict(url, "unverified", None, reason, checked_at=time.time())
+            if 300 <= status < 400 and location:
+                target = urljoin(current, location)
+                if hop == 0 and status in (301, 308):
+                    permanent = True
+                elif status not in (301, 308):
+                    permanent = False  # a temporary hop: the final URL is not a safe replacement
+                if target in seen:
+                    return Verdict(url, "unverified", status, f"redirect loop at {target}", checked_at=time.time())
+                seen.add(target)
+                current = target
+                continue
+            final = current if current != url else None
+            if 200 <= status < 300:
+                return Verdict(url, "ok", status, "ok", final, permanent and final is not None, time.time())
+            if status in (404, 410):
+                return Verdict(url, "dead", status, f"HTTP {status}", final, False, time.time())
+            if status == 429:
+                return Verdict(url, "unverified", status, "HTTP 429 (rate limited) after retries", final, False, time.time())
+            return Verdict(url, "unverified", status, f"HTTP {status}", final, False, time.time())
+        return Verdict(url, "unverified", None, f"more than {s.max_redirects} redirects", checked_at=time.time())
+
+    async def _request(self, client: object, gate: asyncio.Semaphore, url: str) -> tuple[int | None, str | None, str]:
+        """(status, Location, reason) for one URL, HEAD then GET, with retries."""
+        import httpx
+
+        s = self.settings
+        parts = urlsplit(url)
+        host = self._host(f"{parts.hostname}:{parts.port or ''}")
+        method = "HEAD"
+        attempt = 0
+        reason = ""
+        while True:
+            async with host.slots:
+                wait = host.not_before - time.monotonic()
+                if wait > 0:
+                    await asyncio.sleep(wait)
+                if s.min_interval:
+                    host.not_before = max(host.not_before, time.monotonic()) + s.min_interval
+                async with gate:
+                    self.requests += 1
+                    try:
+                        async with client.stream(method, url) as response:  # type: ignore[attr-defined]
+                            status = response.status_code
+                            location = response.headers.get("location")
+                            retry_after = response.headers.get("retry-after")
+                    except httpx.TimeoutException:
+                        status, location, retry_after, reason = None, None, None, "timeout"
+                    except httpx.HTTPError as exc:
+                        text = str(exc) or type(exc).__name__
+                        kind = "TLS error" if "SSL" in text or "certificate" in text.lower() else "connection error"
+                        status, location, retry_after, reason = None, None, None, f"{kind}: {text}"[:200]
+            if status is not None and method == "HEAD" and status in _HEAD_FALLBACK:
+                method = "GET"  # many servers refuse HEAD: ask again the way a browser does
+                continue
+            if status == 429 and attempt < s.retries:
+                delay = _retry_after(retry_after, s.retry_after_cap)
+                host.not_before = max(host.not_before, time.monotonic() + delay)
+                attempt += 1
+                continue
+            if (status is None or status >= 500) and attempt < s.retries:
+                attempt += 1
+                await asyncio.sleep(s.backoff * (2 ** (attempt - 1)) * (0.5 + random.random()))
+                continue
+            return status, location, reason or (f"HTTP {status}" if status else "no response")

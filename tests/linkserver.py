@@ -1,0 +1,105 @@
+"""A real HTTP server on 127.0.0.1 for the link-checking tests: each path behaves as a kind of
+web server does, and every request is counted."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections import Counter
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+
+class LinkServer:
+    def __init__(self, delay: float = 0.0) -> None:
+        self.hits: Counter[str] = Counter()
+        self.methods: list[tuple[str, str]] = []
+        self.delay = delay
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+            def do_HEAD(self) -> None:
+                self.handle_any("HEAD")
+
+            def do_GET(self) -> None:
+                self.handle_any("GET")
+
+            def send(self, status: int, headers: dict[str, str] | None = None, body: bytes = b"") -> None:
+                self.send_response(status)
+                for k, v in (headers or {}).items():
+                    self.send_header(k, v)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                if self.command == "GET":
+                    self.wfile.write(body)
+
+            def handle_any(self, method: str) -> None:
+                path = self.path.split("?", 1)[0]
+                server.hits[path] += 1
+                server.methods.append((method, path))
+                if server.delay:
+                    time.sleep(server.delay)
+                n = server.hits[path]
+                if path.startswith("/ok"):
+                    self.send(200, body=b"ok")
+                elif path == "/missing":
+                    self.send(404)
+                elif path == "/gone":
+                    self.send(410)
+                elif path == "/moved":
+                    self.send(301, {"Location": "/moved-again"})
+                elif path == "/moved-again":
+                    self.send(308, {"Location": "/ok-final"})
+                elif path == "/loop-a":
+                    self.send(302, {"Location": "/loop-b"})
+                elif path == "/loop-b":
+                    self.send(302, {"Location": "/loop-a"})
+                elif path == "/no-head":
+                    self.send(405 if method == "HEAD" else 200)
+                elif path == "/rate":
+                    self.send(429, {"Retry-After": "1"}) if n == 1 else self.send(200)
+                elif path == "/flaky":
+                    self.send(500) if n == 1 else self.send(200)
+                elif path == "/slow":
+                    time.sleep(2.0)
+                    self.send(200)
+                elif path == "/reset":
+                    self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
+                    self.connection.close()
+                    self.close_connection = True
+                elif path == "/endless":
+                    if method == "HEAD":
+                        self.send(405)
+                        return
+                    self.send_response(200)
+                    self.send_header("Transfer-Encoding", "chunked")
+                    self.end_headers()
+                    try:
+                        for _ in range(100_000):
+                            self.wfile.write(b"4000\r\n" + b"x" * 0x4000 + b"\r\n")
+                    except OSError:
+                        pass
+                    self.close_connection = True
+                else:
+                    self.send(404)
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.httpd.server_address[1]}"
+
+    def __enter__(self) -> LinkServer:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()

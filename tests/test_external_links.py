@@ -1,0 +1,151 @@
+"""External link checking against a real server on 127.0.0.1 (never the internet)."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+from pathlib import Path
+
+import pytest
+
+from reinvent_lint.cli import main
+from reinvent_lint.http_check import Checker, Settings, _retry_after, system_resolver
+from reinvent_lint.link_cache import LinkCache
+
+from .conftest import write_site
+from .linkserver import LinkServer
+
+FAST = Settings(timeout=0.5, retries=2, backoff=0.01, allow_private=True, retry_after_cap=2.0)
+
+
+async def resolver(host: str, port: int) -> list[str]:
+    if host.endswith(".invalid"):
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+    return await system_resolver(host, port)
+
+
+def check(urls: list[str], settings: Settings = FAST) -> tuple[dict, Checker]:
+    checker = Checker(settings, resolver=resolver)
+    return asyncio.run(checker.check_all(urls)), checker
+
+
+@pytest.fixture(scope="module")
+def server():  # type: ignore[no-untyped-def]
+    with LinkServer() as s:
+        yield s
+
+
+@pytest.mark.parametrize(
+    ("path", "status", "code", "requests"),
+    [
+        ("/ok", "ok", 200, 1),
+        ("/missing", "dead", 404, 1),
+        ("/gone", "dead", 410, 1),
+        ("/no-head", "ok", 200, 2),  # HEAD 405, then GET
+        ("/rate", "ok", 200, 2),  # 429 with Retry-After: 1, then 200
+        ("/flaky", "ok", 200, 2),  # 500, retried, 200
+    ],
+)
+def test_verdicts_and_request_counts(server: LinkServer, path: str, status: str, code: int, requests: int) -> None:
+    before = server.hits[path]
+    results, _ = check([server.base + path])
+    verdict = results[server.base + path]
+    assert (verdict.status, verdict.code) == (status, code)
+    assert server.hits[path] - before == requests
+
+
+def test_permanent_redirect_chain_reports_the_final_url(server: LinkServer) -> None:
+    results, _ = check([server.base + "/moved"])
+    v = results[server.base + "/moved"]
+    assert (v.status, v.permanent, v.final_url) == ("ok", True, server.base + "/ok-final")
+    assert server.hits["/moved"] >= 1 and server.hits["/moved-again"] >= 1
+
+
+def test_redirect_loop_is_unverified(server: LinkServer) -> None:
+    results, _ = check([server.base + "/loop-a"])
+    v = results[server.base + "/loop-a"]
+    assert v.status == "unverified" and "loop" in v.reason
+
+
+def test_timeout_reset_and_endless_body(server: LinkServer) -> None:
+    urls = [server.base + "/slow", server.base + "/reset", server.base + "/endless"]
+    results, _ = check(urls)
+    assert results[urls[0]].status == "unverified" and results[urls[0]].reason == "timeout"
+    assert server.hits["/slow"] == 3  # one try and two retries
+    assert results[urls[1]].status == "unverified" and "connection" in results[urls[1]].reason
+    assert results[urls[2]].status == "ok"  # headers read, body never downloaded
+
+
+def test_unresolvable_host_is_dead_without_a_request() -> None:
+    results, checker = check(["http://nowhere.invalid/page"])
+    assert results["http://nowhere.invalid/page"].status == "dead"
+    assert checker.requests == 0
+
+
+def test_private_addresses_are_never_requested_unless_allowed(server: LinkServer) -> None:
+    before = sum(server.hits.values())
+    results, checker = check([server.base + "/ok"], Settings(timeout=0.5))
+    assert results[server.base + "/ok"].status == "unverified" and "not requested" in results[server.base + "/ok"].reason
+    assert checker.requests == 0 and sum(server.hits.values()) == before
+
+
+def test_retry_after_seconds_and_http_date() -> None:
+    assert _retry_after("3", 60) == 3
+    assert _retry_after("999", 60) == 60
+    assert 0 <= _retry_after("Wed, 21 Oct 2015 07:28:00 GMT", 60) <= 1  # in the past: now
+
+
+def test_one_request_per_url_and_per_host_limit(tmp_path: Path) -> None:
+    with LinkServer(delay=0.05) as slow:
+        urls = [f"{slow.base}/ok/{i}" for i in range(12)]
+        results, checker = check(urls + urls, Settings(per_host=2, timeout=5, allow_private=True))
+        assert len(results) == 12 and checker.requests == 12
+
+
+def test_cache_serves_the_second_run_and_survives_corruption(tmp_path: Path) -> None:
+    cache = LinkCache(tmp_path, 3600, 60)
+    from reinvent_lint.link_cache import Verdict
+
+    cache.put([Verdict("https://a.example/", "ok", 200, "ok", checked_at=0.0 + __import__("time").time())])
+    assert set(cache.get(["https://a.example/", "https://b.example/"])) == {"https://a.example/"}
+    cache.close()
+    (tmp_path / "links.sqlite").write_bytes(b"this is not a database" * 100)
+    for suffix in ("-wal", "-shm"):
+        (tmp_path / ("links.sqlite" + suffix)).unlink(missing_ok=True)
+    rebuilt = LinkCache(tmp_path, 3600, 60)
+    assert rebuilt.warnings and "moved to" in rebuilt.warnings[0]
+    assert rebuilt.get(["https://a.example/"]) == {}
+    rebuilt.close()
+
+
+def test_check_command_reports_every_occurrence_and_caches(tmp_path: Path, server: LinkServer, capsys: pytest.CaptureFixture[str]) -> None:
+    base = server.base
+    post = f"---\ntitle: Links\n---\n\nSee [a]({base}/missing) and [b]({base}/moved).\n\nAgain [a]({base}/missing) and <{base}/gone>.\n"
+    write_site(tmp_path, {
+        "_posts/2024-01-01-a.md": post,
+        ".reinvent-lint.toml": "[links]\nallow-private = true\ntimeout = 0.5\nretries = 1\n",
+    })  # fmt: skip
+    old = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        hits = server.hits["/missing"]
+        code = main(["check", "--links", "all"])
+        out = capsys.readouterr().out
+        assert code == 1
+        assert f"_posts/2024-01-01-a.md:5:9: RL410 dead-link [error] dead link {base}/missing: HTTP 404" in out
+        assert f"_posts/2024-01-01-a.md:7:11: RL410 dead-link [error] dead link {base}/missing: HTTP 404" in out
+        assert f"_posts/2024-01-01-a.md:7:" in out and "/gone: HTTP 410" in out
+        assert f"RL412 permanent-redirect [info] {base}/moved permanently redirects to {base}/ok-final" in out
+        assert server.hits["/missing"] - hits == 1  # one request for two uses
+        code = main(["check"])  # default mode: cached, no network
+        out = capsys.readouterr().out
+        assert code == 1 and "RL410" in out and server.hits["/missing"] - hits == 1
+        assert main(["fix", "--unsafe-fixes"]) in (0, 1)
+        capsys.readouterr()
+        assert f"[b]({base}/ok-final)" in (tmp_path / "_posts/2024-01-01-a.md").read_text()
+        assert main(["cache", "clear"]) == 0
+        assert "removed" in capsys.readouterr().out
+        assert main(["check", "--links", "off"]) == 0
+    finally:
+        os.chdir(old)
