@@ -1,0 +1,47 @@
+"""A loopback web for the link benchmark: N ports on 127.0.0.1 (one per "host"), each answering
+HEAD and GET after a fixed delay; paths starting with /broken answer 404. Run as a script:
+    python bench/link_server.py --hosts 20 --delay 0.1 --base-port 18100
+It prints "ready" when listening, and exits when its standard input closes."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+
+
+async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, delay: float) -> None:
+    try:
+        while True:
+            head = await reader.readuntil(b"\r\n\r\n")
+            request_line = head.split(b"\r\n", 1)[0].decode("latin-1")
+            method, path = request_line.split(" ")[:2]
+            await asyncio.sleep(delay)
+            status = "404 Not Found" if path.startswith("/broken") else "200 OK"
+            body = b"" if method == "HEAD" else b"ok"
+            writer.write(f"HTTP/1.1 {status}\r\nContent-Length: {len(body) if method != 'HEAD' else 2}\r\nContent-Type: text/plain\r\n\r\n".encode() + body)
+            await writer.drain()
+    except (asyncio.IncompleteReadError, ConnectionError, asyncio.LimitOverrunError, ValueError):
+        pass
+    finally:
+        writer.close()
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--hosts", type=int, default=20)
+    parser.add_argument("--delay", type=float, default=0.1)
+    parser.add_argument("--base-port", type=int, default=18100)
+    args = parser.parse_args()
+    servers = [
+        await asyncio.start_server(lambda r, w: handle(r, w, args.delay), "127.0.0.1", args.base_port + i, backlog=1024)
+        for i in range(args.hosts)
+    ]
+    print("ready", flush=True)
+    await asyncio.get_running_loop().run_in_executor(None, sys.stdin.read)
+    for s in servers:
+        s.close()
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
