@@ -47,6 +47,10 @@ class LinkServer:
                 n = server.hits[path]
                 if path.startswith("/ok"):
                     self.send(200, body=b"ok")
+                elif path == "/cookie-set":
+                    self.send(200, {"Set-Cookie": "session=abc; Path=/"})
+                elif path == "/cookie-check":
+                    self.send(410 if self.headers.get("Cookie") else 200)
                 elif path == "/missing":
                     self.send(404)
                 elif path == "/gone":

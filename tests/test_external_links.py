@@ -149,3 +149,21 @@ def test_check_command_reports_every_occurrence_and_caches(tmp_path: Path, serve
         assert main(["check", "--links", "off"]) == 0
     finally:
         os.chdir(old)
+
+
+def test_no_cookies_are_kept_between_requests(server: LinkServer) -> None:
+    # One host, one request at a time: /cookie-set answers with a cookie, and /cookie-check
+    # answers 410 if any cookie comes back. Both transports must keep none.
+    import httpx
+
+    for transport in (None, httpx.AsyncHTTPTransport()):
+        checker = Checker(Settings(per_host=1, allow_private=True, timeout=2), resolver=resolver, transport=transport)
+        results = asyncio.run(checker.check_all([server.base + "/cookie-set", server.base + "/cookie-check"]))
+        assert results[server.base + "/cookie-check"].status == "ok"
+
+
+def test_user_agent_names_the_tool() -> None:
+    from reinvent_lint import __version__
+    from reinvent_lint.http_check import USER_AGENT
+
+    assert USER_AGENT.startswith(f"reinvent-lint/{__version__}")
