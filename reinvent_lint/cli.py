@@ -40,6 +40,8 @@ def _parser() -> argparse.ArgumentParser:
                        help="output format (default: text; github when GITHUB_ACTIONS=true)")
         p.add_argument("--output", "-o", type=Path, help="write the report to this file instead of standard output")
         p.add_argument("--no-color", action="store_true", help="never colour the output")
+        p.add_argument("--style", choices=("off", "ci", "always"),
+                       help="the style pack (pymarkdownlnt): ci (default: whole-site runs only), always, off")
 
     check = sub.add_parser("check", help="report problems")
     common(check)
@@ -137,7 +139,13 @@ def _linter(args: argparse.Namespace) -> Linter:
     rules = _rules()
     start = args.paths[0] if args.paths else Path.cwd()
     config = load_config(Path(os.path.abspath(start)), rules, args.config)
-    return Linter(_with_cli_overrides(config, args, rules), rules)
+    config = _with_cli_overrides(config, args, rules)
+    if getattr(args, "style", None):
+        from dataclasses import replace
+        from types import MappingProxyType
+
+        config = replace(config, style=MappingProxyType({**config.style, "mode": args.style}))
+    return Linter(config, rules)
 
 
 def _split(value: str | None) -> list[str]:
@@ -271,7 +279,10 @@ def cmd_fix(args: argparse.Namespace) -> int:
     from .external import occurrences
     from .engine import FileError, Report
 
+    from . import style
+
     linter = _linter(args)
+    style_fixes = style.runs(linter.config.style, whole_site=not args.paths)
     report = Report()
     unsafe_skipped = 0
     fixed_files = applied = 0
@@ -294,6 +305,9 @@ def cmd_fix(args: argparse.Namespace) -> int:
             errors.extend(found)
             if linter.checks_links:  # permanent redirects known to the link cache: unsafe fixes
                 problems += linter.link_problems(occurrences(d), site.root, mode="cached")[0]
+            if style_fixes:  # the style pack's fixes, Liquid protected, through the same engine
+                found = style.fix_problem(d, linter.config.style)
+                problems += [found] if found else []
             return sorted(problems, key=lambda p: p.sort_key)
 
         result = fixer.fix_document(doc, check, unsafe=args.unsafe_fixes)

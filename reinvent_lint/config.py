@@ -21,7 +21,7 @@ else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
 CONFIG_NAME = ".reinvent-lint.toml"
-_TOP_KEYS = {"fail-on", "exclude", "select", "ignore", "rules", "site", "links"}
+_TOP_KEYS = {"fail-on", "exclude", "select", "ignore", "rules", "site", "links", "style"}
 _RULE_KEYS = {"enabled", "severity", "exclude"}
 _SITE_KEYS = {"image-includes", "tag-dirs"}
 
@@ -46,6 +46,7 @@ class Config:
     rules: Mapping[str, RuleSettings]  # by rule code
     site: Mapping[str, Any] = field(default_factory=dict)
     links: Mapping[str, Any] = field(default_factory=dict)  # [links]: see external.py
+    style: Mapping[str, Any] = field(default_factory=dict)  # [style]: see style.py
 
     def enabled_rules(self, registry: Iterable[Rule]) -> list[Rule]:
         return [r for r in registry if self.rules[r.code].enabled]
@@ -183,7 +184,29 @@ def build_config(
         "image-includes": {str(k): tuple(v) for k, v in image_includes.items()},
         "tag-dirs": _string_list(f"{where}: [site]", "tag-dirs", site.get("tag-dirs", ["_topics", "_tags", "tags", "topics"])),
     }
-    return Config(path, fail_on, exclude, MappingProxyType(settings), MappingProxyType(site_settings), _links(raw, where))
+    return Config(path, fail_on, exclude, MappingProxyType(settings), MappingProxyType(site_settings), _links(raw, where), _style(raw, where))
+
+
+def _style(raw: Mapping[str, Any], where: str) -> Mapping[str, Any]:
+    from .style import DEFAULTS, MODES
+
+    table = raw.get("style", {})
+    if not isinstance(table, dict):
+        raise ConfigError(f"{where}: 'style' must be a table")
+    unknown = sorted(set(table) - set(DEFAULTS))
+    if unknown:
+        raise ConfigError(f"{where}: [style]: unknown key(s): {', '.join(unknown)} (known: {', '.join(sorted(DEFAULTS))})")
+    values = {key: _check_type(f"{where}: [style]", key, table.get(key, default), default) for key, default in DEFAULTS.items()}
+    if values["mode"] not in MODES:
+        raise ConfigError(f"{where}: [style] mode must be one of {', '.join(MODES)}, not {values['mode']!r}")
+    try:
+        Severity.parse(values["severity"])
+    except ValueError as exc:
+        raise ConfigError(f"{where}: [style] severity: {exc}") from None
+    for rule_id in (*values["enable"], *values["disable"]):
+        if not re.fullmatch(r"(?i)(md|pml)\d{3}", rule_id):
+            raise ConfigError(f"{where}: [style] {rule_id!r} is not a pymarkdownlnt rule id (like md032)")
+    return MappingProxyType(values)
 
 
 def _links(raw: Mapping[str, Any], where: str) -> Mapping[str, Any]:

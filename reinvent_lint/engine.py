@@ -131,6 +131,7 @@ class Linter:
         """Check the files; `jobs` processes (0: one per core) when there are many files."""
         report = Report()
         targets = self.targets(paths, report.errors)
+        style = self._start_style(targets, whole_site=not paths)
         jobs = jobs or os.cpu_count() or 1
         if jobs > 1 and len(targets) >= PARALLEL_THRESHOLD and "fork" in multiprocessing.get_all_start_methods():
             results = self._check_in_processes(targets, jobs)
@@ -147,6 +148,8 @@ class Linter:
             problems, warnings = self.link_problems(found, root)
             report.problems.extend(problems)
             report.warnings.extend(warnings)
+        if style is not None:
+            report.problems.extend(style())
         problems, errors = self.check_sites(targets, whole_site=not paths)
         report.problems.extend(problems)
         report.errors.extend(errors)
@@ -183,6 +186,30 @@ class Linter:
                         continue
                     problems.append(replace(p, path=self.display(root / p.path), severity=settings.severity))
         return problems, errors
+
+    def _start_style(self, targets: list[Target], whole_site: bool):  # type: ignore[no-untyped-def]
+        """Start the style pack (one pymarkdownlnt run over every target) in a forked process,
+        so it runs while this process checks our rules; returns a callable giving its problems."""
+        from . import style
+
+        if not targets or not style.runs(self.config.style, whole_site):
+            return None
+        work = [(str(t.path), t.display, t.site.kind_of(t.relative)) for t in targets]
+        settings = dict(self.config.style)
+        if "fork" not in multiprocessing.get_all_start_methods():
+            found = style.scan_documents(work, settings)
+            return lambda: found
+        pool = multiprocessing.get_context("fork").Pool(1)
+        pending = pool.apply_async(style.scan_documents, (work, settings))
+
+        def collect() -> list[Problem]:
+            try:
+                return pending.get()
+            finally:
+                pool.close()
+                pool.join()
+
+        return collect
 
     @property
     def checks_links(self) -> bool:
@@ -241,6 +268,8 @@ class Linter:
         unused = self.config.rules.get(UNUSED_SUPPRESSION)
         if unused and unused.enabled:
             for s in suppressions:
+                if s.codes and all(c.startswith("MD") for c in s.codes):
+                    continue  # the style pack's codes: applied in its own pass (style.py)
                 if s.action in ("disable", "disable-file", "disable-line", "disable-next-line") and not s.used:
                     kept.append(self._unused(doc, s, unused.severity))
         kept.sort(key=lambda p: p.sort_key)

@@ -1,0 +1,215 @@
+"""The style pack: markdownlint's rules through pymarkdownlnt, made safe for Jekyll.
+
+- One pymarkdownlnt invocation per run for every checked file (its import alone costs ~0.2 s),
+  started in a forked process so it runs next to our own rules on a two-core machine.
+- Its front-matter extension is on; a curated default keeps the rules that catch real rendering
+  problems and turns off those that fight a blogger's style or duplicate one of ours.
+- Findings inside a Liquid span are dropped; the rest become problems with their own codes and
+  names (`MD032 blanks-around-lists`), our severity, our suppression comments and reporters.
+- Fixes: pymarkdownlnt fixes a copy of the post whose Liquid spans are masked, the difference
+  becomes text edits, and edits touching Liquid are dropped; our fix engine applies and verifies
+  them like any other fix.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from .document import Document, ReadError
+from .problem import Edit, Fix, Problem, Safety, Severity
+
+# Off by default, and why (the rule book page rules/STYLE-pack.md lists them).
+CURATED_OFF = {
+    "md001": "duplicates RL201 heading-level-skip",
+    "md003": "heading style is the author's choice",
+    "md004": "bullet character is the author's choice",
+    "md007": "4-space nested bullets are normal on kramdown blogs",
+    "md009": "duplicates RL601 trailing-whitespace",
+    "md012": "blank-line count does not change the page",
+    "md013": "one-line paragraphs make line length useless",
+    "md014": "shell samples without output are normal",
+    "md019": "duplicates RL206 heading-space-after-hash",
+    "md024": "duplicates RL202 duplicate-heading",
+    "md025": "the title lives in front matter; posts use # for sections",
+    "md026": "punctuation in headings is the author's choice",
+    "md029": "ordered-list numbering style is the author's choice",
+    "md030": "spaces after list markers are the author's choice",
+    "md033": "blog posts use inline HTML on purpose",
+    "md035": "horizontal rule style is the author's choice",
+    "md036": "emphasis used as a label is common and harmless",
+    "md040": "a fence without a language still renders",
+    "md041": "the title lives in front matter",
+    "md042": "duplicates RL401 malformed-url (empty target)",
+    "md043": "no required heading structure for posts",
+    "md044": "duplicates RL501 misspelled-word (miscased names)",
+    "md045": "duplicates RL405 image-alt-text",
+    "md046": "code block style is the author's choice",
+    "md047": "duplicates RL602 missing-final-newline",
+    "md048": "code fence style is the author's choice",
+    "md049": "emphasis style is the author's choice",
+    "md050": "strong style is the author's choice",
+    "md051": "duplicates RL404 broken-fragment",
+    "md054": "link style is the author's choice",
+    "md055": "table pipe style is the author's choice",
+    "md059": "link text wording is the author's choice",
+    "md060": "table column style is the author's choice",
+}
+DEFAULTS: dict[str, Any] = {"mode": "ci", "enable": [], "disable": [], "severity": "warning", "set": {}}
+MODES = ("off", "ci", "always")
+
+
+def runs(settings: Mapping[str, Any], whole_site: bool) -> bool:
+    """`ci`: whole-site runs only (the CI gate), not runs given files (pre-commit)."""
+    mode = settings.get("mode", "ci")
+    return mode == "always" or mode == "ci" and whole_site
+
+
+def _arguments(settings: Mapping[str, Any]) -> list[str]:
+    enabled = {r.lower() for r in settings.get("enable", [])}
+    disabled = (set(CURATED_OFF) - enabled) | {r.lower() for r in settings.get("disable", [])}
+    args = ["--enable-extensions", "front-matter", "--continue-on-error", "--disable-rules", ",".join(sorted(disabled))]
+    if enabled:
+        args += ["--enable-rules", ",".join(sorted(enabled))]
+    for key, value in dict(settings.get("set", {})).items():
+        prefix = "$!" if isinstance(value, bool) else "$#" if isinstance(value, int) else "$"
+        args += ["--set", f"{key}={prefix}{str(value).lower() if isinstance(value, bool) else value}"]
+    return args
+
+
+def scan(paths: Sequence[str], settings: Mapping[str, Any]) -> list[tuple[str, int, int, str, str, str]]:
+    """One pymarkdownlnt run over every path: (path, line, column, code, name, message)."""
+    if not paths:
+        return []
+    from pymarkdown.api import PyMarkdownApi
+    from pymarkdown.main import PyMarkdownLint
+
+    presentation = PyMarkdownApi.ApiPresentation()
+    try:
+        PyMarkdownLint(presentation=presentation).main([*_arguments(settings), "scan", *paths])
+    except SystemExit:
+        pass
+    found = []
+    for f in presentation.scan_failures:
+        message = f.rule_description + (f" [{f.extra_error_information}]" if f.extra_error_information else "")
+        found.append((f.scan_file, f.line_number, f.column_number, f.rule_id.upper(), f.rule_name.split(",")[0].strip(), message))
+    return found
+
+
+def problems_for(doc: Document, findings: Sequence[tuple[str, int, int, str, str, str]], severity: Severity) -> list[Problem]:
+    """Findings of one document as problems, minus those inside Liquid or the front matter."""
+    result = []
+    for _, line, column, code, name, message in findings:
+        line = max(1, min(line, doc.line_count))
+        start = min(doc.line_start(line) + max(column, 1) - 1, doc.line_end(line))
+        if start < doc.body_offset or doc.liquid_at(start):
+            continue
+        end = doc.line_end(line)
+        end_line, end_column = doc.position(end)
+        result.append(Problem(doc.path, line, column, code, name, message, severity, None, start, end, end_line, end_column,
+                              doc.text[start:end][:200]))  # fmt: skip
+    return result
+
+
+def scan_documents(targets: Sequence[tuple[str, str, str]], settings: Mapping[str, Any]) -> list[Problem]:
+    """targets: (file path, display path, kind). The whole style pass, for a worker process.
+
+    pymarkdownlnt reads copies of the posts in which Liquid is masked as Jekyll leaves it (a tag
+    that renders nothing, alone on its line, becomes a blank line; other Liquid becomes filler
+    of the same length), so it neither reports inside Liquid nor around it (a fence right after
+    `{% raw %}` is not a fence without a blank line)."""
+    import tempfile
+    from pathlib import Path
+
+    from . import suppress
+
+    docs: list[Document] = []
+    with tempfile.TemporaryDirectory(prefix="reinvent-lint-style-") as folder:
+        copies = []
+        for index, (path, display, kind) in enumerate(targets):
+            try:
+                doc = Document.read(Path(path), display, kind)
+            except ReadError:
+                continue
+            copy = Path(folder) / f"{index}.md"
+            copy.write_text(doc.text[: doc.body_offset] + doc.masked[doc.body_offset :], encoding="utf-8")
+            docs.append(doc)
+            copies.append(str(copy))
+        findings = scan(copies, settings)
+        by_copy: dict[str, list[tuple[str, int, int, str, str, str]]] = {}
+        for f in findings:
+            by_copy.setdefault(os.path.abspath(f[0]), []).append(f)
+        severity = Severity.parse(settings.get("severity", "warning"))
+        normalize = lambda word: word.upper() if re.fullmatch(r"(?i)md\d{3}", word) else None  # noqa: E731
+        problems: list[Problem] = []
+        for doc, copy in zip(docs, copies):
+            found = problems_for(doc, by_copy.get(os.path.abspath(copy), []), severity)
+            if found:
+                problems.extend(suppress.apply(found, suppress.parse(doc, normalize)))
+    return problems
+
+
+def fix_problem(doc: Document, settings: Mapping[str, Any]) -> Problem | None:
+    """pymarkdownlnt's fixes for one document as one problem with a safe fix, Liquid protected."""
+    from pymarkdown.api import PyMarkdownApi, PyMarkdownApiException
+
+    masked = _mask_liquid(doc)
+    api = PyMarkdownApi().enable_extension_by_identifier("front-matter")
+    enabled = {r.lower() for r in settings.get("enable", [])}
+    for rule in (set(CURATED_OFF) - enabled) | {r.lower() for r in settings.get("disable", [])}:
+        api.disable_rule_by_identifier(rule)
+    try:
+        result = api.fix_string(masked)
+    except PyMarkdownApiException:
+        return None
+    if not result.was_fixed or result.fixed_file == masked:
+        return None
+    edits = _edits(masked, result.fixed_file)
+    liquid = [(s.start, s.end) for s in doc.liquid.spans]
+    safe = tuple(e for e in edits if not any(e.start < b and a < max(e.end, e.start + 1) for a, b in liquid))
+    if not safe:
+        return None
+    first = min(e.start for e in safe)
+    line, column = doc.position(first)
+    fix = Fix(safe, Safety.SAFE, "pymarkdownlnt style fixes")
+    return Problem(doc.path, line, column, "MD000", "style-fixes", "style pack fixes available", Severity.INFO, fix, first, first)
+
+
+def _mask_liquid(doc: Document) -> str:
+    """The text with each Liquid span replaced by same-length letters, so no style fix can
+    rewrite it (fixes have been seen to turn `{% link _posts/x %}` into `{% link_posts/x %}`)."""
+    text = doc.text
+    parts = []
+    cursor = 0
+    for span in doc.liquid.spans:
+        parts.append(text[cursor : span.start])
+        parts.append(re.sub(r"[^\n]", "x", text[span.start : span.end]))
+        cursor = span.end
+    parts.append(text[cursor:])
+    return "".join(parts)
+
+
+def _edits(before: str, after: str) -> list[Edit]:
+    """Text edits turning `before` into `after`: lines first, then characters within a changed
+    line, so an edit never spans more than the fix changed (and rarely touches Liquid)."""
+    old_lines = before.splitlines(keepends=True)
+    new_lines = after.splitlines(keepends=True)
+    starts = [0]
+    for line in old_lines:
+        starts.append(starts[-1] + len(line))
+    edits: list[Edit] = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, old_lines, new_lines, autojunk=False).get_opcodes():
+        if tag == "equal":
+            continue
+        if tag == "replace" and i2 - i1 == j2 - j1:
+            for k in range(i2 - i1):
+                old, new = old_lines[i1 + k], new_lines[j1 + k]
+                chars = difflib.SequenceMatcher(None, old, new, autojunk=False)
+                base = starts[i1 + k]
+                edits.extend(Edit(base + a1, base + a2, new[b1:b2]) for t, a1, a2, b1, b2 in chars.get_opcodes() if t != "equal")
+        else:
+            edits.append(Edit(starts[i1], starts[i2], "".join(new_lines[j1:j2])))
+    return edits
