@@ -5,19 +5,24 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from . import __version__
-from .fingerprints import fingerprints
-from .problem import Problem
+from .errors import ReinventLintError
+
+if TYPE_CHECKING:
+    from .problem import Problem
 
 DEFAULT_NAME = ".reinvent-lint-baseline.json"
 
 
-class BaselineError(Exception):
+class BaselineError(ReinventLintError):
     pass
 
 
 def write(path: Path, problems: list[Problem]) -> int:
+    from . import __version__
+    from .fingerprints import fingerprints
+
     entries = {
         digest: {"path": p.path, "code": p.code, "line": p.line, "message": p.message}
         for digest, p in fingerprints(problems)
@@ -41,4 +46,6 @@ def read(path: Path) -> set[str]:
 
 
 def new_problems(problems: list[Problem], known: set[str]) -> list[Problem]:
+    from .fingerprints import fingerprints
+
     return [p for digest, p in fingerprints(problems) if digest not in known]

@@ -8,10 +8,12 @@ import re
 import subprocess
 from pathlib import Path
 
+from .errors import ReinventLintError
+
 _HUNK = re.compile(r"^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@", re.MULTILINE)
 
 
-class GitError(Exception):
+class GitError(ReinventLintError):
     pass
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from . import __version__
+from .errors import ReinventLintError
 
 if TYPE_CHECKING:
     from .config import Config
@@ -21,7 +22,7 @@ if TYPE_CHECKING:
 EXIT_CLEAN, EXIT_PROBLEMS, EXIT_ERROR = 0, 1, 2
 
 
-class UsageError(Exception):
+class UsageError(ReinventLintError):
     pass
 
 
@@ -87,11 +88,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         parser.print_help(sys.stderr)
         return EXIT_ERROR
-    from .baseline import BaselineError
-    from .changes import GitError
-    from .config import ConfigError
-    from .rules import RegistryError
-
     try:
         if args.command == "rules":
             return cmd_rules(args)
@@ -108,7 +104,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "fix":
             return cmd_fix(args)
         return cmd_check(args)
-    except (ConfigError, RegistryError, UsageError, BaselineError, GitError) as exc:
+    except ReinventLintError as exc:
         print(f"reinvent-lint: error: {exc}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:

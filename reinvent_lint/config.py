@@ -12,6 +12,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from .errors import ReinventLintError
 from .problem import Severity
 from .rule import Rule
 
@@ -26,7 +27,7 @@ _RULE_KEYS = {"enabled", "severity", "exclude"}
 _SITE_KEYS = {"image-includes", "tag-dirs"}
 
 
-class ConfigError(Exception):
+class ConfigError(ReinventLintError):
     """A configuration problem; str() is a one-line message naming the file."""
 
 

@@ -4,7 +4,6 @@ config, apply suppressions and sort. It knows nothing about output formats."""
 from __future__ import annotations
 
 import fnmatch
-import multiprocessing
 import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -133,7 +132,7 @@ class Linter:
         targets = self.targets(paths, report.errors)
         style = self._start_style(targets, whole_site=not paths)
         jobs = jobs or os.cpu_count() or 1
-        if jobs > 1 and len(targets) >= PARALLEL_THRESHOLD and "fork" in multiprocessing.get_all_start_methods():
+        if jobs > 1 and len(targets) >= PARALLEL_THRESHOLD and _can_fork():
             results = self._check_in_processes(targets, jobs)
         else:
             results = map(self.check_target, targets)
@@ -196,9 +195,11 @@ class Linter:
             return None
         work = [(str(t.path), t.display, t.site.kind_of(t.relative)) for t in targets]
         settings = dict(self.config.style)
-        if "fork" not in multiprocessing.get_all_start_methods():
+        if not _can_fork():
             found = style.scan_documents(work, settings)
             return lambda: found
+        import multiprocessing
+
         pool = multiprocessing.get_context("fork").Pool(1)
         pending = pool.apply_async(style.scan_documents, (work, settings))
 
@@ -243,6 +244,8 @@ class Linter:
         _FORKED_LINTER = self
         self._forked_targets = targets
         try:
+            import multiprocessing
+
             with multiprocessing.get_context("fork").Pool(min(jobs, len(targets))) as pool:
                 return pool.map(_check_forked, range(len(targets)), chunksize=8)
         finally:
@@ -285,6 +288,12 @@ class Linter:
         what = ", ".join(sorted(s.codes)) or "all rules"
         problem = ctx.problem(s.start, f"suppression ({s.action} {what}) suppressed nothing", end=s.end)
         return replace(problem, severity=severity)  # type: ignore[arg-type]
+
+
+def _can_fork() -> bool:
+    import multiprocessing
+
+    return "fork" in multiprocessing.get_all_start_methods()
 
 
 def _check_forked(index: int) -> tuple[list[Problem], list[FileError], int, list[Occurrence]]:

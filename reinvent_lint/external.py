@@ -12,7 +12,6 @@ Modes (`--links`, or `[links] mode`):
 
 from __future__ import annotations
 
-import asyncio
 import os
 import re
 import sys
@@ -105,20 +104,21 @@ def check_external(
     transport: Any = None,
 ) -> tuple[list[Problem], list[str]]:
     """Problems for the dead, unverified and redirected URLs, and warnings to print."""
-    from .http_check import Checker, Settings
-    from .link_cache import LinkCache, Verdict
-
     mode = settings["mode"]
     warnings: list[str] = []
     if mode == "off" or not found:
         return [], warnings
+    folder = Path(settings["cache-dir"])
+    if not folder.is_absolute():
+        folder = (site_root or Path.cwd()) / folder
+    if mode == "cached" and (not use_cache or not (folder / "links.sqlite").exists()):
+        return [], warnings  # nothing known yet, and this mode makes no request (nor a cache)
+    from .link_cache import LinkCache, Verdict
+
     excluded = [re.compile(p) for p in settings["exclude"]]
     urls = sorted({_request_url(o.url) for o in found if not any(p.search(o.url) for p in excluded)})
     cache = None
     if use_cache:
-        folder = Path(settings["cache-dir"])
-        if not folder.is_absolute():
-            folder = (site_root or Path.cwd()) / folder
         try:
             cache = LinkCache(folder, settings["ok-max-age-days"] * 86400, settings["fail-max-age-hours"] * 3600)
             warnings.extend(cache.warnings)
@@ -129,6 +129,10 @@ def check_external(
         verdicts.update(cache.get(urls))
     todo = [] if mode == "cached" else [u for u in urls if u not in verdicts]
     if todo:
+        import asyncio
+
+        from .http_check import Checker, Settings
+
         checker = Checker(
             Settings(
                 concurrency=settings["concurrency"], per_host=settings["per-host"], min_interval=settings["min-interval"],

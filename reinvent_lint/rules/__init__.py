@@ -3,13 +3,14 @@
 
 from __future__ import annotations
 
+from ..errors import ReinventLintError
 from ..rule import Rule
 from . import external_links, front_matter, headings, jekyll, links, meta, sections, spelling, whitespace
 
 BUILTIN_MODULES = (meta, front_matter, headings, sections, links, external_links, jekyll, spelling, whitespace)
 
 
-class RegistryError(Exception):
+class RegistryError(ReinventLintError):
     pass
 
 
