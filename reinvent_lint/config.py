@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -188,18 +188,24 @@ def build_config(
     return Config(path, fail_on, exclude, MappingProxyType(settings), MappingProxyType(site_settings), _links(raw, where), _style(raw, where))
 
 
+def _section(raw: Mapping[str, Any], name: str, defaults: Mapping[str, Any], modes: Sequence[str], where: str) -> dict[str, Any]:
+    """A `[name]` table: only known keys, each of its default's type, and a known `mode`."""
+    table = raw.get(name, {})
+    if not isinstance(table, dict):
+        raise ConfigError(f"{where}: '{name}' must be a table")
+    unknown = sorted(set(table) - set(defaults))
+    if unknown:
+        raise ConfigError(f"{where}: [{name}]: unknown key(s): {', '.join(unknown)} (known: {', '.join(sorted(defaults))})")
+    values = {key: _check_type(f"{where}: [{name}]", key, table.get(key, default), default) for key, default in defaults.items()}
+    if values["mode"] not in modes:
+        raise ConfigError(f"{where}: [{name}] mode must be one of {', '.join(modes)}, not {values['mode']!r}")
+    return values
+
+
 def _style(raw: Mapping[str, Any], where: str) -> Mapping[str, Any]:
     from .style import DEFAULTS, MODES
 
-    table = raw.get("style", {})
-    if not isinstance(table, dict):
-        raise ConfigError(f"{where}: 'style' must be a table")
-    unknown = sorted(set(table) - set(DEFAULTS))
-    if unknown:
-        raise ConfigError(f"{where}: [style]: unknown key(s): {', '.join(unknown)} (known: {', '.join(sorted(DEFAULTS))})")
-    values = {key: _check_type(f"{where}: [style]", key, table.get(key, default), default) for key, default in DEFAULTS.items()}
-    if values["mode"] not in MODES:
-        raise ConfigError(f"{where}: [style] mode must be one of {', '.join(MODES)}, not {values['mode']!r}")
+    values = _section(raw, "style", DEFAULTS, MODES, where)
     try:
         Severity.parse(values["severity"])
     except ValueError as exc:
@@ -213,15 +219,7 @@ def _style(raw: Mapping[str, Any], where: str) -> Mapping[str, Any]:
 def _links(raw: Mapping[str, Any], where: str) -> Mapping[str, Any]:
     from .external import DEFAULTS, MODES
 
-    table = raw.get("links", {})
-    if not isinstance(table, dict):
-        raise ConfigError(f"{where}: 'links' must be a table")
-    unknown = sorted(set(table) - set(DEFAULTS))
-    if unknown:
-        raise ConfigError(f"{where}: [links]: unknown key(s): {', '.join(unknown)} (known: {', '.join(sorted(DEFAULTS))})")
-    values = {key: _check_type(f"{where}: [links]", key, table.get(key, default), default) for key, default in DEFAULTS.items()}
-    if values["mode"] not in MODES:
-        raise ConfigError(f"{where}: [links] mode must be one of {', '.join(MODES)}, not {values['mode']!r}")
+    values = _section(raw, "links", DEFAULTS, MODES, where)
     for key in ("concurrency", "per-host", "max-redirects"):
         if values[key] < 1:
             raise ConfigError(f"{where}: [links] {key} must be at least 1")

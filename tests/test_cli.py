@@ -95,6 +95,12 @@ def test_config_errors_name_the_key_and_exit_2(tmp_path: Path, capsys: pytest.Ca
     (tmp_path / ".reinvent-lint.toml").write_text("fail-on = [")
     code, _, err = run(["check"], tmp_path, capsys)
     assert code == 2 and "invalid TOML" in err
+    (tmp_path / ".reinvent-lint.toml").write_text("[links]\nmode = 'sometimes'\n")
+    code, _, err = run(["check"], tmp_path, capsys)
+    assert code == 2 and "[links] mode must be one of off, cached, new, all" in err
+    (tmp_path / ".reinvent-lint.toml").write_text("[style]\ncolor = true\n")
+    code, _, err = run(["check"], tmp_path, capsys)
+    assert code == 2 and "[style]: unknown key(s): color" in err
 
 
 def test_config_from_pyproject_sets_severity_and_options(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
