@@ -227,6 +227,8 @@ class Document:
             line = token.map[0] + 1
             if token.markup.startswith("#"):
                 start, end = self.line_start(line), self.line_end(line)
+                if end > start and self.text[end - 1] == "\r":
+                    end -= 1  # a CRLF line in a file with mixed line endings
                 raw = self.text[start:end]
                 # A heading inside a container (list, quote) starts later on its line.
                 hash_at = raw.find("#")

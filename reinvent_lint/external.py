@@ -113,6 +113,8 @@ def check_external(
         folder = (site_root or Path.cwd()) / folder
     if mode == "cached" and (not use_cache or not (folder / "links.sqlite").exists()):
         return [], warnings  # nothing known yet, and this mode makes no request (nor a cache)
+    import sqlite3
+
     from .link_cache import LinkCache, Verdict
 
     excluded = [re.compile(p) for p in settings["exclude"]]
@@ -122,7 +124,7 @@ def check_external(
         try:
             cache = LinkCache(folder, settings["ok-max-age-days"] * 86400, settings["fail-max-age-hours"] * 3600)
             warnings.extend(cache.warnings)
-        except OSError as exc:
+        except (OSError, sqlite3.OperationalError) as exc:
             warnings.append(f"link cache unavailable ({exc}); checking without it")
     verdicts: dict[str, Verdict] = {}
     if cache is not None and mode in ("cached", "new"):

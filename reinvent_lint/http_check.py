@@ -69,6 +69,12 @@ def _retry_after(value: str | None, cap: float) -> float:
     return min(max(when.timestamp() - time.time(), 0.0), cap)
 
 
+async def _head_of(client: object, method: str, url: str) -> tuple[int, str | None, str | None]:
+    """Status, Location and Retry-After of one request; the body is never read."""
+    async with client.stream(method, url) as response:  # type: ignore[attr-defined]
+        return response.status_code, response.headers.get("location"), response.headers.get("retry-after")
+
+
 def _describe(exc: BaseException) -> str:
     """An honest reason for a failed request. httpx-aiohttp maps some connection errors to
     httpx timeouts, so the original aiohttp exception decides."""
@@ -228,10 +234,11 @@ class Checker:
                 async with gate:
                     self.requests += 1
                     try:
-                        async with client.stream(method, url) as response:  # type: ignore[attr-defined]
-                            status = response.status_code
-                            location = response.headers.get("location")
-                            retry_after = response.headers.get("retry-after")
+                        # A whole-request deadline too: a server trickling a byte a second never
+                        # trips the per-read timeout.
+                        status, location, retry_after = await asyncio.wait_for(_head_of(client, method, url), s.timeout * 2)
+                    except asyncio.TimeoutError:
+                        status, location, retry_after, reason = None, None, None, "timeout"
                     except httpx.HTTPError as exc:
                         status, location, retry_after, reason = None, None, None, _describe(exc)
             if status is not None and method == "HEAD" and status in _HEAD_FALLBACK:

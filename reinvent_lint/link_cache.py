@@ -49,7 +49,9 @@ class LinkCache:
     def _open(self) -> sqlite3.Connection:
         self.folder.mkdir(parents=True, exist_ok=True)
         try:
-            return self._connect()
+            return self._connect_patiently()
+        except sqlite3.OperationalError:
+            raise  # busy for too long: not corruption, and never a reason to discard the file
         except sqlite3.DatabaseError as exc:
             aside = self.path.with_name(f"{FILE_NAME}.corrupt-{int(time.time())}")
             try:
@@ -61,6 +63,18 @@ class LinkCache:
                 Path(str(self.path) + suffix).unlink(missing_ok=True)
             return self._connect()
 
+    def _connect_patiently(self) -> sqlite3.Connection:
+        """Connect, waiting out another run that holds the database (a locked database is an
+        OperationalError; only other DatabaseErrors mean a damaged file)."""
+        for attempt in range(50):
+            try:
+                return self._connect()
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) and "busy" not in str(exc) or attempt == 49:
+                    raise
+                time.sleep(0.05 * (attempt + 1))
+        raise AssertionError("unreachable")
+
     def _connect(self) -> sqlite3.Connection:
         db = sqlite3.connect(self.path, timeout=30)
         db.execute("PRAGMA busy_timeout = 30000")
@@ -69,7 +83,7 @@ class LinkCache:
         check = db.execute("PRAGMA quick_check").fetchone()
         if not check or check[0] != "ok":
             db.close()
-            raise sqlite3.DatabaseError(f"quick_check: {check[0] if check else 'no answer'}")
+            raise sqlite3.DatabaseError(f"quick_check: {check[0] if check else 'no answer'}")  # damaged, not busy
         db.commit()
         return db
 

@@ -17,7 +17,9 @@ def _parser() -> MarkdownIt:
     from markdown_it import MarkdownIt
     from mdit_py_plugins.footnote import footnote_plugin
 
-    md = MarkdownIt("commonmark", {"maxNesting": 10_000}).enable("table").use(footnote_plugin)
+    # Nesting deeper than this is read as text, as markdown-it does by default: 10,000 nested
+    # quotes must not exhaust Python's recursion limit.
+    md = MarkdownIt("commonmark", {"maxNesting": 64}).enable("table").use(footnote_plugin)
     # Block structure only: inline content is scanned against the source, where positions are.
     md.disable(["inline", "text_join", "footnote_tail"])
     return md

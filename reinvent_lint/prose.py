@@ -48,8 +48,8 @@ def _masked_segments(doc: Document) -> list[tuple[int, str]]:
     for seg_start, seg_end in doc.inline_segments:
         parts = []
         cursor = seg_start
-        first = max(0, bisect.bisect_right(starts, seg_start) - 1)
-        for start, end in hidden[first:]:
+        for index in range(max(0, bisect.bisect_right(starts, seg_start) - 1), len(hidden)):
+            start, end = hidden[index]
             if start >= seg_end:
                 break
             start, end = max(start, cursor), min(end, seg_end)

@@ -51,6 +51,33 @@ class LinkServer:
                     self.send(200, {"Set-Cookie": "session=abc; Path=/"})
                 elif path == "/cookie-check":
                     self.send(410 if self.headers.get("Cookie") else 200)
+                elif path == "/trickle":  # one byte of the status line at a time, 0.2 s apart
+                    try:
+                        for byte in b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n":
+                            self.wfile.write(bytes([byte]))
+                            self.wfile.flush()
+                            time.sleep(0.2)
+                    except OSError:
+                        pass
+                    self.close_connection = True
+                elif path == "/silent":  # accepts and never answers
+                    time.sleep(5)
+                    self.close_connection = True
+                elif path.startswith("/redirect-forever/"):
+                    self.send(302, {"Location": f"/redirect-forever/{n}-{time.monotonic_ns()}"})
+                elif path == "/always-429":
+                    self.send(429, {"Retry-After": "0"})
+                elif path == "/huge":  # announces 2 GB
+                    self.send_response(200)
+                    self.send_header("Content-Length", str(2 * 1024**3))
+                    self.end_headers()
+                    try:
+                        if method == "GET":
+                            for _ in range(1000):
+                                self.wfile.write(b"x" * 65536)
+                    except OSError:
+                        pass
+                    self.close_connection = True
                 elif path == "/missing":
                     self.send(404)
                 elif path == "/gone":

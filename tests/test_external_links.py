@@ -167,3 +167,16 @@ def test_user_agent_names_the_tool() -> None:
     from reinvent_lint.http_check import USER_AGENT
 
     assert USER_AGENT.startswith(f"reinvent-lint/{__version__}")
+
+
+def test_hostile_servers_finish_within_their_timeouts_with_honest_verdicts(server: LinkServer) -> None:
+    urls = {name: server.base + path for name, path in [
+        ("trickle", "/trickle"), ("silent", "/silent"), ("redirects", "/redirect-forever/0"),
+        ("rate", "/always-429"), ("huge", "/huge"),
+    ]}  # fmt: skip
+    settings = Settings(timeout=0.5, retries=1, backoff=0.01, allow_private=True, retry_after_cap=0.2, max_redirects=10)
+    results, _ = check(list(urls.values()), settings)
+    assert results[urls["trickle"]].reason == "timeout" and results[urls["silent"]].reason == "timeout"
+    assert results[urls["redirects"]].status == "unverified" and "more than 10 redirects" in results[urls["redirects"]].reason
+    assert results[urls["rate"]].code == 429 and server.hits["/always-429"] == 2  # one try, one retry
+    assert results[urls["huge"]].status == "ok"  # the 2 GB body is never read

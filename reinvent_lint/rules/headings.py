@@ -80,6 +80,8 @@ def heading_trailing_whitespace(ctx: Context) -> Iterator[Problem]:
     doc = ctx.doc
     for h in doc.headings:
         last_line_end = doc.line_end(doc.position(h.end)[0])
+        if last_line_end > h.start and doc.text[last_line_end - 1] == "\r":
+            last_line_end -= 1  # mixed line endings keep their CR
         line = doc.text[: last_line_end]
         stripped = len(line.rstrip(" \t"))
         if stripped < last_line_end and stripped >= h.start:

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from ..problem import Fix, Problem, Severity
 from ..rule import Context, rule
 
-_TRAILING = re.compile(r"[ \t]+$", re.MULTILINE)
+_TRAILING = re.compile(r"[ \t]+(?=\r?$)", re.MULTILINE)  # a CR stays: mixed line endings
 
 
 @rule("RL601", "trailing-whitespace", "Lines must not end with spaces or tabs (a two-space hard line break is allowed).",
