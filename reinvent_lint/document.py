@@ -292,10 +292,19 @@ class Document:
         i = bisect.bisect_right(self._code_starts, offset) - 1
         return i >= 0 and offset < self.code_ranges[i][1]
 
-    def protected_ranges(self) -> list[tuple[int, int]]:
-        """What no fix may touch unless it targets it: front matter, Liquid, code."""
+    @cached_property
+    def _protected(self) -> list[tuple[int, int]]:
         ranges = [(span.start, span.end) for span in self.liquid.spans]
         ranges.extend(self.code_ranges)
         if self.front_matter:
             ranges.append((0, self.front_matter.body_offset))
         return sorted(ranges)
+
+    def protected_ranges(self) -> list[tuple[int, int]]:
+        """What no fix may touch unless it targets it: front matter, Liquid, code."""
+        return self._protected
+
+    def touches_protected(self, start: int, end: int) -> bool:
+        """True when text[start:end] (or an insertion at `start`) meets a protected range."""
+        end = max(end, start + 1)
+        return any(a < end and start < b for a, b in self._protected)

@@ -56,14 +56,9 @@ def _overlaps(a: Edit, b: Edit) -> bool:
     )
 
 
-def _touches(edit: Edit, ranges: Sequence[tuple[int, int]]) -> bool:
-    return any(edit.start < end and start < max(edit.end, edit.start + 1) for start, end in ranges)
-
-
 def choose_fixes(problems: Sequence[Problem], doc: Document, unsafe: bool) -> tuple[list[Problem], int]:
     """The fixes to apply in one round (non-overlapping, not touching protected text unless they
     say so) and how many unsafe fixes were left out."""
-    protected = doc.protected_ranges()
     chosen: list[Problem] = []
     taken: list[Edit] = []
     skipped_unsafe = 0
@@ -72,7 +67,7 @@ def choose_fixes(problems: Sequence[Problem], doc: Document, unsafe: bool) -> tu
         if fix.safety is Safety.UNSAFE and not unsafe:
             skipped_unsafe += 1
             continue
-        if not fix.edits_protected and any(_touches(e, protected) for e in fix.edits):
+        if not fix.edits_protected and any(doc.touches_protected(e.start, e.end) for e in fix.edits):
             continue
         if any(_overlaps(e, t) for e in fix.edits for t in taken):
             continue

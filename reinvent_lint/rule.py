@@ -35,6 +35,8 @@ class Context:
             end = doc.line_end(line)
         end = max(start, end)
         end_line, end_column = doc.position(end)
+        if fix and not fix.edits_protected and any(doc.touches_protected(e.start, e.end) for e in fix.edits):
+            fix = None  # it would edit Liquid, code or front matter it does not target: report only
         regions = tuple((*doc.position(e.start), *doc.position(e.end)) for e in fix.edits) if fix else ()
         return Problem(
             doc.path, line, column, self.rule.code, self.rule.name, message, self.rule.severity,

@@ -103,7 +103,12 @@ def liquid_in_code(ctx: Context) -> Iterator[Problem]:
         shown = doc.text[span.start : span.end]
         shown = shown if len(shown) <= 40 else shown[:37] + "..."
         where = {"span": "a code span", "highlight": "a highlight block"}.get(block[0], "a code block")
-        yield ctx.problem(span.start, f"Liquid '{shown}' in {where} is rendered by Jekyll (emptied or a build error); wrap it in {{% raw %}}", end=span.end, fix=_wrap_in_raw(doc, *block))
+        # A tag that runs past the code would parse differently once wrapped: report it, but
+        # leave the repair to the author (RL703 names the syntax error).
+        # With broken Liquid anywhere in the post (RL703), new raw tags could pair with it.
+        spills = doc.liquid.errors or any(s.start < block[2] < s.end for s in doc.liquid.spans)
+        fix = None if spills else _wrap_in_raw(doc, *block)
+        yield ctx.problem(span.start, f"Liquid '{shown}' in {where} is rendered by Jekyll (emptied or a build error); wrap it in {{% raw %}}", end=span.end, fix=fix)
 
 
 # Tags of Liquid and Jekyll, and of the plugins GitHub Pages supports.
