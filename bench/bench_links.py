@@ -10,7 +10,6 @@ Run:  python bench/bench_links.py
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
