@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import contextlib
+import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -50,3 +53,33 @@ def site(tmp_path: Path):
         return write_site(tmp_path, files)
 
     return make
+
+
+@contextlib.contextmanager
+def in_folder(path: Path) -> Iterator[None]:
+    """Run a block with `path` as the working directory (contextlib.chdir is 3.11+)."""
+    old = os.getcwd()
+    os.chdir(path)
+    try:
+        yield
+    finally:
+        os.chdir(old)
+
+
+def run_cli(args: list[str], cwd: Path, capsys: pytest.CaptureFixture[str], env: dict[str, str] | None = None) -> tuple[int, str, str]:
+    """`reinvent-lint ARGS` in-process from `cwd`: (exit code, stdout, stderr)."""
+    from reinvent_lint.cli import main
+
+    saved = {k: os.environ.get(k) for k in (env or {})}
+    os.environ.update(env or {})
+    try:
+        with in_folder(cwd):
+            code = main(args)
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+    out, err = capsys.readouterr()
+    return code, out, err

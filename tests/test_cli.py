@@ -8,9 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from reinvent_lint.cli import main
 
-from .conftest import write_site
+from .conftest import run_cli, write_site
 
 GOOD = "---\ntitle: Good\ntags: aws\n---\n\n# One\n\nText.\n"
 EMPTY_SECTION = "---\ntitle: Notes\n---\n\n# One\n\n# Two\n\nText.\n"
@@ -18,14 +17,7 @@ BAD_YAML = "---\ntitle: a: b\n---\n\nText.\n"
 
 
 def run(args: list[str], cwd: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    old = os.getcwd()
-    os.chdir(cwd)
-    try:
-        code = main(args)
-    finally:
-        os.chdir(old)
-    out, err = capsys.readouterr()
-    return code, out, err
+    return run_cli(args, cwd, capsys)
 
 
 def test_check_site_reports_sorted_lines_and_summary(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -15,19 +15,15 @@ from reinvent_lint.fixer import FixRefused, apply_edits, fix_document, write_ato
 from reinvent_lint.problem import Edit, Safety
 from reinvent_lint.site import Site
 
-from .conftest import linter_for, write_site
+from .conftest import in_folder, linter_for, write_site
 
 EXAMPLE_BLOG = Path(__file__).resolve().parent.parent / "examples" / "blog"
 DEFECTS = "---\ntitle: Notes\ntags: [AWS]\n---\n\n##   Get started with  Aurora \n\nText. \n\n```\nkeep  this \n```\n\n{% include x.html a=\"b  c\" %} \nEnd"
 
 
 def _fix_cli(args: list[str], cwd: Path) -> int:
-    old = os.getcwd()
-    os.chdir(cwd)
-    try:
+    with in_folder(cwd):
         return main(args)
-    finally:
-        os.chdir(old)
 
 
 def test_apply_edits_splices_in_order() -> None:

@@ -12,30 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from reinvent_lint.cli import main
 
-from .conftest import FIXTURES, write_site
+from .conftest import FIXTURES, run_cli, write_site
 
 REPO = Path(__file__).resolve().parent.parent
 BAD_POST = "---\ntitle: A\n---\n\n# One\n\nSee [the code](https:/github.com/aws/clock-bound).\n\n##   Two  \n\nMore.\n"
-
-
-def run_cli(args: list[str], cwd: Path, capsys: pytest.CaptureFixture[str], env: dict[str, str] | None = None) -> tuple[int, str, str]:
-    old = os.getcwd()
-    saved = {k: os.environ.get(k) for k in (env or {})}
-    os.chdir(cwd)
-    os.environ.update(env or {})
-    try:
-        code = main(args)
-    finally:
-        os.chdir(old)
-        for k, v in saved.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def _git(cwd: Path, *args: str) -> None:

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
-from reinvent_lint.cli import main
 from reinvent_lint.document import Document
 from reinvent_lint.fixer import fix_document
 from reinvent_lint.style import DEFAULTS, fix_problem
 
-from .conftest import linter_for, write_site
+from .conftest import linter_for, run_cli, write_site
 
 LIQUID = '{% include note.html text="* bad  spacing*" url="http://example.com/in-liquid" %}'
 POST = (
@@ -24,13 +22,8 @@ POST = (
 
 
 def _run(tmp_path: Path, args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
-    old = os.getcwd()
-    os.chdir(tmp_path)
-    try:
-        code = main(args)
-    finally:
-        os.chdir(old)
-    return code, capsys.readouterr().out
+    code, out, _ = run_cli(args, tmp_path, capsys)
+    return code, out
 
 
 def test_findings_join_our_stream_and_never_point_inside_liquid(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

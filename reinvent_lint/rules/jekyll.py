@@ -106,7 +106,11 @@ def liquid_in_code(ctx: Context) -> Iterator[Problem]:
         # A tag that runs past the code would parse differently once wrapped: report it, but
         # leave the repair to the author (RL703 names the syntax error).
         # With broken Liquid anywhere in the post (RL703), new raw tags could pair with it.
-        spills = doc.liquid.errors or any(s.start < block[2] < s.end for s in doc.liquid.spans)
+        # A tag spanning lines in code (an unclosed `{{` pairing with a later `}}`) hides the
+        # block structure from the parser; unwrapped it would parse differently.
+        spills = doc.liquid.errors or any(
+            s.start < block[2] < s.end or block[1] <= s.start < block[2] and "\n" in doc.text[s.start : s.end] for s in doc.liquid.spans
+        )
         fix = None if spills else _wrap_in_raw(doc, *block)
         yield ctx.problem(span.start, f"Liquid '{shown}' in {where} is rendered by Jekyll (emptied or a build error); wrap it in {{% raw %}}", end=span.end, fix=fix)
 
