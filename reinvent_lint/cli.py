@@ -270,70 +270,22 @@ def cmd_explain(args: argparse.Namespace) -> int:
 
 
 def cmd_fix(args: argparse.Namespace) -> int:
-    from . import fixer
-    from .document import Document, ReadError
-    from .external import occurrences
-    from .engine import FileError, Report
-
-    from . import style
+    from .fix_run import fix_paths
 
     linter = _linter(args)
-    style_fixes = style.runs(linter.config.style, whole_site=not args.paths)
-    report = Report()
-    unsafe_skipped = 0
-    fixed_files = applied = 0
-    for target in linter.targets(args.paths, report.errors):
-        kind = target.site.kind_of(target.relative)
-        try:
-            original = Path(os.path.realpath(target.path)).read_bytes()
-            doc = Document.from_bytes(target.display, original, kind)
-        except ReadError as exc:
-            report.errors.append(FileError(target.display, exc.message, exc.line, exc.column))
-            continue
-        except OSError as exc:
-            report.errors.append(FileError(target.display, exc.strerror or str(exc)))
-            continue
-        report.files += 1
-        errors: list[FileError] = []
-
-        def check(d: Document, site=target.site, rel=target.relative) -> list:  # type: ignore[no-untyped-def, type-arg]
-            problems, found = linter.check_document(d, site, rel)
-            errors.extend(found)
-            if linter.checks_links:  # permanent redirects known to the link cache: unsafe fixes
-                problems += linter.link_problems(occurrences(d), site.root, mode="cached")[0]
-            if style_fixes:  # the style pack's fixes, Liquid protected, through the same engine
-                found = style.fix_problem(d, linter.config.style)
-                problems += [found] if found else []
-            return sorted(problems, key=lambda p: p.sort_key)
-
-        result = fixer.fix_document(doc, check, unsafe=args.unsafe_fixes)
-        report.errors.extend(dict.fromkeys(errors))
-        report.errors.extend(FileError(target.display, message) for message in result.refused)
-        unsafe_skipped += result.unsafe_skipped
-        if result.changed:
-            data = fixer.encode(result.text, doc)
-            if args.diff:
-                sys.stdout.write(fixer.unified_diff(target.display, original, data))
-                report.problems.extend(check(doc))
-                continue
-            try:
-                fixer.write_atomic(target.path, original, data)
-            except fixer.FixRefused as exc:
-                report.errors.append(FileError(target.display, str(exc)))
-                report.problems.extend(check(doc))
-                continue
-            fixed_files += 1
-            applied += len(result.applied)
-        report.problems.extend(result.remaining)
-    report.problems.sort(key=lambda p: p.sort_key)
+    run = fix_paths(linter, args.paths, unsafe=args.unsafe_fixes, write=not args.diff)
+    for diff in run.diffs:
+        sys.stdout.write(diff)
     out = sys.stderr if args.diff else sys.stdout
     if not args.diff:
-        print(f"Fixed {applied} problem{'s' if applied != 1 else ''} in {fixed_files} file{'s' if fixed_files != 1 else ''}.", file=out)
-    _emit(report, args, out)
-    if unsafe_skipped and not args.unsafe_fixes:
-        print(f"{unsafe_skipped} more fix{'es' if unsafe_skipped != 1 else ''} available with --unsafe-fixes.", file=out)
-    _print_errors(report)
-    return _exit_code(report, linter)
+        n, files = run.applied, run.fixed_files
+        print(f"Fixed {n} problem{'s' if n != 1 else ''} in {files} file{'s' if files != 1 else ''}.", file=out)
+    _emit(run.report, args, out)
+    if run.unsafe_skipped and not args.unsafe_fixes:
+        n = run.unsafe_skipped
+        print(f"{n} more fix{'es' if n != 1 else ''} available with --unsafe-fixes.", file=out)
+    _print_errors(run.report)
+    return _exit_code(run.report, linter)
 
 
 def cmd_rules(args: argparse.Namespace) -> int:
