@@ -64,3 +64,34 @@ def store(name: str, key: str, value: Any) -> None:
             raise
     except (OSError, ValueError):
         return
+
+
+class PerFile:
+    """Data derived from each file of a folder, cached by the file's size and modification time,
+    so a run re-derives only what changed. `get(path, derive)` returns derive(text) or the
+    cached value; `save()` writes the cache back when anything changed (missing files drop out)."""
+
+    def __init__(self, name: str, root: Path) -> None:
+        self.name = name
+        self.key = str(root)
+        known = load(name, self.key)
+        self.known: dict[str, Any] = known if isinstance(known, dict) else {}
+        self.fresh: dict[str, Any] = {}
+
+    def get(self, path: Path, rel: str, derive: Any) -> Any | None:
+        """derive(text of `path`) for site-relative `rel`, cached; None when it cannot be read."""
+        try:
+            stat = path.stat()
+            entry = self.known.get(rel)
+            if isinstance(entry, tuple) and len(entry) == 3 and entry[:2] == (stat.st_size, stat.st_mtime_ns):
+                value = entry[2]
+            else:
+                value = derive(path.read_text(encoding="utf-8-sig", errors="replace"))
+        except OSError:
+            return None
+        self.fresh[rel] = (stat.st_size, stat.st_mtime_ns, value)
+        return value
+
+    def save(self) -> None:
+        if self.fresh != self.known:
+            store(self.name, self.key, self.fresh)

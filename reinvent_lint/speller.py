@@ -167,14 +167,19 @@ def _british_form(lower: str) -> bool:
     return False
 
 
-SITE_WORD = re.compile(r"[A-Za-z][A-Za-z']*[A-Za-z]")
+_SITE_WORD = re.compile(r"[A-Za-z][A-Za-z']*[A-Za-z]")
+
+
+def words_of(text: str) -> set[str]:
+    """The distinct word forms of a text (case kept), for the site vocabulary."""
+    return set(_SITE_WORD.findall(text))
 
 
 def site_vocabulary(texts: list[str]) -> Counter[str]:
     """How many of the texts use each word form (case kept)."""
     counts: Counter[str] = Counter()
     for text in texts:
-        counts.update(set(SITE_WORD.findall(text)))
+        counts.update(words_of(text))
     return counts
 
 

@@ -43,44 +43,11 @@ def _url_data(data: dict[str, Any]) -> dict[str, Any]:
     return kept
 
 
-class _FrontMatterIndex:
-    """Each document's URL-relevant front matter, read once and cached on disk by file size and
-    modification time, so a one-post run does not re-read every post of the site."""
+def _url_front_matter(text: str) -> dict[str, Any]:
+    from .front_matter import split
 
-    def __init__(self, site: Site) -> None:
-        from . import cache
-
-        self.site = site
-        self.cache = cache
-        known = cache.load("frontmatter", str(site.root))
-        self.known: dict[str, Any] = known if isinstance(known, dict) else {}
-        self.fresh: dict[str, Any] = {}
-
-    def get(self, rel: str) -> dict[str, Any]:
-        from .front_matter import split
-
-        assert self.site.root is not None
-        path = self.site.root / rel
-        try:
-            stat = path.stat()
-        except OSError:
-            return {}
-        entry = self.known.get(rel)
-        if isinstance(entry, tuple) and len(entry) == 3 and entry[:2] == (stat.st_size, stat.st_mtime_ns):
-            data = entry[2]
-        else:
-            try:
-                text = path.read_text(encoding="utf-8-sig")
-            except (OSError, UnicodeDecodeError):
-                return {}
-            fm = split(text.replace("\r\n", "\n"))
-            data = _url_data(fm.data or {}) if fm else {}
-        self.fresh[rel] = (stat.st_size, stat.st_mtime_ns, data)
-        return data
-
-    def save(self) -> None:
-        if self.fresh != self.known:
-            self.cache.store("frontmatter", str(self.site.root), self.fresh)
+    fm = split(text.replace("\r\n", "\n"))
+    return _url_data(fm.data or {}) if fm else {}
 
 
 def _listify(value: Any) -> list[str]:
@@ -131,7 +98,15 @@ def site_urls(site: Site) -> SiteUrls:
     """The URLs of the site's pages, posts and output collections."""
     result = SiteUrls()
     urls, owner = result.urls, result.owner
-    index = _FrontMatterIndex(site)
+    from .cache import PerFile
+
+    # Each document's URL-relevant front matter, cached by file size and modification time, so
+    # a one-post run does not re-read every post of the site.
+    index = PerFile("frontmatter", site.root)  # type: ignore[arg-type]
+
+    def front_matter(rel: str) -> dict[str, Any]:
+        return index.get(site.root / rel, rel, _url_front_matter) or {}  # type: ignore[operator]
+
     config = site.config
     style = str(config.get("permalink") or "date")
     template = _STYLES.get(style, style)
@@ -148,7 +123,7 @@ def site_urls(site: Site) -> SiteUrls:
         m = POST_NAME.match(name)
         if not m:
             continue
-        data = index.get(rel)
+        data = front_matter(rel)
         try:
             date = _date(data.get("date"), dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3))))
         except ValueError:
@@ -177,7 +152,7 @@ def site_urls(site: Site) -> SiteUrls:
             settings = collections.get(name) if isinstance(collections, dict) else None
             if not (isinstance(settings, dict) and settings.get("output")):
                 continue
-            data = index.get(rel)
+            data = front_matter(rel)
             path = str(PurePosixPath(rel.split("/", 1)[1]).with_suffix(""))
             coll_template = str(settings.get("permalink") or "/:collection/:path:output_ext")
             coll_template = _STYLES.get(coll_template, coll_template)
@@ -185,7 +160,7 @@ def site_urls(site: Site) -> SiteUrls:
             own = data.get("permalink")
             add(_expand(str(own), values) if own else _expand(coll_template, values), rel, data)
             continue
-        data = index.get(rel) if suffix in MARKDOWN_SUFFIXES or rel.endswith(".html") else {}
+        data = front_matter(rel) if suffix in MARKDOWN_SUFFIXES or rel.endswith(".html") else {}
         own = data.get("permalink")
         if own:
             add("/" + str(own).lstrip("/"), rel, data)

@@ -49,30 +49,17 @@ def speller_for(site: Site, options: Any) -> Any:
 def site_word_counts(site: Site) -> Counter[str]:
     """How many of the site's documents use each word form. Each file's words are cached by its
     size and modification time, so a run re-reads only the files that changed."""
-    from .. import cache
-    from ..speller import SITE_WORD
+    from ..cache import PerFile
+    from ..speller import words_of
 
     counts: Counter[str] = Counter()
     if site.root is None:
         return counts
-    known = cache.load("vocabulary", str(site.root))
-    known = known if isinstance(known, dict) else {}
-    fresh = {}
+    index = PerFile("vocabulary", site.root)
     for rel in site.markdown_files():
-        path = site.root / rel
-        try:
-            stat = path.stat()
-            entry = known.get(rel)
-            if isinstance(entry, tuple) and len(entry) == 3 and entry[:2] == (stat.st_size, stat.st_mtime_ns):
-                words = entry[2]
-            else:
-                words = tuple(set(SITE_WORD.findall(path.read_text(encoding="utf-8", errors="replace"))))
-        except OSError:
-            continue
-        fresh[rel] = (stat.st_size, stat.st_mtime_ns, words)
-        counts.update(words)
-    if fresh != known:
-        cache.store("vocabulary", str(site.root), fresh)
+        words = index.get(site.root / rel, rel, lambda text: tuple(words_of(text)))
+        counts.update(words or ())
+    index.save()
     return counts
 
 
