@@ -9,12 +9,14 @@ Needs pymarkdownlnt for the peer (`pip install pymarkdownlnt`); it is skipped wh
 from __future__ import annotations
 
 import argparse
+import contextlib
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -66,14 +68,20 @@ def timed(cmd: list[str], cwd: Path, runs: int) -> float:
     return statistics.median(samples)
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--posts", type=int, default=200)
+@contextlib.contextmanager
+def generated_site(description: str, default_posts: int = 200) -> Iterator[tuple[argparse.Namespace, Path, list[Path]]]:
+    """Parse `--posts` and `--runs`, and build the generated site in a temporary folder."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--posts", type=int, default=default_posts)
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         site = Path(tmp) / "site"
-        posts = build_site(site, args.posts)
+        yield args, site, build_site(site, args.posts)
+
+
+def main() -> int:
+    with generated_site(__doc__ or "") as (args, site, posts):
         size = sum(p.stat().st_size for p in posts)
         print(f"site: {len(posts)} generated posts, {size / 1e6:.1f} MB")
         includes = sum(p.read_text(encoding="utf-8").count("{% include candid-image.html") for p in posts)

@@ -9,17 +9,15 @@ and codespell's time on the same files (`pip install codespell`).
 
 from __future__ import annotations
 
-import argparse
 import random
 import re
 import shutil
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_check import build_site, timed  # noqa: E402
+from bench_check import generated_site, timed  # noqa: E402
 
 
 def inject_typos(posts: list[Path], rate: int = 400, seed: int = 7) -> int:
@@ -42,13 +40,7 @@ def inject_typos(posts: list[Path], rate: int = 400, seed: int = 7) -> int:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--posts", type=int, default=200)
-    parser.add_argument("--runs", type=int, default=3)
-    args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        site = Path(tmp) / "site"
-        posts = build_site(site, args.posts)
+    with generated_site(__doc__ or "", 200) as (args, site, posts):
         typos = inject_typos(posts)
         print(f"site: {len(posts)} posts, {typos} injected typos")
         cmd = [sys.executable, "-m", "reinvent_lint", "check", "--jobs", "1", "--select"]

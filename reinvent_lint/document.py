@@ -294,15 +294,12 @@ class Document:
 
     @cached_property
     def _protected(self) -> list[tuple[int, int]]:
+        """What no fix may touch unless it targets it: front matter, Liquid, code."""
         ranges = [(span.start, span.end) for span in self.liquid.spans]
         ranges.extend(self.code_ranges)
         if self.front_matter:
             ranges.append((0, self.front_matter.body_offset))
         return sorted(ranges)
-
-    def protected_ranges(self) -> list[tuple[int, int]]:
-        """What no fix may touch unless it targets it: front matter, Liquid, code."""
-        return self._protected
 
     def touches_protected(self, start: int, end: int) -> bool:
         """True when text[start:end] (or an insertion at `start`) meets a protected range."""

@@ -22,10 +22,6 @@ _URL_KINDS = {"link", "image", "definition", "html-href", "html-src"}
 _WEB_TLDS = r"(?:com|org|net|io|dev|co|ai|app|gov|edu|me|info|xyz|cloud|aws|uk|de)"
 
 
-def _references(ctx: Context) -> list[Reference]:
-    return references(ctx.doc)
-
-
 _INCLUDE_ALT = re.compile(r"\balt\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
 _WELL_FORMED = re.compile(r"^(?:https?://(?!/|https?:)|#|\.{0,2}/(?!/*https?:)|mailto:|tel:|$)", re.IGNORECASE)
 _SPACE_BEFORE_PAREN = re.compile(r"\][ \t]\($")
@@ -66,7 +62,7 @@ def _malformed(target: str) -> tuple[str, str | None, Safety] | None:
 @rule("RL401", "malformed-url", "Link targets must be well-formed URLs or paths.", severity=Severity.ERROR, fixable=True)
 def malformed_url(ctx: Context) -> Iterator[Problem]:
     doc = ctx.doc
-    for ref in _references(ctx):
+    for ref in references(ctx.doc):
         if ref.kind not in _URL_KINDS or ref.liquid is not None:
             continue
         target = ref.target
@@ -126,7 +122,7 @@ def missing_link_target(ctx: Context) -> Iterator[Problem]:
     site = ctx.site
     if site.root is None:
         return
-    for ref in _references(ctx):
+    for ref in references(ctx.doc):
         if ref.kind == "liquid-link":
             if not ref.target or "{{" in ref.target or _exists(site, ref.target):
                 continue
@@ -217,7 +213,7 @@ def missing_local_file(ctx: Context) -> Iterator[Problem]:
     site = ctx.site
     if site.root is None:
         return
-    for ref in _references(ctx):
+    for ref in references(ctx.doc):
         if ref.liquid is not None and ref.kind != "include-param":
             continue
         if ref.kind == "include-param" and ref.param not in image_params(ctx, ref.template):
@@ -254,7 +250,7 @@ def missing_local_file(ctx: Context) -> Iterator[Problem]:
 def broken_fragment(ctx: Context) -> Iterator[Problem]:
     doc = ctx.doc
     own: set[str] | None = None
-    for ref in _references(ctx):
+    for ref in references(ctx.doc):
         if ref.kind not in ("link", "definition", "html-href"):
             continue
         target = ref.target
@@ -309,7 +305,7 @@ def _ids_of(ctx: Context, rel: str) -> set[str] | None:
 
 @rule("RL405", "image-alt-text", "Images need alt text that describes them (not the file name).")
 def image_alt_text(ctx: Context) -> Iterator[Problem]:
-    for ref in _references(ctx):
+    for ref in references(ctx.doc):
         if ref.kind == "image":
             yield from _judge_alt(ctx, ref, ref.text.strip(), ref.label_start)
         elif ref.kind == "html-src":
