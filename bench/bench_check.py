@@ -53,8 +53,15 @@ def build_site(dest: Path, posts: int) -> list[Path]:
             n += 1
         day = 1 + i % 28
         path = dest / "_posts" / f"2023-{1 + i % 12:02d}-{day:02d}-generated-{i}.md"
-        figures = "".join(f"\n![Figure {n}](/assets/images/generated/figure-{n}.png)\n" for n in range(i * 4, i * 4 + 4))
-        path.write_text(f"---\ntitle: Generated post {i}\ntags: [aws, databases]\nlayout: post\n---\n\n" + "\n".join(parts) + figures, encoding="utf-8")
+        figures = "".join(
+            f"\n![Figure {n}](/assets/images/generated/figure-{n}.png)\n" for n in range(i * 4, i * 4 + 4)
+        )
+        path.write_text(
+            f"---\ntitle: Generated post {i}\ntags: [aws, databases]\nlayout: post\n---\n\n"
+            + "\n".join(parts)
+            + figures,
+            encoding="utf-8",
+        )
         written.append(path)
     return written
 
@@ -86,10 +93,27 @@ def main() -> int:
         print(f"site: {len(posts)} generated posts, {size / 1e6:.1f} MB")
         includes = sum(p.read_text(encoding="utf-8").count("{% include candid-image.html") for p in posts)
         print(f"image includes in the site: {includes}")
-        no_links = timed([sys.executable, "-m", "reinvent_lint", "check", "--jobs", "1", "--ignore", LINK_RULES], site, args.runs)
+        no_links = timed(
+            [sys.executable, "-m", "reinvent_lint", "check", "--jobs", "1", "--ignore", LINK_RULES], site, args.runs
+        )
         print(f"reinvent-lint check --jobs 1 without the link rules: {no_links:.2f} s")
-        base = timed([sys.executable, "-m", "reinvent_lint", "check", "--jobs", "1", "--select", "RL001"], site, args.runs)
-        site_rules = timed([sys.executable, "-m", "reinvent_lint", "check", "--jobs", "1", "--select", "RL001,RL704,RL706,RL707,RL708"], site, args.runs)
+        base = timed(
+            [sys.executable, "-m", "reinvent_lint", "check", "--jobs", "1", "--select", "RL001"], site, args.runs
+        )
+        site_rules = timed(
+            [
+                sys.executable,
+                "-m",
+                "reinvent_lint",
+                "check",
+                "--jobs",
+                "1",
+                "--select",
+                "RL001,RL704,RL706,RL707,RL708",
+            ],
+            site,
+            args.runs,
+        )
         print(f"site-wide rules (RL704, RL706-RL708, 800 assets): {site_rules - base:+.2f} s   target <= 0.2 s")
         single = timed([sys.executable, "-m", "reinvent_lint", "check", "--jobs", "1"], site, args.runs)
         print(f"reinvent-lint check --jobs 1 (whole site, one core): {single:.2f} s   target < 1.5 s")
@@ -99,7 +123,9 @@ def main() -> int:
         version = timed([sys.executable, "-m", "reinvent_lint", "--version"], site, max(args.runs, 5))
         print(f"reinvent-lint --version: {version * 1000:.0f} ms   target < 150 ms")
         one = timed([sys.executable, "-m", "reinvent_lint", "check", str(posts[0])], site, max(args.runs, 5))
-        print(f"reinvent-lint check one post (a pre-commit run, every default rule, warm cache): {one * 1000:.0f} ms   target < 300 ms")
+        print(
+            f"reinvent-lint check one post (a pre-commit run, every default rule, warm cache): {one * 1000:.0f} ms   target < 300 ms"
+        )
         if shutil.which("pymarkdown") or _has_module("pymarkdown"):
             peer = timed([sys.executable, "-m", "pymarkdown", "scan", "_posts"], site, 1)
             print(f"pymarkdown scan (same posts): {peer:.2f} s")

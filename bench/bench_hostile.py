@@ -44,7 +44,9 @@ def main() -> int:
             elapsed = time.perf_counter() - start
             code = os.waitstatus_to_exitcode(status)
             crash = " TRACEBACK" if "Traceback" in err else ""
-            print(f"{name:22} {len(text) / 1e6:6.2f} MB  {elapsed:6.2f} s  {usage.ru_maxrss // 1024:5d} MB peak  exit {code}{crash}")
+            print(
+                f"{name:22} {len(text) / 1e6:6.2f} MB  {elapsed:6.2f} s  {usage.ru_maxrss // 1024:5d} MB peak  exit {code}{crash}"
+            )
             post.unlink()
     return 0
 

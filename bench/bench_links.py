@@ -29,16 +29,22 @@ def url(i: int) -> str:
 def build_site(root: Path) -> None:
     (root / "_posts").mkdir(parents=True)
     (root / "_config.yml").write_text("title: links\n")
-    (root / ".reinvent-lint.toml").write_text("[links]\nallow-private = true\nconcurrency = 80\nper-host = 4\ntimeout = 10.0\n")
+    (root / ".reinvent-lint.toml").write_text(
+        "[links]\nallow-private = true\nconcurrency = 80\nper-host = 4\ntimeout = 10.0\n"
+    )
     for p in range(50):
         links = "\n".join(f"* [link {i}]({url(i)})" for i in range(p * 20, p * 20 + 20))
-        (root / "_posts" / f"2024-01-{1 + p % 28:02d}-post-{p}.md").write_text(f"---\ntitle: Post {p}\n---\n\n{links}\n")
+        (root / "_posts" / f"2024-01-{1 + p % 28:02d}-post-{p}.md").write_text(
+            f"---\ntitle: Post {p}\n---\n\n{links}\n"
+        )
 
 
 def run(cmd: list[str], cwd: Path) -> tuple[float, int, str]:
     """Wall time, peak RSS in MB and stdout of one process."""
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=dict(os.environ, CI="1"))
+    proc = subprocess.Popen(
+        cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=dict(os.environ, CI="1")
+    )
     out = proc.stdout.read() if proc.stdout else ""
     _, _, usage = os.wait4(proc.pid, 0)
     return time.perf_counter() - start, usage.ru_maxrss // 1024, out
@@ -60,24 +66,36 @@ def main() -> int:
             rate = URLS / phase
             ceiling = HOSTS * 4 / DELAY
             print(f"{URLS} URLs, {HOSTS} hosts, {DELAY * 1000:.0f} ms each; {dead} dead found (of {BROKEN})")
-            print(f"reinvent-lint: link phase {phase:.2f} s = {rate:.0f} URLs/s, {rate / ceiling:.0%} of the {ceiling:.0f}/s ceiling   target >= 70%")
+            print(
+                f"reinvent-lint: link phase {phase:.2f} s = {rate:.0f} URLs/s, {rate / ceiling:.0%} of the {ceiling:.0f}/s ceiling   target >= 70%"
+            )
             print(f"peak memory: {rss} MB   target < 150 MB")
             run([*lint, "--links", "all"], site)  # fill the cache
             warm, _, out = run([*lint, "--links", "new"], site)
             reported = sum(1 for line in out.splitlines() if line.startswith("_posts/") and "RL410" in line)
-            print(f"warm cache (--links new, all fresh): link phase {max(warm - base, 0):.2f} s ({reported} dead reported)   target < 0.5 s")
+            print(
+                f"warm cache (--links new, all fresh): link phase {max(warm - base, 0):.2f} s ({reported} dead reported)   target < 0.5 s"
+            )
             # The same run without per-host politeness, as the peer runs.
             config = site / ".reinvent-lint.toml"
             polite = config.read_text()
-            config.write_text(polite.replace("concurrency = 80", "concurrency = 100").replace("per-host = 4", "per-host = 100"))
+            config.write_text(
+                polite.replace("concurrency = 80", "concurrency = 100").replace("per-host = 4", "per-host = 100")
+            )
             free, _, _ = run([*lint, "--links", "all", "--no-cache"], site)
             config.write_text(polite)
-            print(f"reinvent-lint with the peer's limits (100 in flight, no per-host limit): {free:.2f} s whole run = {URLS / (free - base):.0f} URLs/s in the link phase")
+            print(
+                f"reinvent-lint with the peer's limits (100 in flight, no per-host limit): {free:.2f} s whole run = {URLS / (free - base):.0f} URLs/s in the link phase"
+            )
             if PEER.exists():
-                peer, peer_rss, peer_out = run([str(PEER), "_posts/*.md", "--markdown", "--concurrency", "100", "--timeout", "10000"], site)
+                peer, peer_rss, peer_out = run(
+                    [str(PEER), "_posts/*.md", "--markdown", "--concurrency", "100", "--timeout", "10000"], site
+                )
                 found = peer_out.count("[404]")
-                print(f"linkinator 6 (same URLs, same server, no per-host limit): {peer:.2f} s whole run = {URLS / peer:.0f} URLs/s, "
-                      f"{peer_rss} MB, {found} broken found; reinvent-lint at the same limits is {peer / free:.2f}x the peer's speed")
+                print(
+                    f"linkinator 6 (same URLs, same server, no per-host limit): {peer:.2f} s whole run = {URLS / peer:.0f} URLs/s, "
+                    f"{peer_rss} MB, {found} broken found; reinvent-lint at the same limits is {peer / free:.2f}x the peer's speed"
+                )
             else:
                 print("peer not installed: mkdir -p /tmp/peer && cd /tmp/peer && npm install linkinator@6")
     finally:

@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_check import generated_site, timed  # noqa: E402
+from bench_check import generated_site, timed
 
 
 def inject_typos(posts: list[Path], rate: int = 400, seed: int = 7) -> int:
@@ -48,7 +48,9 @@ def main() -> int:
         # share with the other rules in a normal run.
         base = timed(cmd + ["RL301,RL401"], site, args.runs)
         spelling = timed(cmd + ["RL301,RL401,RL501,RL502,RL503"], site, args.runs)
-        print(f"spelling rules, suggestions included: {spelling - base:.2f} s on top of parsing ({spelling:.2f} s whole run, one core)   target < 1 s")
+        print(
+            f"spelling rules, suggestions included: {spelling - base:.2f} s on top of parsing ({spelling:.2f} s whole run, one core)   target < 1 s"
+        )
 
         from reinvent_lint import speller as layers
 
@@ -72,7 +74,9 @@ def main() -> int:
         for word in flagged:
             checker.suggest(word)
         per_word = (time.perf_counter() - start) / max(len(flagged), 1)
-        print(f"suggestions: {len(flagged)} distinct flagged words, {per_word * 1000:.2f} ms each on average   target < 5 ms")
+        print(
+            f"suggestions: {len(flagged)} distinct flagged words, {per_word * 1000:.2f} ms each on average   target < 5 ms"
+        )
 
         if shutil.which("codespell"):
             peer = timed(["codespell", "_posts"], site, args.runs)

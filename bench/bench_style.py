@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_check import generated_site, timed  # noqa: E402
+from bench_check import generated_site, timed
 
 
 def main() -> int:
@@ -21,12 +21,18 @@ def main() -> int:
         print(f"site: {len(posts)} posts, {sum(p.stat().st_size for p in posts) / 1e6:.1f} MB")
         off = timed([*lint, "--style", "off"], site, 1)
         on = timed([*lint, "--style", "always"], site, 1)
-        alone = timed([sys.executable, "-m", "pymarkdown", "--enable-extensions", "front-matter", "scan", "_posts"], site, 1)
+        alone = timed(
+            [sys.executable, "-m", "pymarkdown", "--enable-extensions", "front-matter", "scan", "_posts"], site, 1
+        )
         print(f"reinvent-lint, every rule, pack off: {off:.2f} s; pack on: {on:.2f} s")
-        print(f"pymarkdown scan alone: {alone:.2f} s; reinvent-lint with the pack is {on / alone:.2f}x its time   target <= 1.0x")
+        print(
+            f"pymarkdown scan alone: {alone:.2f} s; reinvent-lint with the pack is {on / alone:.2f}x its time   target <= 1.0x"
+        )
         one = timed([*lint, "--style", "always", str(posts[min(3, len(posts) - 1)])], site, 5)
         one_off = timed([*lint, str(posts[min(3, len(posts) - 1)])], site, 5)
-        print(f"pre-commit run on one post: pack on {one * 1000:.0f} ms, pack off (the pre-commit default) {one_off * 1000:.0f} ms   target < 500 ms")
+        print(
+            f"pre-commit run on one post: pack on {one * 1000:.0f} ms, pack off (the pre-commit default) {one_off * 1000:.0f} ms   target < 500 ms"
+        )
     return 0
 
 

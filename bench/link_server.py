@@ -19,7 +19,10 @@ async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, del
             await asyncio.sleep(delay)
             status = "404 Not Found" if path.startswith("/broken") else "200 OK"
             body = b"" if method == "HEAD" else b"ok"
-            writer.write(f"HTTP/1.1 {status}\r\nContent-Length: {len(body) if method != 'HEAD' else 2}\r\nContent-Type: text/plain\r\n\r\n".encode() + body)
+            writer.write(
+                f"HTTP/1.1 {status}\r\nContent-Length: {len(body) if method != 'HEAD' else 2}\r\nContent-Type: text/plain\r\n\r\n".encode()
+                + body
+            )
             await writer.drain()
     except (asyncio.IncompleteReadError, ConnectionError, asyncio.LimitOverrunError, ValueError):
         pass

@@ -32,30 +32,49 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     def common(p: argparse.ArgumentParser) -> None:
-        p.add_argument("paths", nargs="*", type=Path, help="files or folders (default: the site around the current directory)")
+        p.add_argument(
+            "paths", nargs="*", type=Path, help="files or folders (default: the site around the current directory)"
+        )
         p.add_argument("--config", type=Path, help="use this config file instead of searching for one")
         p.add_argument("--select", help="only these rules (comma-separated codes or names)")
         p.add_argument("--ignore", help="skip these rules (comma-separated codes or names)")
-        p.add_argument("--fail-on", choices=("error", "warning", "info"), help="lowest severity that fails the run (default: error)")
-        p.add_argument("--format", choices=("text", "json", "sarif", "github"),
-                       help="output format (default: text; github when GITHUB_ACTIONS=true)")
+        p.add_argument(
+            "--fail-on",
+            choices=("error", "warning", "info"),
+            help="lowest severity that fails the run (default: error)",
+        )
+        p.add_argument(
+            "--format",
+            choices=("text", "json", "sarif", "github"),
+            help="output format (default: text; github when GITHUB_ACTIONS=true)",
+        )
         p.add_argument("--output", "-o", type=Path, help="write the report to this file instead of standard output")
         p.add_argument("--no-color", action="store_true", help="never colour the output")
-        p.add_argument("--style", choices=("off", "ci", "always"),
-                       help="the style pack (pymarkdownlnt): ci (default: whole-site runs only), always, off")
+        p.add_argument(
+            "--style",
+            choices=("off", "ci", "always"),
+            help="the style pack (pymarkdownlnt): ci (default: whole-site runs only), always, off",
+        )
 
     check = sub.add_parser("check", help="report problems")
     common(check)
-    check.add_argument("--jobs", "-j", type=int, default=0, help="worker processes for large runs (default: one per core; 1 disables)")
+    check.add_argument(
+        "--jobs", "-j", type=int, default=0, help="worker processes for large runs (default: one per core; 1 disables)"
+    )
     check.add_argument("--baseline", type=Path, help="report only problems not recorded in this baseline file")
-    check.add_argument("--links", choices=("off", "cached", "new", "all"),
-                       help="external links: off, cached (default: what the cache knows, no network), new (check URLs not fresh in the cache), all (check every URL; the CI gate)")
+    check.add_argument(
+        "--links",
+        choices=("off", "cached", "new", "all"),
+        help="external links: off, cached (default: what the cache knows, no network), new (check URLs not fresh in the cache), all (check every URL; the CI gate)",
+    )
     check.add_argument("--no-cache", action="store_true", help="neither read nor write the link cache")
     check.add_argument("--since", metavar="REF", help="report only problems on lines changed since this git ref")
     baseline = sub.add_parser("baseline", help="record today's problems so `check --baseline` reports only new ones")
     common(baseline)
     baseline.set_defaults(output=None)
-    baseline.add_argument("--file", type=Path, default=Path(".reinvent-lint-baseline.json"), help="the baseline file to write")
+    baseline.add_argument(
+        "--file", type=Path, default=Path(".reinvent-lint-baseline.json"), help="the baseline file to write"
+    )
     cache = sub.add_parser("cache", help="manage the external-link cache")
     cache.add_argument("action", choices=("clear",))
     cache.add_argument("path", nargs="?", type=Path, default=Path("."), help="a folder inside the site")
@@ -71,7 +90,9 @@ def _parser() -> argparse.ArgumentParser:
     words_sub = words.add_subparsers(dest="words_command", metavar="ACTION", required=True)
     add = words_sub.add_parser("add", help="accept these words")
     add.add_argument("words", nargs="+")
-    learn = words_sub.add_parser("learn", help="accept every word flagged today (adopting the rule on an existing blog)")
+    learn = words_sub.add_parser(
+        "learn", help="accept every word flagged today (adopting the rule on an existing blog)"
+    )
     learn.add_argument("paths", nargs="*", type=Path)
     init = sub.add_parser("init", help="write a starter .reinvent-lint.toml for this site")
     init.add_argument("--force", action="store_true", help="overwrite an existing config")
@@ -248,7 +269,9 @@ def cmd_baseline(args: argparse.Namespace) -> int:
     linter = _linter(args)
     report = linter.check_paths(args.paths)
     count = write(args.file, report.problems)
-    print(f"recorded {count} problem{'s' if count != 1 else ''} in {args.file}; `reinvent-lint check --baseline {args.file}` reports only new ones")
+    print(
+        f"recorded {count} problem{'s' if count != 1 else ''} in {args.file}; `reinvent-lint check --baseline {args.file}` reports only new ones"
+    )
     _print_errors(report)
     return EXIT_ERROR if report.errors else EXIT_CLEAN
 
@@ -305,7 +328,7 @@ def cmd_rules(args: argparse.Namespace) -> int:
     for r in rules:
         fix = "yes" if r.fixable else ""
         off = "" if r.enabled else " (off by default)"
-        print(f"{r.code:<7}{r.name:<{width + 2}}{str(r.severity):<10}{fix:<5}{r.summary}{off}")
+        print(f"{r.code:<7}{r.name:<{width + 2}}{r.severity!s:<10}{fix:<5}{r.summary}{off}")
     return EXIT_CLEAN
 
 
@@ -339,7 +362,9 @@ def cmd_words(args: argparse.Namespace) -> int:
 
         rules = _rules()
         config = load_config(Path.cwd(), rules)
-        config = _with_cli_overrides(config, argparse.Namespace(fail_on=None, select="misspelled-word", ignore=None), rules)
+        config = _with_cli_overrides(
+            config, argparse.Namespace(fail_on=None, select="misspelled-word", ignore=None), rules
+        )
         report = Linter(config, rules).check_paths(args.paths)
         new = sorted({p.snippet for p in report.problems if p.code == "RL501"})
     path = accept_file(site)

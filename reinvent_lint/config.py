@@ -117,9 +117,7 @@ def _string_list(where: str, key: str, value: Any) -> tuple[str, ...]:
     return tuple(_check_type(where, key, value, [""]))
 
 
-def build_config(
-    raw: Mapping[str, Any], registry: list[Rule], path: Path | None = None
-) -> Config:
+def build_config(raw: Mapping[str, Any], registry: list[Rule], path: Path | None = None) -> Config:
     where = str(path) if path else "configuration"
     unknown = sorted(set(raw) - _TOP_KEYS)
     if unknown:
@@ -165,7 +163,9 @@ def build_config(
             severity = Severity.parse(_check_type(section, "severity", table.get("severity", str(r.severity)), ""))
         except ValueError as exc:
             raise ConfigError(f"{section}: severity: {exc}") from None
-        options = {key: _check_type(section, key, table.get(key, default), default) for key, default in r.options.items()}
+        options = {
+            key: _check_type(section, key, table.get(key, default), default) for key, default in r.options.items()
+        }
         settings[r.code] = RuleSettings(
             enabled, severity, _string_list(section, "exclude", table.get("exclude", [])), MappingProxyType(options)
         )
@@ -175,7 +175,9 @@ def build_config(
         raise ConfigError(f"{where}: 'site' must be a table")
     unknown = sorted(set(site) - _SITE_KEYS)
     if unknown:
-        raise ConfigError(f"{where}: [site]: unknown key(s): {', '.join(unknown)} (known: {', '.join(sorted(_SITE_KEYS))})")
+        raise ConfigError(
+            f"{where}: [site]: unknown key(s): {', '.join(unknown)} (known: {', '.join(sorted(_SITE_KEYS))})"
+        )
     image_includes = site.get("image-includes", {})
     if not isinstance(image_includes, dict) or not all(
         isinstance(v, list) and all(isinstance(p, str) for p in v) for v in image_includes.values()
@@ -183,20 +185,37 @@ def build_config(
         raise ConfigError(f"{where}: [site] image-includes must map template names to lists of parameter names")
     site_settings = {
         "image-includes": {str(k): tuple(v) for k, v in image_includes.items()},
-        "tag-dirs": _string_list(f"{where}: [site]", "tag-dirs", site.get("tag-dirs", ["_topics", "_tags", "tags", "topics"])),
+        "tag-dirs": _string_list(
+            f"{where}: [site]", "tag-dirs", site.get("tag-dirs", ["_topics", "_tags", "tags", "topics"])
+        ),
     }
-    return Config(path, fail_on, exclude, MappingProxyType(settings), MappingProxyType(site_settings), _links(raw, where), _style(raw, where))
+    return Config(
+        path,
+        fail_on,
+        exclude,
+        MappingProxyType(settings),
+        MappingProxyType(site_settings),
+        _links(raw, where),
+        _style(raw, where),
+    )
 
 
-def _section(raw: Mapping[str, Any], name: str, defaults: Mapping[str, Any], modes: Sequence[str], where: str) -> dict[str, Any]:
+def _section(
+    raw: Mapping[str, Any], name: str, defaults: Mapping[str, Any], modes: Sequence[str], where: str
+) -> dict[str, Any]:
     """A `[name]` table: only known keys, each of its default's type, and a known `mode`."""
     table = raw.get(name, {})
     if not isinstance(table, dict):
         raise ConfigError(f"{where}: '{name}' must be a table")
     unknown = sorted(set(table) - set(defaults))
     if unknown:
-        raise ConfigError(f"{where}: [{name}]: unknown key(s): {', '.join(unknown)} (known: {', '.join(sorted(defaults))})")
-    values = {key: _check_type(f"{where}: [{name}]", key, table.get(key, default), default) for key, default in defaults.items()}
+        raise ConfigError(
+            f"{where}: [{name}]: unknown key(s): {', '.join(unknown)} (known: {', '.join(sorted(defaults))})"
+        )
+    values = {
+        key: _check_type(f"{where}: [{name}]", key, table.get(key, default), default)
+        for key, default in defaults.items()
+    }
     if values["mode"] not in modes:
         raise ConfigError(f"{where}: [{name}] mode must be one of {', '.join(modes)}, not {values['mode']!r}")
     return values

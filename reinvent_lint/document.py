@@ -84,7 +84,17 @@ class Block:
 
 _ATX = re.compile(r"^( {0,3})(#{1,6})(?=[ \t]|$)([ \t]*)(.*?)(?:[ \t]+#+)?([ \t]*)$")
 # Blocks that carry content in a section.
-_STRUCTURAL = {"bullet_list", "ordered_list", "list_item", "blockquote", "footnote_block", "footnote", "thead", "tbody", "tr"}
+_STRUCTURAL = {
+    "bullet_list",
+    "ordered_list",
+    "list_item",
+    "blockquote",
+    "footnote_block",
+    "footnote",
+    "thead",
+    "tbody",
+    "tr",
+}
 
 
 class Document:
@@ -171,7 +181,9 @@ class Document:
         text = self.text
         hidden: list[tuple[int, int, str]] = [(0, self.body_offset, " ")]
         for span in self.liquid.spans:
-            silent = span.kind == "comment" or (span.name in liquid.SILENT_TAGS and self._alone_on_its_line(span.start, span.end))
+            silent = span.kind == "comment" or (
+                span.name in liquid.SILENT_TAGS and self._alone_on_its_line(span.start, span.end)
+            )
             hidden.append((span.start, span.end, " " if silent else "x"))
         for body in self.liquid.bodies:
             if body.name == liquid.HIGHLIGHT:
@@ -209,7 +221,7 @@ class Document:
         for token in self.tokens:
             if token.map is None or token.nesting == -1:
                 continue
-            kind = token.type[:-5] if token.type.endswith("_open") else token.type
+            kind = token.type.removesuffix("_open")
             if kind == "inline":
                 continue
             first, last = token.map[0] + 1, token.map[1]

@@ -176,10 +176,12 @@ class Linter:
                 try:
                     found = list(r.check(ctx))
                 except Exception as exc:  # a bug in a rule must not stop the run
-                    errors.append(FileError(str(root), f"internal error in rule {r.label}: {type(exc).__name__}: {exc}"))
+                    errors.append(
+                        FileError(str(root), f"internal error in rule {r.label}: {type(exc).__name__}: {exc}")
+                    )
                     continue
                 for p in found:
-                    if settings.exclude and _matches(p.path, settings.exclude) or _matches(p.path, self.config.exclude):
+                    if (settings.exclude and _matches(p.path, settings.exclude)) or _matches(p.path, self.config.exclude):
                         continue
                     if not whole_site and (root, p.path) not in checked:
                         continue
@@ -216,13 +218,27 @@ class Linter:
     def checks_links(self) -> bool:
         return self.config.links.get("mode", "off") != "off" and any(self.config.rules[c].enabled for c in LINK_CODES)
 
-    def link_problems(self, found: list[Occurrence], site_root: Path | None, mode: str | None = None) -> tuple[list[Problem], list[str]]:
+    def link_problems(
+        self, found: list[Occurrence], site_root: Path | None, mode: str | None = None
+    ) -> tuple[list[Problem], list[str]]:
         """Problems for the external links found (see external.py), in the configured mode."""
         settings = dict(self.config.links)
         if mode:
             settings["mode"] = mode
-        rules = {c: (next(r for r in self.all_rules if r.code == c), self.config.rules[c].severity) for c in LINK_CODES if self.config.rules[c].enabled}
-        return check_external(found, settings, site_root, rules, use_cache=self.use_link_cache, resolver=self.resolver, transport=self.transport)
+        rules = {
+            c: (next(r for r in self.all_rules if r.code == c), self.config.rules[c].severity)
+            for c in LINK_CODES
+            if self.config.rules[c].enabled
+        }
+        return check_external(
+            found,
+            settings,
+            site_root,
+            rules,
+            use_cache=self.use_link_cache,
+            resolver=self.resolver,
+            transport=self.transport,
+        )
 
     def check_target(self, target: Target) -> tuple[list[Problem], list[FileError], int, list[Occurrence]]:
         kind = target.site.kind_of(target.relative)
@@ -233,7 +249,9 @@ class Linter:
         problems, errors = self.check_document(doc, target.site, target.relative)
         return problems, errors, 1, occurrences(doc) if self.checks_links else []
 
-    def _check_in_processes(self, targets: list[Target], jobs: int) -> list[tuple[list[Problem], list[FileError], int, list[Occurrence]]]:
+    def _check_in_processes(
+        self, targets: list[Target], jobs: int
+    ) -> list[tuple[list[Problem], list[FileError], int, list[Occurrence]]]:
         """Fork workers that inherit this linter (config, rules, sites) instead of pickling it."""
         global _FORKED_LINTER
         sites = {t.site.root: t.site for t in targets}.values()
@@ -251,7 +269,9 @@ class Linter:
         finally:
             _FORKED_LINTER = None
 
-    def check_document(self, doc: Document, site: Site, relative: str | None = None) -> tuple[list[Problem], list[FileError]]:
+    def check_document(
+        self, doc: Document, site: Site, relative: str | None = None
+    ) -> tuple[list[Problem], list[FileError]]:
         problems: list[Problem] = []
         errors: list[FileError] = []
         where = relative or doc.path
@@ -302,7 +322,9 @@ def _check_forked(index: int) -> tuple[list[Problem], list[FileError], int, list
     return linter.check_target(linter._forked_targets[index])
 
 
-def default_linter(rules: Sequence[Rule] | None = None, config: Config | None = None, cwd: Path | None = None) -> Linter:
+def default_linter(
+    rules: Sequence[Rule] | None = None, config: Config | None = None, cwd: Path | None = None
+) -> Linter:
     from .rules import builtin_rules
 
     rules = list(rules) if rules is not None else builtin_rules()

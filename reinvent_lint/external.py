@@ -62,7 +62,7 @@ def occurrences(doc: Document) -> list[Occurrence]:
     """Every http(s) link target of the document, outside Liquid."""
     found = []
     for ref in references(doc):
-        if ref.kind not in _URL_KINDS or ref.liquid is not None and ref.kind != "link":
+        if ref.kind not in _URL_KINDS or (ref.liquid is not None and ref.kind != "link"):
             continue
         target = ref.target.strip()
         if not re.match(r"^https?://[^/\s]", target, re.IGNORECASE) or "{{" in target or "{%" in target:
@@ -165,7 +165,7 @@ def _problems(found: Iterable[Occurrence], verdicts: dict[str, Any], rules: dict
         elif v.status == "unverified":
             code, message = UNVERIFIED, f"could not verify {o.url}: {v.reason}"
         elif v.permanent and v.final_url:
-            final = v.final_url + (o.url[o.url.index("#"):] if "#" in o.url and "#" not in v.final_url else "")
+            final = v.final_url + (o.url[o.url.index("#") :] if "#" in o.url and "#" not in v.final_url else "")
             code, message = REDIRECT, f"{o.url} permanently redirects to {final}"
             fix = Fix.replace(o.start, o.end, final, safety=Safety.UNSAFE, description=f"link to {final}")
         if code is None or code not in rules:

@@ -51,8 +51,11 @@ def apply_edits(text: str, edits: Sequence[Edit]) -> str:
 def _overlaps(a: Edit, b: Edit) -> bool:
     if a.start == a.end == b.start == b.end:
         return True  # two insertions at one point: their order would be a guess
-    return a.start < b.end and b.start < a.end or (a.start == a.end and b.start < a.start < b.end) or (
-        b.start == b.end and a.start < b.start < a.end
+    return (
+        (a.start < b.end
+        and b.start < a.end)
+        or (a.start == a.end and b.start < a.start < b.end)
+        or (b.start == b.end and a.start < b.start < a.end)
     )
 
 
@@ -86,7 +89,7 @@ def _shift(offset: int, edits: Sequence[Edit], *, after_insertions: bool) -> int
     return offset + sum(
         len(e.replacement) - (e.end - e.start)
         for e in edits
-        if e.end < offset or e.end == offset and (after_insertions or e.start < e.end)
+        if e.end < offset or (e.end == offset and (after_insertions or e.start < e.end))
     )
 
 
@@ -119,9 +122,17 @@ def verify(before: Document, after: Document, applied: Sequence[Problem]) -> str
     if not fm_targeted and old_data != new_data:
         return "front-matter data changed"
     # Liquid: every tag outside the windows that targeted fixes rewrote must be unchanged.
-    windows = [(min(e.start for e in p.fix.edits), max(e.end for e in p.fix.edits)) for p in applied if p.fix and p.fix.edits_protected]
-    old_spans = [before.text[s.start : s.end] for s in before.liquid.spans if not _within(s.start, s.end, windows, edits, False)]
-    new_spans = [after.text[s.start : s.end] for s in after.liquid.spans if not _within(s.start, s.end, windows, edits, True)]
+    windows = [
+        (min(e.start for e in p.fix.edits), max(e.end for e in p.fix.edits))
+        for p in applied
+        if p.fix and p.fix.edits_protected
+    ]
+    old_spans = [
+        before.text[s.start : s.end] for s in before.liquid.spans if not _within(s.start, s.end, windows, edits, False)
+    ]
+    new_spans = [
+        after.text[s.start : s.end] for s in after.liquid.spans if not _within(s.start, s.end, windows, edits, True)
+    ]
     if old_spans != new_spans:
         return "a Liquid tag changed" if len(old_spans) == len(new_spans) else "the number of Liquid tags changed"
     if _structure(before) != _structure(after):

@@ -150,7 +150,11 @@ def _load(fm: FrontMatter, source: str, line_offset: int) -> None:
             fm.error = (f"front matter must be a mapping of keys to values, not {kind}", line, 1)
             return
         if "*" in source and _expanded_size(node, {}) > MAX_EXPANDED_NODES:
-            fm.error = ("YAML aliases expand to more than 100,000 values (an alias bomb?); not loaded", line_offset + 1, 1)
+            fm.error = (
+                "YAML aliases expand to more than 100,000 values (an alias bomb?); not loaded",
+                line_offset + 1,
+                1,
+            )
             return
         seen: dict[str, KeyPosition] = {}
         for key_node, value_node in node.value:

@@ -15,13 +15,13 @@ from __future__ import annotations
 
 import asyncio
 import email.utils
-from http.cookiejar import CookieJar, DefaultCookiePolicy
 import ipaddress
 import random
 import socket
 import time
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
+from http.cookiejar import CookieJar, DefaultCookiePolicy
 from urllib.parse import urljoin, urlsplit
 
 from . import __version__
@@ -103,7 +103,9 @@ def _fast_transport(concurrency: int) -> object | None:
         return None
 
     def session() -> aiohttp.ClientSession:
-        return aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=concurrency), cookie_jar=aiohttp.DummyCookieJar())
+        return aiohttp.ClientSession(
+            connector=aiohttp.TCPConnector(limit=concurrency), cookie_jar=aiohttp.DummyCookieJar()
+        )
 
     return AiohttpTransport(client=session)
 
@@ -129,7 +131,9 @@ class Checker:
             self.hosts[key] = _Host(self.settings.per_host)
         return self.hosts[key]
 
-    async def check_all(self, urls: Iterable[str], progress: Callable[[int, int], None] | None = None) -> dict[str, Verdict]:
+    async def check_all(
+        self, urls: Iterable[str], progress: Callable[[int, int], None] | None = None
+    ) -> dict[str, Verdict]:
         import httpx
 
         urls = list(dict.fromkeys(urls))
@@ -210,7 +214,9 @@ class Checker:
             if status in (404, 410):
                 return Verdict(url, "dead", status, f"HTTP {status}", final, False, time.time())
             if status == 429:
-                return Verdict(url, "unverified", status, "HTTP 429 (rate limited) after retries", final, False, time.time())
+                return Verdict(
+                    url, "unverified", status, "HTTP 429 (rate limited) after retries", final, False, time.time()
+                )
             return Verdict(url, "unverified", status, f"HTTP {status}", final, False, time.time())
         return Verdict(url, "unverified", None, f"more than {s.max_redirects} redirects", checked_at=time.time())
 
@@ -236,7 +242,9 @@ class Checker:
                     try:
                         # A whole-request deadline too: a server trickling a byte a second never
                         # trips the per-read timeout.
-                        status, location, retry_after = await asyncio.wait_for(_head_of(client, method, url), s.timeout * 2)
+                        status, location, retry_after = await asyncio.wait_for(
+                            _head_of(client, method, url), s.timeout * 2
+                        )
                     except asyncio.TimeoutError:
                         status, location, retry_after, reason = None, None, None, "timeout"
                     except httpx.HTTPError as exc:

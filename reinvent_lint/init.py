@@ -38,14 +38,20 @@ def _post_fields(site: Site) -> tuple[Counter[str], Counter[str], int]:
     for rel in site.posts:
         try:
             data = frontmatter.load(str(site.root / rel)).metadata
-        except Exception:  # noqa: BLE001 - any unreadable post is simply not counted
+        except Exception:
             continue
         if not data:
             continue
         count += 1
         fields.update(data.keys())
         value = data.get("tags")
-        tags.update(value.split() if isinstance(value, str) else [t for t in value or [] if isinstance(t, str)] if isinstance(value, list) else [])
+        tags.update(
+            value.split()
+            if isinstance(value, str)
+            else [t for t in value or [] if isinstance(t, str)]
+            if isinstance(value, list)
+            else []
+        )
     return fields, tags, count
 
 

@@ -70,7 +70,7 @@ class LinkCache:
             try:
                 return self._connect()
             except sqlite3.OperationalError as exc:
-                if "locked" not in str(exc) and "busy" not in str(exc) or attempt == 49:
+                if ("locked" not in str(exc) and "busy" not in str(exc)) or attempt == 49:
                     raise
                 time.sleep(0.05 * (attempt + 1))
         raise AssertionError("unreachable")
@@ -105,7 +105,10 @@ class LinkCache:
         return found
 
     def put(self, verdicts: Iterable[Verdict]) -> None:
-        rows = [(v.url, v.status, v.code, v.reason, v.final_url, int(v.permanent), v.checked_at or time.time()) for v in verdicts]
+        rows = [
+            (v.url, v.status, v.code, v.reason, v.final_url, int(v.permanent), v.checked_at or time.time())
+            for v in verdicts
+        ]
         if not rows:
             return
         with self.db:

@@ -97,8 +97,7 @@ def normalize(word: str) -> str:
     """A token as the speller sees it: curly apostrophes straightened, a possessive 's dropped."""
     if "'" in word or "’" in word:
         word = word.replace("’", "'")
-        if word.endswith("'s"):
-            word = word[:-2]
+        word = word.removesuffix("'s")
     return word
 
 

@@ -111,7 +111,9 @@ def _extract(doc: Document):  # type: ignore[no-untyped-def]
         start, end = m.start(group), m.end(group)
         alt = _ALT.search(masked, m.start(), masked.find(">", m.start()) + 1)
         alt_text = (alt.group(1) if alt.group(1) is not None else alt.group(2)) if alt else None
-        yield Reference(kind, text[start:end], start, end, m.start(), "\0" if alt_text is None else alt_text, doc.liquid_at(start))
+        yield Reference(
+            kind, text[start:end], start, end, m.start(), "\0" if alt_text is None else alt_text, doc.liquid_at(start)
+        )
     for span in doc.liquid.spans:
         if span.kind != "tag" or doc.in_code(span.start):
             continue
@@ -125,7 +127,16 @@ def _extract(doc: Document):  # type: ignore[no-untyped-def]
             at = text.find(template, span.start) if template else span.start
             yield Reference("include", template, at, at + len(template), span.start, liquid=span, template=template)
             for p in params:
-                yield Reference("include-param", p.value, p.value_start, p.value_end, span.start, liquid=span, param=p.name, template=template)
+                yield Reference(
+                    "include-param",
+                    p.value,
+                    p.value_start,
+                    p.value_end,
+                    span.start,
+                    liquid=span,
+                    param=p.name,
+                    template=template,
+                )
                 for m in _LINK_START.finditer(text, p.value_start, p.value_end):
                     dest = _destination(text, m.end(), p.value_end)
                     if dest:

@@ -105,5 +105,3 @@ def rule(
         )  # fmt: skip
 
     return wrap
-
-

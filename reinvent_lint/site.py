@@ -20,7 +20,17 @@ if TYPE_CHECKING:
 
 CONFIG_NAMES = ("_config.yml", "_config.yaml")
 # Folders Jekyll never reads as source, plus the usual tool folders.
-_SKIP_DIRS = {"_site", ".git", ".jekyll-cache", ".sass-cache", ".bundle", "node_modules", "vendor", ".reinvent-lint-cache", "__pycache__"}
+_SKIP_DIRS = {
+    "_site",
+    ".git",
+    ".jekyll-cache",
+    ".sass-cache",
+    ".bundle",
+    "node_modules",
+    "vendor",
+    ".reinvent-lint-cache",
+    "__pycache__",
+}
 MARKDOWN_SUFFIXES = {".md", ".markdown", ".mkd", ".mkdn", ".mdown"}
 POST_NAME = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-(.+)\.[A-Za-z]+$")
 DEFAULT_TAG_DIRS = ("_topics", "_tags", "tags", "topics")
@@ -91,7 +101,7 @@ class Site:
                 return None
 
     def kind_of(self, relative: str | None) -> str:
-        """"post", "draft", "collection" or "page" for a site-relative path."""
+        """ "post", "draft", "collection" or "page" for a site-relative path."""
         if not relative:
             return "page"
         top = relative.split("/", 1)[0]

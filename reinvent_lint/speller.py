@@ -57,7 +57,9 @@ def _codespell_data(name: str) -> list[str]:
 @lru_cache(maxsize=1)
 def british() -> frozenset[str]:
     """British spellings (codespell's en-GB to en-US list): correct on a British author's blog."""
-    return frozenset(line.partition("->")[0].strip() for line in _codespell_data("dictionary_en-GB_to_en-US.txt") if "->" in line)
+    return frozenset(
+        line.partition("->")[0].strip() for line in _codespell_data("dictionary_en-GB_to_en-US.txt") if "->" in line
+    )
 
 
 class Misspellings:
@@ -201,7 +203,9 @@ def _match_case(model: str, word: str) -> str:
 class Speller:
     """Judges words against the layers; memoises per word."""
 
-    def __init__(self, site_counts: Counter[str] | None = None, min_posts: int = 3, accepted: set[str] | None = None) -> None:
+    def __init__(
+        self, site_counts: Counter[str] | None = None, min_posts: int = 3, accepted: set[str] | None = None
+    ) -> None:
         self.site_counts = site_counts or Counter()
         self.min_posts = min_posts
         self.accepted = accepted or set()
@@ -234,14 +238,22 @@ class Speller:
             return None
         has_inner_capital = any(c.isupper() for c in word[1:]) and not word.isupper()
         official = canonical.get(lower)
-        official_mixed = official is not None and official != official.upper() and any(c.isupper() for c in official[1:])
-        if official and word != official and (has_inner_capital or official_mixed and word != lower and lower not in english()):
+        official_mixed = (
+            official is not None and official != official.upper() and any(c.isupper() for c in official[1:])
+        )
+        if (
+            official
+            and word != official
+            and (has_inner_capital or (official_mixed and word != lower and lower not in english()))
+        ):
             return Verdict(word, "miscased", [official])  # CloudFRont, RedShift, Cloudwatch
         if re.fullmatch(r"[A-Z]{2,}s", word):
             return None  # an acronym's plural: VPCs, DBs
         if has_inner_capital:
             near = [canonical[c] for c in self._edits(lower) if c in canonical]
-            return Verdict(word, "unknown", near[:3]) if near and not official else None  # PostgresSQL; else an identifier
+            return (
+                Verdict(word, "unknown", near[:3]) if near and not official else None
+            )  # PostgresSQL; else an identifier
         if word.isupper() and len(word) <= 6:
             return None  # acronyms
         fixes = misspellings().get(lower)
@@ -269,7 +281,7 @@ class Speller:
             tech = c in canonical or c in exact
             if not (site or tech or c in speller):
                 continue
-            if names_only and not (c in canonical or site and self.frequent_lower[c][:1].isupper()):
+            if names_only and not (c in canonical or (site and self.frequent_lower[c][:1].isupper())):
                 continue  # a name: written with capitals in the vocabulary or on the site
             ends = (c[:1] == lower[:1]) + (c[-1:] == lower[-1:])
             frequency = speller.word_usage_frequency(c) if c in speller else 1e-7

@@ -65,7 +65,7 @@ MODES = ("off", "ci", "always")
 def runs(settings: Mapping[str, Any], whole_site: bool) -> bool:
     """`ci`: whole-site runs only (the CI gate), not runs given files (pre-commit)."""
     mode = settings.get("mode", "ci")
-    return mode == "always" or mode == "ci" and whole_site
+    return mode == "always" or (mode == "ci" and whole_site)
 
 
 def _arguments(settings: Mapping[str, Any]) -> list[str]:
@@ -95,11 +95,15 @@ def scan(paths: Sequence[str], settings: Mapping[str, Any]) -> list[tuple[str, i
     found = []
     for f in presentation.scan_failures:
         message = f.rule_description + (f" [{f.extra_error_information}]" if f.extra_error_information else "")
-        found.append((f.scan_file, f.line_number, f.column_number, f.rule_id.upper(), f.rule_name.split(",")[0].strip(), message))
+        found.append(
+            (f.scan_file, f.line_number, f.column_number, f.rule_id.upper(), f.rule_name.split(",")[0].strip(), message)
+        )
     return found
 
 
-def problems_for(doc: Document, findings: Sequence[tuple[str, int, int, str, str, str]], severity: Severity) -> list[Problem]:
+def problems_for(
+    doc: Document, findings: Sequence[tuple[str, int, int, str, str, str]], severity: Severity
+) -> list[Problem]:
     """Findings of one document as problems, minus those inside Liquid or the front matter."""
     result = []
     for _, line, column, code, name, message in findings:
@@ -143,7 +147,7 @@ def scan_documents(targets: Sequence[tuple[str, str, str]], settings: Mapping[st
         for f in findings:
             by_copy.setdefault(os.path.abspath(f[0]), []).append(f)
         severity = Severity.parse(settings.get("severity", "warning"))
-        normalize = lambda word: word.upper() if re.fullmatch(r"(?i)md\d{3}", word) else None  # noqa: E731
+        normalize = lambda word: word.upper() if re.fullmatch(r"(?i)md\d{3}", word) else None
         problems: list[Problem] = []
         for doc, copy in zip(docs, copies):
             found = problems_for(doc, by_copy.get(os.path.abspath(copy), []), severity)
@@ -175,7 +179,9 @@ def fix_problem(doc: Document, settings: Mapping[str, Any]) -> Problem | None:
     first = min(e.start for e in safe)
     line, column = doc.position(first)
     fix = Fix(safe, Safety.SAFE, "pymarkdownlnt style fixes")
-    return Problem(doc.path, line, column, "MD000", "style-fixes", "style pack fixes available", Severity.INFO, fix, first, first)
+    return Problem(
+        doc.path, line, column, "MD000", "style-fixes", "style pack fixes available", Severity.INFO, fix, first, first
+    )
 
 
 def _mask_liquid(doc: Document) -> str:
@@ -209,7 +215,9 @@ def _edits(before: str, after: str) -> list[Edit]:
                 old, new = old_lines[i1 + k], new_lines[j1 + k]
                 chars = difflib.SequenceMatcher(None, old, new, autojunk=False)
                 base = starts[i1 + k]
-                edits.extend(Edit(base + a1, base + a2, new[b1:b2]) for t, a1, a2, b1, b2 in chars.get_opcodes() if t != "equal")
+                edits.extend(
+                    Edit(base + a1, base + a2, new[b1:b2]) for t, a1, a2, b1, b2 in chars.get_opcodes() if t != "equal"
+                )
         else:
             edits.append(Edit(starts[i1], starts[i2], "".join(new_lines[j1:j2])))
     return edits

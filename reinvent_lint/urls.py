@@ -24,7 +24,14 @@ _STYLES = {
     "none": "/:categories/:title:output_ext",
 }
 # Plugins that write pages no source file describes: links into them cannot be judged.
-GENERATOR_PLUGINS = {"jekyll-archives", "jekyll-paginate", "jekyll-paginate-v2", "jekyll-tagging", "jekyll-feed", "jekyll-sitemap"}
+GENERATOR_PLUGINS = {
+    "jekyll-archives",
+    "jekyll-paginate",
+    "jekyll-paginate-v2",
+    "jekyll-tagging",
+    "jekyll-feed",
+    "jekyll-sitemap",
+}
 
 
 # The front-matter keys that decide a document's URL (and its title, for duplicate-title).
@@ -38,7 +45,11 @@ def _url_data(data: dict[str, Any]) -> dict[str, Any]:
         value = data.get(key)
         if isinstance(value, (dt.date, dt.datetime)):
             value = (value.date() if isinstance(value, dt.datetime) else value).isoformat()
-        if isinstance(value, (str, int, float, bool)) or isinstance(value, list) and all(isinstance(v, str) for v in value):
+        if (
+            isinstance(value, (str, int, float, bool))
+            or (isinstance(value, list)
+            and all(isinstance(v, str) for v in value))
+        ):
             kept[key] = value
     return kept
 
@@ -114,7 +125,9 @@ def site_urls(site: Site) -> SiteUrls:
     def add(url: str, rel: str, data: dict[str, Any]) -> None:
         result.primary.setdefault(rel, url)
         result.data.setdefault(rel, data)
-        for u in _variants(url) | {v for r in _listify(data.get("redirect_from")) for v in _variants("/" + r.lstrip("/"))}:
+        for u in _variants(url) | {
+            v for r in _listify(data.get("redirect_from")) for v in _variants("/" + r.lstrip("/"))
+        }:
             urls.add(u)
             owner.setdefault(u, rel)
 
@@ -156,7 +169,13 @@ def site_urls(site: Site) -> SiteUrls:
             path = str(PurePosixPath(rel.split("/", 1)[1]).with_suffix(""))
             coll_template = str(settings.get("permalink") or "/:collection/:path:output_ext")
             coll_template = _STYLES.get(coll_template, coll_template)
-            values = {"collection": name, "path": path, "name": PurePosixPath(path).name, "title": PurePosixPath(path).name, "output_ext": ".html"}
+            values = {
+                "collection": name,
+                "path": path,
+                "name": PurePosixPath(path).name,
+                "title": PurePosixPath(path).name,
+                "output_ext": ".html",
+            }
             own = data.get("permalink")
             add(_expand(str(own), values) if own else _expand(coll_template, values), rel, data)
             continue

@@ -66,7 +66,9 @@ def in_folder(path: Path) -> Iterator[None]:
         os.chdir(old)
 
 
-def run_cli(args: list[str], cwd: Path, capsys: pytest.CaptureFixture[str], env: dict[str, str] | None = None) -> tuple[int, str, str]:
+def run_cli(
+    args: list[str], cwd: Path, capsys: pytest.CaptureFixture[str], env: dict[str, str] | None = None
+) -> tuple[int, str, str]:
     """`reinvent-lint ARGS` in-process from `cwd`: (exit code, stdout, stderr)."""
     from reinvent_lint.cli import main
 

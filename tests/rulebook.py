@@ -47,8 +47,12 @@ class Example:
 def _sections(text: str) -> list[tuple[str, str]]:
     """(heading, body) for each `### ` heading outside fenced examples."""
     fenced = [(m.start(), m.end()) for m in _FENCE.finditer(text)]
-    starts = [m for m in re.finditer(r"^### (.*)$", text, re.MULTILINE) if not any(a <= m.start() < b for a, b in fenced)]
-    return [(m.group(1), text[m.end() : nxt.start() if nxt else len(text)]) for m, nxt in zip(starts, [*starts[1:], None])]
+    starts = [
+        m for m in re.finditer(r"^### (.*)$", text, re.MULTILINE) if not any(a <= m.start() < b for a, b in fenced)
+    ]
+    return [
+        (m.group(1), text[m.end() : nxt.start() if nxt else len(text)]) for m, nxt in zip(starts, [*starts[1:], None])
+    ]
 
 
 def _position(entry: str) -> tuple[str, int, int]:
@@ -80,7 +84,9 @@ def examples() -> list[Example]:
                 example.path = path.group(1)
             responses = re.search(r"^Responses: (.+)$", body, re.MULTILINE)
             if responses:
-                example.responses = dict(item.strip().split("=", 1) for item in responses.group(1).split(";") if item.strip())
+                example.responses = dict(
+                    item.strip().split("=", 1) for item in responses.group(1).split(";") if item.strip()
+                )
             files = re.search(r"^Site files: (.+)$", body, re.MULTILINE)
             if files:
                 example.site_files = [f.strip() for f in files.group(1).split(",") if f.strip()]

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-
 from .conftest import run_cli, write_site
 
 GOOD = "---\ntitle: Good\ntags: aws\n---\n\n# One\n\nText.\n"
@@ -21,11 +20,16 @@ def run(args: list[str], cwd: Path, capsys: pytest.CaptureFixture[str]) -> tuple
 
 
 def test_check_site_reports_sorted_lines_and_summary(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    write_site(tmp_path, {"_posts/2024-01-02-b.md": EMPTY_SECTION, "_posts/2024-01-01-a.md": BAD_YAML, "_topics/aws.md": GOOD})
+    write_site(
+        tmp_path, {"_posts/2024-01-02-b.md": EMPTY_SECTION, "_posts/2024-01-01-a.md": BAD_YAML, "_topics/aws.md": GOOD}
+    )
     code, out, _ = run(["check"], tmp_path, capsys)
     lines = out.splitlines()
     assert lines[0].startswith("_posts/2024-01-01-a.md:2:9: RL102 front-matter-syntax [error] invalid front matter:")
-    assert lines[1] == '_posts/2024-01-02-b.md:5:1: RL301 empty-section [warning] "One" has no content before the next heading'
+    assert (
+        lines[1]
+        == '_posts/2024-01-02-b.md:5:1: RL301 empty-section [warning] "One" has no content before the next heading'
+    )
     assert lines[-1] == "2 problems (1 error, 1 warning) in 2 files"
     assert code == 1
     assert "\033[" not in out
@@ -48,7 +52,9 @@ def test_json_format(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None
     assert data["files"] == 1 and data["errors"] == []
 
 
-def test_unreadable_inputs_exit_2_and_other_files_are_still_checked(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_unreadable_inputs_exit_2_and_other_files_are_still_checked(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     write_site(tmp_path, {
         "_posts/2024-01-01-binary.md": b"\x89PNG\x00\x00",
         "_posts/2024-01-02-latin1.md": "---\ntitle: caf\xe9\n---\n".encode("latin-1"),
@@ -60,7 +66,9 @@ def test_unreadable_inputs_exit_2_and_other_files_are_still_checked(tmp_path: Pa
     assert "_posts/2024-01-03-b.md:5:1: RL301" in out
     assert "_posts/2024-01-04-empty.md:1:1: RL101 front-matter-missing" in out
     errors = err.splitlines()
-    assert "reinvent-lint: _posts/2024-01-01-binary.md:1:5: error: binary file (NUL byte); not a Markdown post" in errors
+    assert (
+        "reinvent-lint: _posts/2024-01-01-binary.md:1:5: error: binary file (NUL byte); not a Markdown post" in errors
+    )
     assert "reinvent-lint: _posts/2024-01-02-latin1.md:2:11: error: not valid UTF-8 (byte 0xe9)" in errors
     assert "reinvent-lint: missing.md: error: no such file or directory" in errors
     assert "Traceback" not in err
@@ -118,7 +126,11 @@ def test_suppressions(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Non
     write_site(tmp_path, {"_posts/2024-01-01-a.md": post})
     code, out, _ = run(["check"], tmp_path, capsys)
     assert "RL301" not in out and "RL001" not in out
-    changed = post.replace("# One\n", "# One\n\nText.\n").replace("# Two\n", "# Two\n\nText.\n").replace("RL301 -->", "RL201 -->")
+    changed = (
+        post.replace("# One\n", "# One\n\nText.\n")
+        .replace("# Two\n", "# Two\n\nText.\n")
+        .replace("RL301 -->", "RL201 -->")
+    )
     write_site(tmp_path, {"_posts/2024-01-01-a.md": changed})
     code, out, _ = run(["check"], tmp_path, capsys)
     assert "a.md:5:1: RL001 unused-suppression" in out and "a.md:14:1: RL001 unused-suppression" in out
@@ -130,11 +142,15 @@ def test_rules_lists_every_rule(capsys: pytest.CaptureFixture[str], tmp_path: Pa
     assert code == 0
     assert any(line.startswith("RL301  empty-section") for line in out.splitlines())
     code, out, _ = run(["rules", "--format", "json"], tmp_path, capsys)
-    assert {"code": "RL204", "fixable": True}.items() <= next(r for r in json.loads(out) if r["code"] == "RL204").items()
+    assert {"code": "RL204", "fixable": True}.items() <= next(
+        r for r in json.loads(out) if r["code"] == "RL204"
+    ).items()
 
 
 def test_init_writes_a_config_that_fits_the_site(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    posts = {f"_posts/2024-01-0{i}-p.md": f"---\ntitle: P{i}\ntags: aws\nlayout: post\n---\n\nText.\n" for i in range(1, 6)}
+    posts = {
+        f"_posts/2024-01-0{i}-p.md": f"---\ntitle: P{i}\ntags: aws\nlayout: post\n---\n\nText.\n" for i in range(1, 6)
+    }
     write_site(tmp_path, {
         **posts,
         "_posts/2024-01-09-q.md": "---\ntitle: Q\n---\n\nText.\n",
@@ -157,10 +173,11 @@ def test_version_and_module_entry_point(tmp_path: Path) -> None:
 
 
 def test_color_only_when_asked_and_no_color_is_honoured(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+
     from reinvent_lint.engine import Report
     from reinvent_lint.problem import Problem
     from reinvent_lint.reporters.text import report_text
-    import io
 
     report = Report([Problem("a.md", 1, 1, "RL301", "empty-section", "m")], [], 1)
     buffer = io.StringIO()

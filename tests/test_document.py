@@ -91,7 +91,7 @@ def test_liquid_scan_finds_tags_outputs_raw_and_comment_blocks() -> None:
 
 
 def test_include_params_with_positions() -> None:
-    text = '{% include candid-image.html src="/a.png" alt=\'An image\' width=300 %}'
+    text = "{% include candid-image.html src=\"/a.png\" alt='An image' width=300 %}"
     span = scan(text).spans[0]
     template, params = include_params(text, span)
     assert template == "candid-image.html"

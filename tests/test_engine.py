@@ -20,7 +20,10 @@ FIXTURE_SITE = Path(__file__).parent / "fixtures" / "site"
 
 
 def test_parallel_run_matches_serial_run(tmp_path: Path) -> None:
-    posts = {f"_posts/2024-01-01-p{i}.md": f"---\ntitle: P{i}\n---\n\n# A\n\n# B {i}\n\nText. \n" for i in range(PARALLEL_THRESHOLD + 2)}
+    posts = {
+        f"_posts/2024-01-01-p{i}.md": f"---\ntitle: P{i}\n---\n\n# A\n\n# B {i}\n\nText. \n"
+        for i in range(PARALLEL_THRESHOLD + 2)
+    }
     write_site(tmp_path, posts)
     linter = linter_for(tmp_path)
     serial = linter.check_paths([], jobs=1)
@@ -43,7 +46,9 @@ def test_site_wide_findings_follow_the_checked_files(tmp_path: Path) -> None:
     })  # fmt: skip
     linter = linter_for(tmp_path, select=["duplicate-permalink"])
     assert [p.path for p in linter.check_paths([]).problems] == ["_posts/2024-01-01-a.md", "_posts/2024-01-02-b.md"]
-    assert [p.path for p in linter.check_paths([tmp_path / "_posts/2024-01-02-b.md"]).problems] == ["_posts/2024-01-02-b.md"]
+    assert [p.path for p in linter.check_paths([tmp_path / "_posts/2024-01-02-b.md"]).problems] == [
+        "_posts/2024-01-02-b.md"
+    ]
     assert linter.check_paths([tmp_path / "_posts/2024-01-03-c.md"]).problems == []
 
 
@@ -72,7 +77,7 @@ def test_unsafe_fixes_are_counted_not_applied() -> None:
     rules = [*builtin_rules(), unsafe]
     linter = Linter(build_config({}, rules), rules)
     doc = Document("_posts/2024-01-01-a.md", "---\ntitle: x\n---\ntext\n", kind="post")
-    check = lambda d: linter.check_document(d, linter.site_for(Path.cwd()), d.path)[0]  # noqa: E731
+    check = lambda d: linter.check_document(d, linter.site_for(Path.cwd()), d.path)[0]
     safe_only = fix_document(doc, check)
     assert not safe_only.changed and safe_only.unsafe_skipped == 1
     assert fix_document(doc, check, unsafe=True).text.endswith("TEXT\n")

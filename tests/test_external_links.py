@@ -86,7 +86,9 @@ def test_unresolvable_host_is_dead_without_a_request() -> None:
 def test_private_addresses_are_never_requested_unless_allowed(server: LinkServer) -> None:
     before = sum(server.hits.values())
     results, checker = check([server.base + "/ok"], Settings(timeout=0.5))
-    assert results[server.base + "/ok"].status == "unverified" and "not requested" in results[server.base + "/ok"].reason
+    assert (
+        results[server.base + "/ok"].status == "unverified" and "not requested" in results[server.base + "/ok"].reason
+    )
     assert checker.requests == 0 and sum(server.hits.values()) == before
 
 
@@ -119,7 +121,9 @@ def test_cache_serves_the_second_run_and_survives_corruption(tmp_path: Path) -> 
     rebuilt.close()
 
 
-def test_check_command_reports_every_occurrence_and_caches(tmp_path: Path, server: LinkServer, capsys: pytest.CaptureFixture[str]) -> None:
+def test_check_command_reports_every_occurrence_and_caches(
+    tmp_path: Path, server: LinkServer, capsys: pytest.CaptureFixture[str]
+) -> None:
     base = server.base
     post = f"---\ntitle: Links\n---\n\nSee [a]({base}/missing) and [b]({base}/moved).\n\nAgain [a]({base}/missing) and <{base}/gone>.\n"
     write_site(tmp_path, {
@@ -177,6 +181,9 @@ def test_hostile_servers_finish_within_their_timeouts_with_honest_verdicts(serve
     settings = Settings(timeout=0.5, retries=1, backoff=0.01, allow_private=True, retry_after_cap=0.2, max_redirects=10)
     results, _ = check(list(urls.values()), settings)
     assert results[urls["trickle"]].reason == "timeout" and results[urls["silent"]].reason == "timeout"
-    assert results[urls["redirects"]].status == "unverified" and "more than 10 redirects" in results[urls["redirects"]].reason
+    assert (
+        results[urls["redirects"]].status == "unverified"
+        and "more than 10 redirects" in results[urls["redirects"]].reason
+    )
     assert results[urls["rate"]].code == 429 and server.hits["/always-429"] == 2  # one try, one retry
     assert results[urls["huge"]].status == "ok"  # the 2 GB body is never read

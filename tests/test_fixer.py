@@ -18,7 +18,7 @@ from reinvent_lint.site import Site
 from .conftest import in_folder, linter_for, write_site
 
 EXAMPLE_BLOG = Path(__file__).resolve().parent.parent / "examples" / "blog"
-DEFECTS = "---\ntitle: Notes\ntags: [AWS]\n---\n\n##   Get started with  Aurora \n\nText. \n\n```\nkeep  this \n```\n\n{% include x.html a=\"b  c\" %} \nEnd"
+DEFECTS = '---\ntitle: Notes\ntags: [AWS]\n---\n\n##   Get started with  Aurora \n\nText. \n\n```\nkeep  this \n```\n\n{% include x.html a="b  c" %} \nEnd'
 
 
 def _fix_cli(args: list[str], cwd: Path) -> int:
@@ -31,12 +31,15 @@ def test_apply_edits_splices_in_order() -> None:
 
 
 def test_fix_applies_safe_fixes_and_is_idempotent(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    write_site(tmp_path, {"_posts/2024-01-01-a.md": DEFECTS, "_topics/aws.md": "---\ntitle: aws\n---\n", "_includes/x.html": "x"})
+    write_site(
+        tmp_path,
+        {"_posts/2024-01-01-a.md": DEFECTS, "_topics/aws.md": "---\ntitle: aws\n---\n", "_includes/x.html": "x"},
+    )
     assert _fix_cli(["fix"], tmp_path) == 0
     fixed = (tmp_path / "_posts/2024-01-01-a.md").read_text()
     assert fixed == (
         "---\ntitle: Notes\ntags: [aws]\n---\n\n## Get started with Aurora\n\nText.\n\n```\nkeep  this \n```\n\n"
-        "{% include x.html a=\"b  c\" %}\nEnd\n"
+        '{% include x.html a="b  c" %}\nEnd\n'
     )
     out = capsys.readouterr().out
     assert "Fixed 7 problems in 1 file." in out
@@ -63,7 +66,10 @@ def test_diff_applies_with_patch_and_matches_fix(tmp_path: Path, capsys: pytest.
         pytest.skip("patch is not installed")
     a, b = tmp_path / "a", tmp_path / "b"
     for root in (a, b):
-        write_site(root, {"_posts/2024-01-01-a.md": DEFECTS, "_posts/2024-01-02-b.md": "---\ntitle: B\n---\n\n#  Two  spaces\n"})
+        write_site(
+            root,
+            {"_posts/2024-01-01-a.md": DEFECTS, "_posts/2024-01-02-b.md": "---\ntitle: B\n---\n\n#  Two  spaces\n"},
+        )
     capsys.readouterr()
     _fix_cli(["fix", "--diff"], a)
     diff = capsys.readouterr().out
@@ -127,15 +133,32 @@ def test_verification_refuses_a_fix_that_changes_structure() -> None:
 _word = st.sampled_from(["Aurora", "DSQL", "serverless", "the", "S3", "tables", "re:Invent", "x"])
 _words = st.lists(_word, min_size=1, max_size=5).map(" ".join)
 _spaces = st.sampled_from(["", " ", "  ", "\t"])
-_heading = st.builds(lambda lvl, gap, a, mid, b, tail: "#" * lvl + " " + gap + a + mid + b + tail + "\n",
-                     st.integers(1, 4), _spaces, _words, st.sampled_from([" ", "  ", "   "]), _words, _spaces)
+_heading = st.builds(
+    lambda lvl, gap, a, mid, b, tail: "#" * lvl + " " + gap + a + mid + b + tail + "\n",
+    st.integers(1, 4),
+    _spaces,
+    _words,
+    st.sampled_from([" ", "  ", "   "]),
+    _words,
+    _spaces,
+)
 _para = st.builds(lambda w, tail: w + tail + "\n", _words, _spaces)
-_liquid = st.sampled_from(['{% link _posts/2024-01-01-a.md %}\n', '{% include candid-image.html src="/a  b.png" alt="x" %}  \n',
-                           "{{ site.title  }}\n", "{% raw %}{{ x  }}{% endraw %}\n"])
+_liquid = st.sampled_from(
+    [
+        "{% link _posts/2024-01-01-a.md %}\n",
+        '{% include candid-image.html src="/a  b.png" alt="x" %}  \n',
+        "{{ site.title  }}\n",
+        "{% raw %}{{ x  }}{% endraw %}\n",
+    ]
+)
 _code = st.builds(lambda w, tail: "```\n" + w + "  " + tail + "\n```\n", _words, _spaces)
 _block = st.one_of(_heading, _para, _liquid, _code)
-_post = st.builds(lambda tags, blocks, end: f"---\ntitle: Generated\ntags: [{tags}]\n---\n\n" + "\n".join(blocks) + end,
-                  st.sampled_from(["aws", "AWS", "Aws"]), st.lists(_block, max_size=12), st.sampled_from(["", "\n", "tail"]))
+_post = st.builds(
+    lambda tags, blocks, end: f"---\ntitle: Generated\ntags: [{tags}]\n---\n\n" + "\n".join(blocks) + end,
+    st.sampled_from(["aws", "AWS", "Aws"]),
+    st.lists(_block, max_size=12),
+    st.sampled_from(["", "\n", "tail"]),
+)
 
 
 def _protected(doc: Document) -> list[str]:
@@ -152,7 +175,7 @@ def test_fix_is_idempotent_and_never_touches_liquid_or_code(text: str) -> None:
     from reinvent_lint.engine import default_linter
 
     linter = default_linter()
-    check = lambda d: linter.check_document(d, site, path)[0]  # noqa: E731
+    check = lambda d: linter.check_document(d, site, path)[0]
     doc = Document(path, text, kind="post")
     first = fix_document(doc, check)
     assert not first.refused
@@ -163,5 +186,5 @@ def test_fix_is_idempotent_and_never_touches_liquid_or_code(text: str) -> None:
     assert second.text == first.text
     assert not [p for p in second.remaining if p.fix and p.fix.safety is Safety.SAFE]
     # Today's safe fixes change only whitespace and a tag's case: nothing else may differ.
-    squash = lambda s: "".join(s.split()).lower()  # noqa: E731
+    squash = lambda s: "".join(s.split()).lower()
     assert squash(first.text) == squash(text)

@@ -18,24 +18,54 @@ from reinvent_lint.problem import Safety
 from reinvent_lint.site import Site
 
 EXAMPLES = int(os.environ.get("REINVENT_LINT_FUZZ_EXAMPLES", "250"))
-word = st.sampled_from(["Aurora", "teh", "serverless", "the", "S3", "its", "it's own", "x", "re:Invent", "Cloudwatch", "é", "🚀"])
+word = st.sampled_from(
+    ["Aurora", "teh", "serverless", "the", "S3", "its", "it's own", "x", "re:Invent", "Cloudwatch", "é", "🚀"]
+)
 words = st.lists(word, min_size=0, max_size=6).map(" ".join)
 space = st.sampled_from(["", " ", "  ", "\t"])
-url = st.sampled_from(["https://example.com/a", "https:/github.com/x", "www.example.com", "/assets/a.png", "#frag", "",
-                       "{% link _posts/2024-01-01-a.md %}", "{{ site.url }}/x", "((https://example.com))", "htps://x.y"])
+url = st.sampled_from(
+    [
+        "https://example.com/a",
+        "https:/github.com/x",
+        "www.example.com",
+        "/assets/a.png",
+        "#frag",
+        "",
+        "{% link _posts/2024-01-01-a.md %}",
+        "{{ site.url }}/x",
+        "((https://example.com))",
+        "htps://x.y",
+    ]
+)
 inline = st.one_of(
     words,
     st.builds(lambda t, u: f"[{t}]({u})", words, url),
     st.builds(lambda t, u: f"![{t}]({u})", words, url),
     st.builds(lambda t, u: f"[{t}] ({u})", words, url),
     st.builds(lambda w: f"`{w}`", words),
-    st.sampled_from(["{{ page.title }}", "{% if x %}", "{% endif %}", "{%", "{{", "`", "[", "(", "<a href='/x'>a</a>", "<!-- reinvent-lint disable-next-line RL301 -->"]),
+    st.sampled_from(
+        [
+            "{{ page.title }}",
+            "{% if x %}",
+            "{% endif %}",
+            "{%",
+            "{{",
+            "`",
+            "[",
+            "(",
+            "<a href='/x'>a</a>",
+            "<!-- reinvent-lint disable-next-line RL301 -->",
+        ]
+    ),
 )
 line = st.lists(inline, min_size=0, max_size=5).map(" ".join)
 block = st.one_of(
     st.builds(lambda n, s, t, tail: "#" * n + " " + s + t + tail, st.integers(1, 7), space, line, space),
     line,
-    st.builds(lambda items: "\n".join(items), st.lists(st.builds(lambda ind, t: ind + "* " + t, st.sampled_from(["", "  ", "    "]), line), max_size=4)),
+    st.builds(
+        lambda items: "\n".join(items),
+        st.lists(st.builds(lambda ind, t: ind + "* " + t, st.sampled_from(["", "  ", "    "]), line), max_size=4),
+    ),
     st.builds(lambda t: f"```\n{t}\n```", line),
     st.builds(lambda t: f"{{% raw %}}\n{t}\n{{% endraw %}}", line),
     st.builds(lambda t: f"{{% highlight ruby %}}\n{t}\n{{% endhighlight %}}", line),
@@ -44,9 +74,23 @@ block = st.one_of(
     st.just("| a | b |\n| - | - |\n| 1 | 2 |"),
     st.just("---"),
 )
-front = st.sampled_from(["---\ntitle: Fuzz\ntags: [aws]\n---\n", "---\ntitle: a: b\n---\n", "---\ntitle: x\n", "", "---\n---\n",
-                         "---\ntitle: Fuzz\ndate: 2024-13-01\npublished: 'no'\n---\n", "\ufeff---\ntitle: bom\n---\n"])
-post = st.builds(lambda fm, blocks, end: fm + "\n" + "\n\n".join(blocks) + end, front, st.lists(block, max_size=10), st.sampled_from(["", "\n", "  \n"]))
+front = st.sampled_from(
+    [
+        "---\ntitle: Fuzz\ntags: [aws]\n---\n",
+        "---\ntitle: a: b\n---\n",
+        "---\ntitle: x\n",
+        "",
+        "---\n---\n",
+        "---\ntitle: Fuzz\ndate: 2024-13-01\npublished: 'no'\n---\n",
+        "\ufeff---\ntitle: bom\n---\n",
+    ]
+)
+post = st.builds(
+    lambda fm, blocks, end: fm + "\n" + "\n\n".join(blocks) + end,
+    front,
+    st.lists(block, max_size=10),
+    st.sampled_from(["", "\n", "  \n"]),
+)
 newline = st.sampled_from(["\n", "\r\n"])
 
 
@@ -63,7 +107,7 @@ def test_no_exception_positions_inside_and_fix_idempotent(text: str, nl: str) ->
     for p in problems:
         assert 1 <= p.line <= doc.line_count and p.column >= 1
         assert p.column <= len(doc.line_text(p.line)) + 1
-    check = lambda d: linter.check_document(d, site, path)[0]  # noqa: E731
+    check = lambda d: linter.check_document(d, site, path)[0]
     first = fix_document(doc, check)
     assert not first.refused, first.refused
     again = fix_document(Document(path, first.text, bom=doc.bom, crlf=doc.crlf, kind="post"), check)

@@ -34,7 +34,9 @@ HOSTILE: dict[str, str | bytes] = {
     "never-closed": "---\ntitle: x\n\nText.\n",
     "toml": "+++\ntitle = 'x'\n+++\n\nText.\n",
     "json": '{\n"title": "x"\n}\n\nText.\n',
-    "alias-bomb": "---\na: &a [x,x,x,x,x,x,x,x,x]\n" + "".join(f"{c}: &{c} [" + ",".join([f"*{p}"] * 9) + "]\n" for p, c in zip("abcdefgh", "bcdefghi")) + "---\n\nText.\n",
+    "alias-bomb": "---\na: &a [x,x,x,x,x,x,x,x,x]\n"
+    + "".join(f"{c}: &{c} [" + ",".join([f"*{p}"] * 9) + "]\n" for p, c in zip("abcdefgh", "bcdefghi"))
+    + "---\n\nText.\n",
     "liquid-unclosed": FM + "{% if a \n\nText {{ open\n",
     "raw-unclosed": FM + "{% raw %}\nnever closed\n",
     "liquid-nested": FM + "{% if a %}{% for x in y %}{{ x | {{ y }} }}{% endfor %}{% endif %}\n",
@@ -66,7 +68,10 @@ def test_hostile_input_never_crashes(name: str, tmp_path: Path) -> None:
 
 
 def test_fix_on_hostile_input_is_safe(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    files = {f"_posts/2024-01-01-{n}.md": HOSTILE[n] for n in ("crlf-mixed", "liquid-in-targets", "raw-unclosed", "invalid-utf8")}
+    files = {
+        f"_posts/2024-01-01-{n}.md": HOSTILE[n]
+        for n in ("crlf-mixed", "liquid-in-targets", "raw-unclosed", "invalid-utf8")
+    }
     write_site(tmp_path, files)
     before = {p: p.read_bytes() for p in (tmp_path / "_posts").iterdir()}
     old = os.getcwd()
@@ -76,11 +81,15 @@ def test_fix_on_hostile_input_is_safe(tmp_path: Path, capsys: pytest.CaptureFixt
     finally:
         os.chdir(old)
     assert code == 2  # the invalid UTF-8 post is reported, the others are fixed
-    assert (tmp_path / "_posts/2024-01-01-invalid-utf8.md").read_bytes() == before[tmp_path / "_posts/2024-01-01-invalid-utf8.md"]
+    assert (tmp_path / "_posts/2024-01-01-invalid-utf8.md").read_bytes() == before[
+        tmp_path / "_posts/2024-01-01-invalid-utf8.md"
+    ]
     assert (tmp_path / "_posts/2024-01-01-crlf-mixed.md").read_bytes() == b"---\r\ntitle: x\n---\r\n\r\n# A\r\nText\n"
 
 
-def test_symlink_loop_and_file_deleted_between_listing_and_reading(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_symlink_loop_and_file_deleted_between_listing_and_reading(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     write_site(tmp_path, {"_posts/2024-01-01-a.md": FM + "Text.\n", "_posts/2024-01-02-b.md": FM + "Text.\n"})
     os.symlink(tmp_path / "loop", tmp_path / "loop")  # a link to itself
     os.symlink(tmp_path, tmp_path / "_posts" / "up")  # a directory loop
@@ -104,7 +113,7 @@ def test_two_runs_share_the_link_cache(tmp_path: Path) -> None:
             for i in range(50):
                 cache.put([Verdict(f"https://e.example/{n}/{i}", "ok", 200, "ok", checked_at=time.time())])
             cache.close()
-        except BaseException as exc:  # noqa: BLE001 - collected and asserted below
+        except BaseException as exc:
             errors.append(exc)
 
     threads = [threading.Thread(target=writer, args=(n,)) for n in range(2)]

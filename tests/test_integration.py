@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 
-
 from .conftest import FIXTURES, run_cli, write_site
 
 REPO = Path(__file__).resolve().parent.parent
@@ -20,7 +19,9 @@ BAD_POST = "---\ntitle: A\n---\n\n# One\n\nSee [the code](https:/github.com/aws/
 
 
 def _git(cwd: Path, *args: str) -> None:
-    subprocess.run(["git", "-c", "user.email=t@example.com", "-c", "user.name=t", *args], cwd=cwd, check=True, capture_output=True)
+    subprocess.run(
+        ["git", "-c", "user.email=t@example.com", "-c", "user.name=t", *args], cwd=cwd, check=True, capture_output=True
+    )
 
 
 # ----- pre-commit ---------------------------------------------------------------------------
@@ -82,7 +83,10 @@ def test_sarif_validates_against_the_official_schema(tmp_path: Path, capsys: pyt
     run = document["runs"][0]
     results = {r["ruleId"]: r for r in run["results"]}
     assert results["RL401"]["locations"][0]["physicalLocation"]["region"]["startLine"] == 7
-    assert results["RL401"]["fixes"][0]["artifactChanges"][0]["replacements"][0]["insertedContent"]["text"] == "https://github.com/aws/clock-bound"
+    assert (
+        results["RL401"]["fixes"][0]["artifactChanges"][0]["replacements"][0]["insertedContent"]["text"]
+        == "https://github.com/aws/clock-bound"
+    )
     rule = run["tool"]["driver"]["rules"][results["RL401"]["ruleIndex"]]
     assert rule["id"] == "RL401" and "## What it flags" in rule["help"]["markdown"]
 
@@ -96,7 +100,9 @@ def test_github_annotations_chosen_automatically(tmp_path: Path, capsys: pytest.
 
 
 # ----- adopting it on an existing blog ----------------------------------------------------
-def test_baseline_reports_only_new_problems_and_survives_shifted_lines(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_baseline_reports_only_new_problems_and_survives_shifted_lines(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     write_site(tmp_path, {"_posts/2024-01-01-a.md": BAD_POST})
     code, out, _ = run_cli(["baseline"], tmp_path, capsys)
     assert code == 0 and "recorded" in out
@@ -137,8 +143,13 @@ def test_explain_prints_the_rule_page(tmp_path: Path, capsys: pytest.CaptureFixt
     assert run_cli(["explain", "RL999"], tmp_path, capsys)[0] == 2
 
 
-def test_summary_counts_per_rule_and_files_with_most_problems(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    write_site(tmp_path, {"_posts/2024-01-01-a.md": BAD_POST, "_posts/2024-01-02-b.md": "---\ntitle: B\n---\n\n# X\n\n# Y\n\nz\n"})
+def test_summary_counts_per_rule_and_files_with_most_problems(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_site(
+        tmp_path,
+        {"_posts/2024-01-01-a.md": BAD_POST, "_posts/2024-01-02-b.md": "---\ntitle: B\n---\n\n# X\n\n# Y\n\nz\n"},
+    )
     _, out, _ = run_cli(["check"], tmp_path, capsys)
     assert "By rule: " in out and "RL401 malformed-url 1" in out
     assert "Most problems: _posts/2024-01-01-a.md (" in out
@@ -149,7 +160,11 @@ def test_plugin_rule_is_listed_and_runs(tmp_path: Path) -> None:
     # A virtualenv that sees this installation of reinvent-lint; the plugin is pip-installed into
     # it from the fixture folder, offline (virtualenv seeds setuptools and wheel for the build).
     venv = tmp_path / "venv"
-    subprocess.run([sys.executable, "-m", "virtualenv", "--quiet", "--system-site-packages", str(venv)], check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "virtualenv", "--quiet", "--system-site-packages", str(venv)],
+        check=True,
+        capture_output=True,
+    )
     python = str(venv / "bin" / "python")
     source = shutil.copytree(FIXTURES / "plugin", tmp_path / "plugin-src")  # builds write beside the sources
     subprocess.run([python, "-m", "pip", "install", "--quiet", "--no-deps", "--no-index", "--no-build-isolation", str(source)],
@@ -159,6 +174,12 @@ def test_plugin_rule_is_listed_and_runs(tmp_path: Path) -> None:
     write_site(blog, {"_posts/2024-01-01-a.md": "---\ntitle: A\n---\n\nTODO write this.\n"})
     listed = subprocess.run([python, "-m", "reinvent_lint", "rules"], cwd=blog, env=env, capture_output=True, text=True)
     assert "XX101  no-todo" in listed.stdout
-    checked = subprocess.run([python, "-m", "reinvent_lint", "check", "--fail-on", "warning"], cwd=blog, env=env, capture_output=True, text=True)
+    checked = subprocess.run(
+        [python, "-m", "reinvent_lint", "check", "--fail-on", "warning"],
+        cwd=blog,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     assert "_posts/2024-01-01-a.md:5:1: XX101 no-todo [warning] TODO left in the post" in checked.stdout
     assert checked.returncode == 1

@@ -29,7 +29,13 @@ def test_references_carry_exact_positions() -> None:
 
 def test_kramdown_ids_for_tricky_headings() -> None:
     text = "# Hello, World!\n\n# Hello, World!\n\n# `code` & *emph* ✨\n\n# Ünïcödé title\n\n# Set {#custom}\n"
-    assert kramdown_ids(Document("p.md", text)) == {"hello-world", "hello-world-1", "code--emph-", "ünïcödé-title", "custom"}
+    assert kramdown_ids(Document("p.md", text)) == {
+        "hello-world",
+        "hello-world-1",
+        "code--emph-",
+        "ünïcödé-title",
+        "custom",
+    }
 
 
 def test_symlink_out_of_the_site_is_not_found_and_not_read(tmp_path: Path) -> None:
@@ -37,7 +43,13 @@ def test_symlink_out_of_the_site_is_not_found_and_not_read(tmp_path: Path) -> No
     outside.mkdir()
     (outside / "secret.png").write_text("x")
     site = tmp_path / "site"
-    write_site(site, {"_posts/2024-01-01-a.md": "---\ntitle: x\n---\n\n![The secret diagram](/assets/secret.png)\n", "assets/.keep": ""})
+    write_site(
+        site,
+        {
+            "_posts/2024-01-01-a.md": "---\ntitle: x\n---\n\n![The secret diagram](/assets/secret.png)\n",
+            "assets/.keep": "",
+        },
+    )
     os.symlink(outside / "secret.png", site / "assets" / "secret.png")
     assert _found(site) == [(5, 23, "RL403")]
 
@@ -57,7 +69,10 @@ def test_image_includes_come_from_config_when_given(tmp_path: Path) -> None:
         "_posts/2024-01-01-a.md": '---\ntitle: x\n---\n\n{% include figure.html image="/missing.png" %}\n',
     })  # fmt: skip
     assert _found(tmp_path) == []  # the template renders no <img>: not known as an image include
-    assert _found(tmp_path, {"site": {"image-includes": {"figure.html": ["image"]}}}) == [(5, 1, "RL405"), (5, 31, "RL403")]
+    assert _found(tmp_path, {"site": {"image-includes": {"figure.html": ["image"]}}}) == [
+        (5, 1, "RL405"),
+        (5, 31, "RL403"),
+    ]
 
 
 def test_post_urls_follow_the_permalink_style(tmp_path: Path) -> None:

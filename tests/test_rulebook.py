@@ -67,7 +67,9 @@ def _run(example: Example, tmp_path: Path):
 def test_example(example: Example, tmp_path: Path) -> None:
     linter, report = _run(example, tmp_path)
     assert not report.errors
-    found = [("" if p.path == example.path else p.path, p.line, p.column) for p in report.problems if p.code == example.code]
+    found = [
+        ("" if p.path == example.path else p.path, p.line, p.column) for p in report.problems if p.code == example.code
+    ]
     if example.kind == "good":
         assert found == []
     else:
@@ -75,6 +77,7 @@ def test_example(example: Example, tmp_path: Path) -> None:
     if example.fixed is not None:
         site = linter.site_for(tmp_path / example.path)
         doc = Document(example.path, example.post, kind=site.kind_of(example.path))
+
         def check(d: Document) -> list:  # type: ignore[type-arg]
             problems = linter.check_document(d, site, example.path)[0]
             if example.responses:  # external links: checked like `fix` does, here against the mock

@@ -26,18 +26,25 @@ def _run(tmp_path: Path, args: list[str], capsys: pytest.CaptureFixture[str]) ->
     return code, out
 
 
-def test_findings_join_our_stream_and_never_point_inside_liquid(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_findings_join_our_stream_and_never_point_inside_liquid(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     write_site(tmp_path, {"_posts/2024-01-01-a.md": POST, "_posts/2024-01-02-b.md": "---\ntitle: B\n---\n\nText.\n",
                           "_includes/note.html": "<p>{{ include.text }}</p>"})  # fmt: skip
     code, out = _run(tmp_path, ["check", "--select", "RL001"], capsys)
     lines = [line for line in out.splitlines() if ": MD" in line]
-    assert "_posts/2024-01-01-a.md:6:1: MD032 blanks-around-lists [warning] Lists should be surrounded by blank lines" in lines
+    assert (
+        "_posts/2024-01-01-a.md:6:1: MD032 blanks-around-lists [warning] Lists should be surrounded by blank lines"
+        in lines
+    )
     assert any(":10:7: MD034 no-bare-urls" in line for line in lines)
     assert any(":10:" in line and "MD037" in line for line in lines)
     assert not [line for line in lines if ":8:" in line]  # line 8 is the include: nothing reported inside it
 
 
-def test_pack_is_off_when_files_are_given_unless_mode_always(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_pack_is_off_when_files_are_given_unless_mode_always(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     write_site(tmp_path, {"_posts/2024-01-01-a.md": POST, "_includes/note.html": "x"})
     _, out = _run(tmp_path, ["check", "_posts/2024-01-01-a.md"], capsys)
     assert ": MD" not in out
@@ -70,7 +77,9 @@ def test_style_fixes_never_touch_liquid() -> None:
     assert not result.refused
     assert LIQUID in result.text and "{% link _posts/2024-01-02-b.md %}" in result.text
     assert "*spaced emphasis*" in result.text
-    assert [s for s in Document("x.md", result.text).liquid.spans] and fix_problem(Document("x.md", result.text, kind="post"), dict(DEFAULTS)) is None
+    assert [s for s in Document("x.md", result.text).liquid.spans] and fix_problem(
+        Document("x.md", result.text, kind="post"), dict(DEFAULTS)
+    ) is None
 
 
 def test_a_fix_that_would_rewrite_liquid_is_dropped() -> None:

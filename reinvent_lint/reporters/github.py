@@ -25,5 +25,4 @@ def report_github(report: Report, out: TextIO, color: bool) -> None:
             props += f",endLine={p.end_line}"
         props += f",title={_escape_property(f'{p.code} {p.name}')}"
         out.write(f"::{_COMMANDS[p.severity]} {props}::{_escape_data(p.message)}\n")
-    for e in report.errors:
-        out.write(f"::error file={_escape_property(e.path)}::{_escape_data(e.message)}\n")
+    out.writelines(f"::error file={_escape_property(e.path)}::{_escape_data(e.message)}\n" for e in report.errors)

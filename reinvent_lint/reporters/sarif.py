@@ -45,7 +45,12 @@ def sarif_document(report: Report) -> dict[str, Any]:
         location = {
             "physicalLocation": {
                 "artifactLocation": {"uri": Path(p.path).as_posix(), "uriBaseId": "%SRCROOT%"},
-                "region": {"startLine": p.line, "startColumn": p.column, "endLine": max(p.end_line, p.line), "endColumn": p.end_column or p.column},
+                "region": {
+                    "startLine": p.line,
+                    "startColumn": p.column,
+                    "endLine": max(p.end_line, p.line),
+                    "endColumn": p.end_column or p.column,
+                },
             }
         }
         result: dict[str, Any] = {
@@ -59,7 +64,10 @@ def sarif_document(report: Report) -> dict[str, Any]:
             result["ruleIndex"] = index[p.code]
         if p.fix and p.fix_regions:
             replacements = [
-                {"deletedRegion": {"startLine": sl, "startColumn": sc, "endLine": el, "endColumn": ec}, "insertedContent": {"text": e.replacement}}
+                {
+                    "deletedRegion": {"startLine": sl, "startColumn": sc, "endLine": el, "endColumn": ec},
+                    "insertedContent": {"text": e.replacement},
+                }
                 for e, (sl, sc, el, ec) in zip(p.fix.edits, p.fix_regions)
             ]
             result["fixes"] = [{

@@ -35,7 +35,9 @@ def plugin_rules() -> list[Rule]:
         items = loaded if isinstance(loaded, (list, tuple)) else getattr(loaded, "RULES", [loaded])
         for item in items:
             if not isinstance(item, Rule):
-                raise RegistryError(f"plugin {ep.name} ({ep.value}) provides {item!r}, not a rule made with reinvent_lint.rule.rule")
+                raise RegistryError(
+                    f"plugin {ep.name} ({ep.value}) provides {item!r}, not a rule made with reinvent_lint.rule.rule"
+                )
             found.append(item)
     return found
 

@@ -26,9 +26,15 @@ _POSTS_AND_DRAFTS = frozenset({"post", "draft"})
 def front_matter_missing(ctx: Context) -> Iterator[Problem]:
     doc = ctx.doc
     if doc.other_front_matter:
-        yield ctx.problem(0, f"front matter is {doc.other_front_matter}; Jekyll reads only YAML between '---' lines, so this block is rendered as text")
+        yield ctx.problem(
+            0,
+            f"front matter is {doc.other_front_matter}; Jekyll reads only YAML between '---' lines, so this block is rendered as text",
+        )
     elif doc.front_matter is None:
-        yield ctx.problem(0, "no front matter: Jekyll copies this file as-is instead of rendering it (start the file with a '---' block)")
+        yield ctx.problem(
+            0,
+            "no front matter: Jekyll copies this file as-is instead of rendering it (start the file with a '---' block)",
+        )
     elif doc.front_matter.close_line == 0:
         yield ctx.problem(0, "front matter is never closed: add a '---' line after the last key", end=3)
 
@@ -50,7 +56,9 @@ def duplicate_key(ctx: Context) -> Iterator[Problem]:
         return
     for key, pos in fm.duplicates:
         start = ctx.doc.line_start(pos.line) + pos.column - 1
-        yield ctx.problem(start, f"key '{key}' is given more than once; only the last value is used", end=start + len(key))
+        yield ctx.problem(
+            start, f"key '{key}' is given more than once; only the last value is used", end=start + len(key)
+        )
 
 
 @rule("RL104", "required-field", "Fields every post must have (default: `title`).",
@@ -70,7 +78,9 @@ def _valid_date(value: Any) -> bool:
     return isinstance(value, str) and _date_from_string(value) is not None
 
 
-_DATE_STRING = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:Z|[+-]\d{2}:?\d{2})?)?\s*$")
+_DATE_STRING = re.compile(
+    r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:Z|[+-]\d{2}:?\d{2})?)?\s*$"
+)
 
 
 def _date_from_string(value: str) -> dt.date | None:
@@ -156,7 +166,9 @@ def unknown_tag(ctx: Context) -> Iterator[Problem]:
             begin, finish = fm.yaml_start + start, fm.yaml_start + end
             same_case = by_lower.get(tag.lower(), [])
             if len(same_case) == 1 and ctx.doc.text[begin:finish] == tag:
-                fix = Fix.replace(begin, finish, same_case[0], description=f"use tag '{same_case[0]}'", edits_protected=True)
+                fix = Fix.replace(
+                    begin, finish, same_case[0], description=f"use tag '{same_case[0]}'", edits_protected=True
+                )
                 yield ctx.problem(begin, f"unknown tag '{tag}'; did you mean '{same_case[0]}'?", end=finish, fix=fix)
                 continue
             close = difflib.get_close_matches(tag.lower(), sorted(by_lower), n=1, cutoff=0.75)
@@ -192,7 +204,9 @@ def post_filename(ctx: Context) -> Iterator[Problem]:
     year, month, day = m.group(1), m.group(2), m.group(3)
     if len(month) != 2 or len(day) != 2:
         fixed = f"{year}-{int(month):02d}-{int(day):02d}-{m.group(4)}{path.suffix}"
-        yield ctx.problem(0, f"post date in '{path.name}' is not zero-padded; {skipped} (rename it to '{fixed}')", end=0)
+        yield ctx.problem(
+            0, f"post date in '{path.name}' is not zero-padded; {skipped} (rename it to '{fixed}')", end=0
+        )
         return
     try:
         dt.date(int(year), int(month), int(day))
@@ -211,7 +225,10 @@ def date_mismatch(ctx: Context) -> Iterator[Problem]:
     if name_date and value_date and name_date != value_date:
         pos = fm.keys["date"]
         start = ctx.doc.line_start(pos.value_line) + pos.value_column - 1
-        yield ctx.problem(start, f"date {value_date.isoformat()} differs from the file name's {name_date.isoformat()}; Jekyll uses the front-matter date for the URL")
+        yield ctx.problem(
+            start,
+            f"date {value_date.isoformat()} differs from the file name's {name_date.isoformat()}; Jekyll uses the front-matter date for the URL",
+        )
 
 
 def post_date(ctx: Context) -> tuple[dt.date | None, int]:
@@ -232,7 +249,10 @@ def future_date(ctx: Context) -> Iterator[Problem]:
         return
     date, start = post_date(ctx)
     if date and date > dt.date.today():
-        yield ctx.problem(start, f"dated {date.isoformat()}, in the future: Jekyll will not publish it until then (_config.yml has no 'future: true')")
+        yield ctx.problem(
+            start,
+            f"dated {date.isoformat()}, in the future: Jekyll will not publish it until then (_config.yml has no 'future: true')",
+        )
 
 
 @rule("RL110", "unknown-layout", "The `layout` must exist in `_layouts/` (or the theme).", severity=Severity.ERROR)

@@ -28,7 +28,9 @@ def heading_level_skip(ctx: Context) -> Iterator[Problem]:
     previous = 0
     for h in ctx.doc.headings:
         if previous and h.level > previous + 1:
-            yield ctx.problem(h.start, f"heading level {h.level} follows level {previous}; expected level {previous + 1} at most")
+            yield ctx.problem(
+                h.start, f"heading level {h.level} follows level {previous}; expected level {previous + 1} at most"
+            )
         previous = h.level
 
 
@@ -47,7 +49,10 @@ def duplicate_heading(ctx: Context) -> Iterator[Problem]:
             continue
         first = seen[h.level].get(key)
         if first:
-            yield ctx.problem(h.text_start, f"heading \"{heading_label(h.text(ctx.doc))}\" repeats the sibling heading on line {first.line}")
+            yield ctx.problem(
+                h.text_start,
+                f'heading "{heading_label(h.text(ctx.doc))}" repeats the sibling heading on line {first.line}',
+            )
         else:
             seen[h.level][key] = h
 
@@ -72,7 +77,12 @@ def heading_multiple_spaces(ctx: Context) -> Iterator[Problem]:
             if doc.liquid_at(m.start()) or doc.in_code(m.start()):
                 continue
             fix = Fix.replace(m.start(), m.end(), " ", description="use a single space")
-            yield ctx.problem(m.start(), f"{m.end() - m.start()} spaces in a row in heading \"{heading_label(h.text(doc))}\"", end=m.end(), fix=fix)
+            yield ctx.problem(
+                m.start(),
+                f'{m.end() - m.start()} spaces in a row in heading "{heading_label(h.text(doc))}"',
+                end=m.end(),
+                fix=fix,
+            )
 
 
 @rule("RL205", "heading-trailing-whitespace", "Headings must not end with whitespace.", fixable=True)
@@ -82,7 +92,7 @@ def heading_trailing_whitespace(ctx: Context) -> Iterator[Problem]:
         last_line_end = doc.line_end(doc.position(h.end)[0])
         if last_line_end > h.start and doc.text[last_line_end - 1] == "\r":
             last_line_end -= 1  # mixed line endings keep their CR
-        line = doc.text[: last_line_end]
+        line = doc.text[:last_line_end]
         stripped = len(line.rstrip(" \t"))
         if stripped < last_line_end and stripped >= h.start:
             fix = Fix.replace(stripped, last_line_end, "", description="remove trailing whitespace")
@@ -99,7 +109,7 @@ def heading_space_after_hash(ctx: Context) -> Iterator[Problem]:
         while hashes_end > h.start and doc.text[hashes_end - 1] in " \t":
             hashes_end -= 1
         gap = h.text_start - hashes_end
-        if gap > 1 or doc.text[hashes_end:h.text_start] == "\t":
+        if gap > 1 or doc.text[hashes_end : h.text_start] == "\t":
             fix = Fix.replace(hashes_end, h.text_start, " ", description="use one space after the #s")
             yield ctx.problem(hashes_end, "more than one space after the heading's #s", end=h.text_start, fix=fix)
 

@@ -35,11 +35,20 @@ def link_to_draft(ctx: Context) -> Iterator[Problem]:
                 fix = Fix.replace(ref.start, ref.end, promoted[0], safety=Safety.UNSAFE,
                                   description=f"link to the published {promoted[0]}", edits_protected=True)  # fmt: skip
             hint = f"; it was published as {promoted[0]}" if len(promoted) == 1 else ""
-            yield ctx.problem(ref.start, f"links to the draft {ref.target}: works with `jekyll serve --drafts`, fails the production build{hint}", end=ref.end, fix=fix)
+            yield ctx.problem(
+                ref.start,
+                f"links to the draft {ref.target}: works with `jekyll serve --drafts`, fails the production build{hint}",
+                end=ref.end,
+                fix=fix,
+            )
         elif ref.kind == "post-url" and ref.target and ref.target not in site.post_names:
             draft = draft_for(site, ref.target)
             if draft:
-                yield ctx.problem(ref.start, f"{{% post_url {ref.target} %}} only matches the draft {draft}: the production build fails", end=ref.end)
+                yield ctx.problem(
+                    ref.start,
+                    f"{{% post_url {ref.target} %}} only matches the draft {draft}: the production build fails",
+                    end=ref.end,
+                )
 
 
 def _raw_bodies(doc: Document) -> list[tuple[int, int]]:
@@ -65,9 +74,7 @@ def _code_block_at(doc: Document, offset: int) -> tuple[str, int, int] | None:
 
 
 def _wrap_in_raw(doc: Document, kind: str, start: int, end: int) -> Fix | None:
-    if kind == "span":
-        edits = (Edit(start, start, "{% raw %}"), Edit(end, end, "{% endraw %}"))
-    elif kind == "highlight":
+    if kind == "span" or kind == "highlight":
         edits = (Edit(start, start, "{% raw %}"), Edit(end, end, "{% endraw %}"))
     elif kind in ("fence", "code_block"):
         line = doc.position(start)[0]
@@ -109,10 +116,16 @@ def liquid_in_code(ctx: Context) -> Iterator[Problem]:
         # A tag spanning lines in code (an unclosed `{{` pairing with a later `}}`) hides the
         # block structure from the parser; unwrapped it would parse differently.
         spills = doc.liquid.errors or any(
-            s.start < block[2] < s.end or block[1] <= s.start < block[2] and "\n" in doc.text[s.start : s.end] for s in doc.liquid.spans
+            s.start < block[2] < s.end or (block[1] <= s.start < block[2] and "\n" in doc.text[s.start : s.end])
+            for s in doc.liquid.spans
         )
         fix = None if spills else _wrap_in_raw(doc, *block)
-        yield ctx.problem(span.start, f"Liquid '{shown}' in {where} is rendered by Jekyll (emptied or a build error); wrap it in {{% raw %}}", end=span.end, fix=fix)
+        yield ctx.problem(
+            span.start,
+            f"Liquid '{shown}' in {where} is rendered by Jekyll (emptied or a build error); wrap it in {{% raw %}}",
+            end=span.end,
+            fix=fix,
+        )
 
 
 # Tags of Liquid and Jekyll, and of the plugins GitHub Pages supports.
@@ -142,14 +155,18 @@ def liquid_syntax(ctx: Context) -> Iterator[Problem]:
         known |= _PLUGIN_TAGS.get(plugin, set())
     stack: list[LiquidSpan] = []
     for span in scan.spans:
-        if span.kind != "tag" or doc.in_code(span.start) and span.name not in ("raw", "endraw"):
+        if span.kind != "tag" or (doc.in_code(span.start) and span.name not in ("raw", "endraw")):
             continue
         name = span.name
         if not name:
             yield ctx.problem(span.start, "empty Liquid tag '{% %}'", end=span.end)
             continue
         if name not in known:
-            yield ctx.problem(span.start, f"unknown Liquid tag '{name}': not Liquid's, Jekyll's, or a plugin's in _config.yml", end=span.end)
+            yield ctx.problem(
+                span.start,
+                f"unknown Liquid tag '{name}': not Liquid's, Jekyll's, or a plugin's in _config.yml",
+                end=span.end,
+            )
             continue
         if name in _BLOCKS:
             stack.append(span)
@@ -160,12 +177,20 @@ def liquid_syntax(ctx: Context) -> Iterator[Problem]:
             elif any(s.name == opener for s in stack):
                 while stack and stack[-1].name != opener:
                     unclosed = stack.pop()
-                    yield ctx.problem(unclosed.start, f"'{{% {unclosed.name} %}}' is not closed before '{{% {name} %}}'", end=unclosed.end)
+                    yield ctx.problem(
+                        unclosed.start,
+                        f"'{{% {unclosed.name} %}}' is not closed before '{{% {name} %}}'",
+                        end=unclosed.end,
+                    )
                 stack.pop()
             else:
                 yield ctx.problem(span.start, f"'{{% {name} %}}' without an opening '{{% {opener} %}}'", end=span.end)
     for unclosed in stack:
-        yield ctx.problem(unclosed.start, f"'{{% {unclosed.name} %}}' is never closed by '{{% end{unclosed.name} %}}'", end=unclosed.end)
+        yield ctx.problem(
+            unclosed.start,
+            f"'{{% {unclosed.name} %}}' is never closed by '{{% end{unclosed.name} %}}'",
+            end=unclosed.end,
+        )
 
 
 @rule("RL704", "ignored-post-file", "Files under `_posts/` that Jekyll will not render as Markdown posts.",
@@ -177,7 +202,12 @@ def ignored_post_file(ctx: SiteContext) -> Iterator[Problem]:
             continue
         suffix = PurePosixPath(rel).suffix.lower()
         if suffix not in MARKDOWN_SUFFIXES | {".html"}:
-            yield ctx.problem(rel, 1, 1, f"'{parts[-1]}' in _posts is not Markdown ({suffix or 'no extension'}): Jekyll copies it or outputs it unconverted, never as a rendered post")
+            yield ctx.problem(
+                rel,
+                1,
+                1,
+                f"'{parts[-1]}' in _posts is not Markdown ({suffix or 'no extension'}): Jekyll copies it or outputs it unconverted, never as a rendered post",
+            )
 
 
 @rule("RL705", "unpublished-post", "A post with `published: false` will not appear on the site.",
@@ -201,7 +231,9 @@ def duplicate_permalink(ctx: SiteContext) -> Iterator[Problem]:
             files.sort()
             for rel in files:
                 others = ", ".join(f for f in files if f != rel)
-                yield ctx.problem(rel, 1, 1, f"written to {url}, like {others}: one of them silently overwrites the other")
+                yield ctx.problem(
+                    rel, 1, 1, f"written to {url}, like {others}: one of them silently overwrites the other"
+                )
 
 
 @rule("RL707", "duplicate-title", "Posts with the same title are hard to tell apart in lists and feeds.",
@@ -218,7 +250,22 @@ def duplicate_title(ctx: SiteContext) -> Iterator[Problem]:
             yield ctx.problem(rel, 1, 1, f"same title as {sorted(files)[0]}")
 
 
-_TEXT_SUFFIXES = {".md", ".markdown", ".html", ".htm", ".liquid", ".scss", ".sass", ".css", ".js", ".yml", ".yaml", ".json", ".xml", ".txt"}
+_TEXT_SUFFIXES = {
+    ".md",
+    ".markdown",
+    ".html",
+    ".htm",
+    ".liquid",
+    ".scss",
+    ".sass",
+    ".css",
+    ".js",
+    ".yml",
+    ".yaml",
+    ".json",
+    ".xml",
+    ".txt",
+}
 _FILE_NAME = re.compile(r"[\w.%-]+\.[A-Za-z0-9]{2,5}\b")
 
 
@@ -228,7 +275,11 @@ def unused_asset(ctx: SiteContext) -> Iterator[Problem]:
     site = ctx.site
     assert site.root is not None
     folders = tuple(f.strip("/") + "/" for f in ctx.options["folders"])
-    assets = sorted(f for f in site.files if f.startswith(folders) and PurePosixPath(f).suffix.lower() not in _TEXT_SUFFIXES - {".txt", ".json", ".xml"})
+    assets = sorted(
+        f
+        for f in site.files
+        if f.startswith(folders) and PurePosixPath(f).suffix.lower() not in _TEXT_SUFFIXES - {".txt", ".json", ".xml"}
+    )
     if not assets:
         return
     mentioned: set[str] = set()
@@ -246,7 +297,12 @@ def unused_asset(ctx: SiteContext) -> Iterator[Problem]:
         total += size
         yield ctx.problem(rel, 1, 1, f"not referenced anywhere in the site ({size:,} bytes)")
     if unused:
-        yield ctx.problem("_config.yml", 1, 1, f"{len(unused)} unused asset{'s' if len(unused) != 1 else ''} take {total / 1024:,.1f} KiB")
+        yield ctx.problem(
+            "_config.yml",
+            1,
+            1,
+            f"{len(unused)} unused asset{'s' if len(unused) != 1 else ''} take {total / 1024:,.1f} KiB",
+        )
 
 
 RULES = [link_to_draft, liquid_in_code, liquid_syntax, ignored_post_file, unpublished_post,

@@ -35,13 +35,25 @@ def _malformed(target: str) -> tuple[str, str | None, Safety] | None:
         return None
     m = re.match(r"^(https?):/(?!/)(.*)$", target, re.IGNORECASE)
     if m:
-        return (f"'{m.group(1)}:/' has one slash: the browser reads it as the path /{m.group(2).split('/')[0]} on this blog", f"{m.group(1)}://{m.group(2)}", Safety.SAFE)
+        return (
+            f"'{m.group(1)}:/' has one slash: the browser reads it as the path /{m.group(2).split('/')[0]} on this blog",
+            f"{m.group(1)}://{m.group(2)}",
+            Safety.SAFE,
+        )
     m = re.match(r"^(https?):///+(.*)$", target, re.IGNORECASE)
     if m:
-        return ("three slashes after the scheme: browsers disagree on where this goes", f"{m.group(1)}://{m.group(2)}", Safety.SAFE)
+        return (
+            "three slashes after the scheme: browsers disagree on where this goes",
+            f"{m.group(1)}://{m.group(2)}",
+            Safety.SAFE,
+        )
     m = re.match(r"^(https?)//(.*)$", target, re.IGNORECASE)
     if m:
-        return (f"'{m.group(1)}//' has no colon: the browser reads it as a relative path on this blog", f"{m.group(1)}://{m.group(2)}", Safety.SAFE)
+        return (
+            f"'{m.group(1)}//' has no colon: the browser reads it as a relative path on this blog",
+            f"{m.group(1)}://{m.group(2)}",
+            Safety.SAFE,
+        )
     m = re.match(r"^(https?://)+(https?://.*)$", target, re.IGNORECASE)
     if m and re.match(r"^https?://https?://", target, re.IGNORECASE):
         return ("the scheme is doubled: the browser looks for a host named 'https'", m.group(2), Safety.SAFE)
@@ -59,7 +71,9 @@ def _malformed(target: str) -> tuple[str, str | None, Safety] | None:
     return None
 
 
-@rule("RL401", "malformed-url", "Link targets must be well-formed URLs or paths.", severity=Severity.ERROR, fixable=True)
+@rule(
+    "RL401", "malformed-url", "Link targets must be well-formed URLs or paths.", severity=Severity.ERROR, fixable=True
+)
 def malformed_url(ctx: Context) -> Iterator[Problem]:
     doc = ctx.doc
     for ref in references(ctx.doc):
@@ -74,19 +88,27 @@ def malformed_url(ctx: Context) -> Iterator[Problem]:
             if _SPACE_BEFORE_PAREN.search(between) and _looks_like_target(target):
                 gap = ref.start - 2
                 fix = Fix.replace(gap, gap + 1, "", description="remove the space between ] and (")
-                yield ctx.problem(gap, "space between ']' and '(': this is text in brackets, not a link", end=ref.start, fix=fix)
+                yield ctx.problem(
+                    gap, "space between ']' and '(': this is text in brackets, not a link", end=ref.start, fix=fix
+                )
                 continue
             if target.startswith("(") and target.endswith(")") and _looks_like_target(target[1:-1]):
                 fix = Fix((
                     *Fix.replace(ref.start, ref.start + 1, "").edits,
                     *Fix.replace(ref.end - 1, ref.end, "").edits,
                 ), Safety.SAFE, "remove the doubled parentheses")  # fmt: skip
-                yield ctx.problem(ref.start, "doubled parentheses: the link target includes '(' and ')'", end=ref.end, fix=fix)
+                yield ctx.problem(
+                    ref.start, "doubled parentheses: the link target includes '(' and ')'", end=ref.end, fix=fix
+                )
                 continue
         found = _malformed(target)
         if found:
             why, repaired, safety = found
-            fix = Fix.replace(ref.start, ref.end, repaired, safety=safety, description=f"use {repaired}") if repaired else None
+            fix = (
+                Fix.replace(ref.start, ref.end, repaired, safety=safety, description=f"use {repaired}")
+                if repaired
+                else None
+            )
             yield ctx.problem(ref.start, f"malformed URL '{target}': {why}", end=ref.end, fix=fix)
     # A target with whitespace is not a link at all: look for `[text](http... more)`.
     for seg_start, seg_end in doc.inline_segments:
@@ -96,7 +118,11 @@ def malformed_url(ctx: Context) -> Iterator[Problem]:
             at = seg_start + m.start(1)
             if doc.in_code(at):
                 continue
-            yield ctx.problem(at, "whitespace inside the link target: Markdown renders this as text, not a link", end=seg_start + m.end(2))
+            yield ctx.problem(
+                at,
+                "whitespace inside the link target: Markdown renders this as text, not a link",
+                end=seg_start + m.end(2),
+            )
 
 
 def _looks_like_target(value: str) -> bool:
@@ -126,19 +152,43 @@ def missing_link_target(ctx: Context) -> Iterator[Problem]:
         if ref.kind == "liquid-link":
             if not ref.target or "{{" in ref.target or _exists(site, ref.target):
                 continue
-            close = _memo(ctx, ("link", ref.target), lambda: difflib.get_close_matches(
-                ref.target, sorted(f for f in site.files if f.split("/", 1)[0] == ref.target.split("/", 1)[0]), n=2, cutoff=0.8))
+            close = _memo(
+                ctx,
+                ("link", ref.target),
+                lambda: difflib.get_close_matches(
+                    ref.target,
+                    sorted(f for f in site.files if f.split("/", 1)[0] == ref.target.split("/", 1)[0]),
+                    n=2,
+                    cutoff=0.8,
+                ),
+            )
             fix = None
             if len(close) == 1:
-                fix = Fix.replace(ref.start, ref.end, close[0], safety=Safety.UNSAFE, description=f"link to {close[0]}", edits_protected=True)
+                fix = Fix.replace(
+                    ref.start,
+                    ref.end,
+                    close[0],
+                    safety=Safety.UNSAFE,
+                    description=f"link to {close[0]}",
+                    edits_protected=True,
+                )
             hint = f"; did you mean '{close[0]}'?" if close else ""
-            yield ctx.problem(ref.start, f"{{% link {ref.target} %}}: no such file in the site; Jekyll stops the build here{hint}", end=ref.end, fix=fix)
+            yield ctx.problem(
+                ref.start,
+                f"{{% link {ref.target} %}}: no such file in the site; Jekyll stops the build here{hint}",
+                end=ref.end,
+                fix=fix,
+            )
         elif ref.kind == "post-url":
             names = site.post_names
             if not ref.target or "{{" in ref.target or ref.target in names or draft_for(site, ref.target):
                 continue  # a post_url that only a draft answers is RL701 link-to-draft
             hint = _memo(ctx, ("post_url", ref.target), lambda: _did_you_mean(ref.target, sorted(names)))
-            yield ctx.problem(ref.start, f"{{% post_url {ref.target} %}}: no such post; Jekyll stops the build here{hint}", end=ref.end)
+            yield ctx.problem(
+                ref.start,
+                f"{{% post_url {ref.target} %}}: no such post; Jekyll stops the build here{hint}",
+                end=ref.end,
+            )
         elif ref.kind == "include":
             if not ref.target or "{{" in ref.target or ref.target in site.includes:
                 continue
@@ -174,7 +224,9 @@ def image_params(ctx: Context, template: str) -> tuple[str, ...]:
     return tuple(_memo(ctx, ("image-includes",), from_templates).get(template, ()))
 
 
-_ASSET_SUFFIX = re.compile(r"\.(png|jpe?g|gif|svg|webp|avif|ico|pdf|zip|mp4|webm|mp3|css|js|txt|json|xml|csv)$", re.IGNORECASE)
+_ASSET_SUFFIX = re.compile(
+    r"\.(png|jpe?g|gif|svg|webp|avif|ico|pdf|zip|mp4|webm|mp3|css|js|txt|json|xml|csv)$", re.IGNORECASE
+)
 
 
 def _split_target(ctx: Context, ref: Reference) -> tuple[str, str] | None:
@@ -239,9 +291,16 @@ def missing_local_file(ctx: Context) -> Iterator[Problem]:
             path_start = ref.start + ref.target.lower().find(real.lower())
             fix = Fix.replace(path_start, path_start + len(real), real, description=f"use {real}",
                               edits_protected=ref.liquid is not None)  # fmt: skip
-            yield ctx.problem(ref.start, f"'{ref.target}' differs in case from '/{real}': it works on macOS, not on GitHub Pages (Linux)", end=ref.end, fix=fix)
+            yield ctx.problem(
+                ref.start,
+                f"'{ref.target}' differs in case from '/{real}': it works on macOS, not on GitHub Pages (Linux)",
+                end=ref.end,
+                fix=fix,
+            )
             continue
-        hint = _memo(ctx, ("file", rel), lambda: _did_you_mean(rel, sorted(f for f in site.files if _ASSET_SUFFIX.search(f))))
+        hint = _memo(
+            ctx, ("file", rel), lambda: _did_you_mean(rel, sorted(f for f in site.files if _ASSET_SUFFIX.search(f)))
+        )
         yield ctx.problem(ref.start, f"'{ref.target}' not found in the site{hint}", end=ref.end)
 
 
@@ -260,7 +319,11 @@ def broken_fragment(ctx: Context) -> Iterator[Problem]:
                 continue
             own = own if own is not None else kramdown_ids(doc)
             if fragment not in own:
-                yield ctx.problem(ref.start, f"no heading or id '{fragment}' in this post{_did_you_mean(fragment, sorted(own))}", end=ref.end)
+                yield ctx.problem(
+                    ref.start,
+                    f"no heading or id '{fragment}' in this post{_did_you_mean(fragment, sorted(own))}",
+                    end=ref.end,
+                )
         elif ref.liquid is None and "#" in target and ctx.site.root is not None:
             split = _split_target(ctx, ref)
             if split is None or not split[1] or not split[0]:
@@ -269,7 +332,9 @@ def broken_fragment(ctx: Context) -> Iterator[Problem]:
             ids = _ids_of(ctx, path) if path else None
             if ids is not None and split[1] not in ids:
                 at = ref.start + target.rindex("#") + 1
-                yield ctx.problem(at, f"no heading or id '{split[1]}' in {path}{_did_you_mean(split[1], sorted(ids))}", end=ref.end)
+                yield ctx.problem(
+                    at, f"no heading or id '{split[1]}' in {path}{_did_you_mean(split[1], sorted(ids))}", end=ref.end
+                )
         elif ref.liquid is not None and "#" in target and ctx.site.root is not None:
             span = ref.liquid
             fragment = target[target.index("%}") + 2 :].split("#", 1)[-1] if "%}#" in target else ""
@@ -281,7 +346,9 @@ def broken_fragment(ctx: Context) -> Iterator[Problem]:
             ids = _ids_of(ctx, path)
             if ids is not None and fragment not in ids:
                 at = ref.start + target.rindex("#") + 1
-                yield ctx.problem(at, f"no heading or id '{fragment}' in {path}{_did_you_mean(fragment, sorted(ids))}", end=ref.end)
+                yield ctx.problem(
+                    at, f"no heading or id '{fragment}' in {path}{_did_you_mean(fragment, sorted(ids))}", end=ref.end
+                )
 
 
 def _linked_file(ctx: Context, tag: str, name: str) -> str | None:

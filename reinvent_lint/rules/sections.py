@@ -13,7 +13,11 @@ from .headings import heading_label
 _NOT_CONTENT = {"hr"}
 
 
-@rule("RL301", "empty-section", "A heading must be followed by content before the next heading of the same or a higher level.")
+@rule(
+    "RL301",
+    "empty-section",
+    "A heading must be followed by content before the next heading of the same or a higher level.",
+)
 def empty_section(ctx: Context) -> Iterator[Problem]:
     doc = ctx.doc
     blocks = doc.blocks
@@ -37,7 +41,7 @@ def empty_section(ctx: Context) -> Iterator[Problem]:
         else:
             continue
         label = heading_label(heading.text(doc))
-        yield ctx.problem(heading.start, f"\"{label}\" has no content before {where}")
+        yield ctx.problem(heading.start, f'"{label}" has no content before {where}')
 
 
 RULES = [empty_section]

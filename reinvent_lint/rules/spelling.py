@@ -41,7 +41,9 @@ def speller_for(site: Site, options: Any) -> Any:
     cached = site.__dict__.get("_speller")
     if cached is not None and cached[0] == key:
         return cached[1]
-    speller = Speller(site_word_counts(site), int(options["site-min-posts"]), _read_accepted(site) | set(options["words"]))
+    speller = Speller(
+        site_word_counts(site), int(options["site-min-posts"]), _read_accepted(site) | set(options["words"])
+    )
     site.__dict__["_speller"] = (key, speller)
     return speller
 
@@ -87,7 +89,9 @@ def misspelled_word(ctx: Context) -> Iterator[Problem]:
         yield from _flag_words(ctx, speller, segment_words(offset, segment), ignore)
 
 
-def _flag_words(ctx: Context, speller: Any, found: Iterator[tuple[str, int, int]], ignore: set[str]) -> Iterator[Problem]:
+def _flag_words(
+    ctx: Context, speller: Any, found: Iterator[tuple[str, int, int]], ignore: set[str]
+) -> Iterator[Problem]:
     from ..speller import clear_winner
 
     doc = ctx.doc
@@ -119,11 +123,17 @@ def repeated_word(ctx: Context) -> Iterator[Problem]:
         if not any(a == b for a, b in zip(tokens, tokens[1:])):
             continue  # cheap test first: no two equal tokens in a row
         for m in _REPEATED.finditer(segment):
-            if m.group(1).lower() in _FINE_TWICE or m.group(1) != m.group(3) and m.group(1).lower() != m.group(3).lower():
+            if (
+                m.group(1).lower() in _FINE_TWICE
+                or (m.group(1) != m.group(3)
+                and m.group(1).lower() != m.group(3).lower())
+            ):
                 continue
             start, end = offset + m.start(2), offset + m.end(3)
             fix = Fix.replace(start, end, "", safety=Safety.UNSAFE, description=f"remove the second '{m.group(3)}'")
-            yield ctx.problem(offset + m.start(3), f'"{m.group(1)} {m.group(3)}": the word is repeated', end=end, fix=fix)
+            yield ctx.problem(
+                offset + m.start(3), f'"{m.group(1)} {m.group(3)}": the word is repeated', end=end, fix=fix
+            )
 
 
 # (needle, pattern, replacement): grammar that is unambiguous. The pattern runs only on regions
@@ -139,7 +149,12 @@ _CONFUSIONS = [
 ]
 
 
-@rule("RL503", "apostrophe-confusion", "`it's own`, `let's you`, `could of`: apostrophe and homophone slips.", fixable=True)
+@rule(
+    "RL503",
+    "apostrophe-confusion",
+    "`it's own`, `let's you`, `could of`: apostrophe and homophone slips.",
+    fixable=True,
+)
 def apostrophe_confusion(ctx: Context) -> Iterator[Problem]:
     for offset, segment in prose_text(ctx.doc):
         text = segment.replace("’", "'") if "’" in segment else segment

@@ -36,7 +36,12 @@ def missing_final_newline(ctx: Context) -> Iterator[Problem]:
     text = ctx.doc.text
     if text and not text.endswith("\n"):
         end = len(text)
-        yield ctx.problem(end, "no newline at the end of the file", end=end, fix=Fix.replace(end, end, "\n", description="add a final newline"))
+        yield ctx.problem(
+            end,
+            "no newline at the end of the file",
+            end=end,
+            fix=Fix.replace(end, end, "\n", description="add a final newline"),
+        )
 
 
 RULES = [trailing_whitespace, missing_final_newline]
