@@ -56,19 +56,23 @@ def _parser() -> argparse.ArgumentParser:
             help="the style pack (pymarkdownlnt): ci (default: whole-site runs only), always, off",
         )
 
+    def run_options(p: argparse.ArgumentParser) -> None:
+        """What `check` and `fix` share beyond `common`: the same run, the same report."""
+        p.add_argument(
+            "--jobs", "-j", type=int, default=0, help="worker processes for large runs (default: one per core; 1 disables)"
+        )
+        p.add_argument("--baseline", type=Path, help="report only problems not recorded in this baseline file")
+        p.add_argument(
+            "--links",
+            choices=("off", "cached", "new", "all"),
+            help="external links: off, cached (default: what the cache knows, no network), new (check URLs not fresh in the cache), all (check every URL; the CI gate)",
+        )
+        p.add_argument("--no-cache", action="store_true", help="neither read nor write the link cache")
+        p.add_argument("--since", metavar="REF", help="report only problems on lines changed since this git ref")
+
     check = sub.add_parser("check", help="report problems")
     common(check)
-    check.add_argument(
-        "--jobs", "-j", type=int, default=0, help="worker processes for large runs (default: one per core; 1 disables)"
-    )
-    check.add_argument("--baseline", type=Path, help="report only problems not recorded in this baseline file")
-    check.add_argument(
-        "--links",
-        choices=("off", "cached", "new", "all"),
-        help="external links: off, cached (default: what the cache knows, no network), new (check URLs not fresh in the cache), all (check every URL; the CI gate)",
-    )
-    check.add_argument("--no-cache", action="store_true", help="neither read nor write the link cache")
-    check.add_argument("--since", metavar="REF", help="report only problems on lines changed since this git ref")
+    run_options(check)
     baseline = sub.add_parser("baseline", help="record today's problems so `check --baseline` reports only new ones")
     common(baseline)
     baseline.set_defaults(output=None)
@@ -82,6 +86,7 @@ def _parser() -> argparse.ArgumentParser:
     explain.add_argument("rule", help="a rule code or name")
     fix = sub.add_parser("fix", help="apply fixes, then report what is left")
     common(fix)
+    run_options(fix)
     fix.add_argument("--diff", action="store_true", help="print a unified diff instead of writing")
     fix.add_argument("--unsafe-fixes", action="store_true", help="also apply fixes that may change meaning")
     rules = sub.add_parser("rules", help="list every rule")
@@ -231,19 +236,8 @@ def _emit(report: Report, args: argparse.Namespace, stream: TextIO | None = None
     reporter(report, out, _color(out, args))
 
 
-def _only_changed(report: Report, ref: str) -> None:
-    from .changes import changed_lines
-
-    changed = changed_lines(ref, Path.cwd())
-    kept = []
-    for p in report.problems:
-        lines = changed.get(os.path.normpath(os.path.abspath(p.path)), set())
-        if lines is None or p.line in lines:
-            kept.append(p)
-    report.problems = kept
-
-
-def cmd_check(args: argparse.Namespace) -> int:
+def _run_linter(args: argparse.Namespace) -> Linter:
+    """The linter with the run options `check` and `fix` share (--links, --no-cache)."""
     linter = _linter(args)
     if args.links:
         from dataclasses import replace
@@ -251,13 +245,12 @@ def cmd_check(args: argparse.Namespace) -> int:
 
         linter.config = replace(linter.config, links=MappingProxyType({**linter.config.links, "mode": args.links}))
     linter.use_link_cache = not args.no_cache
-    report = linter.check_paths(args.paths, jobs=args.jobs)
-    if args.since:
-        _only_changed(report, args.since)
-    if args.baseline:
-        from .baseline import new_problems, read
+    return linter
 
-        report.problems = new_problems(report.problems, read(args.baseline))
+
+def cmd_check(args: argparse.Namespace) -> int:
+    linter = _run_linter(args)
+    report = linter.check_paths(args.paths, jobs=args.jobs, since=args.since, baseline=args.baseline)
     _emit(report, args)
     _print_errors(report)
     return _exit_code(report, linter)
@@ -293,22 +286,31 @@ def cmd_explain(args: argparse.Namespace) -> int:
 
 
 def cmd_fix(args: argparse.Namespace) -> int:
-    from .fix_run import fix_paths
+    from .pipeline import Filters, fix, without_safe_fixes
+    from .reporters.text import summary_line
 
-    linter = _linter(args)
-    run = fix_paths(linter, args.paths, unsafe=args.unsafe_fixes, write=not args.diff)
-    for diff in run.diffs:
-        sys.stdout.write(diff)
-    out = sys.stderr if args.diff else sys.stdout
-    if not args.diff:
-        n, files = run.applied, run.fixed_files
-        print(f"Fixed {n} problem{'s' if n != 1 else ''} in {files} file{'s' if files != 1 else ''}.", file=out)
-    _emit(run.report, args, out)
-    if run.unsafe_skipped and not args.unsafe_fixes:
-        n = run.unsafe_skipped
-        print(f"{n} more fix{'es' if n != 1 else ''} available with --unsafe-fixes.", file=out)
-    _print_errors(run.report)
-    return _exit_code(run.report, linter)
+    linter = _run_linter(args)
+    run = fix(
+        linter,
+        args.paths,
+        unsafe=args.unsafe_fixes,
+        write=not args.diff,
+        jobs=args.jobs,
+        filters=Filters(args.since, args.baseline),
+    )
+    report = run.report
+    report.problems = without_safe_fixes(report.problems)
+    n, files = run.applied, run.fixed_files if not args.diff else len(run.diffs)
+    done = f"{'Would fix' if args.diff else 'Fixed'} {n} problem{'s' if n != 1 else ''} in {files} file{'s' if files != 1 else ''}"
+    if args.diff:  # the patch alone on stdout; one line on stderr
+        for diff in run.diffs:
+            sys.stdout.write(diff)
+        print(f"{done}; {summary_line(report)}", file=sys.stderr)
+    else:
+        print(f"{done}.")
+        _emit(report, args)
+    _print_errors(report)
+    return _exit_code(report, linter)
 
 
 def cmd_rules(args: argparse.Namespace) -> int:

@@ -233,15 +233,3 @@ def unified_diff(display: str, before: bytes, after: bytes) -> str:
             line += "\n\\ No newline at end of file\n"
         lines.append(line)
     return "".join(lines)
-
-
-def fix_text(text: str, path: str = "_posts/2024-01-01-post.md", *, unsafe: bool = False) -> str:
-    """Fix one post given as text with the default rules; returns the fixed text."""
-    from .engine import default_linter
-    from .site import Site
-
-    linter = default_linter()
-    site = Site(None)
-    doc = Document(path, text, kind=site.kind_of(path))
-    result = fix_document(doc, lambda d: linter.check_document(d, site, path)[0], unsafe=unsafe)
-    return result.text
