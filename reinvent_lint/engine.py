@@ -14,7 +14,7 @@ from . import fixer, pipeline
 from .config import Config, build_config, resolve_rule
 from .document import Document
 from .external import LINK_CODES, Occurrence, check_external, occurrences
-from .problem import Problem
+from .problem import Edit, Problem
 from .report import FileError, Report
 from .rule import Context, Rule, SiteContext
 from .site import MARKDOWN_SUFFIXES, Site, find_root
@@ -217,8 +217,7 @@ class Linter:
             if self.checks_links:
                 problems += self.link_problems(occurrences(doc), target.site.root, mode="cached")[0]
             if style_fixes:
-                style_fix = style.fix_problem(doc, self.config.style)
-                problems += [style_fix] if style_fix else []
+                problems += _per_line(doc, style.fix_problem(doc, self.config.style))
             relative = {doc.path: target.relative}
             return pipeline.finish(self, problems, {doc.path: doc}, relative, ran, report_unused=False)
 
@@ -249,6 +248,20 @@ class Linter:
     def meta_problem(self, doc: Document, start: int, end: int, message: str) -> Problem:
         meta = next(r for r in self.all_rules if r.code == UNUSED_SUPPRESSION)
         return Context(doc, Site(None), {}, meta).problem(start, message, end=end)
+
+
+def _per_line(doc: Document, problem: Problem | None) -> list[Problem]:
+    """The style pack's fixes as one problem per line, so the render check can refuse one line's
+    fix (an emphasis that was a multiplication sign) and keep the others."""
+    if problem is None or problem.fix is None:
+        return []
+    by_line: dict[int, list[Edit]] = {}
+    for edit in problem.fix.edits:
+        by_line.setdefault(doc.position(edit.start)[0], []).append(edit)
+    return [
+        replace(problem, line=line, start=edits[0].start, end=edits[0].start, fix=replace(problem.fix, edits=tuple(edits)))
+        for line, edits in sorted(by_line.items())
+    ]
 
 
 def default_linter(
