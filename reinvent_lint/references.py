@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 from .document import Document
 from .liquid import LiquidSpan, include_params
@@ -14,7 +13,9 @@ from .liquid import LiquidSpan, include_params
 
 @dataclass(frozen=True)
 class Reference:
-    kind: str  # "link", "image", "definition", "autolink", "html-href", "html-src", "liquid-link", "post-url", "include", "include-param"
+    # "link", "image", "definition", "autolink", "html-href", "html-src", "liquid-link", "post-url",
+    # "include", "include-param"
+    kind: str
     target: str
     start: int  # offsets of the target in the document text
     end: int
@@ -147,29 +148,8 @@ def _is_block_start(doc: Document, offset: int) -> bool:
     return offset == 0 or doc.text[offset - 1] == "\n"
 
 
-@lru_cache(maxsize=1)
-def _slug_re() -> re.Pattern[str]:
-    return re.compile(r"[^\w\- \t]")  # kramdown's NON_WORD_RE: /[^\p{Word}\- \t]/
-
-
 def kramdown_ids(doc: Document) -> set[str]:
-    """Heading ids as kramdown's GFM parser makes them on GitHub Pages (see RL404's page), plus
-    explicit `{#id}` attributes and HTML `id=` attributes."""
-    ids: set[str] = set()
-    counter: dict[str, int] = {}
-    for h in doc.headings:
-        raw = h.text(doc)
-        explicit = re.search(r"\{:?\s*#([\w-]+)[^}]*\}\s*$", raw)
-        if explicit:
-            ids.add(explicit.group(1))
-            continue
-        # kramdown-parser-gfm's generate_gfm_header_id works on the heading's raw source text.
-        slug = _slug_re().sub("", raw.lower()).replace(" ", "-").replace("\t", "-")
-        seen = counter.get(slug, -1) + 1
-        counter[slug] = seen
-        ids.add(slug if seen == 0 else f"{slug}-{seen}")
-    for m in re.finditer(r"\bid\s*=\s*[\"']([^\"']+)[\"']", doc.text):
-        ids.add(m.group(1))
-    for m in re.finditer(r"\{:\s*#([\w-]+)", doc.text):
-        ids.add(m.group(1))
-    return ids
+    """Fragment targets of a post with Jekyll's default kramdown options (see kramdown_ids.py)."""
+    from .kramdown_ids import targets
+
+    return set(targets(doc).ids)

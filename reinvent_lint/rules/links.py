@@ -11,10 +11,12 @@ import difflib
 import posixpath
 import re
 from collections.abc import Iterator
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 
+from ..document import Document
 from ..problem import Fix, Problem, Safety, Severity
-from ..references import Reference, kramdown_ids, references
+from ..kramdown_ids import Targets, html_ids, targets
+from ..references import Reference, references
 from ..rule import Context, rule
 from ..urls import GENERATOR_PLUGINS
 
@@ -36,7 +38,8 @@ def _malformed(target: str) -> tuple[str, str | None, Safety] | None:
     m = re.match(r"^(https?):/(?!/)(.*)$", target, re.IGNORECASE)
     if m:
         return (
-            f"'{m.group(1)}:/' has one slash: the browser reads it as the path /{m.group(2).split('/')[0]} on this blog",
+            f"'{m.group(1)}:/' has one slash: the browser reads it as the path"
+            f" /{m.group(2).split('/')[0]} on this blog",
             f"{m.group(1)}://{m.group(2)}",
             Safety.SAFE,
         )
@@ -155,9 +158,9 @@ def missing_link_target(ctx: Context) -> Iterator[Problem]:
             close = _memo(
                 ctx,
                 ("link", ref.target),
-                lambda: difflib.get_close_matches(
-                    ref.target,
-                    sorted(f for f in site.files if f.split("/", 1)[0] == ref.target.split("/", 1)[0]),
+                lambda target=ref.target: difflib.get_close_matches(
+                    target,
+                    sorted(f for f in site.files if f.split("/", 1)[0] == target.split("/", 1)[0]),
                     n=2,
                     cutoff=0.8,
                 ),
@@ -183,7 +186,7 @@ def missing_link_target(ctx: Context) -> Iterator[Problem]:
             names = site.post_names
             if not ref.target or "{{" in ref.target or ref.target in names or draft_for(site, ref.target):
                 continue  # a post_url that only a draft answers is RL701 link-to-draft
-            hint = _memo(ctx, ("post_url", ref.target), lambda: _did_you_mean(ref.target, sorted(names)))
+            hint = _memo(ctx, ("post_url", ref.target), lambda t=ref.target, n=names: _did_you_mean(t, sorted(n)))
             yield ctx.problem(
                 ref.start,
                 f"{{% post_url {ref.target} %}}: no such post; Jekyll stops the build here{hint}",
@@ -192,7 +195,7 @@ def missing_link_target(ctx: Context) -> Iterator[Problem]:
         elif ref.kind == "include":
             if not ref.target or "{{" in ref.target or ref.target in site.includes:
                 continue
-            hint = _memo(ctx, ("include", ref.target), lambda: _did_you_mean(ref.target, site.includes))
+            hint = _memo(ctx, ("include", ref.target), lambda t=ref.target: _did_you_mean(t, site.includes))
             yield ctx.problem(ref.start, f"{{% include {ref.target} %}}: no such file in _includes/{hint}", end=ref.end)
 
 
@@ -299,7 +302,9 @@ def missing_local_file(ctx: Context) -> Iterator[Problem]:
             )
             continue
         hint = _memo(
-            ctx, ("file", rel), lambda: _did_you_mean(rel, sorted(f for f in site.files if _ASSET_SUFFIX.search(f)))
+            ctx,
+            ("file", rel),
+            lambda rel=rel: _did_you_mean(rel, sorted(f for f in site.files if _ASSET_SUFFIX.search(f))),
         )
         yield ctx.problem(ref.start, f"'{ref.target}' not found in the site{hint}", end=ref.end)
 
@@ -308,20 +313,20 @@ def missing_local_file(ctx: Context) -> Iterator[Problem]:
       severity=Severity.WARNING)  # fmt: skip
 def broken_fragment(ctx: Context) -> Iterator[Problem]:
     doc = ctx.doc
-    own: set[str] | None = None
+    own: Targets | None = None
     for ref in references(ctx.doc):
         if ref.kind not in ("link", "definition", "html-href"):
             continue
         target = ref.target
         if target.startswith("#") and ref.liquid is None:
-            fragment = target[1:]
+            fragment = _fragment(target[1:])
             if not fragment:
                 continue
-            own = own if own is not None else kramdown_ids(doc)
+            own = own if own is not None else _doc_targets(ctx, doc)
             if fragment not in own:
                 yield ctx.problem(
                     ref.start,
-                    f"no heading or id '{fragment}' in this post{_did_you_mean(fragment, sorted(own))}",
+                    f"no heading or id '{fragment}' in this post{_did_you_mean(fragment, own.names())}",
                     end=ref.end,
                 )
         elif ref.liquid is None and "#" in target and ctx.site.root is not None:
@@ -330,14 +335,15 @@ def broken_fragment(ctx: Context) -> Iterator[Problem]:
                 continue
             path = ctx.site.urls.owner.get(split[0]) if not _ASSET_SUFFIX.search(split[0]) else None
             ids = _ids_of(ctx, path) if path else None
-            if ids is not None and split[1] not in ids:
+            fragment = _fragment(split[1])
+            if ids is not None and fragment not in ids:
                 at = ref.start + target.rindex("#") + 1
                 yield ctx.problem(
-                    at, f"no heading or id '{split[1]}' in {path}{_did_you_mean(split[1], sorted(ids))}", end=ref.end
+                    at, f"no heading or id '{fragment}' in {path}{_did_you_mean(fragment, ids.names())}", end=ref.end
                 )
         elif ref.liquid is not None and "#" in target and ctx.site.root is not None:
             span = ref.liquid
-            fragment = target[target.index("%}") + 2 :].split("#", 1)[-1] if "%}#" in target else ""
+            fragment = _fragment(target[target.index("%}") + 2 :].split("#", 1)[-1]) if "%}#" in target else ""
             if not fragment or span.name not in ("link", "post_url"):
                 continue
             path = _linked_file(ctx, span.name, span.markup.split()[0] if span.markup.split() else "")
@@ -347,8 +353,15 @@ def broken_fragment(ctx: Context) -> Iterator[Problem]:
             if ids is not None and fragment not in ids:
                 at = ref.start + target.rindex("#") + 1
                 yield ctx.problem(
-                    at, f"no heading or id '{fragment}' in {path}{_did_you_mean(fragment, sorted(ids))}", end=ref.end
+                    at, f"no heading or id '{fragment}' in {path}{_did_you_mean(fragment, ids.names())}", end=ref.end
                 )
+
+
+def _fragment(value: str) -> str:
+    """The id a browser looks for: percent-escapes decoded (`#caf%C3%A9` finds `café`)."""
+    from urllib.parse import unquote
+
+    return unquote(value) if "%" in value else value
 
 
 def _linked_file(ctx: Context, tag: str, name: str) -> str | None:
@@ -357,14 +370,39 @@ def _linked_file(ctx: Context, tag: str, name: str) -> str | None:
     return ctx.site.post_names.get(name)
 
 
-def _ids_of(ctx: Context, rel: str) -> set[str] | None:
-    from ..document import Document, ReadError
+def _include_ids(ctx: Context, doc: Document) -> frozenset[str]:
+    """Ids written by the `_includes` files a document includes (their `id=` and `name=`)."""
+    found: set[str] = set()
+    root = ctx.site.root
+    if root is None:
+        return frozenset()
+    for ref in references(doc):
+        if ref.kind != "include" or not ref.target or "{" in ref.target or ref.target not in ctx.site.includes:
+            continue
+        text = _memo(ctx, ("include-text", ref.target), lambda t=ref.target: _read(root / "_includes" / t))
+        found.update(html_ids(str(text)))
+    return frozenset(found)
 
-    cache: dict[str, set[str] | None] = ctx.site.__dict__.setdefault("_ids", {})
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return ""
+
+
+def _doc_targets(ctx: Context, doc: Document) -> Targets:
+    return targets(doc, ctx.site.config, _include_ids(ctx, doc))
+
+
+def _ids_of(ctx: Context, rel: str) -> Targets | None:
+    from ..document import ReadError
+
+    cache: dict[str, Targets | None] = ctx.site.__dict__.setdefault("_ids", {})
     if rel not in cache:
         try:
             assert ctx.site.root is not None
-            cache[rel] = kramdown_ids(Document.read(ctx.site.root / rel, rel))
+            cache[rel] = _doc_targets(ctx, Document.read(ctx.site.root / rel, rel))
         except ReadError:
             cache[rel] = None
     return cache[rel]
