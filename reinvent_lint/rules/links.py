@@ -16,11 +16,12 @@ from pathlib import Path, PurePosixPath
 from ..document import Document
 from ..problem import Fix, Problem, Safety, Severity
 from ..kramdown_ids import Targets, html_ids, targets
-from ..references import Reference, references
+from ..references import Reference, references, unclosed_links
 from ..rule import Context, rule
 from ..urls import GENERATOR_PLUGINS
 
 _URL_KINDS = {"link", "image", "definition", "html-href", "html-src"}
+_CHECKED_KINDS = _URL_KINDS | {"autolink"}
 _WEB_TLDS = r"(?:com|org|net|io|dev|co|ai|app|gov|edu|me|info|xyz|cloud|aws|uk|de)"
 
 
@@ -28,7 +29,9 @@ _INCLUDE_ALT = re.compile(r"\balt\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
 _WELL_FORMED = re.compile(r"^(?:https?://(?!/|https?:)|#|\.{0,2}/(?!/*https?:)|mailto:|tel:|$)", re.IGNORECASE)
 _SPACE_BEFORE_PAREN = re.compile(r"\][ \t]\($")
 _LOOKS_LIKE_TARGET = re.compile(r"^(?:https?:|/|#|\./|\.\./|mailto:|\{%|\{\{)")
-_SPACE_IN_TARGET = re.compile(r"\]\((https?:[^\s()]*|/[^\s()]*)[ \t]+([^\s)\"'][^)\n]*)\)")
+_SPACE_IN_TARGET = re.compile(
+    r"\]\((https?:[^\s()]*|/[^\s()]*)[ \t]+((?:[^\s()\"']|\([^()\n]*\))(?:[^()\n]|\([^()\n]*\))*)\)"
+)
 
 
 def _malformed(target: str) -> tuple[str, str | None, Safety] | None:
@@ -47,6 +50,27 @@ def _malformed(target: str) -> tuple[str, str | None, Safety] | None:
     if m:
         return (
             "three slashes after the scheme: browsers disagree on where this goes",
+            f"{m.group(1)}://{m.group(2)}",
+            Safety.SAFE,
+        )
+    m = re.match(r"^(https?):(?!/)(\S+)$", target, re.IGNORECASE)
+    if m:
+        return (
+            f"'{m.group(1)}:' without '//': the browser reads it as a path on this blog or guesses the host",
+            f"{m.group(1)}://{m.group(2)}",
+            Safety.SAFE,
+        )
+    m = re.match(r"^(https?);/*(\S+)$", target, re.IGNORECASE)
+    if m:
+        return (
+            f"'{m.group(1)};' has a semicolon for the colon: the browser reads it as a relative path on this blog",
+            f"{m.group(1)}://{m.group(2)}",
+            Safety.SAFE,
+        )
+    m = re.match(rf"^(https?)/((?:[\w-]+\.)+{_WEB_TLDS}(?:[/?#]\S*)?)$", target, re.IGNORECASE)
+    if m:
+        return (
+            f"'{m.group(1)}/' has no colon: the browser reads it as a relative path on this blog",
             f"{m.group(1)}://{m.group(2)}",
             Safety.SAFE,
         )
@@ -80,7 +104,7 @@ def _malformed(target: str) -> tuple[str, str | None, Safety] | None:
 def malformed_url(ctx: Context) -> Iterator[Problem]:
     doc = ctx.doc
     for ref in references(ctx.doc):
-        if ref.kind not in _URL_KINDS or ref.liquid is not None:
+        if ref.kind not in _CHECKED_KINDS or ref.liquid is not None:
             continue
         target = ref.target
         if ref.kind in ("link", "image") and ref.start == ref.end:
@@ -107,13 +131,12 @@ def malformed_url(ctx: Context) -> Iterator[Problem]:
         found = _malformed(target)
         if found:
             why, repaired, safety = found
-            fix = (
-                Fix.replace(ref.start, ref.end, repaired, safety=safety, description=f"use {repaired}")
-                if repaired
-                else None
-            )
-            yield ctx.problem(ref.start, f"malformed URL '{target}': {why}", end=ref.end, fix=fix)
-    # A target with whitespace is not a link at all: look for `[text](http... more)`.
+            repair: Fix | None = None
+            if repaired:
+                repair = Fix.replace(ref.start, ref.end, repaired, safety=safety, description=f"use {repaired}")
+            yield ctx.problem(ref.start, f"malformed URL '{target}': {why}", end=ref.end, fix=repair)
+    # kramdown reads `[text](http://x a b)` as a link to "http://x a b" (the browser asks for
+    # "http://x%20a%20b"), and has no `(Title)` form: `[x](http://x (Title))` links to that too.
     for seg_start, seg_end in doc.inline_segments:
         if "](" not in doc.masked[seg_start:seg_end]:
             continue
@@ -121,10 +144,18 @@ def malformed_url(ctx: Context) -> Iterator[Problem]:
             at = seg_start + m.start(1)
             if doc.in_code(at):
                 continue
+            rest = m.group(2)
+            if rest.startswith("(") and rest.rstrip().endswith(")"):
+                why = f"kramdown has no '(title)' form: the link goes to '{m.group(1)} {rest}', a broken URL"
+                why += "; write the title in quotes"
+            else:
+                why = f"whitespace inside the link target: kramdown links to '{m.group(1)}%20...', a broken URL"
+            yield ctx.problem(at, why, end=seg_start + m.end(2))
+    for start, end in unclosed_links(doc):
+        opening = doc.text[start:end].split("](", 1)
+        if len(opening) == 2 and _looks_like_target(opening[1]):
             yield ctx.problem(
-                at,
-                "whitespace inside the link target: Markdown renders this as text, not a link",
-                end=seg_start + m.end(2),
+                start, "the link's '(' is never closed: kramdown shows the brackets and the URL as text", end=end
             )
 
 
@@ -204,7 +235,7 @@ def draft_for(site, name: str) -> str | None:  # type: ignore[no-untyped-def]
     slug = re.sub(r"^\d{4}-\d{2}-\d{2}-", "", name.rsplit("/", 1)[-1])
     for rel in site.drafts:
         if PurePosixPath(rel).stem == slug:
-            return rel
+            return str(rel)
     return None
 
 
