@@ -349,3 +349,61 @@ def test_without_pygls_the_command_says_how_to_install_it(tmp_path: Path) -> Non
     assert done.stderr.strip().splitlines() == [
         "reinvent-lint: error: reinvent-lint server needs pygls and lsprotocol: pip install 'reinvent-lint[server]'"
     ]
+
+
+# ----- in process: positions and suppression comments -----------------------------------------
+def test_positions_count_utf16_units_and_skip_bom_and_cr() -> None:
+    from pygls.workspace.position_codec import PositionCodec
+
+    from reinvent_lint.server.lsp import Lines
+
+    units = PositionCodec(lsp.PositionEncodingKind.Utf16).client_num_units
+    assert Lines("a\U0001f600b\n", units).position(1, 3) == lsp.Position(0, 3)  # the emoji is two units
+    assert Lines("\ufeffab\n", units).position(1, 1) == lsp.Position(0, 1)  # the BOM is in the buffer, not the text
+    crlf = Lines("ab\r\ncd\r\n", units)
+    assert crlf.position(1, 1 << 30) == lsp.Position(0, 2)  # end of line: before the CR
+    assert crlf.position(2, 2) == lsp.Position(1, 1)
+    utf32 = PositionCodec(lsp.PositionEncodingKind.Utf32).client_num_units
+    assert Lines("a\U0001f600b\n", utf32).position(1, 3) == lsp.Position(0, 2)
+
+
+def _suppression(tmp_path: Path, text: str, line: int) -> str | None:
+    """The text after inserting the line suppression the server offers for a problem on `line`."""
+    from reinvent_lint.fixer import apply_edits
+    from reinvent_lint.problem import Problem
+    from reinvent_lint.server.checker import Checker
+
+    write_site(tmp_path, {POST: text})
+    checker = Checker()
+    outcome = checker.check(tmp_path / POST, text)
+    assert outcome.doc is not None
+    edit = checker.line_suppression(outcome.doc, Problem(POST, line, 1, "RL601", "trailing-whitespace", "x"))
+    return None if edit is None else apply_edits(text, [edit])
+
+
+FM = "---\ntitle: Hello\n---\n\n"
+
+
+@pytest.mark.parametrize(
+    ("body", "line", "expected"),
+    [
+        ("First line.\n", 5, "<!-- reinvent-lint disable-next-line RL601 -->\nFirst line.\n"),
+        ("First line.\nSecond line.\n", 6, "First line.\nSecond line. <!-- reinvent-lint disable-line RL601 -->\n"),
+        (
+            "- a\n- b\n",
+            6,
+            "- a\n- b <!-- reinvent-lint disable-line RL601 -->\n",
+        ),  # a comment line splits the list
+        ("Text.\n# Head\n", 6, "Text.\n<!-- reinvent-lint disable-next-line RL601 -->\n# Head\n"),
+        ("```\ncode\n```\n", 6, None),  # inside code: a comment would be shown as code
+        ("| a | b |\n|---|---|\n| c | d |\n", 7, None),  # a comment line ends the table, one after it adds a cell
+        ("{% raw %}\nx\n{% endraw %}\n", 6, None),
+    ],
+    ids=["paragraph-start", "paragraph-continuation", "list-item", "heading", "code", "table", "raw"],
+)
+def test_line_suppression_never_changes_the_page(tmp_path: Path, body: str, line: int, expected: str | None) -> None:
+    assert _suppression(tmp_path, FM + body, line) == (None if expected is None else FM + expected)
+
+
+def test_no_line_suppression_in_front_matter(tmp_path: Path) -> None:
+    assert _suppression(tmp_path, FM + "Text.\n", 2) is None

@@ -213,26 +213,26 @@ class Checker:
         start = doc.line_start(line)
         indent = doc.line_text(line)[: len(doc.line_text(line)) - len(doc.line_text(line).lstrip(" \t"))]
         before = Edit(start, start, f"{indent}<!-- reinvent-lint disable-next-line {problem.code} -->\n")
-        if self._insertion_is_safe(doc, before, problem):
+        if self._insertion_is_safe(doc, before):
             return before
         content = doc.line_text(line).rstrip(" \t\r")
         end = start + len(content)
-        if not content.strip() or content.endswith("\\") or line in self._heading_lines(doc):
-            return None
+        if not content.strip() or content.endswith("\\") or line in self._lines_of(doc, ("heading", "table")):
+            return None  # a comment there would change a heading's id or add a table cell
         after = Edit(end, end, f" <!-- reinvent-lint disable-line {problem.code} -->")
-        return after if self._insertion_is_safe(doc, after, problem) else None
+        return after if self._insertion_is_safe(doc, after) else None
 
     def file_suppression(self, doc: Document, code: str) -> Edit | None:
         """`<!-- reinvent-lint disable-file CODE -->` on its own line right after the front matter."""
         at = doc.body_offset
         edit = Edit(at, at, f"<!-- reinvent-lint disable-file {code} -->\n")
-        return edit if self._insertion_is_safe(doc, edit, None) else None
+        return edit if self._insertion_is_safe(doc, edit) else None
 
     @staticmethod
-    def _heading_lines(doc: Document) -> set[int]:
-        return {n for b in doc.blocks if b.kind == "heading" for n in range(b.first_line, b.last_line + 1)}
+    def _lines_of(doc: Document, kinds: tuple[str, ...]) -> set[int]:
+        return {n for b in doc.blocks if b.kind in kinds for n in range(b.first_line, b.last_line + 1)}
 
-    def _insertion_is_safe(self, doc: Document, edit: Edit, problem: Problem | None) -> bool:
+    def _insertion_is_safe(self, doc: Document, edit: Edit) -> bool:
         at = edit.start
         if at < doc.body_offset:
             return False
