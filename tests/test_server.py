@@ -51,7 +51,9 @@ def capabilities() -> lsp.ClientCapabilities:
 
 
 async def start(client: LanguageClient, root: Path) -> None:
-    client.feature(lsp.CLIENT_REGISTER_CAPABILITY)(lambda params: None)
+    registrations: list[lsp.Registration] = []
+    client.registrations = registrations  # type: ignore[attr-defined]
+    client.feature(lsp.CLIENT_REGISTER_CAPABILITY)(lambda params: registrations.extend(params.registrations))
     await client.initialize_session(lsp.InitializeParams(capabilities=capabilities(), root_uri=root.as_uri()))
 
 
@@ -69,12 +71,6 @@ async def crashing_client(lsp_client: LanguageClient, tmp_path: Path):  # type: 
     await start(lsp_client, tmp_path)
     yield
     await lsp_client.shutdown_session()
-
-
-def root_of(client: LanguageClient) -> Path:
-    params = client.capabilities  # set by initialize_session; the root is the test's tmp_path
-    assert params is not None
-    return Path(client._root)  # type: ignore[attr-defined]
 
 
 async def until(client: LanguageClient, method: str, ready: Callable[[], bool]) -> None:
@@ -276,6 +272,19 @@ async def test_config_changes_are_reloaded_and_a_broken_config_is_reported(
     assert "RL601" not in [d.code for d in found]
 
 
+@pytest.mark.asyncio
+async def test_the_server_asks_to_watch_the_files_of_the_workspace(client: LanguageClient) -> None:
+    async def registered() -> lsp.Registration:
+        while not client.registrations:  # type: ignore[attr-defined]
+            await asyncio.sleep(0.05)
+        return client.registrations[0]  # type: ignore[attr-defined,no-any-return]
+
+    found = await asyncio.wait_for(registered(), WAIT)
+    assert found.method == lsp.WORKSPACE_DID_CHANGE_WATCHED_FILES
+    assert found.register_options is not None
+    assert [w["globPattern"] for w in found.register_options["watchers"]] == ["**/*"]
+
+
 # ----- bad input ------------------------------------------------------------------------------
 @pytest.mark.asyncio
 async def test_invalid_utf8_in_the_buffer_is_one_diagnostic(client: LanguageClient, tmp_path: Path) -> None:
@@ -407,3 +416,34 @@ def test_line_suppression_never_changes_the_page(tmp_path: Path, body: str, line
 
 def test_no_line_suppression_in_front_matter(tmp_path: Path) -> None:
     assert _suppression(tmp_path, FM + "Text.\n", 2) is None
+
+
+def test_checker_honours_exclude_and_reports_site_wide_rules(tmp_path: Path) -> None:
+    from reinvent_lint.server.checker import Checker
+
+    again = "---\ntitle: Hello\n---\n\nSame title.\n"
+    write_site(tmp_path, {**SITE, "_posts/2024-01-03-again.md": again})
+    checker = Checker()
+    found = checker.check(tmp_path / "_posts/2024-01-03-again.md", again)
+    assert [(p.code, p.line) for p in found.problems] == [("RL707", 1)]  # duplicate-title, from the files on disk
+    assert "RL707" not in [p.code for p in checker.check(tmp_path / POST, POST_TEXT).problems]
+    (tmp_path / ".reinvent-lint.toml").write_text('exclude = ["_posts/2024-01-01-*"]\n', encoding="utf-8")
+    assert checker.files_changed([tmp_path / ".reinvent-lint.toml"])[0]
+    assert checker.check(tmp_path / POST, POST_TEXT).problems == []
+
+
+def test_fix_edits_keep_crlf_line_endings(tmp_path: Path) -> None:
+    from pygls.workspace.position_codec import PositionCodec
+
+    from reinvent_lint.server.checker import Checker
+    from reinvent_lint.server.lsp import Lines
+
+    write_site(tmp_path, SITE)
+    text = POST_TEXT.replace("\n", "\r\n")
+    outcome = Checker().check(tmp_path / POST, text)
+    assert outcome.doc is not None and outcome.doc.crlf
+    trailing = next(p for p in outcome.problems if p.code == "RL601")
+    assert trailing.fix is not None
+    lines = Lines(text, PositionCodec(lsp.PositionEncodingKind.Utf16).client_num_units)
+    edit = lines.edit(outcome.doc, trailing.fix.edits[0])
+    assert edit.range == lsp.Range(lsp.Position(6, 15), lsp.Position(6, 16)) and edit.new_text == ""

@@ -17,7 +17,7 @@ from types import MappingProxyType
 from .. import fixer, suppress
 from ..config import CONFIG_NAME, Config, ConfigError, load_config
 from ..document import Document, ReadError
-from ..engine import Linter, Target
+from ..engine import FileError, Linter, Target
 from ..external import occurrences
 from ..problem import Edit, Problem
 from ..rule import Rule
@@ -144,6 +144,8 @@ class Checker:
         site = self.site(path, linter)
         relative = site.relative(path)
         outcome = Outcome(text, None)
+        if self._excluded(linter, path):
+            return outcome  # the config's `exclude`: no diagnostics, as `check` reports none
         try:
             # The buffer as bytes, read the way the CLI reads a file: lone surrogates (invalid
             # UTF-8 in the editor) and NUL bytes become the CLI's one-line error.
@@ -172,8 +174,14 @@ class Checker:
             found, errors = linter.check_sites([target], whole_site=True)
             outcome.internal_errors.extend(str(e) for e in errors)
             self._site_problems[key] = found
-        mine = os.path.normpath(linter.display(path))
-        return [p for p in found if os.path.normpath(p.path) == mine]
+        # The engine reports them at display paths relative to the linter's folder, the site root.
+        return [p for p in found if os.path.normpath(os.path.join(linter.cwd, p.path)) == str(site.root / relative)]
+
+    @staticmethod
+    def _excluded(linter: Linter, path: Path) -> bool:
+        errors: list[FileError] = []
+        kept = linter.targets([path], errors)
+        return not kept and not errors  # a file not yet on disk is not excluded
 
     # ----- fixes --------------------------------------------------------------------------
     def fix_is_sound(self, outcome: Outcome, problem: Problem) -> bool:

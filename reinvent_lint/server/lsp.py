@@ -81,6 +81,7 @@ class ReinventLintServer(LanguageServer):
         self.outcomes: dict[str, Outcome] = {}
         self.recheck: asyncio.Task[None] | None = None
         self.shown_errors: set[str] = set()
+        self.logged: set[str] = set()
 
     def report_server_error(self, error: Exception, source: Any) -> None:
         """pygls's default shows a pop-up for every error; a log line is enough."""
@@ -147,7 +148,9 @@ class ReinventLintServer(LanguageServer):
         checker = self.checker
         outcome = await self.in_worker(lambda: checker().check(Path(path), text))
         for message in outcome.internal_errors if outcome else ():
-            self.log(message)
+            if message not in self.logged:  # once per distinct error, not on every keystroke
+                self.logged.add(message)
+                self.log(f"{message} (the other rules' diagnostics are shown)")
         if self.text_of(uri) != current:
             return  # the buffer changed meanwhile; its own check publishes
         if outcome is None:
