@@ -447,3 +447,14 @@ def test_fix_edits_keep_crlf_line_endings(tmp_path: Path) -> None:
     lines = Lines(text, PositionCodec(lsp.PositionEncodingKind.Utf16).client_num_units)
     edit = lines.edit(outcome.doc, trailing.fix.edits[0])
     assert edit.range == lsp.Range(lsp.Position(6, 15), lsp.Position(6, 16)) and edit.new_text == ""
+
+
+@pytest.mark.asyncio
+async def test_a_file_saved_in_another_encoding_is_reported(client: LanguageClient, tmp_path: Path) -> None:
+    text = POST_TEXT.replace("An intro line.", "An intro line, café.")
+    (tmp_path / POST).write_bytes(text.encode("latin-1"))  # the editor decoded it as Latin-1
+    uri = open_doc(client, tmp_path / POST, text)
+    found = await diagnostics_for(client, uri, lambda c: "RL201" in c)
+    saved = [d for d in found if d.code is None]
+    assert [(d.range.start.line, d.severity) for d in saved] == [(5, lsp.DiagnosticSeverity.Error)]
+    assert saved[0].message == "the file as saved: not valid UTF-8 (byte 0xe9)"

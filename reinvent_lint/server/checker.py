@@ -16,7 +16,7 @@ from types import MappingProxyType
 
 from .. import fixer, suppress
 from ..config import CONFIG_NAME, Config, ConfigError, load_config
-from ..document import Document, ReadError
+from ..document import Document, ReadError, decode
 from ..engine import FileError, Linter, Target
 from ..external import occurrences
 from ..problem import Edit, Problem
@@ -36,6 +36,8 @@ class Outcome:
     doc: Document | None  # None when the buffer cannot be read as a post
     problems: list[Problem] = field(default_factory=list)
     unreadable: ReadError | None = None  # why the buffer is not a post (invalid UTF-8, NUL)
+    # Why the file as saved is not a post, though the editor decoded it (Latin-1, UTF-16...).
+    unreadable_on_disk: ReadError | None = None
     internal_errors: list[str] = field(default_factory=list)  # bugs in rules: logged, never shown as problems
 
 
@@ -154,6 +156,7 @@ class Checker:
             outcome.unreadable = exc
             return outcome
         outcome.doc = doc
+        outcome.unreadable_on_disk = self._disk_error(path)
         problems, errors = linter.check_document(doc, site, relative)
         outcome.internal_errors.extend(str(e) for e in errors)
         if linter.checks_links:
@@ -176,6 +179,16 @@ class Checker:
             self._site_problems[key] = found
         # The engine reports them at display paths relative to the linter's folder, the site root.
         return [p for p in found if os.path.normpath(os.path.join(linter.cwd, p.path)) == str(site.root / relative)]
+
+    @staticmethod
+    def _disk_error(path: Path) -> ReadError | None:
+        try:
+            decode(path.read_bytes())
+        except ReadError as exc:
+            return exc
+        except OSError:  # not saved yet, or unreadable: the buffer is what counts
+            pass
+        return None
 
     @staticmethod
     def _excluded(linter: Linter, path: Path) -> bool:

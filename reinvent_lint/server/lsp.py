@@ -23,7 +23,7 @@ from pygls.uris import to_fs_path
 
 from .. import __version__
 from ..config import ConfigError
-from ..document import Document
+from ..document import Document, ReadError
 from ..problem import Edit, Problem, Safety, Severity
 from ..rule import Rule
 from ..rulebook import page_path
@@ -153,12 +153,14 @@ class ReinventLintServer(LanguageServer):
                 self.log(f"{message} (the other rules' diagnostics are shown)")
         if self.text_of(uri) != current:
             return  # the buffer changed meanwhile; its own check publishes
-        if outcome is None:
-            self.outcomes.pop(uri, None)
-            diagnostics: list[lsp.Diagnostic] = []
-        else:
-            self.outcomes[uri] = outcome
-            diagnostics = self.diagnostics(outcome)
+        diagnostics: list[lsp.Diagnostic] = []
+        self.outcomes.pop(uri, None)
+        if outcome is not None:
+            try:
+                diagnostics = self.diagnostics(outcome)
+                self.outcomes[uri] = outcome
+            except Exception:  # a bug converting a problem: log it, publish none
+                self.log(traceback.format_exc())
         self.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(uri, diagnostics, version))
 
     def units(self) -> Callable[[str], int]:
@@ -167,12 +169,20 @@ class ReinventLintServer(LanguageServer):
 
     def diagnostics(self, outcome: Outcome) -> list[lsp.Diagnostic]:
         lines = Lines(outcome.text, self.units())
-        if outcome.unreadable is not None:
-            error = outcome.unreadable
+
+        def unreadable(error: ReadError, prefix: str = "") -> lsp.Diagnostic:
             start = lines.position(error.line or 1, error.column or 1)
             end = lsp.Position(start.line, start.character + 1)
-            return [lsp.Diagnostic(lsp.Range(start, end), error.message, lsp.DiagnosticSeverity.Error, source=SOURCE)]
-        return [self.diagnostic(p, lines) for p in outcome.problems]
+            return lsp.Diagnostic(
+                lsp.Range(start, end), prefix + error.message, lsp.DiagnosticSeverity.Error, source=SOURCE
+            )
+
+        if outcome.unreadable is not None:
+            return [unreadable(outcome.unreadable)]
+        found = [self.diagnostic(p, lines) for p in outcome.problems]
+        if outcome.unreadable_on_disk is not None:
+            found.insert(0, unreadable(outcome.unreadable_on_disk, "the file as saved: "))
+        return found
 
     def diagnostic(self, p: Problem, lines: Lines) -> lsp.Diagnostic:
         start = lines.position(p.line, p.column)
