@@ -99,6 +99,7 @@ def _parser() -> argparse.ArgumentParser:
         "learn", help="accept every word flagged today (adopting the rule on an existing blog)"
     )
     learn.add_argument("paths", nargs="*", type=Path)
+    sub.add_parser("server", help="run the language server on stdin/stdout (for editors)")
     init = sub.add_parser("init", help="write a starter .reinvent-lint.toml for this site")
     init.add_argument("--force", action="store_true", help="overwrite an existing config")
     init.add_argument("path", nargs="?", type=Path, default=Path("."), help="a folder inside the site")
@@ -129,6 +130,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_baseline(args)
         if args.command == "fix":
             return cmd_fix(args)
+        if args.command == "server":
+            from .server import main as serve
+
+            return serve()
         return cmd_check(args)
     except ReinventLintError as exc:
         print(f"reinvent-lint: error: {exc}", file=sys.stderr)
