@@ -252,13 +252,16 @@ def main() -> int:
             total.merge(r)
         not_real = total.findings - total.verdicts["real"]
         per_k = 1000.0 * not_real / words if words else 0.0
-        errs_not_real = sum(1 for p, lb in pairs if p.get("severity") == "error" and (lb is None or lb.verdict != "real"))
+        errs_not_real = sum(
+            1 for p, lb in pairs if p.get("severity") == "error" and (lb is None or lb.verdict != "real")
+        )
         print(
             f"== {blog}: {words:,} words in _posts; {total.findings} warnings+errors, {total.labelled} labelled, "
             f"{total.verdicts['real']} real; not real (unlabelled counts) {not_real} = {per_k:.2f} per 1,000 words; "
             f"errors not real {errs_not_real}"
         )
-        print(f"   {'rule':38} {'sev':>7} {'found':>6} {'lab':>5} {'real':>5} {'false':>5} {'uns':>4} {'prec':>5}  todo")
+        head = f"{'found':>6} {'lab':>5} {'real':>5} {'false':>5} {'uns':>4} {'prec':>5}  todo"
+        print(f"   {'rule':38} {'sev':>7} {head}")
         for rule, r in sorted(rows.items()):
             sev = "/".join(f"{s[0]}{n}" for s, n in sorted(r.severity.items()))
             todo = max(0, min(TARGET, r.findings) - r.labelled)
