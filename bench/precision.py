@@ -29,6 +29,7 @@ import subprocess
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 LABELS = ROOT / "bench" / "labels"
@@ -114,7 +115,7 @@ def post_words(root: Path) -> int:
     return total
 
 
-def run_blog(root: Path, extra: list[str]) -> list[dict[str, object]]:
+def run_blog(root: Path, extra: list[str]) -> list[dict[str, Any]]:
     env = dict(os.environ)
     env["PYTHONPATH"] = str(ROOT) + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
     cmd = [sys.executable, "-m", "reinvent_lint", "check", "--format", "json", "--links", "off", *extra]
@@ -155,19 +156,19 @@ def read_labels(blog: str, folder: Path) -> list[Label]:
     return out
 
 
-def match(problems: list[dict[str, object]], labels: list[Label]) -> list[tuple[dict[str, object], Label | None]]:
+def match(problems: list[dict[str, Any]], labels: list[Label]) -> list[tuple[dict[str, Any], Label | None]]:
     """Pair each finding with its label, by (path, line, rule); see bench/labels/README.md."""
     by_key: dict[tuple[str, int, str], list[Label]] = collections.defaultdict(list)
     for lb in labels:
         by_key[(lb.path, lb.line, lb.rule)].append(lb)
-    groups: dict[tuple[str, int, str], list[dict[str, object]]] = collections.defaultdict(list)
+    groups: dict[tuple[str, int, str], list[dict[str, Any]]] = collections.defaultdict(list)
     for p in problems:
         code = str(p.get("code", ""))
         key = (str(p.get("path", "")), int(p.get("line") or 0), code)
         if key not in by_key:
             key = (key[0], key[1], str(p.get("name", "")))
         groups[key].append(p)
-    out: list[tuple[dict[str, object], Label | None]] = []
+    out: list[tuple[dict[str, Any], Label | None]] = []
     for key, found in groups.items():
         cands = by_key.get(key, [])
         if len(cands) == 1:  # one label speaks for every finding of that rule on that line
@@ -220,7 +221,7 @@ def main() -> int:
     per_rule_all: dict[str, Row] = collections.defaultdict(Row)
     summary: dict[str, object] = {}
     lost: list[tuple[Label, str]] = []
-    false_errors: list[tuple[str, dict[str, object], Label]] = []
+    false_errors: list[tuple[str, dict[str, Any], Label]] = []
     for blog in blogs:
         root = corpus / blog
         if a.load:
@@ -235,7 +236,7 @@ def main() -> int:
         loud = [p for p in problems if p.get("severity") in LOUD]
         pairs = match(loud, labels)
         rows: dict[str, Row] = collections.defaultdict(Row)
-        unlabelled: dict[str, list[dict[str, object]]] = collections.defaultdict(list)
+        unlabelled: dict[str, list[dict[str, Any]]] = collections.defaultdict(list)
         for p, lb in pairs:
             rule = f"{p.get('code')} {p.get('name')}"
             rows[rule].add(str(p.get("severity")), lb.verdict if lb else None)
