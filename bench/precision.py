@@ -37,7 +37,7 @@ BLOGS = ("artsy", "kubevirt", "made-mistakes", "nullprogram", "rethinkdb")
 VERDICTS = ("real", "false", "unsure")
 LOUD = ("error", "warning")
 WORD = re.compile(r"\S+")
-TOKEN = re.compile(r"^'([^']+)'")  # a reason may start with the flagged token in quotes
+TOKEN = re.compile(r"^'(.+?)'(?=\s|$)")  # a reason may start with the flagged word(s) in single quotes
 POST_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd", ".mkdn")
 TARGET = 40  # labels per rule per blog wanted (issue 14 acceptance)
 
@@ -178,7 +178,7 @@ def match(problems: list[dict[str, Any]], labels: list[Label]) -> list[tuple[dic
         free = list(cands)
         for p in sorted(found, key=lambda p: int(p.get("column") or 0)):
             msg = str(p.get("message", ""))
-            pick = next((lb for lb in free if lb.token and f"'{lb.token}'" in msg), None)
+            pick = next((lb for lb in free if lb.token and quoted(lb.token, msg)), None)
             if pick is None:
                 pick = next((lb for lb in free if not lb.token), None)
             if pick is not None:
@@ -186,6 +186,22 @@ def match(problems: list[dict[str, Any]], labels: list[Label]) -> list[tuple[dic
                 pick.used = True
             out.append((p, pick))
     return out
+
+
+def grouped(
+    items: list[tuple[str, dict[str, Any], Label]], word: bool = True
+) -> dict[tuple[str, str, str], list[dict[str, Any]]]:
+    """Group labelled findings by (blog, rule, reason); the quoted word of a reason is dropped unless `word`."""
+    out: dict[tuple[str, str, str], list[dict[str, Any]]] = collections.defaultdict(list)
+    for blog, p, lb in items:
+        reason = lb.reason if word else TOKEN.sub("", lb.reason).strip()
+        out[(blog, str(p.get("code")), reason)].append(p)
+    return out
+
+
+def quoted(token: str, message: str) -> bool:
+    """Whether the message names `token` in single or double quotes."""
+    return f"'{token}'" in message or f'"{token}"' in message
 
 
 def fmt_precision(row: Row) -> str:
@@ -209,6 +225,8 @@ def main() -> int:
     ap.add_argument("--args", default="", help='extra arguments for check, e.g. "--style on"')
     ap.add_argument("--save", type=Path, help="write each blog's JSON findings into this folder")
     ap.add_argument("--load", type=Path, help="read each blog's JSON findings from this folder (no run)")
+    ap.add_argument("--classes", action="store_true", help="print false-positive classes per rule (from reasons)")
+    ap.add_argument("--real", action="store_true", help="print the findings labelled real (defects to keep)")
     ap.add_argument("--json", type=Path, help="write the figures here")
     a = ap.parse_args()
     corpus = a.corpus or default_corpus()
@@ -222,6 +240,7 @@ def main() -> int:
     summary: dict[str, object] = {}
     lost: list[tuple[Label, str]] = []
     false_errors: list[tuple[str, dict[str, Any], Label]] = []
+    matched: list[tuple[str, dict[str, Any], Label]] = []
     for blog in blogs:
         root = corpus / blog
         if a.load:
@@ -242,8 +261,10 @@ def main() -> int:
             rows[rule].add(str(p.get("severity")), lb.verdict if lb else None)
             if lb is None:
                 unlabelled[rule].append(p)
-            elif lb.verdict == "false" and p.get("severity") == "error":
-                false_errors.append((blog, p, lb))
+            else:
+                matched.append((blog, p, lb))
+                if lb.verdict == "false" and p.get("severity") == "error":
+                    false_errors.append((blog, p, lb))
         quiet = {(str(p.get("path")), int(p.get("line") or 0)) for p in problems if p.get("severity") not in LOUD}
         for lb in labels:
             if lb.verdict == "real" and not lb.used:
@@ -302,8 +323,20 @@ def main() -> int:
             f"{r.verdicts['false']:5d} false  precision {fmt_precision(r)}"
         )
     print(f"== false errors (labelled false, reported at error): {len(false_errors)}")
-    for blog, p, lb in false_errors[:50]:
-        print(f"   {blog} {p.get('path')}:{p.get('line')} {p.get('code')}: {lb.reason}")
+    for (blog, code, reason), group in grouped(false_errors).items():
+        p = group[0]
+        print(f"   {len(group):5d} {blog} {code} {reason}  e.g. {p.get('path')}:{p.get('line')}")
+    if a.classes:
+        print("== false-positive classes (findings labelled false or unsure, by rule and reason)")
+        wrong = [(b, p, lb) for b, p, lb in matched if lb.verdict != "real"]
+        for (blog, code, reason), group in sorted(grouped(wrong, word=False).items(), key=lambda kv: kv[0][1]):
+            p = group[0]
+            print(f"   {code} {len(group):5d} {blog:13} {reason}  e.g. {p.get('path')}:{p.get('line')}")
+    if a.real:
+        print("== findings labelled real")
+        for blog, p, lb in sorted(matched, key=lambda t: (t[0], str(t[1].get("code")))):
+            if lb.verdict == "real":
+                print(f"   {blog} {p.get('path')}:{p.get('line')} {p.get('code')}: {lb.reason}")
     print(f"== lost true positives (real labels with no warning/error now): {len(lost)}")
     for lb, how in lost:
         print(f"   {lb.blog} {lb.path}:{lb.line} {lb.rule} ({how}): {lb.reason}")
