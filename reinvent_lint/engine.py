@@ -15,7 +15,7 @@ from .document import Document, ReadError
 from .external import LINK_CODES, Occurrence, check_external, occurrences
 from .problem import Problem
 from .rule import Context, Rule, SiteContext
-from .site import MARKDOWN_SUFFIXES, Site, find_root
+from .site import DEFAULT_TAG_DIRS, MARKDOWN_SUFFIXES, Site, find_root
 
 UNUSED_SUPPRESSION = "RL001"
 PARALLEL_THRESHOLD = 48  # below this, starting worker processes costs more than it saves
@@ -74,8 +74,8 @@ class Linter:
     def site_for(self, path: Path) -> Site:
         root = find_root(path)
         if root not in self._sites:
-            tag_dirs = tuple(self.config.site.get("tag-dirs", ())) or None
-            self._sites[root] = Site(root, tag_dirs) if tag_dirs else Site(root)
+            tag_dirs = tuple(self.config.site.get("tag-dirs", ())) or DEFAULT_TAG_DIRS
+            self._sites[root] = Site(root, tag_dirs, str(self.config.site.get("platform", "auto")))
         return self._sites[root]
 
     def display(self, path: Path) -> str:
@@ -185,7 +185,9 @@ class Linter:
                         continue
                     if not whole_site and (root, p.path) not in checked:
                         continue
-                    problems.append(replace(p, path=self.display(root / p.path), severity=settings.severity))
+                    # A rule may grade its own problems by consequence; a configured severity wins.
+                    severity = settings.severity if settings.severity != r.severity else p.severity
+                    problems.append(replace(p, path=self.display(root / p.path), severity=severity))
         return problems, errors
 
     def _start_style(self, targets: list[Target], whole_site: bool):  # type: ignore[no-untyped-def]
@@ -283,7 +285,9 @@ class Linter:
                 continue
             ctx = Context(doc, site, settings.options, r, self.config.site, relative or "")
             try:
-                problems.extend(replace(p, severity=settings.severity) for p in r.check(ctx))
+                # A rule may grade its own problems by consequence; a configured severity wins.
+                graded = settings.severity == r.severity
+                problems.extend(replace(p, severity=p.severity if graded else settings.severity) for p in r.check(ctx))
             except Exception as exc:  # a bug in a rule must not stop the run
                 errors.append(FileError(doc.path, f"internal error in rule {r.label}: {type(exc).__name__}: {exc}"))
         suppressions = suppress.parse(doc, lambda word: self._code_of(word))

@@ -301,3 +301,86 @@ def site_urls(site: Site) -> SiteUrls:
         add(url, rel, data)
     index.save()
     return result
+
+
+# ----- what `{% link %}` and `{% post_url %}` find ---------------------------------------
+def _has_front_matter(site: Site, rel: str) -> bool:
+    """Jekyll's Utils.has_yaml_header?: the first line is `---`."""
+    try:
+        with (site.root / rel).open("rb") as handle:  # type: ignore[operator]
+            return re.match(rb"---\s*\r?\n", handle.readline()) is not None
+    except OSError:
+        return False
+
+
+def link_problem(site: Site, name: str) -> str | None:
+    """Why `{% link name %}` fails the build, or None when it resolves (or cannot be judged).
+
+    Jekyll's link tag compares `name` (and "/" + name) with the relative path of every page,
+    static file and written document; only static files' relative paths start with "/"."""
+    if not name or "{" in name or site.root is None:
+        return None
+    slash = name.startswith("/")
+    rel = name[1:] if slash else name
+    if rel not in site.files:
+        return "no such file in the site"
+    top = rel.split("/", 1)[0]
+    if rel.startswith("_drafts/"):
+        return None  # link-to-draft says it
+    if "_posts" in rel.split("/")[:-1]:
+        fate = site.urls.posts.get(rel)
+        if fate is None:
+            return "not a post Jekyll reads (its file name has no date)"
+        if fate.state == "unpublished":
+            return "that post has 'published: false', so Jekyll does not write it"
+        if fate.state == "future":
+            return "that post is dated in the future and 'future' is off, so Jekyll does not write it"
+        return "a post is matched without a leading slash" if slash else None
+    if top.startswith("_"):
+        collections = site.config.get("collections") or {}
+        settings = collections.get(top[1:]) if isinstance(collections, dict) else None
+        if isinstance(settings, dict) and settings.get("output"):
+            return "a collection document is matched without a leading slash" if slash else None
+        if top[1:] in site.collections:
+            return f"the collection '{top[1:]}' has no 'output: true', so Jekyll writes none of its files"
+        return "Jekyll does not publish files in folders starting with '_'"
+    if slash and _has_front_matter(site, rel) and PurePosixPath(rel).suffix.lower() in (
+        site.markdown_suffixes | MARKDOWN_SUFFIXES | {".html", ".htm", ".xml", ".txt", ".json", ".css", ".scss"}
+    ):
+        return "a page is matched without a leading slash (only static files keep one)"
+    return None
+
+
+_POST_NAME = re.compile(r"^(.+/)*(\d+-\d+-\d+)-(.*)$")
+
+
+def post_url_problem(site: Site, name: str) -> str | None:
+    """Why `{% post_url name %}` fails the build, or None when it resolves (or is a draft's,
+    which link-to-draft reports). Jekyll's PostComparer: a leading slash is dropped; the name
+    matches `_posts/PATH/DATE-SLUG.ext` or `PATH/_posts/DATE-SLUG.ext` among published posts."""
+    if not name or "{" in name or site.root is None:
+        return None
+    m = _POST_NAME.match(name.lstrip("/"))
+    if not m:
+        return "not a post name (YYYY-MM-DD-slug)"
+    path, date, slug = m.group(1) or "", m.group(2), m.group(3)
+    tail = re.escape(date) + "-" + re.escape(slug) + r"\.[^.]+$"
+    pattern = re.compile("^_posts/" + re.escape(path) + tail + "|^" + re.escape(path) + "_posts/?" + tail)
+    fates = site.urls.posts
+    matches = [rel for rel in fates if pattern.match(rel)]
+    if any(fates[rel].published for rel in matches):
+        return None
+    if matches:
+        state = fates[matches[0]].state
+        if state == "unpublished":
+            return "that post has 'published: false', so Jekyll does not write it"
+        if state == "future":
+            return "that post is dated in the future and 'future' is off, so Jekyll does not write it"
+        return None
+    # Jekyll's deprecated fallback: the same slug on the same day.
+    day = facts.parse_ymd(date).date if re.fullmatch(r"\d{2,4}-\d{1,2}-\d{1,2}", date) else None
+    for rel, fate in fates.items():
+        file = facts.POST_FILE.match(PurePosixPath(rel).name)
+        if fate.published and day and file and file.group(4) == slug and fate.date and fate.date.date() == day:
+            return None
+    return "no such post"
