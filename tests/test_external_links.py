@@ -134,7 +134,7 @@ def test_check_command_reports_every_occurrence_and_caches(
     os.chdir(tmp_path)
     try:
         hits = server.hits["/missing"]
-        code = main(["check", "--links", "all"])
+        code = main(["check", "--links", "all", "--show-info"])
         out = capsys.readouterr().out
         assert code == 1
         assert f"_posts/2024-01-01-a.md:5:9: RL410 dead-link [error] dead link {base}/missing: HTTP 404" in out
