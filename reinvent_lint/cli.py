@@ -70,7 +70,7 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument(
         "--links",
         choices=("off", "cached", "new", "all"),
-        help="external links: off, cached (default: what the cache knows, no network), new (check URLs not fresh in the cache), all (check every URL; the CI gate)",
+        help="external links: off, cached (default: what the cache knows, no network), new (check URLs not fresh in the cache, and cached failures again), all (check every URL; the CI gate)",
     )
     check.add_argument("--no-cache", action="store_true", help="neither read nor write the link cache")
     check.add_argument("--since", metavar="REF", help="report only problems on lines changed since this git ref")
@@ -334,6 +334,10 @@ def _emit(report: Report, args: argparse.Namespace, stream: TextIO | None = None
         from .reporters.text import report_text
 
         reporter = cast(Reporter, partial(report_text, options=_text_options(args, config)))
+    elif _format(args) == "sarif" and config is not None:
+        from .reporters.sarif import report_sarif
+
+        reporter = cast(Reporter, partial(report_sarif, rule_url=config.output.get("rule-url", "")))
     if args.output:
         with open(args.output, "w", encoding="utf-8") as handle:
             reporter(report, handle, False)

@@ -103,9 +103,14 @@ def _fast_transport(concurrency: int) -> object | None:
         return None
 
     def session() -> aiohttp.ClientSession:
-        return aiohttp.ClientSession(
+        client = aiohttp.ClientSession(
             connector=aiohttp.TCPConnector(limit=concurrency), cookie_jar=aiohttp.DummyCookieJar()
         )
+        # aiohttp quietly repeats an idempotent request once after a reset; our retries are the
+        # only ones, so a reset is tried 1 + `retries` times in all (3 by default).
+        if hasattr(client, "_retry_connection"):
+            client._retry_connection = False
+        return client
 
     return AiohttpTransport(client=session)
 

@@ -245,3 +245,35 @@ def test_plugin_rule_is_listed_and_runs(tmp_path: Path) -> None:
     )
     assert "_posts/2024-01-01-a.md:5:1: XX101 no-todo [warning] TODO left in the post" in checked.stdout
     assert checked.returncode == 1
+
+
+def test_sarif_describes_every_rule_it_uses_with_a_help_uri(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    jsonschema = pytest.importorskip("jsonschema")
+    post = BAD_POST + "\nSome text:\n- one\n- two\n"  # MD032 from the style pack too
+    write_site(tmp_path, {"_posts/2024-01-01-a.md": post,
+                          ".reinvent-lint.toml": '[output]\nrule-url = "https://example.org/rules/{page}"\n'})  # fmt: skip
+    run_cli(["check", "--style", "always", "--output-format", "sarif", "--output", "out.sarif"], tmp_path, capsys)
+    document = json.loads((tmp_path / "out.sarif").read_text())
+    schema = json.loads((FIXTURES / "sarif" / "sarif-schema-2.1.0.json").read_text())
+    jsonschema.validate(document, schema, cls=jsonschema.Draft4Validator)
+    run = document["runs"][0]
+    rules = run["tool"]["driver"]["rules"]
+    used = {r["ruleId"] for r in run["results"]}
+    assert {"RL401", "MD032"} <= used
+    for result in run["results"]:
+        assert rules[result["ruleIndex"]]["id"] == result["ruleId"]
+    by_id = {r["id"]: r for r in rules}
+    assert all(by_id[code]["helpUri"] for code in used)
+    assert by_id["RL401"]["helpUri"] == "https://example.org/rules/RL401-malformed-url.md"
+    assert by_id["MD032"]["helpUri"].startswith("https://pymarkdown.readthedocs.io/")
+
+    (tmp_path / ".reinvent-lint.toml").unlink()  # the default: the page shipped with the package
+    run_cli(["check", "--format", "sarif", "--output", "out.sarif"], tmp_path, capsys)
+    rules = json.loads((tmp_path / "out.sarif").read_text())["runs"][0]["tool"]["driver"]["rules"]
+    uri = next(r["helpUri"] for r in rules if r["id"] == "RL401")
+    assert uri.startswith("file://") and uri.endswith("/RL401-malformed-url.md")
+    assert Path(uri[len("file://") :]).is_file()
+
+    (tmp_path / ".reinvent-lint.toml").write_text("[output]\nrule-uri = 'x'\n")
+    code, _, err = run_cli(["check", "--format", "sarif"], tmp_path, capsys)
+    assert code == 2 and "[output]: unknown key(s): rule-uri" in err
