@@ -26,8 +26,9 @@ def test_check_site_reports_sorted_lines_and_summary(tmp_path: Path, capsys: pyt
     code, out, _ = run(["check"], tmp_path, capsys)
     lines = out.splitlines()
     assert lines[0].startswith("_posts/2024-01-01-a.md:2:9: RL102 front-matter-syntax [error] invalid front matter:")
+    assert lines[1] == ""  # a blank line between files
     assert (
-        lines[1]
+        lines[2]
         == '_posts/2024-01-02-b.md:5:1: RL301 empty-section [warning] "One" has no content before the next heading'
     )
     assert lines[-1] == "2 problems (1 error, 1 warning) in 2 files"
