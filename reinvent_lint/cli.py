@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from . import __version__
+from . import __version__, signals
 from .errors import ReinventLintError
 
 if TYPE_CHECKING:
@@ -109,6 +109,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         parser.print_help(sys.stderr)
         return EXIT_ERROR
+    restore = signals.install()
     try:
         if args.command == "rules":
             return cmd_rules(args)
@@ -128,13 +129,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ReinventLintError as exc:
         print(f"reinvent-lint: error: {exc}", file=sys.stderr)
         return EXIT_ERROR
-    except KeyboardInterrupt:
-        print("reinvent-lint: interrupted", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as exc:  # SIGINT or SIGTERM (signals.py): clean-up has run
+        code = exc.exit_code if isinstance(exc, signals.Interrupted) else 130
+        print(f"reinvent-lint: {'interrupted' if code == 130 else 'terminated'}", file=sys.stderr)
+        return code
     except BrokenPipeError:  # the reader went away (`| head`): stop quietly
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return EXIT_PROBLEMS
+    except OSError as exc:  # writing the report failed (disk full, file too large ...)
+        print(f"reinvent-lint: error: {exc.filename or 'output'}: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_ERROR
+    finally:
+        restore()
 
 
 def _color(stream: TextIO, args: argparse.Namespace) -> bool:

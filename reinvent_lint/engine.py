@@ -12,6 +12,7 @@ from pathlib import Path
 from . import suppress
 from .config import Config, build_config, resolve_rule
 from .document import Document, ReadError
+from .files import max_bytes, walk
 from .external import LINK_CODES, Occurrence, check_external, occurrences
 from .problem import Problem
 from .rule import Context, Rule, SiteContext
@@ -115,8 +116,8 @@ class Linter:
                 prefix = "" if prefix in (".", "") else prefix + "/"
                 return [site.root / rel for rel in site.markdown_files() if rel.startswith(prefix)]
         result = []
-        for current, dirs, names in os.walk(folder):
-            dirs[:] = [d for d in dirs if not d.startswith(".") and d not in ("node_modules", "_site")]
+        skip = lambda rel: rel.rsplit("/", 1)[-1].startswith(".") or rel.rsplit("/", 1)[-1] in ("node_modules", "_site")
+        for current, _, names in walk(str(folder), skip):
             result.extend(Path(current) / n for n in names if Path(n).suffix.lower() in MARKDOWN_SUFFIXES)
         return result
 
@@ -130,7 +131,7 @@ class Linter:
         """Check the files; `jobs` processes (0: one per core) when there are many files."""
         report = Report()
         targets = self.targets(paths, report.errors)
-        style = self._start_style(targets, whole_site=not paths)
+        style = self._start_style(targets, whole_site=not paths, jobs=jobs)
         jobs = jobs or os.cpu_count() or 1
         if jobs > 1 and len(targets) >= PARALLEL_THRESHOLD and _can_fork():
             results = self._check_in_processes(targets, jobs)
@@ -148,7 +149,9 @@ class Linter:
             report.problems.extend(problems)
             report.warnings.extend(warnings)
         if style is not None:
-            report.problems.extend(style())
+            problems, errors = style()
+            report.problems.extend(problems)
+            report.errors.extend(errors)
         problems, errors = self.check_sites(targets, whole_site=not paths)
         report.problems.extend(problems)
         report.errors.extend(errors)
@@ -188,29 +191,23 @@ class Linter:
                     problems.append(replace(p, path=self.display(root / p.path), severity=settings.severity))
         return problems, errors
 
-    def _start_style(self, targets: list[Target], whole_site: bool):  # type: ignore[no-untyped-def]
-        """Start the style pack (one pymarkdownlnt run over every target) in a forked process,
-        so it runs while this process checks our rules; returns a callable giving its problems."""
+    def _start_style(self, targets: list[Target], whole_site: bool, jobs: int = 0):  # type: ignore[no-untyped-def]
+        """Start the style pack's workers (see style_run.py), so they run while this process
+        checks our rules; returns a callable giving their problems and errors."""
         from . import style
 
         if not targets or not style.runs(self.config.style, whole_site):
             return None
+        from .style_run import StylePass
+
         work = [(str(t.path), t.display, t.site.kind_of(t.relative)) for t in targets]
-        settings = dict(self.config.style)
-        if not _can_fork():
-            found = style.scan_documents(work, settings)
-            return lambda: found
-        import multiprocessing
+        budget = float(self.config.limits["time-budget"])
+        run = StylePass(work, dict(self.config.style), budget, jobs or os.cpu_count() or 1)
+        run.start()
 
-        pool = multiprocessing.get_context("fork").Pool(1)
-        pending = pool.apply_async(style.scan_documents, (work, settings))
-
-        def collect() -> list[Problem]:
-            try:
-                return pending.get()
-            finally:
-                pool.close()
-                pool.join()
+        def collect() -> tuple[list[Problem], list[FileError]]:
+            problems, errors = run.collect()
+            return problems, [FileError(path, message) for path, message in errors]
 
         return collect
 
@@ -243,7 +240,7 @@ class Linter:
     def check_target(self, target: Target) -> tuple[list[Problem], list[FileError], int, list[Occurrence]]:
         kind = target.site.kind_of(target.relative)
         try:
-            doc = Document.read(target.path, target.display, kind)
+            doc = Document.read(target.path, target.display, kind, max_bytes(self.config.limits))
         except ReadError as exc:
             return [], [FileError(target.display, exc.message, exc.line, exc.column)], 0, []
         problems, errors = self.check_document(doc, target.site, target.relative)
@@ -264,7 +261,9 @@ class Linter:
         try:
             import multiprocessing
 
-            with multiprocessing.get_context("fork").Pool(min(jobs, len(targets))) as pool:
+            from .signals import quiet_child
+
+            with multiprocessing.get_context("fork").Pool(min(jobs, len(targets)), quiet_child) as pool:
                 return pool.map(_check_forked, range(len(targets)), chunksize=8)
         finally:
             _FORKED_LINTER = None

@@ -13,6 +13,7 @@ from . import fixer, style
 from .document import Document, ReadError
 from .engine import FileError, Linter, Report
 from .external import occurrences
+from .files import max_bytes, read_regular_file
 from .problem import Problem
 
 
@@ -31,10 +32,13 @@ def fix_paths(linter: Linter, paths: Sequence[Path], *, unsafe: bool = False, wr
     run = FixRun()
     report = run.report
     style_fixes = style.runs(linter.config.style, whole_site=not paths)
-    for target in linter.targets(paths, report.errors):
+    targets = linter.targets(paths, report.errors)
+    if write:  # temporary files a killed run left beside the posts
+        fixer.remove_stale_temps({Path(os.path.realpath(t.path)).parent for t in targets})
+    for target in targets:
         kind = target.site.kind_of(target.relative)
         try:
-            original = Path(os.path.realpath(target.path)).read_bytes()
+            original = read_regular_file(os.path.realpath(target.path), max_bytes(linter.config.limits))
             doc = Document.from_bytes(target.display, original, kind)
         except ReadError as exc:
             report.errors.append(FileError(target.display, exc.message, exc.line, exc.column))

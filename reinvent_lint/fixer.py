@@ -8,7 +8,7 @@ from __future__ import annotations
 import difflib
 import os
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -167,7 +167,7 @@ def fix_document(
         new_text = apply_edits(current.text, [e for p in chosen for e in p.fix.edits])  # type: ignore[union-attr]
         if new_text == current.text:
             break
-        fixed = Document(current.path, new_text, bom=current.bom, crlf=current.crlf, kind=current.kind)
+        fixed = Document(current.path, new_text, bom=current.bom, crlf=current.crlf, kind=current.kind, cr=current.cr)
         reason = verify(current, fixed, chosen)
         if reason:
             codes = ", ".join(sorted({f"{p.code} {p.name}" for p in chosen}))
@@ -185,29 +185,44 @@ def encode(text: str, doc: Document) -> bytes:
     """The bytes to write for `text`, in the document's original encoding and line endings."""
     if doc.crlf:
         text = text.replace("\n", "\r\n")
+    elif doc.cr:
+        text = text.replace("\n", "\r")
     data = text.encode("utf-8")
     return b"\xef\xbb\xbf" + data if doc.bom else data
 
 
+TEMP_SUFFIX = ".reinvent-lint.tmp"
+STALE_AFTER = 3600.0  # seconds; a temporary file this old is a leftover whatever its process
+
+
+def _temp_prefix(name: str) -> str:
+    """`.NAME.PID.`: the process id lets the next run tell a leftover of a killed run from the
+    file a concurrent run is writing right now."""
+    return f".{name}.{os.getpid()}."
+
+
 def write_atomic(path: Path, original: bytes, data: bytes) -> None:
     """Replace `path` with `data` via a temporary file in the same folder; refuse if the file
-    changed on disk since `original` was read. Permissions are kept."""
+    changed on disk since `original` was read. Permissions are kept. Every failure is a
+    FixRefused with a one-line reason; the file is then unchanged and no temporary file is left."""
+    from .files import read_regular_file
+
     real = Path(os.path.realpath(path))
     try:
-        current = real.read_bytes()
+        current = read_regular_file(real, None)
         mode = real.stat().st_mode & 0o7777
     except OSError as exc:
-        raise FixRefused(f"cannot read it again before writing: {exc.strerror or exc}") from None
+        raise FixRefused(f"cannot read it again before writing: {_reason(exc)}; not written") from None
     if current != original:
         raise FixRefused("the file changed on disk while it was being fixed; not written")
     if not os.access(real, os.W_OK):
         raise FixRefused("the file is read-only; not written")
     try:
-        fd, temp = tempfile.mkstemp(dir=real.parent, prefix=f".{real.name}.", suffix=".reinvent-lint.tmp")
+        fd, temp = tempfile.mkstemp(dir=real.parent, prefix=_temp_prefix(real.name), suffix=TEMP_SUFFIX)
     except OSError as exc:
-        raise FixRefused(f"cannot create a temporary file beside it: {exc.strerror or exc}") from None
+        raise FixRefused(f"cannot create a temporary file beside it: {_reason(exc)}; not written") from None
     try:
-        with os.fdopen(fd, "wb") as handle:
+        with os.fdopen(fd, "wb") as handle:  # closed even when a write or the flush fails
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
@@ -219,8 +234,63 @@ def write_atomic(path: Path, original: bytes, data: bytes) -> None:
         except OSError:
             pass
         if isinstance(exc, OSError):
-            raise FixRefused(f"could not write: {exc.strerror or exc}; the file is unchanged") from None
+            raise FixRefused(f"could not write: {_reason(exc)}; the file is unchanged") from None
         raise
+
+
+def _reason(exc: OSError) -> str:
+    """An OSError as a short phrase: 'No space left on device (ENOSPC)'."""
+    import errno
+
+    name = errno.errorcode.get(exc.errno or 0)
+    text = exc.strerror or str(exc)
+    return f"{text} ({name})" if name else text
+
+
+def remove_stale_temps(folders: Iterable[Path], now: float | None = None) -> list[Path]:
+    """Remove the temporary files killed runs left in these folders: ours by name, and either
+    their process is gone or they are older than STALE_AFTER. Returns what was removed."""
+    import time
+
+    now = time.time() if now is None else now
+    removed = []
+    for folder in folders:
+        try:
+            names = [n for n in os.listdir(folder) if n.startswith(".") and n.endswith(TEMP_SUFFIX)]
+        except OSError:
+            continue
+        for name in names:
+            full = folder / name
+            try:
+                if not full.is_file() or full.is_symlink():
+                    continue
+                age = now - full.stat().st_mtime
+                if age > STALE_AFTER or not _alive(_pid_of(name)):
+                    full.unlink()
+                    removed.append(full)
+            except OSError:
+                continue
+    return removed
+
+
+def _pid_of(name: str) -> int | None:
+    """The process id in `.NAME.PID.RANDOM.reinvent-lint.tmp` (None for older names)."""
+    parts = name[: -len(TEMP_SUFFIX)].rsplit(".", 2)
+    return int(parts[1]) if len(parts) == 3 and parts[1].isdigit() else None
+
+
+def _alive(pid: int | None) -> bool:
+    if pid is None:
+        return True  # a name without a process id: judged by its age alone
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # exists, owned by someone else
+    return True
 
 
 def unified_diff(display: str, before: bytes, after: bytes) -> str:

@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
+from .files import read_text_file, walk
+
 if TYPE_CHECKING:
     from .urls import SiteUrls
 
@@ -61,8 +63,8 @@ class Site:
             path = self.root / name
             if path.is_file():
                 try:
-                    data = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
-                except (OSError, UnicodeDecodeError, yaml.YAMLError):
+                    data = yaml.safe_load(read_text_file(path, errors="strict"))
+                except (OSError, UnicodeDecodeError, yaml.YAMLError, RecursionError, ValueError):
                     return {}
                 return data if isinstance(data, dict) else {}
         return {}
@@ -121,10 +123,9 @@ class Site:
         found: list[str] = []
         root = str(self.root)
         excluded = set(self.excluded)
-        for folder, dirs, names in os.walk(root, followlinks=False):
+        for folder, _, names in walk(root, lambda rel: rel.rsplit("/", 1)[-1] in _SKIP_DIRS or rel in excluded):
             rel_folder = os.path.relpath(folder, root)
             rel_folder = "" if rel_folder == "." else rel_folder.replace(os.sep, "/") + "/"
-            dirs[:] = [d for d in dirs if d not in _SKIP_DIRS and rel_folder + d not in excluded]
             for name in names:
                 rel = rel_folder + name
                 full = os.path.join(folder, name)
@@ -153,9 +154,8 @@ class Site:
         if not base.is_dir():
             return []
         result = []
-        for current, dirs, names in os.walk(base, followlinks=False):
+        for current, _, names in walk(str(base), lambda rel: rel.rsplit("/", 1)[-1] in _SKIP_DIRS):
             rel = os.path.relpath(current, self.root).replace(os.sep, "/")
-            dirs[:] = [d for d in dirs if d not in _SKIP_DIRS]
             result.extend(f"{rel}/{n}" for n in names)
         return sorted(result)
 

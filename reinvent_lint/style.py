@@ -14,12 +14,11 @@
 from __future__ import annotations
 
 import difflib
-import os
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from .document import Document, ReadError
+from .document import Document
 from .problem import Edit, Fix, Problem, Safety, Severity
 
 # Off by default, and why (the rule book page rules/STYLE-pack.md lists them).
@@ -58,102 +57,98 @@ CURATED_OFF = {
     "md059": "link text wording is the author's choice",
     "md060": "table column style is the author's choice",
 }
-DEFAULTS: dict[str, Any] = {"mode": "ci", "enable": [], "disable": [], "severity": "warning", "set": {}}
+DEFAULTS: dict[str, Any] = {"mode": "off", "enable": [], "disable": [], "severity": "warning", "set": {}}
 MODES = ("off", "ci", "always")
 
 
 def runs(settings: Mapping[str, Any], whole_site: bool) -> bool:
-    """`ci`: whole-site runs only (the CI gate), not runs given files (pre-commit)."""
-    mode = settings.get("mode", "ci")
+    """Off by default. `ci`: whole-site runs only (the CI gate), not runs given files (pre-commit)."""
+    mode = settings.get("mode", "off")
     return mode == "always" or (mode == "ci" and whole_site)
 
 
-def _arguments(settings: Mapping[str, Any]) -> list[str]:
-    enabled = {r.lower() for r in settings.get("enable", [])}
-    disabled = (set(CURATED_OFF) - enabled) | {r.lower() for r in settings.get("disable", [])}
-    args = ["--enable-extensions", "front-matter", "--continue-on-error", "--disable-rules", ",".join(sorted(disabled))]
-    if enabled:
-        args += ["--enable-rules", ",".join(sorted(enabled))]
-    for key, value in dict(settings.get("set", {})).items():
-        prefix = "$!" if isinstance(value, bool) else "$#" if isinstance(value, int) else "$"
-        args += ["--set", f"{key}={prefix}{str(value).lower() if isinstance(value, bool) else value}"]
-    return args
-
-
-def scan(paths: Sequence[str], settings: Mapping[str, Any]) -> list[tuple[str, int, int, str, str, str]]:
-    """One pymarkdownlnt run over every path: (path, line, column, code, name, message)."""
-    if not paths:
-        return []
+def _api(settings: Mapping[str, Any]) -> Any:
+    """A pymarkdownlnt API object configured from the [style] settings."""
     from pymarkdown.api import PyMarkdownApi
-    from pymarkdown.main import PyMarkdownLint
 
-    presentation = PyMarkdownApi.ApiPresentation()
-    try:
-        PyMarkdownLint(presentation=presentation).main([*_arguments(settings), "scan", *paths])
-    except SystemExit:
-        pass
-    found = []
-    for f in presentation.scan_failures:
+    api = PyMarkdownApi().enable_extension_by_identifier("front-matter")
+    enabled = {r.lower() for r in settings.get("enable", [])}
+    for rule in sorted((set(CURATED_OFF) - enabled) | {r.lower() for r in settings.get("disable", [])}):
+        api.disable_rule_by_identifier(rule)
+    for rule in sorted(enabled):
+        api.enable_rule_by_identifier(rule)
+    for key, value in dict(settings.get("set", {})).items():
+        if isinstance(value, bool):
+            api.set_boolean_property(key, value)
+        elif isinstance(value, int):
+            api.set_integer_property(key, value)
+        else:
+            api.set_string_property(key, str(value))
+    return api
+
+
+Finding = tuple[int, int, str, str, str]  # (line, column, code, name, message)
+
+
+def scan_text(api: Any, text: str) -> list[Finding]:
+    """pymarkdownlnt's findings on one text: (line, column, code, name, message)."""
+    if not text:
+        return []
+    result = api.scan_string(text)
+    found: list[Finding] = []
+    for f in result.scan_failures:
         message = f.rule_description + (f" [{f.extra_error_information}]" if f.extra_error_information else "")
-        found.append(
-            (f.scan_file, f.line_number, f.column_number, f.rule_id.upper(), f.rule_name.split(",")[0].strip(), message)
-        )
+        found.append((f.line_number, f.column_number, f.rule_id.upper(), f.rule_name.split(",")[0].strip(), message))
     return found
 
 
-def problems_for(
-    doc: Document, findings: Sequence[tuple[str, int, int, str, str, str]], severity: Severity
-) -> list[Problem]:
+def problems_for(doc: Document, findings: Sequence[Finding], severity: Severity) -> list[Problem]:
     """Findings of one document as problems, minus those inside Liquid or the front matter."""
     result = []
-    for _, line, column, code, name, message in findings:
+    for line, column, code, name, message in findings:
         line = max(1, min(line, doc.line_count))
         start = min(doc.line_start(line) + max(column, 1) - 1, doc.line_end(line))
         if start < doc.body_offset or doc.liquid_at(start):
             continue
         end = doc.line_end(line)
         end_line, end_column = doc.position(end)
-        result.append(Problem(doc.path, line, column, code, name, message, severity, None, start, end, end_line, end_column,
-                              doc.text[start:end][:200]))  # fmt: skip
+        snippet = doc.text[start:end][:200]
+        result.append(Problem(doc.path, line, column, code, name, message, severity, None, start, end, end_line,
+                              end_column, snippet))  # fmt: skip
     return result
 
 
-def scan_documents(targets: Sequence[tuple[str, str, str]], settings: Mapping[str, Any]) -> list[Problem]:
-    """targets: (file path, display path, kind). The whole style pass, for a worker process.
+def _normalize(word: str) -> str | None:
+    return word.upper() if re.fullmatch(r"(?i)md\d{3}", word) else None
 
-    pymarkdownlnt reads copies of the posts in which Liquid is masked as Jekyll leaves it (a tag
+
+def check_document(api: Any, doc: Document, settings: Mapping[str, Any]) -> list[Problem]:
+    """The style pass over one document.
+
+    pymarkdownlnt reads a copy of the post in which Liquid is masked as Jekyll leaves it (a tag
     that renders nothing, alone on its line, becomes a blank line; other Liquid becomes filler
     of the same length), so it neither reports inside Liquid nor around it (a fence right after
     `{% raw %}` is not a fence without a blank line)."""
-    import tempfile
-    from pathlib import Path
-
     from . import suppress
 
-    docs: list[Document] = []
-    with tempfile.TemporaryDirectory(prefix="reinvent-lint-style-") as folder:
-        copies = []
-        for index, (path, display, kind) in enumerate(targets):
-            try:
-                doc = Document.read(Path(path), display, kind)
-            except ReadError:
-                continue
-            copy = Path(folder) / f"{index}.md"
-            copy.write_text(doc.text[: doc.body_offset] + doc.masked[doc.body_offset :], encoding="utf-8")
-            docs.append(doc)
-            copies.append(str(copy))
-        findings = scan(copies, settings)
-        by_copy: dict[str, list[tuple[str, int, int, str, str, str]]] = {}
-        for f in findings:
-            by_copy.setdefault(os.path.abspath(f[0]), []).append(f)
-        severity = Severity.parse(settings.get("severity", "warning"))
-        normalize = lambda word: word.upper() if re.fullmatch(r"(?i)md\d{3}", word) else None
-        problems: list[Problem] = []
-        for doc, copy in zip(docs, copies):
-            found = problems_for(doc, by_copy.get(os.path.abspath(copy), []), severity)
-            if found:
-                problems.extend(suppress.apply(found, suppress.parse(doc, normalize)))
-    return problems
+    text = doc.text[: doc.body_offset] + doc.masked[doc.body_offset :]
+    found = problems_for(doc, scan_text(api, text), Severity.parse(settings.get("severity", "warning")))
+    return suppress.apply(found, suppress.parse(doc, _normalize)) if found else []
+
+
+def skipped(display: str, why: str) -> Problem:
+    """The info finding for a post the style pack did not check."""
+    return Problem(display, 1, 1, "MD000", "style-pack-skipped", f"style pack skipped: {why}", Severity.INFO)
+
+
+def describe_failure(exc: BaseException) -> str:
+    """A pymarkdownlnt exception as one line naming the rule when it names one."""
+    text = " ".join(str(exc).split())
+    rule = re.search(r"(?i)\b(md\d{3}|pml\d{3})\b", text)
+    what = f"rule {rule.group(1).upper()}" if rule else "its parser"
+    cause = exc.__cause__ or exc
+    name = type(cause).__name__
+    return f"style pack (pymarkdownlnt) failed in {what} ({name}: {text[:160]}); style findings skipped for this file"
 
 
 def fix_problem(doc: Document, settings: Mapping[str, Any]) -> Problem | None:

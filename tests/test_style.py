@@ -31,7 +31,7 @@ def test_findings_join_our_stream_and_never_point_inside_liquid(
 ) -> None:
     write_site(tmp_path, {"_posts/2024-01-01-a.md": POST, "_posts/2024-01-02-b.md": "---\ntitle: B\n---\n\nText.\n",
                           "_includes/note.html": "<p>{{ include.text }}</p>"})  # fmt: skip
-    code, out = _run(tmp_path, ["check", "--select", "RL001"], capsys)
+    code, out = _run(tmp_path, ["check", "--style", "ci", "--select", "RL001"], capsys)
     lines = [line for line in out.splitlines() if ": MD" in line]
     assert (
         "_posts/2024-01-01-a.md:6:1: MD032 blanks-around-lists [warning] Lists should be surrounded by blank lines"
@@ -42,10 +42,15 @@ def test_findings_join_our_stream_and_never_point_inside_liquid(
     assert not [line for line in lines if ":8:" in line]  # line 8 is the include: nothing reported inside it
 
 
-def test_pack_is_off_when_files_are_given_unless_mode_always(
+def test_pack_is_off_by_default_and_ci_mode_skips_given_files(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     write_site(tmp_path, {"_posts/2024-01-01-a.md": POST, "_includes/note.html": "x"})
+    _, out = _run(tmp_path, ["check"], capsys)
+    assert ": MD" not in out  # off by default (issue 14)
+    (tmp_path / ".reinvent-lint.toml").write_text('[style]\nmode = "ci"\n')
+    _, out = _run(tmp_path, ["check"], capsys)
+    assert ": MD032" in out
     _, out = _run(tmp_path, ["check", "_posts/2024-01-01-a.md"], capsys)
     assert ": MD" not in out
     (tmp_path / ".reinvent-lint.toml").write_text('[style]\nmode = "always"\n')
@@ -54,6 +59,8 @@ def test_pack_is_off_when_files_are_given_unless_mode_always(
     (tmp_path / ".reinvent-lint.toml").write_text('[style]\nmode = "off"\n')
     _, out = _run(tmp_path, ["check"], capsys)
     assert ": MD" not in out
+    _, out = _run(tmp_path, ["check", "--style", "ci"], capsys)
+    assert ": MD032" in out
 
 
 def test_suppression_comments_and_config_apply(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -61,7 +68,7 @@ def test_suppression_comments_and_config_apply(tmp_path: Path, capsys: pytest.Ca
         f"{LIQUID}\n", f"{LIQUID}\n\n<!-- reinvent-lint enable MD032 -->\n"
     )
     write_site(tmp_path, {"_posts/2024-01-01-a.md": post, "_includes/note.html": "x",
-                          ".reinvent-lint.toml": '[style]\ndisable = ["md034"]\nseverity = "info"\n'})  # fmt: skip
+                          ".reinvent-lint.toml": '[style]\nmode = "ci"\ndisable = ["md034"]\nseverity = "info"\n'})  # fmt: skip
     _, out = _run(tmp_path, ["check"], capsys)
     assert "MD032" not in out and "MD034" not in out and "MD037 no-space-in-emphasis [info]" in out
     (tmp_path / ".reinvent-lint.toml").write_text('[style]\ndisable = ["nope"]\n')
@@ -88,19 +95,10 @@ def test_a_fix_that_would_rewrite_liquid_is_dropped() -> None:
     assert fix_problem(Document("_posts/2024-01-01-a.md", text, kind="post"), dict(DEFAULTS)) is None
 
 
-def test_linter_runs_the_pack_once_for_the_whole_site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from reinvent_lint import style
-
-    calls: list[int] = []
-    real = style.scan
-
-    def counting(paths, settings):  # type: ignore[no-untyped-def]
-        calls.append(len(paths))
-        return real(paths, settings)
-
-    monkeypatch.setattr(style, "scan", counting)
-    monkeypatch.setattr("multiprocessing.get_all_start_methods", lambda: ["spawn"])  # inline, so the count is seen
-    write_site(tmp_path, {f"_posts/2024-01-0{i}-p.md": POST for i in range(1, 5)})
-    report = linter_for(tmp_path).check_paths([])
-    assert calls == [4]
-    assert sum(1 for p in report.problems if p.code == "MD032") == 4
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_every_file_is_checked_once_whatever_the_workers(tmp_path: Path, jobs: int) -> None:
+    write_site(tmp_path, {f"_posts/2024-01-0{i}-p.md": POST for i in range(1, 6)})
+    report = linter_for(tmp_path, raw={"style": {"mode": "ci"}}).check_paths([], jobs=jobs)
+    assert sorted(p.path for p in report.problems if p.code == "MD032") == [
+        f"_posts/2024-01-0{i}-p.md" for i in range(1, 6)
+    ]
