@@ -169,7 +169,17 @@ def _linter(args: argparse.Namespace) -> Linter:
         from types import MappingProxyType
 
         config = replace(config, style=MappingProxyType({**config.style, "mode": args.style}))
-    return Linter(config, rules)
+    linter = Linter(config, rules)
+    from .progress import Progress
+
+    linter.progress = Progress()  # on a terminal, for runs over a second (progress.py)
+    return linter
+
+
+def _end_progress(linter: Linter) -> None:
+    finish = getattr(linter.progress, "finish", None)
+    if finish:
+        finish()
 
 
 def _split(value: str | None) -> list[str]:
@@ -258,7 +268,10 @@ def cmd_check(args: argparse.Namespace) -> int:
 
         linter.config = replace(linter.config, links=MappingProxyType({**linter.config.links, "mode": args.links}))
     linter.use_link_cache = not args.no_cache
-    report = linter.check_paths(args.paths, jobs=args.jobs)
+    try:
+        report = linter.check_paths(args.paths, jobs=args.jobs)
+    finally:
+        _end_progress(linter)
     if args.since:
         _only_changed(report, args.since)
     if args.baseline:
@@ -303,7 +316,10 @@ def cmd_fix(args: argparse.Namespace) -> int:
     from .fix_run import fix_paths
 
     linter = _linter(args)
-    run = fix_paths(linter, args.paths, unsafe=args.unsafe_fixes, write=not args.diff)
+    try:
+        run = fix_paths(linter, args.paths, unsafe=args.unsafe_fixes, write=not args.diff)
+    finally:
+        _end_progress(linter)
     for diff in run.diffs:
         sys.stdout.write(diff)
     out = sys.stderr if args.diff else sys.stdout

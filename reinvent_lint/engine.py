@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -14,7 +14,7 @@ from .config import Config, build_config, resolve_rule
 from .document import Document, ReadError
 from .files import max_bytes, walk
 from .external import LINK_CODES, Occurrence, check_external, occurrences
-from .problem import Problem
+from .problem import Problem, Severity
 from .rule import Context, Rule, SiteContext
 from .site import MARKDOWN_SUFFIXES, Site, find_root
 
@@ -70,6 +70,7 @@ class Linter:
         self.resolver: object = None  # DNS resolver for link checks (tests inject one)
         self.transport: object = None  # httpx transport for link checks (tests inject one)
         self._forked_targets: list[Target] = []
+        self.progress: Callable[[int, int, str], None] | None = None  # (done, total, phase): see progress.py
 
     # ----- sites and targets -------------------------------------------------------------
     def site_for(self, path: Path) -> Site:
@@ -138,7 +139,9 @@ class Linter:
         else:
             results = map(self.check_target, targets)
         found: list[Occurrence] = []
-        for problems, errors, checked, links in results:
+        for done, (problems, errors, checked, links) in enumerate(results, 1):
+            if self.progress and not isinstance(results, list):  # the workers report their own
+                self.progress(done, len(targets), "checked")
             report.problems.extend(problems)
             report.errors.extend(errors)
             report.files += checked
@@ -206,7 +209,7 @@ class Linter:
         run.start()
 
         def collect() -> tuple[list[Problem], list[FileError]]:
-            problems, errors = run.collect()
+            problems, errors = run.collect(self.progress)
             return problems, [FileError(path, message) for path, message in errors]
 
         return collect
@@ -264,7 +267,12 @@ class Linter:
             from .signals import quiet_child
 
             with multiprocessing.get_context("fork").Pool(min(jobs, len(targets)), quiet_child) as pool:
-                return pool.map(_check_forked, range(len(targets)), chunksize=8)
+                results = []
+                for result in pool.imap(_check_forked, range(len(targets)), chunksize=8):
+                    results.append(result)
+                    if self.progress:
+                        self.progress(len(results), len(targets), "checked")
+                return results
         finally:
             _FORKED_LINTER = None
 
@@ -282,7 +290,10 @@ class Linter:
                 continue
             ctx = Context(doc, site, settings.options, r, self.config.site, relative or "")
             try:
-                problems.extend(replace(p, severity=settings.severity) for p in r.check(ctx))
+                if r.module.startswith("reinvent_lint."):
+                    problems.extend(replace(p, severity=settings.severity) for p in r.check(ctx))
+                else:  # a third-party rule: within the time budget, its failure kept to this file
+                    problems.extend(self._plugin_problems(r, ctx, settings.severity))
             except Exception as exc:  # a bug in a rule must not stop the run
                 errors.append(FileError(doc.path, f"internal error in rule {r.label}: {type(exc).__name__}: {exc}"))
         suppressions = suppress.parse(doc, lambda word: self._code_of(word))
@@ -296,6 +307,17 @@ class Linter:
                     kept.append(self._unused(doc, s, unused.severity))
         kept.sort(key=lambda p: p.sort_key)
         return kept, errors
+
+    def _plugin_problems(self, r: Rule, ctx: Context, severity: Severity) -> list[Problem]:
+        from .signals import TooSlow, cpu_budget
+
+        budget = float(self.config.limits["time-budget"])
+        try:
+            with cpu_budget(budget):
+                return [replace(p, severity=severity) for p in r.check(ctx)]
+        except TooSlow:
+            message = f"{r.label} skipped: too slow (over {budget:g} s of CPU time)"
+            return [Problem(ctx.doc.path, 1, 1, r.code, r.name, message, Severity.INFO)]
 
     def _code_of(self, word: str) -> str | None:
         found = resolve_rule(word, self.all_rules)

@@ -35,7 +35,9 @@ def fix_paths(linter: Linter, paths: Sequence[Path], *, unsafe: bool = False, wr
     targets = linter.targets(paths, report.errors)
     if write:  # temporary files a killed run left beside the posts
         fixer.remove_stale_temps({Path(os.path.realpath(t.path)).parent for t in targets})
-    for target in targets:
+    for done, target in enumerate(targets):
+        if linter.progress:
+            linter.progress(done, len(targets), "fixed")
         kind = target.site.kind_of(target.relative)
         try:
             original = read_regular_file(os.path.realpath(target.path), max_bytes(linter.config.limits))
@@ -55,7 +57,7 @@ def fix_paths(linter: Linter, paths: Sequence[Path], *, unsafe: bool = False, wr
             if linter.checks_links:  # permanent redirects known to the link cache: unsafe fixes
                 problems += linter.link_problems(occurrences(d), site.root, mode="cached")[0]
             if style_fixes:  # the style pack's fixes, Liquid protected, through the same engine
-                found_fix = style.fix_problem(d, linter.config.style)
+                found_fix = style.fix_problem(d, linter.config.style, float(linter.config.limits["time-budget"]))
                 problems += [found_fix] if found_fix else []
             return sorted(problems, key=lambda p: p.sort_key)
 

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import os
 import signal
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from types import FrameType
 from typing import Any
 
@@ -62,7 +64,32 @@ def stopping() -> bool:
 
 def quiet_child() -> None:
     """In a forked worker: ignore Ctrl-C (the main process stops the workers), die on SIGTERM
-    without a traceback, and let SIGALRM end the process (a per-file time budget)."""
+    without a traceback, and let SIGPROF end the process (a per-file CPU-time budget)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    signal.signal(signal.SIGALRM, signal.SIG_DFL)
+    signal.signal(signal.SIGPROF, signal.SIG_DFL)
+
+
+class TooSlow(Exception):
+    """Raised inside a block that ran over its CPU-time budget (see `cpu_budget`)."""
+
+
+@contextmanager
+def cpu_budget(seconds: float) -> Iterator[None]:
+    """Run the block with a budget of CPU seconds for this process: over it, TooSlow is raised
+    inside the block. For in-process work (a third-party rule, a style fix); only in the main
+    thread, where signals are delivered (elsewhere the block runs unbounded)."""
+    if seconds <= 0 or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def over(signum: int, frame: FrameType | None) -> None:
+        raise TooSlow()
+
+    previous = signal.signal(signal.SIGPROF, over)
+    signal.setitimer(signal.ITIMER_PROF, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_PROF, 0)
+        signal.signal(signal.SIGPROF, previous)

@@ -69,8 +69,14 @@ def runs(settings: Mapping[str, Any], whole_site: bool) -> bool:
 
 def _api(settings: Mapping[str, Any]) -> Any:
     """A pymarkdownlnt API object configured from the [style] settings."""
+    import logging
+
     from pymarkdown.api import PyMarkdownApi
 
+    quiet = logging.getLogger("pymarkdown")  # it logs its own failures with tracebacks: we report them
+    if not quiet.handlers:
+        quiet.addHandler(logging.NullHandler())
+        quiet.propagate = False
     api = PyMarkdownApi().enable_extension_by_identifier("front-matter")
     enabled = {r.lower() for r in settings.get("enable", [])}
     for rule in sorted((set(CURATED_OFF) - enabled) | {r.lower() for r in settings.get("disable", [])}):
@@ -142,28 +148,29 @@ def skipped(display: str, why: str) -> Problem:
 
 
 def describe_failure(exc: BaseException) -> str:
-    """A pymarkdownlnt exception as one line naming the rule when it names one."""
+    """A pymarkdownlnt exception as one line, naming the rule when it names one."""
     text = " ".join(str(exc).split())
     rule = re.search(r"(?i)\b(md\d{3}|pml\d{3})\b", text)
+    inner = re.search(r"Error\((\w+)\)", text)  # "Unexpected Error(BadTokenizationError): ..."
     what = f"rule {rule.group(1).upper()}" if rule else "its parser"
-    cause = exc.__cause__ or exc
-    name = type(cause).__name__
-    return f"style pack (pymarkdownlnt) failed in {what} ({name}: {text[:160]}); style findings skipped for this file"
+    name = inner.group(1) if inner else type(exc).__name__
+    return f"style pack (pymarkdownlnt) failed in {what} ({name}); style findings skipped for this file"
 
 
-def fix_problem(doc: Document, settings: Mapping[str, Any]) -> Problem | None:
+def fix_problem(doc: Document, settings: Mapping[str, Any], budget: float = 0) -> Problem | None:
     """pymarkdownlnt's fixes for one document as one problem with a safe fix, Liquid protected."""
-    from pymarkdown.api import PyMarkdownApi, PyMarkdownApiException
+    from pymarkdown.api import PyMarkdownApiException
+
+    from .signals import TooSlow, cpu_budget
 
     masked = _mask_liquid(doc)
-    api = PyMarkdownApi().enable_extension_by_identifier("front-matter")
-    enabled = {r.lower() for r in settings.get("enable", [])}
-    for rule in (set(CURATED_OFF) - enabled) | {r.lower() for r in settings.get("disable", [])}:
-        api.disable_rule_by_identifier(rule)
+    api = _api(settings)
+
     try:
-        result = api.fix_string(masked)
-    except PyMarkdownApiException:
-        return None
+        with cpu_budget(budget):
+            result = api.fix_string(masked)
+    except (PyMarkdownApiException, TooSlow):
+        return None  # the check pass reports the failure or the skip
     if not result.was_fixed or result.fixed_file == masked:
         return None
     edits = _edits(masked, result.fixed_file)

@@ -2,8 +2,9 @@
 
 - One forked worker per job, each with its share of the files and one pymarkdownlnt set-up
   (imported once, in the main process, before forking). Both cores work.
-- Each file has a time budget. A worker arms SIGALRM (default action: the process ends)
-  before each file, so even a loop inside pymarkdownlnt cannot outlive it; the main process
+- Each file has a budget of CPU time (fair on a shared machine). A worker arms ITIMER_PROF
+  (SIGPROF's default action ends the process) before each file, so even a loop inside
+  pymarkdownlnt cannot outlive it; the main process
   sees the worker gone, reports that file at info ("style pack skipped: too slow") and starts a
   new worker for the files after it. Posts over STYLE_MAX_BYTES are not given to it at all.
 - An exception from pymarkdownlnt is contained to its file: one error line naming the file and
@@ -21,7 +22,7 @@ import shutil
 import signal
 import tempfile
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -92,15 +93,20 @@ class StylePass:
         send.close()
         self.workers.append(_Worker(process, receive, items, 0, time.monotonic()))
 
-    def collect(self) -> tuple[list[Problem], list[tuple[str, str]]]:
+    def collect(
+        self, progress: Callable[[int, int, str], None] | None = None
+    ) -> tuple[list[Problem], list[tuple[str, str]]]:
         from multiprocessing.connection import wait
 
         now = time.monotonic()
         for w in self.workers:
             w.last = now  # the main process was busy until now: count from here
-        backstop = self.budget * 2 + 5  # in case a worker's own alarm fails
+        backstop = self.budget * 4 + 10  # wall time, in case a worker is stuck off the CPU
         while self.workers:
             ready = wait([w.conn for w in self.workers], timeout=0.5)
+            if progress:
+                remaining = sum(len(w.items) - w.done for w in self.workers)
+                progress(len(self.work) - remaining, len(self.work), "style pack:")
             for w in list(self.workers):
                 if w.conn in ready:
                     try:
@@ -130,7 +136,7 @@ class StylePass:
             return
         display = w.items[w.done][1][1]
         code = w.process.exitcode
-        if too_slow or code == -signal.SIGALRM:
+        if too_slow or code == -signal.SIGPROF:
             self.problems.append(style.skipped(display, f"too slow (over {self.budget:g} s)"))
         else:
             how = f"signal {-code}" if code is not None and code < 0 else f"exit {code}"
@@ -154,17 +160,13 @@ class StylePass:
 
 
 def _worker(conn: Any, items: list[tuple[int, Work]], settings: Mapping[str, Any], folder: str, budget: float) -> None:
-    """A forked worker: scan its files one by one, each under the SIGALRM budget, and send
+    """A forked worker: scan its files one by one, each under the CPU-time budget, and send
     ("ok", "", problems) or ("error", message, None) per file."""
-    import logging
-
     signals.quiet_child()
-    logging.getLogger("pymarkdown").disabled = True
-    logging.getLogger().handlers = [logging.NullHandler()]
     tempfile.tempdir = folder  # pymarkdownlnt's temporary copies go in our folder
     api = style._api(settings)
     for _, (path, display, kind) in items:
-        signal.setitimer(signal.ITIMER_REAL, budget)
+        signal.setitimer(signal.ITIMER_PROF, budget)
         try:
             doc = Document.read(Path(path), display, kind)
             result: tuple[str, str, Any] = ("ok", "", style.check_document(api, doc, settings))
@@ -172,14 +174,14 @@ def _worker(conn: Any, items: list[tuple[int, Work]], settings: Mapping[str, Any
             result = ("ok", "", [])  # the main pass reports unreadable files
         except Exception as exc:  # pymarkdownlnt's failure stays with its file
             result = ("error", style.describe_failure(exc), None)
-        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.setitimer(signal.ITIMER_PROF, 0)
         conn.send(result)
     conn.close()
 
 
 def remove_stale_folders(now: float | None = None) -> None:
-    """Remove `reinvent-lint-style-*` folders of runs that were killed: their process is gone,
-    or they are over a day old."""
+    """Remove `reinvent-lint-style-PID-*` folders of runs that were killed: their process is
+    gone, or they are over a day old (older names without a process id: by age only)."""
     now = time.time() if now is None else now
     base = tempfile.gettempdir()
     try:
@@ -195,7 +197,7 @@ def remove_stale_folders(now: float | None = None) -> None:
             old = now - os.stat(full).st_mtime > 86400
         except OSError:
             continue
-        if old or not pid_text.isdigit() or not _alive(int(pid_text)):
+        if old or (pid_text.isdigit() and not _alive(int(pid_text))):  # no pid in the name: by age only
             shutil.rmtree(full, ignore_errors=True)
 
 
