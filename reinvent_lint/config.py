@@ -4,6 +4,7 @@ options are errors that name them; rules get immutable, defaults-filled options.
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 from collections.abc import Iterable, Mapping, Sequence
@@ -62,10 +63,10 @@ def find_config(start: Path) -> tuple[Path, dict[str, Any]] | None:
     here = start if start.is_dir() else start.parent
     for folder in (here, *here.parents):
         candidate = folder / CONFIG_NAME
-        if candidate.is_file() or candidate.is_symlink():  # a broken link or a loop is an error, not absent
+        if os.path.lexists(candidate):  # a broken link, a loop or a FIFO is an error, not absent
             return candidate, _read_toml(candidate)
         pyproject = folder / "pyproject.toml"
-        if pyproject.is_file() or pyproject.is_symlink():
+        if os.path.lexists(pyproject):
             table = _read_toml(pyproject).get("tool", {}).get("reinvent-lint")
             if isinstance(table, dict):
                 return pyproject, table
@@ -275,7 +276,7 @@ def _links(raw: Mapping[str, Any], where: str) -> Mapping[str, Any]:
 
 def load_config(start: Path, registry: list[Rule], explicit: Path | None = None) -> Config:
     if explicit is not None:
-        if not explicit.is_file() and not explicit.is_symlink():
+        if not os.path.lexists(explicit):
             raise ConfigError(f"{explicit}: config file not found")
         raw = _read_toml(explicit)
         if explicit.name == "pyproject.toml":
