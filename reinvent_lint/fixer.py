@@ -14,6 +14,7 @@ from pathlib import Path
 
 from .document import Document
 from .problem import Edit, Fix, Problem, Safety
+from .signals import deferred
 
 MAX_ROUNDS = 10
 
@@ -217,25 +218,26 @@ def write_atomic(path: Path, original: bytes, data: bytes) -> None:
         raise FixRefused("the file changed on disk while it was being fixed; not written")
     if not os.access(real, os.W_OK):
         raise FixRefused("the file is read-only; not written")
-    try:
-        fd, temp = tempfile.mkstemp(dir=real.parent, prefix=_temp_prefix(real.name), suffix=TEMP_SUFFIX)
-    except OSError as exc:
-        raise FixRefused(f"cannot create a temporary file beside it: {_reason(exc)}; not written") from None
-    try:
-        with os.fdopen(fd, "wb") as handle:  # closed even when a write or the flush fails
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temp, mode)
-        os.replace(temp, real)
-    except BaseException as exc:
+    with deferred():  # Ctrl-C or SIGTERM waits until the file is old or new and the temp is gone
         try:
-            os.unlink(temp)
-        except OSError:
-            pass
-        if isinstance(exc, OSError):
-            raise FixRefused(f"could not write: {_reason(exc)}; the file is unchanged") from None
-        raise
+            fd, temp = tempfile.mkstemp(dir=real.parent, prefix=_temp_prefix(real.name), suffix=TEMP_SUFFIX)
+        except OSError as exc:
+            raise FixRefused(f"cannot create a temporary file beside it: {_reason(exc)}; not written") from None
+        try:
+            with os.fdopen(fd, "wb") as handle:  # closed even when a write or the flush fails
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.chmod(temp, mode)
+            os.replace(temp, real)
+        except BaseException as exc:
+            try:
+                os.unlink(temp)
+            except OSError:
+                pass
+            if isinstance(exc, OSError):
+                raise FixRefused(f"could not write: {_reason(exc)}; the file is unchanged") from None
+            raise
 
 
 def _reason(exc: OSError) -> str:

@@ -1,11 +1,11 @@
-"""The style pack: markdownlint's rules through pymarkdownlnt, made safe for Jekyll.
+"""The style pack: markdownlint's rules through pymarkdownlnt, made safe for Jekyll. Off by
+default; `[style] mode` or `--style` turns it on.
 
-- One pymarkdownlnt invocation per run for every checked file (its import alone costs ~0.2 s),
-  started in a forked process so it runs next to our own rules on a two-core machine.
-- Its front-matter extension is on; a curated default keeps the rules that catch real rendering
-  problems and turns off those that fight a blogger's style or duplicate one of ours.
+- style_run.py runs it over many posts in killable workers, each post within a CPU budget.
+- Its front-matter extension is on; a curated default keeps only the rules whose findings are
+  visible in the page Jekyll builds (see rules/STYLE-pack.md; tests/test_style.py builds them).
 - Findings inside a Liquid span are dropped; the rest become problems with their own codes and
-  names (`MD032 blanks-around-lists`), our severity, our suppression comments and reporters.
+  names (`MD011 no-reversed-links`), our severity, our suppression comments and reporters.
 - Fixes: pymarkdownlnt fixes a copy of the post whose Liquid spans are masked, the difference
   becomes text edits, and edits touching Liquid are dropped; our fix engine applies and verifies
   them like any other fix.
@@ -56,6 +56,21 @@ CURATED_OFF = {
     "md055": "table pipe style is the author's choice",
     "md059": "link text wording is the author's choice",
     "md060": "table column style is the author's choice",
+    # Curated against real Jekyll 4.3 with kramdown's GFM parser (tests/test_style.py builds each
+    # case): these render as the author meant, so a finding is no visible problem.
+    "md005": "kramdown renders items at uneven indents as one flat list",
+    "md010": "kramdown renders hard tabs in text and code as written",
+    "md021": "kramdown renders '#  Heading  #' as a heading",
+    "md022": "kramdown renders headings with or without blank lines around them",
+    "md027": "extra spaces after '>' do not change the quote",
+    "md028": "two quotes separated by a blank line render as two quotes",
+    "md031": "kramdown renders a fence right after a paragraph as code",
+    "md032": "kramdown renders a list right after a paragraph as a list",
+    "md038": "a space inside a code span is barely visible",
+    "md039": "a space inside link text is barely visible",
+    "md053": "an unused reference definition renders nothing",
+    "md056": "needs pymarkdownlnt's table extension, which is off",
+    "md058": "needs pymarkdownlnt's table extension, which is off",
 }
 DEFAULTS: dict[str, Any] = {"mode": "off", "enable": [], "disable": [], "severity": "warning", "set": {}}
 MODES = ("off", "ci", "always")
@@ -114,7 +129,7 @@ def problems_for(doc: Document, findings: Sequence[Finding], severity: Severity)
     for line, column, code, name, message in findings:
         line = max(1, min(line, doc.line_count))
         start = min(doc.line_start(line) + max(column, 1) - 1, doc.line_end(line))
-        if start < doc.body_offset or doc.liquid_at(start):
+        if start < doc.body_offset or doc.liquid_at(start) or not _visible(doc, code, line, column):
             continue
         end = doc.line_end(line)
         end_line, end_column = doc.position(end)
@@ -122,6 +137,25 @@ def problems_for(doc: Document, findings: Sequence[Finding], severity: Severity)
         result.append(Problem(doc.path, line, column, code, name, message, severity, None, start, end, end_line,
                               end_column, snippet))  # fmt: skip
     return result
+
+
+def _visible(doc: Document, code: str, line: int, column: int) -> bool:
+    """False for findings that real Jekyll renders as the author meant: `#1` at the start of a
+    line (a number, not a heading without its space), and `2 * 3 * 4` (spaces on both inner
+    sides of both markers: multiplication, not emphasis; `* text*` still counts)."""
+    text = doc.line_text(line)
+    at = max(column, 1) - 1
+    if code == "MD018":
+        rest = text[at:].lstrip("#")
+        return not rest[:1].isdigit()
+    if code == "MD037":  # the column points at the space inside the pair of markers
+        runs = [m.span() for m in re.finditer(r"[*_]+", text)]
+        opening = [i for i, (start, _) in enumerate(runs) if start <= at]
+        if not opening or opening[-1] + 1 >= len(runs):
+            return True
+        (_, open_end), (close_start, _) = runs[opening[-1]], runs[opening[-1] + 1]
+        return not (text[open_end : open_end + 1].isspace() and text[close_start - 1 : close_start].isspace())
+    return True
 
 
 def _normalize(word: str) -> str | None:

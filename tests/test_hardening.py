@@ -281,7 +281,7 @@ def test_style_pack_failures_and_slow_posts_stay_with_their_file(tmp_path: Path)
     write_site(tmp_path, {
         "_posts/2024-01-01-lists.md": FM + "- " * 10_000 + "deep\n",  # pymarkdownlnt raises on it
         "_posts/2024-01-02-headings.md": FM + "".join(f"# Heading {i}\n\ntext\n\n" for i in range(3000)),
-        "_posts/2024-01-03-ok.md": FM + "A paragraph\n* a list glued to it\n",
+        "_posts/2024-01-03-ok.md": FM + "A paragraph\n(the docs)[https://example.com/] reversed.\n",
         ".reinvent-lint.toml": '[style]\nmode = "ci"\n[limits]\ntime-budget = 0.3\n',
     })  # fmt: skip
     done = _cli(["check", "--format", "json"], tmp_path)
@@ -296,7 +296,7 @@ def test_style_pack_failures_and_slow_posts_stay_with_their_file(tmp_path: Path)
 
     found = {(p["path"], p["code"], p["message"]) for p in json.loads(done.stdout)["problems"]}
     assert ("_posts/2024-01-02-headings.md", "MD000", "style pack skipped: too slow (over 0.3 s)") in found
-    assert any(path.endswith("03-ok.md") and code == "MD032" for path, code, _ in found)  # the others are checked
+    assert any(path.endswith("03-ok.md") and code == "MD011" for path, code, _ in found)  # the others are checked
 
 
 def test_style_folders_are_removed_and_stale_ones_cleaned(tmp_path: Path) -> None:
@@ -311,9 +311,9 @@ def test_style_folders_are_removed_and_stale_ones_cleaned(tmp_path: Path) -> Non
     unknown = base / "reinvent-lint-style-xyz"  # an older run's name without a process id: kept (by age only)
     unknown.mkdir()
     site = tmp_path / "site"
-    write_site(site, {"_posts/2024-01-01-a.md": FM + "A paragraph\n* glued\n"})
+    write_site(site, {"_posts/2024-01-01-a.md": FM + "A paragraph\n(the docs)[https://example.com/] reversed.\n"})
     done = _cli(["check", "--style", "ci"], site, {"TMPDIR": str(base)})
-    assert ": MD032" in done.stdout
+    assert ": MD011" in done.stdout
     assert sorted(p.name for p in base.iterdir()) == ["reinvent-lint-style-xyz"]
     assert tempfile.gettempdir() != str(base)
 
