@@ -79,6 +79,8 @@ class PerFile:
         self.fresh: dict[str, Any] = {}
 
     def get(self, path: Path, rel: str, derive: Any) -> Any | None:
+        from .files import read_text_file
+
         """derive(text of `path`) for site-relative `rel`, cached; None when it cannot be read."""
         try:
             stat = path.stat()
@@ -86,7 +88,7 @@ class PerFile:
             if isinstance(entry, tuple) and len(entry) == 3 and entry[:2] == (stat.st_size, stat.st_mtime_ns):
                 value = entry[2]
             else:
-                value = derive(path.read_text(encoding="utf-8-sig", errors="replace"))
+                value = derive(read_text_file(path))
         except OSError:
             return None
         self.fresh[rel] = (stat.st_size, stat.st_mtime_ns, value)

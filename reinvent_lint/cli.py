@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO, cast
 
-from . import __version__
+from . import __version__, signals
 from .errors import ReinventLintError
 
 if TYPE_CHECKING:
@@ -149,6 +149,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         parser.print_help(sys.stderr)
         return EXIT_ERROR
+    restore = signals.install()
     try:
         _stdin_paths(args)
         if args.command == "rules":
@@ -173,13 +174,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ReinventLintError as exc:
         print(f"reinvent-lint: error: {exc}", file=sys.stderr)
         return EXIT_ERROR
-    except KeyboardInterrupt:
-        print("reinvent-lint: interrupted", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as exc:  # SIGINT or SIGTERM (signals.py): clean-up has run
+        code = exc.exit_code if isinstance(exc, signals.Interrupted) else 130
+        print(f"reinvent-lint: {'interrupted' if code == 130 else 'terminated'}", file=sys.stderr)
+        return code
     except BrokenPipeError:  # the reader went away (`| head`): stop quietly
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return EXIT_PROBLEMS
+    except OSError as exc:  # writing the report failed (disk full, file too large ...)
+        print(f"reinvent-lint: error: {exc.filename or 'output'}: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_ERROR
+    finally:
+        restore()
 
 
 def _stdin_paths(args: argparse.Namespace) -> None:
@@ -237,7 +244,17 @@ def _linter(args: argparse.Namespace) -> Linter:
         from types import MappingProxyType
 
         config = replace(config, style=MappingProxyType({**config.style, "mode": args.style}))
-    return Linter(config, rules)
+    linter = Linter(config, rules)
+    from .progress import Progress
+
+    linter.progress = Progress()  # on a terminal, for runs over a second (progress.py)
+    return linter
+
+
+def _end_progress(linter: Linter) -> None:
+    finish = getattr(linter.progress, "finish", None)
+    if finish:
+        finish()
 
 
 def _split(value: str | None) -> list[str]:
@@ -398,7 +415,10 @@ def cmd_check(args: argparse.Namespace) -> int:
 
         report = check_stdin(linter, args.stdin_filename)
     else:
-        report = linter.check_paths(args.paths, jobs=args.jobs, since=args.since, baseline=args.baseline)
+        try:
+            report = linter.check_paths(args.paths, jobs=args.jobs, since=args.since, baseline=args.baseline)
+        finally:
+            _end_progress(linter)
     if args.staged:
         _only_changed(report, None)
     _emit(report, args, config=linter.config)
@@ -480,14 +500,17 @@ def cmd_fix(args: argparse.Namespace) -> int:
         _emit(report, args, sys.stderr, linter.config)
         _print_errors(report)
         return _exit_code(report, linter, args.exit_zero)
-    run = fix(
-        linter,
-        args.paths,
-        unsafe=args.unsafe_fixes,
-        write=not args.diff,
-        jobs=args.jobs,
-        filters=Filters(args.since, args.baseline),
-    )
+    try:
+        run = fix(
+            linter,
+            args.paths,
+            unsafe=args.unsafe_fixes,
+            write=not args.diff,
+            jobs=args.jobs,
+            filters=Filters(args.since, args.baseline),
+        )
+    finally:
+        _end_progress(linter)
     report = run.report
     report.problems = without_safe_fixes(report.problems)
     n, files = run.applied, run.fixed_files if not args.diff else len(run.diffs)

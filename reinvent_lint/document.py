@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import liquid
+from .files import MAX_FILE_BYTES, Refused, read_regular_file
 from .front_matter import FrontMatter, detect_other_format, split
 
 if TYPE_CHECKING:
@@ -35,6 +36,14 @@ class ReadError(Exception):
 def decode(data: bytes) -> tuple[str, bool, bool]:
     """Return (text, had_bom, was_crlf); raise ReadError for what Jekyll cannot read either.
     `was_crlf` is True only when every line break is CRLF; mixed files keep their CRs in the text."""
+    text, bom, newline = decode_endings(data)
+    return (text.replace("\n", "\r") if newline == "\r" else text), bom, newline == "\r\n"
+
+
+def decode_endings(data: bytes) -> tuple[str, bool, str]:
+    """Return (text, had_bom, newline). `newline` is CRLF when every line break is CRLF, and CR
+    when every one is a lone CR (old Mac files); the text then uses LF, to be written back with
+    `newline`. Otherwise it is LF, and mixed files keep their CRs in the text."""
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) and not data.startswith(codecs.BOM_UTF8):
         raise ReadError("file is UTF-16; Jekyll reads posts as UTF-8 (re-save it as UTF-8)")
     bom = data.startswith(codecs.BOM_UTF8)
@@ -51,16 +60,22 @@ def decode(data: bytes) -> tuple[str, bool, bool]:
         col_bytes = data[data.rfind(b"\n", 0, exc.start) + 1 : exc.start]
         column = len(col_bytes.decode("utf-8", errors="replace")) + 1
         raise ReadError(f"not valid UTF-8 (byte 0x{data[exc.start]:02x})", line, column) from None
-    crlf = "\r\n" in text and text.count("\n") == text.count("\r\n")
-    if crlf:
-        text = text.replace("\r\n", "\n")
-    return text, bom, crlf
+    if "\r" not in text:
+        return text, bom, "\n"
+    if "\n" not in text:
+        return text.replace("\r", "\n"), bom, "\r"
+    if text.count("\n") == text.count("\r\n") == text.count("\r"):
+        return text.replace("\r\n", "\n"), bom, "\r\n"
+    return text, bom, "\n"
 
 
-def read_bytes(path: Path) -> bytes:
-    """The bytes of a file to check; ReadError with a one-line reason when it cannot be read."""
+def read_bytes(path: Path, max_bytes: int | None = MAX_FILE_BYTES) -> bytes:
+    """The bytes of a file to check (regular files only, at most `max_bytes`); ReadError with a
+    one-line reason when it cannot be read."""
     try:
-        return path.read_bytes()
+        return read_regular_file(path, max_bytes)
+    except Refused as exc:
+        raise ReadError(exc.message) from None
     except IsADirectoryError:
         raise ReadError("is a directory, not a file") from None
     except FileNotFoundError:
@@ -114,11 +129,14 @@ _STRUCTURAL = {
 class Document:
     """One Markdown file, parsed lazily but at most once."""
 
-    def __init__(self, path: str, text: str, *, bom: bool = False, crlf: bool = False, kind: str = "page") -> None:
+    def __init__(
+        self, path: str, text: str, *, bom: bool = False, crlf: bool = False, kind: str = "page", cr: bool = False
+    ) -> None:
         self.path = path
         self.text = text
         self.bom = bom
         self.crlf = crlf
+        self.cr = cr  # every line break was a lone CR: written back as CR
         self.kind = kind  # "post", "draft", "collection" or "page"
         self.other_front_matter = detect_other_format(text)
         self.front_matter: FrontMatter | None = split(text)
@@ -127,12 +145,16 @@ class Document:
 
     @classmethod
     def from_bytes(cls, path: str, data: bytes, kind: str = "page") -> Document:
-        text, bom, crlf = decode(data)
-        return cls(path, text, bom=bom, crlf=crlf, kind=kind)
+        text, bom, newline = decode_endings(data)
+        return cls(path, text, bom=bom, crlf=newline == "\r\n", kind=kind, cr=newline == "\r")
 
     @classmethod
-    def read(cls, path: Path, display: str, kind: str = "page") -> Document:
-        return cls.from_bytes(display, read_bytes(path), kind)
+    def read(cls, path: Path, display: str, kind: str = "page", max_bytes: int | None = MAX_FILE_BYTES) -> Document:
+        return cls.from_bytes(display, read_bytes(path, max_bytes), kind)
+
+    def with_text(self, text: str) -> Document:
+        """The same file (path, kind, BOM and line endings) with other text: a fixed version."""
+        return Document(self.path, text, bom=self.bom, crlf=self.crlf, kind=self.kind, cr=self.cr)
 
     # ----- positions -------------------------------------------------------------------
     @property
@@ -317,7 +339,20 @@ class Document:
             ranges.append((0, self.front_matter.body_offset))
         return sorted(ranges)
 
+    @cached_property
+    def _protected_index(self) -> tuple[list[int], list[int]]:
+        """Starts of the protected ranges and the running maximum of their ends, so a lookup is a
+        bisection, not a scan (a post with 50,000 Liquid tags and as many findings stays linear)."""
+        starts, reach, furthest = [], [], -1
+        for a, b in self._protected:
+            furthest = max(furthest, b)
+            starts.append(a)
+            reach.append(furthest)
+        return starts, reach
+
     def touches_protected(self, start: int, end: int) -> bool:
         """True when text[start:end] (or an insertion at `start`) meets a protected range."""
         end = max(end, start + 1)
-        return any(a < end and start < b for a, b in self._protected)
+        starts, reach = self._protected_index
+        i = bisect.bisect_left(starts, end)  # ranges [0, i) start before `end`
+        return i > 0 and reach[i - 1] > start

@@ -48,6 +48,9 @@ class Block:
     html: str
 
 
+_OPEN_CODE_END = re.compile(r"\n+</code></pre>")
+
+
 @lru_cache(maxsize=1)
 def _parser() -> MarkdownIt:
     from markdown_it import MarkdownIt
@@ -100,7 +103,10 @@ def blocks(doc: Document) -> list[Block]:
                 depth += tokens[j].nesting
                 j += 1
         lines = token.map or [0, 0]
-        result.append(Block(lines[0], lines[1], md.renderer.render(tokens[i:j], md.options, env)))
+        html = md.renderer.render(tokens[i:j], md.options, env)
+        # A code block left open at the end of the file takes the file's last line breaks:
+        # a final newline added (RL602) is not a change to the page.
+        result.append(Block(lines[0], lines[1], _OPEN_CODE_END.sub("\n</code></pre>", html)))
         i = j
     return result
 
@@ -142,7 +148,7 @@ def _split(found: list[Block], ranges: list[tuple[int, int]]) -> tuple[list[str]
     """(untouched blocks' HTML, touched blocks' HTML)."""
     untouched, touched = [], []
     for b in found:
-        last = max(b.last - 1, b.first)
+        last = b.last  # the line after the block too: an edit there (a final newline) may join it
         hit = any(first <= last and b.first <= end for first, end in ranges)
         (touched if hit else untouched).append(b.html)
     return untouched, touched
@@ -162,7 +168,11 @@ def _hulls(applied: Sequence[Problem], edits: Sequence[Edit], text: str, new: bo
 
 
 def render_change(before: Document, after: Document, applied: Sequence[Problem]) -> str | None:
-    """Why the fixed post does not render as it did outside the fixed spans, or None."""
+    """Why the fixed post does not render as it did outside the fixed spans, or None. A post
+    whose Liquid does not parse (an unclosed or nameless tag) renders no page: Jekyll stops on it, so there
+    is no page to compare and nothing to damage."""
+    if before.liquid.errors or any(s.kind == "tag" and not s.name for s in before.liquid.spans):
+        return None  # unclosed, or a tag with no valid name: Liquid raises a syntax error
     edits = [e for p in applied if p.fix for e in p.fix.edits]
     old_untouched, old_touched = _split(blocks(before), _hulls(applied, edits, before.text, new=False))
     new_untouched, new_touched = _split(blocks(after), _hulls(applied, edits, after.text, new=True))

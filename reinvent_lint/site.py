@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from . import jekyll_facts as facts
+from .files import read_text_file, walk
 
 if TYPE_CHECKING:
     from .urls import SiteUrls
@@ -77,8 +78,8 @@ class Site:
             path = self.config_dir / name
             if path.is_file():
                 try:
-                    data = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
-                except (OSError, UnicodeDecodeError, yaml.YAMLError):
+                    data = yaml.safe_load(read_text_file(path, errors="strict"))
+                except (OSError, UnicodeDecodeError, yaml.YAMLError, RecursionError, ValueError):
                     return {}
                 return data if isinstance(data, dict) else {}
         return {}
@@ -198,10 +199,9 @@ class Site:
             return frozenset()
         found: list[str] = []
         root = str(self.root)
-        for folder, dirs, names in os.walk(root, followlinks=False):
+        for folder, _, names in walk(root, lambda rel: rel.rsplit("/", 1)[-1] in _SKIP_DIRS or self.is_excluded(rel)):
             rel_folder = os.path.relpath(folder, root)
             rel_folder = "" if rel_folder == "." else rel_folder.replace(os.sep, "/") + "/"
-            dirs[:] = [d for d in dirs if d not in _SKIP_DIRS and not self.is_excluded(rel_folder + d)]
             for name in names:
                 rel = rel_folder + name
                 if self.is_excluded(rel):
@@ -232,9 +232,8 @@ class Site:
         if not base.is_dir():
             return []
         result: list[str] = []
-        for current, dirs, names in os.walk(base, followlinks=False):
+        for current, _, names in walk(str(base), lambda rel: rel.rsplit("/", 1)[-1] in _SKIP_DIRS):
             rel = os.path.relpath(current, self.root).replace(os.sep, "/")
-            dirs[:] = [d for d in dirs if d not in _SKIP_DIRS]
             result.extend(f"{rel}/{n}" for n in names)
         return sorted(result)
 

@@ -9,6 +9,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from pathlib import PurePosixPath
 
+from ..files import read_text_file
 from ..document import Document
 from ..liquid import LiquidSpan
 from ..problem import Edit, Fix, Problem, Safety, Severity
@@ -286,7 +287,7 @@ def unused_asset(ctx: SiteContext) -> Iterator[Problem]:
     for rel in site.files:
         if PurePosixPath(rel).suffix.lower() in _TEXT_SUFFIXES or rel.endswith("_config.yml"):
             try:
-                text = (site.root / rel).read_text(encoding="utf-8", errors="replace")
+                text = read_text_file(site.root / rel)
             except OSError:
                 continue
             mentioned.update(m.group() for m in _FILE_NAME.finditer(text))
