@@ -35,6 +35,7 @@ RULE_PAGES = "https://github.com/reinvent-lint/reinvent-lint/blob/main/rules/"
 DEBOUNCE_SECONDS = 0.15
 SOURCE = "reinvent-lint"
 FIX_ALL = "source.fixAll.reinvent-lint"
+MAX_ACTION_PROBLEMS = 20  # quick fixes are offered for at most this many problems of a range
 _SEVERITY = {
     Severity.ERROR: lsp.DiagnosticSeverity.Error,
     Severity.WARNING: lsp.DiagnosticSeverity.Warning,
@@ -269,6 +270,7 @@ class ReinventLintServer(LanguageServer):
 
         quickfix = lsp.CodeActionKind.QuickFix.value
         here = [p for p in outcome.problems if p.line <= last and max(p.end_line, p.line) >= first]
+        here = here[:MAX_ACTION_PROBLEMS]  # a whole-file range must not verify thousands of fixes
         for p in here if allowed(quickfix) else []:
             if p.fix and checker.fix_is_sound(outcome, p):
                 what = p.fix.description or p.name
