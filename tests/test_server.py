@@ -458,3 +458,17 @@ async def test_a_file_saved_in_another_encoding_is_reported(client: LanguageClie
     saved = [d for d in found if d.code is None]
     assert [(d.range.start.line, d.severity) for d in saved] == [(5, lsp.DiagnosticSeverity.Error)]
     assert saved[0].message == "the file as saved: not valid UTF-8 (byte 0xe9)"
+
+
+def test_one_save_announced_twice_rebuilds_the_site_index_once(tmp_path: Path) -> None:
+    from reinvent_lint.server.checker import Checker
+
+    write_site(tmp_path, SITE)
+    checker = Checker()
+    checker.check(tmp_path / POST, POST_TEXT)
+    other = tmp_path / "_posts/2024-01-02-other.md"
+    other.write_text(other.read_text(encoding="utf-8") + "More.\n", encoding="utf-8")
+    assert checker.files_changed([other]) == (False, {tmp_path.resolve()})  # didSave
+    checker.check(tmp_path / POST, POST_TEXT)
+    assert checker.files_changed([other]) == (False, set())  # the file event of the same save
+    assert checker.files_changed([tmp_path / "_site/index.html"]) == (False, set())  # build output
