@@ -251,6 +251,20 @@ async def test_renaming_a_linked_post_updates_the_linking_post(client: LanguageC
 
 
 @pytest.mark.asyncio
+async def test_saving_a_post_updates_the_posts_linking_to_it(client: LanguageClient, tmp_path: Path) -> None:
+    linking = POST_TEXT.replace("%}) today", "%}#setup) today")
+    uri = open_doc(client, tmp_path / POST, linking)
+    await diagnostics_for(client, uri, lambda c: "RL404" in c)  # no heading "Setup" in the other post yet
+    other = tmp_path / "_posts/2024-01-02-other.md"
+    other_uri = open_doc(client, other)
+    edited = other.read_text(encoding="utf-8") + "\n## Setup\n\nHow to set it up.\n"
+    change(client, other_uri, edited, 2)
+    other.write_text(edited, encoding="utf-8")
+    client.text_document_did_save(lsp.DidSaveTextDocumentParams(lsp.TextDocumentIdentifier(other_uri)))
+    await diagnostics_for(client, uri, lambda c: "RL404" not in c and "RL201" in c)
+
+
+@pytest.mark.asyncio
 async def test_config_changes_are_reloaded_and_a_broken_config_is_reported(
     client: LanguageClient, tmp_path: Path
 ) -> None:
