@@ -486,3 +486,25 @@ def test_one_save_announced_twice_rebuilds_the_site_index_once(tmp_path: Path) -
     checker.check(tmp_path / POST, POST_TEXT)
     assert checker.files_changed([other]) == (False, set())  # the file event of the same save
     assert checker.files_changed([tmp_path / "_site/index.html"]) == (False, set())  # build output
+
+
+def test_the_server_never_checks_links_over_the_network(tmp_path: Path) -> None:
+    from reinvent_lint.server.checker import Checker
+
+    write_site(tmp_path, {**SITE, ".reinvent-lint.toml": '[links]\nmode = "all"\n\n[style]\nmode = "always"\n'})
+    linter = Checker().linter(tmp_path / POST)
+    assert linter.config.links["mode"] == "cached"  # verdicts from the link cache only
+    assert linter.config.style["mode"] == "off"
+
+
+def test_cached_link_verdicts_are_shown(tmp_path: Path) -> None:
+    from reinvent_lint.link_cache import LinkCache, Verdict
+    from reinvent_lint.server.checker import Checker
+
+    write_site(tmp_path, SITE)
+    cache = LinkCache(tmp_path / ".reinvent-lint-cache", 86400, 86400)
+    cache.put([Verdict("https://gone.example/page", "dead", 404, "HTTP 404")])
+    cache.close()
+    text = POST_TEXT + "\nSee [the page](https://gone.example/page) and [that](https://unknown.example/).\n"
+    found = Checker().check(tmp_path / POST, text).problems
+    assert [(p.code, p.line) for p in found if p.code.startswith("RL41")] == [("RL410", 15)]

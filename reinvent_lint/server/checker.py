@@ -122,9 +122,6 @@ class Checker:
             site = self._sites[root] = Site(root, tag_dirs) if tag_dirs else Site(root)
         return site
 
-    def roots(self) -> list[Path]:
-        return list(self._sites)
-
     def files_changed(self, paths: Sequence[Path]) -> tuple[bool, set[Path]]:
         """Forget what the changed files invalidate. Returns (a config changed, the site roots
         whose index was dropped, to be rebuilt on the next check). A file already seen in the
