@@ -9,6 +9,7 @@ messages while a post is checked; results for a buffer that changed meanwhile ar
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import traceback
 from collections.abc import Callable, Sequence
@@ -43,6 +44,13 @@ _SEVERITY = {
 }
 T = TypeVar("T")
 log = logging.getLogger("reinvent_lint.server")
+
+
+@functools.cache
+def _page_name(code: str) -> str | None:
+    """The file name of a rule's page (`RL201-heading-level-skip.md`); None for a plugin's rule."""
+    page = page_path(code)
+    return page.name if page else None
 
 
 class Lines:
@@ -191,13 +199,13 @@ class ReinventLintServer(LanguageServer):
             end = lines.position(p.end_line, p.end_column)
         else:  # site-wide rules give a point: mark to the end of its line
             end = lines.position(p.line, 1 << 30)
-        page = page_path(p.code)
+        page = _page_name(p.code)
         return lsp.Diagnostic(
             lsp.Range(start, end),
             p.message,
             _SEVERITY[p.severity],
             code=p.code,
-            code_description=lsp.CodeDescription(self.rules_url + page.name) if page else None,
+            code_description=lsp.CodeDescription(self.rules_url + page) if page else None,
             source=SOURCE,
             tags=[lsp.DiagnosticTag.Unnecessary] if p.code == "RL001" else None,
         )
