@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Callable, Sequence
@@ -19,6 +20,7 @@ from lsprotocol import types as lsp  # noqa: E402
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities  # noqa: E402
 
 from .conftest import write_site  # noqa: E402
+from .jekyll_site import build, requires_jekyll  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 MAIN = str(HERE / "server_main.py")
@@ -407,25 +409,47 @@ def _suppression(tmp_path: Path, text: str, line: int) -> str | None:
 FM = "---\ntitle: Hello\n---\n\n"
 
 
-@pytest.mark.parametrize(
-    ("body", "line", "expected"),
-    [
-        ("First line.\n", 5, "<!-- reinvent-lint disable-next-line RL601 -->\nFirst line.\n"),
-        ("First line.\nSecond line.\n", 6, "First line.\nSecond line. <!-- reinvent-lint disable-line RL601 -->\n"),
-        (
-            "- a\n- b\n",
-            6,
-            "- a\n- b <!-- reinvent-lint disable-line RL601 -->\n",
-        ),  # a comment line splits the list
-        ("Text.\n# Head\n", 6, "Text.\n<!-- reinvent-lint disable-next-line RL601 -->\n# Head\n"),
-        ("```\ncode\n```\n", 6, None),  # inside code: a comment would be shown as code
-        ("| a | b |\n|---|---|\n| c | d |\n", 7, None),  # a comment line ends the table, one after it adds a cell
-        ("{% raw %}\nx\n{% endraw %}\n", 6, None),
-    ],
-    ids=["paragraph-start", "paragraph-continuation", "list-item", "heading", "code", "table", "raw"],
-)
+SUPPRESSION_CASES = [
+    ("First line.\n", 5, "<!-- reinvent-lint disable-next-line RL601 -->\nFirst line.\n"),
+    ("First line.\nSecond line.\n", 6, "First line.\nSecond line. <!-- reinvent-lint disable-line RL601 -->\n"),
+    (
+        "- a\n- b\n",
+        6,
+        "- a\n- b <!-- reinvent-lint disable-line RL601 -->\n",
+    ),  # a comment line splits the list
+    ("Text.\n# Head\n", 6, "Text.\n<!-- reinvent-lint disable-next-line RL601 -->\n# Head\n"),
+    ("```\ncode\n```\n", 6, None),  # inside code: a comment would be shown as code
+    ("| a | b |\n|---|---|\n| c | d |\n", 7, None),  # a comment line ends the table, one after it adds a cell
+    ("{% raw %}\nx\n{% endraw %}\n", 6, None),
+]
+SUPPRESSION_IDS = ["paragraph-start", "paragraph-continuation", "list-item", "heading", "code", "table", "raw"]
+
+
+@pytest.mark.parametrize(("body", "line", "expected"), SUPPRESSION_CASES, ids=SUPPRESSION_IDS)
 def test_line_suppression_never_changes_the_page(tmp_path: Path, body: str, line: int, expected: str | None) -> None:
     assert _suppression(tmp_path, FM + body, line) == (None if expected is None else FM + expected)
+
+
+@requires_jekyll
+def test_suppression_comments_render_nothing_in_real_jekyll(tmp_path: Path) -> None:
+    """Each suppression the server inserts leaves the HTML Jekyll (kramdown) writes unchanged,
+    but for the comment itself and insignificant whitespace."""
+    files = {}
+    for name, (body, _line, expected) in zip(SUPPRESSION_IDS, SUPPRESSION_CASES):
+        if expected is not None:
+            files[f"{name}-before.md"] = "---\n---\n" + body
+            files[f"{name}-after.md"] = "---\n---\n" + expected
+    built = build(tmp_path, files)
+    assert not built.failed, built.log
+
+    def shown(html: str) -> str:
+        html = re.sub(r"<!--.*?-->", "", html, flags=re.DOTALL)
+        return re.sub(r"\s*(<[^>]+>)\s*", r"\1", re.sub(r"\s+", " ", html)).strip()
+
+    for name in {f.rsplit("-", 1)[0] for f in files}:
+        before, after = built.html(f"{name}-before.html"), built.html(f"{name}-after.html")
+        assert "reinvent-lint disable" in after, name
+        assert shown(after) == shown(before), name
 
 
 def test_no_line_suppression_in_front_matter(tmp_path: Path) -> None:
