@@ -52,11 +52,12 @@ def capabilities() -> lsp.ClientCapabilities:
     return client_capabilities("visual-studio-code")
 
 
-async def start(client: LanguageClient, root: Path) -> None:
+async def start(client: LanguageClient, root: Path, options: object = None) -> None:
     registrations: list[lsp.Registration] = []
     client.registrations = registrations  # type: ignore[attr-defined]
     client.feature(lsp.CLIENT_REGISTER_CAPABILITY)(lambda params: registrations.extend(params.registrations))
-    await client.initialize_session(lsp.InitializeParams(capabilities=capabilities(), root_uri=root.as_uri()))
+    params = lsp.InitializeParams(capabilities=capabilities(), root_uri=root.as_uri(), initialization_options=options)
+    await client.initialize_session(params)
 
 
 @pytest_lsp.fixture(config=ClientServerConfig(server_command=[sys.executable, MAIN]))
@@ -83,6 +84,14 @@ async def until(client: LanguageClient, method: str, ready: Callable[[], bool]) 
             await client.wait_for_notification(method)
 
     await asyncio.wait_for(loop(), WAIT)
+
+
+@pytest_lsp.fixture(config=ClientServerConfig(server_command=[sys.executable, MAIN]))
+async def client_with_options(lsp_client: LanguageClient, tmp_path: Path):  # type: ignore[no-untyped-def]
+    write_site(tmp_path, SITE)
+    await start(lsp_client, tmp_path, {"rulesUrl": "https://blog.example/lint-rules"})
+    yield
+    await lsp_client.shutdown_session()
 
 
 def codes(client: LanguageClient, uri: str) -> list[str]:
@@ -154,6 +163,14 @@ async def test_open_post_gives_codes_ranges_severities_and_rule_pages(client: La
     space = by_code["RL601"]
     assert space.range == lsp.Range(lsp.Position(6, 15), lsp.Position(6, 16))
     assert space.severity == lsp.DiagnosticSeverity.Information
+
+
+@pytest.mark.asyncio
+async def test_the_rule_pages_url_can_be_set_by_the_client(client_with_options: LanguageClient, tmp_path: Path) -> None:
+    uri = open_doc(client_with_options, tmp_path / POST)
+    found = await diagnostics_for(client_with_options, uri, lambda c: "RL201" in c)
+    pages = {d.code_description.href for d in found if d.code == "RL201" and d.code_description}
+    assert pages == {"https://blog.example/lint-rules/RL201-heading-level-skip.md"}
 
 
 @pytest.mark.asyncio
