@@ -240,6 +240,16 @@ async def test_fix_all_applies_every_safe_fix(client: LanguageClient, tmp_path: 
 
 
 @pytest.mark.asyncio
+async def test_fix_all_is_computed_only_when_chosen(client: LanguageClient, tmp_path: Path) -> None:
+    uri = open_doc(client, tmp_path / POST)
+    await diagnostics_for(client, uri, lambda c: "RL601" in c)
+    offered = [a for a in await actions_at(client, uri, 6) if a.kind == "source.fixAll.reinvent-lint"]
+    assert len(offered) == 1 and offered[0].edit is None  # a cursor move does not run the fixer
+    resolved = await client.code_action_resolve_async(offered[0])
+    assert apply(POST_TEXT, edits_of(resolved, uri)) == POST_TEXT.replace("here. \n", "here.\n")
+
+
+@pytest.mark.asyncio
 async def test_renaming_a_linked_post_updates_the_linking_post(client: LanguageClient, tmp_path: Path) -> None:
     uri = open_doc(client, tmp_path / POST)
     await diagnostics_for(client, uri, lambda c: "RL201" in c)

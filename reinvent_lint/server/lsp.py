@@ -36,6 +36,7 @@ RULE_PAGES = "https://github.com/reinvent-lint/reinvent-lint/blob/main/rules/"
 DEBOUNCE_SECONDS = 0.15
 SOURCE = "reinvent-lint"
 FIX_ALL = "source.fixAll.reinvent-lint"
+FIX_ALL_TITLE = "Fix all safe reinvent-lint problems"
 MAX_ACTION_PROBLEMS = 20  # quick fixes are offered for at most this many problems of a range
 _SEVERITY = {
     Severity.ERROR: lsp.DiagnosticSeverity.Error,
@@ -249,11 +250,11 @@ class ReinventLintServer(LanguageServer):
             outcome = await self.in_worker(lambda: checker().check(Path(path), text))
         if outcome is None or outcome.doc is None:
             return None
-        found = outcome
-        return await self.in_worker(lambda: self.build_actions(checker(), Path(path), found, params))
+        found, version = outcome, current[1]
+        return await self.in_worker(lambda: self.build_actions(checker(), Path(path), found, params, version))
 
     def build_actions(
-        self, checker: Checker, path: Path, outcome: Outcome, params: lsp.CodeActionParams
+        self, checker: Checker, path: Path, outcome: Outcome, params: lsp.CodeActionParams, version: int | None
     ) -> list[lsp.CodeAction]:
         """Runs on the worker: fixes are verified by the fix engine before they are offered."""
         doc = outcome.doc
@@ -297,12 +298,46 @@ class ReinventLintServer(LanguageServer):
                 p = next(p for p in here if p.code == code)
                 action(f"Disable {code} {p.name} for this file", quickfix, [lines.edit(doc, edit)], None)
         if allowed(FIX_ALL) and any(p.fix and p.fix.safety is Safety.SAFE for p in outcome.problems):
-            fixed = checker.fix_all(path, outcome)
-            if fixed is not None:
-                text = ("\ufeff" if lines.bom else "") + (fixed.replace("\n", "\r\n") if doc.crlf else fixed)
-                whole = lsp.Range(lsp.Position(0, 0), lines.end())
-                action("Fix all safe reinvent-lint problems", FIX_ALL, [lsp.TextEdit(whole, text)], None)
+            if not wanted and self.resolves_edits():
+                # Asked for everything (a cursor move): offer it, and fix only if it is chosen.
+                data = {"uri": uri, "version": version}
+                actions.append(lsp.CodeAction(FIX_ALL_TITLE, kind=FIX_ALL, data=data))
+            else:
+                whole = self.fix_all_edit(checker, path, outcome)
+                if whole is not None:
+                    action(FIX_ALL_TITLE, FIX_ALL, [whole], None)
         return actions
+
+    def resolves_edits(self) -> bool:
+        caps = self.client_capabilities.text_document
+        support = caps.code_action.resolve_support if caps and caps.code_action else None
+        return bool(support and "edit" in support.properties)
+
+    def fix_all_edit(self, checker: Checker, path: Path, outcome: Outcome) -> lsp.TextEdit | None:
+        """One edit replacing the buffer by its text with every safe fix applied (worker thread)."""
+        fixed = checker.fix_all(path, outcome)
+        if fixed is None or outcome.doc is None:
+            return None
+        lines = Lines(outcome.text, self.units())
+        text = ("\ufeff" if lines.bom else "") + (fixed.replace("\n", "\r\n") if outcome.doc.crlf else fixed)
+        return lsp.TextEdit(lsp.Range(lsp.Position(0, 0), lines.end()), text)
+
+    async def resolve_fix_all(self, action: lsp.CodeAction) -> lsp.CodeAction:
+        data = action.data if isinstance(action.data, dict) else {}
+        uri, path = str(data.get("uri", "")), to_fs_path(str(data.get("uri", "")))
+        current = self.text_of(uri)
+        if path is None or current is None or current[1] != data.get("version"):
+            return action  # the buffer changed since the action was offered: no edit
+        outcome = self.outcomes.get(uri)
+        checker = self.checker
+        text = current[0]
+        if outcome is None or outcome.text != text:
+            outcome = await self.in_worker(lambda: checker().check(Path(path), text))
+        found = outcome
+        edit = await self.in_worker(lambda: self.fix_all_edit(checker(), Path(path), found) if found else None)
+        if edit is not None:
+            action.edit = lsp.WorkspaceEdit(changes={uri: [edit]})
+        return action
 
 
 def build_server(rules: Sequence[Rule] | None = None) -> ReinventLintServer:
@@ -363,10 +398,14 @@ def build_server(rules: Sequence[Rule] | None = None) -> ReinventLintServer:
 
     @server.feature(
         lsp.TEXT_DOCUMENT_CODE_ACTION,
-        lsp.CodeActionOptions(code_action_kinds=[lsp.CodeActionKind.QuickFix, FIX_ALL]),
+        lsp.CodeActionOptions(code_action_kinds=[lsp.CodeActionKind.QuickFix, FIX_ALL], resolve_provider=True),
     )
     async def code_action(ls: ReinventLintServer, params: lsp.CodeActionParams) -> list[lsp.CodeAction] | None:
         return await ls.code_actions(params)
+
+    @server.feature(lsp.CODE_ACTION_RESOLVE)
+    async def code_action_resolve(ls: ReinventLintServer, action: lsp.CodeAction) -> lsp.CodeAction:
+        return await ls.resolve_fix_all(action) if action.kind == FIX_ALL else action
 
     @server.feature(lsp.SHUTDOWN)
     def shutdown(ls: ReinventLintServer, params: Any) -> None:
