@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
 
-from .. import fixer, suppress
+from .. import fixer, pipeline, suppress
 from ..config import CONFIG_NAME, Config, ConfigError, load_config
 from ..document import Document, ReadError, decode
 from ..engine import FileError, Linter, Target
@@ -168,13 +168,17 @@ class Checker:
             return outcome
         outcome.doc = doc
         outcome.unreadable_on_disk = self._disk_error(path)
-        problems, errors = linter.check_document(doc, site, relative)
+        # The pipeline's phases for one buffer: per-document rules, cached link verdicts and the
+        # site-wide findings on this file, then the one post-processing stage (pipeline.finish).
+        problems, errors = linter.document_problems(doc, site, relative)
         outcome.internal_errors.extend(str(e) for e in errors)
         if linter.checks_links:
             problems += linter.link_problems(occurrences(doc), site.root, mode="cached")[0]
+        sites_ran = relative is not None and site.root is not None
         if relative is not None and site.root is not None:
-            problems += self._site_wide(linter, site, path, relative, outcome)
-        outcome.problems = sorted(problems, key=lambda p: p.sort_key)
+            problems += [replace(p, path=doc.path) for p in self._site_wide(linter, site, path, relative, outcome)]
+        ran = linter.ran(links=linter.checks_links, style=False, sites=sites_ran)
+        outcome.problems = pipeline.finish(linter, problems, {doc.path: doc}, {doc.path: relative}, ran)
         return outcome
 
     def _site_wide(self, linter: Linter, site: Site, path: Path, relative: str, outcome: Outcome) -> list[Problem]:
@@ -185,7 +189,7 @@ class Checker:
         found = self._site_problems.get(key)
         if found is None:
             target = Target(path, relative, site, relative)
-            found, errors = linter.check_sites([target], whole_site=True)
+            found, errors, _, _ = linter.site_phase([target], whole_site=True)
             outcome.internal_errors.extend(str(e) for e in errors)
             self._site_problems[key] = found
         # The engine reports them at display paths relative to the linter's folder, the site root.
