@@ -159,7 +159,8 @@ async def test_open_post_gives_codes_ranges_severities_and_rule_pages(client: La
     assert heading.severity == lsp.DiagnosticSeverity.Warning
     assert heading.source == "reinvent-lint"
     assert heading.code_description is not None
-    assert heading.code_description.href.endswith("/rules/RL201-heading-level-skip.md")
+    page = heading.code_description.href  # the page shipped in the package, as SARIF's helpUri
+    assert page.startswith("file:///") and page.endswith("/RL201-heading-level-skip.md")
     space = by_code["RL601"]
     assert space.range == lsp.Range(lsp.Position(6, 15), lsp.Position(6, 16))
     assert space.severity == lsp.DiagnosticSeverity.Information
@@ -546,6 +547,14 @@ def test_the_server_never_checks_links_over_the_network(tmp_path: Path) -> None:
     linter = Checker().linter(tmp_path / POST)
     assert linter.config.links["mode"] == "cached"  # verdicts from the link cache only
     assert linter.config.style["mode"] == "off"
+
+
+def test_the_config_sets_the_rule_pages_url(tmp_path: Path) -> None:
+    from reinvent_lint.server.checker import Checker
+
+    config = '[output]\nrule-url = "https://blog.example/rules/{page}"\n'
+    write_site(tmp_path, {**SITE, ".reinvent-lint.toml": config})
+    assert Checker().check(tmp_path / POST, POST_TEXT).rule_url == "https://blog.example/rules/{page}"
 
 
 def test_cached_link_verdicts_are_shown(tmp_path: Path) -> None:

@@ -50,6 +50,7 @@ class Outcome:
     # Why the file as saved is not a post, though the editor decoded it (Latin-1, UTF-16...).
     unreadable_on_disk: ReadError | None = None
     internal_errors: list[str] = field(default_factory=list)  # bugs in rules: logged, never shown as problems
+    rule_url: str = ""  # the config's [output] rule-url template for rule pages ("" : the shipped pages)
 
 
 def is_markdown(path: Path) -> bool:
@@ -156,7 +157,7 @@ class Checker:
         linter = self.linter(path)
         site = self.site(path, linter)
         relative = site.relative(path)
-        outcome = Outcome(text, None)
+        outcome = Outcome(text, None, rule_url=str(linter.config.output.get("rule-url", "")))
         if self._excluded(linter, path):
             return outcome  # the config's `exclude`: no diagnostics, as `check` reports none
         try:

@@ -27,12 +27,9 @@ from ..config import ConfigError
 from ..document import Document, ReadError
 from ..problem import Edit, Problem, Safety, Severity
 from ..rule import Rule
-from ..rulebook import page_path
+from ..reporters.sarif import help_uri
 from .checker import Checker, Outcome, is_markdown
 
-# Where rule pages live (a rule's page is RULE_PAGES + "RLnnn-name.md"); the client may pass
-# another base as initializationOptions {"rulesUrl": "..."}.
-RULE_PAGES = "https://github.com/reinvent-lint/reinvent-lint/blob/main/rules/"
 DEBOUNCE_SECONDS = 0.15
 SOURCE = "reinvent-lint"
 FIX_ALL = "source.fixAll.reinvent-lint"
@@ -48,10 +45,10 @@ log = logging.getLogger("reinvent_lint.server")
 
 
 @functools.cache
-def _page_name(code: str) -> str | None:
-    """The file name of a rule's page (`RL201-heading-level-skip.md`); None for a plugin's rule."""
-    page = page_path(code)
-    return page.name if page else None
+def _rule_page(code: str, name: str, template: str) -> str:
+    """A rule's page as SARIF's helpUri gives it: from the `[output] rule-url` template, else
+    the page shipped in the package (a file: URI the editor opens); "" when there is none."""
+    return help_uri(code, name, template)
 
 
 class Lines:
@@ -86,7 +83,7 @@ class ReinventLintServer(LanguageServer):
         self._rules = rules
         self._checker: Checker | None = None
         self.pool = ThreadPoolExecutor(1, thread_name_prefix="reinvent-lint")
-        self.rules_url = RULE_PAGES
+        self.rules_url = ""  # initializationOptions.rulesUrl: overrides the config's [output] rule-url
         self.pending: dict[str, asyncio.Task[None]] = {}
         self.outcomes: dict[str, Outcome] = {}
         self.recheck: asyncio.Task[None] | None = None
@@ -189,24 +186,24 @@ class ReinventLintServer(LanguageServer):
 
         if outcome.unreadable is not None:
             return [unreadable(outcome.unreadable)]
-        found = [self.diagnostic(p, lines) for p in outcome.problems]
+        found = [self.diagnostic(p, lines, outcome.rule_url) for p in outcome.problems]
         if outcome.unreadable_on_disk is not None:
             found.insert(0, unreadable(outcome.unreadable_on_disk, "the file as saved: "))
         return found
 
-    def diagnostic(self, p: Problem, lines: Lines) -> lsp.Diagnostic:
+    def diagnostic(self, p: Problem, lines: Lines, rule_url: str) -> lsp.Diagnostic:
         start = lines.position(p.line, p.column)
         if p.end_line:
             end = lines.position(p.end_line, p.end_column)
         else:  # site-wide rules give a point: mark to the end of its line
             end = lines.position(p.line, 1 << 30)
-        page = _page_name(p.code)
+        page = _rule_page(p.code, p.name, self.rules_url or rule_url)
         return lsp.Diagnostic(
             lsp.Range(start, end),
             p.message,
             _SEVERITY[p.severity],
             code=p.code,
-            code_description=lsp.CodeDescription(self.rules_url + page) if page else None,
+            code_description=lsp.CodeDescription(page) if page else None,
             source=SOURCE,
             tags=[lsp.DiagnosticTag.Unnecessary] if p.code == "RL001" else None,
         )
@@ -272,7 +269,7 @@ class ReinventLintServer(LanguageServer):
             title: str, kind: str, edits: list[lsp.TextEdit], p: Problem | None, preferred: bool = False
         ) -> None:
             change = lsp.WorkspaceEdit(changes={uri: edits})
-            diagnostics = [self.diagnostic(p, lines)] if p else None
+            diagnostics = [self.diagnostic(p, lines, outcome.rule_url)] if p else None
             actions.append(
                 lsp.CodeAction(title, kind=kind, diagnostics=diagnostics, edit=change, is_preferred=preferred or None)
             )
@@ -347,7 +344,8 @@ def build_server(rules: Sequence[Rule] | None = None) -> ReinventLintServer:
     def initialize(ls: ReinventLintServer, params: lsp.InitializeParams) -> None:
         options = params.initialization_options
         if isinstance(options, dict) and isinstance(options.get("rulesUrl"), str):
-            ls.rules_url = options["rulesUrl"].rstrip("/") + "/"
+            url = options["rulesUrl"]  # a template like [output] rule-url, or a folder of pages
+            ls.rules_url = url if "{" in url else url.rstrip("/") + "/{page}"
 
     @server.feature(lsp.INITIALIZED)
     async def initialized(ls: ReinventLintServer, params: lsp.InitializedParams) -> None:
