@@ -61,19 +61,27 @@ def _parser() -> argparse.ArgumentParser:
         )
         _report_options(p)
 
+    def run_options(p: argparse.ArgumentParser) -> None:
+        """What `check` and `fix` share beyond `common`: the same run, the same report."""
+        p.add_argument(
+            "--jobs",
+            "-j",
+            type=int,
+            default=0,
+            help="worker processes for large runs (default: one per core; 1 disables)",
+        )
+        p.add_argument("--baseline", type=Path, help="report only problems not recorded in this baseline file")
+        p.add_argument(
+            "--links",
+            choices=("off", "cached", "new", "all"),
+            help="external links: off, cached (default: what the cache knows, no network), new (check URLs not fresh in the cache, and cached failures again), all (check every URL; the CI gate)",
+        )
+        p.add_argument("--no-cache", action="store_true", help="neither read nor write the link cache")
+        p.add_argument("--since", metavar="REF", help="report only problems on lines changed since this git ref")
+
     check = sub.add_parser("check", help="report problems")
     common(check)
-    check.add_argument(
-        "--jobs", "-j", type=int, default=0, help="worker processes for large runs (default: one per core; 1 disables)"
-    )
-    check.add_argument("--baseline", type=Path, help="report only problems not recorded in this baseline file")
-    check.add_argument(
-        "--links",
-        choices=("off", "cached", "new", "all"),
-        help="external links: off, cached (default: what the cache knows, no network), new (check URLs not fresh in the cache, and cached failures again), all (check every URL; the CI gate)",
-    )
-    check.add_argument("--no-cache", action="store_true", help="neither read nor write the link cache")
-    check.add_argument("--since", metavar="REF", help="report only problems on lines changed since this git ref")
+    run_options(check)
     _check_options(check)
     baseline = sub.add_parser("baseline", help="record today's problems so `check --baseline` reports only new ones")
     common(baseline)
@@ -88,6 +96,7 @@ def _parser() -> argparse.ArgumentParser:
     explain.add_argument("rule", help="a rule code or name")
     fix = sub.add_parser("fix", help="apply fixes, then report what is left")
     common(fix)
+    run_options(fix)
     fix.add_argument("--diff", action="store_true", help="print a unified diff instead of writing")
     fix.add_argument("--unsafe-fixes", action="store_true", help="also apply fixes that may change meaning")
     rules = sub.add_parser("rules", help="list every rule")
@@ -100,6 +109,7 @@ def _parser() -> argparse.ArgumentParser:
         "learn", help="accept every word flagged today (adopting the rule on an existing blog)"
     )
     learn.add_argument("paths", nargs="*", type=Path)
+    sub.add_parser("server", help="run the language server on stdin/stdout (for editors)")
     init = sub.add_parser("init", help="write a starter .reinvent-lint.toml for this site")
     init.add_argument("--force", action="store_true", help="overwrite an existing config")
     init.add_argument("path", nargs="?", type=Path, default=Path("."), help="a folder inside the site")
@@ -155,6 +165,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_baseline(args)
         if args.command == "fix":
             return cmd_fix(args)
+        if args.command == "server":
+            from .server import main as serve
+
+            return serve()
         return cmd_check(args)
     except ReinventLintError as exc:
         print(f"reinvent-lint: error: {exc}", file=sys.stderr)
@@ -365,7 +379,8 @@ def _only_changed(report: Report, ref: str | None) -> None:
     report.problems = kept
 
 
-def cmd_check(args: argparse.Namespace) -> int:
+def _run_linter(args: argparse.Namespace) -> Linter:
+    """The linter with the run options `check` and `fix` share (--links, --no-cache)."""
     linter = _linter(args)
     if args.links:
         from dataclasses import replace
@@ -373,20 +388,19 @@ def cmd_check(args: argparse.Namespace) -> int:
 
         linter.config = replace(linter.config, links=MappingProxyType({**linter.config.links, "mode": args.links}))
     linter.use_link_cache = not args.no_cache
+    return linter
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    linter = _run_linter(args)
     if args.stdin:
         from .live import check_stdin
 
         report = check_stdin(linter, args.stdin_filename)
     else:
-        report = linter.check_paths(args.paths, jobs=args.jobs)
-    if args.since:
-        _only_changed(report, args.since)
+        report = linter.check_paths(args.paths, jobs=args.jobs, since=args.since, baseline=args.baseline)
     if args.staged:
         _only_changed(report, None)
-    if args.baseline:
-        from .baseline import new_problems, read
-
-        report.problems = new_problems(report.problems, read(args.baseline))
     _emit(report, args, config=linter.config)
     _print_errors(report)
     if args.watch and not args.stdin:
@@ -453,31 +467,42 @@ def cmd_explain(args: argparse.Namespace) -> int:
 
 
 def cmd_fix(args: argparse.Namespace) -> int:
-    from .fix_run import fix_paths
+    from .pipeline import Filters, fix, without_safe_fixes
+    from .reporters.text import summary_line
 
-    linter = _linter(args)
+    linter = _run_linter(args)
     if args.stdin:  # the fixed post to standard output, what is left to standard error
         from .live import fix_stdin
 
-        data, report = fix_stdin(linter, args.stdin_filename, args.unsafe_fixes)
+        data, stdin_report = fix_stdin(linter, args.stdin_filename, args.unsafe_fixes)
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
-        _emit(report, args, sys.stderr, linter.config)
-        _print_errors(report)
-        return _exit_code(report, linter, args.exit_zero)
-    run = fix_paths(linter, args.paths, unsafe=args.unsafe_fixes, write=not args.diff)
-    for diff in run.diffs:
-        sys.stdout.write(diff)
-    out = sys.stderr if args.diff else sys.stdout
-    if not args.diff and not args.quiet:
-        n, files = run.applied, run.fixed_files
-        print(f"Fixed {n} problem{'s' if n != 1 else ''} in {files} file{'s' if files != 1 else ''}.", file=out)
-    _emit(run.report, args, out, linter.config)
-    if run.unsafe_skipped and not args.unsafe_fixes:
-        n = run.unsafe_skipped
-        print(f"{n} more fix{'es' if n != 1 else ''} available with --unsafe-fixes.", file=out)
-    _print_errors(run.report)
-    return _exit_code(run.report, linter, args.exit_zero)
+        _emit(stdin_report, args, sys.stderr, linter.config)
+        _print_errors(stdin_report)
+        return _exit_code(stdin_report, linter, args.exit_zero)
+    run = fix(
+        linter,
+        args.paths,
+        unsafe=args.unsafe_fixes,
+        write=not args.diff,
+        jobs=args.jobs,
+        filters=Filters(args.since, args.baseline),
+    )
+    report = run.report
+    report.problems = without_safe_fixes(report.problems)
+    n, files = run.applied, run.fixed_files if not args.diff else len(run.diffs)
+    done = f"{'Would fix' if args.diff else 'Fixed'} {n} problem{'s' if n != 1 else ''} in {files} file{'s' if files != 1 else ''}"
+    if args.diff:  # the patch alone on stdout; one line on stderr
+        for diff in run.diffs:
+            sys.stdout.write(diff)
+        if not args.quiet:
+            print(f"{done}; {summary_line(report)}", file=sys.stderr)
+    else:
+        if not args.quiet:
+            print(f"{done}.")
+        _emit(report, args, config=linter.config)
+    _print_errors(report)
+    return _exit_code(report, linter, args.exit_zero)
 
 
 def cmd_rules(args: argparse.Namespace) -> int:

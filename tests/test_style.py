@@ -74,12 +74,11 @@ def test_style_fixes_never_touch_liquid() -> None:
     problem = fix_problem(doc, dict(DEFAULTS))
     assert problem is not None and problem.fix is not None
     result = fix_document(doc, lambda d: [p for p in [fix_problem(d, dict(DEFAULTS))] if p])
-    assert not result.refused
     assert LIQUID in result.text and "{% link _posts/2024-01-02-b.md %}" in result.text
-    assert "*spaced emphasis*" in result.text
-    assert [s for s in Document("x.md", result.text).liquid.spans] and fix_problem(
-        Document("x.md", result.text, kind="post"), dict(DEFAULTS)
-    ) is None
+    # MD037 would turn "* spaced emphasis*" into italics: the page would render differently
+    # (the stars may be multiplication signs), so the render check refuses it (issue 16).
+    assert "* spaced emphasis*" in result.text
+    assert result.refused and "rendered text" in result.refused[0]
 
 
 def test_a_fix_that_would_rewrite_liquid_is_dropped() -> None:
