@@ -74,7 +74,10 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument(
             "--links",
             choices=("off", "cached", "new", "all"),
-            help="external links: off, cached (default: what the cache knows, no network), new (check URLs not fresh in the cache, and cached failures again), all (check every URL; the CI gate)",
+            help=(
+                "external links: off, cached (default: what the cache knows, no network), new (check URLs not fresh "
+                "in the cache, and cached failures again), all (check every URL; the CI gate)"
+            ),
         )
         p.add_argument("--no-cache", action="store_true", help="neither read nor write the link cache")
         p.add_argument("--since", metavar="REF", help="report only problems on lines changed since this git ref")
@@ -438,7 +441,8 @@ def cmd_baseline(args: argparse.Namespace) -> int:
     report = linter.check_paths(args.paths)
     count = write(args.file, report.problems)
     print(
-        f"recorded {count} problem{'s' if count != 1 else ''} in {args.file}; `reinvent-lint check --baseline {args.file}` reports only new ones"
+        f"recorded {count} problem{'s' if count != 1 else ''} in {args.file}; "
+        f"`reinvent-lint check --baseline {args.file}` reports only new ones"
     )
     _print_errors(report)
     return EXIT_ERROR if report.errors else EXIT_CLEAN
@@ -459,7 +463,8 @@ def cmd_explain(args: argparse.Namespace) -> int:
         return EXIT_CLEAN
     page = page_text(found.code)
     if page is None:  # a plugin's rule, or an install without the rule book
-        page = f"# {found.label}\n\n{found.summary}\n\nSeverity: {found.severity}; fixable: {'yes' if found.fixable else 'no'}.\n"
+        fixable = "yes" if found.fixable else "no"
+        page = f"# {found.label}\n\n{found.summary}\n\nSeverity: {found.severity}; fixable: {fixable}.\n"
         if found.options:
             page += "\nOptions: " + ", ".join(f"{k} (default {v!r})" for k, v in found.options.items()) + "\n"
     sys.stdout.write(page)
@@ -491,7 +496,8 @@ def cmd_fix(args: argparse.Namespace) -> int:
     report = run.report
     report.problems = without_safe_fixes(report.problems)
     n, files = run.applied, run.fixed_files if not args.diff else len(run.diffs)
-    done = f"{'Would fix' if args.diff else 'Fixed'} {n} problem{'s' if n != 1 else ''} in {files} file{'s' if files != 1 else ''}"
+    verb = "Would fix" if args.diff else "Fixed"
+    done = f"{verb} {n} problem{'s' if n != 1 else ''} in {files} file{'s' if files != 1 else ''}"
     if args.diff:  # the patch alone on stdout; one line on stderr
         for diff in run.diffs:
             sys.stdout.write(diff)
