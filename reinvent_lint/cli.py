@@ -412,7 +412,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def _watch(linter: Linter, args: argparse.Namespace) -> int:
-    """Re-check the posts that change, until Ctrl-C (the result cache keeps it cheap)."""
+    """Re-check the posts that change (only those), until Ctrl-C."""
     import time
 
     from .live import watch
