@@ -190,6 +190,8 @@ def _stdin_paths(args: argparse.Namespace) -> None:
     site gives the context), so the config search starts there too."""
     paths = getattr(args, "paths", None) or []
     args.stdin = bool(paths) and [str(p) for p in paths] == ["-"]
+    if args.stdin and args.command not in ("check", "fix"):
+        raise UsageError(f"`{args.command}` does not read standard input; `check -` and `fix -` do")
     if args.stdin:
         args.paths = [args.stdin_filename] if args.stdin_filename else []
     elif getattr(args, "stdin_filename", None):
