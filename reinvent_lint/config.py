@@ -24,7 +24,7 @@ else:  # pragma: no cover - Python 3.10
 CONFIG_NAME = ".reinvent-lint.toml"
 _TOP_KEYS = {"fail-on", "exclude", "select", "ignore", "rules", "site", "links", "style", "output"}
 _RULE_KEYS = {"enabled", "severity", "exclude"}
-_SITE_KEYS = {"image-includes", "tag-dirs"}
+_SITE_KEYS = {"image-includes", "tag-dirs", "platform"}
 
 
 class ConfigError(ReinventLintError):
@@ -184,7 +184,11 @@ def build_config(raw: Mapping[str, Any], registry: list[Rule], path: Path | None
         isinstance(v, list) and all(isinstance(p, str) for p in v) for v in image_includes.values()
     ):
         raise ConfigError(f"{where}: [site] image-includes must map template names to lists of parameter names")
+    platform = _check_type(f"{where}: [site]", "platform", site.get("platform", "auto"), "")
+    if platform not in ("auto", "github-pages", "jekyll"):
+        raise ConfigError(f"{where}: [site] platform must be auto, github-pages or jekyll, not {platform!r}")
     site_settings = {
+        "platform": platform,
         "image-includes": {str(k): tuple(v) for k, v in image_includes.items()},
         "tag-dirs": _string_list(
             f"{where}: [site]", "tag-dirs", site.get("tag-dirs", ["_topics", "_tags", "tags", "topics"])

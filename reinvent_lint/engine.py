@@ -17,7 +17,7 @@ from .external import LINK_CODES, Occurrence, check_external, occurrences
 from .problem import Edit, Problem
 from .report import FileError, Report
 from .rule import Context, Rule, SiteContext
-from .site import MARKDOWN_SUFFIXES, Site, find_root
+from .site import DEFAULT_TAG_DIRS, MARKDOWN_SUFFIXES, Site, find_root
 
 UNUSED_SUPPRESSION = "RL001"
 _STYLE_CODE = re.compile(r"(?i)md\d{3}")
@@ -52,8 +52,8 @@ class Linter:
     def site_for(self, path: Path) -> Site:
         root = find_root(path)
         if root not in self._sites:
-            tag_dirs = tuple(self.config.site.get("tag-dirs", ())) or None
-            self._sites[root] = Site(root, tag_dirs) if tag_dirs else Site(root)
+            tag_dirs = tuple(self.config.site.get("tag-dirs", ())) or DEFAULT_TAG_DIRS
+            self._sites[root] = Site(root, tag_dirs, str(self.config.site.get("platform", "auto")))
         return self._sites[root]
 
     def display(self, path: Path) -> str:
@@ -310,4 +310,4 @@ def fix_text(
     return fixer.fix_document(doc, lambda d: check(d, target, []), unsafe=unsafe).text
 
 
-__all__ = ["FileError", "fix_text", "Linter", "Report", "Target", "check_paths", "check_text", "default_linter"]
+__all__ = ["FileError", "Linter", "Report", "Target", "check_paths", "check_text", "default_linter", "fix_text"]

@@ -216,6 +216,7 @@ def finish(
     document; unused suppressions of rules that ran become RL001. `docs` and `relative` are keyed
     by display path."""
     config = linter.config
+    defaults = {r.code: r.severity for r in linter.all_rules}
     by_path: dict[str, list[Problem]] = {}
     for p in problems:
         where = relative.get(p.path) or p.path
@@ -223,7 +224,9 @@ def finish(
         if settings is not None:
             if settings.exclude and matches(where, settings.exclude):
                 continue
-            p = replace(p, severity=settings.severity)
+            # A rule may grade its own problems by consequence; a configured severity wins.
+            if settings.severity != defaults.get(p.code, settings.severity):
+                p = replace(p, severity=settings.severity)
         if config.exclude and matches(where, config.exclude):
             continue
         by_path.setdefault(p.path, []).append(p)
@@ -394,4 +397,4 @@ def without_safe_fixes(problems: Iterable[Problem]) -> list[Problem]:
     return [replace(p, fix=None) if p.fix and p.fix.safety is Safety.SAFE else p for p in problems]
 
 
-__all__ = ["LINK_CODES", "FixRun", "Filters", "Found", "Unit", "check", "finish", "fix"]
+__all__ = ["LINK_CODES", "Filters", "FixRun", "Found", "Unit", "check", "finish", "fix"]

@@ -53,8 +53,10 @@ def _parser() -> MarkdownIt:
     from markdown_it import MarkdownIt
     from mdit_py_plugins.footnote import footnote_plugin
 
-    return MarkdownIt("commonmark", {"maxNesting": 64, "html": True}).enable(["table", "strikethrough"]).use(
-        footnote_plugin
+    return (
+        MarkdownIt("commonmark", {"maxNesting": 64, "html": True})
+        .enable(["table", "strikethrough"])
+        .use(footnote_plugin)
     )
 
 
@@ -146,11 +148,24 @@ def _split(found: list[Block], ranges: list[tuple[int, int]]) -> tuple[list[str]
     return untouched, touched
 
 
+def _hulls(applied: Sequence[Problem], edits: Sequence[Edit], text: str, new: bool) -> list[tuple[int, int]]:
+    """Each fix's span, from its first edit to its last: what lies between the edits of one fix
+    (the code a `{% raw %}` pair wraps) is what the fix means to change."""
+    ranges = _touched_lines(text, edits, new)
+    index = {id(e): r for e, r in zip(sorted(edits), ranges)}
+    hulls = []
+    for p in applied:
+        own = [index[id(e)] for e in p.fix.edits] if p.fix else []
+        if own:
+            hulls.append((min(r[0] for r in own), max(r[1] for r in own)))
+    return hulls
+
+
 def render_change(before: Document, after: Document, applied: Sequence[Problem]) -> str | None:
     """Why the fixed post does not render as it did outside the fixed spans, or None."""
     edits = [e for p in applied if p.fix for e in p.fix.edits]
-    old_untouched, old_touched = _split(blocks(before), _touched_lines(before.text, edits, new=False))
-    new_untouched, new_touched = _split(blocks(after), _touched_lines(after.text, edits, new=True))
+    old_untouched, old_touched = _split(blocks(before), _hulls(applied, edits, before.text, new=False))
+    new_untouched, new_touched = _split(blocks(after), _hulls(applied, edits, after.text, new=True))
     if old_untouched != new_untouched:
         line = _first_difference(old_untouched, new_untouched)
         return f"the rendered page changed outside the fixed lines ({line})"
