@@ -74,7 +74,10 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument(
             "--links",
             choices=("off", "cached", "new", "all"),
-            help="external links: off, cached (default: what the cache knows, no network), new (check URLs not fresh in the cache), all (check every URL; the CI gate)",
+            help=(
+                "external links: off, cached (default: what the cache knows, no network), new (check URLs not fresh "
+                "in the cache, and cached failures again), all (check every URL; the CI gate)"
+            ),
         )
         p.add_argument("--no-cache", action="store_true", help="neither read nor write the link cache")
         p.add_argument("--since", metavar="REF", help="report only problems on lines changed since this git ref")
@@ -194,6 +197,8 @@ def _stdin_paths(args: argparse.Namespace) -> None:
     site gives the context), so the config search starts there too."""
     paths = getattr(args, "paths", None) or []
     args.stdin = bool(paths) and [str(p) for p in paths] == ["-"]
+    if args.stdin and args.command not in ("check", "fix"):
+        raise UsageError(f"`{args.command}` does not read standard input; `check -` and `fix -` do")
     if args.stdin:
         args.paths = [args.stdin_filename] if args.stdin_filename else []
     elif getattr(args, "stdin_filename", None):
@@ -429,7 +434,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def _watch(linter: Linter, args: argparse.Namespace) -> int:
-    """Re-check the posts that change, until Ctrl-C (the result cache keeps it cheap)."""
+    """Re-check the posts that change (only those), until Ctrl-C."""
     import time
 
     from .live import watch
@@ -458,7 +463,8 @@ def cmd_baseline(args: argparse.Namespace) -> int:
     report = linter.check_paths(args.paths)
     count = write(args.file, report.problems)
     print(
-        f"recorded {count} problem{'s' if count != 1 else ''} in {args.file}; `reinvent-lint check --baseline {args.file}` reports only new ones"
+        f"recorded {count} problem{'s' if count != 1 else ''} in {args.file}; "
+        f"`reinvent-lint check --baseline {args.file}` reports only new ones"
     )
     _print_errors(report)
     return EXIT_ERROR if report.errors else EXIT_CLEAN
@@ -479,7 +485,8 @@ def cmd_explain(args: argparse.Namespace) -> int:
         return EXIT_CLEAN
     page = page_text(found.code)
     if page is None:  # a plugin's rule, or an install without the rule book
-        page = f"# {found.label}\n\n{found.summary}\n\nSeverity: {found.severity}; fixable: {'yes' if found.fixable else 'no'}.\n"
+        fixable = "yes" if found.fixable else "no"
+        page = f"# {found.label}\n\n{found.summary}\n\nSeverity: {found.severity}; fixable: {fixable}.\n"
         if found.options:
             page += "\nOptions: " + ", ".join(f"{k} (default {v!r})" for k, v in found.options.items()) + "\n"
     sys.stdout.write(page)
@@ -494,12 +501,12 @@ def cmd_fix(args: argparse.Namespace) -> int:
     if args.stdin:  # the fixed post to standard output, what is left to standard error
         from .live import fix_stdin
 
-        data, report = fix_stdin(linter, args.stdin_filename, args.unsafe_fixes)
+        data, stdin_report = fix_stdin(linter, args.stdin_filename, args.unsafe_fixes)
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
-        _emit(report, args, sys.stderr, linter.config)
-        _print_errors(report)
-        return _exit_code(report, linter, args.exit_zero)
+        _emit(stdin_report, args, sys.stderr, linter.config)
+        _print_errors(stdin_report)
+        return _exit_code(stdin_report, linter, args.exit_zero)
     try:
         run = fix(
             linter,
@@ -514,11 +521,13 @@ def cmd_fix(args: argparse.Namespace) -> int:
     report = run.report
     report.problems = without_safe_fixes(report.problems)
     n, files = run.applied, run.fixed_files if not args.diff else len(run.diffs)
-    done = f"{'Would fix' if args.diff else 'Fixed'} {n} problem{'s' if n != 1 else ''} in {files} file{'s' if files != 1 else ''}"
+    verb = "Would fix" if args.diff else "Fixed"
+    done = f"{verb} {n} problem{'s' if n != 1 else ''} in {files} file{'s' if files != 1 else ''}"
     if args.diff:  # the patch alone on stdout; one line on stderr
         for diff in run.diffs:
             sys.stdout.write(diff)
-        print(f"{done}; {summary_line(report)}", file=sys.stderr)
+        if not args.quiet:
+            print(f"{done}; {summary_line(report)}", file=sys.stderr)
     else:
         if not args.quiet:
             print(f"{done}.")

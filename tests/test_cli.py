@@ -45,7 +45,7 @@ def test_exit_zero_below_fail_on_and_one_at_it(tmp_path: Path, capsys: pytest.Ca
 
 def test_json_format(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     write_site(tmp_path, {"_posts/2024-01-02-b.md": EMPTY_SECTION.replace("# Two", "#   Two")})
-    code, out, _ = run(["check", "--format", "json"], tmp_path, capsys)
+    _, out, _ = run(["check", "--format", "json"], tmp_path, capsys)
     data = json.loads(out)
     by_code = {p["code"]: p for p in data["problems"]}
     assert by_code["RL301"]["line"] == 5 and by_code["RL301"]["severity"] == "warning"
@@ -123,9 +123,12 @@ def test_unknown_cli_rule_is_a_usage_error(tmp_path: Path, capsys: pytest.Captur
 
 
 def test_suppressions(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    post = "---\ntitle: x\n---\n\n<!-- reinvent-lint disable-next-line empty-section -->\n# One\n\n# Two\n\n<!-- reinvent-lint disable RL301 -->\n# Three\n\n# Four\n"
+    post = (
+        "---\ntitle: x\n---\n\n<!-- reinvent-lint disable-next-line empty-section -->\n# One\n\n# Two\n\n"
+        "<!-- reinvent-lint disable RL301 -->\n# Three\n\n# Four\n"
+    )
     write_site(tmp_path, {"_posts/2024-01-01-a.md": post})
-    code, out, _ = run(["check"], tmp_path, capsys)
+    _, out, _ = run(["check"], tmp_path, capsys)
     # "Two" holds only a comment: empty on the page, and before the disabled range
     assert "RL001" not in out and out.count(": RL301 ") == 1 and "a.md:8:1: RL301" in out
     changed = (
@@ -134,7 +137,7 @@ def test_suppressions(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Non
         .replace("RL301 -->", "RL201 -->")
     )
     write_site(tmp_path, {"_posts/2024-01-01-a.md": changed})
-    code, out, _ = run(["check"], tmp_path, capsys)
+    _, out, _ = run(["check"], tmp_path, capsys)
     assert "a.md:5:1: RL001 unused-suppression" in out and "a.md:14:1: RL001 unused-suppression" in out
     assert "a.md:15:1: RL301" in out and "a.md:17:1: RL301" in out
 
@@ -159,7 +162,7 @@ def test_init_writes_a_config_that_fits_the_site(tmp_path: Path, capsys: pytest.
         "_includes/candid-image.html": '<img src="{{ include.src | relative_url }}" alt="{{ include.alt }}">',
         "_includes/note.html": "<div>{{ include.text }}</div>",
     })  # fmt: skip
-    code, out, _ = run(["init"], tmp_path, capsys)
+    code, _, _ = run(["init"], tmp_path, capsys)
     assert code == 0
     config = (tmp_path / ".reinvent-lint.toml").read_text()
     assert 'fields = ["layout", "tags", "title"]' in config

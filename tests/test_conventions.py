@@ -155,6 +155,8 @@ def test_stdin_filename_needs_the_dash(tmp_path: Path, capsys: pytest.CaptureFix
     _site(tmp_path)
     code, _, err = run_cli(["check", "--stdin-filename", "x.md"], tmp_path, capsys)
     assert code == 2 and "needs the path `-`" in err
+    code, _, err = run_cli(["baseline", "-"], tmp_path, capsys)
+    assert code == 2 and "does not read standard input" in err
 
 
 # ----- MD codes wherever rule codes are accepted ------------------------------------------------

@@ -132,7 +132,8 @@ def test_readme_pre_commit_snippet_works_and_warnings_are_visible(tmp_path: Path
 
 
 def test_manifest_is_valid() -> None:
-    done = subprocess.run([sys.executable, "-m", "pre_commit", "validate-manifest", str(REPO / ".pre-commit-hooks.yaml")],
+    manifest = str(REPO / ".pre-commit-hooks.yaml")
+    done = subprocess.run([sys.executable, "-m", "pre_commit", "validate-manifest", manifest],
                           capture_output=True, text=True)  # fmt: skip
     assert done.returncode == 0, done.stdout + done.stderr
 
@@ -195,7 +196,8 @@ def test_since_reports_only_changed_lines(tmp_path: Path, capsys: pytest.Capture
     lines = [line for line in out.splitlines() if line.startswith("_posts/")]
     assert lines == [
         '_posts/2024-01-01-a.md:13:1: RL301 empty-section [warning] "Empty" has no content before the end of the file',
-        '_posts/2024-01-02-new.md:5:1: RL301 empty-section [warning] "Lonely" has no content before the end of the file',
+        '_posts/2024-01-02-new.md:5:1: RL301 empty-section [warning] "Lonely" has no content before the end of the '
+        "file",
     ]
     code, _, err = run_cli(["check", "--since", "no-such-ref"], tmp_path, capsys)
     assert code == 2 and "error" in err
@@ -230,8 +232,8 @@ def test_plugin_rule_is_listed_and_runs(tmp_path: Path) -> None:
     python = str(venv / "bin" / "python")
     source = shutil.copytree(FIXTURES / "plugin", tmp_path / "plugin-src")  # builds write beside the sources
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([_inherit_packages(tmp_path), str(REPO)])}
-    subprocess.run([python, "-m", "pip", "install", "--quiet", "--no-deps", "--no-index", "--no-build-isolation", str(source)],
-                   check=True, capture_output=True, env=env)  # fmt: skip
+    pip = [python, "-m", "pip", "install", "--quiet", "--no-deps", "--no-index", "--no-build-isolation"]
+    subprocess.run([*pip, str(source)], check=True, capture_output=True, env=env)
     blog = tmp_path / "blog"
     write_site(blog, {"_posts/2024-01-01-a.md": "---\ntitle: A\n---\n\nTODO write this.\n"})
     listed = subprocess.run([python, "-m", "reinvent_lint", "rules"], cwd=blog, env=env, capture_output=True, text=True)
@@ -250,8 +252,8 @@ def test_plugin_rule_is_listed_and_runs(tmp_path: Path) -> None:
 def test_sarif_describes_every_rule_it_uses_with_a_help_uri(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     jsonschema = pytest.importorskip("jsonschema")
     post = BAD_POST + "\nVisit http://example.com/bare now.\n"  # MD034 from the style pack too
-    write_site(tmp_path, {"_posts/2024-01-01-a.md": post,
-                          ".reinvent-lint.toml": '[output]\nrule-url = "https://example.org/rules/{page}"\n'})  # fmt: skip
+    config = '[output]\nrule-url = "https://example.org/rules/{page}"\n'
+    write_site(tmp_path, {"_posts/2024-01-01-a.md": post, ".reinvent-lint.toml": config})
     run_cli(["check", "--style", "always", "--output-format", "sarif", "--output", "out.sarif"], tmp_path, capsys)
     document = json.loads((tmp_path / "out.sarif").read_text())
     schema = json.loads((FIXTURES / "sarif" / "sarif-schema-2.1.0.json").read_text())
