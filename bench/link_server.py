@@ -1,7 +1,8 @@
 """A loopback web for the link benchmark: N ports on 127.0.0.1 (one per "host"), each answering
 HEAD and GET after a fixed delay; paths starting with /broken answer 404. Run as a script:
     python bench/link_server.py --hosts 20 --delay 0.1 --base-port 18100
-It prints "ready" when listening, and exits when its standard input closes."""
+It prints "ready" when listening; each line read on its standard input is answered with the
+requests served so far ("requests N"); it exits when its standard input closes."""
 
 from __future__ import annotations
 
@@ -10,19 +11,22 @@ import asyncio
 import sys
 
 
+SERVED = [0]
+
+
 async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, delay: float) -> None:
     try:
         while True:
             head = await reader.readuntil(b"\r\n\r\n")
+            SERVED[0] += 1
             request_line = head.split(b"\r\n", 1)[0].decode("latin-1")
             method, path = request_line.split(" ")[:2]
             await asyncio.sleep(delay)
             status = "404 Not Found" if path.startswith("/broken") else "200 OK"
             body = b"" if method == "HEAD" else b"ok"
-            writer.write(
-                f"HTTP/1.1 {status}\r\nContent-Length: {len(body) if method != 'HEAD' else 2}\r\nContent-Type: text/plain\r\n\r\n".encode()
-                + body
-            )
+            length = len(body) if method != "HEAD" else 2
+            head = f"HTTP/1.1 {status}\r\nContent-Length: {length}\r\nContent-Type: text/plain\r\n\r\n"
+            writer.write(head.encode() + body)
             await writer.drain()
     except (asyncio.IncompleteReadError, ConnectionError, asyncio.LimitOverrunError, ValueError):
         pass
@@ -41,7 +45,9 @@ async def main() -> None:
         for i in range(args.hosts)
     ]
     print("ready", flush=True)
-    await asyncio.get_running_loop().run_in_executor(None, sys.stdin.read)
+    loop = asyncio.get_running_loop()
+    while await loop.run_in_executor(None, sys.stdin.readline):
+        print(f"requests {SERVED[0]}", flush=True)
     for s in servers:
         s.close()
 

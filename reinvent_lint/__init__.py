@@ -13,12 +13,8 @@ __all__ = ["__version__", "check_paths", "check_text", "fix_text"]
 
 
 def __getattr__(name: str) -> Any:
-    if name in ("check_text", "check_paths"):
+    if name in ("check_text", "check_paths", "fix_text"):
         from . import engine
 
         return getattr(engine, name)
-    if name == "fix_text":
-        from . import fixer
-
-        return fixer.fix_text
     raise AttributeError(name)

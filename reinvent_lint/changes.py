@@ -27,12 +27,22 @@ def _git(args: list[str], cwd: Path) -> str:
     return done.stdout
 
 
-def changed_lines(ref: str, cwd: Path) -> dict[str, set[int] | None]:
+def changed_lines(ref: str | None, cwd: Path) -> dict[str, set[int] | None]:
     """Absolute path -> the 1-based lines added or changed since `ref` (None: the whole file,
-    for files git does not track yet)."""
+    for files git does not track yet). With `ref` None: the staged changes (pre-commit)."""
     root = Path(_git(["rev-parse", "--show-toplevel"], cwd).strip())
+    if ref is None:
+        diff = _git(["diff", "--cached", "--unified=0", "--no-color", "--no-ext-diff", "--no-renames", "--"], root)
+        return _parse(diff, root)
     _git(["rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"], cwd)
     diff = _git(["diff", "--unified=0", "--no-color", "--no-ext-diff", "--no-renames", ref, "--"], root)
+    changed = _parse(diff, root)
+    for name in _git(["ls-files", "--others", "--exclude-standard"], root).splitlines():
+        changed[os.path.normpath(root / name)] = None
+    return changed
+
+
+def _parse(diff: str, root: Path) -> dict[str, set[int] | None]:
     changed: dict[str, set[int] | None] = {}
     current: set[int] | None = None
     for line in diff.splitlines():
@@ -48,6 +58,4 @@ def changed_lines(ref: str, cwd: Path) -> dict[str, set[int] | None]:
             if m:
                 start, count = int(m.group(1)), int(m.group(2) if m.group(2) is not None else 1)
                 current.update(range(start, start + count))
-    for name in _git(["ls-files", "--others", "--exclude-standard"], root).splitlines():
-        changed[os.path.normpath(root / name)] = None
     return changed

@@ -9,7 +9,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, TextIO, cast
 
 from . import __version__
 from .errors import ReinventLintError
@@ -17,7 +17,9 @@ from .errors import ReinventLintError
 if TYPE_CHECKING:
     from .config import Config
     from .engine import Linter, Report
+    from .reporters.text import TextOptions
     from .rule import Rule
+    from .style_rules import StyleRule
 
 EXIT_CLEAN, EXIT_PROBLEMS, EXIT_ERROR = 0, 1, 2
 
@@ -45,6 +47,8 @@ def _parser() -> argparse.ArgumentParser:
         )
         p.add_argument(
             "--format",
+            "--output-format",
+            dest="format",
             choices=("text", "json", "sarif", "github"),
             help="output format (default: text; github when GITHUB_ACTIONS=true)",
         )
@@ -55,20 +59,30 @@ def _parser() -> argparse.ArgumentParser:
             choices=("off", "ci", "always"),
             help="the style pack (pymarkdownlnt): ci (default: whole-site runs only), always, off",
         )
+        _report_options(p)
+
+    def run_options(p: argparse.ArgumentParser) -> None:
+        """What `check` and `fix` share beyond `common`: the same run, the same report."""
+        p.add_argument(
+            "--jobs",
+            "-j",
+            type=int,
+            default=0,
+            help="worker processes for large runs (default: one per core; 1 disables)",
+        )
+        p.add_argument("--baseline", type=Path, help="report only problems not recorded in this baseline file")
+        p.add_argument(
+            "--links",
+            choices=("off", "cached", "new", "all"),
+            help="external links: off, cached (default: what the cache knows, no network), new (check URLs not fresh in the cache), all (check every URL; the CI gate)",
+        )
+        p.add_argument("--no-cache", action="store_true", help="neither read nor write the link cache")
+        p.add_argument("--since", metavar="REF", help="report only problems on lines changed since this git ref")
 
     check = sub.add_parser("check", help="report problems")
     common(check)
-    check.add_argument(
-        "--jobs", "-j", type=int, default=0, help="worker processes for large runs (default: one per core; 1 disables)"
-    )
-    check.add_argument("--baseline", type=Path, help="report only problems not recorded in this baseline file")
-    check.add_argument(
-        "--links",
-        choices=("off", "cached", "new", "all"),
-        help="external links: off, cached (default: what the cache knows, no network), new (check URLs not fresh in the cache), all (check every URL; the CI gate)",
-    )
-    check.add_argument("--no-cache", action="store_true", help="neither read nor write the link cache")
-    check.add_argument("--since", metavar="REF", help="report only problems on lines changed since this git ref")
+    run_options(check)
+    _check_options(check)
     baseline = sub.add_parser("baseline", help="record today's problems so `check --baseline` reports only new ones")
     common(baseline)
     baseline.set_defaults(output=None)
@@ -82,6 +96,7 @@ def _parser() -> argparse.ArgumentParser:
     explain.add_argument("rule", help="a rule code or name")
     fix = sub.add_parser("fix", help="apply fixes, then report what is left")
     common(fix)
+    run_options(fix)
     fix.add_argument("--diff", action="store_true", help="print a unified diff instead of writing")
     fix.add_argument("--unsafe-fixes", action="store_true", help="also apply fixes that may change meaning")
     rules = sub.add_parser("rules", help="list every rule")
@@ -94,10 +109,35 @@ def _parser() -> argparse.ArgumentParser:
         "learn", help="accept every word flagged today (adopting the rule on an existing blog)"
     )
     learn.add_argument("paths", nargs="*", type=Path)
+    sub.add_parser("server", help="run the language server on stdin/stdout (for editors)")
     init = sub.add_parser("init", help="write a starter .reinvent-lint.toml for this site")
     init.add_argument("--force", action="store_true", help="overwrite an existing config")
     init.add_argument("path", nargs="?", type=Path, default=Path("."), help="a folder inside the site")
     return parser
+
+
+def _report_options(p: argparse.ArgumentParser) -> None:
+    """The report conventions of ruff and rumdl, shared by check, fix and baseline."""
+    p.add_argument("--quiet", "-q", action="store_true", help="print the findings only: no summary lines")
+    p.add_argument("--statistics", action="store_true", help="count the findings per rule instead of listing them")
+    p.add_argument("--exit-zero", action="store_true", help="exit 0 even when problems are found (2 still on errors)")
+    p.add_argument("--show-fixes", action="store_true", help="show the fix each fixable finding offers")
+    p.add_argument("--show-info", action="store_true", help="also list info and style findings (hidden by default)")
+    p.add_argument(
+        "--stdin-filename",
+        type=Path,
+        metavar="PATH",
+        help="with the path `-`: read the post from standard input as PATH",
+    )
+
+
+def _check_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--watch", "-w", action="store_true", help="check, then re-check posts as they change")
+    p.add_argument(
+        "--staged",
+        action="store_true",
+        help="pre-commit: leave out info and style findings on lines the staged changes did not touch",
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -110,6 +150,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help(sys.stderr)
         return EXIT_ERROR
     try:
+        _stdin_paths(args)
         if args.command == "rules":
             return cmd_rules(args)
         if args.command == "init":
@@ -124,6 +165,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_baseline(args)
         if args.command == "fix":
             return cmd_fix(args)
+        if args.command == "server":
+            from .server import main as serve
+
+            return serve()
         return cmd_check(args)
     except ReinventLintError as exc:
         print(f"reinvent-lint: error: {exc}", file=sys.stderr)
@@ -135,6 +180,36 @@ def main(argv: Sequence[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return EXIT_PROBLEMS
+
+
+def _stdin_paths(args: argparse.Namespace) -> None:
+    """`-` as the only path: the post comes from standard input, placed at --stdin-filename (whose
+    site gives the context), so the config search starts there too."""
+    paths = getattr(args, "paths", None) or []
+    args.stdin = bool(paths) and [str(p) for p in paths] == ["-"]
+    if args.stdin:
+        args.paths = [args.stdin_filename] if args.stdin_filename else []
+    elif getattr(args, "stdin_filename", None):
+        raise UsageError("--stdin-filename needs the path `-` (the post on standard input)")
+
+
+def _text_options(args: argparse.Namespace, config: Config) -> TextOptions:
+    from .config import resolve_rule
+    from .reporters.text import TextOptions
+
+    selected = set()
+    for identifier in _split(getattr(args, "select", None) or ""):
+        found = resolve_rule(identifier, _rules())
+        style_rule = None if found else _style_rule(identifier)
+        selected.add(found.code if found else style_rule.code if style_rule else identifier)
+    return TextOptions(
+        show_info=getattr(args, "show_info", False) or getattr(args, "staged", False),
+        quiet=getattr(args, "quiet", False),
+        statistics=getattr(args, "statistics", False),
+        show_fixes=getattr(args, "show_fixes", False),
+        fail_on=config.fail_on,
+        selected=frozenset(selected),
+    )
 
 
 def _color(stream: TextIO, args: argparse.Namespace) -> bool:
@@ -181,11 +256,24 @@ def _with_cli_overrides(config: Config, args: argparse.Namespace, rules: list[Ru
         config = replace(config, fail_on=Severity.parse(args.fail_on))
     select, ignore = _split(args.select), _split(args.ignore)
     codes = {}
+    style_select: list[str] = []
+    style_ignore: list[str] = []
     for identifier in select + ignore:
         found = resolve_rule(identifier, rules)
         if found is None:
-            raise UsageError(f"unknown rule '{identifier}' (see `reinvent-lint rules`)")
+            style_rule = _style_rule(identifier)
+            if style_rule is None:
+                raise UsageError(f"unknown rule '{identifier}' (see `reinvent-lint rules`)")
+            (style_select if identifier in select else style_ignore).append(style_rule.code.lower())
+            continue
         codes[identifier] = found.code
+    select = [s for s in select if s in codes]
+    ignore = [i for i in ignore if i in codes]
+    if style_select or style_ignore or args.select:
+        config = _with_style_selection(config, style_select, style_ignore, bool(args.select))
+    if args.select and not select:  # only style rules were selected
+        settings = {code: replace(s, enabled=False) for code, s in config.rules.items()}
+        config = replace(config, rules=MappingProxyType(settings))
     if select or ignore:
         chosen = {codes[s] for s in select}
         dropped = {codes[s] for s in ignore}
@@ -197,9 +285,40 @@ def _with_cli_overrides(config: Config, args: argparse.Namespace, rules: list[Ru
     return config
 
 
-def _exit_code(report: Report, linter: Linter) -> int:
+def _style_rule(identifier: str) -> StyleRule | None:
+    """A style-pack rule (MD032, blanks-around-lists), or None."""
+    from .style_rules import is_style_code, resolve
+
+    if not is_style_code(identifier) and "-" not in identifier:
+        return None
+    return resolve(identifier)
+
+
+def _with_style_selection(config: Config, selected: list[str], ignored: list[str], selecting: bool) -> Config:
+    """--select/--ignore with MD codes: selecting style rules runs the style pack with exactly
+    those; selecting only our rules leaves the pack out; ignoring one disables it."""
+    from dataclasses import replace
+    from types import MappingProxyType
+
+    style = dict(config.style)
+    if selecting and not selected:
+        style["mode"] = "off"
+    elif selected:
+        from .style_rules import style_rules
+
+        style["mode"] = "always"
+        style["enable"] = sorted(set(selected))
+        style["disable"] = sorted({r.code.lower() for r in style_rules()} - set(selected))
+    if ignored:
+        style["disable"] = sorted({*style.get("disable", []), *ignored})
+    return replace(config, style=MappingProxyType(style))
+
+
+def _exit_code(report: Report, linter: Linter, exit_zero: bool = False) -> int:
     if report.errors:
         return EXIT_ERROR
+    if exit_zero:
+        return EXIT_CLEAN
     if any(p.severity >= linter.config.fail_on for p in report.problems):
         return EXIT_PROBLEMS
     return EXIT_CLEAN
@@ -218,11 +337,21 @@ def _format(args: argparse.Namespace) -> str:
     return "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
 
 
-def _emit(report: Report, args: argparse.Namespace, stream: TextIO | None = None) -> None:
+def _emit(report: Report, args: argparse.Namespace, stream: TextIO | None = None, config: Config | None = None) -> None:
     """Write the report in the chosen format, to --output or the given stream."""
-    from .reporters import get_reporter
+    from functools import partial
+
+    from .reporters import Reporter, get_reporter
 
     reporter = get_reporter(_format(args))
+    if (_format(args) == "text" or getattr(args, "statistics", False)) and config is not None:
+        from .reporters.text import report_text
+
+        reporter = cast(Reporter, partial(report_text, options=_text_options(args, config)))
+    elif _format(args) == "sarif" and config is not None:
+        from .reporters.sarif import report_sarif
+
+        reporter = cast(Reporter, partial(report_sarif, rule_url=config.output.get("rule-url", "")))
     if args.output:
         with open(args.output, "w", encoding="utf-8") as handle:
             reporter(report, handle, False)
@@ -231,19 +360,27 @@ def _emit(report: Report, args: argparse.Namespace, stream: TextIO | None = None
     reporter(report, out, _color(out, args))
 
 
-def _only_changed(report: Report, ref: str) -> None:
+def _only_changed(report: Report, ref: str | None) -> None:
+    """Keep problems on lines changed since `ref`. With no ref (`--staged`, the pre-commit
+    hook): leave out only info and style findings on lines the staged changes did not touch;
+    errors and warnings anywhere in the checked files still show."""
     from .changes import changed_lines
+    from .problem import Severity
 
     changed = changed_lines(ref, Path.cwd())
     kept = []
     for p in report.problems:
+        if ref is None and p.severity > Severity.INFO and not p.code.startswith("MD"):
+            kept.append(p)
+            continue
         lines = changed.get(os.path.normpath(os.path.abspath(p.path)), set())
         if lines is None or p.line in lines:
             kept.append(p)
     report.problems = kept
 
 
-def cmd_check(args: argparse.Namespace) -> int:
+def _run_linter(args: argparse.Namespace) -> Linter:
+    """The linter with the run options `check` and `fix` share (--links, --no-cache)."""
     linter = _linter(args)
     if args.links:
         from dataclasses import replace
@@ -251,16 +388,47 @@ def cmd_check(args: argparse.Namespace) -> int:
 
         linter.config = replace(linter.config, links=MappingProxyType({**linter.config.links, "mode": args.links}))
     linter.use_link_cache = not args.no_cache
-    report = linter.check_paths(args.paths, jobs=args.jobs)
-    if args.since:
-        _only_changed(report, args.since)
-    if args.baseline:
-        from .baseline import new_problems, read
+    return linter
 
-        report.problems = new_problems(report.problems, read(args.baseline))
-    _emit(report, args)
+
+def cmd_check(args: argparse.Namespace) -> int:
+    linter = _run_linter(args)
+    if args.stdin:
+        from .live import check_stdin
+
+        report = check_stdin(linter, args.stdin_filename)
+    else:
+        report = linter.check_paths(args.paths, jobs=args.jobs, since=args.since, baseline=args.baseline)
+    if args.staged:
+        _only_changed(report, None)
+    _emit(report, args, config=linter.config)
     _print_errors(report)
-    return _exit_code(report, linter)
+    if args.watch and not args.stdin:
+        return _watch(linter, args)
+    return _exit_code(report, linter, args.exit_zero)
+
+
+def _watch(linter: Linter, args: argparse.Namespace) -> int:
+    """Re-check the posts that change, until Ctrl-C (the result cache keeps it cheap)."""
+    import time
+
+    from .live import watch
+
+    roots = [p for p in args.paths] or [linter.site_for(Path.cwd()).root or Path.cwd()]
+    sys.stdout.flush()
+
+    def ready() -> None:
+        print("reinvent-lint: watching for changes (Ctrl-C to stop)", file=sys.stderr, flush=True)
+
+    def recheck(changed: list[Path]) -> None:
+        report = linter.check_paths(changed, jobs=1)
+        print(f"\n[{time.strftime('%H:%M:%S')}] {', '.join(linter.display(p) for p in changed)}", flush=True)
+        _emit(report, args, config=linter.config)
+        sys.stdout.flush()
+        _print_errors(report)
+
+    watch(roots, recheck, ready)
+    return EXIT_CLEAN
 
 
 def cmd_baseline(args: argparse.Namespace) -> int:
@@ -282,7 +450,13 @@ def cmd_explain(args: argparse.Namespace) -> int:
 
     found = resolve_rule(args.rule, _rules())
     if found is None:
-        raise UsageError(f"unknown rule '{args.rule}' (see `reinvent-lint rules`)")
+        style_rule = _style_rule(args.rule)
+        if style_rule is None:
+            raise UsageError(f"unknown rule '{args.rule}' (see `reinvent-lint rules`)")
+        from .style_rules import explain
+
+        sys.stdout.write(explain(style_rule))
+        return EXIT_CLEAN
     page = page_text(found.code)
     if page is None:  # a plugin's rule, or an install without the rule book
         page = f"# {found.label}\n\n{found.summary}\n\nSeverity: {found.severity}; fixable: {'yes' if found.fixable else 'no'}.\n"
@@ -293,26 +467,50 @@ def cmd_explain(args: argparse.Namespace) -> int:
 
 
 def cmd_fix(args: argparse.Namespace) -> int:
-    from .fix_run import fix_paths
+    from .pipeline import Filters, fix, without_safe_fixes
+    from .reporters.text import summary_line
 
-    linter = _linter(args)
-    run = fix_paths(linter, args.paths, unsafe=args.unsafe_fixes, write=not args.diff)
-    for diff in run.diffs:
-        sys.stdout.write(diff)
-    out = sys.stderr if args.diff else sys.stdout
-    if not args.diff:
-        n, files = run.applied, run.fixed_files
-        print(f"Fixed {n} problem{'s' if n != 1 else ''} in {files} file{'s' if files != 1 else ''}.", file=out)
-    _emit(run.report, args, out)
-    if run.unsafe_skipped and not args.unsafe_fixes:
-        n = run.unsafe_skipped
-        print(f"{n} more fix{'es' if n != 1 else ''} available with --unsafe-fixes.", file=out)
-    _print_errors(run.report)
-    return _exit_code(run.report, linter)
+    linter = _run_linter(args)
+    if args.stdin:  # the fixed post to standard output, what is left to standard error
+        from .live import fix_stdin
+
+        data, report = fix_stdin(linter, args.stdin_filename, args.unsafe_fixes)
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        _emit(report, args, sys.stderr, linter.config)
+        _print_errors(report)
+        return _exit_code(report, linter, args.exit_zero)
+    run = fix(
+        linter,
+        args.paths,
+        unsafe=args.unsafe_fixes,
+        write=not args.diff,
+        jobs=args.jobs,
+        filters=Filters(args.since, args.baseline),
+    )
+    report = run.report
+    report.problems = without_safe_fixes(report.problems)
+    n, files = run.applied, run.fixed_files if not args.diff else len(run.diffs)
+    done = f"{'Would fix' if args.diff else 'Fixed'} {n} problem{'s' if n != 1 else ''} in {files} file{'s' if files != 1 else ''}"
+    if args.diff:  # the patch alone on stdout; one line on stderr
+        for diff in run.diffs:
+            sys.stdout.write(diff)
+        print(f"{done}; {summary_line(report)}", file=sys.stderr)
+    else:
+        if not args.quiet:
+            print(f"{done}.")
+        _emit(report, args, config=linter.config)
+    _print_errors(report)
+    return _exit_code(report, linter, args.exit_zero)
 
 
 def cmd_rules(args: argparse.Namespace) -> int:
+    from .style import DEFAULTS as STYLE_DEFAULTS
+    from .style_rules import style_rules
+
     rules = _rules()
+    styles = style_rules()
+    style_severity = STYLE_DEFAULTS["severity"]
     if args.format == "json":
         import json
 
@@ -320,15 +518,24 @@ def cmd_rules(args: argparse.Namespace) -> int:
             {"code": r.code, "name": r.name, "severity": str(r.severity), "fixable": r.fixable,
              "enabled": r.enabled, "summary": r.summary, "options": dict(r.options)}
             for r in rules
+        ] + [
+            {"code": r.code, "name": r.name, "severity": style_severity, "fixable": r.fixable, "enabled": r.enabled,
+             "summary": r.summary, "options": {}, "style-pack": True, "note": r.note}
+            for r in styles
         ]  # fmt: skip
         print(json.dumps(data, indent=2))
         return EXIT_CLEAN
-    width = max(len(r.name) for r in rules)
+    width = max(len(name) for name in [*(r.name for r in rules), *(m.name for m in styles)])
     print(f"{'code':<7}{'name':<{width + 2}}{'severity':<10}{'fix':<5}summary")
     for r in rules:
         fix = "yes" if r.fixable else ""
         off = "" if r.enabled else " (off by default)"
         print(f"{r.code:<7}{r.name:<{width + 2}}{r.severity!s:<10}{fix:<5}{r.summary}{off}")
+    print("\nThe style pack (pymarkdownlnt; runs with `[style] mode` or --style; see `reinvent-lint explain MD032`):")
+    for m in styles:
+        fix = "yes" if m.fixable else ""
+        off = "" if m.enabled else f" (off: {m.note})" if m.note else " (off)"
+        print(f"{m.code:<7}{m.name:<{width + 2}}{style_severity:<10}{fix:<5}{m.summary}{off}")
     return EXIT_CLEAN
 
 

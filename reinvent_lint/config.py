@@ -22,9 +22,9 @@ else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
 CONFIG_NAME = ".reinvent-lint.toml"
-_TOP_KEYS = {"fail-on", "exclude", "select", "ignore", "rules", "site", "links", "style"}
+_TOP_KEYS = {"fail-on", "exclude", "select", "ignore", "rules", "site", "links", "style", "output"}
 _RULE_KEYS = {"enabled", "severity", "exclude"}
-_SITE_KEYS = {"image-includes", "tag-dirs"}
+_SITE_KEYS = {"image-includes", "tag-dirs", "platform"}
 
 
 class ConfigError(ReinventLintError):
@@ -48,6 +48,7 @@ class Config:
     site: Mapping[str, Any] = field(default_factory=dict)
     links: Mapping[str, Any] = field(default_factory=dict)  # [links]: see external.py
     style: Mapping[str, Any] = field(default_factory=dict)  # [style]: see style.py
+    output: Mapping[str, Any] = field(default_factory=dict)  # [output]: see reporters/__init__.py
 
     def enabled_rules(self, registry: Iterable[Rule]) -> list[Rule]:
         return [r for r in registry if self.rules[r.code].enabled]
@@ -183,7 +184,11 @@ def build_config(raw: Mapping[str, Any], registry: list[Rule], path: Path | None
         isinstance(v, list) and all(isinstance(p, str) for p in v) for v in image_includes.values()
     ):
         raise ConfigError(f"{where}: [site] image-includes must map template names to lists of parameter names")
+    platform = _check_type(f"{where}: [site]", "platform", site.get("platform", "auto"), "")
+    if platform not in ("auto", "github-pages", "jekyll"):
+        raise ConfigError(f"{where}: [site] platform must be auto, github-pages or jekyll, not {platform!r}")
     site_settings = {
+        "platform": platform,
         "image-includes": {str(k): tuple(v) for k, v in image_includes.items()},
         "tag-dirs": _string_list(
             f"{where}: [site]", "tag-dirs", site.get("tag-dirs", ["_topics", "_tags", "tags", "topics"])
@@ -197,6 +202,7 @@ def build_config(raw: Mapping[str, Any], registry: list[Rule], path: Path | None
         MappingProxyType(site_settings),
         _links(raw, where),
         _style(raw, where),
+        _output(raw, where),
     )
 
 
@@ -233,6 +239,21 @@ def _style(raw: Mapping[str, Any], where: str) -> Mapping[str, Any]:
         if not re.fullmatch(r"(?i)(md|pml)\d{3}", rule_id):
             raise ConfigError(f"{where}: [style] {rule_id!r} is not a pymarkdownlnt rule id (like md032)")
     return MappingProxyType(values)
+
+
+def _output(raw: Mapping[str, Any], where: str) -> Mapping[str, Any]:
+    from .reporters import OUTPUT_DEFAULTS
+
+    table = raw.get("output", {})
+    if not isinstance(table, dict):
+        raise ConfigError(f"{where}: 'output' must be a table")
+    unknown = sorted(set(table) - set(OUTPUT_DEFAULTS))
+    if unknown:
+        known = ", ".join(sorted(OUTPUT_DEFAULTS))
+        raise ConfigError(f"{where}: [output]: unknown key(s): {', '.join(unknown)} (known: {known})")
+    return MappingProxyType(
+        {key: _check_type(f"{where}: [output]", key, table.get(key, d), d) for key, d in OUTPUT_DEFAULTS.items()}
+    )
 
 
 def _links(raw: Mapping[str, Any], where: str) -> Mapping[str, Any]:

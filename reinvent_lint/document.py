@@ -57,6 +57,20 @@ def decode(data: bytes) -> tuple[str, bool, bool]:
     return text, bom, crlf
 
 
+def read_bytes(path: Path) -> bytes:
+    """The bytes of a file to check; ReadError with a one-line reason when it cannot be read."""
+    try:
+        return path.read_bytes()
+    except IsADirectoryError:
+        raise ReadError("is a directory, not a file") from None
+    except FileNotFoundError:
+        raise ReadError("no such file") from None
+    except PermissionError:
+        raise ReadError("permission denied") from None
+    except OSError as exc:
+        raise ReadError(exc.strerror or str(exc)) from None
+
+
 @dataclass(frozen=True)
 class Heading:
     level: int
@@ -118,17 +132,7 @@ class Document:
 
     @classmethod
     def read(cls, path: Path, display: str, kind: str = "page") -> Document:
-        try:
-            data = path.read_bytes()
-        except IsADirectoryError:
-            raise ReadError("is a directory, not a file") from None
-        except FileNotFoundError:
-            raise ReadError("no such file") from None
-        except PermissionError:
-            raise ReadError("permission denied") from None
-        except OSError as exc:
-            raise ReadError(exc.strerror or str(exc)) from None
-        return cls.from_bytes(display, data, kind)
+        return cls.from_bytes(display, read_bytes(path), kind)
 
     # ----- positions -------------------------------------------------------------------
     @property

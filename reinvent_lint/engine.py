@@ -1,47 +1,26 @@
-"""The engine: find the files, read each once, run the enabled rules, stamp severities from the
-config, apply suppressions and sort. It knows nothing about output formats."""
+"""The engine: a `Linter` holds one configuration and its rules, finds the files to check, and
+provides the phases the pipeline (pipeline.py) runs: the per-document rules, the site-wide
+rules, the link checks. It knows nothing about output formats."""
 
 from __future__ import annotations
 
-import fnmatch
 import os
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from . import suppress
+from . import fixer, pipeline
 from .config import Config, build_config, resolve_rule
-from .document import Document, ReadError
+from .document import Document
 from .external import LINK_CODES, Occurrence, check_external, occurrences
-from .problem import Problem
+from .problem import Edit, Problem
+from .report import FileError, Report
 from .rule import Context, Rule, SiteContext
-from .site import MARKDOWN_SUFFIXES, Site, find_root
+from .site import DEFAULT_TAG_DIRS, MARKDOWN_SUFFIXES, Site, find_root
 
 UNUSED_SUPPRESSION = "RL001"
-PARALLEL_THRESHOLD = 48  # below this, starting worker processes costs more than it saves
-_FORKED_LINTER: Linter | None = None
-
-
-@dataclass(frozen=True)
-class FileError:
-    """A file that could not be checked (exit code 2), or an internal error in a rule."""
-
-    path: str
-    message: str
-    line: int = 0
-    column: int = 0
-
-    def __str__(self) -> str:
-        where = f"{self.path}:{self.line}:{self.column}" if self.line else self.path
-        return f"{where}: error: {self.message}"
-
-
-@dataclass
-class Report:
-    problems: list[Problem] = field(default_factory=list)
-    errors: list[FileError] = field(default_factory=list)
-    files: int = 0
-    warnings: list[str] = field(default_factory=list)
+_STYLE_CODE = re.compile(r"(?i)md\d{3}")
 
 
 @dataclass(frozen=True)
@@ -52,8 +31,8 @@ class Target:
     relative: str | None  # site-relative path, None outside a site
 
 
-def _matches(path: str, patterns: Iterable[str]) -> bool:
-    return any(fnmatch.fnmatch(path, p) or fnmatch.fnmatch(path, p.rstrip("/") + "/*") for p in patterns)
+_matches = pipeline.matches
+PARALLEL_THRESHOLD = pipeline.PARALLEL_THRESHOLD
 
 
 class Linter:
@@ -68,14 +47,13 @@ class Linter:
         self.use_link_cache = True
         self.resolver: object = None  # DNS resolver for link checks (tests inject one)
         self.transport: object = None  # httpx transport for link checks (tests inject one)
-        self._forked_targets: list[Target] = []
 
     # ----- sites and targets -------------------------------------------------------------
     def site_for(self, path: Path) -> Site:
         root = find_root(path)
         if root not in self._sites:
-            tag_dirs = tuple(self.config.site.get("tag-dirs", ())) or None
-            self._sites[root] = Site(root, tag_dirs) if tag_dirs else Site(root)
+            tag_dirs = tuple(self.config.site.get("tag-dirs", ())) or DEFAULT_TAG_DIRS
+            self._sites[root] = Site(root, tag_dirs, str(self.config.site.get("platform", "auto")))
         return self._sites[root]
 
     def display(self, path: Path) -> str:
@@ -125,44 +103,30 @@ class Linter:
             return targets
         return [t for t in targets if not _matches(t.relative or t.display, self.config.exclude)]
 
-    # ----- checking ----------------------------------------------------------------------
-    def check_paths(self, paths: Sequence[Path], jobs: int = 0) -> Report:
+    # ----- the pipeline (pipeline.py) ------------------------------------------------------
+    def check_paths(
+        self, paths: Sequence[Path], jobs: int = 0, *, since: str | None = None, baseline: Path | None = None
+    ) -> Report:
         """Check the files; `jobs` processes (0: one per core) when there are many files."""
-        report = Report()
-        targets = self.targets(paths, report.errors)
-        style = self._start_style(targets, whole_site=not paths)
-        jobs = jobs or os.cpu_count() or 1
-        if jobs > 1 and len(targets) >= PARALLEL_THRESHOLD and _can_fork():
-            results = self._check_in_processes(targets, jobs)
-        else:
-            results = map(self.check_target, targets)
-        found: list[Occurrence] = []
-        for problems, errors, checked, links in results:
-            report.problems.extend(problems)
-            report.errors.extend(errors)
-            report.files += checked
-            found.extend(links)
-        if found:
-            root = next((t.site.root for t in targets if t.site.root), None)
-            problems, warnings = self.link_problems(found, root)
-            report.problems.extend(problems)
-            report.warnings.extend(warnings)
-        if style is not None:
-            report.problems.extend(style())
-        problems, errors = self.check_sites(targets, whole_site=not paths)
-        report.problems.extend(problems)
-        report.errors.extend(errors)
-        report.problems.sort(key=lambda p: p.sort_key)
-        return report
+        return pipeline.check(self, paths, jobs, filters=pipeline.Filters(since, baseline))
 
-    def check_sites(self, targets: list[Target], whole_site: bool) -> tuple[list[Problem], list[FileError]]:
+    def forget_sites(self) -> None:
+        """Drop what was read about the sites (after `fix` wrote files)."""
+        self._sites.clear()
+
+    def site_phase(
+        self, targets: list[Target], whole_site: bool
+    ) -> tuple[list[Problem], list[FileError], dict[str, str | None], bool]:
         """Run the site-wide rules once per site. When only some files were given, keep the
-        problems on those files (a duplicate permalink involving a changed post still shows)."""
+        problems on those files (a duplicate permalink involving a changed post still shows).
+        Returns the problems (display paths), errors, display-to-relative paths, and whether
+        any site-wide rule ran."""
         site_rules = [r for r in self.rules if r.site_wide]
         problems: list[Problem] = []
         errors: list[FileError] = []
+        paths: dict[str, str | None] = {}
         if not site_rules:
-            return problems, errors
+            return problems, errors, paths, False
         sites = {t.site.root: t.site for t in targets if t.site.root is not None}
         if whole_site and not sites:
             site = self.site_for(self.cwd)
@@ -171,8 +135,7 @@ class Linter:
         checked = {(t.site.root, t.relative) for t in targets}
         for root, site in sites.items():
             for r in site_rules:
-                settings = self.config.rules[r.code]
-                ctx = SiteContext(site, settings.options, r, self.config.site)
+                ctx = SiteContext(site, self.config.rules[r.code].options, r, self.config.site)
                 try:
                     found = list(r.check(ctx))
                 except Exception as exc:  # a bug in a rule must not stop the run
@@ -181,38 +144,12 @@ class Linter:
                     )
                     continue
                 for p in found:
-                    if (settings.exclude and _matches(p.path, settings.exclude)) or _matches(p.path, self.config.exclude):
-                        continue
                     if not whole_site and (root, p.path) not in checked:
                         continue
-                    problems.append(replace(p, path=self.display(root / p.path), severity=settings.severity))
-        return problems, errors
-
-    def _start_style(self, targets: list[Target], whole_site: bool):  # type: ignore[no-untyped-def]
-        """Start the style pack (one pymarkdownlnt run over every target) in a forked process,
-        so it runs while this process checks our rules; returns a callable giving its problems."""
-        from . import style
-
-        if not targets or not style.runs(self.config.style, whole_site):
-            return None
-        work = [(str(t.path), t.display, t.site.kind_of(t.relative)) for t in targets]
-        settings = dict(self.config.style)
-        if not _can_fork():
-            found = style.scan_documents(work, settings)
-            return lambda: found
-        import multiprocessing
-
-        pool = multiprocessing.get_context("fork").Pool(1)
-        pending = pool.apply_async(style.scan_documents, (work, settings))
-
-        def collect() -> list[Problem]:
-            try:
-                return pending.get()
-            finally:
-                pool.close()
-                pool.join()
-
-        return collect
+                    display = self.display(root / p.path)
+                    paths[display] = p.path
+                    problems.append(replace(p, path=display))
+        return problems, errors, paths, bool(sites)
 
     @property
     def checks_links(self) -> bool:
@@ -240,86 +177,91 @@ class Linter:
             transport=self.transport,
         )
 
-    def check_target(self, target: Target) -> tuple[list[Problem], list[FileError], int, list[Occurrence]]:
-        kind = target.site.kind_of(target.relative)
-        try:
-            doc = Document.read(target.path, target.display, kind)
-        except ReadError as exc:
-            return [], [FileError(target.display, exc.message, exc.line, exc.column)], 0, []
-        problems, errors = self.check_document(doc, target.site, target.relative)
-        return problems, errors, 1, occurrences(doc) if self.checks_links else []
-
-    def _check_in_processes(
-        self, targets: list[Target], jobs: int
-    ) -> list[tuple[list[Problem], list[FileError], int, list[Occurrence]]]:
-        """Fork workers that inherit this linter (config, rules, sites) instead of pickling it."""
-        global _FORKED_LINTER
-        sites = {t.site.root: t.site for t in targets}.values()
+    def document_problems(
+        self, doc: Document, site: Site, relative: str | None = None
+    ) -> tuple[list[Problem], list[FileError]]:
+        """The per-document rules on one document, before post-processing."""
+        problems: list[Problem] = []
+        errors: list[FileError] = []
         for r in self.rules:
-            if r.prepare is not None:
-                for site in sites:
-                    r.prepare(site, self.config.rules[r.code].options)
-        _FORKED_LINTER = self
-        self._forked_targets = targets
-        try:
-            import multiprocessing
-
-            with multiprocessing.get_context("fork").Pool(min(jobs, len(targets))) as pool:
-                return pool.map(_check_forked, range(len(targets)), chunksize=8)
-        finally:
-            _FORKED_LINTER = None
+            if r.site_wide or doc.kind not in r.kinds:
+                continue
+            ctx = Context(doc, site, self.config.rules[r.code].options, r, self.config.site, relative or "")
+            try:
+                problems.extend(r.check(ctx))
+            except Exception as exc:  # a bug in a rule must not stop the run
+                errors.append(FileError(doc.path, f"internal error in rule {r.label}: {type(exc).__name__}: {exc}"))
+        return problems, errors
 
     def check_document(
         self, doc: Document, site: Site, relative: str | None = None
     ) -> tuple[list[Problem], list[FileError]]:
-        problems: list[Problem] = []
-        errors: list[FileError] = []
-        where = relative or doc.path
-        for r in self.rules:
-            if r.site_wide or doc.kind not in r.kinds:
-                continue
-            settings = self.config.rules[r.code]
-            if settings.exclude and _matches(where, settings.exclude):
-                continue
-            ctx = Context(doc, site, settings.options, r, self.config.site, relative or "")
-            try:
-                problems.extend(replace(p, severity=settings.severity) for p in r.check(ctx))
-            except Exception as exc:  # a bug in a rule must not stop the run
-                errors.append(FileError(doc.path, f"internal error in rule {r.label}: {type(exc).__name__}: {exc}"))
-        suppressions = suppress.parse(doc, lambda word: self._code_of(word))
-        kept = suppress.apply(problems, suppressions)
-        unused = self.config.rules.get(UNUSED_SUPPRESSION)
-        if unused and unused.enabled:
-            for s in suppressions:
-                if s.codes and all(c.startswith("MD") for c in s.codes):
-                    continue  # the style pack's codes: applied in its own pass (style.py)
-                if s.action in ("disable", "disable-file", "disable-line", "disable-next-line") and not s.used:
-                    kept.append(self._unused(doc, s, unused.severity))
-        kept.sort(key=lambda p: p.sort_key)
-        return kept, errors
+        """One document through the per-document phase and post-processing (no site-wide rules,
+        links or style pack: those need the whole run)."""
+        problems, errors = self.document_problems(doc, site, relative)
+        ran = self.ran(links=False, style=False, sites=False)
+        return pipeline.finish(self, problems, {doc.path: doc}, {doc.path: relative}, ran), errors
 
-    def _code_of(self, word: str) -> str | None:
+    def fix_checker(self, whole_site: bool) -> Callable[[Document, Target, list[FileError]], list[Problem]]:
+        """What the fix loop checks on each version of a document: our rules, the redirects the
+        link cache knows (unsafe fixes) and the style pack's Liquid-protected fixes, through the
+        same post-processing as every finding."""
+        from . import style
+
+        style_fixes = style.runs(self.config.style, whole_site)
+        ran = self.ran(links=False, style=False, sites=False)
+
+        def check(doc: Document, target: Target, errors: list[FileError]) -> list[Problem]:
+            problems, found = self.document_problems(doc, target.site, target.relative)
+            errors.extend(found)
+            if self.checks_links:
+                problems += self.link_problems(occurrences(doc), target.site.root, mode="cached")[0]
+            if style_fixes:
+                problems += _per_line(doc, style.fix_problem(doc, self.config.style))
+            relative = {doc.path: target.relative}
+            return pipeline.finish(self, problems, {doc.path: doc}, relative, ran, report_unused=False)
+
+        return check
+
+    # ----- post-processing helpers ---------------------------------------------------------
+    def ran(self, *, links: bool, style: bool, sites: bool) -> Callable[[str], bool]:
+        """Whether findings of a code could have been reported in this run (an unused
+        suppression of a rule that did not run is not reported)."""
+        skipped = {r.code for r in self.all_rules if r.site_wide and not sites}
+        if not links:
+            skipped |= set(LINK_CODES)
+
+        def check(code: str) -> bool:
+            if _STYLE_CODE.fullmatch(code):
+                return style
+            return code not in skipped  # a disabled rule or an unknown code: a stale suppression
+
+        return check
+
+    def code_of(self, word: str) -> str | None:
+        """A rule code for a code or name in a suppression comment (style codes upper-cased)."""
         found = resolve_rule(word, self.all_rules)
-        return found.code if found else None
+        if found:
+            return found.code
+        return word.upper() if _STYLE_CODE.fullmatch(word) else None
 
-    def _unused(self, doc: Document, s: suppress.Suppression, severity: object) -> Problem:
+    def meta_problem(self, doc: Document, start: int, end: int, message: str) -> Problem:
         meta = next(r for r in self.all_rules if r.code == UNUSED_SUPPRESSION)
-        ctx = Context(doc, Site(None), {}, meta)
-        what = ", ".join(sorted(s.codes)) or "all rules"
-        problem = ctx.problem(s.start, f"suppression ({s.action} {what}) suppressed nothing", end=s.end)
-        return replace(problem, severity=severity)  # type: ignore[arg-type]
+        return Context(doc, Site(None), {}, meta).problem(start, message, end=end)
 
 
-def _can_fork() -> bool:
-    import multiprocessing
-
-    return "fork" in multiprocessing.get_all_start_methods()
-
-
-def _check_forked(index: int) -> tuple[list[Problem], list[FileError], int, list[Occurrence]]:
-    linter = _FORKED_LINTER
-    assert linter is not None
-    return linter.check_target(linter._forked_targets[index])
+def _per_line(doc: Document, problem: Problem | None) -> list[Problem]:
+    """The style pack's fixes as one problem per line, so the render check can refuse one line's
+    fix (an emphasis that was a multiplication sign) and keep the others."""
+    if problem is None or problem.fix is None:
+        return []
+    by_line: dict[int, list[Edit]] = {}
+    for edit in problem.fix.edits:
+        by_line.setdefault(doc.position(edit.start)[0], []).append(edit)
+    return [
+        replace(problem, line=line, start=edits[0].start, end=edits[0].start, fix=replace(problem.fix, edits=tuple(edits)))
+        for line, edits in sorted(by_line.items())
+    ]
 
 
 def default_linter(
@@ -351,5 +293,21 @@ def check_text(
 
 
 def check_paths(paths: Sequence[Path | str], linter: Linter | None = None) -> Report:
+    """Check files (or the site around the cwd when none are given), as `check` does."""
     linter = linter or default_linter()
     return linter.check_paths([Path(p) for p in paths])
+
+
+def fix_text(
+    text: str, path: str = "_posts/2024-01-01-post.md", *, unsafe: bool = False, linter: Linter | None = None
+) -> str:
+    """Fix one post given as text (the default rules, or the linter's); returns the fixed text."""
+    linter = linter or default_linter()
+    site = Site(None)
+    doc = Document(path, text.lstrip("\ufeff").replace("\r\n", "\n"), kind=site.kind_of(path))
+    target = Target(Path(path), path, site, path)
+    check = linter.fix_checker(whole_site=False)
+    return fixer.fix_document(doc, lambda d: check(d, target, []), unsafe=unsafe).text
+
+
+__all__ = ["FileError", "Linter", "Report", "Target", "check_paths", "check_text", "default_linter", "fix_text"]

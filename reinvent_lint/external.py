@@ -6,7 +6,8 @@ Modes (`--links`, or `[links] mode`):
 - `off`: no external checks;
 - `cached` (the default, right for pre-commit: no network, no surprises): report what the cache
   knows and is fresh;
-- `new`: request the URLs the cache has no fresh verdict for;
+- `new`: request the URLs the cache has no fresh verdict for, and again those it knows as
+  failures (dead or unverified: the target may have been fixed);
 - `all` (the CI gate): request every URL.
 """
 
@@ -129,6 +130,9 @@ def check_external(
     verdicts: dict[str, Verdict] = {}
     if cache is not None and mode in ("cached", "new"):
         verdicts.update(cache.get(urls))
+        if mode == "new":  # a failure is asked again: the target may have been fixed since
+            verdicts = {u: v for u, v in verdicts.items() if v.status == "ok"}
+    cached = set(verdicts)
     todo = [] if mode == "cached" else [u for u in urls if u not in verdicts]
     if todo:
         import asyncio
@@ -150,23 +154,37 @@ def check_external(
             cache.put(fresh.values())
     if cache is not None:
         cache.close()
-    return _problems(found, verdicts, rules), warnings
+    return _problems(found, verdicts, rules, cached), warnings
 
 
-def _problems(found: Iterable[Occurrence], verdicts: dict[str, Any], rules: dict[str, Any]) -> list[Problem]:
+def age(seconds: float) -> str:
+    """`45 s`, `12 min`, `2 h`, `3 d`."""
+    seconds = max(seconds, 0.0)
+    for unit, size in (("d", 86400), ("h", 3600), ("min", 60)):
+        if seconds >= size:
+            return f"{int(seconds // size)} {unit}"
+    return f"{int(seconds)} s"
+
+
+def _problems(
+    found: Iterable[Occurrence], verdicts: dict[str, Any], rules: dict[str, Any], cached: set[str] | None = None
+) -> list[Problem]:
     problems = []
+    now = time.time()
     for o in found:
         v = verdicts.get(_request_url(o.url))
         if v is None:
             continue
+        # A verdict from the cache says so, and how old it is: the target may have changed since.
+        marker = f" (cached {age(now - v.checked_at)} ago)" if cached and v.url in cached else ""
         code, message, fix = None, "", None
         if v.status == "dead":
-            code, message = DEAD, f"dead link {o.url}: {v.reason}"
+            code, message = DEAD, f"dead link {o.url}: {v.reason}{marker}"
         elif v.status == "unverified":
-            code, message = UNVERIFIED, f"could not verify {o.url}: {v.reason}"
+            code, message = UNVERIFIED, f"could not verify {o.url}: {v.reason}{marker}"
         elif v.permanent and v.final_url:
             final = v.final_url + (o.url[o.url.index("#") :] if "#" in o.url and "#" not in v.final_url else "")
-            code, message = REDIRECT, f"{o.url} permanently redirects to {final}"
+            code, message = REDIRECT, f"{o.url} permanently redirects to {final}{marker}"
             fix = Fix.replace(o.start, o.end, final, safety=Safety.UNSAFE, description=f"link to {final}")
         if code is None or code not in rules:
             continue

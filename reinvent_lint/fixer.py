@@ -137,7 +137,41 @@ def verify(before: Document, after: Document, applied: Sequence[Problem]) -> str
         return "a Liquid tag changed" if len(old_spans) == len(new_spans) else "the number of Liquid tags changed"
     if _structure(before) != _structure(after):
         return "the document's block structure changed"
-    return None
+    from .render import render_change
+
+    return render_change(before, after, applied)
+
+
+def _label(problems: Sequence[Problem]) -> str:
+    return ", ".join(sorted({f"{p.code} {p.name}" for p in problems}))
+
+
+def _sound(current: Document, chosen: list[Problem], refused: list[tuple[Problem, str]]) -> list[Problem]:
+    """The largest part of `chosen` found sound by halving: a set that fails verification is
+    split until the fixes at fault stand alone (they go to `refused`, with the reason)."""
+    fixed = _apply(current, chosen)
+    reason = verify(current, fixed, chosen)
+    if reason is None:
+        return chosen
+    if len(chosen) == 1:
+        refused.append((chosen[0], reason))
+        return []
+    middle = len(chosen) // 2
+    kept = _sound(current, chosen[:middle], refused) + _sound(current, chosen[middle:], refused)
+    if kept and len(kept) < len(chosen) and verify(current, _apply(current, kept), kept) is not None:
+        refused.extend((p, "sound alone, not together") for p in kept)
+        return []
+    return kept
+
+
+def _apply(current: Document, chosen: Sequence[Problem]) -> Document:
+    text = apply_edits(current.text, [e for p in chosen if p.fix for e in p.fix.edits])
+    return Document(current.path, text, bom=current.bom, crlf=current.crlf, kind=current.kind)
+
+
+def _key(problem: Problem) -> tuple[str, int]:
+    """A refused fix, recognised in the next rounds (its position may shift: line of the code)."""
+    return (problem.code, problem.line)
 
 
 def fix_document(
@@ -147,33 +181,42 @@ def fix_document(
     unsafe: bool = False,
     select: Callable[[Problem], bool] | None = None,
 ) -> FixResult:
-    """Fix `doc` in memory. `check` runs the rules on a document and returns its problems."""
+    """Fix `doc` in memory. `check` runs the rules on a document and returns its problems.
+    A fix that fails verification is refused (reported as a bug of its rule) and the others
+    are still applied."""
     result = FixResult(doc.text, doc.text)
     current = doc
     problems = check(current)
+    banned: set[tuple[str, int]] = set()
     for round_number in range(MAX_ROUNDS + 1):
-        candidates = [p for p in problems if p.fix and (select is None or select(p))]
+        candidates = [p for p in problems if p.fix and _key(p) not in banned and (select is None or select(p))]
         chosen, skipped = choose_fixes(candidates, current, unsafe)
         if round_number == 0:
             result.unsafe_skipped = skipped
         if not chosen:
             break
         if round_number == MAX_ROUNDS:
-            codes = ", ".join(sorted({f"{p.code} {p.name}" for p in chosen}))
-            result.refused.append(f"fixes did not converge after {MAX_ROUNDS} rounds ({codes}); nothing written")
+            result.refused.append(f"fixes did not converge after {MAX_ROUNDS} rounds ({_label(chosen)}); nothing written")
             result.applied = []
+            result.text = doc.text
             result.remaining = check(doc)
             return result
-        new_text = apply_edits(current.text, [e for p in chosen for e in p.fix.edits])  # type: ignore[union-attr]
-        if new_text == current.text:
+        refused: list[tuple[Problem, str]] = []
+        sound = _sound(current, chosen, refused)
+        for problem, reason in refused:
+            banned.add(_key(problem))
+            result.refused.append(
+                f"refused fix ({problem.code} {problem.name}, line {problem.line}): {reason}; "
+                "this is a bug in the rule, please report it"
+            )
+        if not sound:
+            if refused:
+                continue
             break
-        fixed = Document(current.path, new_text, bom=current.bom, crlf=current.crlf, kind=current.kind)
-        reason = verify(current, fixed, chosen)
-        if reason:
-            codes = ", ".join(sorted({f"{p.code} {p.name}" for p in chosen}))
-            result.refused.append(f"refused fix ({codes}): {reason}; this is a bug in the rule, please report it")
+        fixed = _apply(current, sound)
+        if fixed.text == current.text:
             break
-        result.applied.extend(chosen)
+        result.applied.extend(sound)
         current = fixed
         problems = check(current)
     result.text = current.text
@@ -233,15 +276,3 @@ def unified_diff(display: str, before: bytes, after: bytes) -> str:
             line += "\n\\ No newline at end of file\n"
         lines.append(line)
     return "".join(lines)
-
-
-def fix_text(text: str, path: str = "_posts/2024-01-01-post.md", *, unsafe: bool = False) -> str:
-    """Fix one post given as text with the default rules; returns the fixed text."""
-    from .engine import default_linter
-    from .site import Site
-
-    linter = default_linter()
-    site = Site(None)
-    doc = Document(path, text, kind=site.kind_of(path))
-    result = fix_document(doc, lambda d: linter.check_document(d, site, path)[0], unsafe=unsafe)
-    return result.text

@@ -5,8 +5,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import lru_cache
 
 from .document import Document
 from .liquid import LiquidSpan, include_params
@@ -14,7 +14,9 @@ from .liquid import LiquidSpan, include_params
 
 @dataclass(frozen=True)
 class Reference:
-    kind: str  # "link", "image", "definition", "autolink", "html-href", "html-src", "liquid-link", "post-url", "include", "include-param"
+    # "link", "image", "definition", "autolink", "html-href", "html-src", "liquid-link", "post-url",
+    # "include", "include-param"
+    kind: str
     target: str
     start: int  # offsets of the target in the document text
     end: int
@@ -32,35 +34,49 @@ _ALT = re.compile(r"\balt\s*=\s*(?:\"([^\"]*)\"|'([^']*)')", re.IGNORECASE)
 _HTML_ATTR = re.compile(r"<(a|img)\b[^>]*?\b(href|src)\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s>]+))", re.IGNORECASE)
 
 
+_TITLE = re.compile(r"\s*?([\"'])(.+?)\1\s*?\)", re.DOTALL)
+_PAREN_TITLE = re.compile(r"\s+\([^()]*\)$")
+
+
 def _destination(text: str, at: int, limit: int) -> tuple[int, int, int] | None:
-    """(start, end, close) of an inline link destination starting at `at` (after `(`): balanced
-    parentheses, stopping at whitespace; `close` is the offset after the closing `)`."""
+    """(start, end, close) of an inline link destination starting at `at` (after `(`), read as
+    kramdown reads it: `<...>`, or up to the `)` that balances, or up to whitespace before a
+    quoted title (`"Title"` or `'Title'`, which is not part of the URL); `close` is the offset
+    after the closing `)`. kramdown has no `(Title)` form: it keeps that in the URL, and this
+    returns the URL before it (RL401 reports the form)."""
+    if text.startswith("<", at):
+        end = text.find(">", at)
+        if 0 <= end < limit and text.startswith(")", end + 1):
+            return (at + 1, end, end + 2)
+        title = _TITLE.match(text, end + 1, limit) if 0 <= end < limit else None
+        if title:
+            return (at + 1, end, title.end())
+    depth = 1
     i = at
-    while i < limit and text[i] in " \t":
-        i += 1
-    if i < limit and text[i] == "<":
-        end = text.find(">", i)
-        if end < 0 or end > limit:
-            return None
-        close = text.find(")", end)
-        return (i + 1, end, close + 1 if close >= 0 else end + 1)
-    start = i
-    depth = 0
     while i < limit:
         ch = text[i]
-        if ch == "\\":
-            i += 2
-            continue
         if ch == "(":
             depth += 1
         elif ch == ")":
-            if depth == 0:
-                return (start, i, i + 1)
             depth -= 1
-        elif ch in "\n":
-            break
+            if depth == 0:
+                return _stripped(text, at, i, i + 1)
+        elif ch.isspace() and text[i + 1 : i + 2] in ("'", '"'):
+            m = _TITLE.match(text, i, limit)
+            if m is None:
+                return None
+            return _stripped(text, at, i, m.end()) if depth == 1 else None
         i += 1
     return None
+
+
+def _stripped(text: str, start: int, end: int, close: int) -> tuple[int, int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    title = _PAREN_TITLE.search(text, start, end)
+    return (start, title.start() if title else end, close)
 
 
 def references(doc: Document) -> list[Reference]:
@@ -82,7 +98,7 @@ def _extract(doc: Document):  # type: ignore[no-untyped-def]
     text = doc.text
     masked = doc.masked
     for seg_start, seg_end in doc.inline_segments:
-        for m in _LINK_START.finditer(masked, seg_start, seg_end):
+        for m in _link_starts(masked, seg_start, seg_end):
             if doc.in_code(m.start()) or (m.start() > 0 and masked[m.start() - 1] == "\\"):
                 continue
             dest = _destination(masked, m.end(), seg_end)
@@ -143,33 +159,42 @@ def _extract(doc: Document):  # type: ignore[no-untyped-def]
                         yield Reference("link", text[dest[0] : dest[1]], dest[0], dest[1], m.start(), m.group(2), span)
 
 
+def unclosed_links(doc: Document) -> list[tuple[int, int]]:
+    """(start of `[`, end of paragraph line) of inline links whose `(` is never closed:
+    kramdown renders them as text, brackets and all."""
+    found = []
+    masked = doc.masked
+    for seg_start, seg_end in doc.inline_segments:
+        if "](" not in masked[seg_start:seg_end]:
+            continue
+        for m in _link_starts(masked, seg_start, seg_end):
+            if m.group(1) or doc.in_code(m.start()) or (m.start() > 0 and masked[m.start() - 1] == "\\"):
+                continue
+            if masked[m.end() - 2] != "]" or _destination(masked, m.end(), seg_end) is not None:
+                continue
+            line_end = masked.find("\n", m.end())
+            found.append((m.start(), seg_end if line_end < 0 or line_end > seg_end else line_end))
+    return found
+
+
+def _link_starts(text: str, start: int, end: int) -> Iterator[re.Match[str]]:
+    """Every `[` or `![` that opens a link, including those inside another link's text
+    (`[![alt](src)](href)` is an image inside a link)."""
+    pos = start
+    while True:
+        m = _LINK_START.search(text, pos, end)
+        if m is None:
+            return
+        yield m
+        pos = m.start(2)
+
+
 def _is_block_start(doc: Document, offset: int) -> bool:
     return offset == 0 or doc.text[offset - 1] == "\n"
 
 
-@lru_cache(maxsize=1)
-def _slug_re() -> re.Pattern[str]:
-    return re.compile(r"[^\w\- \t]")  # kramdown's NON_WORD_RE: /[^\p{Word}\- \t]/
-
-
 def kramdown_ids(doc: Document) -> set[str]:
-    """Heading ids as kramdown's GFM parser makes them on GitHub Pages (see RL404's page), plus
-    explicit `{#id}` attributes and HTML `id=` attributes."""
-    ids: set[str] = set()
-    counter: dict[str, int] = {}
-    for h in doc.headings:
-        raw = h.text(doc)
-        explicit = re.search(r"\{:?\s*#([\w-]+)[^}]*\}\s*$", raw)
-        if explicit:
-            ids.add(explicit.group(1))
-            continue
-        # kramdown-parser-gfm's generate_gfm_header_id works on the heading's raw source text.
-        slug = _slug_re().sub("", raw.lower()).replace(" ", "-").replace("\t", "-")
-        seen = counter.get(slug, -1) + 1
-        counter[slug] = seen
-        ids.add(slug if seen == 0 else f"{slug}-{seen}")
-    for m in re.finditer(r"\bid\s*=\s*[\"']([^\"']+)[\"']", doc.text):
-        ids.add(m.group(1))
-    for m in re.finditer(r"\{:\s*#([\w-]+)", doc.text):
-        ids.add(m.group(1))
-    return ids
+    """Fragment targets of a post with Jekyll's default kramdown options (see kramdown_ids.py)."""
+    from .kramdown_ids import targets
+
+    return set(targets(doc).ids)

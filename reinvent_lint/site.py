@@ -7,6 +7,8 @@ post does not walk the whole site unless a rule needs it.
 
 from __future__ import annotations
 
+import datetime as dt
+import fnmatch
 import os
 import re
 from functools import cached_property
@@ -14,6 +16,8 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 import yaml
+
+from . import jekyll_facts as facts
 
 if TYPE_CHECKING:
     from .urls import SiteUrls
@@ -34,6 +38,10 @@ _SKIP_DIRS = {
 MARKDOWN_SUFFIXES = {".md", ".markdown", ".mkd", ".mkdn", ".mdown"}
 POST_NAME = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-(.+)\.[A-Za-z]+$")
 DEFAULT_TAG_DIRS = ("_topics", "_tags", "tags", "topics")
+# Jekyll 4's default excludes (configuration.rb), added to the site's own.
+_DEFAULT_EXCLUDES = (".sass-cache", ".jekyll-cache", "gemfiles", "Gemfile", "Gemfile.lock", "node_modules",
+                     "vendor/bundle/", "vendor/cache/", "vendor/gems/", "vendor/ruby/")  # fmt: skip
+PLATFORMS = ("auto", "github-pages", "jekyll")
 
 
 def find_root(start: Path) -> Path | None:
@@ -48,17 +56,25 @@ def find_root(start: Path) -> Path | None:
 class Site:
     """A Jekyll site rooted at `root` (None for a lone file outside any site)."""
 
-    def __init__(self, root: Path | None, tag_dirs: tuple[str, ...] = DEFAULT_TAG_DIRS) -> None:
-        self.root = root.resolve() if root else None
+    def __init__(self, root: Path | None, tag_dirs: tuple[str, ...] = DEFAULT_TAG_DIRS, platform: str = "auto") -> None:
+        # `config_dir` holds _config.yml; `root` is the source folder Jekyll reads (`source:`).
+        self.config_dir = root.resolve() if root else None
+        self.root = self.config_dir
         self.tag_dirs = tag_dirs
+        self.platform_setting = platform
+        source = self.config.get("source") if self.config_dir else None
+        if isinstance(source, str) and source.strip() and self.config_dir is not None:
+            candidate = (self.config_dir / source.strip()).resolve()
+            if candidate.is_dir() and candidate != self.config_dir:
+                self.root = candidate
 
     # ----- configuration -------------------------------------------------------------------
     @cached_property
     def config(self) -> dict[str, Any]:
-        if self.root is None:
+        if self.config_dir is None:
             return {}
         for name in CONFIG_NAMES:
-            path = self.root / name
+            path = self.config_dir / name
             if path.is_file():
                 try:
                     data = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
@@ -72,9 +88,53 @@ class Site:
         value = self.config.get("baseurl") or ""
         return str(value).rstrip("/")
 
+    @cached_property
+    def github_pages(self) -> bool:
+        """Whether GitHub Pages builds the site (its defaults apply): `[site] platform`, else
+        the `github-pages` gem in the Gemfile, else no Gemfile and a CNAME or a *.github.io name."""
+        if self.platform_setting != "auto":
+            return self.platform_setting == "github-pages"
+        base = self.config_dir
+        if base is None:
+            return False
+        gemfile = base / "Gemfile"
+        if gemfile.is_file():
+            try:
+                return bool(re.search(r"""^\s*gem\s+['"]github-pages['"]""", gemfile.read_text(errors="replace"), re.M))
+            except OSError:
+                return False
+        named = " ".join(str(self.config.get(k) or "") for k in ("url", "repository")) + " " + base.name
+        return (
+            (base / "CNAME").is_file()
+            or (self.root is not None and (self.root / "CNAME").is_file())
+            or (".github.io" in named.lower())
+        )
+
     @property
     def future(self) -> bool:
-        return bool(self.config.get("future", False))
+        """Whether future-dated posts are published: `future:`, else true on GitHub Pages (the
+        github-pages gem's default) and false in plain Jekyll."""
+        value = self.config.get("future")
+        return bool(value) if value is not None else self.github_pages
+
+    @cached_property
+    def timezone(self) -> dt.tzinfo:
+        """The zone post dates are read in: `timezone:` (GitHub Pages and CI run in UTC)."""
+        name = self.config.get("timezone")
+        if isinstance(name, str) and name.strip():
+            try:
+                from zoneinfo import ZoneInfo
+
+                return ZoneInfo(name.strip())
+            except (ValueError, KeyError, OSError, ImportError):
+                pass
+        return dt.timezone.utc
+
+    @cached_property
+    def markdown_suffixes(self) -> set[str]:
+        value = self.config.get("markdown_ext")
+        names = str(value) if isinstance(value, str) and value.strip() else facts.DEFAULT_MARKDOWN_EXT
+        return {"." + n.strip().lstrip(".").lower() for n in names.split(",") if n.strip()}
 
     @cached_property
     def collections(self) -> set[str]:
@@ -86,6 +146,24 @@ class Site:
     def excluded(self) -> list[str]:
         value = self.config.get("exclude") or []
         return [str(v).strip("/") for v in value] if isinstance(value, list) else []
+
+    @cached_property
+    def _exclude_patterns(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        def listed(key: str) -> tuple[str, ...]:
+            value = self.config.get(key) or []
+            return tuple(str(v).lstrip("/") for v in value if str(v).strip("/")) if isinstance(value, list) else ()
+
+        return (*listed("exclude"), *_DEFAULT_EXCLUDES), listed("include")
+
+    def is_excluded(self, rel: str) -> bool:
+        """Jekyll's EntryFilter: `exclude:` entries match by glob or as a prefix of the path,
+        unless `include:` names it."""
+        excludes, includes = self._exclude_patterns
+
+        def hit(patterns: tuple[str, ...]) -> bool:
+            return any(fnmatch.fnmatchcase(rel, p) or rel.startswith(p) or rel + "/" == p for p in patterns)
+
+        return hit(excludes) and not hit(includes)
 
     # ----- files ---------------------------------------------------------------------------
     def relative(self, path: Path) -> str | None:
@@ -120,13 +198,14 @@ class Site:
             return frozenset()
         found: list[str] = []
         root = str(self.root)
-        excluded = set(self.excluded)
         for folder, dirs, names in os.walk(root, followlinks=False):
             rel_folder = os.path.relpath(folder, root)
             rel_folder = "" if rel_folder == "." else rel_folder.replace(os.sep, "/") + "/"
-            dirs[:] = [d for d in dirs if d not in _SKIP_DIRS and rel_folder + d not in excluded]
+            dirs[:] = [d for d in dirs if d not in _SKIP_DIRS and not self.is_excluded(rel_folder + d)]
             for name in names:
                 rel = rel_folder + name
+                if self.is_excluded(rel):
+                    continue
                 full = os.path.join(folder, name)
                 if os.path.islink(full) and not self._inside(full):
                     continue
@@ -152,7 +231,7 @@ class Site:
         base = self.root / folder
         if not base.is_dir():
             return []
-        result = []
+        result: list[str] = []
         for current, dirs, names in os.walk(base, followlinks=False):
             rel = os.path.relpath(current, self.root).replace(os.sep, "/")
             dirs[:] = [d for d in dirs if d not in _SKIP_DIRS]
@@ -168,16 +247,35 @@ class Site:
         return {PurePosixPath(f).stem for f in self._listing("_layouts")}
 
     @cached_property
+    def post_files(self) -> list[str]:
+        """Every file Jekyll reads as a post: under `_posts/` or `dir/_posts/` (no folder before
+        `_posts` starting with `_`), with a dated name (`2024-1-5-x.md` counts)."""
+        found = []
+        for rel in self.files:
+            parts = rel.split("/")
+            if "_posts" not in parts[:-1]:
+                continue
+            before = parts[: parts.index("_posts")]
+            if any(p.startswith(("_", ".")) for p in before) or parts[-1].startswith((".", "_", "#")):
+                continue
+            if facts.POST_FILE.match(parts[-1]):
+                found.append(rel)
+        return sorted(found)
+
+    @cached_property
     def posts(self) -> list[str]:
-        return [f for f in self._listing("_posts") if PurePosixPath(f).suffix.lower() in MARKDOWN_SUFFIXES | {".html"}]
+        """The posts Jekyll renders through a converter (Markdown or HTML)."""
+        return [f for f in self.post_files if PurePosixPath(f).suffix.lower() in self.markdown_suffixes | {".html"}]
 
     @cached_property
     def post_names(self) -> dict[str, str]:
-        """`{% post_url %}` names (the path under `_posts/` without extension) to files."""
-        names = {}
-        for rel in self.posts:
-            inner = rel.split("_posts/", 1)[-1]
-            names[str(PurePosixPath(inner).with_suffix(""))] = rel
+        """`{% post_url %}` names to files: `2024-01-02-x` (and `sub/2024-01-02-x` for
+        `_posts/sub/` or `sub/_posts/`), as Jekyll's PostComparer matches them."""
+        names: dict[str, str] = {}
+        for rel in self.post_files:
+            before, _, inner = rel.partition("_posts/")
+            key = str(PurePosixPath(before + inner).with_suffix(""))
+            names.setdefault(key, rel)
         return names
 
     @cached_property
@@ -186,12 +284,18 @@ class Site:
 
     @cached_property
     def tags(self) -> set[str]:
-        """Tags that have a tag page (file stems under the tag folders), as written."""
+        """Tags that have a tag page, as written: `tags/NAME.md`, or a folder `tags/NAME/`
+        holding an index page."""
         tags: set[str] = set()
         for folder in self.tag_dirs:
             for f in self._listing(folder):
-                if PurePosixPath(f).suffix.lower() in MARKDOWN_SUFFIXES | {".html"}:
-                    tags.add(PurePosixPath(f).stem)
+                path = PurePosixPath(f)
+                if path.suffix.lower() not in MARKDOWN_SUFFIXES | {".html"}:
+                    continue
+                if path.stem == "index" and len(path.parts) > 2:
+                    tags.add(path.parts[-2])
+                elif path.stem != "index":
+                    tags.add(path.stem)
         return tags
 
     @cached_property
@@ -210,12 +314,34 @@ class Site:
                 names |= {str(v) for v in value}
         return names
 
+    @cached_property
+    def liquid_tags(self) -> frozenset[str]:
+        """Every Liquid tag the site can use: Liquid's and Jekyll's, those of the gems under
+        `plugins:`/`gems:` (jekyll_facts.PLUGIN_TAGS) and those `_plugins/**/*.rb` register."""
+        known = set(facts.CORE_TAGS)
+        for plugin in self.plugins:
+            known |= facts.PLUGIN_TAGS.get(plugin, frozenset())
+        if self.root is not None:
+            plugins_dir = str(self.config.get("plugins_dir") or "_plugins")
+            bases = {self.root / plugins_dir} | ({self.config_dir / plugins_dir} if self.config_dir else set())
+            for base in sorted(bases):
+                for current, _dirs, names in os.walk(base):
+                    for name in names:
+                        if name.endswith(".rb"):
+                            try:
+                                known |= facts.registered_tags((Path(current) / name).read_text(errors="replace"))
+                            except OSError:
+                                continue
+        return frozenset(known)
+
     def markdown_files(self) -> list[str]:
-        """The site's Markdown documents Jekyll would render, site-relative and sorted."""
+        """The site's Markdown documents Jekyll would render, site-relative and sorted
+        (excluded files are not: Jekyll never reads them)."""
         skip_tops = {"_includes", "_layouts", "_sass", "_data", "_plugins"}
         result = []
+        suffixes = MARKDOWN_SUFFIXES | self.markdown_suffixes
         for rel in self.files:
-            if PurePosixPath(rel).suffix.lower() not in MARKDOWN_SUFFIXES:
+            if PurePosixPath(rel).suffix.lower() not in suffixes:
                 continue
             top = rel.split("/", 1)[0] if "/" in rel else ""
             if top in skip_tops:

@@ -15,14 +15,10 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Any
 
-from .site import MARKDOWN_SUFFIXES, POST_NAME, Site
+from . import jekyll_facts as facts
+from .site import MARKDOWN_SUFFIXES, Site
 
-_STYLES = {
-    "date": "/:categories/:year/:month/:day/:title:output_ext",
-    "pretty": "/:categories/:year/:month/:day/:title/",
-    "ordinal": "/:categories/:year/:y_day/:title:output_ext",
-    "none": "/:categories/:title:output_ext",
-}
+_STYLES = facts.PERMALINK_STYLES
 # Plugins that write pages no source file describes: links into them cannot be judged.
 GENERATOR_PLUGINS = {
     "jekyll-archives",
@@ -34,23 +30,24 @@ GENERATOR_PLUGINS = {
 }
 
 
-# The front-matter keys that decide a document's URL (and its title, for duplicate-title).
-_URL_KEYS = ("permalink", "date", "categories", "category", "slug", "redirect_from", "title")
+# The front-matter keys that decide a document's URL and fate (and its title, for duplicate-title).
+_URL_KEYS = ("permalink", "date", "categories", "category", "slug", "redirect_from", "title", "published")
+YAML_ERROR = "__yaml_error__"  # marks a document whose front matter does not parse
+NO_FRONT_MATTER = "__no_front_matter__"
 
 
 def _url_data(data: dict[str, Any]) -> dict[str, Any]:
-    """The URL-relevant front matter in plain, cacheable types (dates as YYYY-MM-DD)."""
+    """The URL-relevant front matter in plain, cacheable types (dates in ISO form, with their
+    time and offset when given)."""
     kept: dict[str, Any] = {}
     for key in _URL_KEYS:
         value = data.get(key)
         if isinstance(value, (dt.date, dt.datetime)):
-            value = (value.date() if isinstance(value, dt.datetime) else value).isoformat()
-        if (
-            isinstance(value, (str, int, float, bool))
-            or (isinstance(value, list)
-            and all(isinstance(v, str) for v in value))
+            value = value.isoformat()
+        if isinstance(value, (str, int, float, bool)) or (
+            isinstance(value, list) and all(isinstance(v, (str, int, float)) for v in value)
         ):
-            kept[key] = value
+            kept[key] = [str(v) for v in value] if isinstance(value, list) else value
     return kept
 
 
@@ -58,7 +55,11 @@ def _url_front_matter(text: str) -> dict[str, Any]:
     from .front_matter import split
 
     fm = split(text.replace("\r\n", "\n"))
-    return _url_data(fm.data or {}) if fm else {}
+    if fm is None:
+        return {NO_FRONT_MATTER: True}
+    if fm.error:
+        return {YAML_ERROR: True}
+    return _url_data(fm.data or {})
 
 
 def _listify(value: Any) -> list[str]:
@@ -66,23 +67,38 @@ def _listify(value: Any) -> list[str]:
         return value.split()
     if isinstance(value, list):
         return [str(v) for v in value]
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return [str(value)]
     return []
 
 
-def _date(value: Any, fallback: dt.date) -> dt.date:
+def _front_date(value: Any, zone: dt.tzinfo) -> dt.datetime | None:
     if isinstance(value, str):
         try:
-            return dt.date.fromisoformat(value[:10])
+            parsed: Any = dt.datetime.fromisoformat(value)
         except ValueError:
-            return fallback
-    return fallback
+            parsed = value
+        return facts.parse_date(parsed, zone)
+    return facts.parse_date(value, zone)
+
+
+_PLACEHOLDER = re.compile(r":([a-z_]+)")
 
 
 def _expand(template: str, values: dict[str, str]) -> str:
-    result = template
-    for key in sorted(values, key=len, reverse=True):
-        result = result.replace(":" + key, values[key])
-    return re.sub(r"/+", "/", "/" + result.lstrip("/"))
+    """Jekyll's URL#generate_url_from_drop and #sanitize_url (unescaped: the path written)."""
+
+    def one(m: re.Match[str]) -> str:
+        name = m.group(1)
+        for key in (name, name[:-1]) if name.endswith("_") else (name,):
+            if key in values:
+                return values[key] + (m.group(0)[len(key) + 1 :] if key != name else "")
+        # Longest known placeholder that prefixes the name (`:title_x` is not one: kept as text).
+        return m.group(0)
+
+    result = "/" + _PLACEHOLDER.sub(one, template)
+    result = result.replace("..", "/").replace("./", "")
+    return re.sub(r"/+", "/", result)
 
 
 def _variants(url: str) -> set[str]:
@@ -94,7 +110,32 @@ def _variants(url: str) -> set[str]:
         out.add(url[: -len(".html")])
     elif url.endswith("/") and len(url) > 1:
         out |= {url[:-1], url + "index.html"}
+    elif not PurePosixPath(url).suffix:
+        out.add(url + ".html")  # Jekyll writes an extension-less URL to NAME.html
     return out
+
+
+def output_path(url: str) -> str:
+    """The file Jekyll writes for a document URL (Document#destination), site-relative."""
+    path = url.lstrip("/")
+    if url.endswith("/"):
+        path += "index"
+    if not path.endswith(".html"):
+        path += ".html"
+    return path
+
+
+@dataclass(frozen=True)
+class PostFate:
+    """What Jekyll does with one post file."""
+
+    url: str  # where it is (or would be) written
+    state: str  # "published", "unpublished", "future", "build-fails", "yaml-error"
+    date: dt.datetime | None
+
+    @property
+    def published(self) -> bool:
+        return self.state in ("published", "yaml-error")
 
 
 @dataclass
@@ -103,6 +144,77 @@ class SiteUrls:
     owner: dict[str, str] = field(default_factory=dict)  # URL -> source file
     primary: dict[str, str] = field(default_factory=dict)  # source file -> the URL it is written to
     data: dict[str, dict[str, Any]] = field(default_factory=dict)  # source file -> front matter
+    posts: dict[str, PostFate] = field(default_factory=dict)  # post file -> its fate
+
+
+def _post_values(rel: str, data: dict[str, Any], date: dt.datetime, slug: str) -> dict[str, str]:
+    """Jekyll's UrlDrop for a post: categories from the folders before `_posts` and the front
+    matter, downcased; the title slugified ("pretty", case kept)."""
+    before = rel.split("_posts/", 1)[0].strip("/")
+    categories = [c for c in before.split("/") if c] if before else []
+    for value in (_listify(data.get("categories")), _listify(data.get("category"))):
+        categories += value
+    seen: list[str] = []
+    for c in categories:
+        if c.lower() not in seen:
+            seen.append(c.lower())
+    own_slug = data.get("slug")
+    title = facts.slugify(str(own_slug) if own_slug else slug, "pretty", cased=True)
+    return {
+        "categories": "/".join(seen), "year": f"{date.year:04d}", "month": f"{date.month:02d}",
+        "day": f"{date.day:02d}", "i_month": str(date.month), "i_day": str(date.day),
+        "hour": f"{date.hour:02d}", "minute": f"{date.minute:02d}", "second": f"{date.second:02d}",
+        "y_day": f"{date.timetuple().tm_yday:03d}", "short_year": f"{date.year % 100:02d}",
+        "short_month": date.strftime("%b"), "long_month": date.strftime("%B"),
+        "week": f"{date.isocalendar()[1]:02d}", "short_day": date.strftime("%a"),
+        "long_day": date.strftime("%A"), "w_year": str(date.isocalendar()[0]),
+        "title": title, "slug": facts.slugify(str(own_slug) if own_slug else slug),
+        "name": facts.slugify(PurePosixPath(rel).stem), "output_ext": ".html",
+    }  # fmt: skip
+
+
+def post_fate(site: Site, rel: str, data: dict[str, Any], template: str, now: dt.datetime) -> PostFate | None:
+    """Where Jekyll writes a post and whether it publishes it (see jekyll_facts)."""
+    name = PurePosixPath(rel).name
+    m = facts.POST_FILE.match(name)
+    if not m:
+        return None
+    zone = site.timezone
+    if data.get(YAML_ERROR):
+        # The front matter is dropped before the file name is read: today's date, whole stem.
+        values = _post_values(rel, {}, now, PurePosixPath(name).stem.rstrip("."))
+        values["title"] = facts.slugify(PurePosixPath(name).stem, "pretty", cased=True)
+        return PostFate(_expand(template, values), "yaml-error", now)
+    state = "published"
+    date: dt.datetime | None = None
+    if "date" in data:
+        date = _front_date(data["date"], zone)
+        if date is None and facts.date_fails(data["date"]):
+            state = "build-fails"
+    if date is None:
+        day: dt.date | None = facts.parse_ymd(f"{m.group(1)}-{m.group(2)}-{m.group(3)}").date
+        if day is None:
+            state = "build-fails"
+            day = dt.date(1970, 1, 1)
+        date = dt.datetime(day.year, day.month, day.day, tzinfo=zone)
+    values = _post_values(rel, data, date, m.group(4).rstrip("."))
+    own = data.get("permalink")
+    url = _expand(str(own), values) if own else _expand(template, values)
+    if state == "published" and data.get("published") is False:
+        state = "unpublished"
+    elif state == "published" and not site.future and date > now:
+        state = "future"
+    return PostFate(url, state, date)
+
+
+def page_template(style: str) -> str:
+    """Jekyll's Page#template with Utils.add_permalink_suffix for a non-index HTML page."""
+    if style == "pretty":
+        return "/:path/:basename/"
+    if style in _STYLES:
+        return "/:path/:basename:output_ext"
+    suffix = "/" if style.endswith("/") else ":output_ext" if style.endswith(":output_ext") else ""
+    return "/:path/:basename" + suffix
 
 
 def site_urls(site: Site) -> SiteUrls:
@@ -113,7 +225,7 @@ def site_urls(site: Site) -> SiteUrls:
 
     # Each document's URL-relevant front matter, cached by file size and modification time, so
     # a one-post run does not re-read every post of the site.
-    index = PerFile("frontmatter", site.root)  # type: ignore[arg-type]
+    index = PerFile("frontmatter2", site.root)  # type: ignore[arg-type]
 
     def front_matter(rel: str) -> dict[str, Any]:
         return index.get(site.root / rel, rel, _url_front_matter) or {}  # type: ignore[operator]
@@ -121,6 +233,7 @@ def site_urls(site: Site) -> SiteUrls:
     config = site.config
     style = str(config.get("permalink") or "date")
     template = _STYLES.get(style, style)
+    now = dt.datetime.now(site.timezone)
 
     def add(url: str, rel: str, data: dict[str, Any]) -> None:
         result.primary.setdefault(rel, url)
@@ -132,62 +245,142 @@ def site_urls(site: Site) -> SiteUrls:
             owner.setdefault(u, rel)
 
     for rel in site.posts:
-        name = PurePosixPath(rel).name
-        m = POST_NAME.match(name)
-        if not m:
-            continue
         data = front_matter(rel)
-        try:
-            date = _date(data.get("date"), dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3))))
-        except ValueError:
+        fate = post_fate(site, rel, data, template, now)
+        if fate is None:
             continue
-        folder_categories = [p for p in rel.split("/")[:-1] if p != "_posts"]
-        categories = folder_categories + _listify(data.get("categories")) + _listify(data.get("category"))
-        title = str(data.get("slug") or m.group(4))
-        values = {
-            "categories": "/".join(categories), "year": f"{date.year:04d}", "month": f"{date.month:02d}",
-            "day": f"{date.day:02d}", "i_month": str(date.month), "i_day": str(date.day),
-            "y_day": f"{date.timetuple().tm_yday:03d}", "short_year": f"{date.year % 100:02d}",
-            "title": title, "slug": title, "output_ext": ".html",
-        }  # fmt: skip
-        own = data.get("permalink")
-        url = _expand(str(own), values) if own else _expand(template, values)
-        add(url, rel, data)
-        add(url.lower(), rel, {})
+        result.posts[rel] = fate
+        if not fate.published:
+            result.data.setdefault(rel, data)
+            continue
+        add(fate.url, rel, data)
+        add(fate.url.lower(), rel, {})
     collections = config.get("collections") or {}
+    markdown = site.markdown_suffixes | MARKDOWN_SUFFIXES
     for rel in site.files:
         suffix = PurePosixPath(rel).suffix.lower()
-        if suffix not in MARKDOWN_SUFFIXES | {".html"}:
+        if suffix not in markdown | {".html"}:
             continue
         top = rel.split("/", 1)[0]
-        if top.startswith("_"):
+        if top.startswith("_") or "/_" in rel:
             name = top[1:]
             settings = collections.get(name) if isinstance(collections, dict) else None
-            if not (isinstance(settings, dict) and settings.get("output")):
+            if not (top.startswith("_") and isinstance(settings, dict) and settings.get("output")):
                 continue
             data = front_matter(rel)
-            path = str(PurePosixPath(rel.split("/", 1)[1]).with_suffix(""))
+            if data.get(NO_FRONT_MATTER):
+                continue  # a collection file without front matter is copied as a static file
+            path = str(PurePosixPath(rel.split("/", 1)[1]).with_suffix("")).rstrip(".")
             coll_template = str(settings.get("permalink") or "/:collection/:path:output_ext")
             coll_template = _STYLES.get(coll_template, coll_template)
+            stem = PurePosixPath(path).name
             values = {
                 "collection": name,
-                "path": path,
-                "name": PurePosixPath(path).name,
-                "title": PurePosixPath(path).name,
+                "path": "/" + path,
+                "name": facts.slugify(stem),
+                "title": facts.slugify(str(data.get("slug") or stem), "pretty", cased=True),
+                "slug": facts.slugify(str(data.get("slug") or stem)),
                 "output_ext": ".html",
             }
             own = data.get("permalink")
             add(_expand(str(own), values) if own else _expand(coll_template, values), rel, data)
             continue
-        data = front_matter(rel) if suffix in MARKDOWN_SUFFIXES or rel.endswith(".html") else {}
+        # A page without front matter is copied as a static file by plain Jekyll, but GitHub
+        # Pages renders it (jekyll-optional-front-matter): both URLs are kept.
+        data = front_matter(rel)
         own = data.get("permalink")
         if own:
-            add("/" + str(own).lstrip("/"), rel, data)
+            add(_expand(str(own), {}), rel, data)
             continue
-        stem = str(PurePosixPath(rel).with_suffix(""))
-        url = "/" + stem + ".html"
+        pure = PurePosixPath(rel)
+        folder = "" if str(pure.parent) == "." else str(pure.parent)
+        if pure.stem == "index":
+            url = "/" + folder + "/" if folder else "/"
+        else:
+            url = _expand(page_template(style), {"path": folder, "basename": pure.stem, "output_ext": ".html"})
         add(url, rel, data)
-        if style == "pretty" or stem.endswith("index"):
-            add("/" + (stem[: -len("index")] if stem.endswith("index") else stem + "/"), rel, data)
     index.save()
     return result
+
+
+# ----- what `{% link %}` and `{% post_url %}` find ---------------------------------------
+def _has_front_matter(site: Site, rel: str) -> bool:
+    """Jekyll's Utils.has_yaml_header?: the first line is `---`."""
+    try:
+        with (site.root / rel).open("rb") as handle:  # type: ignore[operator]
+            return re.match(rb"---\s*\r?\n", handle.readline()) is not None
+    except OSError:
+        return False
+
+
+def link_problem(site: Site, name: str) -> str | None:
+    """Why `{% link name %}` fails the build, or None when it resolves (or cannot be judged).
+
+    Jekyll's link tag compares `name` (and "/" + name) with the relative path of every page,
+    static file and written document; only static files' relative paths start with "/"."""
+    if not name or "{" in name or site.root is None:
+        return None
+    slash = name.startswith("/")
+    rel = name[1:] if slash else name
+    if rel not in site.files:
+        return "no such file in the site"
+    top = rel.split("/", 1)[0]
+    if rel.startswith("_drafts/"):
+        return None  # link-to-draft says it
+    if "_posts" in rel.split("/")[:-1]:
+        fate = site.urls.posts.get(rel)
+        if fate is None:
+            return "not a post Jekyll reads (its file name has no date)"
+        if fate.state == "unpublished":
+            return "that post has 'published: false', so Jekyll does not write it"
+        if fate.state == "future":
+            return "that post is dated in the future and 'future' is off, so Jekyll does not write it"
+        return "a post is matched without a leading slash" if slash else None
+    if top.startswith("_"):
+        collections = site.config.get("collections") or {}
+        settings = collections.get(top[1:]) if isinstance(collections, dict) else None
+        if isinstance(settings, dict) and settings.get("output"):
+            return "a collection document is matched without a leading slash" if slash else None
+        if top[1:] in site.collections:
+            return f"the collection '{top[1:]}' has no 'output: true', so Jekyll writes none of its files"
+        return "Jekyll does not publish files in folders starting with '_'"
+    if slash and _has_front_matter(site, rel) and PurePosixPath(rel).suffix.lower() in (
+        site.markdown_suffixes | MARKDOWN_SUFFIXES | {".html", ".htm", ".xml", ".txt", ".json", ".css", ".scss"}
+    ):
+        return "a page is matched without a leading slash (only static files keep one)"
+    return None
+
+
+_POST_NAME = re.compile(r"^(.+/)*(\d+-\d+-\d+)-(.*)$")
+
+
+def post_url_problem(site: Site, name: str) -> str | None:
+    """Why `{% post_url name %}` fails the build, or None when it resolves (or is a draft's,
+    which link-to-draft reports). Jekyll's PostComparer: a leading slash is dropped; the name
+    matches `_posts/PATH/DATE-SLUG.ext` or `PATH/_posts/DATE-SLUG.ext` among published posts."""
+    if not name or "{" in name or site.root is None:
+        return None
+    m = _POST_NAME.match(name.lstrip("/"))
+    if not m:
+        return "not a post name (YYYY-MM-DD-slug)"
+    path, date, slug = m.group(1) or "", m.group(2), m.group(3)
+    tail = re.escape(date) + "-" + re.escape(slug) + r"\.[^.]+$"
+    pattern = re.compile("^_posts/" + re.escape(path) + tail + "|^" + re.escape(path) + "_posts/?" + tail)
+    fates = site.urls.posts
+    matches = [rel for rel in fates if pattern.match(rel)]
+    if any(fates[rel].published for rel in matches):
+        return None
+    if matches:
+        state = fates[matches[0]].state
+        if state == "unpublished":
+            return "that post has 'published: false', so Jekyll does not write it"
+        if state == "future":
+            return "that post is dated in the future and 'future' is off, so Jekyll does not write it"
+        return None
+    # Jekyll's deprecated fallback: the same slug on the same day.
+    day = facts.parse_ymd(date).date if re.fullmatch(r"\d{2,4}-\d{1,2}-\d{1,2}", date) else None
+    for rel, fate in fates.items():
+        file = facts.POST_FILE.match(PurePosixPath(rel).name)
+        if fate.published and day and file and file.group(4) == slug and fate.date and fate.date.date() == day:
+            return None
+    return "no such post"

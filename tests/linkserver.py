@@ -80,6 +80,8 @@ class LinkServer:
                     self.close_connection = True
                 elif path == "/missing":
                     self.send(404)
+                elif path.startswith("/fixed-later"):  # dead on the first request, fixed after it
+                    self.send(404 if n == 1 else 200)
                 elif path == "/gone":
                     self.send(410)
                 elif path == "/moved":

@@ -74,6 +74,7 @@ def test_timeout_reset_and_endless_body(server: LinkServer) -> None:
     assert results[urls[0]].status == "unverified" and results[urls[0]].reason == "timeout"
     assert server.hits["/slow"] == 3  # one try and two retries
     assert results[urls[1]].status == "unverified" and "connection" in results[urls[1]].reason
+    assert server.hits["/reset"] == 3  # a reset is tried 3 times in all (the client library adds none)
     assert results[urls[2]].status == "ok"  # headers read, body never downloaded
 
 
@@ -134,7 +135,7 @@ def test_check_command_reports_every_occurrence_and_caches(
     os.chdir(tmp_path)
     try:
         hits = server.hits["/missing"]
-        code = main(["check", "--links", "all"])
+        code = main(["check", "--links", "all", "--show-info"])
         out = capsys.readouterr().out
         assert code == 1
         assert f"_posts/2024-01-01-a.md:5:9: RL410 dead-link [error] dead link {base}/missing: HTTP 404" in out
@@ -187,3 +188,49 @@ def test_hostile_servers_finish_within_their_timeouts_with_honest_verdicts(serve
     )
     assert results[urls["rate"]].code == 429 and server.hits["/always-429"] == 2  # one try, one retry
     assert results[urls["huge"]].status == "ok"  # the 2 GB body is never read
+
+
+def test_cached_verdicts_are_marked_and_failures_are_asked_again(
+    tmp_path: Path, server: LinkServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import time
+
+    from reinvent_lint.link_cache import Verdict
+
+    base = server.base
+    write_site(tmp_path, {
+        "_posts/2024-01-01-a.md": f"---\ntitle: A\n---\n\nSee [a]({base}/fixed-later-1) and [b]({base}/missing).\n",
+        ".reinvent-lint.toml": "[links]\nallow-private = true\ntimeout = 0.5\nretries = 1\nfail-max-age-hours = 6.0\n",
+    })  # fmt: skip
+    old = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        assert main(["check", "--links", "all"]) == 1
+        out = capsys.readouterr().out
+        assert f"dead link {base}/fixed-later-1: HTTP 404\n" in out  # just asked: no marker
+        assert main(["check"]) == 1  # cached mode: what the cache knows, marked
+        out = capsys.readouterr().out
+        assert f"dead link {base}/fixed-later-1: HTTP 404 (cached 0 s ago)" in out
+        hits = server.hits["/missing"]
+        assert main(["check", "--links", "new"]) == 1  # failures are asked again; the fixed one passes
+        out = capsys.readouterr().out
+        assert "fixed-later-1" not in out and f"dead link {base}/missing: HTTP 404\n" in out
+        assert server.hits["/fixed-later-1"] == 2 and server.hits["/missing"] == hits + 1
+
+        cache = LinkCache(tmp_path / ".reinvent-lint-cache", 7 * 86400, 6 * 3600)
+        now = time.time()
+        cache.put([Verdict(f"{base}/missing", "dead", 404, "HTTP 404", checked_at=now - 2 * 3600 - 60)])
+        cache.close()
+        main(["check"])
+        assert f"dead link {base}/missing: HTTP 404 (cached 2 h ago)" in capsys.readouterr().out
+        cache = LinkCache(tmp_path / ".reinvent-lint-cache", 7 * 86400, 6 * 3600)
+        cache.put([Verdict(f"{base}/missing", "dead", 404, "HTTP 404", checked_at=now - 7 * 3600)])
+        cache.close()
+        assert main(["check"]) == 0  # older than the failure TTL: no longer reported from the cache ...
+        assert f"{base}/missing" not in capsys.readouterr().out
+        hits = server.hits["/missing"]
+        main(["check", "--links", "new"])  # ... and asked again
+        assert server.hits["/missing"] == hits + 1
+        capsys.readouterr()
+    finally:
+        os.chdir(old)

@@ -25,13 +25,30 @@ def _git(cwd: Path, *args: str) -> None:
 
 
 # ----- pre-commit ---------------------------------------------------------------------------
+def _inherit_packages(tmp_path: Path) -> str:
+    """A folder for PYTHONPATH whose sitecustomize adds this interpreter's site-packages (with
+    their .pth files, so an editable install counts) to any Python started with it: a virtualenv
+    made by pre-commit or by a test sees the packages installed here, in a fresh venv as in the
+    system Python, and pip finds every dependency without asking an index."""
+    import site
+
+    folder = tmp_path / "inherit"
+    folder.mkdir(exist_ok=True)
+    dirs = [d for d in [*site.getsitepackages(), site.getusersitepackages()] if os.path.isdir(d)]
+    (folder / "sitecustomize.py").write_text(
+        "import site\n" + "".join(f"site.addsitedir({d!r})\n" for d in dirs), encoding="utf-8"
+    )
+    return str(folder)
+
+
 def _offline_env(tmp_path: Path) -> dict[str, str]:
     """pre-commit builds the hook's virtualenv from this repository; the virtualenv sees the
-    packages already installed here and pip never asks an index, so nothing leaves the machine."""
+    packages installed here and pip never asks an index, so nothing leaves the machine."""
     env = dict(os.environ)
+    path = [_inherit_packages(tmp_path), str(REPO), *filter(None, [os.environ.get("PYTHONPATH")])]
     env.update({
         "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home"),
-        "VIRTUALENV_SYSTEM_SITE_PACKAGES": "true",
+        "PYTHONPATH": os.pathsep.join(path),
         "PIP_NO_INDEX": "1",
         "PIP_NO_BUILD_ISOLATION": "0",  # pip's spelling of --no-build-isolation
         "PIP_DISABLE_PIP_VERSION_CHECK": "1",
@@ -39,10 +56,25 @@ def _offline_env(tmp_path: Path) -> dict[str, str]:
     return env
 
 
+def _readme_block(heading: str) -> str:
+    """The first fenced block after `heading` in the README."""
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    section = text[text.index(heading) :]
+    start = section.index("```")
+    start = section.index("\n", start) + 1
+    return section[start : section.index("```", start)]
+
+
+def _head(repo: Path) -> str:
+    return subprocess.run(
+        ["git", "rev-parse", "HEAD"], cwd=repo, capture_output=True, text=True, check=True
+    ).stdout.strip()
+
+
 @pytest.mark.slow
 def test_pre_commit_hooks_for_real(tmp_path: Path) -> None:
-    if shutil.which("pre-commit") is None and shutil.which("git") is None:
-        pytest.skip("pre-commit and git are needed")
+    if shutil.which("git") is None or not (REPO / ".git").exists():
+        pytest.skip("git and a git checkout of reinvent-lint are needed")
     blog = tmp_path / "blog"
     write_site(blog, {"_posts/2024-01-01-a.md": BAD_POST, "_posts/2024-01-02-b.md": "---\ntitle: B\n---\n\nFine.\n"})
     _git(blog, "init", "-q")
@@ -63,6 +95,40 @@ def test_pre_commit_hooks_for_real(tmp_path: Path) -> None:
     assert "files were modified by this hook" in fix.stdout
     fixed = (blog / "_posts/2024-01-01-a.md").read_text()
     assert "[the code](https://github.com/aws/clock-bound)" in fixed and "\n## Two\n" in fixed
+
+
+WARNING_ONLY = "---\ntitle: A\n---\n\n# One\n\n# Two\n\nText.\n"  # an empty section: a warning, no error
+
+
+@pytest.mark.slow
+def test_readme_pre_commit_snippet_works_and_warnings_are_visible(tmp_path: Path) -> None:
+    if shutil.which("git") is None or not (REPO / ".git").exists():
+        pytest.skip("git and a git checkout of reinvent-lint are needed")
+    blog = tmp_path / "blog"
+    old_post = "---\ntitle: Old\n---\n\nOld words. \n"  # trailing space on a line the commit does not touch
+    write_site(blog, {"_posts/2024-01-01-old.md": old_post})
+    _git(blog, "init", "-q")
+    _git(blog, "add", "-A")
+    _git(blog, "commit", "-qm", "old posts")
+    snippet = _readme_block("## In a blog repository: pre-commit")
+    assert "<repository URL>" in snippet and "<tag or commit SHA>" in snippet
+    config = snippet.replace("<repository URL>", str(REPO)).replace("<tag or commit SHA>", _head(REPO))
+    (blog / ".pre-commit-config.yaml").write_text(config, encoding="utf-8")
+    (blog / "_posts/2024-01-02-new.md").write_text(WARNING_ONLY, encoding="utf-8")
+    (blog / "_posts/2024-01-01-old.md").write_text(old_post + "\nNew words.\n", encoding="utf-8")
+    _git(blog, "add", "-A")
+    env = _offline_env(tmp_path)
+    done = subprocess.run([sys.executable, "-m", "pre_commit", "run", "reinvent-lint"], cwd=blog, env=env,
+                          capture_output=True, text=True)  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr  # a warning does not fail the commit ...
+    assert "Passed" in done.stdout
+    assert '_posts/2024-01-02-new.md:5:1: RL301 empty-section [warning] "One"' in done.stdout  # ... but is shown
+    assert "RL601" not in done.stdout  # the old line's trailing space is not this commit's business
+
+    tried = subprocess.run([sys.executable, "-m", "pre_commit", "try-repo", str(REPO), "reinvent-lint", "--ref",
+                            _head(REPO), "--files", "_posts/2024-01-02-new.md"], cwd=blog, env=env,
+                           capture_output=True, text=True)  # fmt: skip
+    assert tried.returncode == 0 and "RL301 empty-section [warning]" in tried.stdout, tried.stdout + tried.stderr
 
 
 def test_manifest_is_valid() -> None:
@@ -160,16 +226,12 @@ def test_plugin_rule_is_listed_and_runs(tmp_path: Path) -> None:
     # A virtualenv that sees this installation of reinvent-lint; the plugin is pip-installed into
     # it from the fixture folder, offline (virtualenv seeds setuptools and wheel for the build).
     venv = tmp_path / "venv"
-    subprocess.run(
-        [sys.executable, "-m", "virtualenv", "--quiet", "--system-site-packages", str(venv)],
-        check=True,
-        capture_output=True,
-    )
+    subprocess.run([sys.executable, "-m", "virtualenv", "--quiet", str(venv)], check=True, capture_output=True)
     python = str(venv / "bin" / "python")
     source = shutil.copytree(FIXTURES / "plugin", tmp_path / "plugin-src")  # builds write beside the sources
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([_inherit_packages(tmp_path), str(REPO)])}
     subprocess.run([python, "-m", "pip", "install", "--quiet", "--no-deps", "--no-index", "--no-build-isolation", str(source)],
-                   check=True, capture_output=True)  # fmt: skip
-    env = dict(os.environ)
+                   check=True, capture_output=True, env=env)  # fmt: skip
     blog = tmp_path / "blog"
     write_site(blog, {"_posts/2024-01-01-a.md": "---\ntitle: A\n---\n\nTODO write this.\n"})
     listed = subprocess.run([python, "-m", "reinvent_lint", "rules"], cwd=blog, env=env, capture_output=True, text=True)
@@ -183,3 +245,35 @@ def test_plugin_rule_is_listed_and_runs(tmp_path: Path) -> None:
     )
     assert "_posts/2024-01-01-a.md:5:1: XX101 no-todo [warning] TODO left in the post" in checked.stdout
     assert checked.returncode == 1
+
+
+def test_sarif_describes_every_rule_it_uses_with_a_help_uri(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    jsonschema = pytest.importorskip("jsonschema")
+    post = BAD_POST + "\nSome text:\n- one\n- two\n"  # MD032 from the style pack too
+    write_site(tmp_path, {"_posts/2024-01-01-a.md": post,
+                          ".reinvent-lint.toml": '[output]\nrule-url = "https://example.org/rules/{page}"\n'})  # fmt: skip
+    run_cli(["check", "--style", "always", "--output-format", "sarif", "--output", "out.sarif"], tmp_path, capsys)
+    document = json.loads((tmp_path / "out.sarif").read_text())
+    schema = json.loads((FIXTURES / "sarif" / "sarif-schema-2.1.0.json").read_text())
+    jsonschema.validate(document, schema, cls=jsonschema.Draft4Validator)
+    run = document["runs"][0]
+    rules = run["tool"]["driver"]["rules"]
+    used = {r["ruleId"] for r in run["results"]}
+    assert {"RL401", "MD032"} <= used
+    for result in run["results"]:
+        assert rules[result["ruleIndex"]]["id"] == result["ruleId"]
+    by_id = {r["id"]: r for r in rules}
+    assert all(by_id[code]["helpUri"] for code in used)
+    assert by_id["RL401"]["helpUri"] == "https://example.org/rules/RL401-malformed-url.md"
+    assert by_id["MD032"]["helpUri"].startswith("https://pymarkdown.readthedocs.io/")
+
+    (tmp_path / ".reinvent-lint.toml").unlink()  # the default: the page shipped with the package
+    run_cli(["check", "--format", "sarif", "--output", "out.sarif"], tmp_path, capsys)
+    rules = json.loads((tmp_path / "out.sarif").read_text())["runs"][0]["tool"]["driver"]["rules"]
+    uri = next(r["helpUri"] for r in rules if r["id"] == "RL401")
+    assert uri.startswith("file://") and uri.endswith("/RL401-malformed-url.md")
+    assert Path(uri[len("file://") :]).is_file()
+
+    (tmp_path / ".reinvent-lint.toml").write_text("[output]\nrule-uri = 'x'\n")
+    code, _, err = run_cli(["check", "--format", "sarif"], tmp_path, capsys)
+    assert code == 2 and "[output]: unknown key(s): rule-uri" in err

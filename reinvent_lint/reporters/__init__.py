@@ -9,6 +9,11 @@ from ..engine import Report
 
 Reporter = Callable[[Report, TextIO, bool], None]
 FORMATS = ("text", "json", "sarif", "github")
+# [output] in the config. `rule-url`: where a rule's page lives, for SARIF's helpUri, with
+# {code} (RL301), {name} (empty-section) and {page} (RL301-empty-section.md) filled in. Empty:
+# the page shipped inside the installed package (a file: URI), and pymarkdownlnt's own page for
+# the style pack's MD codes.
+OUTPUT_DEFAULTS: dict[str, str] = {"rule-url": ""}
 
 
 def get_reporter(name: str) -> Reporter:

@@ -11,14 +11,17 @@ import difflib
 import posixpath
 import re
 from collections.abc import Iterator
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 
+from ..document import Document
 from ..problem import Fix, Problem, Safety, Severity
-from ..references import Reference, kramdown_ids, references
+from ..kramdown_ids import Targets, html_ids, targets
+from ..references import Reference, references, unclosed_links
 from ..rule import Context, rule
 from ..urls import GENERATOR_PLUGINS
 
 _URL_KINDS = {"link", "image", "definition", "html-href", "html-src"}
+_CHECKED_KINDS = _URL_KINDS | {"autolink"}
 _WEB_TLDS = r"(?:com|org|net|io|dev|co|ai|app|gov|edu|me|info|xyz|cloud|aws|uk|de)"
 
 
@@ -26,7 +29,9 @@ _INCLUDE_ALT = re.compile(r"\balt\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
 _WELL_FORMED = re.compile(r"^(?:https?://(?!/|https?:)|#|\.{0,2}/(?!/*https?:)|mailto:|tel:|$)", re.IGNORECASE)
 _SPACE_BEFORE_PAREN = re.compile(r"\][ \t]\($")
 _LOOKS_LIKE_TARGET = re.compile(r"^(?:https?:|/|#|\./|\.\./|mailto:|\{%|\{\{)")
-_SPACE_IN_TARGET = re.compile(r"\]\((https?:[^\s()]*|/[^\s()]*)[ \t]+([^\s)\"'][^)\n]*)\)")
+_SPACE_IN_TARGET = re.compile(
+    r"\]\((https?:[^\s()]*|/[^\s()]*)[ \t]+((?:[^\s()\"']|\([^()\n]*\))(?:[^()\n]|\([^()\n]*\))*)\)"
+)
 
 
 def _malformed(target: str) -> tuple[str, str | None, Safety] | None:
@@ -36,7 +41,8 @@ def _malformed(target: str) -> tuple[str, str | None, Safety] | None:
     m = re.match(r"^(https?):/(?!/)(.*)$", target, re.IGNORECASE)
     if m:
         return (
-            f"'{m.group(1)}:/' has one slash: the browser reads it as the path /{m.group(2).split('/')[0]} on this blog",
+            f"'{m.group(1)}:/' has one slash: the browser reads it as the path"
+            f" /{m.group(2).split('/')[0]} on this blog",
             f"{m.group(1)}://{m.group(2)}",
             Safety.SAFE,
         )
@@ -44,6 +50,27 @@ def _malformed(target: str) -> tuple[str, str | None, Safety] | None:
     if m:
         return (
             "three slashes after the scheme: browsers disagree on where this goes",
+            f"{m.group(1)}://{m.group(2)}",
+            Safety.SAFE,
+        )
+    m = re.match(r"^(https?):(?!/)(\S+)$", target, re.IGNORECASE)
+    if m:
+        return (
+            f"'{m.group(1)}:' without '//': the browser reads it as a path on this blog or guesses the host",
+            f"{m.group(1)}://{m.group(2)}",
+            Safety.SAFE,
+        )
+    m = re.match(r"^(https?);/*(\S+)$", target, re.IGNORECASE)
+    if m:
+        return (
+            f"'{m.group(1)};' has a semicolon for the colon: the browser reads it as a relative path on this blog",
+            f"{m.group(1)}://{m.group(2)}",
+            Safety.SAFE,
+        )
+    m = re.match(rf"^(https?)/((?:[\w-]+\.)+{_WEB_TLDS}(?:[/?#]\S*)?)$", target, re.IGNORECASE)
+    if m:
+        return (
+            f"'{m.group(1)}/' has no colon: the browser reads it as a relative path on this blog",
             f"{m.group(1)}://{m.group(2)}",
             Safety.SAFE,
         )
@@ -77,7 +104,7 @@ def _malformed(target: str) -> tuple[str, str | None, Safety] | None:
 def malformed_url(ctx: Context) -> Iterator[Problem]:
     doc = ctx.doc
     for ref in references(ctx.doc):
-        if ref.kind not in _URL_KINDS or ref.liquid is not None:
+        if ref.kind not in _CHECKED_KINDS or ref.liquid is not None:
             continue
         target = ref.target
         if ref.kind in ("link", "image") and ref.start == ref.end:
@@ -104,13 +131,12 @@ def malformed_url(ctx: Context) -> Iterator[Problem]:
         found = _malformed(target)
         if found:
             why, repaired, safety = found
-            fix = (
-                Fix.replace(ref.start, ref.end, repaired, safety=safety, description=f"use {repaired}")
-                if repaired
-                else None
-            )
-            yield ctx.problem(ref.start, f"malformed URL '{target}': {why}", end=ref.end, fix=fix)
-    # A target with whitespace is not a link at all: look for `[text](http... more)`.
+            repair: Fix | None = None
+            if repaired:
+                repair = Fix.replace(ref.start, ref.end, repaired, safety=safety, description=f"use {repaired}")
+            yield ctx.problem(ref.start, f"malformed URL '{target}': {why}", end=ref.end, fix=repair)
+    # kramdown reads `[text](http://x a b)` as a link to "http://x a b" (the browser asks for
+    # "http://x%20a%20b"), and has no `(Title)` form: `[x](http://x (Title))` links to that too.
     for seg_start, seg_end in doc.inline_segments:
         if "](" not in doc.masked[seg_start:seg_end]:
             continue
@@ -118,10 +144,18 @@ def malformed_url(ctx: Context) -> Iterator[Problem]:
             at = seg_start + m.start(1)
             if doc.in_code(at):
                 continue
+            rest = m.group(2)
+            if rest.startswith("(") and rest.rstrip().endswith(")"):
+                why = f"kramdown has no '(title)' form: the link goes to '{m.group(1)} {rest}', a broken URL"
+                why += "; write the title in quotes"
+            else:
+                why = f"whitespace inside the link target: kramdown links to '{m.group(1)}%20...', a broken URL"
+            yield ctx.problem(at, why, end=seg_start + m.end(2))
+    for start, end in unclosed_links(doc):
+        opening = doc.text[start:end].split("](", 1)
+        if len(opening) == 2 and _looks_like_target(opening[1]):
             yield ctx.problem(
-                at,
-                "whitespace inside the link target: Markdown renders this as text, not a link",
-                end=seg_start + m.end(2),
+                start, "the link's '(' is never closed: kramdown shows the brackets and the URL as text", end=end
             )
 
 
@@ -155,9 +189,9 @@ def missing_link_target(ctx: Context) -> Iterator[Problem]:
             close = _memo(
                 ctx,
                 ("link", ref.target),
-                lambda: difflib.get_close_matches(
-                    ref.target,
-                    sorted(f for f in site.files if f.split("/", 1)[0] == ref.target.split("/", 1)[0]),
+                lambda target=ref.target: difflib.get_close_matches(
+                    target,
+                    sorted(f for f in site.files if f.split("/", 1)[0] == target.split("/", 1)[0]),
                     n=2,
                     cutoff=0.8,
                 ),
@@ -183,7 +217,7 @@ def missing_link_target(ctx: Context) -> Iterator[Problem]:
             names = site.post_names
             if not ref.target or "{{" in ref.target or ref.target in names or draft_for(site, ref.target):
                 continue  # a post_url that only a draft answers is RL701 link-to-draft
-            hint = _memo(ctx, ("post_url", ref.target), lambda: _did_you_mean(ref.target, sorted(names)))
+            hint = _memo(ctx, ("post_url", ref.target), lambda t=ref.target, n=names: _did_you_mean(t, sorted(n)))
             yield ctx.problem(
                 ref.start,
                 f"{{% post_url {ref.target} %}}: no such post; Jekyll stops the build here{hint}",
@@ -192,7 +226,7 @@ def missing_link_target(ctx: Context) -> Iterator[Problem]:
         elif ref.kind == "include":
             if not ref.target or "{{" in ref.target or ref.target in site.includes:
                 continue
-            hint = _memo(ctx, ("include", ref.target), lambda: _did_you_mean(ref.target, site.includes))
+            hint = _memo(ctx, ("include", ref.target), lambda t=ref.target: _did_you_mean(t, site.includes))
             yield ctx.problem(ref.start, f"{{% include {ref.target} %}}: no such file in _includes/{hint}", end=ref.end)
 
 
@@ -201,7 +235,7 @@ def draft_for(site, name: str) -> str | None:  # type: ignore[no-untyped-def]
     slug = re.sub(r"^\d{4}-\d{2}-\d{2}-", "", name.rsplit("/", 1)[-1])
     for rel in site.drafts:
         if PurePosixPath(rel).stem == slug:
-            return rel
+            return str(rel)
     return None
 
 
@@ -299,7 +333,9 @@ def missing_local_file(ctx: Context) -> Iterator[Problem]:
             )
             continue
         hint = _memo(
-            ctx, ("file", rel), lambda: _did_you_mean(rel, sorted(f for f in site.files if _ASSET_SUFFIX.search(f)))
+            ctx,
+            ("file", rel),
+            lambda rel=rel: _did_you_mean(rel, sorted(f for f in site.files if _ASSET_SUFFIX.search(f))),
         )
         yield ctx.problem(ref.start, f"'{ref.target}' not found in the site{hint}", end=ref.end)
 
@@ -308,20 +344,20 @@ def missing_local_file(ctx: Context) -> Iterator[Problem]:
       severity=Severity.WARNING)  # fmt: skip
 def broken_fragment(ctx: Context) -> Iterator[Problem]:
     doc = ctx.doc
-    own: set[str] | None = None
+    own: Targets | None = None
     for ref in references(ctx.doc):
         if ref.kind not in ("link", "definition", "html-href"):
             continue
         target = ref.target
         if target.startswith("#") and ref.liquid is None:
-            fragment = target[1:]
+            fragment = _fragment(target[1:])
             if not fragment:
                 continue
-            own = own if own is not None else kramdown_ids(doc)
+            own = own if own is not None else _doc_targets(ctx, doc)
             if fragment not in own:
                 yield ctx.problem(
                     ref.start,
-                    f"no heading or id '{fragment}' in this post{_did_you_mean(fragment, sorted(own))}",
+                    f"no heading or id '{fragment}' in this post{_did_you_mean(fragment, own.names())}",
                     end=ref.end,
                 )
         elif ref.liquid is None and "#" in target and ctx.site.root is not None:
@@ -330,14 +366,15 @@ def broken_fragment(ctx: Context) -> Iterator[Problem]:
                 continue
             path = ctx.site.urls.owner.get(split[0]) if not _ASSET_SUFFIX.search(split[0]) else None
             ids = _ids_of(ctx, path) if path else None
-            if ids is not None and split[1] not in ids:
+            fragment = _fragment(split[1])
+            if ids is not None and fragment not in ids:
                 at = ref.start + target.rindex("#") + 1
                 yield ctx.problem(
-                    at, f"no heading or id '{split[1]}' in {path}{_did_you_mean(split[1], sorted(ids))}", end=ref.end
+                    at, f"no heading or id '{fragment}' in {path}{_did_you_mean(fragment, ids.names())}", end=ref.end
                 )
         elif ref.liquid is not None and "#" in target and ctx.site.root is not None:
             span = ref.liquid
-            fragment = target[target.index("%}") + 2 :].split("#", 1)[-1] if "%}#" in target else ""
+            fragment = _fragment(target[target.index("%}") + 2 :].split("#", 1)[-1]) if "%}#" in target else ""
             if not fragment or span.name not in ("link", "post_url"):
                 continue
             path = _linked_file(ctx, span.name, span.markup.split()[0] if span.markup.split() else "")
@@ -347,8 +384,15 @@ def broken_fragment(ctx: Context) -> Iterator[Problem]:
             if ids is not None and fragment not in ids:
                 at = ref.start + target.rindex("#") + 1
                 yield ctx.problem(
-                    at, f"no heading or id '{fragment}' in {path}{_did_you_mean(fragment, sorted(ids))}", end=ref.end
+                    at, f"no heading or id '{fragment}' in {path}{_did_you_mean(fragment, ids.names())}", end=ref.end
                 )
+
+
+def _fragment(value: str) -> str:
+    """The id a browser looks for: percent-escapes decoded (`#caf%C3%A9` finds `café`)."""
+    from urllib.parse import unquote
+
+    return unquote(value) if "%" in value else value
 
 
 def _linked_file(ctx: Context, tag: str, name: str) -> str | None:
@@ -357,14 +401,39 @@ def _linked_file(ctx: Context, tag: str, name: str) -> str | None:
     return ctx.site.post_names.get(name)
 
 
-def _ids_of(ctx: Context, rel: str) -> set[str] | None:
-    from ..document import Document, ReadError
+def _include_ids(ctx: Context, doc: Document) -> frozenset[str]:
+    """Ids written by the `_includes` files a document includes (their `id=` and `name=`)."""
+    found: set[str] = set()
+    root = ctx.site.root
+    if root is None:
+        return frozenset()
+    for ref in references(doc):
+        if ref.kind != "include" or not ref.target or "{" in ref.target or ref.target not in ctx.site.includes:
+            continue
+        text = _memo(ctx, ("include-text", ref.target), lambda t=ref.target: _read(root / "_includes" / t))
+        found.update(html_ids(str(text)))
+    return frozenset(found)
 
-    cache: dict[str, set[str] | None] = ctx.site.__dict__.setdefault("_ids", {})
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return ""
+
+
+def _doc_targets(ctx: Context, doc: Document) -> Targets:
+    return targets(doc, ctx.site.config, _include_ids(ctx, doc))
+
+
+def _ids_of(ctx: Context, rel: str) -> Targets | None:
+    from ..document import ReadError
+
+    cache: dict[str, Targets | None] = ctx.site.__dict__.setdefault("_ids", {})
     if rel not in cache:
         try:
             assert ctx.site.root is not None
-            cache[rel] = kramdown_ids(Document.read(ctx.site.root / rel, rel))
+            cache[rel] = _doc_targets(ctx, Document.read(ctx.site.root / rel, rel))
         except ReadError:
             cache[rel] = None
     return cache[rel]

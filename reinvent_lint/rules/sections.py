@@ -3,14 +3,34 @@ come back to, published as a dangling heading."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
+from ..document import Block, Document
 from ..problem import Problem
 from ..rule import Context, rule
 from .headings import heading_label
 
 # Blocks that render nothing a reader sees as the section's content.
 _NOT_CONTENT = {"hr"}
+_COMMENTS = re.compile(r"<!--.*?-->|\s+", re.DOTALL)
+_FOOTNOTE_MARKER = re.compile(r"\[\^[^\]\s]+\](?!:)")
+
+
+def _is_content(doc: Document, block: Block, notes: list[Block]) -> bool:
+    """Footnote definitions are not content where they stand: kramdown moves them to the end."""
+    if block.kind in _NOT_CONTENT or any(n.start <= block.start <= n.end for n in notes):
+        return False
+    if block.kind == "html_block":  # only HTML comments: nothing on the page
+        return bool(_COMMENTS.sub("", doc.masked[block.start : block.end]))
+    return True
+
+
+def _renders_footnotes(doc: Document) -> bool:
+    """kramdown writes the footnotes at the end of the page, under the last heading, when a
+    definition exists and is referenced."""
+    body = doc.masked
+    return any(b.kind == "footnote_reference" for b in doc.blocks) and bool(_FOOTNOTE_MARKER.search(body))
 
 
 @rule(
@@ -22,16 +42,19 @@ def empty_section(ctx: Context) -> Iterator[Problem]:
     doc = ctx.doc
     blocks = doc.blocks
     headings = {h.line: h for h in doc.headings}
+    notes = [b for b in blocks if b.kind == "footnote_reference"]
     for index, block in enumerate(blocks):
         if block.kind != "heading" or block.first_line not in headings:
             continue
         heading = headings[block.first_line]
         following = None
         for later in blocks[index + 1 :]:
-            if later.kind in _NOT_CONTENT:
+            if not _is_content(doc, later, notes):
                 continue
             following = later
             break
+        if following is None and _renders_footnotes(doc):
+            continue  # the footnotes render right under this last heading
         if following is None:
             where = "the end of the file"
         elif following.kind == "heading" and following.first_line in headings:

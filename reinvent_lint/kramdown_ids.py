@@ -1,0 +1,362 @@
+"""The ids kramdown gives a post's headings, as Jekyll builds them (GitHub Pages' parser).
+
+kramdown-parser-gfm (`generate_gfm_header_id`) builds an id from the *rendered* text of a heading:
+the text of links, emphasis, inline code, HTML elements and entities counts; images, footnote
+markers and HTML tags do not; `--` and `---` become dashes (and then vanish, as every character
+that is not a word character, `-`, space or tab does); spaces and tabs become `-`; a repeated id
+gets `-1`, `-2`, ... (counted per id, so a third "A" after "A-1" gives a second `a-1`). An id set
+with `{#id}` at the end of the heading or a `{: #id}` line next to it replaces the generated one
+and does not count. With `kramdown: input: kramdown`, the older generator runs on the raw text.
+Jekyll renders Liquid first: `{{ page.title }}` and `{{ site.x }}` are read from the front matter
+and `_config.yml`; another Liquid value matches any text.
+
+Besides headings, a page can be scrolled to any `id=` attribute, `<a name=...>`, the footnote
+anchors kramdown emits (`fn:NAME`, `fnref:NAME`, `fnref:NAME:N`) and ids from included files.
+Verified against real Jekyll in tests/test_kramdown_ids.py.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from collections.abc import Container, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from .document import Document
+
+UNKNOWN = "\ue000"  # stands for a Liquid value this model cannot know
+_ESCAPABLE = frozenset("\\.*_+`<>()[]{}#!:|\"'$=-~")  # kramdown-parser-gfm's ESCAPED_CHARS_GFM
+_HEADER_ID = re.compile(r"[\t ]\{#([A-Za-z_:][\w.:-]*)\}$")
+_IAL_ID = re.compile(r"^ {0,3}\{:\s*(?:[^}#]*\s)?#([A-Za-z_:][\w.:-]*)[^}]*\}\s*$")
+_HTML_TAG = re.compile(r"</?[A-Za-z][\w:-]*(?:\s[^<>]*)?/?>|<!--.*?-->", re.DOTALL)
+_AUTOLINK = re.compile(r"<((?:[A-Za-z][\w+.-]*:|mailto:)[^\s<>]+|[\w.+-]+@[\w.-]+)>")
+_ENTITY = re.compile(r"&(?:[A-Za-z][A-Za-z0-9]*|#\d+|#[xX][0-9A-Fa-f]+);")
+_FOOTNOTE_MARKER = re.compile(r"\[\^([^\]\s]+)\]")
+_FOOTNOTE_DEF = re.compile(r"^ {0,3}\[\^([^\]\s]+)\]:", re.MULTILINE)
+_REF_DEF = re.compile(r"^ {0,3}\[([^\]\n^][^\]\n]*)\]:", re.MULTILINE)
+_ID_ATTR = re.compile(r"<[A-Za-z][^<>]*?\s(?:id|name)\s*=\s*(?:\"([^\"]+)\"|'([^']+)'|([^\s\"'=<>`]+))")
+_LIQUID_VAR = re.compile(r"^\{\{-?\s*(page|site)\.([\w.-]+)\s*-?\}\}$")
+
+
+def _is_word(ch: str) -> bool:
+    """Ruby's \\p{Word}: letters, marks, decimal digits, connector punctuation (and Nl)."""
+    if ch == UNKNOWN:
+        return True
+    category = unicodedata.category(ch)
+    return category[0] in "LM" or category in ("Nd", "Pc", "Nl")
+
+
+def gfm_slug(text: str) -> str:
+    """generate_gfm_header_id without the duplicate counter."""
+    return "".join(ch for ch in text.lower() if ch in "- \t" or _is_word(ch)).replace(" ", "-").replace("\t", "-")
+
+
+def basic_slug(text: str) -> str:
+    """kramdown's own generator (input: kramdown): ASCII letters, digits, spaces and `-` only."""
+    text = re.sub(r"^[^a-zA-Z]+", "", text)
+    return re.sub(r"[^a-zA-Z0-9 -]", "", text).replace(" ", "-").lower()
+
+
+def _normal_label(label: str) -> str:
+    return " ".join(label.split()).lower()
+
+
+def _typographic(text: str) -> str:
+    """kramdown turns `---` and `--` into dashes; they carry no word characters."""
+    return re.sub(r"-{2,}", lambda m: "-" if len(m.group()) % 3 == 1 else "", text)
+
+
+class _Spans:
+    """kramdown's span parser, reduced to what decides the text of a heading."""
+
+    def __init__(self, src: str, links: Container[str], notes: Container[str]) -> None:
+        self.src = src
+        self.links = links
+        self.notes = notes
+
+    def text(self) -> str:
+        return self._parse(0, None, ())[0]
+
+    def _parse(self, i: int, stop: str | None, inside: tuple[str, ...]) -> tuple[str, int, bool]:
+        src = self.src
+        out: list[str] = []
+        raw: list[str] = []
+
+        def flush() -> None:
+            if raw:
+                out.append(_typographic("".join(raw)))
+                raw.clear()
+
+        while i < len(src):
+            ch = src[i]
+            if stop is not None and src.startswith(stop, i) and self._closes(i, stop, inside, out, raw):
+                flush()
+                return "".join(out), i + len(stop), True
+            if ch == "\\" and i + 1 < len(src) and src[i + 1] in _ESCAPABLE:
+                flush()
+                out.append(src[i + 1])
+                i += 2
+            elif ch == "`":
+                flush()
+                text, i = self._codespan(i)
+                out.append(text)
+            elif ch == "<":
+                flush()
+                m = _AUTOLINK.match(src, i) or _HTML_TAG.match(src, i)
+                if m is None:
+                    raw.append(ch)
+                    i += 1
+                else:
+                    out.append(m.group(1) if m.re is _AUTOLINK else "")
+                    i = m.end()
+            elif ch == "&" and (m := _ENTITY.match(src, i)):
+                flush()
+                out.append(html.unescape(m.group()))
+                i = m.end()
+            elif ch == "[" or (ch == "!" and src.startswith("[", i + 1)):
+                flush()
+                text, i = self._link(i, inside)
+                out.append(text)
+            elif ch == "_" and (opened := self._emphasis(i, inside)) is not None:
+                flush()
+                text, i = opened
+                out.append(text)
+            else:
+                raw.append(ch)
+                i += 1
+        flush()
+        return "".join(out), i, False
+
+    def _closes(self, i: int, delim: str, inside: tuple[str, ...], out: list[str], raw: list[str]) -> bool:
+        if delim == "]":
+            return True
+        src = self.src
+        if i == 0 or src[i - 1].isspace() or not (out or raw):
+            return False
+        if len(delim) == 1 and re.match(r"__(?!_)", src[i:]):
+            return False
+        return not (i + len(delim) < len(src) and src[i + len(delim)].isalnum())
+
+    def _codespan(self, i: int) -> tuple[str, int]:
+        src = self.src
+        run = re.match(r"`+", src[i:])
+        assert run is not None
+        delim = run.group()
+        after = i + len(delim)
+        if len(delim) == 1 and (i == 0 or src[i - 1].isspace()) and after < len(src) and src[after].isspace():
+            return delim, after
+        close = src.find(delim, after)
+        if close < 0:
+            return delim, after
+        value = src[after:close]
+        if len(delim) > 1:
+            value = value[1:] if value.startswith(" ") else value
+            value = value[:-1] if value.endswith(" ") else value
+        return value, close + len(delim)
+
+    def _emphasis(self, i: int, inside: tuple[str, ...]) -> tuple[str, int] | None:
+        src = self.src
+        delim = "__" if src.startswith("__", i) else "_"
+        if re.search(r"[^\W\d_]-?[^\W\d_]*$", src[:i]) or src[i + len(delim) : i + len(delim) + 1].isspace():
+            return None
+        if src.startswith("___", i):
+            delim = "__"
+        for candidate in (delim, "_") if delim == "__" else (delim,):
+            if candidate in inside:
+                continue
+            start = i + len(candidate) + (1 if candidate == "_" and delim == "__" else 0)
+            text, end, found = self._parse(start, candidate, (*inside, candidate))
+            if found and end > start + len(candidate):
+                prefix = "_" if candidate == "_" and delim == "__" else ""
+                return prefix + text, end
+        return None
+
+    def _link(self, i: int, inside: tuple[str, ...]) -> tuple[str, int]:
+        src = self.src
+        image = src[i] == "!"
+        start = i + (2 if image else 1)
+        if not image and src.startswith("^", start):
+            m = _FOOTNOTE_MARKER.match(src, i)
+            if m and m.group(1) in self.notes:
+                return "", m.end()
+            return "[", i + 1
+        if not image and "a" in inside:
+            return "[", i + 1
+        text, end, found = self._parse(start, "]", (*inside, "a"))
+        literal = src[i:start]
+        if not found:
+            return literal, start
+        label = src[start : end - 1]
+        rest = src[end:]
+        ref = re.match(r"\s*?\[([^\]]+)?\]", rest)
+        if ref or not rest.startswith("("):
+            name = (ref.group(1) if ref and ref.group(1) else None) or label
+            if _normal_label(name) in self.links:
+                return ("" if image else text), end + (ref.end() if ref else 0)
+            return literal, start
+        close = _paren_end(src, end)
+        if close < 0:
+            return literal, start
+        return ("" if image else text), close
+
+
+def _paren_end(src: str, at: int) -> int:
+    """Offset after the `)` closing kramdown's inline link destination at `src[at] == "("`."""
+    if src.startswith("(<", at):
+        m = re.compile(r"\(<(.*?)>\)").match(src, at)
+        if m:
+            return m.end()
+    depth = 0
+    i = at
+    while i < len(src):
+        ch = src[i]
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+            if depth == 0:
+                return i + 1
+        elif ch.isspace() and src[i + 1 : i + 2] in ("'", '"'):
+            m = re.compile(r"\s*?([\"'])(.+?)\1\s*?\)", re.DOTALL).match(src, i)
+            return m.end() if m and depth == 1 else -1
+        i += 1
+    return -1
+
+
+def heading_text(raw: str, links: Container[str] = (), notes: Container[str] = ()) -> str:
+    """The text kramdown-parser-gfm collects from a heading's source for its id."""
+    return _Spans(raw, links, notes).text()
+
+
+@dataclass(frozen=True)
+class Targets:
+    """What `#fragment` can point at in one page: exact ids, and patterns for ids with Liquid."""
+
+    ids: frozenset[str]
+    patterns: tuple[re.Pattern[str], ...] = field(default=())
+
+    def __contains__(self, fragment: object) -> bool:
+        if not isinstance(fragment, str):
+            return False
+        return fragment in self.ids or any(p.fullmatch(fragment) for p in self.patterns)
+
+    def names(self) -> list[str]:
+        """Ids that certainly exist, for "did you mean"."""
+        return sorted(self.ids)
+
+
+def _liquid_value(markup: str, front: Mapping[str, Any], config: Mapping[str, Any]) -> str:
+    m = _LIQUID_VAR.match(markup)
+    if not m:
+        return UNKNOWN
+    value: Any = front if m.group(1) == "page" else config
+    for key in m.group(2).split("."):
+        value = value.get(key) if isinstance(value, Mapping) else None
+    return str(value) if isinstance(value, (str, int, float)) and not isinstance(value, bool) else UNKNOWN
+
+
+def _with_liquid(doc: Document, start: int, end: int, config: Mapping[str, Any]) -> str:
+    """doc.text[start:end] with Liquid replaced by its value where known, else by UNKNOWN."""
+    front = doc.front_matter.data if doc.front_matter and isinstance(doc.front_matter.data, dict) else {}
+    parts, cursor = [], start
+    for span in doc.liquid.spans:
+        if span.end <= start or span.start >= end:
+            continue
+        parts.append(doc.text[cursor : span.start])
+        parts.append(_liquid_value(doc.text[span.start : span.end], front, config) if span.kind == "output" else "")
+        if span.kind == "tag" and span.name not in ("raw", "endraw", "comment", "endcomment"):
+            parts[-1] = UNKNOWN
+        cursor = span.end
+    parts.append(doc.text[cursor:end])
+    return "".join(parts)
+
+
+def _explicit_id(doc: Document, line: int, raw: str) -> str | None:
+    m = _HEADER_ID.search(raw)
+    if m:
+        return m.group(1)
+    for neighbour in (line + 1, line - 1):
+        if 1 <= neighbour <= doc.line_count:
+            ial = _IAL_ID.match(doc.line_text(neighbour))
+            if ial:
+                return ial.group(1)
+    return None
+
+
+def kramdown_options(config: Mapping[str, Any]) -> tuple[bool, str, bool]:
+    """(auto_ids, auto_id_prefix, gfm) from `_config.yml`, with Jekyll's defaults."""
+    options = config.get("kramdown") if isinstance(config.get("kramdown"), Mapping) else {}
+    assert isinstance(options, Mapping)
+    auto = options.get("auto_ids", True) is not False
+    prefix = str(options.get("auto_id_prefix") or "")
+    gfm = str(options.get("input", "GFM")).lower() != "kramdown"
+    return auto, prefix, gfm
+
+
+def heading_ids(doc: Document, config: Mapping[str, Any] | None = None) -> list[str]:
+    """The id of each of `doc.headings`, in order ("" for none); UNKNOWN marks Liquid values."""
+    config = config or {}
+    auto, prefix, gfm = kramdown_options(config)
+    body = doc.masked
+    links = {_normal_label(m.group(1)) for m in _REF_DEF.finditer(body)}
+    notes = {m.group(1) for m in _FOOTNOTE_DEF.finditer(body)}
+    result: list[str] = []
+    counter: dict[str, int] = {}
+    for h in doc.headings:
+        raw = _with_liquid(doc, h.text_start, h.text_end, config)
+        explicit = _explicit_id(doc, h.line, raw)
+        if explicit or not auto:
+            result.append(explicit or "")
+            continue
+        raw = _HEADER_ID.sub("", raw).rstrip()
+        slug = gfm_slug(heading_text(raw, links, notes)) if gfm else basic_slug(raw) or "section"
+        seen = counter.get(slug, -1) + 1
+        counter[slug] = seen
+        result.append(prefix + (slug if seen == 0 else f"{slug}-{seen}") if slug or seen else "")
+    return result
+
+
+def targets(doc: Document, config: Mapping[str, Any] | None = None, extra_ids: frozenset[str] = frozenset()) -> Targets:
+    """Every fragment target of `doc` as Jekyll renders it with this `_config.yml`."""
+    ids: set[str] = set(extra_ids)
+    patterns: list[re.Pattern[str]] = []
+    for slug in heading_ids(doc, config):
+        if UNKNOWN in slug:
+            patterns.append(re.compile(".*".join(re.escape(p) for p in slug.split(UNKNOWN)), re.DOTALL))
+        elif slug:
+            ids.add(slug)
+    body = doc.masked
+    notes = {m.group(1) for m in _FOOTNOTE_DEF.finditer(body)}
+    ids.update(html_ids(doc.text))
+    for m in re.finditer(r"\{:\s*(?:[^}#\n]*\s)?#([A-Za-z_:][\w.:-]*)", doc.text):
+        ids.add(m.group(1))
+    ids.update(footnote_ids(body, notes))
+    return Targets(frozenset(ids), tuple(patterns))
+
+
+def html_ids(text: str) -> set[str]:
+    """`id=` attributes of any element and `name=` of anchors: the browser scrolls to both."""
+    found = set()
+    for m in _ID_ATTR.finditer(text):
+        value = next(g for g in m.groups() if g is not None)
+        if "{" not in value:
+            found.add(value)
+    return found
+
+
+def footnote_ids(body: str, notes: Container[str]) -> set[str]:
+    """The anchors kramdown writes for footnotes: `fn:x` on the note, `fnref:x` (then `fnref:x:1`,
+    ...) on each marker. Only notes that are referenced are rendered."""
+    found: set[str] = set()
+    uses: dict[str, int] = {}
+    for m in _FOOTNOTE_MARKER.finditer(body):
+        name = m.group(1)
+        if name not in notes or body.startswith(":", m.end()):
+            continue
+        count = uses.get(name, 0)
+        uses[name] = count + 1
+        found.add(f"fnref:{name}" + (f":{count}" if count else ""))
+        found.add(f"fn:{name}")
+    return found

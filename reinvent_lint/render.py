@@ -1,0 +1,188 @@
+"""What a post renders to, for the fix engine's render check: a fix is written only if the page
+renders the same outside the span it means to change (the discipline of mdformat and ruff).
+
+The model: Jekyll renders Liquid first, then Markdown. Liquid is rendered the way Jekyll renders
+the idioms that print text: an output of a literal string (`{{ '{{' }}`, `{{ "}}" }}`) prints the
+string, a `raw` block prints its body, comments and tags that render nothing print nothing (a
+blank line when alone on their line); any other tag or output becomes an opaque word made from
+its own text (unchanged Liquid renders the same before and after a fix). Markdown is rendered
+by markdown-it (CommonMark with tables, strikethrough and footnotes: kramdown's GFM input agrees
+with it on what fixes touch: emphasis, links, headings, code, whitespace).
+
+The HTML is compared block by block: every top-level block that no edit touches must render to
+exactly the same HTML, in the same order. The blocks an edit touches must keep their text and
+their tags and attributes (whitespace aside), unless the fix is unsafe or its rule exists to
+change how its span renders (RENDER_FIXES).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from html.parser import HTMLParser
+from typing import TYPE_CHECKING
+
+from . import liquid
+from .problem import Edit, Problem, Safety
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+
+    from .document import Document
+
+# Rules whose safe fix exists to change how its own span renders: a `#Heading` paragraph that
+# becomes a heading, `[text] (url)` that becomes a link, a link target's case, code wrapped in
+# `{% raw %}` so it prints its braces, a tag's case in front matter.
+RENDER_FIXES = frozenset({"RL106", "RL206", "RL401", "RL402", "RL403", "RL702"})
+
+_LITERAL_OUTPUT = re.compile(r"""\{\{-?\s*(?:'([^']*)'|"([^"]*)")\s*-?\}\}\Z""")
+
+
+@dataclass(frozen=True)
+class Block:
+    first: int  # 0-based first source line
+    last: int  # 0-based line after the block
+    html: str
+
+
+@lru_cache(maxsize=1)
+def _parser() -> MarkdownIt:
+    from markdown_it import MarkdownIt
+    from mdit_py_plugins.footnote import footnote_plugin
+
+    return (
+        MarkdownIt("commonmark", {"maxNesting": 64, "html": True})
+        .enable(["table", "strikethrough"])
+        .use(footnote_plugin)
+    )
+
+
+def jekyll_source(doc: Document) -> str:
+    """The Markdown Jekyll hands to the converter, lines kept where they were: front matter
+    blanked, Liquid rendered as the module docstring says."""
+    text = doc.text
+    parts = ["\n" * text.count("\n", 0, doc.body_offset)]
+    cursor = doc.body_offset
+    for span in doc.liquid.spans:
+        if span.start < cursor:
+            continue
+        parts.append(text[cursor : span.start])
+        source = text[span.start : span.end]
+        newlines = "\n" * source.count("\n")
+        literal = _LITERAL_OUTPUT.match(source) if span.kind == "output" else None
+        if literal:
+            parts.append((literal.group(1) if literal.group(1) is not None else literal.group(2)) + newlines)
+        elif span.kind == "comment" or span.name in liquid.SILENT_TAGS:
+            parts.append(newlines)
+        else:
+            parts.append("liquid" + hashlib.blake2s(source.encode(), digest_size=4).hexdigest() + newlines)
+        cursor = span.end
+    parts.append(text[cursor:])
+    return "".join(parts)
+
+
+def blocks(doc: Document) -> list[Block]:
+    """The top-level blocks of the rendered post, each with its source lines and HTML."""
+    md = _parser()
+    env: dict[str, object] = {}
+    tokens = md.parse(jekyll_source(doc), env)
+    result = []
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        j = i + 1
+        if token.nesting == 1:
+            depth = 1
+            while j < len(tokens) and depth:
+                depth += tokens[j].nesting
+                j += 1
+        lines = token.map or [0, 0]
+        result.append(Block(lines[0], lines[1], md.renderer.render(tokens[i:j], md.options, env)))
+        i = j
+    return result
+
+
+class _Content(HTMLParser):
+    """Text (whitespace collapsed) and tags with their attributes, in order."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.text: list[str] = []
+        self.tags: list[tuple[str, tuple[tuple[str, str | None], ...]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, tuple(sorted(attrs))))
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+
+def content(html: str) -> tuple[str, list[tuple[str, tuple[tuple[str, str | None], ...]]]]:
+    parser = _Content()
+    parser.feed(html)
+    parser.close()
+    return " ".join("".join(parser.text).split()), parser.tags
+
+
+def _touched_lines(text: str, edits: Sequence[Edit], new: bool) -> list[tuple[int, int]]:
+    """0-based inclusive line ranges the edits touch, in the old text or (new=True) the new one."""
+    ranges = []
+    delta = 0
+    for e in sorted(edits):
+        start, end = (e.start + delta, e.start + delta + len(e.replacement)) if new else (e.start, e.end)
+        delta += len(e.replacement) - (e.end - e.start)
+        ranges.append((text.count("\n", 0, start), text.count("\n", 0, end)))
+    return ranges
+
+
+def _split(found: list[Block], ranges: list[tuple[int, int]]) -> tuple[list[str], list[str]]:
+    """(untouched blocks' HTML, touched blocks' HTML)."""
+    untouched, touched = [], []
+    for b in found:
+        last = max(b.last - 1, b.first)
+        hit = any(first <= last and b.first <= end for first, end in ranges)
+        (touched if hit else untouched).append(b.html)
+    return untouched, touched
+
+
+def _hulls(applied: Sequence[Problem], edits: Sequence[Edit], text: str, new: bool) -> list[tuple[int, int]]:
+    """Each fix's span, from its first edit to its last: what lies between the edits of one fix
+    (the code a `{% raw %}` pair wraps) is what the fix means to change."""
+    ranges = _touched_lines(text, edits, new)
+    index = {id(e): r for e, r in zip(sorted(edits), ranges)}
+    hulls = []
+    for p in applied:
+        own = [index[id(e)] for e in p.fix.edits] if p.fix else []
+        if own:
+            hulls.append((min(r[0] for r in own), max(r[1] for r in own)))
+    return hulls
+
+
+def render_change(before: Document, after: Document, applied: Sequence[Problem]) -> str | None:
+    """Why the fixed post does not render as it did outside the fixed spans, or None."""
+    edits = [e for p in applied if p.fix for e in p.fix.edits]
+    old_untouched, old_touched = _split(blocks(before), _hulls(applied, edits, before.text, new=False))
+    new_untouched, new_touched = _split(blocks(after), _hulls(applied, edits, after.text, new=True))
+    if old_untouched != new_untouched:
+        line = _first_difference(old_untouched, new_untouched)
+        return f"the rendered page changed outside the fixed lines ({line})"
+    intended = any(p.code in RENDER_FIXES or (p.fix and p.fix.safety is Safety.UNSAFE) for p in applied)
+    if intended or old_touched == new_touched:
+        return None
+    old_text, old_tags = content("".join(old_touched))
+    new_text, new_tags = content("".join(new_touched))
+    if old_text != new_text:
+        return "the rendered text of the fixed lines changed"
+    if old_tags != new_tags:
+        return "the rendered HTML elements of the fixed lines changed"
+    return None
+
+
+def _first_difference(old: list[str], new: list[str]) -> str:
+    for a, b in zip(old, new):
+        if a != b:
+            return f"{a.strip()[:60]!r} became {b.strip()[:60]!r}"
+    return "a block appeared or disappeared"
