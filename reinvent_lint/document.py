@@ -21,6 +21,8 @@ from .front_matter import FrontMatter, detect_other_format, split
 if TYPE_CHECKING:
     from markdown_it.token import Token
 
+    from . import render
+
 
 class ReadError(Exception):
     """A file that cannot be read as a post. str() is a one-line message without the path."""
@@ -166,9 +168,13 @@ class Document:
     def liquid(self) -> liquid.LiquidScan:
         return liquid.scan(self.text, self.body_offset)
 
+    @cached_property
+    def _liquid_starts(self) -> list[int]:
+        return [s.start for s in self.liquid.spans]
+
     def liquid_at(self, offset: int) -> liquid.LiquidSpan | None:
         spans = self.liquid.spans
-        i = bisect.bisect_right([s.start for s in spans], offset) - 1
+        i = bisect.bisect_right(self._liquid_starts, offset) - 1
         if i >= 0 and spans[i].start <= offset < spans[i].end:
             return spans[i]
         return None
@@ -217,6 +223,14 @@ class Document:
         from .markdown import parse_blocks
 
         return parse_blocks(self.masked)
+
+    @cached_property
+    def rendered(self) -> list[render.Block]:
+        """The post rendered as Jekyll would (Liquid idioms, then Markdown), block by block:
+        what the fix engine compares before writing (render.py)."""
+        from . import render
+
+        return render.blocks(self)
 
     @cached_property
     def blocks(self) -> list[Block]:
@@ -309,15 +323,28 @@ class Document:
         return i >= 0 and offset < self.code_ranges[i][1]
 
     @cached_property
-    def _protected(self) -> list[tuple[int, int]]:
-        """What no fix may touch unless it targets it: front matter, Liquid, code."""
+    def _protected(self) -> tuple[list[int], list[int]]:
+        """What no fix may touch unless it targets it (front matter, Liquid, code), merged into
+        disjoint sorted intervals: (starts, ends), for look-ups by bisection."""
         ranges = [(span.start, span.end) for span in self.liquid.spans]
         ranges.extend(self.code_ranges)
         if self.front_matter:
             ranges.append((0, self.front_matter.body_offset))
-        return sorted(ranges)
+        starts: list[int] = []
+        ends: list[int] = []
+        for a, b in sorted(ranges):
+            if a >= b:
+                continue
+            if starts and a <= ends[-1]:
+                ends[-1] = max(ends[-1], b)
+            else:
+                starts.append(a)
+                ends.append(b)
+        return starts, ends
 
     def touches_protected(self, start: int, end: int) -> bool:
         """True when text[start:end] (or an insertion at `start`) meets a protected range."""
         end = max(end, start + 1)
-        return any(a < end and start < b for a, b in self._protected)
+        starts, ends = self._protected
+        i = bisect.bisect_left(starts, end) - 1  # the last interval starting before `end`
+        return i >= 0 and start < ends[i]

@@ -17,7 +17,9 @@ change how its span renders (RENDER_FIXES).
 
 from __future__ import annotations
 
+import bisect
 import hashlib
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -125,23 +127,27 @@ def content(html: str) -> tuple[str, list[tuple[str, tuple[tuple[str, str | None
     return " ".join("".join(parser.text).split()), parser.tags
 
 
-def _touched_lines(text: str, edits: Sequence[Edit], new: bool) -> list[tuple[int, int]]:
+def _touched_lines(doc: Document, edits: Sequence[Edit], new: bool) -> list[tuple[int, int]]:
     """0-based inclusive line ranges the edits touch, in the old text or (new=True) the new one."""
     ranges = []
     delta = 0
     for e in sorted(edits):
         start, end = (e.start + delta, e.start + delta + len(e.replacement)) if new else (e.start, e.end)
         delta += len(e.replacement) - (e.end - e.start)
-        ranges.append((text.count("\n", 0, start), text.count("\n", 0, end)))
+        ranges.append((doc.position(start)[0] - 1, doc.position(end)[0] - 1))
     return ranges
 
 
 def _split(found: list[Block], ranges: list[tuple[int, int]]) -> tuple[list[str], list[str]]:
     """(untouched blocks' HTML, touched blocks' HTML)."""
     untouched, touched = [], []
+    ranges = sorted(ranges)
+    firsts = [first for first, _ in ranges]
+    reach = list(itertools.accumulate((end for _, end in ranges), max))  # furthest end so far
     for b in found:
         last = max(b.last - 1, b.first)
-        hit = any(first <= last and b.first <= end for first, end in ranges)
+        i = bisect.bisect_right(firsts, last) - 1  # the ranges starting at most at the block's end
+        hit = i >= 0 and reach[i] >= b.first
         (touched if hit else untouched).append(b.html)
     return untouched, touched
 
@@ -149,8 +155,8 @@ def _split(found: list[Block], ranges: list[tuple[int, int]]) -> tuple[list[str]
 def render_change(before: Document, after: Document, applied: Sequence[Problem]) -> str | None:
     """Why the fixed post does not render as it did outside the fixed spans, or None."""
     edits = [e for p in applied if p.fix for e in p.fix.edits]
-    old_untouched, old_touched = _split(blocks(before), _touched_lines(before.text, edits, new=False))
-    new_untouched, new_touched = _split(blocks(after), _touched_lines(after.text, edits, new=True))
+    old_untouched, old_touched = _split(before.rendered, _touched_lines(before, edits, new=False))
+    new_untouched, new_touched = _split(after.rendered, _touched_lines(after, edits, new=True))
     if old_untouched != new_untouched:
         line = _first_difference(old_untouched, new_untouched)
         return f"the rendered page changed outside the fixed lines ({line})"
