@@ -38,7 +38,12 @@ if TYPE_CHECKING:
 # Rules whose safe fix exists to change how its own span renders: a `#Heading` paragraph that
 # becomes a heading, `[text] (url)` that becomes a link, a link target's case, code wrapped in
 # `{% raw %}` so it prints its braces, a tag's case in front matter.
-RENDER_FIXES = frozenset({"RL106", "RL206", "RL401", "RL402", "RL403", "RL702"})
+RENDER_FIXES = frozenset({"RL206", "RL401", "RL402", "RL403"})
+# A fix that edits Liquid on purpose (`edits_protected`: code wrapped in `{% raw %}`) may change
+# what its lines render only where they held Liquid that renders something unknown to us (a
+# variable, a tag): printing `{{ page.title }}` literally is its point. Where they held only
+# text, or escape idioms that print text (`{{ '{{' }}`), the page would change: refused.
+_PLACEHOLDER = re.compile(r"liquid[0-9a-f]{8}")
 
 _LITERAL_OUTPUT = re.compile(r"""\{\{-?\s*(?:'([^']*)'|"([^"]*)")\s*-?\}\}\Z""")
 
@@ -165,6 +170,9 @@ def render_change(before: Document, after: Document, applied: Sequence[Problem])
         return None
     old_text, old_tags = content("".join(old_touched))
     new_text, new_tags = content("".join(new_touched))
+    rewrites_liquid = any(p.fix and p.fix.edits_protected for p in applied)
+    if rewrites_liquid and _PLACEHOLDER.search("".join(old_touched)):
+        return None
     if old_text != new_text:
         return "the rendered text of the fixed lines changed"
     if old_tags != new_tags:
