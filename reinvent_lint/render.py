@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import bisect
 import hashlib
+import html
 import itertools
 import re
 from collections.abc import Sequence
@@ -67,26 +68,42 @@ def _parser() -> MarkdownIt:
 
 def jekyll_source(doc: Document) -> str:
     """The Markdown Jekyll hands to the converter, lines kept where they were: front matter
-    blanked, Liquid rendered as the module docstring says."""
+    blanked, Liquid rendered as the module docstring says, `highlight` blocks rendered to the
+    escaped code HTML the tag writes (blank lines inside kept non-blank, so the block stays one)."""
     text = doc.text
+    bodies = {b.start: b.end for b in doc.liquid.bodies if b.name == liquid.HIGHLIGHT}
     parts = ["\n" * text.count("\n", 0, doc.body_offset)]
     cursor = doc.body_offset
+    code_until = -1  # inside a highlight body up to this offset
     for span in doc.liquid.spans:
         if span.start < cursor:
             continue
-        parts.append(text[cursor : span.start])
+        parts.append(_code(text[cursor : span.start]) if span.start <= code_until else text[cursor : span.start])
         source = text[span.start : span.end]
         newlines = "\n" * source.count("\n")
         literal = _LITERAL_OUTPUT.match(source) if span.kind == "output" else None
-        if literal:
-            parts.append((literal.group(1) if literal.group(1) is not None else literal.group(2)) + newlines)
+        if span.name == liquid.HIGHLIGHT and span.end in bodies:
+            code_until = bodies[span.end]
+            parts.append('<figure class="highlight"><pre><code>' + newlines)
+        elif span.name == "end" + liquid.HIGHLIGHT and span.start == code_until:
+            parts.append("</code></pre></figure>" + newlines)
+        elif literal:
+            shown = literal.group(1) if literal.group(1) is not None else literal.group(2)
+            parts.append((_code(shown) if span.start < code_until else shown) + newlines)
         elif span.kind == "comment" or span.name in liquid.SILENT_TAGS:
             parts.append(newlines)
         else:
             parts.append("liquid" + hashlib.blake2s(source.encode(), digest_size=4).hexdigest() + newlines)
         cursor = span.end
-    parts.append(text[cursor:])
+    parts.append(_code(text[cursor:]) if cursor < code_until else text[cursor:])
     return "".join(parts)
+
+
+def _code(text: str) -> str:
+    """Code as the highlight tag writes it: HTML-escaped; a blank line becomes `&#32;` so the
+    HTML block it sits in does not end there."""
+    escaped = html.escape(text, quote=False)
+    return re.sub(r"(?m)^[ \t]*$", "&#32;", escaped) if "\n" in escaped else escaped
 
 
 def blocks(doc: Document) -> list[Block]:
