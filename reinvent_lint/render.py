@@ -22,7 +22,7 @@ import hashlib
 import html
 import itertools
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from html.parser import HTMLParser
@@ -41,10 +41,9 @@ if TYPE_CHECKING:
 # `{% raw %}` so it prints its braces, a tag's case in front matter.
 RENDER_FIXES = frozenset({"RL206", "RL401", "RL402", "RL403"})
 # A fix that edits Liquid on purpose (`edits_protected`: code wrapped in `{% raw %}`) may change
-# what its lines render only where they held Liquid that renders something unknown to us (a
-# variable, a tag): printing `{{ page.title }}` literally is its point. Where they held only
-# text, or escape idioms that print text (`{{ '{{' }}`), the page would change: refused.
-_PLACEHOLDER = re.compile(r"liquid[0-9a-f]{8}")
+# what its lines render only when they hold Liquid that Jekyll evaluates (a variable, a tag):
+# printing `{{ page.title }}` literally is its point. Where they hold only text, or escape
+# idioms that print text (`{{ '{{' }}`), the page would change: refused.
 
 _LITERAL_OUTPUT = re.compile(r"""\{\{-?\s*(?:'([^']*)'|"([^"]*)")\s*-?\}\}\Z""")
 
@@ -150,35 +149,46 @@ def content(html: str) -> tuple[str, list[tuple[str, tuple[tuple[str, str | None
 
 
 def _touched_lines(doc: Document, edits: Sequence[Edit], new: bool) -> list[tuple[int, int]]:
-    """0-based inclusive line ranges the edits touch, in the old text or (new=True) the new one."""
+    """0-based inclusive line ranges the edits touch, in the old text or (new=True) the new one,
+    with a line of context on each side."""
     ranges = []
     delta = 0
     for e in sorted(edits):
         start, end = (e.start + delta, e.start + delta + len(e.replacement)) if new else (e.start, e.end)
         delta += len(e.replacement) - (e.end - e.start)
-        ranges.append((doc.position(start)[0] - 1, doc.position(end)[0] - 1))
+        # A block on the line before or after an edit is touched too: a line added after a
+        # paragraph continues it, a blank line removed joins two blocks.
+        ranges.append((doc.position(start)[0] - 2, doc.position(end)[0]))
     return ranges
 
 
-def _split(found: list[Block], ranges: list[tuple[int, int]]) -> tuple[list[str], list[str]]:
+def _split(found: list[Block], hit: Callable[[Block], bool]) -> tuple[list[str], list[str]]:
     """(untouched blocks' HTML, touched blocks' HTML)."""
     untouched, touched = [], []
+    for b in found:
+        (touched if hit(b) else untouched).append(b.html)
+    return untouched, touched
+
+
+def _hits(ranges: list[tuple[int, int]]) -> Callable[[Block], bool]:
+    """Whether a block's lines meet one of the line ranges (a bisection per block)."""
     ranges = sorted(ranges)
     firsts = [first for first, _ in ranges]
     reach = list(itertools.accumulate((end for _, end in ranges), max))  # furthest end so far
-    for b in found:
-        last = max(b.last - 1, b.first)
-        i = bisect.bisect_right(firsts, last) - 1  # the ranges starting at most at the block's end
-        hit = i >= 0 and reach[i] >= b.first
-        (touched if hit else untouched).append(b.html)
-    return untouched, touched
+
+    def hit(block: Block) -> bool:
+        i = bisect.bisect_right(firsts, max(block.last - 1, block.first)) - 1  # ranges starting by its end
+        return i >= 0 and reach[i] >= block.first
+
+    return hit
 
 
 def render_change(before: Document, after: Document, applied: Sequence[Problem]) -> str | None:
     """Why the fixed post does not render as it did outside the fixed spans, or None."""
     edits = [e for p in applied if p.fix for e in p.fix.edits]
-    old_untouched, old_touched = _split(before.rendered, _touched_lines(before, edits, new=False))
-    new_untouched, new_touched = _split(after.rendered, _touched_lines(after, edits, new=True))
+    old_hit = _hits(_touched_lines(before, edits, new=False))
+    old_untouched, old_touched = _split(before.rendered, old_hit)
+    new_untouched, new_touched = _split(after.rendered, _hits(_touched_lines(after, edits, new=True)))
     if old_untouched != new_untouched:
         line = _first_difference(old_untouched, new_untouched)
         return f"the rendered page changed outside the fixed lines ({line})"
@@ -188,13 +198,27 @@ def render_change(before: Document, after: Document, applied: Sequence[Problem])
     old_text, old_tags = content("".join(old_touched))
     new_text, new_tags = content("".join(new_touched))
     rewrites_liquid = any(p.fix and p.fix.edits_protected for p in applied)
-    if rewrites_liquid and _PLACEHOLDER.search("".join(old_touched)):
+    touched_blocks = [(b.first, max(b.last - 1, b.first)) for b in before.rendered if old_hit(b)]
+    if rewrites_liquid and _evaluated_liquid(before, touched_blocks):
         return None
     if old_text != new_text:
         return "the rendered text of the fixed lines changed"
     if old_tags != new_tags:
         return "the rendered HTML elements of the fixed lines changed"
     return None
+
+
+def _evaluated_liquid(doc: Document, ranges: list[tuple[int, int]]) -> bool:
+    """Whether the lines hold Liquid that Jekyll evaluates (not an escape idiom, raw or comment)."""
+    for span in doc.liquid.spans:
+        if span.kind == "comment" or span.name in (liquid.RAW, "end" + liquid.RAW):
+            continue
+        if span.kind == "output" and _LITERAL_OUTPUT.match(doc.text[span.start : span.end]):
+            continue
+        line = doc.position(span.start)[0] - 1
+        if any(first <= line <= last for first, last in ranges):
+            return True
+    return False
 
 
 def _first_difference(old: list[str], new: list[str]) -> str:

@@ -126,5 +126,5 @@ def _unchanged_blocks(doc: Document, other: Document) -> list[str]:
     changed: set[int] = set()
     for tag, i1, i2, _, _ in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
         if tag != "equal":
-            changed.update(range(max(i1 - 1, 0), i2 + 1))  # an insertion touches its neighbours
+            changed.update(range(max(i1 - 2, 0), i2 + 1))  # an insertion touches its neighbours
     return [b.html for b in doc.rendered if not changed & set(range(b.first, max(b.last, b.first + 1)))]
