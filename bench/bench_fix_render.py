@@ -101,8 +101,9 @@ def _build(blog: Path, work: Path, name: str, left_out: set[str]) -> dict[str, s
 
 
 def _lint(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "reinvent_lint", *args], cwd=cwd, capture_output=True, text=True,
-                          check=False, env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])})  # fmt: skip
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    command = [sys.executable, "-m", "reinvent_lint", *args]
+    return subprocess.run(command, cwd=cwd, capture_output=True, text=True, check=False, env=env)
 
 
 def _page_source(page: str, html_pages: dict[str, str], posts: list[str]) -> str | None:
@@ -118,6 +119,10 @@ def _page_source(page: str, html_pages: dict[str, str], posts: list[str]) -> str
         if len(same_day) == 1:
             return same_day[0]
     return None
+
+
+def _words(html: str) -> str:
+    return re.sub(r"\s+", "", html)
 
 
 def _difference(old: str, new: str) -> str:
@@ -136,7 +141,7 @@ def run(blog: Path) -> dict[str, object]:
         before = _build(copy, work, "before", left_out)
         checked = _lint(["check", "--format", "json", "--links", "off"], copy)
         fixable: dict[str, set[str]] = {}
-        for p in json.loads(checked.stdout or "{}").get("problems", []):
+        for p in json.loads(checked.stdout[checked.stdout.find("{") :] or "{}").get("problems", []):
             if p.get("fix") and p["fix"].get("safety", "safe") == "safe":
                 fixable.setdefault(p["path"], set()).add(p["code"])
         fixed = _lint(["fix", "--links", "off"], copy)
@@ -144,15 +149,19 @@ def run(blog: Path) -> dict[str, object]:
         posts = sorted(str(p.relative_to(copy)) for p in (copy / "_posts").rglob("*") if p.is_file())
         changed = sorted(page for page in before.keys() & after.keys() if before[page] != after[page])
         damaged = []
+        spacing = 0
         for page in changed:
             source = _page_source(page, after, posts)
             codes = fixable.get(source or "", set())
+            if _words(before[page]) == _words(after[page]) and "<pre" not in _difference(before[page], after[page]):
+                spacing += 1  # only whitespace between words and tags changed, outside code
+                continue
             if not codes & INTENDED:
                 damaged.append((page, source, sorted(codes), _difference(before[page], after[page])))
         refused = [line for line in fixed.stderr.splitlines() if "refused fix" in line]
         return {
             "blog": blog.name, "pages": len(before), "left out": len(left_out), "changed": len(changed),
-            "intended": len(changed) - len(damaged), "damaged": damaged, "refused fixes": len(refused),
+            "whitespace only": spacing, "intended": len(changed) - len(damaged) - spacing, "damaged": damaged, "refused fixes": len(refused),
             "fix summary": (fixed.stdout.strip().splitlines() or [""])[0],
         }  # fmt: skip
 

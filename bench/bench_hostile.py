@@ -38,7 +38,9 @@ def main() -> int:
         (site / "_config.yml").write_text("title: hostile\n")
         (site / "_posts").mkdir()
         runs = [(name, text, "check") for name, text in CASES.items()]
-        runs += [(f"{name} ({command})", text, command) for name, text in FIX_CASES.items() for command in ("check", "fix")]
+        runs += [
+            (f"{name} ({command})", text, command) for name, text in FIX_CASES.items() for command in ("check", "fix")
+        ]
         for i, (name, text, command) in enumerate(runs):
             post = site / "_posts" / f"2024-01-{i + 1:02d}-case.md"
             post.write_text(text, encoding="utf-8")
@@ -51,7 +53,8 @@ def main() -> int:
             code = os.waitstatus_to_exitcode(status)
             crash = " TRACEBACK" if "Traceback" in err else ""
             print(
-                f"{name:40} {len(text) / 1e6:6.2f} MB  {elapsed:6.2f} s  {usage.ru_maxrss // 1024:5d} MB peak  exit {code}{crash}"
+                f"{name:40} {len(text) / 1e6:6.2f} MB  {elapsed:6.2f} s  "
+                f"{usage.ru_maxrss // 1024:5d} MB peak  exit {code}{crash}"
             )
             post.unlink()
     return 0

@@ -59,13 +59,18 @@ def _parser() -> argparse.ArgumentParser:
     def run_options(p: argparse.ArgumentParser) -> None:
         """What `check` and `fix` share beyond `common`: the same run, the same report."""
         p.add_argument(
-            "--jobs", "-j", type=int, default=0, help="worker processes for large runs (default: one per core; 1 disables)"
+            "--jobs",
+            "-j",
+            type=int,
+            default=0,
+            help="worker processes for large runs (default: one per core; 1 disables)",
         )
         p.add_argument("--baseline", type=Path, help="report only problems not recorded in this baseline file")
         p.add_argument(
             "--links",
             choices=("off", "cached", "new", "all"),
-            help="external links: off, cached (default: what the cache knows, no network), new (check URLs not fresh in the cache), all (check every URL; the CI gate)",
+            help="external links: off, cached (default: what the cache knows, no network), "
+            "new (check URLs not fresh in the cache), all (check every URL; the CI gate)",
         )
         p.add_argument("--no-cache", action="store_true", help="neither read nor write the link cache")
         p.add_argument("--since", metavar="REF", help="report only problems on lines changed since this git ref")
@@ -301,7 +306,11 @@ def cmd_fix(args: argparse.Namespace) -> int:
     report = run.report
     report.problems = without_safe_fixes(report.problems)
     n, files = run.applied, run.fixed_files if not args.diff else len(run.diffs)
-    done = f"{'Would fix' if args.diff else 'Fixed'} {n} problem{'s' if n != 1 else ''} in {files} file{'s' if files != 1 else ''}"
+
+    def plural(count: int, word: str) -> str:
+        return f"{count} {word}{'s' if count != 1 else ''}"
+
+    done = f"{'Would fix' if args.diff else 'Fixed'} {plural(n, 'problem')} in {plural(files, 'file')}"
     if args.diff:  # the patch alone on stdout; one line on stderr
         for diff in run.diffs:
             sys.stdout.write(diff)

@@ -15,7 +15,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import liquid
+from . import liquid as liquid_scan
 from .front_matter import FrontMatter, detect_other_format, split
 
 if TYPE_CHECKING:
@@ -165,14 +165,14 @@ class Document:
 
     # ----- Liquid ------------------------------------------------------------------------
     @cached_property
-    def liquid(self) -> liquid.LiquidScan:
-        return liquid.scan(self.text, self.body_offset)
+    def liquid(self) -> liquid_scan.LiquidScan:
+        return liquid_scan.scan(self.text, self.body_offset)
 
     @cached_property
     def _liquid_starts(self) -> list[int]:
         return [s.start for s in self.liquid.spans]
 
-    def liquid_at(self, offset: int) -> liquid.LiquidSpan | None:
+    def liquid_at(self, offset: int) -> liquid_scan.LiquidSpan | None:
         spans = self.liquid.spans
         i = bisect.bisect_right(self._liquid_starts, offset) - 1
         if i >= 0 and spans[i].start <= offset < spans[i].end:
@@ -192,11 +192,11 @@ class Document:
         hidden: list[tuple[int, int, str]] = [(0, self.body_offset, " ")]
         for span in self.liquid.spans:
             silent = span.kind == "comment" or (
-                span.name in liquid.SILENT_TAGS and self._alone_on_its_line(span.start, span.end)
+                span.name in liquid_scan.SILENT_TAGS and self._alone_on_its_line(span.start, span.end)
             )
             hidden.append((span.start, span.end, " " if silent else "x"))
         for body in self.liquid.bodies:
-            if body.name == liquid.HIGHLIGHT:
+            if body.name == liquid_scan.HIGHLIGHT:
                 hidden.append((body.start, body.end, "x"))
         parts = []
         cursor = 0
@@ -288,7 +288,7 @@ class Document:
                 first, last = token.map[0] + 1, token.map[1]
                 ranges.append((self.line_start(first), self.line_end(last)))
         for body in self.liquid.bodies:
-            if body.name == liquid.HIGHLIGHT:
+            if body.name == liquid_scan.HIGHLIGHT:
                 ranges.append((body.start, body.end))
         ranges.extend(self.code_spans)
         ranges.sort()

@@ -92,7 +92,7 @@ class Linter:
             if prefix is not None:
                 prefix = "" if prefix in (".", "") else prefix + "/"
                 return [site.root / rel for rel in site.markdown_files() if rel.startswith(prefix)]
-        result = []
+        result: list[Path] = []
         for current, dirs, names in os.walk(folder):
             dirs[:] = [d for d in dirs if not d.startswith(".") and d not in ("node_modules", "_site")]
             result.extend(Path(current) / n for n in names if Path(n).suffix.lower() in MARKDOWN_SUFFIXES)
@@ -259,7 +259,9 @@ def _per_line(doc: Document, problem: Problem | None) -> list[Problem]:
     for edit in problem.fix.edits:
         by_line.setdefault(doc.position(edit.start)[0], []).append(edit)
     return [
-        replace(problem, line=line, start=edits[0].start, end=edits[0].start, fix=replace(problem.fix, edits=tuple(edits)))
+        replace(
+            problem, line=line, start=edits[0].start, end=edits[0].start, fix=replace(problem.fix, edits=tuple(edits))
+        )
         for line, edits in sorted(by_line.items())
     ]
 
@@ -310,4 +312,4 @@ def fix_text(
     return fixer.fix_document(doc, lambda d: check(d, target, []), unsafe=unsafe).text
 
 
-__all__ = ["FileError", "fix_text", "Linter", "Report", "Target", "check_paths", "check_text", "default_linter"]
+__all__ = ["FileError", "Linter", "Report", "Target", "check_paths", "check_text", "default_linter", "fix_text"]

@@ -54,8 +54,7 @@ def _overlaps(a: Edit, b: Edit) -> bool:
     if a.start == a.end == b.start == b.end:
         return True  # two insertions at one point: their order would be a guess
     return (
-        (a.start < b.end
-        and b.start < a.end)
+        (a.start < b.end and b.start < a.end)
         or (a.start == a.end and b.start < a.start < b.end)
         or (b.start == b.end and a.start < b.start < a.end)
     )
@@ -157,7 +156,9 @@ def _label(problems: Sequence[Problem]) -> str:
     return ", ".join(sorted({f"{p.code} {p.name}" for p in problems}))
 
 
-def _sound(current: Document, chosen: list[Problem], refused: list[tuple[Problem, str]]) -> tuple[list[Problem], Document]:
+def _sound(
+    current: Document, chosen: list[Problem], refused: list[tuple[Problem, str]]
+) -> tuple[list[Problem], Document]:
     """The largest part of `chosen` found sound by halving, and the document it makes: a set
     that fails verification is split until the fixes at fault stand alone (they go to `refused`,
     with the reason)."""
@@ -211,7 +212,9 @@ def fix_document(
         if not chosen:
             break
         if round_number == MAX_ROUNDS:
-            result.refused.append(f"fixes did not converge after {MAX_ROUNDS} rounds ({_label(chosen)}); nothing written")
+            result.refused.append(
+                f"fixes did not converge after {MAX_ROUNDS} rounds ({_label(chosen)}); nothing written"
+            )
             result.applied = []
             result.text = doc.text
             result.remaining = check(doc)

@@ -181,11 +181,11 @@ def style_findings(docs: Sequence[Document], settings: Mapping[str, Any]) -> lis
 
     problems: list[Problem] = []
     with tempfile.TemporaryDirectory(prefix="reinvent-lint-style-") as folder:
-        copies = []
+        copies: list[str] = []
         for index, doc in enumerate(docs):
-            copy = Path(folder) / f"{index}.md"
-            copy.write_text(doc.text[: doc.body_offset] + doc.masked[doc.body_offset :], encoding="utf-8")
-            copies.append(str(copy))
+            path = Path(folder) / f"{index}.md"
+            path.write_text(doc.text[: doc.body_offset] + doc.masked[doc.body_offset :], encoding="utf-8")
+            copies.append(str(path))
         by_copy: dict[str, list[tuple[str, int, int, str, str, str]]] = {}
         for f in style.scan(copies, settings):
             by_copy.setdefault(os.path.abspath(f[0]), []).append(f)
@@ -400,4 +400,4 @@ def without_safe_fixes(problems: Iterable[Problem]) -> list[Problem]:
     return [replace(p, fix=None) if p.fix and p.fix.safety is Safety.SAFE else p for p in problems]
 
 
-__all__ = ["LINK_CODES", "FixRun", "Filters", "Found", "Unit", "check", "finish", "fix"]
+__all__ = ["LINK_CODES", "Filters", "FixRun", "Found", "Unit", "check", "finish", "fix"]

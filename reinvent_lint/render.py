@@ -60,8 +60,10 @@ def _parser() -> MarkdownIt:
     from markdown_it import MarkdownIt
     from mdit_py_plugins.footnote import footnote_plugin
 
-    return MarkdownIt("commonmark", {"maxNesting": 64, "html": True}).enable(["table", "strikethrough"]).use(
-        footnote_plugin
+    return (
+        MarkdownIt("commonmark", {"maxNesting": 64, "html": True})
+        .enable(["table", "strikethrough"])
+        .use(footnote_plugin)
     )
 
 
@@ -164,7 +166,8 @@ def _touched_lines(doc: Document, edits: Sequence[Edit], new: bool) -> list[tupl
 
 def _split(found: list[Block], hit: Callable[[Block], bool]) -> tuple[list[str], list[str]]:
     """(untouched blocks' HTML, touched blocks' HTML)."""
-    untouched, touched = [], []
+    untouched: list[str] = []
+    touched: list[str] = []
     for b in found:
         (touched if hit(b) else untouched).append(b.html)
     return untouched, touched

@@ -102,7 +102,7 @@ def test_changes_and_within() -> None:
     assert fixer._within(5, 6, [(5, 5)], edits, new=False)  # an empty window still covers its point
     assert fixer._within(9, 11, [], edits, new=False) and not fixer._within(12, 14, [], edits, new=False)
     assert fixer._within(12, 14, [(14, 16)], edits, new=True)  # the window moved left by two
-    assert not fixer._within(14, 15, [(14, 16)], [], new=False) is False
+    assert fixer._within(14, 15, [(14, 16)], [], new=False) is not False
 
 
 # ----- verification ------------------------------------------------------------------------------
@@ -129,7 +129,15 @@ def test_verify_refuses_liquid_changes_outside_targeted_windows() -> None:
     assert _verify(text, _problem(a + 3, a + 4, "c", edits_protected=True)) is None
     b = text.index("{{ b }}")
     assert _verify(text, _problem(b, b + 7, "{{ c }}", edits_protected=True)) is None
-    wrap = Problem(PATH, 1, 1, "RL702", "t", "m", fix=Fix((Edit(a, a, "{% raw %}"), Edit(a + 7, a + 7, "{% endraw %}")), edits_protected=True))
+    wrap = Problem(
+        PATH,
+        1,
+        1,
+        "RL702",
+        "t",
+        "m",
+        fix=Fix((Edit(a, a, "{% raw %}"), Edit(a + 7, a + 7, "{% endraw %}")), edits_protected=True),
+    )
     assert _verify(text, wrap) is None
 
 
@@ -149,7 +157,7 @@ def test_fix_document_repeats_until_nothing_changes_and_counts_unsafe_once() -> 
 
     def check(d: Document) -> list[Problem]:
         found = [_problem(d.text.index(" "), d.text.index(" ") + 1, "")] if " " in d.text else []
-        return found + [_problem(0, 1, "b", code="RL999", safety=Safety.UNSAFE)]
+        return [*found, _problem(0, 1, "b", code="RL999", safety=Safety.UNSAFE)]
 
     result = fix_document(doc, check)
     assert result.text == "a\n" and len(result.applied) == 4 and result.unsafe_skipped == 1

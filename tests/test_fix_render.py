@@ -27,8 +27,7 @@ FILES = {
     # The escape idiom prints braces: wrapping it in raw would print the idiom instead.
     "_posts/2024-01-04-idiom.md": FM.format(title="Idiom") + "Write `{{ '{{' }} name }}` in templates.\n",
     # Liquid in code that Jekyll would evaluate: wrapping it in raw is the intended repair.
-    "_posts/2024-01-05-code.md": FM.format(title="Code")
-    + "```yaml\nrun: echo ${{ secrets.TOKEN }}\n```\n",
+    "_posts/2024-01-05-code.md": FM.format(title="Code") + "```yaml\nrun: echo ${{ secrets.TOKEN }}\n```\n",
     # A word repeated by accident: the unsafe fix removes it.
     "_posts/2024-01-06-repeat.md": FM.format(title="Repeat") + "It is the the best.\n",
 }
@@ -55,7 +54,7 @@ def test_fix_changes_only_the_intended_defects_as_jekyll_renders_them(
     before = _pages(original.destination)
     source = original.source
 
-    code, out, err = run_cli(["fix", "--links", "off"], source, capsys)
+    _, _, err = run_cli(["fix", "--links", "off"], source, capsys)
     assert "Traceback" not in err
     shutil.rmtree(original.destination)
     safe = build(tmp_path / "safe", {p.relative_to(source).as_posix(): p.read_bytes() for p in _files(source)})

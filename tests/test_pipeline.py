@@ -82,7 +82,8 @@ def test_suppressions_and_excludes_cover_site_wide_rules_rl706_708(tmp_path: Pat
 
 def test_style_pack_suppressions_and_unused_ones(tmp_path: Path) -> None:
     body = (
-        "<!-- reinvent-lint disable MD032 -->\nA paragraph\n* a list glued to it\n\n<!-- reinvent-lint enable MD032 -->\n\n"
+        "<!-- reinvent-lint disable MD032 -->\nA paragraph\n* a list glued to it\n\n"
+        "<!-- reinvent-lint enable MD032 -->\n\n"
         "<!-- reinvent-lint disable-next-line md037 -->\nNothing here.\n"
     )
     write_site(tmp_path, {"_posts/2024-01-01-a.md": POST.format(title="A", body=body)})
@@ -157,7 +158,7 @@ def test_fix_summary_and_exit_code_equal_what_check_reports_next(
     fixed = json.loads(out[out.index("{") :] if out.lstrip().startswith("Fixed") else out)
     checked = json.loads(check_out)
     assert code == check_code == 1  # the duplicate permalink fails both
-    strip = lambda problems: [(p["path"], p["code"], p["line"]) for p in problems]  # noqa: E731
+    strip = lambda problems: [(p["path"], p["code"], p["line"]) for p in problems]
     assert strip(fixed["problems"]) == strip(checked["problems"])
     assert ("_posts/2024-01-02-b.md", "RL706", 1) in strip(checked["problems"])
 
