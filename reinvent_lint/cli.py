@@ -315,8 +315,8 @@ def cmd_fix(args: argparse.Namespace) -> int:
         for diff in run.diffs:
             sys.stdout.write(diff)
         print(f"{done}; {summary_line(report)}", file=sys.stderr)
-    else:
-        print(f"{done}.")
+    else:  # machine-readable output stays parseable: the count goes to stderr then
+        print(f"{done}.", file=sys.stdout if _format(args) == "text" and not args.output else sys.stderr)
         _emit(report, args)
     _print_errors(report)
     return _exit_code(report, linter)
