@@ -44,6 +44,9 @@ def test_apply_edits_keeps_the_text_between_and_after_edits() -> None:
         ((5, 5), (2, 4), False),
         ((2, 4), (5, 5), False),
         ((1, 1), (2, 4), False),
+        ((2, 4), (2, 2), False),
+        ((2, 4), (4, 4), False),
+        ((2, 4), (1, 3), True),
     ],
 )
 def test_overlaps(a: tuple[int, int], b: tuple[int, int], overlap: bool) -> None:
@@ -52,7 +55,15 @@ def test_overlaps(a: tuple[int, int], b: tuple[int, int], overlap: bool) -> None
 
 def test_near_finds_every_edit_that_can_overlap() -> None:
     edits = sorted([Edit(0, 2, ""), Edit(4, 4, ""), Edit(4, 6, ""), Edit(8, 10, ""), Edit(20, 21, "")])
-    for probe in [Edit(5, 5, ""), Edit(3, 9, ""), Edit(10, 10, ""), Edit(0, 0, ""), Edit(6, 8, ""), Edit(30, 31, "")]:
+    for probe in [
+        Edit(4, 4, ""),
+        Edit(5, 5, ""),
+        Edit(3, 9, ""),
+        Edit(10, 10, ""),
+        Edit(0, 0, ""),
+        Edit(6, 8, ""),
+        Edit(30, 31, ""),
+    ]:
         expected = [e for e in edits if fixer._overlaps(probe, e)]
         assert [e for e in fixer._near(edits, probe) if fixer._overlaps(probe, e)] == expected
 
@@ -100,6 +111,8 @@ def test_changes_and_within() -> None:
     assert fixer._within(0, 5, [(3, 4)], edits, new=False)
     assert fixer._within(0, 5, [(5, 5)], edits, new=False) is False
     assert fixer._within(5, 6, [(5, 5)], edits, new=False)  # an empty window still covers its point
+    assert not fixer._within(6, 7, [(5, 5)], edits, new=False)
+    assert not fixer._within(5, 6, [(4, 5)], edits, new=False)
     assert fixer._within(9, 11, [], edits, new=False) and not fixer._within(12, 14, [], edits, new=False)
     assert fixer._within(12, 14, [(14, 16)], edits, new=True)  # the window moved left by two
     assert fixer._within(14, 15, [(14, 16)], [], new=False) is not False
@@ -157,10 +170,12 @@ def test_fix_document_repeats_until_nothing_changes_and_counts_unsafe_once() -> 
 
     def check(d: Document) -> list[Problem]:
         found = [_problem(d.text.index(" "), d.text.index(" ") + 1, "")] if " " in d.text else []
-        return [*found, _problem(0, 1, "b", code="RL999", safety=Safety.UNSAFE)]
+        unsafe = _problem(0, 1, "b", code="RL999", safety=Safety.UNSAFE)
+        return [*found, unsafe, unsafe] if d.text == doc.text else [*found, unsafe]  # two unsafe at first
 
     result = fix_document(doc, check)
-    assert result.text == "a\n" and len(result.applied) == 4 and result.unsafe_skipped == 1
+    assert result.text == "a\n" and len(result.applied) == 4 and result.unsafe_skipped == 2
+    assert fixer.FixResult("a", "a").unsafe_skipped == 0 and not fixer.FixResult("a", "a").changed
     assert result.document is not None and result.document.text == result.text
     assert [p.code for p in result.remaining] == ["RL999"]
     assert fix_document(doc, check, select=lambda p: p.code != "RL900").text == doc.text
@@ -168,9 +183,16 @@ def test_fix_document_repeats_until_nothing_changes_and_counts_unsafe_once() -> 
 
 def test_fix_document_gives_up_after_the_round_cap() -> None:
     doc = _doc("x\n")
-    result = fix_document(doc, lambda d: [_problem(d.text.index("\n"), d.text.index("\n"), " ")])  # never ends
+    calls: list[str] = []
+
+    def check(d: Document) -> list[Problem]:
+        calls.append(d.text)
+        return [_problem(d.text.index("\n"), d.text.index("\n"), " ")]  # never ends
+
+    result = fix_document(doc, check)
     assert not result.changed and result.applied == []
-    assert result.refused == [f"fixes did not converge after {fixer.MAX_ROUNDS} rounds (RL900 test); nothing written"]
+    assert result.refused == ["fixes did not converge after 10 rounds (RL900 test); nothing written"]
+    assert len(calls) == 12 and calls[-1] == doc.text  # the first check, one per applied round, then the original
     assert len(result.remaining) == 1
 
 
@@ -233,6 +255,35 @@ def test_unified_diff_marks_a_missing_final_newline() -> None:
     assert diff.startswith("--- a/_posts/a.md\n+++ b/_posts/a.md\n")
     assert "-two\n\\ No newline at end of file\n+two\n" in diff
     assert fixer.unified_diff("a.md", b"same\n", b"same\n") == ""
+
+
+@pytest.mark.parametrize(
+    ("target", "message"),
+    [
+        ("read_bytes", "cannot read it again before writing: Input/output error"),
+        ("mkstemp", "cannot create a temporary file beside it: Input/output error"),
+        ("replace", "could not write: Input/output error; the file is unchanged"),
+    ],
+)
+def test_write_atomic_failures_name_the_reason(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, target: str, message: str
+) -> None:
+    import os
+    import tempfile
+
+    post = tmp_path / "p.md"
+    post.write_bytes(b"old")
+
+    def fail(*args: object, **kwargs: object) -> None:
+        raise OSError(5, "Input/output error")
+
+    owner = {"read_bytes": Path, "mkstemp": tempfile, "replace": os}[target]
+    monkeypatch.setattr(owner, target, fail)
+    with pytest.raises(fixer.FixRefused) as caught:
+        fixer.write_atomic(post, b"old", b"new")
+    monkeypatch.undo()
+    assert str(caught.value) == message and post.read_bytes() == b"old"
+    assert [p.name for p in tmp_path.iterdir()] == ["p.md"]
 
 
 def test_write_atomic_writes_and_keeps_the_mode(tmp_path: Path) -> None:
