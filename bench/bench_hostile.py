@@ -67,6 +67,10 @@ POSTS: dict[str, str] = {
     "yaml invalid date": "---\ntitle: x\ndate: 2024-13-45 99:99:99\n---\n\nText.\n",
     "CR-only endings": (FM + PARAGRAPH * 2000).replace("\n", "\r"),
 }
+# Checked, then fixed (one process each): a Liquid tag and a fixable trailing space on every line
+# (the protected-range look-ups of the fix engine must stay logarithmic; target <= 2 s each).
+LIQUID_LINES = FM + "".join(f"Line {i} with {{{{ page.title }}}} in it. \n" for i in range(16_000))
+FIX_CASES = {"16,000 lines, Liquid + fix each": LIQUID_LINES}
 
 
 def _fifo(site: Path) -> Path:
@@ -115,8 +119,8 @@ FILES: dict[str, Callable[[Path], Path]] = {
 }
 
 
-def _run(site: Path, target: Path, style: str, size: int, name: str) -> str:
-    args = [sys.executable, "-m", "reinvent_lint", "check", "--jobs", "1", "--style", style]
+def _run(site: Path, target: Path, style: str, size: int, name: str, command: str = "check") -> str:
+    args = [sys.executable, "-m", "reinvent_lint", command, "--jobs", "1", "--style", style]
     if target != site:
         args.append(str(target))
     start = time.perf_counter()
@@ -163,6 +167,17 @@ def main() -> int:
                 post = site / "_posts" / "2024-01-01-case.md"
                 post.write_text(text, encoding="utf-8", newline="")
                 print(_run(site, post, style, len(text.encode()), name), flush=True)
+    for name, text in FIX_CASES.items():  # the fix loop on a post with a fix on every line
+        if args.only and args.only not in name:
+            continue
+        for command in ("check", "fix"):
+            with tempfile.TemporaryDirectory() as tmp:
+                site = Path(tmp)
+                (site / "_config.yml").write_text("title: hostile\n")
+                (site / "_posts").mkdir()
+                post = site / "_posts" / "2024-01-01-case.md"
+                post.write_text(text, encoding="utf-8", newline="")
+                print(_run(site, post, "off", len(text.encode()), f"{name} ({command})", command), flush=True)
     for name, make in FILES.items():
         if args.only and args.only not in name:
             continue

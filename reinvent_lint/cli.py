@@ -528,9 +528,9 @@ def cmd_fix(args: argparse.Namespace) -> int:
             sys.stdout.write(diff)
         if not args.quiet:
             print(f"{done}; {summary_line(report)}", file=sys.stderr)
-    else:
+    else:  # machine-readable output stays parseable: the count goes to stderr then
         if not args.quiet:
-            print(f"{done}.")
+            print(f"{done}.", file=sys.stdout if _format(args) == "text" and not args.output else sys.stderr)
         _emit(report, args, config=linter.config)
     _print_errors(report)
     return _exit_code(report, linter, args.exit_zero)

@@ -15,12 +15,14 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import liquid
+from . import liquid as liquid_scan
 from .files import MAX_FILE_BYTES, Refused, read_regular_file
 from .front_matter import FrontMatter, detect_other_format, split
 
 if TYPE_CHECKING:
     from markdown_it.token import Token
+
+    from . import render
 
 
 class ReadError(Exception):
@@ -185,12 +187,16 @@ class Document:
 
     # ----- Liquid ------------------------------------------------------------------------
     @cached_property
-    def liquid(self) -> liquid.LiquidScan:
-        return liquid.scan(self.text, self.body_offset)
+    def liquid(self) -> liquid_scan.LiquidScan:
+        return liquid_scan.scan(self.text, self.body_offset)
 
-    def liquid_at(self, offset: int) -> liquid.LiquidSpan | None:
+    @cached_property
+    def _liquid_starts(self) -> list[int]:
+        return [s.start for s in self.liquid.spans]
+
+    def liquid_at(self, offset: int) -> liquid_scan.LiquidSpan | None:
         spans = self.liquid.spans
-        i = bisect.bisect_right([s.start for s in spans], offset) - 1
+        i = bisect.bisect_right(self._liquid_starts, offset) - 1
         if i >= 0 and spans[i].start <= offset < spans[i].end:
             return spans[i]
         return None
@@ -208,11 +214,11 @@ class Document:
         hidden: list[tuple[int, int, str]] = [(0, self.body_offset, " ")]
         for span in self.liquid.spans:
             silent = span.kind == "comment" or (
-                span.name in liquid.SILENT_TAGS and self._alone_on_its_line(span.start, span.end)
+                span.name in liquid_scan.SILENT_TAGS and self._alone_on_its_line(span.start, span.end)
             )
             hidden.append((span.start, span.end, " " if silent else "x"))
         for body in self.liquid.bodies:
-            if body.name == liquid.HIGHLIGHT:
+            if body.name == liquid_scan.HIGHLIGHT:
                 hidden.append((body.start, body.end, "x"))
         parts = []
         cursor = 0
@@ -239,6 +245,14 @@ class Document:
         from .markdown import parse_blocks
 
         return parse_blocks(self.masked)
+
+    @cached_property
+    def rendered(self) -> list[render.Block]:
+        """The post rendered as Jekyll would (Liquid idioms, then Markdown), block by block:
+        what the fix engine compares before writing (render.py)."""
+        from . import render
+
+        return render.blocks(self)
 
     @cached_property
     def blocks(self) -> list[Block]:
@@ -296,7 +310,7 @@ class Document:
                 first, last = token.map[0] + 1, token.map[1]
                 ranges.append((self.line_start(first), self.line_end(last)))
         for body in self.liquid.bodies:
-            if body.name == liquid.HIGHLIGHT:
+            if body.name == liquid_scan.HIGHLIGHT:
                 ranges.append((body.start, body.end))
         ranges.extend(self.code_spans)
         ranges.sort()
@@ -331,28 +345,28 @@ class Document:
         return i >= 0 and offset < self.code_ranges[i][1]
 
     @cached_property
-    def _protected(self) -> list[tuple[int, int]]:
-        """What no fix may touch unless it targets it: front matter, Liquid, code."""
+    def _protected(self) -> tuple[list[int], list[int]]:
+        """What no fix may touch unless it targets it (front matter, Liquid, code), merged into
+        disjoint sorted intervals: (starts, ends), for look-ups by bisection."""
         ranges = [(span.start, span.end) for span in self.liquid.spans]
         ranges.extend(self.code_ranges)
         if self.front_matter:
             ranges.append((0, self.front_matter.body_offset))
-        return sorted(ranges)
-
-    @cached_property
-    def _protected_index(self) -> tuple[list[int], list[int]]:
-        """Starts of the protected ranges and the running maximum of their ends, so a lookup is a
-        bisection, not a scan (a post with 50,000 Liquid tags and as many findings stays linear)."""
-        starts, reach, furthest = [], [], -1
-        for a, b in self._protected:
-            furthest = max(furthest, b)
-            starts.append(a)
-            reach.append(furthest)
-        return starts, reach
+        starts: list[int] = []
+        ends: list[int] = []
+        for a, b in sorted(ranges):
+            if a >= b:
+                continue
+            if starts and a <= ends[-1]:
+                ends[-1] = max(ends[-1], b)
+            else:
+                starts.append(a)
+                ends.append(b)
+        return starts, ends
 
     def touches_protected(self, start: int, end: int) -> bool:
         """True when text[start:end] (or an insertion at `start`) meets a protected range."""
         end = max(end, start + 1)
-        starts, reach = self._protected_index
-        i = bisect.bisect_left(starts, end)  # ranges [0, i) start before `end`
-        return i > 0 and reach[i - 1] > start
+        starts, ends = self._protected
+        i = bisect.bisect_left(starts, end) - 1  # the last interval starting before `end`
+        return i >= 0 and start < ends[i]

@@ -5,6 +5,7 @@ written atomically, only if the text changed.
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import os
 import tempfile
@@ -31,6 +32,7 @@ class FixResult:
     remaining: list[Problem] = field(default_factory=list)
     unsafe_skipped: int = 0
     refused: list[str] = field(default_factory=list)
+    document: Document | None = None  # the fixed document, parsed (None when nothing was fixed)
 
     @property
     def changed(self) -> bool:
@@ -63,7 +65,7 @@ def choose_fixes(problems: Sequence[Problem], doc: Document, unsafe: bool) -> tu
     """The fixes to apply in one round (non-overlapping, not touching protected text unless they
     say so) and how many unsafe fixes were left out."""
     chosen: list[Problem] = []
-    taken: list[Edit] = []
+    taken: list[Edit] = []  # sorted, mutually non-overlapping
     skipped_unsafe = 0
     for problem in sorted((p for p in problems if p.fix), key=lambda p: (min(e.start for e in p.fix.edits), p.code)):  # type: ignore[union-attr]
         fix: Fix = problem.fix  # type: ignore[assignment]
@@ -72,11 +74,20 @@ def choose_fixes(problems: Sequence[Problem], doc: Document, unsafe: bool) -> tu
             continue
         if not fix.edits_protected and any(doc.touches_protected(e.start, e.end) for e in fix.edits):
             continue
-        if any(_overlaps(e, t) for e in fix.edits for t in taken):
+        if any(_overlaps(e, t) for e in fix.edits for t in _near(taken, e)):
             continue
         chosen.append(problem)
-        taken.extend(fix.edits)
+        for e in fix.edits:
+            bisect.insort(taken, e)
     return chosen, skipped_unsafe
+
+
+def _near(edits: Sequence[Edit], edit: Edit) -> Sequence[Edit]:
+    """The edits of a sorted, non-overlapping list that can overlap `edit`: those starting at
+    most at its end, from the last two starting before it (their ends are sorted too)."""
+    first = max(bisect.bisect_left(edits, Edit(edit.start, edit.start, "")) - 2, 0)
+    last = bisect.bisect_right(edits, Edit(edit.end, edit.end + 1, ""))
+    return edits[first:last]
 
 
 def _structure(doc: Document) -> list[tuple[str, int, str]]:
@@ -101,7 +112,7 @@ def _within(start: int, end: int, windows: Sequence[tuple[int, int]], edits: Seq
         if start < max(w_end, w_start + 1) and w_start < end:
             return True
     if not new:
-        return any(_changes(e, start, end) for e in edits)
+        return any(_changes(e, start, end) for e in _near(edits, Edit(start, end, "")))
     return False
 
 
@@ -114,7 +125,7 @@ def _changes(edit: Edit, start: int, end: int) -> bool:
 
 def verify(before: Document, after: Document, applied: Sequence[Problem]) -> str | None:
     """Why the fixed text must not be written, or None when it is sound."""
-    edits = [e for p in applied for e in p.fix.edits]  # type: ignore[union-attr]
+    edits = sorted(e for p in applied if p.fix for e in p.fix.edits)
     targeted = [e for p in applied if p.fix and p.fix.edits_protected for e in p.fix.edits]
     fm_targeted = before.front_matter is not None and any(e.start < before.body_offset for e in targeted)
     old_data = before.front_matter.data if before.front_matter else None
@@ -146,22 +157,28 @@ def _label(problems: Sequence[Problem]) -> str:
     return ", ".join(sorted({f"{p.code} {p.name}" for p in problems}))
 
 
-def _sound(current: Document, chosen: list[Problem], refused: list[tuple[Problem, str]]) -> list[Problem]:
-    """The largest part of `chosen` found sound by halving: a set that fails verification is
-    split until the fixes at fault stand alone (they go to `refused`, with the reason)."""
+def _sound(
+    current: Document, chosen: list[Problem], refused: list[tuple[Problem, str]]
+) -> tuple[list[Problem], Document]:
+    """The largest part of `chosen` found sound by halving, and the document it makes: a set
+    that fails verification is split until the fixes at fault stand alone (they go to `refused`,
+    with the reason)."""
     fixed = _apply(current, chosen)
     reason = verify(current, fixed, chosen)
     if reason is None:
-        return chosen
+        return chosen, fixed
     if len(chosen) == 1:
         refused.append((chosen[0], reason))
-        return []
+        return [], current
     middle = len(chosen) // 2
-    kept = _sound(current, chosen[:middle], refused) + _sound(current, chosen[middle:], refused)
-    if kept and len(kept) < len(chosen) and verify(current, _apply(current, kept), kept) is not None:
+    kept = _sound(current, chosen[:middle], refused)[0] + _sound(current, chosen[middle:], refused)[0]
+    if not kept:
+        return [], current
+    fixed = _apply(current, kept)
+    if verify(current, fixed, kept) is not None:
         refused.extend((p, "sound alone, not together") for p in kept)
-        return []
-    return kept
+        return [], current
+    return kept, fixed
 
 
 def _apply(current: Document, chosen: Sequence[Problem]) -> Document:
@@ -204,7 +221,7 @@ def fix_document(
             result.remaining = check(doc)
             return result
         refused: list[tuple[Problem, str]] = []
-        sound = _sound(current, chosen, refused)
+        sound, fixed = _sound(current, chosen, refused)
         for problem, reason in refused:
             banned.add(_key(problem))
             result.refused.append(
@@ -215,13 +232,13 @@ def fix_document(
             if refused:
                 continue
             break
-        fixed = _apply(current, sound)
         if fixed.text == current.text:
             break
         result.applied.extend(sound)
         current = fixed
         problems = check(current)
     result.text = current.text
+    result.document = current
     result.remaining = problems
     return result
 

@@ -322,6 +322,7 @@ class _Fixed:
     unsafe_skipped: int
     refused: list[str]
     errors: list[FileError]
+    document: Document | None = None  # the fixed document, when fixed in this process
 
 
 def fix(
@@ -348,12 +349,17 @@ def fix(
     prepare_sites(linter, units, _parallel(jobs, len(units)) > 1)
     check_one = linter.fix_checker(whole_site=not paths)
 
+    in_process = _parallel(jobs, len(units)) == 1
+
     def work(index: int) -> _Fixed:
         unit = units[index]
         found: list[FileError] = []
         result = fixer.fix_document(unit.doc, lambda d: check_one(d, unit.target, found), unsafe=unsafe)
         text = result.text if result.changed else None
-        return _Fixed(text, len(result.applied), result.unsafe_skipped, result.refused, list(dict.fromkeys(found)))
+        document = result.document if text is not None and in_process else None  # parsed: reused
+        return _Fixed(
+            text, len(result.applied), result.unsafe_skipped, result.refused, list(dict.fromkeys(found)), document
+        )
 
     preread: dict[Path, Document] = {}
     warnings: list[str] = []
@@ -366,7 +372,7 @@ def fix(
             preread[unit.target.path] = unit.doc
             continue
         doc = unit.doc
-        new = doc.with_text(fixed.text)
+        new = fixed.document or doc.with_text(fixed.text)
         data = fixer.encode(fixed.text, doc)
         if not write:
             run.diffs.append(fixer.unified_diff(display, unit.original, data))

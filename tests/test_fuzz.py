@@ -129,10 +129,25 @@ def test_no_exception_positions_inside_and_fix_idempotent(text: str, nl: str) ->
     check = lambda d: linter.check_document(d, site, path)[0]
     first = fix_document(doc, check)
     assert not first.refused, first.refused
-    again = fix_document(Document(path, first.text, bom=doc.bom, crlf=doc.crlf, kind="post", cr=doc.cr), check)
+    fixed = Document(path, first.text, bom=doc.bom, crlf=doc.crlf, kind="post", cr=doc.cr)
+    assert _unchanged_blocks(doc, fixed) == _unchanged_blocks(fixed, doc)  # the render property
+    again = fix_document(fixed, check)
     assert again.text == first.text
     written = encode(first.text, doc)  # line endings kept: no kind of break the file did not have
     assert _endings(written) <= _endings(text.encode("utf-8")), (text, written)
     if nl == "mixed":
         assert written.count(b"\r\n") == text.count("\r\n")
     assert not [p for p in again.remaining if p.fix and p.fix.safety is Safety.SAFE]
+
+
+def _unchanged_blocks(doc: Document, other: Document) -> list[str]:
+    """The HTML of the blocks of `doc` (rendered as Jekyll would, render.py) whose source lines
+    a line diff against `other` leaves untouched: after a fix, the page renders the same there."""
+    import difflib
+
+    old, new = doc.text.split("\n"), other.text.split("\n")
+    changed: set[int] = set()
+    for tag, i1, i2, _, _ in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
+        if tag != "equal":
+            changed.update(range(max(i1 - 2, 0), i2 + 1))  # an insertion touches its neighbours
+    return [b.html for b in doc.rendered if not changed & set(range(b.first, max(b.last, b.first + 1)))]

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from .. import __version__
-from ..engine import Report
+from ..report import Report
 from ..fingerprints import fingerprints
 from ..problem import Severity
 from ..rulebook import page_path, page_text
