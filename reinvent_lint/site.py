@@ -153,7 +153,7 @@ class Site:
         base = self.root / folder
         if not base.is_dir():
             return []
-        result = []
+        result: list[str] = []
         for current, _, names in walk(str(base), lambda rel: rel.rsplit("/", 1)[-1] in _SKIP_DIRS):
             rel = os.path.relpath(current, self.root).replace(os.sep, "/")
             result.extend(f"{rel}/{n}" for n in names)
