@@ -126,10 +126,19 @@ def scan_text(api: Any, text: str) -> list[Finding]:
 def problems_for(doc: Document, findings: Sequence[Finding], severity: Severity) -> list[Problem]:
     """Findings of one document as problems, minus those inside Liquid or the front matter."""
     result = []
+    # Raw HTML and code render as written: a finding there is pymarkdownlnt misreading the block
+    # (seen: MD011 inside a <script> block with blank lines, which CommonMark keeps as HTML).
+    literal = (
+        [(b.first_line, b.last_line) for b in doc.blocks if b.kind in ("html_block", "fence", "code_block")]
+        if findings
+        else []
+    )
     for line, column, code, name, message in findings:
         line = max(1, min(line, doc.line_count))
         start = min(doc.line_start(line) + max(column, 1) - 1, doc.line_end(line))
         if start < doc.body_offset or doc.liquid_at(start) or not _visible(doc, code, line, column):
+            continue
+        if any(first <= line <= last for first, last in literal):
             continue
         end = doc.line_end(line)
         end_line, end_column = doc.position(end)
