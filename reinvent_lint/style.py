@@ -71,6 +71,7 @@ CURATED_OFF = {
     "md053": "an unused reference definition renders nothing",
     "md056": "needs pymarkdownlnt's table extension, which is off",
     "md058": "needs pymarkdownlnt's table extension, which is off",
+    "md034": "a bare URL renders as plain text, but on real blogs it is often meant (local addresses, log output)",
 }
 DEFAULTS: dict[str, Any] = {"mode": "off", "enable": [], "disable": [], "severity": "warning", "set": {}}
 MODES = ("off", "ci", "always")
