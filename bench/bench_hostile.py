@@ -3,9 +3,9 @@ off and on: pathological posts (a 20 MB post, a 1 MB line, a million lines, deep
 runs of markup characters, YAML bombs), and hostile files, folders and configs (a FIFO, a
 symlink to /dev/zero, a tree 1,200 folders deep, a config nested deeply or linking to itself).
 
-Targets: every case at most 5 s on one core (`--jobs 1`; judged on the main process's CPU time,
-since the machine is shared), at most 2 s for the 50,000-character
-cases, peak memory of the main process at most 10x the input (or 128 MB for small inputs: the
+Targets: every case at most 5 s on one core (`--jobs 1`; judged on CPU time, the run's and its
+workers', since the machine is shared), at most 2 s for the 50,000-character
+cases, peak memory (the largest process) at most 10x the input (or 128 MB for small inputs: the
 interpreter with its parser is ~65 MB), exit 0, 1 or 2, never a traceback, never over 60 s.
 
 Run:  python bench/bench_hostile.py [--only NAME] [--style off|on|both]
@@ -26,46 +26,49 @@ from pathlib import Path
 FM = "---\ntitle: x\n---\n\n"
 PARAGRAPH = "Some paragraph text with a [link](https://example.com/x) and `code`.\n\n"
 N = 50_000
-POSTS: dict[str, str] = {
-    "20 MB post": FM + PARAGRAPH * 280_000,  # over the default 10 MB cap: skipped
-    "20 MB post, cap raised": FM + PARAGRAPH * 280_000,  # [limits] max-file-size = 32: checked
-    "2 MB post": FM + PARAGRAPH * 28_000,
-    "1 MB single line": FM + "word " * 200_000 + "\n",
-    "a million lines": FM + "line\n" * 1_000_000,
-    "10,000 nested lists": FM + "- " * 10_000 + "deep\n",
-    "10,000 nested quotes": FM + ">" * 10_000 + " deep\n",
-    "10,000 headings": FM + "".join(f"# Heading {i}\n\ntext\n\n" for i in range(10_000)),
-    "10,000 reference definitions": FM + "".join(f"[r{i}]: https://example.com/{i}\n" for i in range(10_000)),
-    "10,000 footnotes": FM + "".join(f"Text[^{i}].\n\n[^{i}]: Note {i}.\n\n" for i in range(10_000)),
-    "50,000 <": FM + "<" * N + "\n",
-    "50,000 <a": FM + "<a " * N + "\n",
-    "50,000 <!--": FM + "<!-- " * N + "\n",
-    "50,000 </": FM + "</" * N + "\n",
-    "50,000 <http:": FM + "<http:" * N + "\n",
-    "50,000 [": FM + "[" * N + "\n",
-    "50,000 ](": FM + "](" * N + "\n",
-    "50,000 ![": FM + "![" * N + "\n",
-    "50,000 (": FM + "(" * N + "\n",
-    "50,000 *": FM + "*" * N + "\n",
-    "50,000 * a": FM + "*a " * N + "\n",
-    "50,000 _": FM + "_a " * N + "\n",
-    "50,000 backticks": FM + "`" * N + "\n",
-    "50,000 ` a": FM + "`a " * N + "\n",
-    "50,000 {%": FM + "{% " * N + "\n",
-    "50,000 {{": FM + "{{ " * N + "\n",
-    "50,000 {% raw": FM + "{% raw %}" * (N // 9) + "\n",
-    "50,000 |": FM + "| a " * N + "\n",
-    "50,000 \\": FM + "\\" * N + "\n",
-    "50,000 &": FM + "&amp" * N + "\n",
-    "50,000 urls": FM + "http://a.b/" * (N // 10) + "\n",
-    "misspelled words, one line": FM + "teh " * N + "\n",
-    "apostrophes, one line": FM + "it's " * N + "\n",
-    "yaml billion laughs": "---\na: &a [x,x,x,x,x,x,x,x,x]\n"
-    + "".join(f"{c}: &{c} [" + ",".join([f"*{p}"] * 9) + "]\n" for p, c in zip("abcdefgh", "bcdefghi"))
-    + "---\n\nText.\n",
-    "yaml nested 10,000": "---\na: " + "[" * 10_000 + "]" * 10_000 + "\n---\n\nText.\n",
-    "yaml invalid date": "---\ntitle: x\ndate: 2024-13-45 99:99:99\n---\n\nText.\n",
-    "CR-only endings": (FM + PARAGRAPH * 2000).replace("\n", "\r"),
+# Made one at a time: the bench process stays small, so the peak of each forked run is its own.
+POSTS: dict[str, Callable[[], str]] = {
+    "20 MB post": lambda: FM + PARAGRAPH * 280_000,  # over the default 10 MB cap: skipped
+    "20 MB post, cap raised": lambda: FM + PARAGRAPH * 280_000,  # [limits] max-file-size = 32: checked
+    "2 MB post": lambda: FM + PARAGRAPH * 28_000,
+    "1 MB single line": lambda: FM + "word " * 200_000 + "\n",
+    "a million lines": lambda: FM + "line\n" * 1_000_000,
+    "10,000 nested lists": lambda: FM + "- " * 10_000 + "deep\n",
+    "10,000 nested quotes": lambda: FM + ">" * 10_000 + " deep\n",
+    "10,000 headings": lambda: FM + "".join(f"# Heading {i}\n\ntext\n\n" for i in range(10_000)),
+    "10,000 reference definitions": lambda: FM + "".join(f"[r{i}]: https://example.com/{i}\n" for i in range(10_000)),
+    "10,000 footnotes": lambda: FM + "".join(f"Text[^{i}].\n\n[^{i}]: Note {i}.\n\n" for i in range(10_000)),
+    "50,000 <": lambda: FM + "<" * N + "\n",
+    "50,000 <a": lambda: FM + "<a " * N + "\n",
+    "50,000 <!--": lambda: FM + "<!-- " * N + "\n",
+    "50,000 </": lambda: FM + "</" * N + "\n",
+    "50,000 <http:": lambda: FM + "<http:" * N + "\n",
+    "50,000 [": lambda: FM + "[" * N + "\n",
+    "50,000 ](": lambda: FM + "](" * N + "\n",
+    "50,000 ![": lambda: FM + "![" * N + "\n",
+    "50,000 (": lambda: FM + "(" * N + "\n",
+    "50,000 *": lambda: FM + "*" * N + "\n",
+    "50,000 * a": lambda: FM + "*a " * N + "\n",
+    "50,000 _": lambda: FM + "_a " * N + "\n",
+    "50,000 backticks": lambda: FM + "`" * N + "\n",
+    "50,000 ` a": lambda: FM + "`a " * N + "\n",
+    "50,000 {%": lambda: FM + "{% " * N + "\n",
+    "50,000 {{": lambda: FM + "{{ " * N + "\n",
+    "50,000 {% raw": lambda: FM + "{% raw %}" * (N // 9) + "\n",
+    "50,000 |": lambda: FM + "| a " * N + "\n",
+    "50,000 \\": lambda: FM + "\\" * N + "\n",
+    "50,000 &": lambda: FM + "&amp" * N + "\n",
+    "50,000 urls": lambda: FM + "http://a.b/" * (N // 10) + "\n",
+    "misspelled words, one line": lambda: FM + "teh " * N + "\n",
+    "apostrophes, one line": lambda: FM + "it's " * N + "\n",
+    "yaml billion laughs": lambda: (
+        "---\na: &a [x,x,x,x,x,x,x,x,x]\n"
+        + "".join(f"{c}: &{c} [" + ",".join([f"*{p}"] * 9) + "]\n" for p, c in zip("abcdefgh", "bcdefghi"))
+        + "---\n\nText.\n"
+    ),
+    "yaml nested 10,000": lambda: "---\na: " + "[" * 10_000 + "]" * 10_000 + "\n---\n\nText.\n",
+    "yaml invalid date": lambda: "---\ntitle: x\ndate: 2024-13-45 99:99:99\n---\n\nText.\n",
+    "CR-only endings": lambda: (FM + PARAGRAPH * 2000).replace("\n", "\r"),
 }
 # Checked, then fixed (one process each): a Liquid tag and a fixable trailing space on every line
 # (the protected-range look-ups of the fix engine must stay logarithmic; target <= 2 s each).
@@ -131,7 +134,8 @@ def _run(site: Path, target: Path, style: str, size: int, name: str, command: st
     _, status, usage = os.wait4(proc.pid, 0)  # wait4: the peak RSS of the process
     killer.cancel()
     elapsed = time.perf_counter() - start
-    cpu = usage.ru_utime + usage.ru_stime  # the main process: on a shared machine, CPU time is the fair figure
+    # wait4's figures include the workers the run waited for; on a shared machine CPU is the fair figure
+    cpu = usage.ru_utime + usage.ru_stime
     code = os.waitstatus_to_exitcode(status)
     if elapsed >= 60:
         return f"{name:30} style {style:6}  HANG (killed after 60 s)"
@@ -153,10 +157,11 @@ def main() -> int:
     parser.add_argument("--style", choices=("off", "on", "both"), default="both")
     args = parser.parse_args()
     styles = {"off": ["off"], "on": ["always"], "both": ["off", "always"]}[args.style]
-    print(f"{'case':30} {'':12} {'input':>10} {'wall':>11} {'CPU (main process)':>14} {'memory':>10}")
-    for name, text in POSTS.items():
+    print(f"{'case':30} {'':12} {'input':>10} {'wall':>11} {'CPU (run + its workers)':>14} {'memory':>10}")
+    for name, make_text in POSTS.items():
         if args.only and args.only not in name:
             continue
+        text = make_text()
         for style in styles:
             with tempfile.TemporaryDirectory() as tmp:
                 site = Path(tmp)

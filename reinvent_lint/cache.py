@@ -49,19 +49,22 @@ def store(name: str, key: str, value: Any) -> None:
     path = _path(name, key)
     if path is None:
         return
+    from .signals import deferred
+
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                marshal.dump(value, handle)
-            os.replace(temp, path)
-        except BaseException:
+        with deferred():  # a Ctrl-C or SIGTERM waits: no half-written cache, no temporary file left
+            fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
             try:
-                os.unlink(temp)
-            except OSError:
-                pass
-            raise
+                with os.fdopen(fd, "wb") as handle:
+                    marshal.dump(value, handle)
+                os.replace(temp, path)
+            except BaseException:
+                try:
+                    os.unlink(temp)
+                except OSError:
+                    pass
+                raise
     except (OSError, ValueError):
         return
 

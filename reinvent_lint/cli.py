@@ -460,7 +460,10 @@ def cmd_baseline(args: argparse.Namespace) -> int:
     from .baseline import write
 
     linter = _linter(args)
-    report = linter.check_paths(args.paths)
+    try:
+        report = linter.check_paths(args.paths)
+    finally:
+        _end_progress(linter)
     count = write(args.file, report.problems)
     print(
         f"recorded {count} problem{'s' if count != 1 else ''} in {args.file}; "

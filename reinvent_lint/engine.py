@@ -94,7 +94,7 @@ class Linter:
             if prefix is not None:
                 prefix = "" if prefix in (".", "") else prefix + "/"
                 return [site.root / rel for rel in site.markdown_files() if rel.startswith(prefix)]
-        result = []
+        result: list[Path] = []
         skip = lambda rel: rel.rsplit("/", 1)[-1].startswith(".") or rel.rsplit("/", 1)[-1] in ("node_modules", "_site")
         for current, _, names in walk(str(folder), skip):
             result.extend(Path(current) / n for n in names if Path(n).suffix.lower() in MARKDOWN_SUFFIXES)

@@ -71,6 +71,7 @@ CURATED_OFF = {
     "md053": "an unused reference definition renders nothing",
     "md056": "needs pymarkdownlnt's table extension, which is off",
     "md058": "needs pymarkdownlnt's table extension, which is off",
+    "md034": "a bare URL renders as plain text, but on real blogs it is often meant (local addresses, log output)",
 }
 DEFAULTS: dict[str, Any] = {"mode": "off", "enable": [], "disable": [], "severity": "warning", "set": {}}
 MODES = ("off", "ci", "always")
@@ -126,10 +127,19 @@ def scan_text(api: Any, text: str) -> list[Finding]:
 def problems_for(doc: Document, findings: Sequence[Finding], severity: Severity) -> list[Problem]:
     """Findings of one document as problems, minus those inside Liquid or the front matter."""
     result = []
+    # Raw HTML and code render as written: a finding there is pymarkdownlnt misreading the block
+    # (seen: MD011 inside a <script> block with blank lines, which CommonMark keeps as HTML).
+    literal = (
+        [(b.first_line, b.last_line) for b in doc.blocks if b.kind in ("html_block", "fence", "code_block")]
+        if findings
+        else []
+    )
     for line, column, code, name, message in findings:
         line = max(1, min(line, doc.line_count))
         start = min(doc.line_start(line) + max(column, 1) - 1, doc.line_end(line))
         if start < doc.body_offset or doc.liquid_at(start) or not _visible(doc, code, line, column):
+            continue
+        if any(first <= line <= last for first, last in literal):
             continue
         end = doc.line_end(line)
         end_line, end_column = doc.position(end)
@@ -170,8 +180,18 @@ def check_document(api: Any, doc: Document, settings: Mapping[str, Any]) -> list
     of the same length), so it neither reports inside Liquid nor around it (a fence right after
     `{% raw %}` is not a fence without a blank line). Suppression comments are applied later,
     with every other finding's (pipeline.finish)."""
-    text = doc.text[: doc.body_offset] + doc.masked[doc.body_offset :]
+    text = _stand_in_front_matter(doc.text[: doc.body_offset]) + doc.masked[doc.body_offset :]
     return problems_for(doc, scan_text(api, text), Severity.parse(settings.get("severity", "warning")))
+
+
+def _stand_in_front_matter(front: str) -> str:
+    """The front matter as a trivial YAML document of as many lines: pymarkdownlnt needs to see
+    front matter to skip it, not its content (a YAML alias bomb costs it hundreds of MB), and no
+    finding inside it is kept."""
+    lines = front.splitlines(keepends=True)
+    if len(lines) < 3:
+        return front
+    return lines[0] + "x: 0\n" + "#\n" * (len(lines) - 3) + lines[-1]
 
 
 def skipped(display: str, why: str) -> Problem:
