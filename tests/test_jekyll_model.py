@@ -336,14 +336,17 @@ def test_txt_file_in_posts_is_not_rendered(tmp_path: Path) -> None:
 # ----- Liquid inside code ------------------------------------------------------------------
 LIQUID_IN_CODE = [
     # (id, body, what the built HTML shows, whether RL702 reports it)
-    ("fence-output-rendered", '```yaml\nrun: echo "${{ page.title }}"\n```', 'echo "$Post"', True),
+    ("fence-output-emptied", '```text\nrun: echo "${{ secrets.TOKEN }}"\n```', 'run: echo "$"', True),
     ("span-output-emptied", "Use `x = {{ nothing }};` here.", "x = ;</code>", True),
-    ("highlight-rendered", "{% highlight js %}\nlet a = {{ page.title }};\n{% endhighlight %}", "Post", True),
+    ("highlight-rendered", "{% highlight text %}\nlet a = {{ props.x }};\n{% endhighlight %}", "let a = ;", True),
     ("raw-in-fence", "```yaml\n{% raw %}run: ${{ secrets.X }}{% endraw %}\n```", "${{ secrets.X }}", False),
     ("raw-around-fence", "{% raw %}\n```yaml\nrun: ${{ secrets.X }}\n```\n{% endraw %}", "${{ secrets.X }}", False),
     ("idiom-single-quotes", "```yaml\nrun: ${{ '{{' }} secrets.X }}\n```", "${{ secrets.X }}", False),
     ("idiom-double-quotes", 'Use `{{ "{{" }} page.title }}` to print it.', "{{ page.title }}</code>", False),
     ("idiom-tag-delimiter", "```text\n{{ '{%' }} include x.html %}\n```", "{% include x.html %}", False),
+    ("include-of-a-site-file", "```text\n{% include script.sh %}\n```", "echo INCLUDED", False),
+    ("own-front-matter-value", "This post is `{{ page.uuid }}` everywhere.", "urn:x-1</code>", False),
+    ("raw-elsewhere-in-block", "```html\n<a>{{ page.uuid }}</a>\n{% raw %}{{ x }}{% endraw %}\n```", "urn:x-1", True),
     (
         "indented-html-in-div",
         '<div class="card">\n\n    <p>{{ page.title }} CARD</p>\n\n</div>',
@@ -357,7 +360,8 @@ LIQUID_IN_CODE = [
 def test_liquid_in_code(tmp_path: Path, case: tuple[str, str, str, bool]) -> None:
     _id, body, shown, reported = case
     rel = "_posts/2024-01-01-code.md"
-    b = build(tmp_path, {rel: post(body=body + "\n\nCODEMARK")})
+    files = {rel: post(body=body + "\n\nCODEMARK", uuid="urn:x-1"), "_includes/script.sh": "echo INCLUDED\n"}
+    b = build(tmp_path, files)
     assert not b.failed, b.log
     assert shown in b.html(written(b, "CODEMARK"))
     problems = [p for p in lint(b, "RL702") if p.path == rel]
@@ -476,3 +480,20 @@ def test_source_folder_is_honoured(tmp_path: Path) -> None:
     report = linter.check_paths([], jobs=1)
     assert not [p for p in report.problems if p.code in ("RL402", "RL107")]
     assert report.files == 2  # the posts outside `source` are not the site's
+
+
+def test_block_tags_pair_across_code_and_html(tmp_path: Path) -> None:
+    """Liquid pairs `{% for %}` with an `{% endfor %}` that CommonMark would call indented code."""
+    rel = "blog.md"
+    body = "<ul>\n{% for p in site.posts %}\n\n        <li>{{ p.title }}</li>\n\n        {% endfor %}\n</ul>\nLOOP"
+    b = build(tmp_path, {rel: post(body=body), "_posts/2024-01-01-a.md": post(title="Alpha")})
+    assert not b.failed and "<li>Alpha</li>" in b.html(written(b, "LOOP"))
+    assert not codes(lint(b, "RL703"), rel)
+
+
+def test_page_date_is_not_parsed(tmp_path: Path) -> None:
+    """Only documents (posts, collections) parse `date:`; a template page with a placeholder builds."""
+    rel = "templates/YYYY-MM-DD-post.md"
+    b = build(tmp_path, {rel: post(body="TEMPLATE", date="YYYY-MM-DD")})
+    assert not b.failed and written(b, "TEMPLATE")
+    assert not codes(lint(b, "RL105"), rel)

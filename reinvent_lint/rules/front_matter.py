@@ -61,7 +61,7 @@ def front_matter_missing(ctx: Context) -> Iterator[Problem]:
             )
 
 
-@rule("RL102", "front-matter-syntax", "The front matter must be valid YAML: Jekyll drops it, publishes the post broken.",
+@rule("RL102", "front-matter-syntax", "Front matter must be valid YAML: Jekyll drops it, publishes the post broken.",
       severity=Severity.ERROR)  # fmt: skip
 def front_matter_syntax(ctx: Context) -> Iterator[Problem]:
     fm = ctx.doc.front_matter
@@ -86,6 +86,11 @@ def duplicate_key(ctx: Context) -> Iterator[Problem]:
         return
     for key, pos in fm.duplicates:
         start = ctx.doc.line_start(pos.line) + pos.column - 1
+        if pos.line in fm.same_duplicates:
+            yield graded(ctx.problem(
+                start, f"key '{key}' is given more than once, with the same value", end=start + len(key)
+            ), Severity.INFO)  # fmt: skip
+            continue
         yield ctx.problem(
             start, f"key '{key}' is given more than once; only the last value is used", end=start + len(key)
         )
@@ -145,7 +150,8 @@ def field_type(ctx: Context) -> Iterator[Problem]:
             shown = repr(fm.data[key]) if fm.data[key] is not None else "empty"
             why = f" ({_WHY[key]})" if key in _WHY else ""
             yield ctx.problem(start, f"'{key}' must be {expected}, not {shown[:60]}{why}")
-    if "date" in fm.data and facts.date_fails(fm.data["date"]):
+    if "date" in fm.data and ctx.doc.kind != "page" and facts.date_fails(fm.data["date"]):
+        # Jekyll parses the date of posts and collection documents (Document#merge_date!), not pages'.
         pos = fm.keys["date"]
         start = ctx.doc.line_start(pos.value_line) + pos.value_column - 1
         yield graded(ctx.problem(

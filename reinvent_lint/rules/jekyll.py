@@ -128,9 +128,32 @@ def _kramdown_html_blocks(doc: Document) -> list[tuple[int, int]]:
         pos = end
 
 
-def _intentional(span: LiquidSpan) -> bool:
-    """Liquid that prints Liquid on purpose: an output of a literal string."""
-    return span.kind == "output" and bool(_LITERAL_OUTPUT.match(span.markup))
+_VARIABLE = re.compile(r"^\s*(page|site)\.([\w-]+)")
+_SITE_VARIABLES = {"posts", "pages", "data", "collections", "categories", "tags", "time", "static_files",
+                   "html_pages", "documents", "related_posts", "github", "baseurl", "url", "title"}  # fmt: skip
+_INCLUDES = {"include", "include_relative", "include_cached"}
+
+
+def _intentional(span: LiquidSpan, ctx: Context | None = None) -> bool:
+    """Liquid in code that is there on purpose: an output of a literal string (the escape idiom),
+    an include of a file the site has (a script pulled into a code block), or an output of the
+    post's or site's own data (`{{ page.uuid }}` when the front matter has `uuid`)."""
+    if span.kind == "output" and _LITERAL_OUTPUT.match(span.markup):
+        return True
+    if ctx is None:
+        return False
+    if span.kind == "tag" and span.name in _INCLUDES:
+        name = span.markup.split()[0] if span.markup.split() else ""
+        if span.name == "include_relative":
+            base = PurePosixPath(ctx.relative).parent
+            return bool(name) and ctx.site.root is not None and (base / name).as_posix() in ctx.site.files
+        return bool(name) and name in ctx.site.includes
+    m = _VARIABLE.match(span.markup) if span.kind == "output" else None
+    if m:
+        data = ctx.doc.front_matter.data if ctx.doc.front_matter and ctx.doc.front_matter.data else {}
+        scope = data if m.group(1) == "page" else ctx.site.config
+        return m.group(2) in scope or (m.group(1) == "site" and m.group(2) in _SITE_VARIABLES)
+    return False
 
 
 @rule("RL702", "liquid-in-code", "Liquid inside code must be wrapped in `{% raw %}`: Jekyll renders it.",
@@ -153,6 +176,12 @@ def liquid_in_code(ctx: Context) -> Iterator[Problem]:
         block = _code_block_at(doc, span.start)
         if block is None or (block[1], block[2]) in reported:
             continue
+        # A block that uses {% raw %} shows Liquid as text: whatever is left unwrapped is a slip.
+        # Elsewhere an include of the site's file, or the page's or site's own data, is on purpose.
+        if _intentional(span, ctx) and not any(
+            block[1] <= s.start < block[2] and s.name == "raw" for s in doc.liquid.spans
+        ):
+            continue
         if block[0] == "code_block":
             html_blocks = _kramdown_html_blocks(doc) if html_blocks is None else html_blocks
             if any(a <= block[1] < b for a, b in html_blocks):
@@ -169,7 +198,7 @@ def liquid_in_code(ctx: Context) -> Iterator[Problem]:
         # Wrapping would also turn an escape idiom or a raw tag inside the block into literal text.
         spills = doc.liquid.errors or any(
             s.start < block[2] < s.end
-            or (block[1] <= s.start < block[2] and ("\n" in doc.text[s.start : s.end] or _intentional(s)))
+            or (block[1] <= s.start < block[2] and ("\n" in doc.text[s.start : s.end] or _intentional(s, ctx)))
             or (block[1] <= s.start < block[2] and s.name in ("raw", "endraw"))
             for s in doc.liquid.spans
         )
@@ -196,13 +225,19 @@ def liquid_syntax(ctx: Context) -> Iterator[Problem]:
     unmodelled = sorted(p for p in ctx.site.plugins if p not in facts.PLUGIN_TAGS and p not in facts.TAGLESS_PLUGINS)
     stack: list[LiquidSpan] = []
     for span in scan.spans:
-        if span.kind != "tag" or (doc.in_code(span.start) and span.name not in ("raw", "endraw")):
+        # Liquid parses code blocks too: their block tags pair with the rest. Unknown tags in code
+        # are liquid-in-code's to report (with its raw fix).
+        if span.kind != "tag":
             continue
+        in_code = doc.in_code(span.start) and span.name not in ("raw", "endraw")
         name = span.name
         if not name:
-            yield ctx.problem(span.start, "empty Liquid tag '{% %}': the build fails", end=span.end)
+            if not in_code:
+                yield ctx.problem(span.start, "empty Liquid tag '{% %}': the build fails", end=span.end)
             continue
         if name not in known:
+            if in_code:
+                continue
             if unmodelled:  # a gem this tool does not know may define it
                 yield graded(ctx.problem(
                     span.start,
@@ -322,7 +357,8 @@ _FILE_NAME = re.compile(r"[\w.%-]+\.[A-Za-z0-9]{2,5}\b")
 
 
 @rule("RL708", "unused-asset", "Asset files that no post, page, layout, include or stylesheet refers to.",
-      severity=Severity.INFO, site_wide=True, enabled=False, options={"folders": ["assets", "images", "img"]})  # fmt: skip
+      severity=Severity.INFO, site_wide=True, enabled=False,
+      options={"folders": ["assets", "images", "img"]})  # fmt: skip
 def unused_asset(ctx: SiteContext) -> Iterator[Problem]:
     site = ctx.site
     assert site.root is not None
