@@ -107,21 +107,3 @@ def test_seed_posts_headings_and_sections(tmp_path: Path) -> None:
         found = [(p.line, p.code) for p in report.problems if p.path.endswith(name) and p.code.startswith("RL")]
         assert found == expected, name
 
-
-def test_github_pages_detection_and_its_future_default(tmp_path: Path) -> None:
-    """GitHub Pages (the github-pages gem's defaults: future true) vs plain Jekyll (future false)."""
-    from reinvent_lint.site import Site
-
-    def site(files: dict[str, str], platform: str = "auto") -> Site:
-        root = tmp_path / str(len(list(tmp_path.iterdir())))
-        write_site(root, files)
-        return Site(root, platform=platform)
-
-    assert site({"Gemfile": 'gem "github-pages", group: :jekyll_plugins\n'}).future
-    assert not site({"Gemfile": 'gem "jekyll", "~> 4.3"\n'}).future
-    assert site({"CNAME": "blog.example.com\n"}).future
-    assert site({"_config.yml": "url: https://me.github.io\n"}).future
-    assert not site({}).future
-    assert not site({"CNAME": "x\n", "_config.yml": "future: false\n"}).future
-    assert not site({"CNAME": "x\n"}, platform="jekyll").future
-    assert site({}, platform="github-pages").future

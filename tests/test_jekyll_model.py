@@ -330,7 +330,24 @@ def test_txt_file_in_posts_is_not_rendered(tmp_path: Path) -> None:
     rel = "_posts/2024-01-01-notes.txt"
     b = build(tmp_path, {rel: post(body="TXT *x*")})
     assert not b.failed and not any("<em>x</em>" in b.html(f) for f in b.outputs() if f.endswith(".html"))
-    assert any(p.code == "RL704" and p.path == rel for p in lint(b, "RL704"))
+    assert "2024/01/01/notes.txt" in b.outputs()
+    problem = codes(lint(b, "RL704"), rel)["RL704"]
+    assert "Jekyll writes it unconverted" in problem.message
+
+
+def test_markdown_ext_is_honoured(tmp_path: Path) -> None:
+    rel = "_posts/2024-01-01-notes.page"
+    b = build(tmp_path, {rel: post(body="EXT *x*")}, DEFAULT_CONFIG + 'markdown_ext: "md,page"\n')
+    assert written(b, "EXT") == "2024/01/01/notes.html" and "<em>x</em>" in b.html("2024/01/01/notes.html")
+    assert output_path(model(b).urls.primary[rel]) == "2024/01/01/notes.html"
+    assert not lint(b, "RL704")
+
+
+def test_undated_non_markdown_file_in_posts_is_ignored(tmp_path: Path) -> None:
+    rel = "_posts/diagram.svg"
+    b = build(tmp_path, {rel: "<svg/>", "_posts/2024-01-01-a.md": post()})
+    assert not any(f.endswith("diagram.svg") for f in b.outputs())
+    assert "Jekyll ignores it" in codes(lint(b, "RL704"), rel)["RL704"].message
 
 
 # ----- Liquid inside code ------------------------------------------------------------------

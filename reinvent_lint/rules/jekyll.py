@@ -287,14 +287,13 @@ def ignored_post_file(ctx: SiteContext) -> Iterator[Problem]:
         if "_posts" not in parts[:-1] or parts[-1].startswith("."):
             continue
         suffix = PurePosixPath(rel).suffix.lower()
-        if suffix not in MARKDOWN_SUFFIXES | {".html"}:
-            yield ctx.problem(
-                rel,
-                1,
-                1,
-                f"'{parts[-1]}' in _posts is not Markdown ({suffix or 'no extension'}): Jekyll copies it "
-                "or outputs it unconverted, never as a rendered post",
-            )
+        if suffix in MARKDOWN_SUFFIXES | ctx.site.markdown_suffixes | {".html"}:
+            continue
+        if facts.POST_FILE.match(parts[-1]):
+            fate = "Jekyll writes it unconverted, not as a rendered post"
+        else:
+            fate = "Jekyll ignores it (a post needs a dated name and a Markdown extension)"
+        yield ctx.problem(rel, 1, 1, f"'{parts[-1]}' in _posts is not Markdown ({suffix or 'no extension'}): {fate}")
 
 
 @rule("RL705", "unpublished-post", "A post with `published: false` will not appear on the site.",
