@@ -514,3 +514,19 @@ def test_page_date_is_not_parsed(tmp_path: Path) -> None:
     b = build(tmp_path, {rel: post(body="TEMPLATE", date="YYYY-MM-DD")})
     assert not b.failed and written(b, "TEMPLATE")
     assert not codes(lint(b, "RL105"), rel)
+
+
+def test_safe_mode_ignores_the_plugins_folder(tmp_path: Path) -> None:
+    """GitHub Pages builds in safe mode (the github-pages gem forces `safe: true`): `_plugins/`
+    is not loaded. Plain Jekyll with `safe: true` does the same, which is what is built here."""
+    rel = "_posts/2024-01-01-plugin.md"
+    ruby = (
+        "class Shout < Liquid::Tag\n  def render(context) = 'SHOUTED'\nend\n"
+        "Liquid::Template.register_tag('shout', Shout)\n"
+    )
+    b = build(tmp_path, {rel: post(body="{% shout %}"), "_plugins/shout.rb": ruby}, DEFAULT_CONFIG + "safe: true\n")
+    assert b.failed and "Unknown tag 'shout'" in b.log
+    problem = codes(lint(b, "RL703"), rel)["RL703"]
+    assert (
+        problem.severity is Severity.ERROR and "safe mode" in problem.message and "the build fails" in problem.message
+    )

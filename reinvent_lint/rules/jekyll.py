@@ -235,6 +235,15 @@ def liquid_syntax(ctx: Context) -> Iterator[Problem]:
             if not in_code:
                 yield ctx.problem(span.start, "empty Liquid tag '{% %}': the build fails", end=span.end)
             continue
+        ignored = ctx.site.ignored_in_safe_mode(name) if name in known and not in_code else None
+        if ignored:
+            yield ctx.problem(
+                span.start,
+                f"Liquid tag '{name}' comes from {ignored}, which safe mode (GitHub Pages, or `safe: true`) "
+                "does not load: the build fails",
+                end=span.end,
+            )
+            continue
         if name not in known:
             if in_code:
                 continue
