@@ -409,6 +409,8 @@ LINK_SITE = {
     "assets/logo.png": b"\x89PNG",
     "README.md": "readme\n",
     "_includes/note.html": "<aside>{{ include.text }}</aside>\n",
+    "_data/people.yml": "- me\n",
+    "_hidden/doc.md": post(),
 }
 LINK_CASES = [
     # (id, Liquid in the post, whether Jekyll builds)
@@ -422,6 +424,8 @@ LINK_CASES = [
     ("link-future-post", "{% link _posts/2999-01-01-later.md %}", False),
     ("link-excluded-file", "{% link README.md %}", False),
     ("link-draft", "{% link _drafts/idea.md %}", False),
+    ("link-underscore-folder", "{% link _data/people.yml %}", False),
+    ("link-collection-without-output", "{% link _hidden/doc.md %}", False),
     ("post-url", "{% post_url 2024-01-02-target %}", True),
     ("post-url-leading-slash", "{% post_url /2024-01-02-target %}", True),
     ("post-url-subfolder", "{% post_url sub/2024-01-03-nested %}", True),
@@ -434,7 +438,7 @@ LINK_CASES = [
     ("include-missing", "{% include nothing.html %}", False),
     ("include-bare", "{% include %}", False),
 ]
-LINK_CONFIG = DEFAULT_CONFIG + "exclude: [README.md]\n"
+LINK_CONFIG = DEFAULT_CONFIG + "exclude: [README.md]\ncollections:\n  hidden:\n    output: false\n"
 
 
 @pytest.mark.parametrize("case", LINK_CASES, ids=lambda c: c[0])
@@ -530,3 +534,55 @@ def test_safe_mode_ignores_the_plugins_folder(tmp_path: Path) -> None:
     assert (
         problem.severity is Severity.ERROR and "safe mode" in problem.message and "the build fails" in problem.message
     )
+
+
+BAD_LIQUID = [
+    # (id, post body, a word of Liquid's error, a phrase of RL703's message)
+    ("endif-without-if", "text {% endif %}", "Unknown tag 'endif'", "without an opening"),
+    ("for-closed-by-endif", "{% for x in site.posts %}{% if x %}{% endfor %}", "endfor", "is not closed before"),
+    ("empty-tag", "text {% %} more", "Liquid syntax error", "empty Liquid tag"),
+    ("raw-never-closed", "{% raw %} text", "raw", "never closed by '{% endraw %}'"),
+    ("comment-never-closed", "{% comment %} text", "comment", "never closed by '{% endcomment %}'"),
+]
+
+
+@pytest.mark.parametrize("case", BAD_LIQUID, ids=lambda c: c[0])
+def test_bad_liquid_fails_the_build(tmp_path: Path, case: tuple[str, str, str, str]) -> None:
+    _id, body, log_word, phrase = case
+    rel = "_posts/2024-01-01-liquid.md"
+    b = build(tmp_path, {rel: post(body=body)})
+    assert b.failed and log_word in b.log, b.log
+    problems = [p for p in lint(b, "RL703") if p.path == rel]
+    assert problems and all(p.severity is Severity.ERROR for p in problems)
+    assert any(phrase in p.message and "the build fails" in p.message for p in problems), problems
+
+
+def test_toml_front_matter_is_rendered_as_text(tmp_path: Path) -> None:
+    rel = "_posts/2024-01-01-toml.md"
+    b = build(tmp_path, {rel: '+++\ntitle = "Toml"\n+++\n\nTOMLBODY\n'})
+    assert "+++\ntitle = " in b.html(written(b, "TOMLBODY"))
+    problem = codes(lint(b, "RL101"), rel)["RL101"]
+    assert problem.severity is Severity.WARNING and "rendered as text" in problem.message
+
+
+def test_unclosed_front_matter_is_no_front_matter(tmp_path: Path) -> None:
+    rel = "_posts/2024-01-01-open.md"
+    b = build(tmp_path, {rel: "---\ntitle: Open\n\nOPENBODY\n", "_layouts/default.html": "<html>{{ content }}</html>"})
+    html = b.html(written(b, "OPENBODY"))
+    assert "title: Open" in html and "<html>" not in html  # the YAML is text; no layout
+    problem = codes(lint(b, "RL101"), rel)["RL101"]
+    assert "never closed" in problem.message and "still renders the post" in problem.message
+
+
+def test_yaml_error_in_a_page_renders_it_without_front_matter(tmp_path: Path) -> None:
+    rel = "about.md"
+    files = {
+        rel: "---\ntitle: a: b\nlayout: default\n---\nPAGEBODY\n",
+        "_layouts/default.html": "<html>{{ content }}</html>",
+    }
+    b = build(tmp_path, files)
+    assert b.returncode == 0 and "YAML Exception" in b.log
+    html = b.html(written(b, "PAGEBODY"))
+    assert "<html>" not in html and "title:" not in html
+    problem = codes(lint(b, "RL102"), rel)["RL102"]
+    assert "renders the file without its front matter (no title, no layout)" in problem.message

@@ -132,10 +132,7 @@ _FIELD_TYPES = {
     "category": (lambda v: v is None or isinstance(v, (str, int, float)), "a string"),
     "published": (lambda v: isinstance(v, bool), "true or false"),
 }
-_WHY = {
-    "published": "Jekyll treats any value but false as true",
-    "title": "the layout prints it as Ruby data",
-}
+_WHY = {"published": "Jekyll treats any value but false as true"}
 
 
 @rule("RL105", "field-type", "Known fields must have the type Jekyll expects.", severity=Severity.WARNING)
