@@ -66,3 +66,11 @@ def test_exclude_matches_single_files_and_prefixes(tmp_path: Path) -> None:
     })  # fmt: skip
     assert "keep.md" in site.files
     assert not {"README.md", "drafts-old/a.md", "drafts-older.md", "x.tmp.md"} & site.files
+
+
+def test_theme_includes_are_not_reported_missing(tmp_path: Path) -> None:
+    post = "---\ntitle: T\n---\n\n{% include video.html id=1 %}\n"
+    write_site(tmp_path / "themed", {"_config.yml": "remote_theme: owner/theme\n", "_posts/2024-01-01-a.md": post})
+    write_site(tmp_path / "plain", {"_posts/2024-01-01-a.md": post})
+    assert not linter_for(tmp_path / "themed", select=["RL402"]).check_paths([]).problems
+    assert linter_for(tmp_path / "plain", select=["RL402"]).check_paths([]).problems
