@@ -115,6 +115,16 @@ def scan(text: str, start: int = 0) -> LiquidScan:
             pos = at + 2
             continue
         if opener == "{{":
+            # Liquid's tokenizer ends an output at its first `}` (`\{\{.*?\}\}?`): unless a second
+            # `}` follows, the output is "not properly terminated" and the build fails.
+            first = text.find("}", at + 2)
+            if text[first + 1 : first + 2] != "}":
+                errors.append(
+                    LiquidError(at, "Liquid output '{{' is ended by a single '}' (Liquid stops at the first '}')")
+                )
+                pos = first + 1
+                continue
+            end = first + 2
             spans.append(LiquidSpan(at, end, "output", "", text[at + 2 : end - 2].strip(" -\t\n")))
             pos = end
             continue

@@ -112,7 +112,7 @@ def test_config_from_pyproject_sets_severity_and_options(tmp_path: Path, capsys:
     })  # fmt: skip
     code, out, _ = run(["check"], tmp_path, capsys)
     assert "RL301 empty-section [error]" in out
-    assert "RL104 required-field [error] front matter has no 'tags'" in out
+    assert "RL104 required-field [warning] front matter has no 'tags'" in out
     assert code == 1
 
 
@@ -154,21 +154,23 @@ def test_rules_lists_every_rule(capsys: pytest.CaptureFixture[str], tmp_path: Pa
 
 def test_init_writes_a_config_that_fits_the_site(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     posts = {
-        f"_posts/2024-01-0{i}-p.md": f"---\ntitle: P{i}\ntags: aws\nlayout: post\n---\n\nText.\n" for i in range(1, 6)
+        f"_posts/2024-01-{i:02d}-p.md": f"---\ntitle: P{i}\ntags: 'aws \"x\"'\nlayout: post\nseo_extra: y\n---\n\nText.\n"
+        for i in range(1, 21)
     }
     write_site(tmp_path, {
         **posts,
-        "_posts/2024-01-09-q.md": "---\ntitle: Q\n---\n\nText.\n",
+        "_posts/2024-01-29-q.md": "---\ntitle: Q\ntags: aws\n---\n\nText.\n",
         "_includes/candid-image.html": '<img src="{{ include.src | relative_url }}" alt="{{ include.alt }}">',
         "_includes/note.html": "<div>{{ include.text }}</div>",
     })  # fmt: skip
     code, _, _ = run(["init"], tmp_path, capsys)
     assert code == 0
     config = (tmp_path / ".reinvent-lint.toml").read_text()
+    # layout: 20 of 21 posts (95%); seo_extra: 95% but nothing of Jekyll's or the site's reads it
     assert 'fields = ["layout", "tags", "title"]' in config
     assert '"candid-image.html" = ["src"]' in config and "note.html" not in config
-    assert 'tags = ["aws"]' in config
-    assert run(["check"], tmp_path, capsys)[0] == 1  # the config loads; Q lacks tags and layout
+    assert 'tags = ["\\"x\\"", "aws"]' in config  # a quoted tag stays valid TOML
+    assert "front matter has no 'layout'" in run(["check"], tmp_path, capsys)[1]  # the config loads; Q lacks a layout
     assert run(["init"], tmp_path, capsys)[0] == 2  # exists: needs --force
 
 

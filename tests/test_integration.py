@@ -251,7 +251,7 @@ def test_plugin_rule_is_listed_and_runs(tmp_path: Path) -> None:
 
 def test_sarif_describes_every_rule_it_uses_with_a_help_uri(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     jsonschema = pytest.importorskip("jsonschema")
-    post = BAD_POST + "\nVisit http://example.com/bare now.\n"  # MD034 from the style pack too
+    post = BAD_POST + "\nA paragraph\n(the docs)[https://example.com/] reversed.\n"  # MD011 from the style pack too
     config = '[output]\nrule-url = "https://example.org/rules/{page}"\n'
     write_site(tmp_path, {"_posts/2024-01-01-a.md": post, ".reinvent-lint.toml": config})
     run_cli(["check", "--style", "always", "--output-format", "sarif", "--output", "out.sarif"], tmp_path, capsys)
@@ -261,13 +261,13 @@ def test_sarif_describes_every_rule_it_uses_with_a_help_uri(tmp_path: Path, caps
     run = document["runs"][0]
     rules = run["tool"]["driver"]["rules"]
     used = {r["ruleId"] for r in run["results"]}
-    assert {"RL401", "MD034"} <= used
+    assert {"RL401", "MD011"} <= used
     for result in run["results"]:
         assert rules[result["ruleIndex"]]["id"] == result["ruleId"]
     by_id = {r["id"]: r for r in rules}
     assert all(by_id[code]["helpUri"] for code in used)
     assert by_id["RL401"]["helpUri"] == "https://example.org/rules/RL401-malformed-url.md"
-    assert by_id["MD034"]["helpUri"].startswith("https://pymarkdown.readthedocs.io/")
+    assert by_id["MD011"]["helpUri"].startswith("https://pymarkdown.readthedocs.io/")
 
     (tmp_path / ".reinvent-lint.toml").unlink()  # the default: the page shipped with the package
     run_cli(["check", "--format", "sarif", "--output", "out.sarif"], tmp_path, capsys)

@@ -18,7 +18,7 @@ from ..problem import Fix, Problem, Safety, Severity
 from ..kramdown_ids import Targets, html_ids, targets
 from ..references import Reference, references, unclosed_links
 from ..rule import Context, rule
-from ..urls import GENERATOR_PLUGINS
+from ..urls import GENERATOR_PLUGINS, link_problem, post_url_problem
 
 _URL_KINDS = {"link", "image", "definition", "html-href", "html-src"}
 _CHECKED_KINDS = _URL_KINDS | {"autolink"}
@@ -184,7 +184,11 @@ def missing_link_target(ctx: Context) -> Iterator[Problem]:
         return
     for ref in references(ctx.doc):
         if ref.kind == "liquid-link":
-            if not ref.target or "{{" in ref.target or _exists(site, ref.target):
+            why = link_problem(site, ref.target)  # Jekyll's link tag, modelled in urls.py
+            if why is None:
+                continue
+            if why != "no such file in the site":
+                yield ctx.problem(ref.start, f"{{% link {ref.target} %}}: {why}: the build fails", end=ref.end)
                 continue
             close = _memo(
                 ctx,
@@ -209,25 +213,41 @@ def missing_link_target(ctx: Context) -> Iterator[Problem]:
             hint = f"; did you mean '{close[0]}'?" if close else ""
             yield ctx.problem(
                 ref.start,
-                f"{{% link {ref.target} %}}: no such file in the site; Jekyll stops the build here{hint}",
+                f"{{% link {ref.target} %}}: no such file in the site: the build fails{hint}",
                 end=ref.end,
                 fix=fix,
             )
         elif ref.kind == "post-url":
             names = site.post_names
-            if not ref.target or "{{" in ref.target or ref.target in names or draft_for(site, ref.target):
+            why = post_url_problem(site, ref.target)  # Jekyll's PostComparer, modelled in urls.py
+            if why is None or (why == "no such post" and draft_for(site, ref.target)):
                 continue  # a post_url that only a draft answers is RL701 link-to-draft
-            hint = _memo(ctx, ("post_url", ref.target), lambda t=ref.target, n=names: _did_you_mean(t, sorted(n)))
+            hint = ""
+            if why == "no such post":
+                hint = _memo(ctx, ("post_url", ref.target), lambda t=ref.target, n=names: _did_you_mean(t, sorted(n)))
             yield ctx.problem(
                 ref.start,
-                f"{{% post_url {ref.target} %}}: no such post; Jekyll stops the build here{hint}",
+                f"{{% post_url {ref.target} %}}: {why}: the build fails{hint}",
                 end=ref.end,
             )
         elif ref.kind == "include":
-            if not ref.target or "{{" in ref.target or ref.target in site.includes:
+            if not ref.target:
+                yield ctx.problem(
+                    ref.start,
+                    "{% include %} names no file: the build fails",
+                    end=ref.liquid.end if ref.liquid else ref.end,
+                )
                 continue
+            if "{{" in ref.target or ref.target in site.includes:
+                continue
+            if site.config.get("theme") or site.config.get("remote_theme"):
+                continue  # the theme's _includes are not in the source tree: cannot be judged
             hint = _memo(ctx, ("include", ref.target), lambda t=ref.target: _did_you_mean(t, site.includes))
-            yield ctx.problem(ref.start, f"{{% include {ref.target} %}}: no such file in _includes/{hint}", end=ref.end)
+            yield ctx.problem(
+                ref.start,
+                f"{{% include {ref.target} %}}: no such file in _includes/: the build fails{hint}",
+                end=ref.end,
+            )
 
 
 def draft_for(site, name: str) -> str | None:  # type: ignore[no-untyped-def]
