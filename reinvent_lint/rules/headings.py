@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from ..document import Heading
-from ..problem import Fix, Problem
+from ..document import Document, Heading
+from ..problem import Edit, Fix, Problem, Safety
 from ..rule import Context, rule
 
 
@@ -76,13 +76,32 @@ def heading_multiple_spaces(ctx: Context) -> Iterator[Problem]:
         for m in _DOUBLE_SPACE.finditer(doc.text, h.text_start, h.text_end):
             if doc.liquid_at(m.start()) or doc.in_code(m.start()):
                 continue
-            fix = Fix.replace(m.start(), m.end(), " ", description="use a single space")
-            yield ctx.problem(
-                m.start(),
-                f'{m.end() - m.start()} spaces in a row in heading "{heading_label(h.text(doc))}"',
-                end=m.end(),
-                fix=fix,
-            )
+            message = f'{m.end() - m.start()} spaces in a row in heading "{heading_label(h.text(doc))}"'
+            fix = _id_aware_fix(ctx, Edit(m.start(), m.end(), " "), "use a single space")
+            if fix.safety is Safety.UNSAFE:
+                message += "; fixing it changes the heading's id, which links from other pages may use"
+            yield ctx.problem(m.start(), message, end=m.end(), fix=fix)
+
+
+def _id_aware_fix(ctx: Context, edit: Edit, description: str) -> Fix:
+    """A fix of heading text that keeps kramdown's ids, or else says so: it is unsafe (deep links
+    from elsewhere break) and also rewrites this post's own `#old-id` links to the new ids."""
+    from ..kramdown_ids import UNKNOWN, heading_ids
+    from ..references import references
+
+    doc = ctx.doc
+    fixed = Document(doc.path, doc.text[: edit.start] + edit.replacement + doc.text[edit.end :], kind=doc.kind)
+    before, after = heading_ids(doc, ctx.site.config), heading_ids(fixed, ctx.site.config)
+    if before == after or len(before) != len(after):
+        return Fix((edit,), Safety.SAFE if before == after else Safety.UNSAFE, description)
+    renamed = {old: new for old, new in zip(before, after, strict=True) if old != new and UNKNOWN not in old + new}
+    edits = [edit]
+    for ref in references(doc):
+        if ref.kind in ("link", "definition", "html-href") and ref.target[1:] in renamed and ref.target[0] == "#":
+            edits.append(Edit(ref.start + 1, ref.end, renamed[ref.target[1:]]))
+    if len(edits) > 1:
+        description += " and update this post's links to the heading"
+    return Fix(tuple(edits), Safety.UNSAFE, description)
 
 
 @rule("RL205", "heading-trailing-whitespace", "Headings must not end with whitespace.", fixable=True)
