@@ -149,3 +149,35 @@ def test_liquid_and_html_anchors_are_fragment_targets(tmp_path: Path) -> None:
     assert [(p.line, p.message) for p in report.problems] == [
         (11, "no heading or id 'relase-notes' in this post; did you mean 'release-notes'?")
     ]
+
+
+PATHS = """---
+title: p
+---
+
+![a]({{ site.baseurl }}/assets/x.png) ![b]({{ '/assets/x.png' | relative_url }})
+![c]({{ "assets/x.png" | relative_url }}) ![d]({{ '/assets/x.png' | prepend: site.baseurl }})
+![e]({{ site.url }}{{ site.baseurl }}/assets/x.png) ![f](/blog/assets/my%20image.png)
+
+![g](/assets/x.png)
+"""
+
+
+@requires_jekyll
+def test_local_path_idioms_render_under_the_baseurl(tmp_path: Path) -> None:
+    from reinvent_lint.local_paths import resolve_liquid
+
+    config = "title: T\nbaseurl: /blog\nurl: https://me.github.io\nkramdown:\n  input: GFM\n"
+    files: dict[str, str | bytes] = {POST: PATHS, "assets/x.png": "x", "assets/my image.png": "x"}
+    result = build(tmp_path / "j", files, config)
+    srcs = re.findall(r'<img src="([^"]*)"', result.html("2024/01/02/p.html"))
+    assert srcs[:4] == ["/blog/assets/x.png"] * 4
+    assert srcs[4] == "https://me.github.io/blog/assets/x.png"
+    assert srcs[6] == "/assets/x.png"  # written as is: outside /blog/, where the site is served
+    assert {"assets/x.png", "assets/my image.png"} <= result.outputs()  # served as /blog/assets/...
+    written = re.findall(r"!\[\w\]\(([^)]*)\)", PATHS)
+    assert [resolve_liquid(t, "/blog") for t in written[:5]] == ["/blog/assets/x.png"] * 5
+    write_site(tmp_path / "s", {**files, "_config.yml": config})
+    assert _found(tmp_path / "s", ["RL403", "RL406"]) == [(9, "RL403")]
+    write_site(tmp_path / "s", {"CNAME": "me.example\n"})  # a custom domain: served at the root
+    assert _found(tmp_path / "s", ["RL403", "RL406"]) == []
