@@ -181,3 +181,18 @@ def test_local_path_idioms_render_under_the_baseurl(tmp_path: Path) -> None:
     assert _found(tmp_path / "s", ["RL403", "RL406"]) == [(9, "RL403")]
     write_site(tmp_path / "s", {"CNAME": "me.example\n"})  # a custom domain: served at the root
     assert _found(tmp_path / "s", ["RL403", "RL406"]) == []
+
+
+@requires_jekyll
+def test_post_url_with_a_leading_slash_builds(tmp_path: Path) -> None:
+    # Jekyll 4.3 and 3.9 both strip one leading slash: name.sub(%r!^/!, "") in PostComparer
+    files: dict[str, str | bytes] = {
+        "_posts/notes/2024-01-01-first.md": "---\ntitle: First\n---\n\n## Intro\n\nText.\n",
+        POST: "---\ntitle: p\n---\n\n[a]({% post_url /notes/2024-01-01-first %}#intro)"
+        " [b]({% post_url /notes/2024-01-01-first %}#outro)\n",
+    }
+    result = build(tmp_path / "j", files)
+    assert not result.failed, result.log
+    assert '<a href="/2024/01/01/first.html#intro">' in result.html("2024/01/02/p.html")
+    write_site(tmp_path / "s", files)
+    assert _found(tmp_path / "s", ["RL402", "RL404"]) == [(5, "RL404")]

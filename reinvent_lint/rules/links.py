@@ -216,7 +216,8 @@ def missing_link_target(ctx: Context) -> Iterator[Problem]:
             )
         elif ref.kind == "post-url":
             names = site.post_names
-            if not ref.target or "{{" in ref.target or ref.target in names or draft_for(site, ref.target):
+            name = ref.target.removeprefix("/")  # Jekyll's post_url drops one leading slash
+            if not name or "{{" in name or name in names or draft_for(site, name):
                 continue  # a post_url that only a draft answers is RL701 link-to-draft
             hint = _memo(ctx, ("post_url", ref.target), lambda t=ref.target, n=names: _did_you_mean(t, sorted(n)))
             yield ctx.problem(
@@ -495,7 +496,7 @@ def _fragment(value: str) -> str:
 def _linked_file(ctx: Context, tag: str, name: str) -> str | None:
     if tag == "link":
         return posixpath.normpath(name) if _exists(ctx.site, name) else None
-    return ctx.site.post_names.get(name)
+    return ctx.site.post_names.get(name.removeprefix("/"))
 
 
 def _include_ids(ctx: Context, doc: Document) -> frozenset[str]:
@@ -575,6 +576,8 @@ def image_alt_text(ctx: Context) -> Iterator[Problem]:
         elif ref.kind == "html-src":
             if ctx.doc.text[ref.label_start : ref.label_start + 4].lower() != "<img":
                 continue
+            if ref.text.strip() == "" and ref.text != "\0":
+                continue  # `alt=""` in HTML marks an image as decorative, deliberately
             yield from _judge_alt(ctx, ref, None if ref.text == "\0" else ref.text.strip(), ref.label_start)
         elif ref.kind == "include-param" and ref.param in image_params(ctx, ref.template):
             span = ref.liquid
@@ -593,6 +596,8 @@ def image_alt_text(ctx: Context) -> Iterator[Problem]:
                     if given.startswith("include.") or given.startswith("page."):
                         given = "variable"
                     value = given if value is None or not value else value
+            if value == "":
+                continue  # given empty on purpose, as `alt=""` in HTML
             yield from _judge_alt(ctx, ref, value, span.start)
 
 
