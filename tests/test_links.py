@@ -108,10 +108,12 @@ def test_files_a_build_step_may_provide_are_unverified_not_missing(tmp_path: Pat
 
 def test_image_include_alt_parameter_is_learned_from_the_template(tmp_path: Path) -> None:
     write_site(tmp_path, {
-        "_includes/epic.html": '<a href="{{ include.url }}"><img src="{{ include.url }}" alt="{{ include.title }}"></a>',
+        "_includes/epic.html": '<a href="{{ include.url }}">'
+                               '<img src="{{ include.url }}" alt="{{ include.title }}"></a>',
         "_includes/fixed.html": '<img src="{{ include.src }}" alt="A fixed description">',
         "assets/a.png": "x",
-        "_posts/2024-01-01-a.md": '---\ntitle: x\n---\n\n{% include epic.html url="/assets/a.png" title="The stage" %}\n'
+        "_posts/2024-01-01-a.md": '---\ntitle: x\n---\n\n'
+        '{% include epic.html url="/assets/a.png" title="The stage" %}\n'
         '{% include epic.html url="/assets/a.png" title="" %}\n{% include fixed.html src="/assets/a.png" %}\n'
         "![pod_networking](/assets/pod_networking.png) ![Settings](/assets/settings.png)\n",
         "assets/pod_networking.png": "x",
