@@ -123,3 +123,12 @@ def test_image_include_alt_parameter_is_learned_from_the_template(tmp_path: Path
     assert [(p.line, p.message) for p in report.problems] == [
         (8, "alt text of 'pod_networking.png' is just its file name; describe the image"),
     ]
+
+
+def test_ids_written_by_layouts_are_fragment_targets(tmp_path: Path) -> None:
+    write_site(tmp_path, {
+        "_layouts/post.html": "{{ content }}{% include comments.html %}",
+        "_includes/comments.html": '<section id="comments"></section>',
+        "_posts/2024-01-01-a.md": "---\ntitle: x\nlayout: post\n---\n\n[Comments](#comments) [x](#nowhere)\n",
+    })  # fmt: skip
+    assert _found(tmp_path) == [(6, 27, "RL404")]

@@ -520,8 +520,27 @@ def _read(path: Path) -> str:
         return ""
 
 
+def _layout_ids(ctx: Context) -> frozenset[str]:
+    """Ids the site's layouts and includes write on pages (`<section id="comments">`): any
+    page may have them, depending on its layout, so they are accepted everywhere."""
+    site = ctx.site
+    root = site.root
+    if root is None:
+        return frozenset()
+
+    def collect() -> frozenset[str]:
+        assert root is not None
+        found: set[str] = set()
+        for rel in site.files:
+            if rel.startswith(("_layouts/", "_includes/")) and rel.endswith((".html", ".htm")):
+                found.update(html_ids(_read(root / rel)))
+        return frozenset(found)
+
+    return _memo(ctx, ("layout-ids",), collect)  # type: ignore[no-any-return]
+
+
 def _doc_targets(ctx: Context, doc: Document) -> Targets:
-    return targets(doc, ctx.site.config, _include_ids(ctx, doc))
+    return targets(doc, ctx.site.config, _include_ids(ctx, doc) | _layout_ids(ctx))
 
 
 def _ids_of(ctx: Context, rel: str) -> Targets | None:
