@@ -142,3 +142,11 @@ def test_unknown_liquid_matches_any_text_but_is_never_suggested() -> None:
 def test_heading_text_helpers() -> None:
     assert heading_text("a [b](c) ![d](e) `f`") == "a b  f"
     assert gfm_slug("Hello, World!") == "hello-world"
+
+
+@requires_jekyll
+def test_setext_underline_after_a_longer_paragraph_is_no_heading(tmp_path: Path) -> None:
+    text = "---\n---\nintro\n\na\nb\n---\n\nc\n---\n\n{% assign x = 1 %}\nd\n---\n\n# A\ne\n===\n"
+    result = build(tmp_path, {"p.md": text})
+    assert _heading_ids(result.html("p.html")) == ["c", "d", "a"]
+    assert heading_ids(Document("p.md", text), {}) == ["c", "d", "a"]

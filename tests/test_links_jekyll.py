@@ -196,3 +196,15 @@ def test_post_url_with_a_leading_slash_builds(tmp_path: Path) -> None:
     assert '<a href="/2024/01/01/first.html#intro">' in result.html("2024/01/02/p.html")
     write_site(tmp_path / "s", files)
     assert _found(tmp_path / "s", ["RL402", "RL404"]) == [(5, "RL404")]
+
+
+@requires_jekyll
+def test_headings_of_markdown_includes_are_targets(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        "_includes/steps/virt.md": "## Install the tool\n\nText.\n",
+        POST: "---\ntitle: p\n---\n\n[Install](#install-the-tool)\n\n{% include steps/virt.md %}\n",
+    }
+    result = build(tmp_path / "j", files)
+    assert 'id="install-the-tool"' in result.html("2024/01/02/p.html")
+    write_site(tmp_path / "s", files)
+    assert _found(tmp_path / "s", ["RL404"]) == []

@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterator
 
 from ..document import Document, Heading
+from ..kramdown_ids import kramdown_headings
 from ..problem import Edit, Fix, Problem, Safety
 from ..rule import Context, rule
 
@@ -26,7 +27,7 @@ def heading_label(text: str, limit: int = 25) -> str:
 @rule("RL201", "heading-level-skip", "Heading levels go down one at a time (`#` then `##`, not `###`).")
 def heading_level_skip(ctx: Context) -> Iterator[Problem]:
     previous = 0
-    for h in ctx.doc.headings:
+    for h in kramdown_headings(ctx.doc):
         if previous and h.level > previous + 1:
             yield ctx.problem(
                 h.start, f"heading level {h.level} follows level {previous}; expected level {previous + 1} at most"
@@ -41,7 +42,7 @@ def _normalized(doc_text: str) -> str:
 @rule("RL202", "duplicate-heading", "Sibling headings (same parent) must not repeat the same text.")
 def duplicate_heading(ctx: Context) -> Iterator[Problem]:
     seen: list[dict[str, Heading]] = [{} for _ in range(8)]
-    for h in ctx.doc.headings:
+    for h in kramdown_headings(ctx.doc):
         key = _normalized(h.text(ctx.doc))
         for deeper in range(h.level + 1, 8):
             seen[deeper].clear()
@@ -59,7 +60,7 @@ def duplicate_heading(ctx: Context) -> Iterator[Problem]:
 
 @rule("RL203", "empty-heading", "A heading must have text.")
 def empty_heading(ctx: Context) -> Iterator[Problem]:
-    for h in ctx.doc.headings:
+    for h in kramdown_headings(ctx.doc):
         if not h.text(ctx.doc).strip():
             yield ctx.problem(h.start, "heading has no text")
 
@@ -70,7 +71,7 @@ _DOUBLE_SPACE = re.compile(r"[ \t]{2,}")
 @rule("RL204", "heading-multiple-spaces", "Heading text must not contain runs of spaces.", fixable=True)
 def heading_multiple_spaces(ctx: Context) -> Iterator[Problem]:
     doc = ctx.doc
-    for h in doc.headings:
+    for h in kramdown_headings(doc):
         if not h.atx:
             continue
         for m in _DOUBLE_SPACE.finditer(doc.text, h.text_start, h.text_end):
@@ -107,7 +108,7 @@ def _id_aware_fix(ctx: Context, edit: Edit, description: str) -> Fix:
 @rule("RL205", "heading-trailing-whitespace", "Headings must not end with whitespace.", fixable=True)
 def heading_trailing_whitespace(ctx: Context) -> Iterator[Problem]:
     doc = ctx.doc
-    for h in doc.headings:
+    for h in kramdown_headings(doc):
         last_line_end = doc.line_end(doc.position(h.end)[0])
         if last_line_end > h.start and doc.text[last_line_end - 1] == "\r":
             last_line_end -= 1  # mixed line endings keep their CR
@@ -121,7 +122,7 @@ def heading_trailing_whitespace(ctx: Context) -> Iterator[Problem]:
 @rule("RL206", "heading-space-after-hash", "One space between the `#`s and the heading text.", fixable=True)
 def heading_space_after_hash(ctx: Context) -> Iterator[Problem]:
     doc = ctx.doc
-    for h in doc.headings:
+    for h in kramdown_headings(doc):
         if not h.atx or h.text_start == h.text_end:
             continue
         hashes_end = h.text_start

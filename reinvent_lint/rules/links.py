@@ -500,7 +500,8 @@ def _linked_file(ctx: Context, tag: str, name: str) -> str | None:
 
 
 def _include_ids(ctx: Context, doc: Document) -> frozenset[str]:
-    """Ids written by the `_includes` files a document includes (their `id=` and `name=`)."""
+    """Ids written by the `_includes` files a document includes (their `id=` and `name=`, and
+    the headings of Markdown includes)."""
     found: set[str] = set()
     root = ctx.site.root
     if root is None:
@@ -508,8 +509,10 @@ def _include_ids(ctx: Context, doc: Document) -> frozenset[str]:
     for ref in references(doc):
         if ref.kind != "include" or not ref.target or "{" in ref.target or ref.target not in ctx.site.includes:
             continue
-        text = _memo(ctx, ("include-text", ref.target), lambda t=ref.target: _read(root / "_includes" / t))
-        found.update(html_ids(str(text)))
+        text = str(_memo(ctx, ("include-text", ref.target), lambda t=ref.target: _read(root / "_includes" / t)))
+        found.update(html_ids(text))
+        if ref.target.endswith((".md", ".markdown")):  # its headings are rendered with the post
+            found.update(targets(Document(ref.target, text), ctx.site.config).ids)
     return frozenset(found)
 
 
