@@ -286,7 +286,11 @@ def _split_target(ctx: Context, ref: Reference, target: str | None = None) -> tu
 
 def _exists_at(ctx: Context, url: str) -> bool:
     site = ctx.site
-    return url in site.urls.urls or posixpath.normpath(url.lstrip("/")) in site.files
+    if url in site.urls.urls or posixpath.normpath(url.lstrip("/")) in site.files:
+        return True
+    # a folder served by a static index file other than index.html (a tag feed's index.xml)
+    folder = url.strip("/")
+    return url.endswith("/") and any(f"{folder}/index.{ext}" in site.files for ext in ("xml", "htm"))
 
 
 def _outside_this_site(ctx: Context, target: str, url: str) -> bool:
