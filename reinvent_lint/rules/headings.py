@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 from ..document import Document, Heading
 from ..kramdown_ids import kramdown_headings
-from ..problem import Edit, Fix, Problem, Safety
+from ..problem import Edit, Fix, Problem, Safety, Severity
 from ..rule import Context, rule
 
 
@@ -68,7 +68,8 @@ def empty_heading(ctx: Context) -> Iterator[Problem]:
 _DOUBLE_SPACE = re.compile(r"[ \t]{2,}")
 
 
-@rule("RL204", "heading-multiple-spaces", "Heading text must not contain runs of spaces.", fixable=True)
+@rule("RL204", "heading-multiple-spaces", "Heading text must not contain runs of spaces.", fixable=True,
+      severity=Severity.INFO)  # fmt: skip
 def heading_multiple_spaces(ctx: Context) -> Iterator[Problem]:
     doc = ctx.doc
     for h in kramdown_headings(doc):
@@ -105,7 +106,8 @@ def _id_aware_fix(ctx: Context, edit: Edit, description: str) -> Fix:
     return Fix(tuple(edits), Safety.UNSAFE, description)
 
 
-@rule("RL205", "heading-trailing-whitespace", "Headings must not end with whitespace.", fixable=True)
+@rule("RL205", "heading-trailing-whitespace", "Headings must not end with whitespace.", fixable=True,
+      severity=Severity.INFO)  # fmt: skip
 def heading_trailing_whitespace(ctx: Context) -> Iterator[Problem]:
     doc = ctx.doc
     for h in kramdown_headings(doc):
@@ -119,7 +121,8 @@ def heading_trailing_whitespace(ctx: Context) -> Iterator[Problem]:
             yield ctx.problem(stripped, "heading ends with whitespace", end=last_line_end, fix=fix)
 
 
-@rule("RL206", "heading-space-after-hash", "One space between the `#`s and the heading text.", fixable=True)
+@rule("RL206", "heading-space-after-hash", "One space between the `#`s and the heading text.", fixable=True,
+      severity=Severity.INFO)  # fmt: skip
 def heading_space_after_hash(ctx: Context) -> Iterator[Problem]:
     doc = ctx.doc
     for h in kramdown_headings(doc):
