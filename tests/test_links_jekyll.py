@@ -49,6 +49,10 @@ title: p
 [q](https://x.com/q (Title))
 
 [ok](https://x.com/ok "Title") [ok2](https://x.com/ok2 'Title')
+
+[d][r3]
+
+[r3]: https://x.com/r3 (Title)
 """
 
 
@@ -65,10 +69,11 @@ def test_malformed_link_forms_render_broken_and_are_reported(tmp_path: Path) -> 
         "https://x.com/q (Title)",  # no (title) form in kramdown
         "https://x.com/ok",
         "https://x.com/ok2",
+        "https://x.com/r3 (Title)",
     ]
     assert "[m](https://x and more" in page  # unclosed: shown as text
     write_site(tmp_path / "s", {POST: LINK_FORMS})
-    assert _found(tmp_path / "s", ["RL401"]) == [(line, "RL401") for line in (5, 7, 9, 11, 13, 15, 17)]
+    assert _found(tmp_path / "s", ["RL401"]) == [(line, "RL401") for line in (5, 7, 9, 11, 13, 15, 17, 23)]
 
 
 @requires_jekyll

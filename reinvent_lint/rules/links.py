@@ -152,6 +152,13 @@ def malformed_url(ctx: Context) -> Iterator[Problem]:
             else:
                 why = f"whitespace inside the link target: kramdown links to '{m.group(1)}%20...', a broken URL"
             yield ctx.problem(at, why, end=seg_start + m.end(2))
+    for ref in references(doc):
+        if ref.kind != "definition" or ref.liquid is not None:
+            continue
+        rest = doc.text[ref.end : doc.line_end(doc.position(ref.end)[0])]
+        if re.fullmatch(r"[ \t]+\([^()]*\)[ \t]*", rest):
+            why = f"kramdown has no '(title)' form: the link goes to '{ref.target}{rest.rstrip()}', a broken URL"
+            yield ctx.problem(ref.start, why + "; write the title in quotes", end=ref.end + len(rest.rstrip()))
     for start, end in unclosed_links(doc):
         opening = doc.text[start:end].split("](", 1)
         if len(opening) == 2 and _looks_like_target(opening[1]):
