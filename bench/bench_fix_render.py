@@ -161,7 +161,8 @@ def run(blog: Path) -> dict[str, object]:
         refused = [line for line in fixed.stderr.splitlines() if "refused fix" in line]
         return {
             "blog": blog.name, "pages": len(before), "left out": len(left_out), "changed": len(changed),
-            "whitespace only": spacing, "intended": len(changed) - len(damaged) - spacing, "damaged": damaged, "refused fixes": len(refused),
+            "whitespace only": spacing, "intended": len(changed) - len(damaged) - spacing, "damaged": damaged,
+            "refused fixes": len(refused),
             "fix summary": (fixed.stdout.strip().splitlines() or [""])[0],
         }  # fmt: skip
 
