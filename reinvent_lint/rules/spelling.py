@@ -12,8 +12,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from ..problem import Fix, Problem, Safety
-from ..prose import distinct_words, prose_text, segment_words
+from ..problem import Fix, Problem, Safety, Severity
+from ..prose import distinct_words, prose_regions, prose_text, segment_words
 from ..rule import Context, rule
 from ..site import Site
 
@@ -33,17 +33,27 @@ def _read_accepted(site: Site) -> set[str]:
     return {w.strip() for w in lines if w.strip() and not w.startswith("#")}
 
 
+LOCALES = ("", "en-US", "en-GB")
+
+
 def speller_for(site: Site, options: Any) -> Any:
-    """One Speller per site and run: site vocabulary learned once from every document."""
+    """One Speller per site and run: site vocabulary learned once from every document. RL504
+    passes no options and shares the speller RL501 built (it uses misspelled-word's options)."""
     from ..speller import Speller
 
-    key = ("_speller", int(options["site-min-posts"]), tuple(options["words"]))
     cached = site.__dict__.get("_speller")
+    if "site-min-posts" not in options:
+        if cached is not None:
+            return cached[1]
+        options = misspelled_word.options
+    locale = str(options.get("locale", ""))
+    if locale not in LOCALES:
+        raise ValueError(f"misspelled-word: locale must be one of {', '.join(repr(x) for x in LOCALES)}")
+    key = (int(options["site-min-posts"]), tuple(options["words"]), locale)
     if cached is not None and cached[0] == key:
         return cached[1]
-    speller = Speller(
-        site_word_counts(site), int(options["site-min-posts"]), _read_accepted(site) | set(options["words"])
-    )
+    accepted = _read_accepted(site) | set(options["words"])
+    speller = Speller(site_word_counts(site), int(options["site-min-posts"]), accepted, locale)
     site.__dict__["_speller"] = (key, speller)
     return speller
 
@@ -59,7 +69,7 @@ def site_word_counts(site: Site) -> Counter[str]:
         return counts
     index = PerFile("vocabulary", site.root)
     for rel in site.markdown_files():
-        words = index.get(site.root / rel, rel, lambda text: tuple(words_of(text)))
+        words = index.get(site.root / rel, rel, lambda text: tuple(sorted(words_of(text))))
         counts.update(words or ())
     index.save()
     return counts
@@ -72,44 +82,107 @@ def _prepare(site: Site, options: Any) -> None:
     speller_for(site, options)
 
 
-@rule("RL501", "misspelled-word", "Words in the prose must be spelt right (names and tech terms included).",
-      fixable=True, options={"words": [], "site-min-posts": 3}, prepare=_prepare)  # fmt: skip
-def misspelled_word(ctx: Context) -> Iterator[Problem]:
-    doc = ctx.doc
-    speller = speller_for(ctx.site, ctx.options)
-    ignore: set[str] = set()
+def _ignored(doc: Any) -> set[str]:
     if doc.front_matter and doc.front_matter.data:
         value = doc.front_matter.data.get("spelling_ignore")
         if isinstance(value, list):
-            ignore = {str(v) for v in value}
+            return {str(v) for v in value}
+    return set()
+
+
+_TARGET_WORD = re.compile(r"[A-Za-z]+")
+
+
+def _names_in_targets(doc: Any) -> set[str]:
+    """Lower-case words of the post's link and image targets (`github.com/artsy/forgetsy`,
+    `paperfaces-hjalle.jpg`): a word the post also uses in a URL is a name, not a typo."""
+    from ..references import references
+
+    found: set[str] = set()
+    for ref in references(doc):
+        if ref.target:
+            found.update(w.lower() for w in _TARGET_WORD.findall(ref.target))
+    return found
+
+
+def _word_counts(doc: Any) -> Counter[str]:
+    cached = doc.__dict__.get("_word_counts")
+    if cached is None:
+        cached = doc.__dict__["_word_counts"] = Counter(
+            w for _, seg, _ in prose_regions(doc) for w, _, _ in segment_words(0, seg)
+        )
+    return cached  # type: ignore[no-any-return]
+
+
+_BEFORE = re.compile(r"[\s|*_\[(\"'“‘>#~+-]*$")
+_CAPITALISED = re.compile(r"\b[A-Z][a-z]{3,}\b")
+_LOWER = re.compile(r"\b[a-z]{4,}\b")
+
+
+def _common_position(segment: str, at: int) -> bool:
+    """Where a common word is capitalised: a sentence start, or a title-case heading or title."""
+    before = segment[:at]
+    m = _BEFORE.search(before)
+    head = before[: m.start()] if m else before
+    if not head.strip("|") or head.rstrip()[-1:] in ".!?:;":
+        return True
+    return len(_CAPITALISED.findall(segment)) > len(_LOWER.findall(segment))
+
+
+def _verdicts(ctx: Context, warnings: bool) -> Iterator[tuple[Any, int, int, bool]]:
+    """(verdict, start, end, in_table) of the words RL501 (warnings) or RL504 (the rest) reports."""
+    speller = speller_for(ctx.site, ctx.options)
+    ignore = _ignored(ctx.doc)
     check = speller.check
-    for offset, segment in prose_text(doc):
-        if all(check(w) is None or w in ignore for w in distinct_words(segment)):
+
+    def wanted(word: str) -> bool:
+        verdict = check(word)
+        return verdict is not None and verdict.is_error == warnings and word not in ignore
+
+    named = _names_in_targets(ctx.doc)
+    counts = _word_counts(ctx.doc)
+    for offset, segment, in_table in prose_regions(ctx.doc):
+        if not any(wanted(w) for w in distinct_words(segment)):
             continue  # the common case, decided without positions
-        yield from _flag_words(ctx, speller, segment_words(offset, segment), ignore)
+        for text, start, end in segment_words(offset, segment):
+            if wanted(text):
+                verdict = check(text)
+                if verdict.reason in ("typo", "name", "unknown") and (text.lower() in named or counts[text] >= 3):
+                    continue  # a name the post links to (a user, a project), or written so on purpose
+                if verdict.reason == "typo" and text[:1].isupper() and not _common_position(segment, start - offset):
+                    continue  # a capitalised word inside a sentence is a name: only names judge it
+                yield verdict, start, end, in_table
 
 
-def _flag_words(
-    ctx: Context, speller: Any, found: Iterator[tuple[str, int, int]], ignore: set[str]
-) -> Iterator[Problem]:
+@rule("RL501", "misspelled-word", "Words in the prose must be spelt right (names and tech terms included).",
+      fixable=True, options={"words": [], "site-min-posts": 3, "locale": ""}, prepare=_prepare)  # fmt: skip
+def misspelled_word(ctx: Context) -> Iterator[Problem]:
     from ..speller import clear_winner
 
     doc = ctx.doc
-    for text, start, end in found:
-        verdict = speller.check(text)
-        if verdict is None or text in ignore:
-            continue
+    for verdict, start, end, in_table in _verdicts(ctx, True):
+        text = verdict.word
         shown = ", ".join(f'"{s}"' for s in verdict.suggestions)
         if verdict.reason == "miscased":
             message = f'"{text}" is miscased: write "{verdict.suggestions[0]}"'
+        elif verdict.reason == "locale":
+            message = f'"{text}" is not the {ctx.options["locale"]} spelling: write "{verdict.suggestions[0]}"'
         else:
-            message = f'"{text}" is misspelt' if verdict.reason == "misspelling" else f'"{text}" is not a known word'
-            message += f"; did you mean {shown}?" if shown else ""
-        winner = clear_winner(verdict, speller)
+            message = f'"{text}" is misspelt' + (f"; did you mean {shown}?" if shown else "")
+        winner = None if in_table else clear_winner(verdict)
         in_front_matter = start < doc.body_offset  # the title or description: a targeted edit
         fix = Fix.replace(start, end, winner, safety=Safety.UNSAFE, description=f"use {winner}",
                           edits_protected=in_front_matter) if winner else None  # fmt: skip
         yield ctx.problem(start, message, end=end, fix=fix)
+
+
+@rule("RL504", "unknown-word", "A word no dictionary, vocabulary or accept list knows, and not close to one.",
+      severity=Severity.INFO)  # fmt: skip
+def unknown_word(ctx: Context) -> Iterator[Problem]:
+    for verdict, start, end, _ in _verdicts(ctx, False):
+        shown = ", ".join(f'"{s}"' for s in verdict.suggestions)
+        message = f'"{verdict.word}" is not a known word' + (f" (close: {shown})" if shown else "")
+        yield ctx.problem(start, message, end=end)
 
 
 _REPEATED = re.compile(r"\b([A-Za-z]+)(\s+)(\1)\b", re.IGNORECASE)
@@ -123,10 +196,8 @@ def repeated_word(ctx: Context) -> Iterator[Problem]:
         if not any(a == b for a, b in zip(tokens, tokens[1:])):
             continue  # cheap test first: no two equal tokens in a row
         for m in _REPEATED.finditer(segment):
-            if (
-                m.group(1).lower() in _FINE_TWICE
-                or (m.group(1) != m.group(3)
-                and m.group(1).lower() != m.group(3).lower())
+            if m.group(1).lower() in _FINE_TWICE or (
+                m.group(1) != m.group(3) and m.group(1).lower() != m.group(3).lower()
             ):
                 continue
             start, end = offset + m.start(2), offset + m.end(3)
@@ -171,4 +242,4 @@ def apostrophe_confusion(ctx: Context) -> Iterator[Problem]:
                 yield ctx.problem(start, f'"{m.group()}" should be "{fixed}"', end=end, fix=fix)
 
 
-RULES = [misspelled_word, repeated_word, apostrophe_confusion]
+RULES = [misspelled_word, repeated_word, apostrophe_confusion, unknown_word]
