@@ -74,7 +74,14 @@ def positions(doc: Document) -> dict[str, list[tuple[int, str]]]:
 
     table_lines = {n for b in doc.blocks if b.kind == "table" for n in range(b.first_line, b.last_line + 1)}
     for ref in references(doc):
-        if ref.kind == "link" and ref.liquid is None and ref.text and text[ref.label_start] == "[":
+        if (
+            ref.kind == "link"
+            and ref.liquid is None
+            and ref.text
+            and text[ref.label_start] == "["
+            and text[ref.label_start - 1 : ref.label_start] != "]"  # `[text][label] (aside)` is no link
+            and text[ref.label_start + 1 + len(ref.text) : ref.label_start + 3 + len(ref.text)] == "]("
+        ):
             start = ref.label_start + 1
             end = start + len(ref.text)
             taken.append((ref.label_start, ref.end))
@@ -103,8 +110,11 @@ def positions(doc: Document) -> dict[str, list[tuple[int, str]]]:
     for span in doc.liquid.spans:
         if span.kind == "tag" and span.name == "include" and not doc.in_code(span.start):
             for p in include_params(text, span)[1]:
-                if p.name in ("alt", "caption", "alt_text") and p.quoted and "{" not in p.value:
+                if p.name in ("alt", "caption", "alt_text", "title") and p.quoted and "{" not in p.value:
                     found["include-alt"] += words_in(p.value_start, p.value_end)
+        elif span.kind == "tag" and not doc.in_code(span.start):
+            for m in re.finditer(r"\bcaption:\s*\"([^\"{]*)\"", text[span.start : span.end]):
+                found["tag-caption"] += words_in(span.start + m.start(1), span.start + m.end(1))
     for m in re.finditer(r"<img\b[^>]*?\balt=\"([^\"{]*)\"", text[doc.body_offset :]):
         if not bad(doc.body_offset + m.start()):
             found["html-alt"] += words_in(doc.body_offset + m.start(1), doc.body_offset + m.end(1))

@@ -1,9 +1,9 @@
 """The prose of a post: the words a reader reads, with their offsets.
 
 Read: headings, paragraphs, list items, link text and emphasis (first and last words included),
-table cells that hold prose (three words or more), image alt text (Markdown, HTML `alt=` and the
-`alt`/`alt_text`/`caption`/`title` parameters of includes) and the front-matter `title` and
-`description`.
+table cells that hold prose (three words or more), image alt text (Markdown, HTML `alt=`, the
+`alt`/`alt_text`/`caption`/`title` parameters of includes, `caption:"..."` of plugin tags) and
+the front-matter `title` and `description`.
 
 Never: code blocks, `{% highlight %}` bodies, code spans, `<code>`/`<kbd>`/`<pre>`/`<samp>`/
 `<var>` elements, kramdown `{::comment}` blocks and `{: attribute lists}`, emoji shortcodes
@@ -27,10 +27,12 @@ _HTML_CODE = re.compile(r"<(code|kbd|pre|samp|var|script|style|tt)\b[^>]*>.*?</\
 _BARE_URL = re.compile(r"\b(?:https?://|ftp://|www\.)\S+|\S+@\S+\.\w+")
 _KRAMDOWN_COMMENT = re.compile(r"\{::comment\}.*?\{:/(?:comment)?\}", re.DOTALL)
 _KRAMDOWN_ATTRS = re.compile(r"\{:[^}\n]*\}|\{::[^}\n]*/\}")
+_REFERENCE_LABEL = re.compile(r"\]\[[^\]\n]+\]")  # `[text][label]`: the label is not shown
 _EMOJI = re.compile(r"(?<![\w:]):[a-z0-9_+\-]+:(?![\w:])")
 _UNDERSCORE_EMPHASIS = re.compile(r"(?<![A-Za-z0-9])_+(?=[A-Za-z])|(?<=[A-Za-z])_+(?![A-Za-z0-9])")
 _HTML_ALT = re.compile(r"<img\b[^>]*?\balt\s*=\s*(?:\"([^\"]*)\"|'([^']*)')", re.IGNORECASE)
 _ALT_PARAMS = {"alt", "alt_text", "alttext", "caption", "title", "image_alt", "img_alt"}
+_TAG_CAPTION = re.compile(r"\b(alt|caption|title):\s*\"([^\"\n]*)\"")
 _TABLE_CELL = re.compile(r"(?:\\\||[^|])+")
 _CELL_WORD = re.compile(r"[A-Za-z]{2,}")
 
@@ -87,6 +89,8 @@ def _clean(segment: str) -> str:
         segment = _HTML_TAG.sub(_blank_match, segment)
     if "://" in segment or "www." in segment or "@" in segment:
         segment = _BARE_URL.sub(_blank_match, segment)
+    if "][" in segment:
+        segment = _REFERENCE_LABEL.sub(lambda m: "]" + _blank(m.group()[1:]), segment)
     if "{:" in segment:
         segment = _KRAMDOWN_ATTRS.sub(_blank_match, segment)
     if ":" in segment:
@@ -144,7 +148,12 @@ def _alt_texts(doc: Document) -> list[tuple[int, str, bool]]:
             if not doc.in_code(m.start()) and doc.liquid_at(m.start()) is None:
                 found.append((m.start(group), _clean(m.group(group)), False))
     for span in doc.liquid.spans:
-        if span.kind != "tag" or span.name != "include" or doc.in_code(span.start):
+        if span.kind != "tag" or doc.in_code(span.start):
+            continue
+        if span.name != "include":  # a plugin tag: {% figure caption:"..." %}
+            for m in _TAG_CAPTION.finditer(text, span.start, span.end):
+                if "{{" not in m.group(2):
+                    found.append((m.start(2), _clean(m.group(2)), False))
             continue
         _, params = include_params(text, span)
         for p in params:

@@ -41,6 +41,7 @@ FORMAT = 3  # bump when the lexicon's cached shape changes
 # and itself common (at least COMMON, about once in 100,000 words).
 TYPO_GAP = 20
 COMMON = 20
+LONG = 8  # a word this long one edit from any dictionary word is a typo, however rare the word
 ATTESTED = 20  # a word this frequent on the web is not reported as unknown
 SITE_RATIO = 5  # a site word this many times less used than a one-edit neighbour is a typo of it
 
@@ -225,6 +226,19 @@ def words_of(text: str) -> set[str]:
     return set(_SITE_WORD.findall(text))
 
 
+_CODE = re.compile(
+    r"^ {0,3}(```|~~~).*?^ {0,3}\1|\{%-?\s*highlight\b.*?endhighlight\s*-?%\}|`[^`\n]+`", re.DOTALL | re.MULTILINE
+)
+
+
+def code_words_of(text: str) -> set[str]:
+    """The distinct lower-case words of a text's code blocks, highlight bodies and code spans."""
+    found: set[str] = set()
+    for m in _CODE.finditer(text):
+        found.update(w.lower() for w in _SITE_WORD.findall(m.group()))
+    return found
+
+
 def site_vocabulary(texts: list[str]) -> Counter[str]:
     """How many of the texts use each word form (case kept)."""
     counts: Counter[str] = Counter()
@@ -266,15 +280,20 @@ def edits1(word: str) -> list[str]:
 
 def _slips(word: str) -> list[str]:
     """The one-edit neighbours a typo of `word` plausibly came from: the first letter kept and no
-    letter added at the end (`vsync`, `CPython`, `firewalld`, `writev` are names, not slips)."""
-    return [c for c in edits1(word) if c[:1] == word[:1] and c != word[:-1]]
+    letter added at the end of a short word (`vsync`, `CPython`, `writev` are names, not slips)."""
+    return [c for c in edits1(word) if c[:1] == word[:1] and (c != word[:-1] or len(word) >= LONG - 1)]
+
+
+def _plural_pair(a: str, b: str) -> bool:
+    """One is the other with an `s` added: a plural or a singular, not a typo."""
+    return a + "s" == b or b + "s" == a
 
 
 def _miscased(word: str, official: str) -> bool:
     """`word` writes the brand `official`, which has capitals inside (`GitHub`, `VMware`,
     `macOS`, `iPhone`), with other capitals. Not for all-caps officials (`Unix` is not `UNIX`,
     `dB` is not `DB`) nor identifiers (`ConfigMap` is not `configMap`)."""
-    if official.isupper() or not any(c.isupper() for c in official[1:]):
+    if official.rstrip("s").isupper() or not any(c.isupper() for c in official[1:]):
         return False
     prefix = len(re.match(r"[a-z]*", official).group())  # type: ignore[union-attr]
     return prefix <= 1 or bool(re.search(r"[A-Z]{2,}$", official))  # iPhone, eBay, macOS; not dateTime
@@ -285,9 +304,10 @@ _SUFFIXES = [
     ("ses", ("s",)), ("xes", ("x",)), ("ches", ("ch",)), ("shes", ("sh",)), ("zes", ("z",)),
     ("s", ("",)), ("es", ("e",)), ("'s", ("",)),
     ("ers", ("", "e")), ("er", ("", "e")), ("ing", ("", "e")), ("ings", ("", "e")), ("ed", ("", "e")),
-    ("able", ("", "e")), ("ability", ("", "e")), ("ly", ("",)), ("ness", ("",)), ("less", ("",)),
+    ("able", ("", "e")), ("ish", ("", "e")), ("ee", ("", "e")), ("ees", ("", "e")), ("ability", ("", "e")),
+    ("ly", ("",)), ("ness", ("",)), ("less", ("",)),
 ]  # fmt: skip
-_PREFIXES = ("re", "un", "de", "pre", "non", "multi", "sub", "auto")
+_PREFIXES = ("re", "un", "de", "pre", "non", "multi", "sub", "auto", "under", "over")
 
 
 class Speller:
@@ -299,6 +319,7 @@ class Speller:
         min_posts: int = 3,
         accepted: set[str] | None = None,
         locale: str = "",
+        code_words: set[str] | None = None,
     ) -> None:
         self.lex = lexicon()
         self.site_counts = site_counts or Counter()
@@ -306,6 +327,7 @@ class Speller:
         self.accepted = accepted or set()
         self.accepted_lower = {w.lower() for w in self.accepted}
         self.locale = locale
+        self.code_words = code_words or set()
         # lower -> (posts using any case of it, the form the site uses most; ties by the form)
         site_lower: dict[str, tuple[int, str]] = {}
         for form, count in sorted(self.site_counts.items(), key=lambda item: (-item[1], item[0])):
@@ -350,7 +372,7 @@ class Speller:
                 stem = lower[: -len(suffix)]
                 if any(self._base(stem + r) for r in replacements):
                     return True
-                if suffix in ("ing", "ed", "er", "ers") and len(stem) > 3 and stem[-1] == stem[-2]:
+                if suffix in ("ing", "ed", "er", "ers", "ee", "ees") and len(stem) > 3 and stem[-1] == stem[-2]:
                     if self._base(stem[:-1]):
                         return True  # running, stopped
         for prefix in _PREFIXES:
@@ -367,7 +389,7 @@ class Speller:
         except KeyError:
             pass
         lower = word.lower()
-        count = self.site_counts.get(word, 0)
+        count = max(self.site_counts.get(word, 0), self.site_uses(lower) if word == lower else 0)
         ok = count >= self.min_posts
         if ok:
             for candidate in edits1(lower):
@@ -428,13 +450,14 @@ class Speller:
             return None  # a person's name
         if "'" in word or (lower.endswith("d") and self.known(lower[:-1])):
             return None  # `source'd`; a daemon (`firewalld`, `networkd`)
-        typo = self._names_near(word) if capitalised and self.zipf(lower) < ATTESTED else []
-        if not typo and self.zipf(lower) == 0 and len(word) >= 5:
-            typo = self._typo_suggestions(word)
+        if lower.endswith("js") or lower in self.code_words:
+            return None  # an identifier the site writes in code (`pwrite`); a library (`casperjs`)
+        names = self._names_near(word) if capitalised and len(word) >= 5 and self.zipf(lower) < ATTESTED else []
+        if names:
+            return Verdict(word, "name", names)
+        typo = self._typo_suggestions(word) if self.zipf(lower) == 0 and len(word) >= 5 else []
         if typo:
-            return Verdict(word, "name" if typo[0][:1].isupper() and capitalised else "typo", typo)
-        if capitalised:
-            return None  # a name nobody knows: no judgement
+            return Verdict(word, "typo", typo)
         if self.zipf(lower) >= ATTESTED:
             return None  # rare in dictionaries, common on the web: informal English, jargon
         return Verdict(word, "unknown", self.suggest(word))
@@ -473,7 +496,10 @@ class Speller:
         for c in _slips(lower):
             site = self.site_uses(c)
             freq = self.zipf(c)
-            common = freq >= COMMON and freq - own >= TYPO_GAP and self.known(c)
+            if _plural_pair(c, lower):
+                continue
+            long_word = len(lower) >= LONG and own == 0 and self._dictionary(c)
+            common = (freq >= COMMON and freq - own >= TYPO_GAP and self.known(c)) or long_word
             site_common = site >= self.min_posts and site >= SITE_RATIO * max(own_site, 1) and self.known(c)
             site_common = site_common or (site >= self.min_posts and own_site <= 1 and c in self.lex.names)
             if not (common or site_common):
@@ -493,8 +519,12 @@ class Speller:
             site_name = (
                 entry is not None and entry[0] >= max(self.min_posts, SITE_RATIO * own) and not entry[1].islower()
             )
+            if _plural_pair(c, lower) or (c in self.lex.english and not site_name):
+                continue  # `PersistentVolumes` is not a typo of `PersistentVolume`; `Treo` not of `Tree`
             if c in self.lex.names or site_name:
                 form = self.lex.canonical[c] if c in self.lex.names else entry[1]  # type: ignore[index]
+                if form.isupper() and not word.isupper():
+                    continue  # `Kaws` is not a typo of `KAS`
                 scored.append((-(entry[0] if entry else 0), -self.zipf(c), form))
         scored.sort()
         return [form for *_, form in scored[:3]]

@@ -53,26 +53,37 @@ def speller_for(site: Site, options: Any) -> Any:
     if cached is not None and cached[0] == key:
         return cached[1]
     accepted = _read_accepted(site) | set(options["words"])
-    speller = Speller(site_word_counts(site), int(options["site-min-posts"]), accepted, locale)
+    counts, code = site_words(site)
+    speller = Speller(counts, int(options["site-min-posts"]), accepted, locale, code)
     site.__dict__["_speller"] = (key, speller)
     return speller
 
 
 def site_word_counts(site: Site) -> Counter[str]:
-    """How many of the site's documents use each word form. Each file's words are cached by its
-    size and modification time, so a run re-reads only the files that changed."""
+    """How many of the site's documents use each word form."""
+    return site_words(site)[0]
+
+
+def site_words(site: Site) -> tuple[Counter[str], set[str]]:
+    """How many of the site's documents use each word form, and the lower-case words of its code
+    (an identifier the site writes in code is not a typo in prose). Each file's words are cached
+    by its size and modification time, so a run re-reads only the files that changed."""
     from ..cache import PerFile
-    from ..speller import words_of
+    from ..speller import code_words_of, words_of
 
     counts: Counter[str] = Counter()
+    code: set[str] = set()
     if site.root is None:
-        return counts
-    index = PerFile("vocabulary", site.root)
+        return counts, code
+    index = PerFile("vocabulary-2", site.root)
     for rel in site.markdown_files():
-        words = index.get(site.root / rel, rel, lambda text: tuple(sorted(words_of(text))))
-        counts.update(words or ())
+        derive = lambda text: (tuple(sorted(words_of(text))), tuple(sorted(code_words_of(text))))
+        entry = index.get(site.root / rel, rel, derive)
+        if entry:
+            counts.update(entry[0])
+            code.update(entry[1])
     index.save()
-    return counts
+    return counts, code
 
 
 def _prepare(site: Site, options: Any) -> None:
@@ -95,13 +106,17 @@ _TARGET_WORD = re.compile(r"[A-Za-z]+")
 
 def _names_in_targets(doc: Any) -> set[str]:
     """Lower-case words of the post's link and image targets (`github.com/artsy/forgetsy`,
-    `paperfaces-hjalle.jpg`): a word the post also uses in a URL is a name, not a typo."""
+    `paperfaces-hjalle.jpg`) and of its code: a word the post also uses in a URL or in code is a
+    name or an identifier, not a typo."""
     from ..references import references
 
     found: set[str] = set()
     for ref in references(doc):
-        if ref.target:
+        if ref.target and (ref.kind != "include-param" or "/" in ref.target or "." in ref.target):
             found.update(w.lower() for w in _TARGET_WORD.findall(ref.target))
+    text = doc.text
+    for start, end in doc.code_ranges:  # `pwrite` in the code of the post is an identifier in its prose too
+        found.update(w.lower() for w in _TARGET_WORD.findall(text, start, end))
     return found
 
 
@@ -119,14 +134,39 @@ _CAPITALISED = re.compile(r"\b[A-Z][a-z]{3,}\b")
 _LOWER = re.compile(r"\b[a-z]{4,}\b")
 
 
-def _common_position(segment: str, at: int) -> bool:
-    """Where a common word is capitalised: a sentence start, or a title-case heading or title."""
+def _common_position(segment: str, at: int) -> str:
+    """Where a common word is capitalised: "title" in a title-case phrase (a heading, a title,
+    link text or emphasis in title case: `[Chrome Developer Tools]`), "start" at a sentence start,
+    else "" (inside a sentence a capitalised word is a name)."""
     before = segment[:at]
+    left = max(before.rfind(c) for c in '[*|"“')
+    rights = [i for i in (segment.find(c, at) for c in ']*|"”') if i >= 0]
+    phrase = segment[left + 1 : min(rights) if rights else len(segment)]
+    if len(_CAPITALISED.findall(phrase)) > len(_LOWER.findall(phrase)):
+        return "title"
     m = _BEFORE.search(before)
     head = before[: m.start()] if m else before
-    if not head.strip("|") or head.rstrip()[-1:] in ".!?:;":
-        return True
-    return len(_CAPITALISED.findall(segment)) > len(_LOWER.findall(segment))
+    return "start" if not head.strip("|") or head.rstrip()[-1:] in ".!?:;" else ""
+
+
+_PREVIOUS = re.compile(r"([A-Z][a-z]+)[\s|*_\[\]]*$")
+_NEXT = re.compile(r"[\s|*_\[\]]*([A-Z][a-z]+)")
+
+
+def _fragment(segment: str, at: int, end: int) -> bool:
+    """The word is glued by a hyphen (or parentheses) to another: `mis-typing`, `(mis)behavior`."""
+    before, after = segment[at - 1 : at] if at else "", segment[end : end + 1]
+    return "-" in (before, after) or (before == "(" and after == ")" and segment[end + 1 : end + 2].isalpha())
+
+
+def _beside_a_name(speller: Any, segment: str, at: int, end: int) -> bool:
+    """A capitalised word next to a person's name (`Andrew Kensler`) is part of the name."""
+    lex = speller.lex
+    for m in (_PREVIOUS.search(segment, max(0, at - 40), at), _NEXT.match(segment, end)):
+        lower = m.group(1).lower() if m else ""
+        if lower in lex.canonical and lower not in lex.names and lower not in lex.english:
+            return True
+    return False
 
 
 def _verdicts(ctx: Context, warnings: bool) -> Iterator[tuple[Any, int, int, bool]]:
@@ -149,8 +189,12 @@ def _verdicts(ctx: Context, warnings: bool) -> Iterator[tuple[Any, int, int, boo
                 verdict = check(text)
                 if verdict.reason in ("typo", "name", "unknown") and (text.lower() in named or counts[text] >= 3):
                     continue  # a name the post links to (a user, a project), or written so on purpose
-                if verdict.reason == "typo" and text[:1].isupper() and not _common_position(segment, start - offset):
-                    continue  # a capitalised word inside a sentence is a name: only names judge it
+                at, stop = start - offset, end - offset
+                if _fragment(segment, at, stop) and (verdict.reason != "misspelling" or len(text) < 4):
+                    continue  # part of a hyphenated word or name: `mis-typing`, `aas-sign`, `Daweson-Howe`
+                if verdict.reason == "typo" and text[:1].isupper():
+                    if not _common_position(segment, at) or _beside_a_name(speller, segment, at, stop):
+                        continue  # a capitalised word inside a sentence, or next to a first name, is a name
                 yield verdict, start, end, in_table
 
 
