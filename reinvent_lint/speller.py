@@ -111,6 +111,7 @@ class Lexicon:
     canonical: dict[str, str]  # lower -> the form with capitals (`github` -> `GitHub`)
     names: frozenset[str]  # lower case of the capitalised terms that are products (suggestable)
     british: dict[str, str]  # British -> American (codespell's en-GB list)
+    people: frozenset[str]  # lower case of people's names (cspell's list)
     misspellings: Misspellings
 
 
@@ -176,7 +177,8 @@ def lexicon() -> Lexicon:
             canonical.setdefault(word.lower(), word)
     return Lexicon(
         frozenset(english), zipf, frozenset(terms) | frozenset(people),
-        frozenset(w for w in terms if w == w.lower()), canonical, names, british, Misspellings(misspelt),
+        frozenset(w for w in terms if w == w.lower()), canonical, names, british,
+        frozenset(w.lower() for w in people if w[:1].isupper()), Misspellings(misspelt),
     )  # fmt: skip
 
 
@@ -357,11 +359,26 @@ class Speller:
             return self._known_memo[lower]
         except KeyError:
             pass
-        result = self._dictionary(lower) or self._dictionary(lower + "s") or self._morphology(lower)
+        result = (
+            self._dictionary(lower) or self._dictionary(lower + "s") or self._morphology(lower) or self._compound(lower)
+        )
         if not result and self.locale != "en-US":
             result = american_form(lower, lambda w: self._dictionary(w) or self._morphology(w)) is not None
         self._known_memo[lower] = result
         return result
+
+    def _compound(self, lower: str) -> bool:
+        """Two common words written as one (`livelock`, `dogfooding` is not: `dog` is short)."""
+        for i in range(4, len(lower) - 3):
+            head, tail = lower[:i], lower[i:]
+            if (
+                self.zipf(head) >= 40
+                and self.zipf(tail) >= 40
+                and head in self.lex.english
+                and tail in self.lex.english
+            ):
+                return True
+        return False
 
     def _base(self, stem: str) -> bool:
         return len(stem) >= 3 and (self._dictionary(stem) or self.site_uses(stem) >= self.min_posts)
@@ -473,7 +490,7 @@ class Speller:
         if not re.search(r"[AEIOU]", word[1:-1]):
             return None  # no inner vowel: an acronym (HTTPS, SMTPD)
         typo = [s.upper() for s in self._typo_suggestions(lower) if s.lower() in self.lex.english]
-        return Verdict(word, "typo", typo) if typo and self.zipf(lower) < ATTESTED else None
+        return Verdict(word, "typo", typo) if typo and len(word) >= 6 and self.zipf(lower) < ATTESTED else None
 
     def _locale(self, word: str, lower: str) -> Verdict | None:
         if self.locale == "en-US":
@@ -499,7 +516,8 @@ class Speller:
             if _plural_pair(c, lower):
                 continue
             long_word = len(lower) >= LONG and own == 0 and self._dictionary(c)
-            common = (freq >= COMMON and freq - own >= TYPO_GAP and self.known(c)) or long_word
+            needed = COMMON + 15 if len(lower) <= 6 else COMMON + 10 if len(lower) == 7 else COMMON
+            common = (freq >= needed and freq - own >= TYPO_GAP and self.known(c)) or long_word
             site_common = site >= self.min_posts and site >= SITE_RATIO * max(own_site, 1) and self.known(c)
             site_common = site_common or (site >= self.min_posts and own_site <= 1 and c in self.lex.names)
             if not (common or site_common):
@@ -519,7 +537,7 @@ class Speller:
             site_name = (
                 entry is not None and entry[0] >= max(self.min_posts, SITE_RATIO * own) and not entry[1].islower()
             )
-            if _plural_pair(c, lower) or (c in self.lex.english and not site_name):
+            if _plural_pair(c, lower) or (c in self.lex.english and not site_name) or c[:-1] == lower[:-1]:
                 continue  # `PersistentVolumes` is not a typo of `PersistentVolume`; `Treo` not of `Tree`
             if c in self.lex.names or site_name:
                 form = self.lex.canonical[c] if c in self.lex.names else entry[1]  # type: ignore[index]

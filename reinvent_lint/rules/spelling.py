@@ -102,6 +102,7 @@ def _ignored(doc: Any) -> set[str]:
 
 
 _TARGET_WORD = re.compile(r"[A-Za-z]+")
+_LABEL = re.compile(r"\]\[([^\]\n]+)\]")
 
 
 def _names_in_targets(doc: Any) -> set[str]:
@@ -115,6 +116,8 @@ def _names_in_targets(doc: Any) -> set[str]:
         if ref.target and (ref.kind != "include-param" or "/" in ref.target or "." in ref.target):
             found.update(w.lower() for w in _TARGET_WORD.findall(ref.target))
     text = doc.text
+    if "][" in text:  # reference labels: `[Kensler permutation][kensler]`
+        found.update(m.lower() for label in _LABEL.findall(text) for m in _TARGET_WORD.findall(label))
     for start, end in doc.code_ranges:  # `pwrite` in the code of the post is an identifier in its prose too
         found.update(w.lower() for w in _TARGET_WORD.findall(text, start, end))
     return found
@@ -153,18 +156,28 @@ _PREVIOUS = re.compile(r"([A-Z][a-z]+)[\s|*_\[\]]*$")
 _NEXT = re.compile(r"[\s|*_\[\]]*([A-Z][a-z]+)")
 
 
-def _fragment(segment: str, at: int, end: int) -> bool:
-    """The word is glued by a hyphen (or parentheses) to another: `mis-typing`, `(mis)behavior`."""
+def _fragment(segment: str, at: int, end: int) -> str:
+    """ "hyphen" when the word is joined to another by a hyphen (`mis-typing`, `aas-sign`); "glued"
+    when glued by parentheses or emphasis markers (`(mis)behavior`, `**a**ddress`) or elided
+    (`Stayin'`); else ""."""
     before, after = segment[at - 1 : at] if at else "", segment[end : end + 1]
-    return "-" in (before, after) or (before == "(" and after == ")" and segment[end + 1 : end + 2].isalpha())
+    if "-" in (before, after):
+        return "hyphen"
+    if after == "'" or (before == "(" and (segment[at - 2 : at - 1].isalpha() or segment[end + 1 : end + 2].isalpha())):
+        return "glued"
+    left = segment[:at].rstrip("*_~|")
+    right = segment[end:].lstrip("*_~|")
+    glued_left = len(left) < at and left[-1:].isalnum()
+    glued_right = len(right) < len(segment) - end and right[:1].isalnum()
+    return "glued" if glued_left or glued_right else ""
 
 
 def _beside_a_name(speller: Any, segment: str, at: int, end: int) -> bool:
-    """A capitalised word next to a person's name (`Andrew Kensler`) is part of the name."""
+    """A capitalised word next to a person's first name (`Andrew Kensler`) is part of a name."""
     lex = speller.lex
     for m in (_PREVIOUS.search(segment, max(0, at - 40), at), _NEXT.match(segment, end)):
         lower = m.group(1).lower() if m else ""
-        if lower in lex.canonical and lower not in lex.names and lower not in lex.english:
+        if lower in lex.people and speller.zipf(lower) < 56:
             return True
     return False
 
@@ -189,11 +202,15 @@ def _verdicts(ctx: Context, warnings: bool) -> Iterator[tuple[Any, int, int, boo
                 verdict = check(text)
                 if verdict.reason in ("typo", "name", "unknown") and (text.lower() in named or counts[text] >= 3):
                     continue  # a name the post links to (a user, a project), or written so on purpose
+                if verdict.reason == "misspelling" and counts[text] >= 3 and any(" " in s for s in verdict.suggestions):
+                    continue  # a compound the post uses as a term (`checkin`, a location check-in)
                 at, stop = start - offset, end - offset
-                if _fragment(segment, at, stop) and (verdict.reason != "misspelling" or len(text) < 4):
+                joined = _fragment(segment, at, stop)
+                if joined == "glued" or (joined and (verdict.reason != "misspelling" or len(text) < 4)):
                     continue  # part of a hyphenated word or name: `mis-typing`, `aas-sign`, `Daweson-Howe`
-                if verdict.reason == "typo" and text[:1].isupper():
-                    if not _common_position(segment, at) or _beside_a_name(speller, segment, at, stop):
+                if verdict.reason in ("typo", "misspelling") and text[:1].isupper() and not text.isupper():
+                    position = _common_position(segment, at)
+                    if not position or _beside_a_name(speller, segment, at, stop):
                         continue  # a capitalised word inside a sentence, or next to a first name, is a name
                 yield verdict, start, end, in_table
 
