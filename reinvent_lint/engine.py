@@ -181,9 +181,7 @@ class Linter:
                     )
                     continue
                 for p in found:
-                    if (settings.exclude and _matches(p.path, settings.exclude)) or _matches(
-                        p.path, self.config.exclude
-                    ):
+                    if (settings.exclude and _matches(p.path, settings.exclude)) or _matches(p.path, self.config.exclude):
                         continue
                     if not whole_site and (root, p.path) not in checked:
                         continue

@@ -52,7 +52,8 @@ def _overlaps(a: Edit, b: Edit) -> bool:
     if a.start == a.end == b.start == b.end:
         return True  # two insertions at one point: their order would be a guess
     return (
-        (a.start < b.end and b.start < a.end)
+        (a.start < b.end
+        and b.start < a.end)
         or (a.start == a.end and b.start < a.start < b.end)
         or (b.start == b.end and a.start < b.start < a.end)
     )

@@ -45,8 +45,10 @@ def _url_data(data: dict[str, Any]) -> dict[str, Any]:
         value = data.get(key)
         if isinstance(value, (dt.date, dt.datetime)):
             value = (value.date() if isinstance(value, dt.datetime) else value).isoformat()
-        if isinstance(value, (str, int, float, bool)) or (
-            isinstance(value, list) and all(isinstance(v, str) for v in value)
+        if (
+            isinstance(value, (str, int, float, bool))
+            or (isinstance(value, list)
+            and all(isinstance(v, str) for v in value))
         ):
             kept[key] = value
     return kept
