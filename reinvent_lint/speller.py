@@ -569,8 +569,12 @@ class Speller:
         """At most three known words one edit away: site use, then frequency, then the word."""
         lower = word.lower()
         scored = []
+        lex = self.lex
         for c in edits1(lower):
-            if self.known(c) and "'" not in c:
+            # cheap membership first: known() (morphology, compounds) only for attested strings
+            if "'" in c or not (c in lex.zipf or c in lex.english or c in lex.terms_lower or c in self.site_lower):
+                continue
+            if self.known(c):
                 scored.append((-self.site_uses(c), -self.zipf(c), c))
         scored.sort()
         return [self._form(word, c) for *_, c in scored[:3]]

@@ -111,7 +111,11 @@ def _names_in_targets(doc: Any) -> set[str]:
     name or an identifier, not a typo."""
     from ..references import references
 
+    cached = doc.__dict__.get("_names_in_targets")
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
     found: set[str] = set()
+    doc.__dict__["_names_in_targets"] = found
     for ref in references(doc):
         if ref.target and (ref.kind != "include-param" or "/" in ref.target or "." in ref.target):
             found.update(w.lower() for w in _TARGET_WORD.findall(ref.target))
@@ -183,23 +187,29 @@ def _beside_a_name(speller: Any, segment: str, at: int, end: int) -> bool:
 
 
 def _verdicts(ctx: Context, warnings: bool) -> Iterator[tuple[Any, int, int, bool]]:
-    """(verdict, start, end, in_table) of the words RL501 (warnings) or RL504 (the rest) reports."""
+    """(verdict, start, end, in_table) of the words RL501 (warnings) or RL504 (the rest) reports;
+    judged once per post for both rules."""
+    found = ctx.doc.__dict__.get("_spelling")
+    if found is None:
+        found = ctx.doc.__dict__["_spelling"] = list(_judge_post(ctx))
+    return (item for item in found if item[0].is_error == warnings)
+
+
+def _judge_post(ctx: Context) -> Iterator[tuple[Any, int, int, bool]]:
     speller = speller_for(ctx.site, ctx.options)
     ignore = _ignored(ctx.doc)
     check = speller.check
 
     def wanted(word: str) -> bool:
-        verdict = check(word)
-        return verdict is not None and verdict.is_error == warnings and word not in ignore
+        return check(word) is not None and word not in ignore
 
-    named = _names_in_targets(ctx.doc)
-    counts = _word_counts(ctx.doc)
     for offset, segment, in_table in prose_regions(ctx.doc):
         if not any(wanted(w) for w in distinct_words(segment)):
             continue  # the common case, decided without positions
         for text, start, end in segment_words(offset, segment):
             if wanted(text):
                 verdict = check(text)
+                named, counts = _names_in_targets(ctx.doc), _word_counts(ctx.doc)  # once per post, when needed
                 if verdict.reason in ("typo", "name", "unknown") and (text.lower() in named or counts[text] >= 3):
                     continue  # a name the post links to (a user, a project), or written so on purpose
                 if verdict.reason == "misspelling" and counts[text] >= 3 and any(" " in s for s in verdict.suggestions):
