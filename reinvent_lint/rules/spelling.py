@@ -105,6 +105,17 @@ _TARGET_WORD = re.compile(r"[A-Za-z]+")
 _LABEL = re.compile(r"\]\[([^\]\n]+)\]")
 
 
+def _targets_text(doc: Any) -> str:
+    """The post's link and image targets, lower-cased, in one string."""
+    from ..references import references
+
+    cached = doc.__dict__.get("_targets_text")
+    if cached is None:
+        targets = [r.target for r in references(doc) if r.kind != "include-param" or "/" in r.target or "." in r.target]
+        cached = doc.__dict__["_targets_text"] = " ".join(targets).lower()
+    return cached  # type: ignore[no-any-return]
+
+
 def _names_in_targets(doc: Any) -> set[str]:
     """Lower-case words of the post's link and image targets (`github.com/artsy/forgetsy`,
     `paperfaces-hjalle.jpg`) and of its code: a word the post also uses in a URL or in code is a
@@ -187,7 +198,8 @@ def _beside_a_name(speller: Any, segment: str, at: int, end: int) -> bool:
 
 
 def _verdicts(ctx: Context, warnings: bool) -> Iterator[tuple[Any, int, int, bool]]:
-    """(verdict, start, end, in_table) of the words RL501 (warnings) or RL504 (the rest) reports;
+    """(verdict, start, end, no_fix) of the words RL501 (warnings) or RL504 (the rest) reports
+    (no_fix: in a table or a hyphenated word);
     judged once per post for both rules."""
     found = ctx.doc.__dict__.get("_spelling")
     if found is None:
@@ -212,6 +224,8 @@ def _judge_post(ctx: Context) -> Iterator[tuple[Any, int, int, bool]]:
                 named, counts = _names_in_targets(ctx.doc), _word_counts(ctx.doc)  # once per post, when needed
                 if verdict.reason in ("typo", "name", "unknown") and (text.lower() in named or counts[text] >= 3):
                     continue  # a name the post links to (a user, a project), or written so on purpose
+                if verdict.reason != "miscased" and text.lower() in _targets_text(ctx.doc):
+                    continue  # part of a URL the post links to: `[Shortcat](https://shortcatapp.com)`
                 if verdict.reason == "misspelling" and counts[text] >= 3 and any(" " in s for s in verdict.suggestions):
                     continue  # a compound the post uses as a term (`checkin`, a location check-in)
                 at, stop = start - offset, end - offset
@@ -222,7 +236,7 @@ def _judge_post(ctx: Context) -> Iterator[tuple[Any, int, int, bool]]:
                     position = _common_position(segment, at)
                     if not position or _beside_a_name(speller, segment, at, stop):
                         continue  # a capitalised word inside a sentence, or next to a first name, is a name
-                yield verdict, start, end, in_table
+                yield verdict, start, end, in_table or bool(joined)  # no fix inside a hyphenated word
 
 
 @rule("RL501", "misspelled-word", "Words in the prose must be spelt right (names and tech terms included).",
