@@ -178,7 +178,7 @@ def prose_text(doc: Document) -> list[tuple[int, str]]:
 # A word: letters (with an inner apostrophe), not glued to anything that makes it code, a path,
 # a number with a unit, an identifier or a dotted name. Hyphenated words are read part by part.
 # Markup around a word (`[`, `]`, `*`, `~`) does not hide it: `[first` and `last**` are words.
-_WORD_TOKEN = re.compile(
+WORD_TOKEN = re.compile(
     r"(?<![\w/\\@.#$%&+=<>{}^`])"
     r"[A-Za-z]+(?:['’][A-Za-z]+)?"
     r"(?![\w/\\@#$%&+=<>{}^`])(?!\.[A-Za-z0-9])"
@@ -194,7 +194,7 @@ def normalize(word: str) -> str:
 
 
 def segment_words(offset: int, segment: str) -> Iterator[tuple[str, int, int]]:
-    for m in _WORD_TOKEN.finditer(segment):
+    for m in WORD_TOKEN.finditer(segment):
         word = normalize(m.group())
         start = offset + m.start()
         yield word, start, start + len(word)
@@ -202,7 +202,7 @@ def segment_words(offset: int, segment: str) -> Iterator[tuple[str, int, int]]:
 
 def distinct_words(segment: str) -> set[str]:
     """The words of a region, without positions: cheap, for a first pass."""
-    return {normalize(w) for w in _WORD_TOKEN.findall(segment)}
+    return {normalize(w) for w in WORD_TOKEN.findall(segment)}
 
 
 def iter_words(doc: Document) -> Iterator[tuple[str, int, int]]:

@@ -6,6 +6,7 @@ a repeated word and an apostrophe confusion where the grammar is unambiguous."""
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
 from collections.abc import Iterator
@@ -13,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ..problem import Fix, Problem, Safety, Severity
-from ..prose import distinct_words, prose_regions, prose_text, segment_words
+from ..prose import WORD_TOKEN, distinct_words, normalize, prose_regions, prose_text, segment_words
 from ..rule import Context, rule
 from ..site import Site
 
@@ -142,7 +143,7 @@ def _word_counts(doc: Any) -> Counter[str]:
     cached = doc.__dict__.get("_word_counts")
     if cached is None:
         cached = doc.__dict__["_word_counts"] = Counter(
-            w for _, seg, _ in prose_regions(doc) for w, _, _ in segment_words(0, seg)
+            normalize(w) for _, seg, _ in prose_regions(doc) for w in WORD_TOKEN.findall(seg)
         )
     return cached  # type: ignore[no-any-return]
 
@@ -278,7 +279,7 @@ _FINE_TWICE = {"that", "had", "is", "do", "bye", "ha", "no", "very", "so", "la",
 def repeated_word(ctx: Context) -> Iterator[Problem]:
     for offset, segment in prose_text(ctx.doc):
         tokens = segment.lower().split()
-        if not any(a == b for a, b in zip(tokens, tokens[1:])):
+        if not any(a == b for a, b in itertools.pairwise(tokens)):
             continue  # cheap test first: no two equal tokens in a row
         for m in _REPEATED.finditer(segment):
             if m.group(1).lower() in _FINE_TWICE or (
