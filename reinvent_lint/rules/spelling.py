@@ -143,7 +143,7 @@ def _word_counts(doc: Any) -> Counter[str]:
     cached = doc.__dict__.get("_word_counts")
     if cached is None:
         cached = doc.__dict__["_word_counts"] = Counter(
-            normalize(w) for _, seg, _ in prose_regions(doc) for w in WORD_TOKEN.findall(seg)
+            normalize(w).lower() for _, seg, _ in prose_regions(doc) for w in WORD_TOKEN.findall(seg)
         )
     return cached  # type: ignore[no-any-return]
 
@@ -223,11 +223,17 @@ def _judge_post(ctx: Context) -> Iterator[tuple[Any, int, int, bool]]:
             if wanted(text):
                 verdict = check(text)
                 named, counts = _names_in_targets(ctx.doc), _word_counts(ctx.doc)  # once per post, when needed
-                if verdict.reason in ("typo", "name", "unknown") and (text.lower() in named or counts[text] >= 3):
+                if verdict.reason in ("typo", "name", "unknown") and (
+                    text.lower() in named or counts[text.lower()] >= 3
+                ):
                     continue  # a name the post links to (a user, a project), or written so on purpose
                 if verdict.reason != "miscased" and text.lower() in _targets_text(ctx.doc):
                     continue  # part of a URL the post links to: `[Shortcat](https://shortcatapp.com)`
-                if verdict.reason == "misspelling" and counts[text] >= 3 and any(" " in s for s in verdict.suggestions):
+                if (
+                    verdict.reason == "misspelling"
+                    and counts[text.lower()] >= 3
+                    and any(" " in s for s in verdict.suggestions)
+                ):
                     continue  # a compound the post uses as a term (`checkin`, a location check-in)
                 at, stop = start - offset, end - offset
                 joined = _fragment(segment, at, stop)
