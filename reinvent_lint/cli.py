@@ -109,7 +109,9 @@ def _parser() -> argparse.ArgumentParser:
     add = words_sub.add_parser("add", help="accept these words")
     add.add_argument("words", nargs="+")
     learn = words_sub.add_parser(
-        "learn", help="accept every word flagged today (adopting the rule on an existing blog)"
+        "learn",
+        help="accept every unknown word flagged today (adopting the rule on an existing blog); "
+        "misspellings, miscased names and likely typos are refused and listed",
     )
     learn.add_argument("paths", nargs="*", type=Path)
     sub.add_parser("server", help="run the language server on stdin/stdout (for editors)")
@@ -596,6 +598,7 @@ def cmd_words(args: argparse.Namespace) -> int:
     from .site import Site, find_root
 
     site = Site(find_root(Path.cwd()))
+    refused: list[str] = []
     if args.words_command == "add":
         new = list(args.words)
     else:
@@ -605,10 +608,13 @@ def cmd_words(args: argparse.Namespace) -> int:
         rules = _rules()
         config = load_config(Path.cwd(), rules)
         config = _with_cli_overrides(
-            config, argparse.Namespace(fail_on=None, select="misspelled-word", ignore=None), rules
+            config, argparse.Namespace(fail_on=None, select="misspelled-word,unknown-word", ignore=None), rules
         )
         report = Linter(config, rules).check_paths(args.paths)
-        new = sorted({p.snippet for p in report.problems if p.code == "RL501"})
+        # Only unknown words are learned: a misspelling, a miscased name or a word one edit from a
+        # much more common one (RL501) is a typo to fix, not vocabulary.
+        new = sorted({p.snippet for p in report.problems if p.code == "RL504"})
+        refused = sorted({p.snippet for p in report.problems if p.code == "RL501"} - set(new))
     path = accept_file(site)
     existing = path.read_text(encoding="utf-8").splitlines() if path.is_file() else []
     added = [w for w in dict.fromkeys(new) if w not in existing]
@@ -617,6 +623,8 @@ def cmd_words(args: argparse.Namespace) -> int:
         words = sorted(set(existing) | set(added), key=str.lower)
         path.write_text("\n".join(words) + "\n", encoding="utf-8")
     print(f"{len(added)} word{'s' if len(added) != 1 else ''} added to {path}")
+    if refused:
+        print(f"{len(refused)} refused (misspelt, miscased or one edit from a common word): {', '.join(refused)}")
     return EXIT_CLEAN
 
 

@@ -1,9 +1,15 @@
 """The prose of a post: the words a reader reads, with their offsets.
 
-Headings, paragraphs, list items, table cells, link text, image alt text and the front-matter
-`title`/`description`. Never code, URLs, link targets, Liquid, HTML tags and attributes, file
-paths, e-mail addresses, hashes, numbers with units (`5TB`, `1.5X`, `p99`) or identifiers
-(`snake_case`, `dotted.names`, `camelCase`: the caller decides on mixed case)."""
+Read: headings, paragraphs, list items, link text and emphasis (first and last words included),
+table cells that hold prose (three words or more), image alt text (Markdown, HTML `alt=`, the
+`alt`/`alt_text`/`caption`/`title` parameters of includes, `caption:"..."` of plugin tags) and
+the front-matter `title` and `description`.
+
+Never: code blocks, `{% highlight %}` bodies, code spans, `<code>`/`<kbd>`/`<pre>`/`<samp>`/
+`<var>` elements, kramdown `{::comment}` blocks and `{: attribute lists}`, emoji shortcodes
+(`:thumbsup:`), URLs, link targets, Liquid, HTML tags and attributes, file paths, e-mail
+addresses, hashes, numbers with units (`5TB`, `1.5X`, `p99`), identifiers (`snake_case`,
+`dotted.names`; the caller decides on mixed case) and data cells of tables."""
 
 from __future__ import annotations
 
@@ -13,6 +19,7 @@ from collections.abc import Iterator
 from typing import NamedTuple
 
 from .document import Document
+from .liquid import include_params
 from .references import references
 
 # A tag ends at the first `>` outside quotes and cannot hold an unquoted `<`: each attempt stops
@@ -20,7 +27,18 @@ from .references import references
 _TAG = r"</?[A-Za-z](?:\"[^\"\n]*\"|'[^'\n]*'|[^<>\n])*+>"
 _HTML_TAG = re.compile(_TAG + r"|<!--.*?-->", re.DOTALL)
 _HTML_TAG_ONLY = re.compile(_TAG)
+_HTML_CODE_OPEN = re.compile(r"<(code|kbd|pre|samp|var|script|style|tt)\b[^<>]*>", re.IGNORECASE)
 _BARE_URL = re.compile(r"\b(?:https?://|ftp://|www\.)\S+|\S+@\S+\.\w+")
+_KRAMDOWN_COMMENT = re.compile(r"\{::comment\}.*?\{:/(?:comment)?\}", re.DOTALL)
+_KRAMDOWN_ATTRS = re.compile(r"\{:[^}\n]*\}|\{::[^}\n]*/\}")
+_REFERENCE_LABEL = re.compile(r"\]\[[^\]\n]+\]")  # `[text][label]`: the label is not shown
+_EMOJI = re.compile(r"(?<![\w:]):[a-z0-9_+\-]+:(?![\w:])")
+_UNDERSCORE_EMPHASIS = re.compile(r"(?<![A-Za-z0-9])_+(?=[A-Za-z])|(?<=[A-Za-z])_+(?![A-Za-z0-9])")
+_HTML_ALT = re.compile(r"<img\b[^>]*?\balt\s*=\s*(?:\"([^\"]*)\"|'([^']*)')", re.IGNORECASE)
+_ALT_PARAMS = {"alt", "alt_text", "alttext", "caption", "title", "image_alt", "img_alt"}
+_TAG_CAPTION = re.compile(r"\b(alt|caption|title):\s*\"([^\"\n]*)\"")
+_TABLE_CELL = re.compile(r"(?:\\\||[^|])+")
+_CELL_WORD = re.compile(r"[A-Za-z]{2,}")
 
 
 class Word(NamedTuple):
@@ -44,18 +62,82 @@ def _blank_html(segment: str) -> str:
     return _HTML_TAG.sub(blank, segment[:close]) + _HTML_TAG_ONLY.sub(blank, segment[close:])
 
 
-def _masked_segments(doc: Document) -> list[tuple[int, str]]:
-    """(offset, text) of each prose region, with non-prose replaced by MASK characters."""
-    text = doc.text
+def _blank_code(segment: str) -> str:
+    """The segment with inline code elements (`<code>`, `<kbd>`, `<pre>` ...) masked, content and
+    all. Linear: once an element has no closing tag after some point, later openers of it are
+    not searched again."""
+    out: list[str] = []
+    cursor = 0
+    unclosed: set[str] = set()
+    for m in _HTML_CODE_OPEN.finditer(segment):
+        name = m.group(1).lower()
+        if m.start() < cursor or name in unclosed:
+            continue
+        close = re.compile(rf"</{name}\s*>", re.IGNORECASE).search(segment, m.end())
+        if close is None:
+            unclosed.add(name)
+            continue
+        out += [segment[cursor : m.start()], _blank(segment[m.start() : close.end()])]
+        cursor = close.end()
+    out.append(segment[cursor:])
+    return "".join(out)
+
+
+def _blank_match(m: re.Match[str]) -> str:
+    return _blank(m.group())
+
+
+def _hidden(doc: Document) -> list[tuple[int, int]]:
     hidden: list[tuple[int, int]] = [(s.start, s.end) for s in doc.liquid.spans]
-    hidden += doc.code_spans
+    hidden += doc.code_ranges
     for ref in references(doc):
         if ref.kind in ("link", "image"):
             hidden.append((ref.start, ref.end))
         elif ref.kind == "definition":
             hidden.append((ref.label_start, ref.end))
+    if "{::comment}" in doc.text:
+        hidden += [(m.start(), m.end()) for m in _KRAMDOWN_COMMENT.finditer(doc.text, doc.body_offset)]
     hidden.sort()
+    return hidden
+
+
+def _table_lines(doc: Document) -> set[int]:
+    lines: set[int] = set()
+    for block in doc.blocks:
+        if block.kind == "table":
+            lines.update(range(block.first_line, block.last_line + 1))
+    return lines
+
+
+def _mask_data_cells(segment: str) -> str:
+    """Blank the cells of a table row that hold fewer than three words: names, numbers, data."""
+    return _TABLE_CELL.sub(
+        lambda m: m.group() if len(_CELL_WORD.findall(m.group())) >= 3 else _blank(m.group()), segment
+    )
+
+
+def _clean(segment: str) -> str:
+    if "<" in segment:
+        segment = _blank_html(_blank_code(segment))
+    if "://" in segment or "www." in segment or "@" in segment:
+        segment = _BARE_URL.sub(_blank_match, segment)
+    if "][" in segment:
+        segment = _REFERENCE_LABEL.sub(lambda m: "]" + _blank(m.group()[1:]), segment)
+    if "{:" in segment:
+        segment = _KRAMDOWN_ATTRS.sub(_blank_match, segment)
+    if ":" in segment:
+        segment = _EMOJI.sub(_blank_match, segment)
+    if "_" in segment:
+        segment = _UNDERSCORE_EMPHASIS.sub(_blank_match, segment)
+    return segment
+
+
+def _masked_segments(doc: Document) -> list[tuple[int, str, bool]]:
+    """(offset, text, in a table) of each prose region, non-prose replaced by MASK characters."""
+    text = doc.text
+    hidden = _hidden(doc)
     starts = [start for start, _ in hidden]
+    table_lines = _table_lines(doc)
     regions = []
     for seg_start, seg_end in doc.inline_segments:
         parts = []
@@ -71,37 +153,67 @@ def _masked_segments(doc: Document) -> list[tuple[int, str]]:
             parts.append(_blank(text[start:end]))
             cursor = end
         parts.append(text[cursor:seg_end])
-        segment = "".join(parts)
-        if "<" in segment:
-            segment = _blank_html(segment)
-        if "://" in segment or "www." in segment or "@" in segment:
-            segment = _BARE_URL.sub(lambda m: _blank(m.group()), segment)
-        regions.append((seg_start, segment))
+        segment = _clean("".join(parts))
+        in_table = doc.position(seg_start)[0] in table_lines
+        if in_table:
+            segment = _mask_data_cells(segment)
+        regions.append((seg_start, segment, in_table))
+    regions += _alt_texts(doc)
     fm = doc.front_matter
     if fm and fm.data:
         for key in ("title", "description"):
             for scalar in fm.scalars.get(key, [])[:1]:
                 if isinstance(fm.data.get(key), str):
                     start = fm.yaml_start + scalar.start
-                    regions.append((start, text[start : fm.yaml_start + scalar.end]))
+                    regions.append((start, _clean(text[start : fm.yaml_start + scalar.end]), False))
     regions.sort()
     return regions
 
 
-def prose_text(doc: Document) -> list[tuple[int, str]]:
-    """The prose regions (offset, masked text), for checks that read phrases across words."""
+def _alt_texts(doc: Document) -> list[tuple[int, str, bool]]:
+    """Alt text of HTML images (outside code) and the alt-like parameters of includes."""
+    text = doc.text
+    found = []
+    if "<img" in text or "<IMG" in text:
+        for m in _HTML_ALT.finditer(text, doc.body_offset):
+            group = 1 if m.group(1) is not None else 2
+            if not doc.in_code(m.start()) and doc.liquid_at(m.start()) is None:
+                found.append((m.start(group), _clean(m.group(group)), False))
+    for span in doc.liquid.spans:
+        if span.kind != "tag" or doc.in_code(span.start):
+            continue
+        if span.name != "include":  # a plugin tag: {% figure caption:"..." %}
+            for m in _TAG_CAPTION.finditer(text, span.start, span.end):
+                if "{{" not in m.group(2):
+                    found.append((m.start(2), _clean(m.group(2)), False))
+            continue
+        _, params = include_params(text, span)
+        for p in params:
+            if p.name.lower() in _ALT_PARAMS and p.quoted and "{{" not in p.value and "{%" not in p.value:
+                found.append((p.value_start, _clean(p.value), False))
+    return found
+
+
+def prose_regions(doc: Document) -> list[tuple[int, str, bool]]:
+    """The prose regions (offset, masked text, in a table), computed once per document."""
     cached = doc.__dict__.get("_prose")
     if cached is None:
         cached = doc.__dict__["_prose"] = _masked_segments(doc)
     return cached
 
 
+def prose_text(doc: Document) -> list[tuple[int, str]]:
+    """The prose regions (offset, masked text), for checks that read phrases across words."""
+    return [(offset, segment) for offset, segment, _ in prose_regions(doc)]
+
+
 # A word: letters (with an inner apostrophe), not glued to anything that makes it code, a path,
 # a number with a unit, an identifier or a dotted name. Hyphenated words are read part by part.
-_WORD_TOKEN = re.compile(
-    r"(?<![\w/\\@.#$%&+=<>{}\[\]~^*`])"
+# Markup around a word (`[`, `]`, `*`, `~`) does not hide it: `[first` and `last**` are words.
+WORD_TOKEN = re.compile(
+    r"(?<![\w/\\@.#$%&+=<>{}^`])"
     r"[A-Za-z]+(?:['’][A-Za-z]+)?"
-    r"(?![\w/\\@#$%&+=<>{}\[\]~^`])(?!\.[A-Za-z0-9])"
+    r"(?![\w/\\@#$%&+=<>{}^`])(?!\.[A-Za-z0-9])"
 )
 
 
@@ -114,7 +226,7 @@ def normalize(word: str) -> str:
 
 
 def segment_words(offset: int, segment: str) -> Iterator[tuple[str, int, int]]:
-    for m in _WORD_TOKEN.finditer(segment):
+    for m in WORD_TOKEN.finditer(segment):
         word = normalize(m.group())
         start = offset + m.start()
         yield word, start, start + len(word)
@@ -122,12 +234,12 @@ def segment_words(offset: int, segment: str) -> Iterator[tuple[str, int, int]]:
 
 def distinct_words(segment: str) -> set[str]:
     """The words of a region, without positions: cheap, for a first pass."""
-    return {normalize(w) for w in _WORD_TOKEN.findall(segment)}
+    return {normalize(w) for w in WORD_TOKEN.findall(segment)}
 
 
 def iter_words(doc: Document) -> Iterator[tuple[str, int, int]]:
     """(word, start, end) for every word of the prose, in order; a possessive 's is dropped."""
-    for offset, segment in prose_text(doc):
+    for offset, segment, _ in prose_regions(doc):
         yield from segment_words(offset, segment)
 
 

@@ -1,31 +1,49 @@
-"""Spelling, in cheap layers, loaded once per process:
+"""Spelling, from well-kept word data, loaded once per process (sources and licences: data/README.md).
 
-1. known misspellings (codespell's `dictionary.txt`, read from the installed codespell package:
-   a derivative of Wikipedia's lists of common misspellings, CC BY-SA 3.0; we read it, we do not
-   ship it), for precise flags and excellent suggestions;
-2. pyspellchecker's English dictionary (MIT) with word frequencies, for recall;
-3. our technology vocabulary (`data/tech-words.txt`, written by us, MIT);
-4. the site's own vocabulary: words used in several posts, learned per run;
+Layers:
+1. known misspellings: codespell's list (read from the installed codespell package) and cspell's
+   corrections of software terms: precise flags with good suggestions; they win over frequencies;
+2. a clean English dictionary (pyspellchecker's, plus British forms) and the cspell dictionaries
+   of software terms, companies and cloud products (case kept: `GitHub`, `kubectl`), with the
+   regular morphology of their words (plurals, -er, -ing, -ed; re-, un-, de-);
+3. word frequencies (wordfreq's large English list, as Zipf values): to tell a rare word one edit
+   from a much more common one (a typo) from a rare word that is simply rare (jargon, a name);
+4. the site's own vocabulary: words used in several posts, unless they look like typos of a
+   much more frequent site word;
 5. accept lists: `.reinvent-lint/words.txt`, the rule's `words` option, `spelling_ignore:`.
 
-Suggestions: the misspelling list first, then words one edit away, ranked by how often the site
-uses them and then by English frequency. Distance-1 only: ~1 ms a word, where pyspellchecker's
-distance-2 `correction()` costs 0.1-1 s.
+Verdicts: "misspelling" (a known misspelling), "typo" (a rare word one edit from a much more
+common word), "miscased" (`Github`), "name" (a capitalised unknown one edit from a known name),
+"locale" (the other locale's spelling, when one is configured), and "unknown" (none of these:
+reported at info by RL504). Suggestions are words one edit away, ranked by site use, then
+frequency, then the word itself, so ties never depend on hash order.
 """
 
 from __future__ import annotations
 
+import gzip
 import importlib.util
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from . import cache
 
 _DATA = Path(__file__).parent / "data"
-_LETTERS = "abcdefghijklmnopqrstuvwxyz'"
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+FORMAT = 3  # bump when the lexicon's cached shape changes
+
+# A typo: a one-edit neighbour at least TYPO_GAP Zipf units (x10) more frequent than the word,
+# and itself common (at least COMMON, about once in 100,000 words).
+TYPO_GAP = 20
+COMMON = 20
+LONG = 8  # a word this long one edit from any dictionary word is a typo, however rare the word
+ATTESTED = 20  # a word this frequent on the web is not reported as unknown
+SITE_RATIO = 5  # a site word this many times less used than a one-edit neighbour is a typo of it
 
 
 def _codespell_path(name: str) -> Path | None:
@@ -33,6 +51,13 @@ def _codespell_path(name: str) -> Path | None:
     if spec is None or not spec.submodule_search_locations:
         return None
     return Path(next(iter(spec.submodule_search_locations))) / "data" / name
+
+
+def _spellchecker_path() -> Path | None:
+    spec = importlib.util.find_spec("spellchecker")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    return Path(next(iter(spec.submodule_search_locations))) / "resources" / "en.json.gz"
 
 
 def _file_key(path: Path | None) -> str:
@@ -43,34 +68,27 @@ def _file_key(path: Path | None) -> str:
     return f"{path}:{stat.st_size}:{stat.st_mtime_ns}" if stat else "missing"
 
 
-def _codespell_data(name: str) -> list[str]:
-    """Lines of one of codespell's data files, found without importing codespell."""
-    path = _codespell_path(name)
+def _lines(path: Path | None) -> list[str]:
     if path is None:
         return []
     try:
-        return path.read_text(encoding="utf-8").splitlines()
+        data = path.read_bytes()
     except OSError:
         return []
-
-
-@lru_cache(maxsize=1)
-def british() -> frozenset[str]:
-    """British spellings (codespell's en-GB to en-US list): correct on a British author's blog."""
-    return frozenset(
-        line.partition("->")[0].strip() for line in _codespell_data("dictionary_en-GB_to_en-US.txt") if "->" in line
-    )
+    if path.suffix == ".gz":
+        data = gzip.decompress(data)
+    return data.decode("utf-8").splitlines()
 
 
 class Misspellings:
-    """codespell's main list, `wrong->right`, `wrong->right1, right2,` (several) or
-    `wrong->right, reason`. Split once into a dict; the fixes of an entry are parsed on lookup."""
+    """`wrong->right`, `wrong->right1, right2,` (several) or `wrong->right, reason` (codespell's
+    format). Kept raw; the fixes of an entry are parsed on lookup."""
 
     def __init__(self, raw: dict[str, str]) -> None:
         self._raw = raw
 
     @classmethod
-    def from_lines(cls, lines: list[str]) -> Misspellings:
+    def from_lines(cls, lines: Iterable[str]) -> Misspellings:
         return cls(dict(line.split("->", 1) for line in lines if "->" in line))
 
     def __len__(self) -> int:
@@ -84,67 +102,93 @@ class Misspellings:
         return [p for p in parts if p] if right.rstrip().endswith(",") else parts[:1]
 
 
-@lru_cache(maxsize=1)
-def misspellings() -> Misspellings:
-    """codespell's main list; empty when codespell is not installed."""
-    key = _file_key(_codespell_path("dictionary.txt"))
-    raw = cache.load("misspellings", key)
-    if not isinstance(raw, dict):
-        raw = Misspellings.from_lines(_codespell_data("dictionary.txt"))._raw
-        cache.store("misspellings", key, raw)
-    return Misspellings(raw)
+@dataclass(frozen=True)
+class Lexicon:
+    english: frozenset[str]  # clean dictionary words, lower case
+    zipf: dict[str, int]  # wordfreq Zipf x10, lower case
+    terms: frozenset[str]  # cspell terms and names as written (`GitHub`, `kubectl`, `Ada`)
+    terms_lower: frozenset[str]  # lower-case terms: accepted in any case
+    canonical: dict[str, str]  # lower -> the form with capitals (`github` -> `GitHub`)
+    names: frozenset[str]  # lower case of the capitalised terms that are products (suggestable)
+    british: dict[str, str]  # British -> American (codespell's en-GB list)
+    people: frozenset[str]  # lower case of people's names (cspell's list)
+    misspellings: Misspellings
+
+
+def _sources() -> list[Path | None]:
+    return [
+        _codespell_path("dictionary.txt"),
+        _codespell_path("dictionary_en-GB_to_en-US.txt"),
+        _spellchecker_path(),
+        _DATA / "wordfreq-en.txt.gz",
+        _DATA / "cspell-terms.txt.gz",
+        _DATA / "cspell-people-names.txt.gz",
+        _DATA / "cspell-misspellings.txt",
+        _DATA / "tech-words.txt",
+    ]
+
+
+def _build() -> tuple[Any, ...]:
+    import json
+
+    path = _spellchecker_path()
+    english: list[str] = []
+    if path is not None:
+        try:
+            english = sorted(json.loads(gzip.decompress(path.read_bytes())))
+        except (OSError, ValueError):
+            english = []
+    zipf = {}
+    for line in _lines(_DATA / "wordfreq-en.txt.gz"):
+        word, _, value = line.partition(" ")
+        zipf[word] = int(value)
+    misspelt = dict(line.split("->", 1) for line in _lines(_codespell_path("dictionary.txt")) if "->" in line)
+    for line in _lines(_DATA / "cspell-misspellings.txt"):
+        wrong, _, right = line.partition("->")
+        if wrong and right and wrong not in misspelt:
+            misspelt[wrong] = right
+    british = {}
+    for line in _lines(_codespell_path("dictionary_en-GB_to_en-US.txt")):
+        gb, _, us = line.partition("->")
+        if us:
+            british[gb.strip()] = us.split(",")[0].strip()
+    terms = _lines(_DATA / "cspell-terms.txt.gz")
+    terms += [w for line in _lines(_DATA / "tech-words.txt") if not line.startswith("#") for w in line.split()]
+    people = _lines(_DATA / "cspell-people-names.txt.gz")
+    return english, zipf, terms, people, misspelt, british
 
 
 @lru_cache(maxsize=1)
-def tech_words() -> tuple[frozenset[str], dict[str, str]]:
-    """(exact forms, lower -> canonical form for words written with capitals)."""
-    exact: set[str] = set()
+def lexicon() -> Lexicon:
+    """Every word layer, from one marshal file in the cache (built from the sources on a miss)."""
+    key = f"{FORMAT}|" + "|".join(_file_key(p) for p in _sources())
+    raw = cache.load("lexicon", key)
+    if not isinstance(raw, tuple) or len(raw) != 6:
+        raw = _build()
+        cache.store("lexicon", key, raw)
+    english, zipf, terms, people, misspelt, british = raw
     canonical: dict[str, str] = {}
-    for line in (_DATA / "tech-words.txt").read_text(encoding="utf-8").splitlines():
-        if line.startswith("#"):
-            continue
-        for word in line.split():
-            exact.add(word)
-            if word != word.lower():
-                canonical.setdefault(word.lower(), word)
-    return frozenset(exact), canonical
-
-
-class English:
-    """pyspellchecker's English word frequencies, as a plain dict (cached on disk: building
-    pyspellchecker's dictionary costs ~0.16 s, reading the cached copy ~0.02 s)."""
-
-    def __init__(self, frequencies: dict[str, int]) -> None:
-        self.frequencies = frequencies
-        self.total = float(sum(frequencies.values())) or 1.0
-
-    def __contains__(self, word: str) -> bool:
-        return word in self.frequencies
-
-    def word_usage_frequency(self, word: str) -> float:
-        return self.frequencies.get(word, 0) / self.total
-
-
-@lru_cache(maxsize=1)
-def english() -> English:
-    spec = importlib.util.find_spec("spellchecker")
-    folder = Path(next(iter(spec.submodule_search_locations))) if spec and spec.submodule_search_locations else None
-    key = _file_key(folder / "resources" / "en.json.gz" if folder else None)
-    frequencies = cache.load("english", key)
-    if not isinstance(frequencies, dict):
-        from spellchecker import SpellChecker
-
-        frequencies = dict(SpellChecker(distance=1).word_frequency.dictionary)
-        cache.store("english", key, frequencies)
-    return English(frequencies)
+    for word in sorted(terms, key=lambda w: (w.isupper(), w)):  # mixed case before ALL CAPS
+        if word != word.lower():
+            canonical.setdefault(word.lower(), word)
+    names = frozenset(canonical)
+    for word in people:
+        if word[:1].isupper():
+            canonical.setdefault(word.lower(), word)
+    return Lexicon(
+        frozenset(english), zipf, frozenset(terms) | frozenset(people),
+        frozenset(w for w in terms if w == w.lower()), canonical, names, british,
+        frozenset(w.lower() for w in people if w[:1].isupper()), Misspellings(misspelt),
+    )  # fmt: skip
 
 
 def preload() -> None:
     """Load every layer now (before worker processes fork, so they share it)."""
-    misspellings()
-    british()
-    tech_words()
-    english()
+    lexicon()
+
+
+def misspellings() -> Misspellings:
+    return lexicon().misspellings
 
 
 # British spellings by their regular endings, checked against the American dictionary form.
@@ -155,18 +199,25 @@ _GB_TO_US = [
     (re.compile(r"ys(?=(?:e|es|ed|ing)$)"), "yz"),  # analyse
     (re.compile(r"ogue(?=s?$)"), "og"),  # catalogue
     (re.compile(r"ence(?=s?$)"), "ense"),  # licence, defence
+    (re.compile(r"tre(?=s?$)"), "ter"),  # centre, theatre
+    (re.compile(r"yre(?=s?$)"), "ire"),  # tyre
+    (re.compile(r"que(?=(?:s|d)?$)"), "ck"),  # cheque, chequered
+    (re.compile(r"^scep"), "skep"),  # sceptic
 ]
 
 
-def _british_form(lower: str) -> bool:
-    if lower in british():
-        return True
-    speller = english()
+def american_form(lower: str, known: Any) -> str | None:
+    """The American spelling of a British form, when it is a known word."""
+    lex = lexicon()
+    if lower in lex.british:
+        return lex.british[lower]
+    if lex.zipf.get(lower, 0) < ATTESTED:
+        return None  # a British form is in use (`tyres`); `postres` is not `posters`
     for pattern, us in _GB_TO_US:
         american = pattern.sub(us, lower, count=1)
-        if american != lower and american in speller:
-            return True
-    return False
+        if american != lower and known(american):
+            return american
+    return None
 
 
 _SITE_WORD = re.compile(r"[A-Za-z][A-Za-z']*[A-Za-z]")
@@ -175,6 +226,19 @@ _SITE_WORD = re.compile(r"[A-Za-z][A-Za-z']*[A-Za-z]")
 def words_of(text: str) -> set[str]:
     """The distinct word forms of a text (case kept), for the site vocabulary."""
     return set(_SITE_WORD.findall(text))
+
+
+_CODE = re.compile(
+    r"^ {0,3}(```|~~~).*?^ {0,3}\1|\{%-?\s*highlight\b.*?endhighlight\s*-?%\}|`[^`\n]+`", re.DOTALL | re.MULTILINE
+)
+
+
+def code_words_of(text: str) -> set[str]:
+    """The distinct lower-case words of a text's code blocks, highlight bodies and code spans."""
+    found: set[str] = set()
+    for m in _CODE.finditer(text):
+        found.update(w.lower() for w in _SITE_WORD.findall(m.group()))
+    return found
 
 
 def site_vocabulary(texts: list[str]) -> Counter[str]:
@@ -188,8 +252,13 @@ def site_vocabulary(texts: list[str]) -> Counter[str]:
 @dataclass
 class Verdict:
     word: str
-    reason: str  # "misspelling", "unknown", "miscased", or "name" (capitalised, one edit from a known name)
+    reason: str  # misspelling | typo | miscased | name | locale | unknown
     suggestions: list[str] = field(default_factory=list)
+
+    @property
+    def is_error(self) -> bool:
+        """A warning (RL501) rather than an unknown word (RL504)."""
+        return self.reason != "unknown"
 
 
 def _match_case(model: str, word: str) -> str:
@@ -200,22 +269,154 @@ def _match_case(model: str, word: str) -> str:
     return word
 
 
+def edits1(word: str) -> list[str]:
+    """Every string one delete, transpose, replace or insert away, sorted (no hash order)."""
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    out = {a + b[1:] for a, b in splits if b}
+    out.update(a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1)
+    out.update(a + c + b[1:] for a, b in splits if b for c in _LETTERS)
+    out.update(a + c + b for a, b in splits for c in _LETTERS)
+    out.discard(word)
+    return sorted(out)
+
+
+def _slips(word: str) -> list[str]:
+    """The one-edit neighbours a typo of `word` plausibly came from: the first letter kept and no
+    letter added at the end of a short word (`vsync`, `CPython`, `writev` are names, not slips)."""
+    return [c for c in edits1(word) if c[:1] == word[:1] and (c != word[:-1] or len(word) >= LONG - 1)]
+
+
+def _plural_pair(a: str, b: str) -> bool:
+    """One is the other with an `s` added: a plural or a singular, not a typo."""
+    return a + "s" == b or b + "s" == a
+
+
+def _miscased(word: str, official: str) -> bool:
+    """`word` writes the brand `official`, which has capitals inside (`GitHub`, `VMware`,
+    `macOS`, `iPhone`), with other capitals. Not for all-caps officials (`Unix` is not `UNIX`,
+    `dB` is not `DB`) nor identifiers (`ConfigMap` is not `configMap`)."""
+    if official.rstrip("s").isupper() or not any(c.isupper() for c in official[1:]):
+        return False
+    prefix = len(re.match(r"[a-z]*", official).group())  # type: ignore[union-attr]
+    return prefix <= 1 or bool(re.search(r"[A-Z]{2,}$", official))  # iPhone, eBay, macOS; not dateTime
+
+
+_SUFFIXES = [
+    ("ies", ("y",)), ("ied", ("y",)), ("ier", ("y",)), ("iers", ("y",)), ("ying", ("y", "ie")),
+    ("ses", ("s",)), ("xes", ("x",)), ("ches", ("ch",)), ("shes", ("sh",)), ("zes", ("z",)),
+    ("s", ("",)), ("es", ("e",)), ("'s", ("",)),
+    ("ers", ("", "e")), ("er", ("", "e")), ("ing", ("", "e")), ("ings", ("", "e")), ("ed", ("", "e")),
+    ("able", ("", "e")), ("ish", ("", "e")), ("ee", ("", "e")), ("ees", ("", "e")), ("ability", ("", "e")),
+    ("ly", ("",)), ("ness", ("",)), ("less", ("",)),
+]  # fmt: skip
+_PREFIXES = ("re", "un", "de", "pre", "non", "multi", "sub", "auto", "under", "over")
+
+
 class Speller:
     """Judges words against the layers; memoises per word."""
 
     def __init__(
-        self, site_counts: Counter[str] | None = None, min_posts: int = 3, accepted: set[str] | None = None
+        self,
+        site_counts: Counter[str] | None = None,
+        min_posts: int = 3,
+        accepted: set[str] | None = None,
+        locale: str = "",
+        code_words: set[str] | None = None,
     ) -> None:
+        self.lex = lexicon()
         self.site_counts = site_counts or Counter()
         self.min_posts = min_posts
         self.accepted = accepted or set()
         self.accepted_lower = {w.lower() for w in self.accepted}
-        self.frequent = {w for w, n in self.site_counts.items() if n >= min_posts}
-        self.frequent_lower: dict[str, str] = {}
-        for w in sorted(self.frequent, key=lambda w: -self.site_counts[w]):
-            self.frequent_lower.setdefault(w.lower(), w)
+        self.locale = locale
+        self.code_words = code_words or set()
+        # lower -> (posts using any case of it, the form the site uses most; ties by the form)
+        site_lower: dict[str, tuple[int, str]] = {}
+        for form, count in sorted(self.site_counts.items(), key=lambda item: (-item[1], item[0])):
+            lower = form.lower()
+            total, best = site_lower.get(lower, (0, form))
+            site_lower[lower] = (total + count, best)
+        self.site_lower = site_lower
         self._memo: dict[str, Verdict | None] = {}
+        self._known_memo: dict[str, bool] = {}
+        self._site_ok_memo: dict[str, bool] = {}
 
+    # ----- the vocabulary ----------------------------------------------------------------------
+    def zipf(self, lower: str) -> int:
+        return self.lex.zipf.get(lower, 0)
+
+    def site_uses(self, lower: str) -> int:
+        entry = self.site_lower.get(lower)
+        return entry[0] if entry else 0
+
+    def _dictionary(self, lower: str) -> bool:
+        lex = self.lex
+        return lower in lex.english or lower in lex.terms_lower or lower in lex.canonical
+
+    def known(self, lower: str) -> bool:
+        """A dictionary word, a regular form of one, or a British form of one."""
+        try:
+            return self._known_memo[lower]
+        except KeyError:
+            pass
+        result = (
+            self._dictionary(lower) or self._dictionary(lower + "s") or self._morphology(lower) or self._compound(lower)
+        )
+        if not result and self.locale != "en-US":
+            result = american_form(lower, lambda w: self._dictionary(w) or self._morphology(w)) is not None
+        self._known_memo[lower] = result
+        return result
+
+    def _compound(self, lower: str) -> bool:
+        """Two common words written as one (`livelock`, `dogfooding` is not: `dog` is short)."""
+        for i in range(4, len(lower) - 3):
+            head, tail = lower[:i], lower[i:]
+            if (
+                self.zipf(head) >= 40
+                and self.zipf(tail) >= 40
+                and head in self.lex.english
+                and tail in self.lex.english
+            ):
+                return True
+        return False
+
+    def _base(self, stem: str) -> bool:
+        return len(stem) >= 3 and (self._dictionary(stem) or self.site_uses(stem) >= self.min_posts)
+
+    def _morphology(self, lower: str) -> bool:
+        for suffix, replacements in _SUFFIXES:
+            if lower.endswith(suffix) and len(lower) > len(suffix) + 2:
+                stem = lower[: -len(suffix)]
+                if any(self._base(stem + r) for r in replacements):
+                    return True
+                if suffix in ("ing", "ed", "er", "ers", "ee", "ees") and len(stem) > 3 and stem[-1] == stem[-2]:
+                    if self._base(stem[:-1]):
+                        return True  # running, stopped
+        for prefix in _PREFIXES:
+            rest = lower[len(prefix) :].lstrip("-")
+            if lower.startswith(prefix) and len(rest) >= 4 and (self._base(rest) or self._morphology(rest)):
+                return True
+        return False
+
+    def site_ok(self, word: str) -> bool:
+        """The author's word: used in enough posts, and not a rare one-edit variant of a much
+        more used site word (an author's habitual typo is still a typo)."""
+        try:
+            return self._site_ok_memo[word]
+        except KeyError:
+            pass
+        lower = word.lower()
+        count = max(self.site_counts.get(word, 0), self.site_uses(lower) if word == lower else 0)
+        ok = count >= self.min_posts
+        if ok:
+            for candidate in edits1(lower):
+                if self.site_uses(candidate) >= SITE_RATIO * count and candidate.rstrip("s") != lower.rstrip("s"):
+                    ok = False  # a rare variant of a much more used site word, not a plural of it
+                    break
+        self._site_ok_memo[word] = ok
+        return ok
+
+    # ----- verdicts ----------------------------------------------------------------------------
     def check(self, word: str) -> Verdict | None:
         """The verdict on a word, memoised."""
         try:
@@ -224,95 +425,173 @@ class Speller:
             verdict = self._memo[word] = self._judge(word)
             return verdict
 
-    def _known(self, lower: str) -> bool:
-        exact, canonical = tech_words()
-        return (
-            lower in english() or lower in exact or lower in canonical or _british_form(lower)
-            or lower in self.accepted_lower or lower in self.frequent_lower
-        )  # fmt: skip
-
     def _judge(self, word: str) -> Verdict | None:
-        exact, canonical = tech_words()
+        lex = self.lex
         lower = word.lower()
-        if word in exact or word in self.accepted or word in self.frequent or len(word) < 2:
+        if len(word) < 2 or word in self.accepted or lower in self.accepted_lower:
             return None
-        has_inner_capital = any(c.isupper() for c in word[1:]) and not word.isupper()
-        official = canonical.get(lower)
-        official_mixed = (
-            official is not None and official != official.upper() and any(c.isupper() for c in official[1:])
-        )
-        if (
-            official
-            and word != official
-            and (has_inner_capital or (official_mixed and word != lower and lower not in english()))
-        ):
-            return Verdict(word, "miscased", [official])  # CloudFRont, RedShift, Cloudwatch
+        if word.isupper():
+            return self._judge_capitals(word)
         if re.fullmatch(r"[A-Z]{2,}s", word):
             return None  # an acronym's plural: VPCs, DBs
-        if has_inner_capital:
-            near = [canonical[c] for c in self._edits(lower) if c in canonical]
-            return (
-                Verdict(word, "unknown", near[:3]) if near and not official else None
-            )  # PostgresSQL; else an identifier
-        if word.isupper() and len(word) <= 6:
-            return None  # acronyms
-        fixes = misspellings().get(lower)
-        if fixes and lower not in english() and not _british_form(lower):
-            return Verdict(word, "misspelling", [_match_case(word, f) for f in fixes][:3])
-        if self._known(lower) or len(word) < 3:
+        official = lex.canonical.get(lower)
+        if official and word not in lex.terms and word != lower and lower in lex.names and _miscased(word, official):
+            if any(c.isupper() for c in word[1:]) or lower not in lex.english or self.zipf(lower) < COMMON + 20:
+                return Verdict(word, "miscased", [official])  # CloudFRont, Github, Javascript, MacOS
+        if word in lex.terms:
             return None
-        if word[:1].isupper():
-            # A capitalised unknown word is usually a name. Flag it only when it is one edit
-            # from a name the site or our vocabulary knows (Redit -> Redis, Postres -> Postgres).
-            named = self.suggest(word, names_only=True)
-            return Verdict(word, "name", named) if named else None
+        if any(c.isupper() for c in word[1:]):
+            if official or self.site_ok(word) or len(word) < 6 or word[:1].islower() or word[:-1] in lex.terms:
+                return None  # a known name, an identifier (`dataVolume`), a plural (`iPads`)
+            near = [n for n in self._names_near(word) if not n.isupper() and any(c.isupper() for c in n[1:])]
+            return Verdict(word, "name", near[:3]) if near else None  # PostgresSQL, KubeVrt
+        fixes = lex.misspellings.get(lower)
+        if (
+            fixes
+            and lower not in lex.english
+            and lower not in lex.terms_lower
+            and american_form(lower, self.known) is None
+        ):
+            return Verdict(word, "misspelling", [_match_case(word, f) for f in fixes][:3])
+        locale = self._locale(word, lower)
+        if locale:
+            return locale
+        if self.known(lower):
+            return None
+        if self.site_ok(word) or self.site_ok(lower):
+            return None
+        if len(word) < 3:
+            return None
+        capitalised = word[:1].isupper()
+        if capitalised and lower in lex.canonical:
+            return None  # a person's name
+        if "'" in word or (lower.endswith("d") and self.known(lower[:-1])):
+            return None  # `source'd`; a daemon (`firewalld`, `networkd`)
+        if lower.endswith("js") or lower in self.code_words:
+            return None  # an identifier the site writes in code (`pwrite`); a library (`casperjs`)
+        names = self._names_near(word) if capitalised and len(word) >= 5 and self.zipf(lower) < ATTESTED else []
+        if names:
+            return Verdict(word, "name", names)
+        typo = self._typo_suggestions(word) if self.zipf(lower) == 0 and len(word) >= 5 else []
+        if typo:
+            return Verdict(word, "typo", typo)
+        if self.zipf(lower) >= ATTESTED:
+            return None  # rare in dictionaries, common on the web: informal English, jargon
         return Verdict(word, "unknown", self.suggest(word))
 
-    def suggest(self, word: str, names_only: bool = False) -> list[str]:
-        """At most three corrections, most likely first: words the site uses often, then words
-        that keep the typo's first and last letters (a dropped or doubled letter inside a word is
-        the commonest slip), then English frequency."""
+    def _judge_capitals(self, word: str) -> Verdict | None:
+        """ALL CAPS: an acronym unless it is a known misspelling or a clear typo of a common word."""
         lower = word.lower()
-        exact, canonical = tech_words()
-        speller = english()
-        scored = []
-        for c in self._edits(lower):
-            site = self.site_counts[self.frequent_lower[c]] if c in self.frequent_lower else 0
-            tech = c in canonical or c in exact
-            if not (site or tech or c in speller):
-                continue
-            if names_only and not (c in canonical or (site and self.frequent_lower[c][:1].isupper())):
-                continue  # a name: written with capitals in the vocabulary or on the site
-            ends = (c[:1] == lower[:1]) + (c[-1:] == lower[-1:])
-            frequency = speller.word_usage_frequency(c) if c in speller else 1e-7
-            form = self.frequent_lower.get(c) or canonical.get(c) or c
-            scored.append((-site, -ends, -frequency, form))
-        scored.sort()
-        return [_match_case(word, form) if form == form.lower() else form for *_, form in scored[:3]]
+        if len(word) < 5 or self.known(lower) or word in self.lex.terms or self.site_ok(word):
+            return None
+        fixes = self.lex.misspellings.get(lower)
+        if fixes and lower not in self.lex.english:
+            return Verdict(word, "misspelling", [f.upper() for f in fixes][:3])
+        if not re.search(r"[AEIOU]", word[1:-1]):
+            return None  # no inner vowel: an acronym (HTTPS, SMTPD)
+        typo = [s.upper() for s in self._typo_suggestions(lower) if s.lower() in self.lex.english]
+        return Verdict(word, "typo", typo) if typo and len(word) >= 6 and self.zipf(lower) < ATTESTED else None
 
-    @staticmethod
-    def _edits(word: str) -> set[str]:
-        splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
-        deletes = [a + b[1:] for a, b in splits if b]
-        transposes = [a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1]
-        replaces = [a + c + b[1:] for a, b in splits if b for c in _LETTERS]
-        inserts = [a + c + b for a, b in splits for c in _LETTERS]
-        return set(deletes + transposes + replaces + inserts) - {word}
-
-
-def clear_winner(verdict: Verdict, speller: Speller) -> str | None:
-    """The suggestion worth an (unsafe) fix: a single one, or one far ahead of the next."""
-    s = verdict.suggestions
-    if not s:
+    def _locale(self, word: str, lower: str) -> Verdict | None:
+        if self.locale == "en-US":
+            us = self.lex.british.get(lower)
+            if us:
+                return Verdict(word, "locale", [_match_case(word, us)])
+        elif self.locale == "en-GB":
+            gb = _american_to_british().get(lower)
+            if gb:
+                return Verdict(word, "locale", [_match_case(word, gb)])
         return None
-    if verdict.reason in ("misspelling", "miscased", "name"):
-        return s[0] if len(s) == 1 else None
-    if len(s) == 1:
-        return s[0]
-    first, second = s[0].lower(), s[1].lower()
-    if first in speller.frequent_lower and second not in speller.frequent_lower:
-        return s[0]
-    eng = english()
-    if eng.word_usage_frequency(first) > 20 * max(eng.word_usage_frequency(second), 1e-12):
+
+    def _typo_suggestions(self, word: str) -> list[str]:
+        """Words one edit away that are much more common than `word` (on the web or on the
+        site), most likely first; empty when there is none."""
+        lower = word.lower()
+        own = self.zipf(lower)
+        own_site = self.site_uses(lower)
+        scored = []
+        for c in _slips(lower):
+            site = self.site_uses(c)
+            freq = self.zipf(c)
+            if _plural_pair(c, lower):
+                continue
+            long_word = len(lower) >= LONG and own == 0 and self._dictionary(c)
+            needed = COMMON + 15 if len(lower) <= 6 else COMMON + 10 if len(lower) == 7 else COMMON
+            common = (freq >= needed and freq - own >= TYPO_GAP and self.known(c)) or long_word
+            site_common = site >= self.min_posts and site >= SITE_RATIO * max(own_site, 1) and self.known(c)
+            site_common = site_common or (site >= self.min_posts and own_site <= 1 and c in self.lex.names)
+            if not (common or site_common):
+                continue
+            scored.append((-site, -freq, c))
+        scored.sort()
+        return [self._form(word, c) for *_, c in scored[:3]]
+
+    def _names_near(self, word: str) -> list[str]:
+        """Known names one edit from a capitalised or mixed-case word: product names of the
+        vocabulary and capitalised words the site uses in several posts (`Postres` -> `Postgres`)."""
+        lower = word.lower()
+        own = self.site_uses(lower)
+        scored = []
+        for c in _slips(lower):
+            entry = self.site_lower.get(c)
+            site_name = (
+                entry is not None and entry[0] >= max(self.min_posts, SITE_RATIO * own) and not entry[1].islower()
+            )
+            if _plural_pair(c, lower) or (c in self.lex.english and not site_name) or c[:-1] == lower[:-1]:
+                continue  # `PersistentVolumes` is not a typo of `PersistentVolume`; `Treo` not of `Tree`
+            if c in self.lex.names or site_name:
+                form = self.lex.canonical[c] if c in self.lex.names else entry[1]  # type: ignore[index]
+                if form.isupper() and not word.isupper():
+                    continue  # `Kaws` is not a typo of `KAS`
+                scored.append((-(entry[0] if entry else 0), -self.zipf(c), form))
+        scored.sort()
+        return [form for *_, form in scored[:3]]
+
+    def _form(self, word: str, lower: str) -> str:
+        entry = self.site_lower.get(lower)
+        site_form = entry[1] if entry else None
+        official = self.lex.canonical.get(lower) if lower in self.lex.names else None
+        form = (
+            official
+            or (
+                site_form
+                if site_form
+                and site_form[:1].isupper()
+                and site_form != site_form.upper()
+                and any(c.isupper() for c in site_form[1:])
+                else None
+            )
+            or lower
+        )
+        return _match_case(word, form) if form == form.lower() else form
+
+    def suggest(self, word: str) -> list[str]:
+        """At most three known words one edit away: site use, then frequency, then the word."""
+        lower = word.lower()
+        scored = []
+        lex = self.lex
+        for c in edits1(lower):
+            # cheap membership first: known() (morphology, compounds) only for attested strings
+            if "'" in c or not (c in lex.zipf or c in lex.english or c in lex.terms_lower or c in self.site_lower):
+                continue
+            if self.known(c):
+                scored.append((-self.site_uses(c), -self.zipf(c), c))
+        scored.sort()
+        return [self._form(word, c) for *_, c in scored[:3]]
+
+
+@lru_cache(maxsize=1)
+def _american_to_british() -> dict[str, str]:
+    result: dict[str, str] = {}
+    for gb, us in sorted(lexicon().british.items()):
+        result.setdefault(us, gb)
+    return result
+
+
+def clear_winner(verdict: Verdict) -> str | None:
+    """The suggestion worth an (unsafe) fix: a known misspelling with a single correction, or a
+    miscased name. Never a guess between several, never for an unknown word or a name."""
+    s = verdict.suggestions
+    if verdict.reason in ("misspelling", "miscased", "locale") and len(s) == 1:
         return s[0]
     return None

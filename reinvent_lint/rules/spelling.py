@@ -6,14 +6,15 @@ a repeated word and an apostrophe confusion where the grammar is unambiguous."""
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from ..problem import Fix, Problem, Safety
-from ..prose import distinct_words, prose_text, segment_words
+from ..problem import Fix, Problem, Safety, Severity
+from ..prose import WORD_TOKEN, distinct_words, normalize, prose_regions, prose_text, segment_words
 from ..rule import Context, rule
 from ..site import Site
 
@@ -33,36 +34,57 @@ def _read_accepted(site: Site) -> set[str]:
     return {w.strip() for w in lines if w.strip() and not w.startswith("#")}
 
 
+LOCALES = ("", "en-US", "en-GB")
+
+
 def speller_for(site: Site, options: Any) -> Any:
-    """One Speller per site and run: site vocabulary learned once from every document."""
+    """One Speller per site and run: site vocabulary learned once from every document. RL504
+    passes no options and shares the speller RL501 built (it uses misspelled-word's options)."""
     from ..speller import Speller
 
-    key = ("_speller", int(options["site-min-posts"]), tuple(options["words"]))
     cached = site.__dict__.get("_speller")
+    if "site-min-posts" not in options:
+        if cached is not None:
+            return cached[1]
+        options = misspelled_word.options
+    locale = str(options.get("locale", ""))
+    if locale not in LOCALES:
+        raise ValueError(f"misspelled-word: locale must be one of {', '.join(repr(x) for x in LOCALES)}")
+    key = (int(options["site-min-posts"]), tuple(options["words"]), locale)
     if cached is not None and cached[0] == key:
         return cached[1]
-    speller = Speller(
-        site_word_counts(site), int(options["site-min-posts"]), _read_accepted(site) | set(options["words"])
-    )
+    accepted = _read_accepted(site) | set(options["words"])
+    counts, code = site_words(site)
+    speller = Speller(counts, int(options["site-min-posts"]), accepted, locale, code)
     site.__dict__["_speller"] = (key, speller)
     return speller
 
 
 def site_word_counts(site: Site) -> Counter[str]:
-    """How many of the site's documents use each word form. Each file's words are cached by its
-    size and modification time, so a run re-reads only the files that changed."""
+    """How many of the site's documents use each word form."""
+    return site_words(site)[0]
+
+
+def site_words(site: Site) -> tuple[Counter[str], set[str]]:
+    """How many of the site's documents use each word form, and the lower-case words of its code
+    (an identifier the site writes in code is not a typo in prose). Each file's words are cached
+    by its size and modification time, so a run re-reads only the files that changed."""
     from ..cache import PerFile
-    from ..speller import words_of
+    from ..speller import code_words_of, words_of
 
     counts: Counter[str] = Counter()
+    code: set[str] = set()
     if site.root is None:
-        return counts
-    index = PerFile("vocabulary", site.root)
+        return counts, code
+    index = PerFile("vocabulary-2", site.root)
     for rel in site.markdown_files():
-        words = index.get(site.root / rel, rel, lambda text: tuple(words_of(text)))
-        counts.update(words or ())
+        derive = lambda text: (tuple(sorted(words_of(text))), tuple(sorted(code_words_of(text))))
+        entry = index.get(site.root / rel, rel, derive)
+        if entry:
+            counts.update(entry[0])
+            code.update(entry[1])
     index.save()
-    return counts
+    return counts, code
 
 
 def _prepare(site: Site, options: Any) -> None:
@@ -72,44 +94,187 @@ def _prepare(site: Site, options: Any) -> None:
     speller_for(site, options)
 
 
-@rule("RL501", "misspelled-word", "Words in the prose must be spelt right (names and tech terms included).",
-      fixable=True, options={"words": [], "site-min-posts": 3}, prepare=_prepare)  # fmt: skip
-def misspelled_word(ctx: Context) -> Iterator[Problem]:
-    doc = ctx.doc
-    speller = speller_for(ctx.site, ctx.options)
-    ignore: set[str] = set()
+def _ignored(doc: Any) -> set[str]:
     if doc.front_matter and doc.front_matter.data:
         value = doc.front_matter.data.get("spelling_ignore")
         if isinstance(value, list):
-            ignore = {str(v) for v in value}
+            return {str(v) for v in value}
+    return set()
+
+
+_TARGET_WORD = re.compile(r"[A-Za-z]+")
+_LABEL = re.compile(r"\]\[([^\]\n]+)\]")
+
+
+def _targets_text(doc: Any) -> str:
+    """The post's link and image targets, lower-cased, in one string."""
+    from ..references import references
+
+    cached = doc.__dict__.get("_targets_text")
+    if cached is None:
+        targets = [r.target for r in references(doc) if r.kind != "include-param" or "/" in r.target or "." in r.target]
+        cached = doc.__dict__["_targets_text"] = " ".join(targets).lower()
+    return cached  # type: ignore[no-any-return]
+
+
+def _names_in_targets(doc: Any) -> set[str]:
+    """Lower-case words of the post's link and image targets (`github.com/artsy/forgetsy`,
+    `paperfaces-hjalle.jpg`) and of its code: a word the post also uses in a URL or in code is a
+    name or an identifier, not a typo."""
+    from ..references import references
+
+    cached = doc.__dict__.get("_names_in_targets")
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
+    found: set[str] = set()
+    doc.__dict__["_names_in_targets"] = found
+    for ref in references(doc):
+        if ref.target and (ref.kind != "include-param" or "/" in ref.target or "." in ref.target):
+            found.update(w.lower() for w in _TARGET_WORD.findall(ref.target))
+    text = doc.text
+    if "][" in text:  # reference labels: `[Kensler permutation][kensler]`
+        found.update(m.lower() for label in _LABEL.findall(text) for m in _TARGET_WORD.findall(label))
+    for start, end in doc.code_ranges:  # `pwrite` in the code of the post is an identifier in its prose too
+        found.update(w.lower() for w in _TARGET_WORD.findall(text, start, end))
+    return found
+
+
+def _word_counts(doc: Any) -> Counter[str]:
+    cached = doc.__dict__.get("_word_counts")
+    if cached is None:
+        cached = doc.__dict__["_word_counts"] = Counter(
+            normalize(w).lower() for _, seg, _ in prose_regions(doc) for w in WORD_TOKEN.findall(seg)
+        )
+    return cached  # type: ignore[no-any-return]
+
+
+_BEFORE = re.compile(r"[\s|*_\[(\"'“‘>#~+-]*$")
+_CAPITALISED = re.compile(r"\b[A-Z][a-z]{3,}\b")
+_LOWER = re.compile(r"\b[a-z]{4,}\b")
+
+
+def _common_position(segment: str, at: int) -> str:
+    """Where a common word is capitalised: "title" in a title-case phrase (a heading, a title,
+    link text or emphasis in title case: `[Chrome Developer Tools]`), "start" at a sentence start,
+    else "" (inside a sentence a capitalised word is a name)."""
+    before = segment[:at]
+    left = max(before.rfind(c) for c in '[*|"“')
+    rights = [i for i in (segment.find(c, at) for c in ']*|"”') if i >= 0]
+    phrase = segment[left + 1 : min(rights) if rights else len(segment)]
+    if len(_CAPITALISED.findall(phrase)) > len(_LOWER.findall(phrase)):
+        return "title"
+    m = _BEFORE.search(before)
+    head = before[: m.start()] if m else before
+    return "start" if not head.strip("|") or head.rstrip()[-1:] in ".!?:;" else ""
+
+
+_PREVIOUS = re.compile(r"([A-Z][a-z]+)[\s|*_\[\]]*$")
+_NEXT = re.compile(r"[\s|*_\[\]]*([A-Z][a-z]+)")
+
+
+def _fragment(segment: str, at: int, end: int) -> str:
+    """ "hyphen" when the word is joined to another by a hyphen (`mis-typing`, `aas-sign`); "glued"
+    when glued by parentheses or emphasis markers (`(mis)behavior`, `**a**ddress`) or elided
+    (`Stayin'`); else ""."""
+    before, after = segment[at - 1 : at] if at else "", segment[end : end + 1]
+    if "-" in (before, after):
+        return "hyphen"
+    if after == "'" or (before == "(" and (segment[at - 2 : at - 1].isalpha() or segment[end + 1 : end + 2].isalpha())):
+        return "glued"
+    left = segment[:at].rstrip("*_~|")
+    right = segment[end:].lstrip("*_~|")
+    glued_left = len(left) < at and left[-1:].isalnum()
+    glued_right = len(right) < len(segment) - end and right[:1].isalnum()
+    return "glued" if glued_left or glued_right else ""
+
+
+def _beside_a_name(speller: Any, segment: str, at: int, end: int) -> bool:
+    """A capitalised word next to a person's first name (`Andrew Kensler`) is part of a name."""
+    lex = speller.lex
+    for m in (_PREVIOUS.search(segment, max(0, at - 40), at), _NEXT.match(segment, end)):
+        lower = m.group(1).lower() if m else ""
+        if lower in lex.people and speller.zipf(lower) < 56:
+            return True
+    return False
+
+
+def _verdicts(ctx: Context, warnings: bool) -> Iterator[tuple[Any, int, int, bool]]:
+    """(verdict, start, end, no_fix) of the words RL501 (warnings) or RL504 (the rest) reports
+    (no_fix: in a table or a hyphenated word);
+    judged once per post for both rules."""
+    found = ctx.doc.__dict__.get("_spelling")
+    if found is None:
+        found = ctx.doc.__dict__["_spelling"] = list(_judge_post(ctx))
+    return (item for item in found if item[0].is_error == warnings)
+
+
+def _judge_post(ctx: Context) -> Iterator[tuple[Any, int, int, bool]]:
+    speller = speller_for(ctx.site, ctx.options)
+    ignore = _ignored(ctx.doc)
     check = speller.check
-    for offset, segment in prose_text(doc):
-        if all(check(w) is None or w in ignore for w in distinct_words(segment)):
+
+    def wanted(word: str) -> bool:
+        return check(word) is not None and word not in ignore
+
+    for offset, segment, in_table in prose_regions(ctx.doc):
+        if not any(wanted(w) for w in distinct_words(segment)):
             continue  # the common case, decided without positions
-        yield from _flag_words(ctx, speller, segment_words(offset, segment), ignore)
+        for text, start, end in segment_words(offset, segment):
+            if wanted(text):
+                verdict = check(text)
+                named, counts = _names_in_targets(ctx.doc), _word_counts(ctx.doc)  # once per post, when needed
+                if verdict.reason in ("typo", "name", "unknown") and (
+                    text.lower() in named or counts[text.lower()] >= 3
+                ):
+                    continue  # a name the post links to (a user, a project), or written so on purpose
+                if verdict.reason != "miscased" and text.lower() in _targets_text(ctx.doc):
+                    continue  # part of a URL the post links to: `[Shortcat](https://shortcatapp.com)`
+                if (
+                    verdict.reason == "misspelling"
+                    and counts[text.lower()] >= 3
+                    and any(" " in s for s in verdict.suggestions)
+                ):
+                    continue  # a compound the post uses as a term (`checkin`, a location check-in)
+                at, stop = start - offset, end - offset
+                joined = _fragment(segment, at, stop)
+                if joined == "glued" or (joined and (verdict.reason != "misspelling" or len(text) < 4)):
+                    continue  # part of a hyphenated word or name: `mis-typing`, `aas-sign`, `Daweson-Howe`
+                if verdict.reason in ("typo", "misspelling") and text[:1].isupper() and not text.isupper():
+                    position = _common_position(segment, at)
+                    if not position or _beside_a_name(speller, segment, at, stop):
+                        continue  # a capitalised word inside a sentence, or next to a first name, is a name
+                yield verdict, start, end, in_table or bool(joined)  # no fix inside a hyphenated word
 
 
-def _flag_words(
-    ctx: Context, speller: Any, found: Iterator[tuple[str, int, int]], ignore: set[str]
-) -> Iterator[Problem]:
+@rule("RL501", "misspelled-word", "Words in the prose must be spelt right (names and tech terms included).",
+      fixable=True, options={"words": [], "site-min-posts": 3, "locale": ""}, prepare=_prepare)  # fmt: skip
+def misspelled_word(ctx: Context) -> Iterator[Problem]:
     from ..speller import clear_winner
 
     doc = ctx.doc
-    for text, start, end in found:
-        verdict = speller.check(text)
-        if verdict is None or text in ignore:
-            continue
+    for verdict, start, end, in_table in _verdicts(ctx, True):
+        text = verdict.word
         shown = ", ".join(f'"{s}"' for s in verdict.suggestions)
         if verdict.reason == "miscased":
             message = f'"{text}" is miscased: write "{verdict.suggestions[0]}"'
+        elif verdict.reason == "locale":
+            message = f'"{text}" is not the {ctx.options["locale"]} spelling: write "{verdict.suggestions[0]}"'
         else:
-            message = f'"{text}" is misspelt' if verdict.reason == "misspelling" else f'"{text}" is not a known word'
-            message += f"; did you mean {shown}?" if shown else ""
-        winner = clear_winner(verdict, speller)
+            message = f'"{text}" is misspelt' + (f"; did you mean {shown}?" if shown else "")
+        winner = None if in_table else clear_winner(verdict)
         in_front_matter = start < doc.body_offset  # the title or description: a targeted edit
         fix = Fix.replace(start, end, winner, safety=Safety.UNSAFE, description=f"use {winner}",
                           edits_protected=in_front_matter) if winner else None  # fmt: skip
         yield ctx.problem(start, message, end=end, fix=fix)
+
+
+@rule("RL504", "unknown-word", "A word no dictionary, vocabulary or accept list knows, and not close to one.",
+      severity=Severity.INFO)  # fmt: skip
+def unknown_word(ctx: Context) -> Iterator[Problem]:
+    for verdict, start, end, _ in _verdicts(ctx, False):
+        shown = ", ".join(f'"{s}"' for s in verdict.suggestions)
+        message = f'"{verdict.word}" is not a known word' + (f" (close: {shown})" if shown else "")
+        yield ctx.problem(start, message, end=end)
 
 
 _REPEATED = re.compile(r"\b([A-Za-z]+)(\s+)(\1)\b", re.IGNORECASE)
@@ -120,7 +285,7 @@ _FINE_TWICE = {"that", "had", "is", "do", "bye", "ha", "no", "very", "so", "la",
 def repeated_word(ctx: Context) -> Iterator[Problem]:
     for offset, segment in prose_text(ctx.doc):
         tokens = segment.lower().split()
-        if not any(a == b for a, b in zip(tokens, tokens[1:])):
+        if not any(a == b for a, b in itertools.pairwise(tokens)):
             continue  # cheap test first: no two equal tokens in a row
         for m in _REPEATED.finditer(segment):
             if m.group(1).lower() in _FINE_TWICE or (
@@ -169,4 +334,4 @@ def apostrophe_confusion(ctx: Context) -> Iterator[Problem]:
                 yield ctx.problem(start, f'"{m.group()}" should be "{fixed}"', end=end, fix=fix)
 
 
-RULES = [misspelled_word, repeated_word, apostrophe_confusion]
+RULES = [misspelled_word, repeated_word, apostrophe_confusion, unknown_word]
