@@ -49,19 +49,22 @@ def store(name: str, key: str, value: Any) -> None:
     path = _path(name, key)
     if path is None:
         return
+    from .signals import deferred
+
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                marshal.dump(value, handle)
-            os.replace(temp, path)
-        except BaseException:
+        with deferred():  # a Ctrl-C or SIGTERM waits: no half-written cache, no temporary file left
+            fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
             try:
-                os.unlink(temp)
-            except OSError:
-                pass
-            raise
+                with os.fdopen(fd, "wb") as handle:
+                    marshal.dump(value, handle)
+                os.replace(temp, path)
+            except BaseException:
+                try:
+                    os.unlink(temp)
+                except OSError:
+                    pass
+                raise
     except (OSError, ValueError):
         return
 
@@ -79,6 +82,8 @@ class PerFile:
         self.fresh: dict[str, Any] = {}
 
     def get(self, path: Path, rel: str, derive: Any) -> Any | None:
+        from .files import read_text_file
+
         """derive(text of `path`) for site-relative `rel`, cached; None when it cannot be read."""
         try:
             stat = path.stat()
@@ -86,7 +91,7 @@ class PerFile:
             if isinstance(entry, tuple) and len(entry) == 3 and entry[:2] == (stat.st_size, stat.st_mtime_ns):
                 value = entry[2]
             else:
-                value = derive(path.read_text(encoding="utf-8-sig", errors="replace"))
+                value = derive(read_text_file(path))
         except OSError:
             return None
         self.fresh[rel] = (stat.st_size, stat.st_mtime_ns, value)

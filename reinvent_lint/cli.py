@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO, cast
 
-from . import __version__
+from . import __version__, signals
 from .errors import ReinventLintError
 
 if TYPE_CHECKING:
@@ -74,7 +74,10 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument(
             "--links",
             choices=("off", "cached", "new", "all"),
-            help="external links: off, cached (default: what the cache knows, no network), new (check URLs not fresh in the cache), all (check every URL; the CI gate)",
+            help=(
+                "external links: off, cached (default: what the cache knows, no network), new (check URLs not fresh "
+                "in the cache, and cached failures again), all (check every URL; the CI gate)"
+            ),
         )
         p.add_argument("--no-cache", action="store_true", help="neither read nor write the link cache")
         p.add_argument("--since", metavar="REF", help="report only problems on lines changed since this git ref")
@@ -149,6 +152,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         parser.print_help(sys.stderr)
         return EXIT_ERROR
+    restore = signals.install()
     try:
         _stdin_paths(args)
         if args.command == "rules":
@@ -173,13 +177,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ReinventLintError as exc:
         print(f"reinvent-lint: error: {exc}", file=sys.stderr)
         return EXIT_ERROR
-    except KeyboardInterrupt:
-        print("reinvent-lint: interrupted", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as exc:  # SIGINT or SIGTERM (signals.py): clean-up has run
+        code = exc.exit_code if isinstance(exc, signals.Interrupted) else 130
+        print(f"reinvent-lint: {'interrupted' if code == 130 else 'terminated'}", file=sys.stderr)
+        return code
     except BrokenPipeError:  # the reader went away (`| head`): stop quietly
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return EXIT_PROBLEMS
+    except OSError as exc:  # writing the report failed (disk full, file too large ...)
+        print(f"reinvent-lint: error: {exc.filename or 'output'}: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_ERROR
+    finally:
+        restore()
 
 
 def _stdin_paths(args: argparse.Namespace) -> None:
@@ -187,6 +197,8 @@ def _stdin_paths(args: argparse.Namespace) -> None:
     site gives the context), so the config search starts there too."""
     paths = getattr(args, "paths", None) or []
     args.stdin = bool(paths) and [str(p) for p in paths] == ["-"]
+    if args.stdin and args.command not in ("check", "fix"):
+        raise UsageError(f"`{args.command}` does not read standard input; `check -` and `fix -` do")
     if args.stdin:
         args.paths = [args.stdin_filename] if args.stdin_filename else []
     elif getattr(args, "stdin_filename", None):
@@ -237,7 +249,17 @@ def _linter(args: argparse.Namespace) -> Linter:
         from types import MappingProxyType
 
         config = replace(config, style=MappingProxyType({**config.style, "mode": args.style}))
-    return Linter(config, rules)
+    linter = Linter(config, rules)
+    from .progress import Progress
+
+    linter.progress = Progress()  # on a terminal, for runs over a second (progress.py)
+    return linter
+
+
+def _end_progress(linter: Linter) -> None:
+    finish = getattr(linter.progress, "finish", None)
+    if finish:
+        finish()
 
 
 def _split(value: str | None) -> list[str]:
@@ -398,7 +420,10 @@ def cmd_check(args: argparse.Namespace) -> int:
 
         report = check_stdin(linter, args.stdin_filename)
     else:
-        report = linter.check_paths(args.paths, jobs=args.jobs, since=args.since, baseline=args.baseline)
+        try:
+            report = linter.check_paths(args.paths, jobs=args.jobs, since=args.since, baseline=args.baseline)
+        finally:
+            _end_progress(linter)
     if args.staged:
         _only_changed(report, None)
     _emit(report, args, config=linter.config)
@@ -409,7 +434,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def _watch(linter: Linter, args: argparse.Namespace) -> int:
-    """Re-check the posts that change, until Ctrl-C (the result cache keeps it cheap)."""
+    """Re-check the posts that change (only those), until Ctrl-C."""
     import time
 
     from .live import watch
@@ -435,10 +460,14 @@ def cmd_baseline(args: argparse.Namespace) -> int:
     from .baseline import write
 
     linter = _linter(args)
-    report = linter.check_paths(args.paths)
+    try:
+        report = linter.check_paths(args.paths)
+    finally:
+        _end_progress(linter)
     count = write(args.file, report.problems)
     print(
-        f"recorded {count} problem{'s' if count != 1 else ''} in {args.file}; `reinvent-lint check --baseline {args.file}` reports only new ones"
+        f"recorded {count} problem{'s' if count != 1 else ''} in {args.file}; "
+        f"`reinvent-lint check --baseline {args.file}` reports only new ones"
     )
     _print_errors(report)
     return EXIT_ERROR if report.errors else EXIT_CLEAN
@@ -459,7 +488,8 @@ def cmd_explain(args: argparse.Namespace) -> int:
         return EXIT_CLEAN
     page = page_text(found.code)
     if page is None:  # a plugin's rule, or an install without the rule book
-        page = f"# {found.label}\n\n{found.summary}\n\nSeverity: {found.severity}; fixable: {'yes' if found.fixable else 'no'}.\n"
+        fixable = "yes" if found.fixable else "no"
+        page = f"# {found.label}\n\n{found.summary}\n\nSeverity: {found.severity}; fixable: {fixable}.\n"
         if found.options:
             page += "\nOptions: " + ", ".join(f"{k} (default {v!r})" for k, v in found.options.items()) + "\n"
     sys.stdout.write(page)
@@ -474,31 +504,36 @@ def cmd_fix(args: argparse.Namespace) -> int:
     if args.stdin:  # the fixed post to standard output, what is left to standard error
         from .live import fix_stdin
 
-        data, report = fix_stdin(linter, args.stdin_filename, args.unsafe_fixes)
+        data, stdin_report = fix_stdin(linter, args.stdin_filename, args.unsafe_fixes)
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
-        _emit(report, args, sys.stderr, linter.config)
-        _print_errors(report)
-        return _exit_code(report, linter, args.exit_zero)
-    run = fix(
-        linter,
-        args.paths,
-        unsafe=args.unsafe_fixes,
-        write=not args.diff,
-        jobs=args.jobs,
-        filters=Filters(args.since, args.baseline),
-    )
+        _emit(stdin_report, args, sys.stderr, linter.config)
+        _print_errors(stdin_report)
+        return _exit_code(stdin_report, linter, args.exit_zero)
+    try:
+        run = fix(
+            linter,
+            args.paths,
+            unsafe=args.unsafe_fixes,
+            write=not args.diff,
+            jobs=args.jobs,
+            filters=Filters(args.since, args.baseline),
+        )
+    finally:
+        _end_progress(linter)
     report = run.report
     report.problems = without_safe_fixes(report.problems)
     n, files = run.applied, run.fixed_files if not args.diff else len(run.diffs)
-    done = f"{'Would fix' if args.diff else 'Fixed'} {n} problem{'s' if n != 1 else ''} in {files} file{'s' if files != 1 else ''}"
+    verb = "Would fix" if args.diff else "Fixed"
+    done = f"{verb} {n} problem{'s' if n != 1 else ''} in {files} file{'s' if files != 1 else ''}"
     if args.diff:  # the patch alone on stdout; one line on stderr
         for diff in run.diffs:
             sys.stdout.write(diff)
-        print(f"{done}; {summary_line(report)}", file=sys.stderr)
-    else:
         if not args.quiet:
-            print(f"{done}.")
+            print(f"{done}; {summary_line(report)}", file=sys.stderr)
+    else:  # machine-readable output stays parseable: the count goes to stderr then
+        if not args.quiet:
+            print(f"{done}.", file=sys.stdout if _format(args) == "text" and not args.output else sys.stderr)
         _emit(report, args, config=linter.config)
     _print_errors(report)
     return _exit_code(report, linter, args.exit_zero)

@@ -4,6 +4,7 @@ options are errors that name them; rules get immutable, defaults-filled options.
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 from collections.abc import Iterable, Mapping, Sequence
@@ -13,6 +14,7 @@ from types import MappingProxyType
 from typing import Any
 
 from .errors import ReinventLintError
+from .files import LIMITS, read_text_file
 from .problem import Severity
 from .rule import Rule
 
@@ -22,7 +24,8 @@ else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
 CONFIG_NAME = ".reinvent-lint.toml"
-_TOP_KEYS = {"fail-on", "exclude", "select", "ignore", "rules", "site", "links", "style", "output"}
+CONFIG_MAX_BYTES = 1024 * 1024
+_TOP_KEYS = {"fail-on", "exclude", "select", "ignore", "rules", "site", "links", "style", "output", "limits"}
 _RULE_KEYS = {"enabled", "severity", "exclude"}
 _SITE_KEYS = {"image-includes", "tag-dirs", "platform"}
 
@@ -49,6 +52,7 @@ class Config:
     links: Mapping[str, Any] = field(default_factory=dict)  # [links]: see external.py
     style: Mapping[str, Any] = field(default_factory=dict)  # [style]: see style.py
     output: Mapping[str, Any] = field(default_factory=dict)  # [output]: see reporters/__init__.py
+    limits: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType(LIMITS))  # [limits]: see files.py
 
     def enabled_rules(self, registry: Iterable[Rule]) -> list[Rule]:
         return [r for r in registry if self.rules[r.code].enabled]
@@ -60,10 +64,10 @@ def find_config(start: Path) -> tuple[Path, dict[str, Any]] | None:
     here = start if start.is_dir() else start.parent
     for folder in (here, *here.parents):
         candidate = folder / CONFIG_NAME
-        if candidate.is_file():
+        if os.path.lexists(candidate):  # a broken link, a loop or a FIFO is an error, not absent
             return candidate, _read_toml(candidate)
         pyproject = folder / "pyproject.toml"
-        if pyproject.is_file():
+        if os.path.lexists(pyproject):
             table = _read_toml(pyproject).get("tool", {}).get("reinvent-lint")
             if isinstance(table, dict):
                 return pyproject, table
@@ -72,12 +76,15 @@ def find_config(start: Path) -> tuple[Path, dict[str, Any]] | None:
 
 def _read_toml(path: Path) -> dict[str, Any]:
     try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
+        return tomllib.loads(read_text_file(path, CONFIG_MAX_BYTES, errors="strict"))
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    except RecursionError:
+        raise ConfigError(f"{path}: invalid TOML: nested too deeply") from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read: {exc}") from None
+        raise ConfigError(
+            f"{path}: cannot read: {exc.strerror if isinstance(exc, OSError) and exc.strerror else exc}"
+        ) from None
 
 
 def resolve_rule(identifier: str, registry: Iterable[Rule]) -> Rule | None:
@@ -203,7 +210,24 @@ def build_config(raw: Mapping[str, Any], registry: list[Rule], path: Path | None
         _links(raw, where),
         _style(raw, where),
         _output(raw, where),
+        _limits(raw, where),
     )
+
+
+def _limits(raw: Mapping[str, Any], where: str) -> Mapping[str, Any]:
+    table = raw.get("limits", {})
+    if not isinstance(table, dict):
+        raise ConfigError(f"{where}: 'limits' must be a table")
+    unknown = sorted(set(table) - set(LIMITS))
+    if unknown:
+        raise ConfigError(
+            f"{where}: [limits]: unknown key(s): {', '.join(unknown)} (known: {', '.join(sorted(LIMITS))})"
+        )
+    values = {key: _check_type(f"{where}: [limits]", key, table.get(key, d), d) for key, d in LIMITS.items()}
+    for key, value in values.items():
+        if value <= 0:
+            raise ConfigError(f"{where}: [limits] {key} must be positive")
+    return MappingProxyType(values)
 
 
 def _section(
@@ -273,7 +297,7 @@ def _links(raw: Mapping[str, Any], where: str) -> Mapping[str, Any]:
 
 def load_config(start: Path, registry: list[Rule], explicit: Path | None = None) -> Config:
     if explicit is not None:
-        if not explicit.is_file():
+        if not os.path.lexists(explicit):
             raise ConfigError(f"{explicit}: config file not found")
         raw = _read_toml(explicit)
         if explicit.name == "pyproject.toml":

@@ -15,11 +15,14 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import liquid
+from . import liquid as liquid_scan
+from .files import MAX_FILE_BYTES, Refused, read_regular_file
 from .front_matter import FrontMatter, detect_other_format, split
 
 if TYPE_CHECKING:
     from markdown_it.token import Token
+
+    from . import render
 
 
 class ReadError(Exception):
@@ -35,6 +38,14 @@ class ReadError(Exception):
 def decode(data: bytes) -> tuple[str, bool, bool]:
     """Return (text, had_bom, was_crlf); raise ReadError for what Jekyll cannot read either.
     `was_crlf` is True only when every line break is CRLF; mixed files keep their CRs in the text."""
+    text, bom, newline = decode_endings(data)
+    return (text.replace("\n", "\r") if newline == "\r" else text), bom, newline == "\r\n"
+
+
+def decode_endings(data: bytes) -> tuple[str, bool, str]:
+    """Return (text, had_bom, newline). `newline` is CRLF when every line break is CRLF, and CR
+    when every one is a lone CR (old Mac files); the text then uses LF, to be written back with
+    `newline`. Otherwise it is LF, and mixed files keep their CRs in the text."""
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) and not data.startswith(codecs.BOM_UTF8):
         raise ReadError("file is UTF-16; Jekyll reads posts as UTF-8 (re-save it as UTF-8)")
     bom = data.startswith(codecs.BOM_UTF8)
@@ -51,16 +62,22 @@ def decode(data: bytes) -> tuple[str, bool, bool]:
         col_bytes = data[data.rfind(b"\n", 0, exc.start) + 1 : exc.start]
         column = len(col_bytes.decode("utf-8", errors="replace")) + 1
         raise ReadError(f"not valid UTF-8 (byte 0x{data[exc.start]:02x})", line, column) from None
-    crlf = "\r\n" in text and text.count("\n") == text.count("\r\n")
-    if crlf:
-        text = text.replace("\r\n", "\n")
-    return text, bom, crlf
+    if "\r" not in text:
+        return text, bom, "\n"
+    if "\n" not in text:
+        return text.replace("\r", "\n"), bom, "\r"
+    if text.count("\n") == text.count("\r\n") == text.count("\r"):
+        return text.replace("\r\n", "\n"), bom, "\r\n"
+    return text, bom, "\n"
 
 
-def read_bytes(path: Path) -> bytes:
-    """The bytes of a file to check; ReadError with a one-line reason when it cannot be read."""
+def read_bytes(path: Path, max_bytes: int | None = MAX_FILE_BYTES) -> bytes:
+    """The bytes of a file to check (regular files only, at most `max_bytes`); ReadError with a
+    one-line reason when it cannot be read."""
     try:
-        return path.read_bytes()
+        return read_regular_file(path, max_bytes)
+    except Refused as exc:
+        raise ReadError(exc.message) from None
     except IsADirectoryError:
         raise ReadError("is a directory, not a file") from None
     except FileNotFoundError:
@@ -114,11 +131,14 @@ _STRUCTURAL = {
 class Document:
     """One Markdown file, parsed lazily but at most once."""
 
-    def __init__(self, path: str, text: str, *, bom: bool = False, crlf: bool = False, kind: str = "page") -> None:
+    def __init__(
+        self, path: str, text: str, *, bom: bool = False, crlf: bool = False, kind: str = "page", cr: bool = False
+    ) -> None:
         self.path = path
         self.text = text
         self.bom = bom
         self.crlf = crlf
+        self.cr = cr  # every line break was a lone CR: written back as CR
         self.kind = kind  # "post", "draft", "collection" or "page"
         self.other_front_matter = detect_other_format(text)
         self.front_matter: FrontMatter | None = split(text)
@@ -127,12 +147,16 @@ class Document:
 
     @classmethod
     def from_bytes(cls, path: str, data: bytes, kind: str = "page") -> Document:
-        text, bom, crlf = decode(data)
-        return cls(path, text, bom=bom, crlf=crlf, kind=kind)
+        text, bom, newline = decode_endings(data)
+        return cls(path, text, bom=bom, crlf=newline == "\r\n", kind=kind, cr=newline == "\r")
 
     @classmethod
-    def read(cls, path: Path, display: str, kind: str = "page") -> Document:
-        return cls.from_bytes(display, read_bytes(path), kind)
+    def read(cls, path: Path, display: str, kind: str = "page", max_bytes: int | None = MAX_FILE_BYTES) -> Document:
+        return cls.from_bytes(display, read_bytes(path, max_bytes), kind)
+
+    def with_text(self, text: str) -> Document:
+        """The same file (path, kind, BOM and line endings) with other text: a fixed version."""
+        return Document(self.path, text, bom=self.bom, crlf=self.crlf, kind=self.kind, cr=self.cr)
 
     # ----- positions -------------------------------------------------------------------
     @property
@@ -163,12 +187,16 @@ class Document:
 
     # ----- Liquid ------------------------------------------------------------------------
     @cached_property
-    def liquid(self) -> liquid.LiquidScan:
-        return liquid.scan(self.text, self.body_offset)
+    def liquid(self) -> liquid_scan.LiquidScan:
+        return liquid_scan.scan(self.text, self.body_offset)
 
-    def liquid_at(self, offset: int) -> liquid.LiquidSpan | None:
+    @cached_property
+    def _liquid_starts(self) -> list[int]:
+        return [s.start for s in self.liquid.spans]
+
+    def liquid_at(self, offset: int) -> liquid_scan.LiquidSpan | None:
         spans = self.liquid.spans
-        i = bisect.bisect_right([s.start for s in spans], offset) - 1
+        i = bisect.bisect_right(self._liquid_starts, offset) - 1
         if i >= 0 and spans[i].start <= offset < spans[i].end:
             return spans[i]
         return None
@@ -186,11 +214,11 @@ class Document:
         hidden: list[tuple[int, int, str]] = [(0, self.body_offset, " ")]
         for span in self.liquid.spans:
             silent = span.kind == "comment" or (
-                span.name in liquid.SILENT_TAGS and self._alone_on_its_line(span.start, span.end)
+                span.name in liquid_scan.SILENT_TAGS and self._alone_on_its_line(span.start, span.end)
             )
             hidden.append((span.start, span.end, " " if silent else "x"))
         for body in self.liquid.bodies:
-            if body.name == liquid.HIGHLIGHT:
+            if body.name == liquid_scan.HIGHLIGHT:
                 hidden.append((body.start, body.end, "x"))
         parts = []
         cursor = 0
@@ -217,6 +245,14 @@ class Document:
         from .markdown import parse_blocks
 
         return parse_blocks(self.masked)
+
+    @cached_property
+    def rendered(self) -> list[render.Block]:
+        """The post rendered as Jekyll would (Liquid idioms, then Markdown), block by block:
+        what the fix engine compares before writing (render.py)."""
+        from . import render
+
+        return render.blocks(self)
 
     @cached_property
     def blocks(self) -> list[Block]:
@@ -274,7 +310,7 @@ class Document:
                 first, last = token.map[0] + 1, token.map[1]
                 ranges.append((self.line_start(first), self.line_end(last)))
         for body in self.liquid.bodies:
-            if body.name == liquid.HIGHLIGHT:
+            if body.name == liquid_scan.HIGHLIGHT:
                 ranges.append((body.start, body.end))
         ranges.extend(self.code_spans)
         ranges.sort()
@@ -309,15 +345,28 @@ class Document:
         return i >= 0 and offset < self.code_ranges[i][1]
 
     @cached_property
-    def _protected(self) -> list[tuple[int, int]]:
-        """What no fix may touch unless it targets it: front matter, Liquid, code."""
+    def _protected(self) -> tuple[list[int], list[int]]:
+        """What no fix may touch unless it targets it (front matter, Liquid, code), merged into
+        disjoint sorted intervals: (starts, ends), for look-ups by bisection."""
         ranges = [(span.start, span.end) for span in self.liquid.spans]
         ranges.extend(self.code_ranges)
         if self.front_matter:
             ranges.append((0, self.front_matter.body_offset))
-        return sorted(ranges)
+        starts: list[int] = []
+        ends: list[int] = []
+        for a, b in sorted(ranges):
+            if a >= b:
+                continue
+            if starts and a <= ends[-1]:
+                ends[-1] = max(ends[-1], b)
+            else:
+                starts.append(a)
+                ends.append(b)
+        return starts, ends
 
     def touches_protected(self, start: int, end: int) -> bool:
         """True when text[start:end] (or an insertion at `start`) meets a protected range."""
         end = max(end, start + 1)
-        return any(a < end and start < b for a, b in self._protected)
+        starts, ends = self._protected
+        i = bisect.bisect_left(starts, end) - 1  # the last interval starting before `end`
+        return i >= 0 and start < ends[i]

@@ -14,7 +14,8 @@ from . import fixer, pipeline
 from .config import Config, build_config, resolve_rule
 from .document import Document
 from .external import LINK_CODES, Occurrence, check_external, occurrences
-from .problem import Edit, Problem
+from .files import walk
+from .problem import Edit, Problem, Severity
 from .report import FileError, Report
 from .rule import Context, Rule, SiteContext
 from .site import DEFAULT_TAG_DIRS, MARKDOWN_SUFFIXES, Site, find_root
@@ -47,6 +48,7 @@ class Linter:
         self.use_link_cache = True
         self.resolver: object = None  # DNS resolver for link checks (tests inject one)
         self.transport: object = None  # httpx transport for link checks (tests inject one)
+        self.progress: Callable[[int, int, str], None] | None = None  # (done, total, phase): see progress.py
 
     # ----- sites and targets -------------------------------------------------------------
     def site_for(self, path: Path) -> Site:
@@ -92,9 +94,9 @@ class Linter:
             if prefix is not None:
                 prefix = "" if prefix in (".", "") else prefix + "/"
                 return [site.root / rel for rel in site.markdown_files() if rel.startswith(prefix)]
-        result = []
-        for current, dirs, names in os.walk(folder):
-            dirs[:] = [d for d in dirs if not d.startswith(".") and d not in ("node_modules", "_site")]
+        result: list[Path] = []
+        skip = lambda rel: rel.rsplit("/", 1)[-1].startswith(".") or rel.rsplit("/", 1)[-1] in ("node_modules", "_site")
+        for current, _, names in walk(str(folder), skip):
             result.extend(Path(current) / n for n in names if Path(n).suffix.lower() in MARKDOWN_SUFFIXES)
         return result
 
@@ -188,10 +190,24 @@ class Linter:
                 continue
             ctx = Context(doc, site, self.config.rules[r.code].options, r, self.config.site, relative or "")
             try:
-                problems.extend(r.check(ctx))
+                if r.module.startswith("reinvent_lint."):
+                    problems.extend(r.check(ctx))
+                else:  # a third-party rule: within the time budget, its failure kept to this file
+                    problems.extend(self._plugin_problems(r, ctx))
             except Exception as exc:  # a bug in a rule must not stop the run
                 errors.append(FileError(doc.path, f"internal error in rule {r.label}: {type(exc).__name__}: {exc}"))
         return problems, errors
+
+    def _plugin_problems(self, r: Rule, ctx: Context) -> list[Problem]:
+        from .signals import TooSlow, cpu_budget
+
+        budget = float(self.config.limits["time-budget"])
+        try:
+            with cpu_budget(budget):
+                return list(r.check(ctx))
+        except TooSlow:
+            message = f"{r.label} skipped: too slow (over {budget:g} s of CPU time)"
+            return [Problem(ctx.doc.path, 1, 1, r.code, r.name, message, Severity.INFO)]
 
     def check_document(
         self, doc: Document, site: Site, relative: str | None = None
@@ -217,7 +233,8 @@ class Linter:
             if self.checks_links:
                 problems += self.link_problems(occurrences(doc), target.site.root, mode="cached")[0]
             if style_fixes:
-                problems += _per_line(doc, style.fix_problem(doc, self.config.style))
+                budget = float(self.config.limits["time-budget"])
+                problems += _per_line(doc, style.fix_problem(doc, self.config.style, budget))
             relative = {doc.path: target.relative}
             return pipeline.finish(self, problems, {doc.path: doc}, relative, ran, report_unused=False)
 
@@ -259,7 +276,9 @@ def _per_line(doc: Document, problem: Problem | None) -> list[Problem]:
     for edit in problem.fix.edits:
         by_line.setdefault(doc.position(edit.start)[0], []).append(edit)
     return [
-        replace(problem, line=line, start=edits[0].start, end=edits[0].start, fix=replace(problem.fix, edits=tuple(edits)))
+        replace(
+            problem, line=line, start=edits[0].start, end=edits[0].start, fix=replace(problem.fix, edits=tuple(edits))
+        )
         for line, edits in sorted(by_line.items())
     ]
 

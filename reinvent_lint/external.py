@@ -141,7 +141,8 @@ def check_external(
 
         checker = Checker(
             Settings(
-                concurrency=settings["concurrency"], per_host=settings["per-host"], min_interval=settings["min-interval"],
+                concurrency=settings["concurrency"], per_host=settings["per-host"],
+                min_interval=settings["min-interval"],
                 timeout=settings["timeout"], retries=settings["retries"], max_redirects=settings["max-redirects"],
                 retry_after_cap=settings["retry-after-cap"], allow_private=settings["allow-private"],
             ),

@@ -70,6 +70,7 @@ class FrontMatter:
     data: dict[str, Any] | None = None
     keys: dict[str, KeyPosition] = field(default_factory=dict)
     duplicates: list[tuple[str, KeyPosition]] = field(default_factory=list)
+    same_duplicates: set[int] = field(default_factory=set)  # lines of duplicates repeating the same scalar
     scalars: dict[str, list[ScalarPosition]] = field(default_factory=dict)  # scalar or list-of-scalar values
     error: tuple[str, int, int] | None = None  # message, line, column (1-based, in the file)
 
@@ -157,12 +158,18 @@ def _load(fm: FrontMatter, source: str, line_offset: int) -> None:
             )
             return
         seen: dict[str, KeyPosition] = {}
+        values: dict[str, yaml.Node] = {}
         for key_node, value_node in node.value:
             key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node.tag)
             pos = _position(key_node, value_node, line_offset)
             if key in seen:
                 fm.duplicates.append((key, pos))
+                before = values[key]
+                if isinstance(before, yaml.ScalarNode) and isinstance(value_node, yaml.ScalarNode):
+                    if (before.tag, before.value) == (value_node.tag, value_node.value):
+                        fm.same_duplicates.add(pos.line)
             seen[key] = pos
+            values[key] = value_node
             fm.scalars[key] = _scalars(value_node)
         fm.keys = seen
         data = loader.construct_document(node)

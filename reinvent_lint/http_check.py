@@ -268,7 +268,9 @@ class Checker:
         method = "HEAD"
         attempt = 0
         reason = ""
+        stale_retried = False
         while True:
+            stale = False
             async with host.slots:
                 wait = host.not_before - time.monotonic()
                 if wait > 0:
@@ -285,6 +287,13 @@ class Checker:
                         status, location, retry_after, reason = None, None, None, "timeout"
                     except httpx.HTTPError as exc:
                         status, location, retry_after, reason = None, None, None, _describe(exc)
+                        stale = type(exc.__cause__).__name__ == "ServerDisconnectedError"
+            if stale and not stale_retried:
+                # A kept-alive connection the server had closed (no response at all): asked again
+                # once on a fresh one without counting an attempt, as RFC 9112 allows. The client
+                # library's own silent retry is off, so a reset still costs 3 tries in all.
+                stale_retried = True
+                continue
             if status is not None and method == "HEAD" and status in _HEAD_FALLBACK:
                 method = "GET"  # many servers refuse HEAD: ask again the way a browser does
                 continue

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections import Counter
 
@@ -11,7 +12,25 @@ from .site import Site
 
 # An include template that renders an image from one of its parameters.
 _IMG_PARAM = re.compile(r"<img\b[^>]*\bsrc\s*=\s*[\"']?\{\{-?\s*include\.([\w-]+)", re.IGNORECASE)
-_REQUIRED_SHARE = 0.8
+_REQUIRED_SHARE = 0.95
+# Front-matter fields Jekyll itself reads; others count only when the site's layouts or includes
+# read them as `page.NAME` (a theme outside the tree is not read: its fields are not required).
+_JEKYLL_FIELDS = {"title", "date", "layout", "categories", "category", "tags", "permalink", "published", "slug"}
+_PAGE_FIELD = re.compile(r"\bpage\.([A-Za-z_][\w-]*)")
+
+
+def used_fields(site: Site) -> set[str]:
+    """The fields Jekyll or the site's own templates use."""
+    used = set(_JEKYLL_FIELDS)
+    if site.root is None:
+        return used
+    for folder in ("_layouts", "_includes"):
+        for rel in site._listing(folder):
+            try:
+                used.update(_PAGE_FIELD.findall((site.root / rel).read_text(encoding="utf-8", errors="replace")))
+            except OSError:
+                continue
+    return used
 
 
 def image_includes(site: Site) -> dict[str, list[str]]:
@@ -55,13 +74,19 @@ def _post_fields(site: Site) -> tuple[Counter[str], Counter[str], int]:
     return fields, tags, count
 
 
+def _toml_string(value: str) -> str:
+    """A TOML basic string (JSON's escapes are a subset of TOML's)."""
+    return json.dumps(value, ensure_ascii=False)
+
+
 def _toml_list(values: list[str]) -> str:
-    return "[" + ", ".join(f'"{v}"' for v in values) + "]"
+    return "[" + ", ".join(_toml_string(v) for v in values) + "]"
 
 
 def starter_config(site: Site) -> str:
     fields, tags, count = _post_fields(site)
-    required = sorted(f for f, n in fields.items() if count and n / count >= _REQUIRED_SHARE) or ["title"]
+    used = used_fields(site)
+    required = sorted(f for f, n in fields.items() if count and n / count >= _REQUIRED_SHARE and f in used)
     lines = [
         "# reinvent-lint configuration, written by `reinvent-lint init`.",
         "# Every rule: `reinvent-lint rules`. Rule settings take `enabled`, `severity`, `exclude`",
@@ -71,7 +96,7 @@ def starter_config(site: Site) -> str:
         "exclude = []",
         "",
         "[rules.required-field]",
-        f"# present in at least {int(_REQUIRED_SHARE * 100)}% of the {count} posts",
+        f"# present in at least {int(_REQUIRED_SHARE * 100)}% of the {count} posts and read by Jekyll or the layouts",
         f"fields = {_toml_list(required)}",
         "",
     ]
@@ -86,5 +111,5 @@ def starter_config(site: Site) -> str:
         ]
     includes = image_includes(site)
     lines += ["[site]", "# include templates that render an <img> from a parameter", "[site.image-includes]"]
-    lines += [f'"{name}" = {_toml_list(params)}' for name, params in sorted(includes.items())]
+    lines += [f"{_toml_string(name)} = {_toml_list(params)}" for name, params in sorted(includes.items())]
     return "\n".join(lines) + "\n"

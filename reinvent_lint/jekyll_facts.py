@@ -252,6 +252,18 @@ PLUGIN_TAGS: dict[str, frozenset[str]] = {
     "octopress-filters": frozenset(),
 }
 
+# Gems known to add no Liquid tags (generators, filters, hooks, converters).
+TAGLESS_PLUGINS = frozenset({
+    "jemoji", "jekyll-mentions", "jekyll-sitemap", "jekyll-paginate", "jekyll-github-metadata",
+    "jekyll-redirect-from", "jekyll-relative-links", "jekyll-remote-theme", "jekyll-optional-front-matter",
+    "jekyll-readme-index", "jekyll-titles-from-headings", "jekyll-default-layout", "jekyll-coffeescript",
+    "jekyll-sass-converter", "jekyll-commonmark-ghpages", "jekyll-commonmark", "jekyll-compose",
+    "jekyll-last-modified-at", "jekyll-polyglot", "jekyll-minifier", "jekyll-compress-images",
+    "jekyll-postcss", "jekyll-postfiles", "jekyll-target-blank", "jekyll-email-protect",
+    "jekyll-sitemap-generator", "jekyll-timeago", "jekyll-data", "jekyll-environment-variables",
+    "bourbon", "neat",
+})  # fmt: skip
+
 # Ruby in `_plugins/` registers tags with these calls.
 REGISTER_TAG = re.compile(
     r"""Liquid::Template\.register_tag\s*\(?\s*(?:['"]([\w-]+)['"]|:([\w]+))"""

@@ -24,7 +24,7 @@ from collections.abc import Container, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .document import Document
+from .document import Document, Heading
 
 UNKNOWN = "\ue000"  # stands for a Liquid value this model cannot know
 _ESCAPABLE = frozenset("\\.*_+`<>()[]{}#!:|\"'$=-~")  # kramdown-parser-gfm's ESCAPED_CHARS_GFM
@@ -295,8 +295,28 @@ def kramdown_options(config: Mapping[str, Any]) -> tuple[bool, str, bool]:
     return auto, prefix, gfm
 
 
+def kramdown_headings(doc: Document) -> list[Heading]:
+    """`doc.headings` without the setext headings kramdown does not make: kramdown reads
+    `Text` + `---` as a heading only for one line of text right after a block boundary (a blank
+    line, the start, an IAL); after a longer paragraph the `---` is paragraph text (an em dash)."""
+    masked = doc.masked
+    kept = []
+    for h in doc.headings:
+        if not h.atx:
+            line = doc.position(h.text_start)[0]
+            if doc.position(h.text_end)[0] != line:
+                continue
+            if line > doc.body_line:
+                before = masked[doc.line_start(line - 1) : doc.line_end(line - 1)].lstrip(" >")
+                if before.strip() and not before.startswith("{:"):
+                    continue
+        kept.append(h)
+    return kept
+
+
 def heading_ids(doc: Document, config: Mapping[str, Any] | None = None) -> list[str]:
-    """The id of each of `doc.headings`, in order ("" for none); UNKNOWN marks Liquid values."""
+    """The id of each of kramdown_headings(doc), in order ("" for none); UNKNOWN marks Liquid
+    values."""
     config = config or {}
     auto, prefix, gfm = kramdown_options(config)
     body = doc.masked
@@ -304,7 +324,7 @@ def heading_ids(doc: Document, config: Mapping[str, Any] | None = None) -> list[
     notes = {m.group(1) for m in _FOOTNOTE_DEF.finditer(body)}
     result: list[str] = []
     counter: dict[str, int] = {}
-    for h in doc.headings:
+    for h in kramdown_headings(doc):
         raw = _with_liquid(doc, h.text_start, h.text_end, config)
         explicit = _explicit_id(doc, h.line, raw)
         if explicit or not auto:

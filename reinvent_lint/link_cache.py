@@ -94,7 +94,8 @@ class LinkCache:
         for i in range(0, len(urls), 500):
             batch = urls[i : i + 500]
             rows = self.db.execute(
-                f"SELECT url, status, code, reason, final_url, permanent, checked_at FROM results WHERE url IN ({','.join('?' * len(batch))})",
+                "SELECT url, status, code, reason, final_url, permanent, checked_at FROM results "
+                f"WHERE url IN ({','.join('?' * len(batch))})",
                 batch,
             ).fetchall()
             for url, status, code, reason, final_url, permanent, checked_at in rows:
@@ -113,7 +114,8 @@ class LinkCache:
             return
         with self.db:
             self.db.executemany(
-                "INSERT OR REPLACE INTO results (url, status, code, reason, final_url, permanent, checked_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                "INSERT OR REPLACE INTO results (url, status, code, reason, final_url, permanent, checked_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
                 rows,
             )
 

@@ -62,11 +62,27 @@ class LiquidScan:
     errors: list[LiquidError]
 
 
-def _closing(text: str, opener: str, start: int) -> int:
-    """Offset just past the delimiter closing the tag/output opened at `start`, or -1."""
+def _closing(text: str, opener: str, start: int, absent: dict[str, int] | None = None) -> int:
+    """Offset just past the delimiter closing the tag/output opened at `start`, or -1.
+    `absent` remembers, per delimiter, an offset after which it does not occur, so that many
+    unclosed openers cost one search, not one each (linear, not quadratic)."""
     close = "%}" if opener == "{%" else "}}"
+    if absent is not None and start + 2 >= absent.get(close, len(text) + 1):
+        return -1
     end = text.find(close, start + 2)
+    if end < 0 and absent is not None:
+        absent[close] = start + 2
     return -1 if end < 0 else end + 2
+
+
+def _search_after(pattern: re.Pattern[str], text: str, pos: int, absent: dict[str, int]) -> re.Match[str] | None:
+    """pattern.search(text, pos), remembering where it failed (see `_closing`)."""
+    if pos >= absent.get(pattern.pattern, len(text) + 1):
+        return None
+    found = pattern.search(text, pos)
+    if found is None:
+        absent[pattern.pattern] = pos
+    return found
 
 
 def _end_tag(name: str) -> re.Pattern[str]:
@@ -85,19 +101,30 @@ def scan(text: str, start: int = 0) -> LiquidScan:
     errors: list[LiquidError] = []
     pos = start
     n = len(text)
+    absent: dict[str, int] = {}  # where a closing delimiter or end tag no longer occurs
     while pos < n:
         m = _OPEN.search(text, pos)
         if not m:
             break
         at = m.start()
         opener = m.group()
-        end = _closing(text, opener, at)
+        end = _closing(text, opener, at, absent)
         if end < 0:
             what = "tag '{%'" if opener == "{%" else "output '{{'"
             errors.append(LiquidError(at, f"unclosed Liquid {what}"))
             pos = at + 2
             continue
         if opener == "{{":
+            # Liquid's tokenizer ends an output at its first `}` (`\{\{.*?\}\}?`): unless a second
+            # `}` follows, the output is "not properly terminated" and the build fails.
+            first = text.find("}", at + 2)
+            if text[first + 1 : first + 2] != "}":
+                errors.append(
+                    LiquidError(at, "Liquid output '{{' is ended by a single '}' (Liquid stops at the first '}')")
+                )
+                pos = first + 1
+                continue
+            end = first + 2
             spans.append(LiquidSpan(at, end, "output", "", text[at + 2 : end - 2].strip(" -\t\n")))
             pos = end
             continue
@@ -105,7 +132,7 @@ def scan(text: str, start: int = 0) -> LiquidScan:
         name = (name_match.group(1) or "") if name_match else ""
         markup = text[name_match.end() if name_match else at + 2 : end - 2].strip(" -\t\n")
         if name == COMMENT:
-            close = _END_COMMENT.search(text, end)
+            close = _search_after(_END_COMMENT, text, end, absent)
             if not close:
                 errors.append(LiquidError(at, "'{% comment %}' is never closed by '{% endcomment %}'"))
                 spans.append(LiquidSpan(at, end, "tag", name, markup))
@@ -117,7 +144,7 @@ def scan(text: str, start: int = 0) -> LiquidScan:
         spans.append(LiquidSpan(at, end, "tag", name, markup))
         if name in (RAW, HIGHLIGHT):
             closer = _END_RAW if name == RAW else _END_HIGHLIGHT
-            close = closer.search(text, end)
+            close = _search_after(closer, text, end, absent)
             if not close:
                 errors.append(LiquidError(at, f"'{{% {name} %}}' is never closed by '{{% end{name} %}}'"))
                 pos = end

@@ -28,11 +28,15 @@ def _document(
     doc = Document.from_bytes(display, data, site.kind_of(relative))
 
     def check(d: Document) -> list[Problem]:
-        problems, found = linter.check_document(d, site, relative)
+        from . import pipeline
+
+        problems, found = linter.document_problems(d, site, relative)
         errors.extend(e for e in found if e not in errors)
-        if linter.checks_links:  # what the link cache knows: no request from an editor
+        links = linter.checks_links
+        if links:  # what the link cache knows: no request from an editor
             problems += linter.link_problems(occurrences(d), site.root, mode="cached")[0]
-        return sorted(problems, key=lambda p: p.sort_key)
+        ran = linter.ran(links=links, style=False, sites=False)
+        return pipeline.finish(linter, problems, {d.path: d}, {d.path: relative}, ran)
 
     return doc, check
 

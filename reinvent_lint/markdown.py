@@ -12,8 +12,8 @@ if TYPE_CHECKING:
     from markdown_it.token import Token
 
 
-@lru_cache(maxsize=1)
-def _parser() -> MarkdownIt:
+@lru_cache(maxsize=2)
+def _parser(setext: bool = True) -> MarkdownIt:
     from markdown_it import MarkdownIt
     from mdit_py_plugins.footnote import footnote_plugin
 
@@ -21,12 +21,18 @@ def _parser() -> MarkdownIt:
     # quotes must not exhaust Python's recursion limit.
     md = MarkdownIt("commonmark", {"maxNesting": 64}).enable("table").use(footnote_plugin)
     # Block structure only: inline content is scanned against the source, where positions are.
-    md.disable(["inline", "text_join", "footnote_tail"])
+    md.disable(["inline", "text_join", "footnote_tail"] + ([] if setext else ["lheading"]))
     return md
 
 
+# A line that can underline a setext heading. Without one, markdown-it's lheading rule can only
+# fail, after scanning every paragraph to its end: skipping it halves the parse of long paragraphs.
+# Indentation and `>` may stand before it inside lists and quotes.
+_SETEXT_UNDERLINE = re.compile(r"^[ \t>]*(?:=+|-+)[ \t]*$", re.MULTILINE)
+
+
 def parse_blocks(text: str) -> list[Token]:
-    return _parser().parse(text)
+    return _parser(_SETEXT_UNDERLINE.search(text) is not None).parse(text)
 
 
 _BACKTICKS = re.compile(r"`+")

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 from . import suppress
 from .document import Document, ReadError, read_bytes
 from .external import LINK_CODES, Occurrence, occurrences
+from .files import max_bytes
 from .problem import Problem, Safety
 from .report import FileError, Report
 
@@ -71,7 +72,7 @@ def read_units(
             units.append(Unit(target, known))
             continue
         try:
-            data = read_bytes(target.path)
+            data = read_bytes(target.path, max_bytes(linter.config.limits))
             doc = Document.from_bytes(target.display, data, target.site.kind_of(target.relative))
         except ReadError as exc:
             errors.append(FileError(target.display, exc.message, exc.line, exc.column))
@@ -102,19 +103,39 @@ def _run_forked(index: int) -> Any:
     return _FORKED[0](index)
 
 
-def map_units(work: Callable[[int], Any], count: int, jobs: int) -> list[Any]:
+def map_units(
+    work: Callable[[int], Any],
+    count: int,
+    jobs: int,
+    progress: Callable[[int, int, str], None] | None = None,
+    phase: str = "checked",
+) -> list[Any]:
     """`work(i)` for i in range(count), in forked workers that inherit everything this process
-    built (documents, sites, config) instead of pickling it."""
+    built (documents, sites, config) instead of pickling it; `progress(done, total, phase)` as
+    results arrive (progress.py shows it on a terminal)."""
     processes = _parallel(jobs, count)
+    results: list[Any] = []
     if processes == 1:
-        return [work(i) for i in range(count)]
+        for i in range(count):
+            results.append(work(i))
+            if progress:
+                progress(len(results), count, phase)
+        return results
     global _FORKED
     import multiprocessing
 
+    from .signals import deferred, quiet_child
+
     _FORKED = (work, count)
     try:
-        with multiprocessing.get_context("fork").Pool(processes) as pool:
-            return pool.map(_run_forked, range(count), chunksize=8)
+        with deferred():  # a stop during the fork would leave workers holding our output open
+            pool = multiprocessing.get_context("fork").Pool(processes, quiet_child)
+        with pool:
+            for result in pool.imap(_run_forked, range(count), chunksize=8):
+                results.append(result)
+                if progress:
+                    progress(len(results), count, phase)
+            return results
     finally:
         _FORKED = None
 
@@ -142,57 +163,28 @@ def document_phase(linter: Linter, unit: Unit) -> Found:
 
 
 # ----- 4: the cross-document phases -----------------------------------------------------------
-def start_style(linter: Linter, units: Sequence[Unit], whole_site: bool) -> Callable[[], list[Problem]] | None:
-    """Start the style pack (one pymarkdownlnt run over every document read) in a forked
-    process, so it runs while this process checks our rules; returns a callable giving its
-    findings (not yet suppressed: `finish` does that for every finding)."""
+def start_style(
+    linter: Linter, units: Sequence[Unit], whole_site: bool, jobs: int = 0
+) -> Callable[[], tuple[list[Problem], list[FileError]]] | None:
+    """Start the style pack's workers over the documents already read (style_run.py: one per
+    job, a CPU-time budget per file, failures kept to their file), so they run while this
+    process checks our rules; returns a callable giving their findings (not yet suppressed:
+    `finish` does that for every finding) and errors."""
     from . import style
 
     if not units or not style.runs(linter.config.style, whole_site):
         return None
-    docs = [u.doc for u in units]
-    settings = dict(linter.config.style)
-    if not _can_fork():
-        found = style_findings(docs, settings)
-        return lambda: found
-    import multiprocessing
+    from .style_run import StylePass
 
-    pool = multiprocessing.get_context("fork").Pool(1)
-    pending = pool.apply_async(style_findings, (docs, settings))
+    budget = float(linter.config.limits["time-budget"])
+    run = StylePass([u.doc for u in units], dict(linter.config.style), budget, jobs or os.cpu_count() or 1)
+    run.start()
 
-    def collect() -> list[Problem]:
-        try:
-            result: list[Problem] = pending.get()
-            return result
-        finally:
-            pool.close()
-            pool.join()
+    def collect() -> tuple[list[Problem], list[FileError]]:
+        problems, errors = run.collect(linter.progress)
+        return problems, [FileError(path, message) for path, message in errors]
 
     return collect
-
-
-def style_findings(docs: Sequence[Document], settings: Mapping[str, Any]) -> list[Problem]:
-    """The style pack over documents already read: pymarkdownlnt reads copies in which Liquid is
-    masked as Jekyll leaves it (see style.py), and its findings map back onto the documents."""
-    import tempfile
-
-    from . import style
-    from .problem import Severity
-
-    problems: list[Problem] = []
-    with tempfile.TemporaryDirectory(prefix="reinvent-lint-style-") as folder:
-        copies = []
-        for index, doc in enumerate(docs):
-            copy = Path(folder) / f"{index}.md"
-            copy.write_text(doc.text[: doc.body_offset] + doc.masked[doc.body_offset :], encoding="utf-8")
-            copies.append(str(copy))
-        by_copy: dict[str, list[tuple[str, int, int, str, str, str]]] = {}
-        for f in style.scan(copies, settings):
-            by_copy.setdefault(os.path.abspath(f[0]), []).append(f)
-        severity = Severity.parse(settings.get("severity", "warning"))
-        for doc, copy in zip(docs, copies):
-            problems.extend(style.problems_for(doc, by_copy.get(os.path.abspath(copy), []), severity))
-    return problems
 
 
 # ----- 5: post-processing ---------------------------------------------------------------------
@@ -285,7 +277,7 @@ def check(
     targets = linter.targets(paths, report.errors)
     units = read_units(linter, targets, report.errors, preread)
     report.files = len(units)
-    style = start_style(linter, units, whole_site)
+    style = start_style(linter, units, whole_site, jobs)
     raw: list[Problem] = []
     site_problems, site_errors, site_paths, sites_ran = linter.site_phase(targets, whole_site)
     raw.extend(site_problems)
@@ -293,7 +285,7 @@ def check(
     parallel = _parallel(jobs, len(units)) > 1
     prepare_sites(linter, units, parallel)
     links: list[Occurrence] = []
-    for found in map_units(lambda i: document_phase(linter, units[i]), len(units), jobs):
+    for found in map_units(lambda i: document_phase(linter, units[i]), len(units), jobs, linter.progress):
         raw.extend(found.problems)
         report.errors.extend(found.errors)
         links.extend(found.links)
@@ -303,7 +295,9 @@ def check(
         raw.extend(problems)
         report.warnings.extend(warnings)
     if style is not None:
-        raw.extend(style())
+        style_problems, style_errors = style()
+        raw.extend(style_problems)
+        report.errors.extend(style_errors)
     docs = {u.doc.path: u.doc for u in units}
     relative: dict[str, str | None] = {u.doc.path: u.target.relative for u in units}
     relative.update(site_paths)
@@ -328,6 +322,7 @@ class _Fixed:
     unsafe_skipped: int
     refused: list[str]
     errors: list[FileError]
+    document: Document | None = None  # the fixed document, when fixed in this process
 
 
 def fix(
@@ -349,19 +344,26 @@ def fix(
     errors: list[FileError] = []
     targets = linter.targets(paths, errors)
     units = read_units(linter, targets, errors)
+    if write:  # temporary files a killed run left beside the posts
+        fixer.remove_stale_temps({Path(os.path.realpath(u.target.path)).parent for u in units})
     prepare_sites(linter, units, _parallel(jobs, len(units)) > 1)
     check_one = linter.fix_checker(whole_site=not paths)
+
+    in_process = _parallel(jobs, len(units)) == 1
 
     def work(index: int) -> _Fixed:
         unit = units[index]
         found: list[FileError] = []
         result = fixer.fix_document(unit.doc, lambda d: check_one(d, unit.target, found), unsafe=unsafe)
         text = result.text if result.changed else None
-        return _Fixed(text, len(result.applied), result.unsafe_skipped, result.refused, list(dict.fromkeys(found)))
+        document = result.document if text is not None and in_process else None  # parsed: reused
+        return _Fixed(
+            text, len(result.applied), result.unsafe_skipped, result.refused, list(dict.fromkeys(found)), document
+        )
 
     preread: dict[Path, Document] = {}
     warnings: list[str] = []
-    for unit, fixed in zip(units, map_units(work, len(units), jobs)):
+    for unit, fixed in zip(units, map_units(work, len(units), jobs, linter.progress, "fixed")):
         run.unsafe_skipped += fixed.unsafe_skipped
         errors.extend(fixed.errors)
         display = unit.target.display
@@ -370,7 +372,7 @@ def fix(
             preread[unit.target.path] = unit.doc
             continue
         doc = unit.doc
-        new = Document(doc.path, fixed.text, bom=doc.bom, crlf=doc.crlf, kind=doc.kind)
+        new = fixed.document or doc.with_text(fixed.text)
         data = fixer.encode(fixed.text, doc)
         if not write:
             run.diffs.append(fixer.unified_diff(display, unit.original, data))

@@ -15,7 +15,11 @@ from typing import NamedTuple
 from .document import Document
 from .references import references
 
-_HTML_TAG = re.compile(r"</?[A-Za-z][^>\n]*>|<!--.*?-->", re.DOTALL)
+# A tag ends at the first `>` outside quotes and cannot hold an unquoted `<`: each attempt stops
+# at the next `<`, so a line of 50,000 `<a` is scanned in linear time, not quadratic.
+_TAG = r"</?[A-Za-z](?:\"[^\"\n]*\"|'[^'\n]*'|[^<>\n])*+>"
+_HTML_TAG = re.compile(_TAG + r"|<!--.*?-->", re.DOTALL)
+_HTML_TAG_ONLY = re.compile(_TAG)
 _BARE_URL = re.compile(r"\b(?:https?://|ftp://|www\.)\S+|\S+@\S+\.\w+")
 
 
@@ -30,6 +34,14 @@ MASK = "|"  # replaces non-prose: not a word character, and it breaks "word word
 
 def _blank(text: str) -> str:
     return re.sub(r"[^\n]", MASK, text)
+
+
+def _blank_html(segment: str) -> str:
+    """The segment with HTML tags and comments masked. Comments are looked for only up to the
+    last `-->`: past it, an unclosed `<!--` would cost a scan to the end each (quadratic)."""
+    close = segment.rfind("-->") + 3 if "-->" in segment else 0
+    blank = lambda m: _blank(m.group())
+    return _HTML_TAG.sub(blank, segment[:close]) + _HTML_TAG_ONLY.sub(blank, segment[close:])
 
 
 def _masked_segments(doc: Document) -> list[tuple[int, str]]:
@@ -61,7 +73,7 @@ def _masked_segments(doc: Document) -> list[tuple[int, str]]:
         parts.append(text[cursor:seg_end])
         segment = "".join(parts)
         if "<" in segment:
-            segment = _HTML_TAG.sub(lambda m: _blank(m.group()), segment)
+            segment = _blank_html(segment)
         if "://" in segment or "www." in segment or "@" in segment:
             segment = _BARE_URL.sub(lambda m: _blank(m.group()), segment)
         regions.append((seg_start, segment))

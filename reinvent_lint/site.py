@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from . import jekyll_facts as facts
+from .files import read_text_file, walk
 
 if TYPE_CHECKING:
     from .urls import SiteUrls
@@ -77,8 +78,8 @@ class Site:
             path = self.config_dir / name
             if path.is_file():
                 try:
-                    data = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
-                except (OSError, UnicodeDecodeError, yaml.YAMLError):
+                    data = yaml.safe_load(read_text_file(path, errors="strict"))
+                except (OSError, UnicodeDecodeError, yaml.YAMLError, RecursionError, ValueError):
                     return {}
                 return data if isinstance(data, dict) else {}
         return {}
@@ -97,12 +98,8 @@ class Site:
         base = self.config_dir
         if base is None:
             return False
-        gemfile = base / "Gemfile"
-        if gemfile.is_file():
-            try:
-                return bool(re.search(r"""^\s*gem\s+['"]github-pages['"]""", gemfile.read_text(errors="replace"), re.M))
-            except OSError:
-                return False
+        if (base / "Gemfile").is_file():
+            return self._pages_gem
         named = " ".join(str(self.config.get(k) or "") for k in ("url", "repository")) + " " + base.name
         return (
             (base / "CNAME").is_file()
@@ -198,10 +195,9 @@ class Site:
             return frozenset()
         found: list[str] = []
         root = str(self.root)
-        for folder, dirs, names in os.walk(root, followlinks=False):
+        for folder, _, names in walk(root, lambda rel: rel.rsplit("/", 1)[-1] in _SKIP_DIRS or self.is_excluded(rel)):
             rel_folder = os.path.relpath(folder, root)
             rel_folder = "" if rel_folder == "." else rel_folder.replace(os.sep, "/") + "/"
-            dirs[:] = [d for d in dirs if d not in _SKIP_DIRS and not self.is_excluded(rel_folder + d)]
             for name in names:
                 rel = rel_folder + name
                 if self.is_excluded(rel):
@@ -232,9 +228,8 @@ class Site:
         if not base.is_dir():
             return []
         result: list[str] = []
-        for current, dirs, names in os.walk(base, followlinks=False):
+        for current, _, names in walk(str(base), lambda rel: rel.rsplit("/", 1)[-1] in _SKIP_DIRS):
             rel = os.path.relpath(current, self.root).replace(os.sep, "/")
-            dirs[:] = [d for d in dirs if d not in _SKIP_DIRS]
             result.extend(f"{rel}/{n}" for n in names)
         return sorted(result)
 
@@ -315,24 +310,67 @@ class Site:
         return names
 
     @cached_property
-    def liquid_tags(self) -> frozenset[str]:
-        """Every Liquid tag the site can use: Liquid's and Jekyll's, those of the gems under
-        `plugins:`/`gems:` (jekyll_facts.PLUGIN_TAGS) and those `_plugins/**/*.rb` register."""
-        known = set(facts.CORE_TAGS)
-        for plugin in self.plugins:
-            known |= facts.PLUGIN_TAGS.get(plugin, frozenset())
+    def safe(self) -> bool:
+        """Safe mode: `_plugins/` is not run and only whitelisted gems load. The github-pages gem
+        forces it (when the Gemfile has it, or `[site] platform = "github-pages"`); plain Jekyll
+        takes `safe:` from _config.yml."""
+        if self.platform_setting == "github-pages" or (self.platform_setting == "auto" and self._pages_gem):
+            return True
+        return bool(self.config.get("safe"))
+
+    @cached_property
+    def _pages_gem(self) -> bool:
+        gemfile = self.config_dir / "Gemfile" if self.config_dir else None
+        try:
+            text = gemfile.read_text(errors="replace") if gemfile and gemfile.is_file() else ""
+        except OSError:
+            return False
+        return bool(re.search(r"""^\s*gem\s+['"]github-pages['"]""", text, re.M))
+
+    @cached_property
+    def tag_sources(self) -> dict[str, str]:
+        """Tags that plugins add, with where they come from ("_plugins/x.rb" or the gem's name)."""
+        sources: dict[str, str] = {}
+        for plugin in sorted(self.plugins):
+            for tag in facts.PLUGIN_TAGS.get(plugin, frozenset()):
+                sources.setdefault(tag, plugin)
         if self.root is not None:
             plugins_dir = str(self.config.get("plugins_dir") or "_plugins")
             bases = {self.root / plugins_dir} | ({self.config_dir / plugins_dir} if self.config_dir else set())
             for base in sorted(bases):
                 for current, _dirs, names in os.walk(base):
-                    for name in names:
-                        if name.endswith(".rb"):
-                            try:
-                                known |= facts.registered_tags((Path(current) / name).read_text(errors="replace"))
-                            except OSError:
-                                continue
-        return frozenset(known)
+                    for name in sorted(names):
+                        if not name.endswith(".rb"):
+                            continue
+                        try:
+                            found = facts.registered_tags((Path(current) / name).read_text(errors="replace"))
+                        except OSError:
+                            continue
+                        where = f"{plugins_dir}/{name}"
+                        for tag in found:
+                            sources.setdefault(tag, where)
+        return sources
+
+    def ignored_in_safe_mode(self, tag: str) -> str | None:
+        """Where a plugin tag comes from when safe mode does not load it, else None."""
+        source = self.tag_sources.get(tag)
+        if source is None or tag in facts.CORE_TAGS or not self.safe:
+            return None
+        if source.endswith(".rb"):
+            return source
+        value = self.config.get("whitelist")
+        allowed = (
+            facts.GITHUB_PAGES_PLUGINS
+            if self._pages_gem or self.platform_setting == "github-pages"
+            else ({str(v) for v in value} if isinstance(value, list) else set())
+        )
+        return None if source in allowed else source
+
+    @cached_property
+    def liquid_tags(self) -> frozenset[str]:
+        """Every Liquid tag the site can use: Liquid's and Jekyll's, those of the gems under
+        `plugins:`/`gems:` (jekyll_facts.PLUGIN_TAGS) and those `_plugins/**/*.rb` register."""
+        return frozenset(facts.CORE_TAGS) | frozenset(self.tag_sources)
 
     def markdown_files(self) -> list[str]:
         """The site's Markdown documents Jekyll would render, site-relative and sorted

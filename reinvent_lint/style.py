@@ -1,11 +1,11 @@
-"""The style pack: markdownlint's rules through pymarkdownlnt, made safe for Jekyll.
+"""The style pack: markdownlint's rules through pymarkdownlnt, made safe for Jekyll. Off by
+default; `[style] mode` or `--style` turns it on.
 
-- One pymarkdownlnt invocation per run for every checked file (its import alone costs ~0.2 s),
-  started in a forked process so it runs next to our own rules on a two-core machine.
-- Its front-matter extension is on; a curated default keeps the rules that catch real rendering
-  problems and turns off those that fight a blogger's style or duplicate one of ours.
+- style_run.py runs it over many posts in killable workers, each post within a CPU budget.
+- Its front-matter extension is on; a curated default keeps only the rules whose findings are
+  visible in the page Jekyll builds (see rules/STYLE-pack.md; tests/test_style.py builds them).
 - Findings inside a Liquid span are dropped; the rest become problems with their own codes and
-  names (`MD032 blanks-around-lists`), our severity, our suppression comments and reporters.
+  names (`MD011 no-reversed-links`), our severity, our suppression comments and reporters.
 - Fixes: pymarkdownlnt fixes a copy of the post whose Liquid spans are masked, the difference
   becomes text edits, and edits touching Liquid are dropped; our fix engine applies and verifies
   them like any other fix.
@@ -14,12 +14,11 @@
 from __future__ import annotations
 
 import difflib
-import os
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from .document import Document, ReadError
+from .document import Document
 from .problem import Edit, Fix, Problem, Safety, Severity
 
 # Off by default, and why (the rule book page rules/STYLE-pack.md lists them).
@@ -57,118 +56,173 @@ CURATED_OFF = {
     "md055": "table pipe style is the author's choice",
     "md059": "link text wording is the author's choice",
     "md060": "table column style is the author's choice",
+    # Curated against real Jekyll 4.3 with kramdown's GFM parser (tests/test_style.py builds each
+    # case): these render as the author meant, so a finding is no visible problem.
+    "md005": "kramdown renders items at uneven indents as one flat list",
+    "md010": "kramdown renders hard tabs in text and code as written",
+    "md021": "kramdown renders '#  Heading  #' as a heading",
+    "md022": "kramdown renders headings with or without blank lines around them",
+    "md027": "extra spaces after '>' do not change the quote",
+    "md028": "two quotes separated by a blank line render as two quotes",
+    "md031": "kramdown renders a fence right after a paragraph as code",
+    "md032": "kramdown renders a list right after a paragraph as a list",
+    "md038": "a space inside a code span is barely visible",
+    "md039": "a space inside link text is barely visible",
+    "md053": "an unused reference definition renders nothing",
+    "md056": "needs pymarkdownlnt's table extension, which is off",
+    "md058": "needs pymarkdownlnt's table extension, which is off",
+    "md034": "a bare URL renders as plain text, but on real blogs it is often meant (local addresses, log output)",
 }
-DEFAULTS: dict[str, Any] = {"mode": "ci", "enable": [], "disable": [], "severity": "warning", "set": {}}
+DEFAULTS: dict[str, Any] = {"mode": "off", "enable": [], "disable": [], "severity": "warning", "set": {}}
 MODES = ("off", "ci", "always")
 
 
 def runs(settings: Mapping[str, Any], whole_site: bool) -> bool:
-    """`ci`: whole-site runs only (the CI gate), not runs given files (pre-commit)."""
-    mode = settings.get("mode", "ci")
+    """Off by default. `ci`: whole-site runs only (the CI gate), not runs given files (pre-commit)."""
+    mode = settings.get("mode", "off")
     return mode == "always" or (mode == "ci" and whole_site)
 
 
-def _arguments(settings: Mapping[str, Any]) -> list[str]:
-    enabled = {r.lower() for r in settings.get("enable", [])}
-    disabled = (set(CURATED_OFF) - enabled) | {r.lower() for r in settings.get("disable", [])}
-    args = ["--enable-extensions", "front-matter", "--continue-on-error", "--disable-rules", ",".join(sorted(disabled))]
-    if enabled:
-        args += ["--enable-rules", ",".join(sorted(enabled))]
-    for key, value in dict(settings.get("set", {})).items():
-        prefix = "$!" if isinstance(value, bool) else "$#" if isinstance(value, int) else "$"
-        args += ["--set", f"{key}={prefix}{str(value).lower() if isinstance(value, bool) else value}"]
-    return args
+def _api(settings: Mapping[str, Any]) -> Any:
+    """A pymarkdownlnt API object configured from the [style] settings."""
+    import logging
 
-
-def scan(paths: Sequence[str], settings: Mapping[str, Any]) -> list[tuple[str, int, int, str, str, str]]:
-    """One pymarkdownlnt run over every path: (path, line, column, code, name, message)."""
-    if not paths:
-        return []
     from pymarkdown.api import PyMarkdownApi
-    from pymarkdown.main import PyMarkdownLint
 
-    presentation = PyMarkdownApi.ApiPresentation()
-    try:
-        PyMarkdownLint(presentation=presentation).main([*_arguments(settings), "scan", *paths])
-    except SystemExit:
-        pass
-    found = []
-    for f in presentation.scan_failures:
+    quiet = logging.getLogger("pymarkdown")  # it logs its own failures with tracebacks: we report them
+    if not quiet.handlers:
+        quiet.addHandler(logging.NullHandler())
+        quiet.propagate = False
+    api = PyMarkdownApi().enable_extension_by_identifier("front-matter")
+    enabled = {r.lower() for r in settings.get("enable", [])}
+    for rule in sorted((set(CURATED_OFF) - enabled) | {r.lower() for r in settings.get("disable", [])}):
+        api.disable_rule_by_identifier(rule)
+    for rule in sorted(enabled):
+        api.enable_rule_by_identifier(rule)
+    for key, value in dict(settings.get("set", {})).items():
+        if isinstance(value, bool):
+            api.set_boolean_property(key, value)
+        elif isinstance(value, int):
+            api.set_integer_property(key, value)
+        else:
+            api.set_string_property(key, str(value))
+    return api
+
+
+Finding = tuple[int, int, str, str, str]  # (line, column, code, name, message)
+
+
+def scan_text(api: Any, text: str) -> list[Finding]:
+    """pymarkdownlnt's findings on one text: (line, column, code, name, message)."""
+    if not text:
+        return []
+    result = api.scan_string(text)
+    found: list[Finding] = []
+    for f in result.scan_failures:
         message = f.rule_description + (f" [{f.extra_error_information}]" if f.extra_error_information else "")
-        found.append(
-            (f.scan_file, f.line_number, f.column_number, f.rule_id.upper(), f.rule_name.split(",")[0].strip(), message)
-        )
+        found.append((f.line_number, f.column_number, f.rule_id.upper(), f.rule_name.split(",")[0].strip(), message))
     return found
 
 
-def problems_for(
-    doc: Document, findings: Sequence[tuple[str, int, int, str, str, str]], severity: Severity
-) -> list[Problem]:
+def problems_for(doc: Document, findings: Sequence[Finding], severity: Severity) -> list[Problem]:
     """Findings of one document as problems, minus those inside Liquid or the front matter."""
     result = []
-    for _, line, column, code, name, message in findings:
+    # Raw HTML and code render as written: a finding there is pymarkdownlnt misreading the block
+    # (seen: MD011 inside a <script> block with blank lines, which CommonMark keeps as HTML).
+    literal = (
+        [(b.first_line, b.last_line) for b in doc.blocks if b.kind in ("html_block", "fence", "code_block")]
+        if findings
+        else []
+    )
+    for line, column, code, name, message in findings:
         line = max(1, min(line, doc.line_count))
         start = min(doc.line_start(line) + max(column, 1) - 1, doc.line_end(line))
-        if start < doc.body_offset or doc.liquid_at(start):
+        if start < doc.body_offset or doc.liquid_at(start) or not _visible(doc, code, line, column):
+            continue
+        if any(first <= line <= last for first, last in literal):
             continue
         end = doc.line_end(line)
         end_line, end_column = doc.position(end)
-        result.append(Problem(doc.path, line, column, code, name, message, severity, None, start, end, end_line, end_column,
-                              doc.text[start:end][:200]))  # fmt: skip
+        snippet = doc.text[start:end][:200]
+        result.append(Problem(doc.path, line, column, code, name, message, severity, None, start, end, end_line,
+                              end_column, snippet))  # fmt: skip
     return result
 
 
-def scan_documents(targets: Sequence[tuple[str, str, str]], settings: Mapping[str, Any]) -> list[Problem]:
-    """targets: (file path, display path, kind). The whole style pass, for a worker process.
+def _visible(doc: Document, code: str, line: int, column: int) -> bool:
+    """False for findings that real Jekyll renders as the author meant: `#1` at the start of a
+    line (a number, not a heading without its space), and `2 * 3 * 4` (spaces on both inner
+    sides of both markers: multiplication, not emphasis; `* text*` still counts)."""
+    text = doc.line_text(line)
+    at = max(column, 1) - 1
+    if code == "MD018":
+        rest = text[at:].lstrip("#")
+        return not rest[:1].isdigit()
+    if code == "MD037":  # the column points at the space inside the pair of markers
+        runs = [m.span() for m in re.finditer(r"[*_]+", text)]
+        opening = [i for i, (start, _) in enumerate(runs) if start <= at]
+        if not opening or opening[-1] + 1 >= len(runs):
+            return True
+        (_, open_end), (close_start, _) = runs[opening[-1]], runs[opening[-1] + 1]
+        return not (text[open_end : open_end + 1].isspace() and text[close_start - 1 : close_start].isspace())
+    return True
 
-    pymarkdownlnt reads copies of the posts in which Liquid is masked as Jekyll leaves it (a tag
+
+def _normalize(word: str) -> str | None:
+    return word.upper() if re.fullmatch(r"(?i)md\d{3}", word) else None
+
+
+def check_document(api: Any, doc: Document, settings: Mapping[str, Any]) -> list[Problem]:
+    """The style pass over one document.
+
+    pymarkdownlnt reads a copy of the post in which Liquid is masked as Jekyll leaves it (a tag
     that renders nothing, alone on its line, becomes a blank line; other Liquid becomes filler
     of the same length), so it neither reports inside Liquid nor around it (a fence right after
-    `{% raw %}` is not a fence without a blank line)."""
-    import tempfile
-    from pathlib import Path
-
-    from . import suppress
-
-    docs: list[Document] = []
-    with tempfile.TemporaryDirectory(prefix="reinvent-lint-style-") as folder:
-        copies = []
-        for index, (path, display, kind) in enumerate(targets):
-            try:
-                doc = Document.read(Path(path), display, kind)
-            except ReadError:
-                continue
-            copy = Path(folder) / f"{index}.md"
-            copy.write_text(doc.text[: doc.body_offset] + doc.masked[doc.body_offset :], encoding="utf-8")
-            docs.append(doc)
-            copies.append(str(copy))
-        findings = scan(copies, settings)
-        by_copy: dict[str, list[tuple[str, int, int, str, str, str]]] = {}
-        for f in findings:
-            by_copy.setdefault(os.path.abspath(f[0]), []).append(f)
-        severity = Severity.parse(settings.get("severity", "warning"))
-        normalize = lambda word: word.upper() if re.fullmatch(r"(?i)md\d{3}", word) else None
-        problems: list[Problem] = []
-        for doc, copy in zip(docs, copies):
-            found = problems_for(doc, by_copy.get(os.path.abspath(copy), []), severity)
-            if found:
-                problems.extend(suppress.apply(found, suppress.parse(doc, normalize)))
-    return problems
+    `{% raw %}` is not a fence without a blank line). Suppression comments are applied later,
+    with every other finding's (pipeline.finish)."""
+    text = _stand_in_front_matter(doc.text[: doc.body_offset]) + doc.masked[doc.body_offset :]
+    return problems_for(doc, scan_text(api, text), Severity.parse(settings.get("severity", "warning")))
 
 
-def fix_problem(doc: Document, settings: Mapping[str, Any]) -> Problem | None:
+def _stand_in_front_matter(front: str) -> str:
+    """The front matter as a trivial YAML document of as many lines: pymarkdownlnt needs to see
+    front matter to skip it, not its content (a YAML alias bomb costs it hundreds of MB), and no
+    finding inside it is kept."""
+    lines = front.splitlines(keepends=True)
+    if len(lines) < 3:
+        return front
+    return lines[0] + "x: 0\n" + "#\n" * (len(lines) - 3) + lines[-1]
+
+
+def skipped(display: str, why: str) -> Problem:
+    """The info finding for a post the style pack did not check."""
+    return Problem(display, 1, 1, "MD000", "style-pack-skipped", f"style pack skipped: {why}", Severity.INFO)
+
+
+def describe_failure(exc: BaseException) -> str:
+    """A pymarkdownlnt exception as one line, naming the rule when it names one."""
+    text = " ".join(str(exc).split())
+    rule = re.search(r"(?i)\b(md\d{3}|pml\d{3})\b", text)
+    inner = re.search(r"Error\((\w+)\)", text)  # "Unexpected Error(BadTokenizationError): ..."
+    what = f"rule {rule.group(1).upper()}" if rule else "its parser"
+    name = inner.group(1) if inner else type(exc).__name__
+    return f"style pack (pymarkdownlnt) failed in {what} ({name}); style findings skipped for this file"
+
+
+def fix_problem(doc: Document, settings: Mapping[str, Any], budget: float = 0) -> Problem | None:
     """pymarkdownlnt's fixes for one document as one problem with a safe fix, Liquid protected."""
-    from pymarkdown.api import PyMarkdownApi, PyMarkdownApiException
+    from pymarkdown.api import PyMarkdownApiException
+
+    from .signals import TooSlow, cpu_budget
 
     masked = _mask_liquid(doc)
-    api = PyMarkdownApi().enable_extension_by_identifier("front-matter")
-    enabled = {r.lower() for r in settings.get("enable", [])}
-    for rule in (set(CURATED_OFF) - enabled) | {r.lower() for r in settings.get("disable", [])}:
-        api.disable_rule_by_identifier(rule)
+    api = _api(settings)
+
     try:
-        result = api.fix_string(masked)
-    except PyMarkdownApiException:
-        return None
+        with cpu_budget(budget):
+            result = api.fix_string(masked)
+    except (PyMarkdownApiException, TooSlow):
+        return None  # the check pass reports the failure or the skip
     if not result.was_fixed or result.fixed_file == masked:
         return None
     edits = _edits(masked, result.fixed_file)

@@ -70,7 +70,11 @@ def _suppressed(problem: Problem, suppressions: list[Suppression]) -> bool:
     hit = False
     active: dict[str, Suppression] = {}  # per code ("" for all) the disable in force
     for s in suppressions:
-        if (s.action == "disable-file" and s.covers(problem.code)) or (s.action == "disable-line" and s.line == problem.line and s.covers(problem.code)) or (s.action == "disable-next-line" and s.line + 1 == problem.line and s.covers(problem.code)):
+        if (
+            (s.action == "disable-file" and s.covers(problem.code))
+            or (s.action == "disable-line" and s.line == problem.line and s.covers(problem.code))
+            or (s.action == "disable-next-line" and s.line + 1 == problem.line and s.covers(problem.code))
+        ):
             s.used = hit = True
         elif s.action == "disable" and s.line <= problem.line:
             for code in s.codes or {""}:

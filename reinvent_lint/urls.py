@@ -344,8 +344,11 @@ def link_problem(site: Site, name: str) -> str | None:
         if top[1:] in site.collections:
             return f"the collection '{top[1:]}' has no 'output: true', so Jekyll writes none of its files"
         return "Jekyll does not publish files in folders starting with '_'"
-    if slash and _has_front_matter(site, rel) and PurePosixPath(rel).suffix.lower() in (
-        site.markdown_suffixes | MARKDOWN_SUFFIXES | {".html", ".htm", ".xml", ".txt", ".json", ".css", ".scss"}
+    if (
+        slash
+        and _has_front_matter(site, rel)
+        and PurePosixPath(rel).suffix.lower()
+        in (site.markdown_suffixes | MARKDOWN_SUFFIXES | {".html", ".htm", ".xml", ".txt", ".json", ".css", ".scss"})
     ):
         return "a page is matched without a leading slash (only static files keep one)"
     return None

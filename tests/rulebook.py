@@ -4,6 +4,8 @@ An example is a `### Bad: ...` or `### Good: ...` section holding:
 - optional `Path: _posts/...` (default `_posts/2024-01-15-example.md`),
 - optional `Responses: URL=404; URL=301 TARGET; ...` (how the web answers those URLs: the
   example then runs with `--links all` against a mock transport, offline),
+- optional `Options: {"fields": ["tags"]}` (the rule's options, JSON) and `Site config: {future: true}`
+  (added to the example site's `_config.yml`, a YAML flow mapping),
 - optional `Site files: a, b` (created in a temporary site beside the post: empty, but files
   under `_includes/` render an `<img>` from their `src` parameter, and posts and drafts have a
   title made from their slug),
@@ -17,6 +19,7 @@ An example is a `### Bad: ...` or `### Good: ...` section holding:
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,6 +41,8 @@ class Example:
     fixed: str | None = None
     unsafe: bool = False  # the fixed text is what `fix --unsafe-fixes` gives
     responses: dict[str, str] = field(default_factory=dict)  # URL -> "404" or "301 https://..."
+    options: dict[str, object] = field(default_factory=dict)  # the rule's options (JSON)
+    site_config: str = ""  # extra _config.yml (a YAML flow mapping)
 
     @property
     def id(self) -> str:
@@ -87,6 +92,12 @@ def examples() -> list[Example]:
                 example.responses = dict(
                     item.strip().split("=", 1) for item in responses.group(1).split(";") if item.strip()
                 )
+            options = re.search(r"^Options: (.+)$", body, re.MULTILINE)
+            if options:
+                example.options = json.loads(options.group(1))
+            site_config = re.search(r"^Site config: (.+)$", body, re.MULTILINE)
+            if site_config:
+                example.site_config = site_config.group(1)
             files = re.search(r"^Site files: (.+)$", body, re.MULTILINE)
             if files:
                 example.site_files = [f.strip() for f in files.group(1).split(",") if f.strip()]

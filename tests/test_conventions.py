@@ -155,6 +155,8 @@ def test_stdin_filename_needs_the_dash(tmp_path: Path, capsys: pytest.CaptureFix
     _site(tmp_path)
     code, _, err = run_cli(["check", "--stdin-filename", "x.md"], tmp_path, capsys)
     assert code == 2 and "needs the path `-`" in err
+    code, _, err = run_cli(["baseline", "-"], tmp_path, capsys)
+    assert code == 2 and "does not read standard input" in err
 
 
 # ----- MD codes wherever rule codes are accepted ------------------------------------------------
@@ -177,7 +179,7 @@ def test_explain_and_rules_know_md_codes(tmp_path: Path, capsys: pytest.CaptureF
     code, out, _ = run_cli(["explain", "MD032"], tmp_path, capsys)
     assert code == 0 and out.startswith("# MD032 blanks-around-lists (style pack)\n")
     assert "Lists should be surrounded by blank lines" in out  # pymarkdownlnt's summary
-    assert "curated default: on. A list glued to a paragraph renders as text in kramdown." in out  # our note
+    assert "curated default: off. A list right after a paragraph renders as a list." in out  # our note
     _, out, _ = run_cli(["explain", "md013"], tmp_path, capsys)
     assert "curated default: off. One-line paragraphs make line length useless." in out
     _, out, _ = run_cli(["rules"], tmp_path, capsys)

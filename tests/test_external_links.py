@@ -126,7 +126,10 @@ def test_check_command_reports_every_occurrence_and_caches(
     tmp_path: Path, server: LinkServer, capsys: pytest.CaptureFixture[str]
 ) -> None:
     base = server.base
-    post = f"---\ntitle: Links\n---\n\nSee [a]({base}/missing) and [b]({base}/moved).\n\nAgain [a]({base}/missing) and <{base}/gone>.\n"
+    post = (
+        f"---\ntitle: Links\n---\n\nSee [a]({base}/missing) and [b]({base}/moved).\n\n"
+        f"Again [a]({base}/missing) and <{base}/gone>.\n"
+    )
     write_site(tmp_path, {
         "_posts/2024-01-01-a.md": post,
         ".reinvent-lint.toml": "[links]\nallow-private = true\ntimeout = 0.5\nretries = 1\n",

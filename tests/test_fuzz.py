@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from reinvent_lint.document import Document
 from reinvent_lint.engine import default_linter
-from reinvent_lint.fixer import fix_document
+from reinvent_lint.fixer import encode, fix_document
 from reinvent_lint.problem import Safety
 from reinvent_lint.site import Site
 
@@ -91,13 +91,32 @@ post = st.builds(
     st.lists(block, max_size=10),
     st.sampled_from(["", "\n", "  \n"]),
 )
-newline = st.sampled_from(["\n", "\r\n"])
+newline = st.sampled_from(["\n", "\r\n", "\r", "mixed"])  # mixed: LF and CRLF in turn
+
+
+def _with_endings(text: str, nl: str) -> str:
+    if nl != "mixed":
+        return text.replace("\n", nl)
+    lines = text.split("\n")
+    return "".join(line + ("\r\n" if i % 2 else "\n") for i, line in enumerate(lines[:-1])) + lines[-1]
+
+
+def _endings(data: bytes) -> set[bytes]:
+    """The kinds of line break in the bytes: LF, CRLF, lone CR."""
+    kinds = set()
+    if b"\r\n" in data:
+        kinds.add(b"\r\n")
+    if b"\n" in data.replace(b"\r\n", b""):
+        kinds.add(b"\n")
+    if b"\r" in data.replace(b"\r\n", b""):
+        kinds.add(b"\r")
+    return kinds
 
 
 @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
 @given(post, newline)
 def test_no_exception_positions_inside_and_fix_idempotent(text: str, nl: str) -> None:
-    text = text.replace("\n", nl)
+    text = _with_endings(text, nl)
     linter = default_linter()
     site = Site(None)
     path = "_posts/2024-01-01-fuzz.md"
@@ -110,6 +129,25 @@ def test_no_exception_positions_inside_and_fix_idempotent(text: str, nl: str) ->
     check = lambda d: linter.check_document(d, site, path)[0]
     first = fix_document(doc, check)
     assert not first.refused, first.refused
-    again = fix_document(Document(path, first.text, bom=doc.bom, crlf=doc.crlf, kind="post"), check)
+    fixed = Document(path, first.text, bom=doc.bom, crlf=doc.crlf, kind="post", cr=doc.cr)
+    assert _unchanged_blocks(doc, fixed) == _unchanged_blocks(fixed, doc)  # the render property
+    again = fix_document(fixed, check)
     assert again.text == first.text
+    written = encode(first.text, doc)  # line endings kept: no kind of break the file did not have
+    assert _endings(written) <= _endings(text.encode("utf-8")), (text, written)
+    if nl == "mixed":
+        assert written.count(b"\r\n") == text.count("\r\n")
     assert not [p for p in again.remaining if p.fix and p.fix.safety is Safety.SAFE]
+
+
+def _unchanged_blocks(doc: Document, other: Document) -> list[str]:
+    """The HTML of the blocks of `doc` (rendered as Jekyll would, render.py) whose source lines
+    a line diff against `other` leaves untouched: after a fix, the page renders the same there."""
+    import difflib
+
+    old, new = doc.text.split("\n"), other.text.split("\n")
+    changed: set[int] = set()
+    for tag, i1, i2, _, _ in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
+        if tag != "equal":
+            changed.update(range(max(i1 - 2, 0), i2 + 1))  # an insertion touches its neighbours
+    return [b.html for b in doc.rendered if not changed & set(range(b.first, max(b.last, b.first + 1)))]

@@ -132,7 +132,8 @@ def test_readme_pre_commit_snippet_works_and_warnings_are_visible(tmp_path: Path
 
 
 def test_manifest_is_valid() -> None:
-    done = subprocess.run([sys.executable, "-m", "pre_commit", "validate-manifest", str(REPO / ".pre-commit-hooks.yaml")],
+    manifest = str(REPO / ".pre-commit-hooks.yaml")
+    done = subprocess.run([sys.executable, "-m", "pre_commit", "validate-manifest", manifest],
                           capture_output=True, text=True)  # fmt: skip
     assert done.returncode == 0, done.stdout + done.stderr
 
@@ -195,7 +196,8 @@ def test_since_reports_only_changed_lines(tmp_path: Path, capsys: pytest.Capture
     lines = [line for line in out.splitlines() if line.startswith("_posts/")]
     assert lines == [
         '_posts/2024-01-01-a.md:13:1: RL301 empty-section [warning] "Empty" has no content before the end of the file',
-        '_posts/2024-01-02-new.md:5:1: RL301 empty-section [warning] "Lonely" has no content before the end of the file',
+        '_posts/2024-01-02-new.md:5:1: RL301 empty-section [warning] "Lonely" has no content before the end of the '
+        "file",
     ]
     code, _, err = run_cli(["check", "--since", "no-such-ref"], tmp_path, capsys)
     assert code == 2 and "error" in err
@@ -230,8 +232,8 @@ def test_plugin_rule_is_listed_and_runs(tmp_path: Path) -> None:
     python = str(venv / "bin" / "python")
     source = shutil.copytree(FIXTURES / "plugin", tmp_path / "plugin-src")  # builds write beside the sources
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([_inherit_packages(tmp_path), str(REPO)])}
-    subprocess.run([python, "-m", "pip", "install", "--quiet", "--no-deps", "--no-index", "--no-build-isolation", str(source)],
-                   check=True, capture_output=True, env=env)  # fmt: skip
+    pip = [python, "-m", "pip", "install", "--quiet", "--no-deps", "--no-index", "--no-build-isolation"]
+    subprocess.run([*pip, str(source)], check=True, capture_output=True, env=env)
     blog = tmp_path / "blog"
     write_site(blog, {"_posts/2024-01-01-a.md": "---\ntitle: A\n---\n\nTODO write this.\n"})
     listed = subprocess.run([python, "-m", "reinvent_lint", "rules"], cwd=blog, env=env, capture_output=True, text=True)
@@ -249,9 +251,9 @@ def test_plugin_rule_is_listed_and_runs(tmp_path: Path) -> None:
 
 def test_sarif_describes_every_rule_it_uses_with_a_help_uri(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     jsonschema = pytest.importorskip("jsonschema")
-    post = BAD_POST + "\nSome text:\n- one\n- two\n"  # MD032 from the style pack too
-    write_site(tmp_path, {"_posts/2024-01-01-a.md": post,
-                          ".reinvent-lint.toml": '[output]\nrule-url = "https://example.org/rules/{page}"\n'})  # fmt: skip
+    post = BAD_POST + "\nA paragraph\n(the docs)[https://example.com/] reversed.\n"  # MD011 from the style pack too
+    config = '[output]\nrule-url = "https://example.org/rules/{page}"\n'
+    write_site(tmp_path, {"_posts/2024-01-01-a.md": post, ".reinvent-lint.toml": config})
     run_cli(["check", "--style", "always", "--output-format", "sarif", "--output", "out.sarif"], tmp_path, capsys)
     document = json.loads((tmp_path / "out.sarif").read_text())
     schema = json.loads((FIXTURES / "sarif" / "sarif-schema-2.1.0.json").read_text())
@@ -259,13 +261,13 @@ def test_sarif_describes_every_rule_it_uses_with_a_help_uri(tmp_path: Path, caps
     run = document["runs"][0]
     rules = run["tool"]["driver"]["rules"]
     used = {r["ruleId"] for r in run["results"]}
-    assert {"RL401", "MD032"} <= used
+    assert {"RL401", "MD011"} <= used
     for result in run["results"]:
         assert rules[result["ruleIndex"]]["id"] == result["ruleId"]
     by_id = {r["id"]: r for r in rules}
     assert all(by_id[code]["helpUri"] for code in used)
     assert by_id["RL401"]["helpUri"] == "https://example.org/rules/RL401-malformed-url.md"
-    assert by_id["MD032"]["helpUri"].startswith("https://pymarkdown.readthedocs.io/")
+    assert by_id["MD011"]["helpUri"].startswith("https://pymarkdown.readthedocs.io/")
 
     (tmp_path / ".reinvent-lint.toml").unlink()  # the default: the page shipped with the package
     run_cli(["check", "--format", "sarif", "--output", "out.sarif"], tmp_path, capsys)

@@ -142,3 +142,20 @@ def test_unknown_liquid_matches_any_text_but_is_never_suggested() -> None:
 def test_heading_text_helpers() -> None:
     assert heading_text("a [b](c) ![d](e) `f`") == "a b  f"
     assert gfm_slug("Hello, World!") == "hello-world"
+
+
+@requires_jekyll
+def test_setext_underline_after_a_longer_paragraph_is_no_heading(tmp_path: Path) -> None:
+    text = "---\n---\nintro\n\na\nb\n---\n\nc\n---\n\n{% assign x = 1 %}\nd\n---\n\n# A\ne\n===\n"
+    result = build(tmp_path, {"p.md": text})
+    assert _heading_ids(result.html("p.html")) == ["c", "d", "a"]
+    assert heading_ids(Document("p.md", text), {}) == ["c", "d", "a"]
+
+
+@requires_jekyll
+def test_heading_whitespace_is_invisible_on_the_page(tmp_path: Path) -> None:
+    # RL205 and RL206 are info: kramdown strips the spaces; RL204's doubled space shows only in the id.
+    clean = build(tmp_path / "a", {"p.md": "---\n---\n## Vite 8\n\n## Two\n"}).html("p.html")
+    messy = build(tmp_path / "b", {"p.md": "---\n---\n##   Vite  8  \n\n##\tTwo \n"}).html("p.html")
+    assert messy.replace('id="vite--8"', 'id="vite-8"').replace("Vite  8", "Vite 8") == clean
+    assert 'id="vite--8"' in messy

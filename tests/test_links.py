@@ -82,3 +82,53 @@ def test_post_urls_follow_the_permalink_style(tmp_path: Path) -> None:
         "_posts/2024-01-02-b.md": "---\ntitle: B\n---\n\n[ok](/cloud/2024/01/01/a/#part-one) [bad](/2024/01/01/a/) [frag](/cloud/2024/01/01/a/#part-two)\n",
     })  # fmt: skip
     assert _found(tmp_path) == [(5, 43, "RL403"), (5, 87, "RL404")]
+
+
+def test_sibling_project_sites_on_a_user_site_are_not_local_files(tmp_path: Path) -> None:
+    post = "---\ntitle: x\n---\n\n[demo](/sphere-js/) [about](/abuot/) [pic](/toys/x.png)\n"
+    write_site(tmp_path, {"_posts/2024-01-01-a.md": post, "about.md": "---\n---\n", "CNAME": "me.example\n"})
+    assert _found(tmp_path) == [(5, 29, "RL403")]  # only the near-miss of an existing page
+    (tmp_path / "CNAME").unlink()
+    assert [c for _, _, c in _found(tmp_path)] == ["RL403", "RL403", "RL403"]
+
+
+def test_files_a_build_step_may_provide_are_unverified_not_missing(tmp_path: Path) -> None:
+    post = "---\ntitle: x\n---\n\n![Gallery](/assets/images/gallery.jpg)\n"
+    write_site(tmp_path, {"_posts/2024-01-01-a.md": post, "_config.yml": "exclude: [gulpfile.js]\n"})
+    report = linter_for(tmp_path, select=["RL403", "RL406"]).check_paths([])
+    assert [(p.code, str(p.severity)) for p in report.problems] == [("RL406", "info")]
+    assert "'gulpfile.js' in the exclude list" in report.problems[0].message
+    write_site(tmp_path, {"_config.yml": "remote_theme: owner/theme\n"})
+    report = linter_for(tmp_path, select=["RL403", "RL406"]).check_paths([])
+    assert [p.code for p in report.problems] == ["RL406"]
+    write_site(tmp_path, {"_config.yml": "title: plain\n"})
+    report = linter_for(tmp_path, select=["RL403", "RL406"]).check_paths([])
+    assert [p.code for p in report.problems] == ["RL403"]
+
+
+def test_image_include_alt_parameter_is_learned_from_the_template(tmp_path: Path) -> None:
+    write_site(tmp_path, {
+        "_includes/epic.html": '<a href="{{ include.url }}">'
+                               '<img src="{{ include.url }}" alt="{{ include.title }}"></a>',
+        "_includes/fixed.html": '<img src="{{ include.src }}" alt="A fixed description">',
+        "assets/a.png": "x",
+        "_posts/2024-01-01-a.md": '---\ntitle: x\n---\n\n'
+        '{% include epic.html url="/assets/a.png" title="The stage" %}\n'
+        '{% include epic.html url="/assets/a.png" title="" %}\n{% include fixed.html src="/assets/a.png" %}\n'
+        "![pod_networking](/assets/pod_networking.png) ![Settings](/assets/settings.png)\n",
+        "assets/pod_networking.png": "x",
+        "assets/settings.png": "x",
+    })  # fmt: skip
+    report = linter_for(tmp_path, select=["RL405"]).check_paths([])
+    assert [(p.line, p.message) for p in report.problems] == [
+        (8, "alt text of 'pod_networking.png' is just its file name; describe the image"),
+    ]
+
+
+def test_ids_written_by_layouts_are_fragment_targets(tmp_path: Path) -> None:
+    write_site(tmp_path, {
+        "_layouts/post.html": "{{ content }}{% include comments.html %}",
+        "_includes/comments.html": '<section id="comments"></section>',
+        "_posts/2024-01-01-a.md": "---\ntitle: x\nlayout: post\n---\n\n[Comments](#comments) [x](#nowhere)\n",
+    })  # fmt: skip
+    assert _found(tmp_path) == [(6, 27, "RL404")]

@@ -49,6 +49,10 @@ title: p
 [q](https://x.com/q (Title))
 
 [ok](https://x.com/ok "Title") [ok2](https://x.com/ok2 'Title')
+
+[d][r3]
+
+[r3]: https://x.com/r3 (Title)
 """
 
 
@@ -65,10 +69,11 @@ def test_malformed_link_forms_render_broken_and_are_reported(tmp_path: Path) -> 
         "https://x.com/q (Title)",  # no (title) form in kramdown
         "https://x.com/ok",
         "https://x.com/ok2",
+        "https://x.com/r3 (Title)",
     ]
     assert "[m](https://x and more" in page  # unclosed: shown as text
     write_site(tmp_path / "s", {POST: LINK_FORMS})
-    assert _found(tmp_path / "s", ["RL401"]) == [(line, "RL401") for line in (5, 7, 9, 11, 13, 15, 17)]
+    assert _found(tmp_path / "s", ["RL401"]) == [(line, "RL401") for line in (5, 7, 9, 11, 13, 15, 17, 23)]
 
 
 @requires_jekyll
@@ -149,3 +154,62 @@ def test_liquid_and_html_anchors_are_fragment_targets(tmp_path: Path) -> None:
     assert [(p.line, p.message) for p in report.problems] == [
         (11, "no heading or id 'relase-notes' in this post; did you mean 'release-notes'?")
     ]
+
+
+PATHS = """---
+title: p
+---
+
+![a]({{ site.baseurl }}/assets/x.png) ![b]({{ '/assets/x.png' | relative_url }})
+![c]({{ "assets/x.png" | relative_url }}) ![d]({{ '/assets/x.png' | prepend: site.baseurl }})
+![e]({{ site.url }}{{ site.baseurl }}/assets/x.png) ![f](/blog/assets/my%20image.png)
+
+![g](/assets/x.png)
+"""
+
+
+@requires_jekyll
+def test_local_path_idioms_render_under_the_baseurl(tmp_path: Path) -> None:
+    from reinvent_lint.local_paths import resolve_liquid
+
+    config = "title: T\nbaseurl: /blog\nurl: https://me.github.io\nkramdown:\n  input: GFM\n"
+    files: dict[str, str | bytes] = {POST: PATHS, "assets/x.png": "x", "assets/my image.png": "x"}
+    result = build(tmp_path / "j", files, config)
+    srcs = re.findall(r'<img src="([^"]*)"', result.html("2024/01/02/p.html"))
+    assert srcs[:4] == ["/blog/assets/x.png"] * 4
+    assert srcs[4] == "https://me.github.io/blog/assets/x.png"
+    assert srcs[6] == "/assets/x.png"  # written as is: outside /blog/, where the site is served
+    assert {"assets/x.png", "assets/my image.png"} <= result.outputs()  # served as /blog/assets/...
+    written = re.findall(r"!\[\w\]\(([^)]*)\)", PATHS)
+    assert [resolve_liquid(t, "/blog") for t in written[:5]] == ["/blog/assets/x.png"] * 5
+    write_site(tmp_path / "s", {**files, "_config.yml": config})
+    assert _found(tmp_path / "s", ["RL403", "RL406"]) == [(9, "RL403")]
+    write_site(tmp_path / "s", {"CNAME": "me.example\n"})  # a custom domain: served at the root
+    assert _found(tmp_path / "s", ["RL403", "RL406"]) == []
+
+
+@requires_jekyll
+def test_post_url_with_a_leading_slash_builds(tmp_path: Path) -> None:
+    # Jekyll 4.3 and 3.9 both strip one leading slash: name.sub(%r!^/!, "") in PostComparer
+    files: dict[str, str | bytes] = {
+        "_posts/notes/2024-01-01-first.md": "---\ntitle: First\n---\n\n## Intro\n\nText.\n",
+        POST: "---\ntitle: p\n---\n\n[a]({% post_url /notes/2024-01-01-first %}#intro)"
+        " [b]({% post_url /notes/2024-01-01-first %}#outro)\n",
+    }
+    result = build(tmp_path / "j", files)
+    assert not result.failed, result.log
+    assert '<a href="/2024/01/01/first.html#intro">' in result.html("2024/01/02/p.html")
+    write_site(tmp_path / "s", files)
+    assert _found(tmp_path / "s", ["RL402", "RL404"]) == [(5, "RL404")]
+
+
+@requires_jekyll
+def test_headings_of_markdown_includes_are_targets(tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        "_includes/steps/virt.md": "## Install the tool\n\nText.\n",
+        POST: "---\ntitle: p\n---\n\n[Install](#install-the-tool)\n\n{% include steps/virt.md %}\n",
+    }
+    result = build(tmp_path / "j", files)
+    assert 'id="install-the-tool"' in result.html("2024/01/02/p.html")
+    write_site(tmp_path / "s", files)
+    assert _found(tmp_path / "s", ["RL404"]) == []

@@ -3,10 +3,12 @@ positions for that rule, good examples report nothing, and fixed texts are what 
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
 import pytest
+import yaml
 
 from reinvent_lint.document import Document
 from reinvent_lint.external import occurrences
@@ -52,8 +54,12 @@ def _mock_the_web(linter, responses: dict[str, str]) -> None:  # type: ignore[no
 def _run(example: Example, tmp_path: Path):
     files = {f: _site_file(f) for f in example.site_files}
     files[example.path] = example.post
+    if example.site_config:
+        files["_config.yml"] = "title: Test blog\n" + "".join(
+            f"{k}: {json.dumps(v)}\n" for k, v in yaml.safe_load(example.site_config).items()
+        )
     write_site(tmp_path, files)
-    raw: dict = {"rules": {example.code: {"enabled": True}}}
+    raw: dict = {"rules": {example.code: {"enabled": True, **example.options}}}
     if example.responses:
         raw["links"] = {"mode": "all", "retries": 0}
     linter = linter_for(tmp_path, select=[example.code], raw=raw)

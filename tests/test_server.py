@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Callable, Sequence
@@ -19,6 +20,7 @@ from lsprotocol import types as lsp  # noqa: E402
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities  # noqa: E402
 
 from .conftest import write_site  # noqa: E402
+from .jekyll_site import build, requires_jekyll  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 MAIN = str(HERE / "server_main.py")
@@ -50,11 +52,12 @@ def capabilities() -> lsp.ClientCapabilities:
     return client_capabilities("visual-studio-code")
 
 
-async def start(client: LanguageClient, root: Path) -> None:
+async def start(client: LanguageClient, root: Path, options: object = None) -> None:
     registrations: list[lsp.Registration] = []
     client.registrations = registrations  # type: ignore[attr-defined]
     client.feature(lsp.CLIENT_REGISTER_CAPABILITY)(lambda params: registrations.extend(params.registrations))
-    await client.initialize_session(lsp.InitializeParams(capabilities=capabilities(), root_uri=root.as_uri()))
+    params = lsp.InitializeParams(capabilities=capabilities(), root_uri=root.as_uri(), initialization_options=options)
+    await client.initialize_session(params)
 
 
 @pytest_lsp.fixture(config=ClientServerConfig(server_command=[sys.executable, MAIN]))
@@ -81,6 +84,14 @@ async def until(client: LanguageClient, method: str, ready: Callable[[], bool]) 
             await client.wait_for_notification(method)
 
     await asyncio.wait_for(loop(), WAIT)
+
+
+@pytest_lsp.fixture(config=ClientServerConfig(server_command=[sys.executable, MAIN]))
+async def client_with_options(lsp_client: LanguageClient, tmp_path: Path):  # type: ignore[no-untyped-def]
+    write_site(tmp_path, SITE)
+    await start(lsp_client, tmp_path, {"rulesUrl": "https://blog.example/lint-rules"})
+    yield
+    await lsp_client.shutdown_session()
 
 
 def codes(client: LanguageClient, uri: str) -> list[str]:
@@ -148,10 +159,19 @@ async def test_open_post_gives_codes_ranges_severities_and_rule_pages(client: La
     assert heading.severity == lsp.DiagnosticSeverity.Warning
     assert heading.source == "reinvent-lint"
     assert heading.code_description is not None
-    assert heading.code_description.href.endswith("/rules/RL201-heading-level-skip.md")
+    page = heading.code_description.href  # the page shipped in the package, as SARIF's helpUri
+    assert page.startswith("file:///") and page.endswith("/RL201-heading-level-skip.md")
     space = by_code["RL601"]
     assert space.range == lsp.Range(lsp.Position(6, 15), lsp.Position(6, 16))
     assert space.severity == lsp.DiagnosticSeverity.Information
+
+
+@pytest.mark.asyncio
+async def test_the_rule_pages_url_can_be_set_by_the_client(client_with_options: LanguageClient, tmp_path: Path) -> None:
+    uri = open_doc(client_with_options, tmp_path / POST)
+    found = await diagnostics_for(client_with_options, uri, lambda c: "RL201" in c)
+    pages = {d.code_description.href for d in found if d.code == "RL201" and d.code_description}
+    assert pages == {"https://blog.example/lint-rules/RL201-heading-level-skip.md"}
 
 
 @pytest.mark.asyncio
@@ -221,6 +241,16 @@ async def test_fix_all_applies_every_safe_fix(client: LanguageClient, tmp_path: 
 
 
 @pytest.mark.asyncio
+async def test_fix_all_is_computed_only_when_chosen(client: LanguageClient, tmp_path: Path) -> None:
+    uri = open_doc(client, tmp_path / POST)
+    await diagnostics_for(client, uri, lambda c: "RL601" in c)
+    offered = [a for a in await actions_at(client, uri, 6) if a.kind == "source.fixAll.reinvent-lint"]
+    assert len(offered) == 1 and offered[0].edit is None  # a cursor move does not run the fixer
+    resolved = await client.code_action_resolve_async(offered[0])
+    assert apply(POST_TEXT, edits_of(resolved, uri)) == POST_TEXT.replace("here. \n", "here.\n")
+
+
+@pytest.mark.asyncio
 async def test_renaming_a_linked_post_updates_the_linking_post(client: LanguageClient, tmp_path: Path) -> None:
     uri = open_doc(client, tmp_path / POST)
     await diagnostics_for(client, uri, lambda c: "RL201" in c)
@@ -248,6 +278,20 @@ async def test_renaming_a_linked_post_updates_the_linking_post(client: LanguageC
         )
     )
     await diagnostics_for(client, uri, lambda c: "RL402" not in c)
+
+
+@pytest.mark.asyncio
+async def test_saving_a_post_updates_the_posts_linking_to_it(client: LanguageClient, tmp_path: Path) -> None:
+    linking = POST_TEXT.replace("%}) today", "%}#setup) today")
+    uri = open_doc(client, tmp_path / POST, linking)
+    await diagnostics_for(client, uri, lambda c: "RL404" in c)  # no heading "Setup" in the other post yet
+    other = tmp_path / "_posts/2024-01-02-other.md"
+    other_uri = open_doc(client, other)
+    edited = other.read_text(encoding="utf-8") + "\n## Setup\n\nHow to set it up.\n"
+    change(client, other_uri, edited, 2)
+    other.write_text(edited, encoding="utf-8")
+    client.text_document_did_save(lsp.DidSaveTextDocumentParams(lsp.TextDocumentIdentifier(other_uri)))
+    await diagnostics_for(client, uri, lambda c: "RL404" not in c and "RL201" in c)
 
 
 @pytest.mark.asyncio
@@ -393,25 +437,47 @@ def _suppression(tmp_path: Path, text: str, line: int) -> str | None:
 FM = "---\ntitle: Hello\n---\n\n"
 
 
-@pytest.mark.parametrize(
-    ("body", "line", "expected"),
-    [
-        ("First line.\n", 5, "<!-- reinvent-lint disable-next-line RL601 -->\nFirst line.\n"),
-        ("First line.\nSecond line.\n", 6, "First line.\nSecond line. <!-- reinvent-lint disable-line RL601 -->\n"),
-        (
-            "- a\n- b\n",
-            6,
-            "- a\n- b <!-- reinvent-lint disable-line RL601 -->\n",
-        ),  # a comment line splits the list
-        ("Text.\n# Head\n", 6, "Text.\n<!-- reinvent-lint disable-next-line RL601 -->\n# Head\n"),
-        ("```\ncode\n```\n", 6, None),  # inside code: a comment would be shown as code
-        ("| a | b |\n|---|---|\n| c | d |\n", 7, None),  # a comment line ends the table, one after it adds a cell
-        ("{% raw %}\nx\n{% endraw %}\n", 6, None),
-    ],
-    ids=["paragraph-start", "paragraph-continuation", "list-item", "heading", "code", "table", "raw"],
-)
+SUPPRESSION_CASES = [
+    ("First line.\n", 5, "<!-- reinvent-lint disable-next-line RL601 -->\nFirst line.\n"),
+    ("First line.\nSecond line.\n", 6, "First line.\nSecond line. <!-- reinvent-lint disable-line RL601 -->\n"),
+    (
+        "- a\n- b\n",
+        6,
+        "- a\n- b <!-- reinvent-lint disable-line RL601 -->\n",
+    ),  # a comment line splits the list
+    ("Text.\n# Head\n", 6, "Text.\n<!-- reinvent-lint disable-next-line RL601 -->\n# Head\n"),
+    ("```\ncode\n```\n", 6, None),  # inside code: a comment would be shown as code
+    ("| a | b |\n|---|---|\n| c | d |\n", 7, None),  # a comment line ends the table, one after it adds a cell
+    ("{% raw %}\nx\n{% endraw %}\n", 6, None),
+]
+SUPPRESSION_IDS = ["paragraph-start", "paragraph-continuation", "list-item", "heading", "code", "table", "raw"]
+
+
+@pytest.mark.parametrize(("body", "line", "expected"), SUPPRESSION_CASES, ids=SUPPRESSION_IDS)
 def test_line_suppression_never_changes_the_page(tmp_path: Path, body: str, line: int, expected: str | None) -> None:
     assert _suppression(tmp_path, FM + body, line) == (None if expected is None else FM + expected)
+
+
+@requires_jekyll
+def test_suppression_comments_render_nothing_in_real_jekyll(tmp_path: Path) -> None:
+    """Each suppression the server inserts leaves the HTML Jekyll (kramdown) writes unchanged,
+    but for the comment itself and insignificant whitespace."""
+    files = {}
+    for name, (body, _line, expected) in zip(SUPPRESSION_IDS, SUPPRESSION_CASES):
+        if expected is not None:
+            files[f"{name}-before.md"] = "---\n---\n" + body
+            files[f"{name}-after.md"] = "---\n---\n" + expected
+    built = build(tmp_path, files)
+    assert not built.failed, built.log
+
+    def shown(html: str) -> str:
+        html = re.sub(r"<!--.*?-->", "", html, flags=re.DOTALL)
+        return re.sub(r"\s*(<[^>]+>)\s*", r"\1", re.sub(r"\s+", " ", html)).strip()
+
+    for name in {f.rsplit("-", 1)[0] for f in files}:
+        before, after = built.html(f"{name}-before.html"), built.html(f"{name}-after.html")
+        assert "reinvent-lint disable" in after, name
+        assert shown(after) == shown(before), name
 
 
 def test_no_line_suppression_in_front_matter(tmp_path: Path) -> None:
@@ -458,3 +524,47 @@ async def test_a_file_saved_in_another_encoding_is_reported(client: LanguageClie
     saved = [d for d in found if d.code is None]
     assert [(d.range.start.line, d.severity) for d in saved] == [(5, lsp.DiagnosticSeverity.Error)]
     assert saved[0].message == "the file as saved: not valid UTF-8 (byte 0xe9)"
+
+
+def test_one_save_announced_twice_rebuilds_the_site_index_once(tmp_path: Path) -> None:
+    from reinvent_lint.server.checker import Checker
+
+    write_site(tmp_path, SITE)
+    checker = Checker()
+    checker.check(tmp_path / POST, POST_TEXT)
+    other = tmp_path / "_posts/2024-01-02-other.md"
+    other.write_text(other.read_text(encoding="utf-8") + "More.\n", encoding="utf-8")
+    assert checker.files_changed([other]) == (False, {tmp_path.resolve()})  # didSave
+    checker.check(tmp_path / POST, POST_TEXT)
+    assert checker.files_changed([other]) == (False, set())  # the file event of the same save
+    assert checker.files_changed([tmp_path / "_site/index.html"]) == (False, set())  # build output
+
+
+def test_the_server_never_checks_links_over_the_network(tmp_path: Path) -> None:
+    from reinvent_lint.server.checker import Checker
+
+    write_site(tmp_path, {**SITE, ".reinvent-lint.toml": '[links]\nmode = "all"\n\n[style]\nmode = "always"\n'})
+    linter = Checker().linter(tmp_path / POST)
+    assert linter.config.links["mode"] == "cached"  # verdicts from the link cache only
+    assert linter.config.style["mode"] == "off"
+
+
+def test_the_config_sets_the_rule_pages_url(tmp_path: Path) -> None:
+    from reinvent_lint.server.checker import Checker
+
+    config = '[output]\nrule-url = "https://blog.example/rules/{page}"\n'
+    write_site(tmp_path, {**SITE, ".reinvent-lint.toml": config})
+    assert Checker().check(tmp_path / POST, POST_TEXT).rule_url == "https://blog.example/rules/{page}"
+
+
+def test_cached_link_verdicts_are_shown(tmp_path: Path) -> None:
+    from reinvent_lint.link_cache import LinkCache, Verdict
+    from reinvent_lint.server.checker import Checker
+
+    write_site(tmp_path, SITE)
+    cache = LinkCache(tmp_path / ".reinvent-lint-cache", 86400, 86400)
+    cache.put([Verdict("https://gone.example/page", "dead", 404, "HTTP 404")])
+    cache.close()
+    text = POST_TEXT + "\nSee [the page](https://gone.example/page) and [that](https://unknown.example/).\n"
+    found = Checker().check(tmp_path / POST, text).problems
+    assert [(p.code, p.line) for p in found if p.code.startswith("RL41")] == [("RL410", 15)]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TextIO
 
-from ..engine import Report
+from ..report import Report
 
 Reporter = Callable[[Report, TextIO, bool], None]
 FORMATS = ("text", "json", "sarif", "github")

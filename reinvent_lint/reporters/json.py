@@ -6,7 +6,7 @@ import json
 from typing import Any, TextIO
 
 from .. import __version__
-from ..engine import Report
+from ..report import Report
 from ..problem import Problem
 
 

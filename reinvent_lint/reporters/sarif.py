@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from .. import __version__
-from ..engine import Report
+from ..report import Report
 from ..fingerprints import fingerprints
 from ..problem import Severity
 from ..rulebook import page_path, page_text
@@ -101,14 +101,16 @@ def sarif_document(report: Report, rule_url: str = "") -> dict[str, Any]:
             ]
             result["fixes"] = [{
                 "description": {"text": p.fix.description or "reinvent-lint fix"},
-                "artifactChanges": [{"artifactLocation": {"uri": Path(p.path).as_posix(), "uriBaseId": "%SRCROOT%"}, "replacements": replacements}],
+                "artifactChanges": [{"artifactLocation": {"uri": Path(p.path).as_posix(), "uriBaseId": "%SRCROOT%"},
+                                     "replacements": replacements}],
             }]  # fmt: skip
         results.append(result)
     return {
         "$schema": SCHEMA,
         "version": "2.1.0",
         "runs": [{
-            "tool": {"driver": {"name": "reinvent-lint", "version": __version__, "semanticVersion": __version__, "rules": metadata}},
+            "tool": {"driver": {"name": "reinvent-lint", "version": __version__, "semanticVersion": __version__,
+                                "rules": metadata}},
             "columnKind": "unicodeCodePoints",
             "originalUriBaseIds": {"%SRCROOT%": {"uri": Path.cwd().as_uri() + "/"}},
             "results": results,

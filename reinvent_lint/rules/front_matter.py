@@ -1,11 +1,15 @@
 """Front matter: the YAML block Jekyll reads before rendering a post.
 
-A post without it is copied raw instead of rendered; a YAML error stops the build; a wrong type
-or a date that does not match the filename publishes the post somewhere else, or not at all.
+A post without it renders without a layout; a YAML error publishes the post without its front
+matter at an unexpected URL; an unparseable date or file-name date fails the build; a future date
+keeps the post off the site. What Jekyll does is modelled in jekyll_facts.py and urls.py, and
+each consequence a message states is checked against the real Jekyll in
+tests/test_jekyll_model.py.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import difflib
 import re
@@ -13,6 +17,7 @@ from collections.abc import Iterator
 from pathlib import PurePosixPath
 from typing import Any
 
+from .. import jekyll_facts as facts
 from ..front_matter import ScalarPosition
 from ..problem import Fix, Problem, Severity
 from ..rule import DOCUMENTS, Context, rule
@@ -21,32 +26,57 @@ from ..site import MARKDOWN_SUFFIXES
 _POSTS_AND_DRAFTS = frozenset({"post", "draft"})
 
 
+def graded(problem: Problem, severity: Severity) -> Problem:
+    """The problem at the severity its consequence deserves (the engine keeps it unless the
+    user configured the rule's severity)."""
+    return dataclasses.replace(problem, severity=severity)
+
+
 @rule("RL101", "front-matter-missing", "Posts need a `---` front-matter block, closed by `---`.",
       severity=Severity.ERROR, kinds=DOCUMENTS)  # fmt: skip
 def front_matter_missing(ctx: Context) -> Iterator[Problem]:
     doc = ctx.doc
+    rendered = doc.kind in ("post", "draft")  # Jekyll reads every dated _posts file as a post
     if doc.other_front_matter:
-        yield ctx.problem(
+        yield graded(ctx.problem(
             0,
-            f"front matter is {doc.other_front_matter}; Jekyll reads only YAML between '---' lines, so this block is rendered as text",
-        )
-    elif doc.front_matter is None:
-        yield ctx.problem(
-            0,
-            "no front matter: Jekyll copies this file as-is instead of rendering it (start the file with a '---' block)",
-        )
-    elif doc.front_matter.close_line == 0:
-        yield ctx.problem(0, "front matter is never closed: add a '---' line after the last key", end=3)
+            f"front matter is {doc.other_front_matter}; Jekyll reads only YAML between '---' "
+            "lines, so this block is rendered as text",
+        ), Severity.WARNING)  # fmt: skip
+    elif doc.front_matter is None or doc.front_matter.close_line == 0:
+        unclosed = doc.front_matter is not None
+        what = "front matter is never closed (add a '---' line after the last key)" if unclosed else "no front matter"
+        if rendered:
+            yield graded(ctx.problem(
+                0,
+                f"{what}: Jekyll still renders the post, but with no layout of its own "
+                "and a title made from the file name",
+                end=3 if unclosed else None,
+            ), Severity.WARNING)  # fmt: skip
+        else:
+            yield ctx.problem(
+                0,
+                f"{what}: Jekyll copies this file as-is instead of rendering it (start the file with a '---' block)",
+                end=3 if unclosed else None,
+            )
 
 
-@rule("RL102", "front-matter-syntax", "The front matter must be valid YAML: a syntax error stops the build.",
+@rule("RL102", "front-matter-syntax", "Front matter must be valid YAML: Jekyll drops it, publishes the post broken.",
       severity=Severity.ERROR)  # fmt: skip
 def front_matter_syntax(ctx: Context) -> Iterator[Problem]:
     fm = ctx.doc.front_matter
     if fm and fm.error:
         message, line, column = fm.error
         start = min(ctx.doc.line_start(min(line, ctx.doc.line_count)) + column - 1, len(ctx.doc.text))
-        yield ctx.problem(start, f"invalid front matter: {message}")
+        fate = ctx.site.urls.posts.get(ctx.relative) if ctx.doc.kind == "post" and ctx.site.root else None
+        if fate is not None:
+            consequence = (
+                "Jekyll logs an error and publishes the post without its front matter (no title, no layout) "
+                f"at {fate.url}, dated the day of the build"
+            )
+        else:
+            consequence = "Jekyll logs an error and renders the file without its front matter (no title, no layout)"
+        yield ctx.problem(start, f"invalid front matter: {message}; {consequence}")
 
 
 @rule("RL103", "duplicate-key", "A key given twice in the front matter: YAML silently keeps the last one.")
@@ -56,13 +86,18 @@ def duplicate_key(ctx: Context) -> Iterator[Problem]:
         return
     for key, pos in fm.duplicates:
         start = ctx.doc.line_start(pos.line) + pos.column - 1
+        if pos.line in fm.same_duplicates:
+            yield graded(ctx.problem(
+                start, f"key '{key}' is given more than once, with the same value", end=start + len(key)
+            ), Severity.INFO)  # fmt: skip
+            continue
         yield ctx.problem(
             start, f"key '{key}' is given more than once; only the last value is used", end=start + len(key)
         )
 
 
-@rule("RL104", "required-field", "Fields every post must have (default: `title`).",
-      severity=Severity.ERROR, kinds=_POSTS_AND_DRAFTS, options={"fields": ["title"]})  # fmt: skip
+@rule("RL104", "required-field", "Fields every post must have (none by default: `reinvent-lint init` picks them).",
+      severity=Severity.WARNING, kinds=_POSTS_AND_DRAFTS, options={"fields": []})  # fmt: skip
 def required_field(ctx: Context) -> Iterator[Problem]:
     fm = ctx.doc.front_matter
     if not fm or fm.data is None:
@@ -72,52 +107,35 @@ def required_field(ctx: Context) -> Iterator[Problem]:
             yield ctx.problem(0, f"front matter has no '{name}'", end=3)
 
 
-def _valid_date(value: Any) -> bool:
-    if isinstance(value, (dt.date, dt.datetime)):
-        return True
-    return isinstance(value, str) and _date_from_string(value) is not None
-
-
-_DATE_STRING = re.compile(
-    r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:Z|[+-]\d{2}:?\d{2})?)?\s*$"
-)
-
-
-def _date_from_string(value: str) -> dt.date | None:
-    m = _DATE_STRING.match(value)
-    if not m:
-        return None
-    try:
-        return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-    except ValueError:
-        return None
-
-
-def _as_date(value: Any) -> dt.date | None:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
-        return _date_from_string(value)
-    return None
-
-
 def _is_tag_value(value: Any) -> bool:
     return isinstance(value, str) or (isinstance(value, list) and all(isinstance(v, str) for v in value))
 
 
+def _title_ok(value: Any) -> bool:
+    # An empty title is derived from the file name by Jekyll; a number prints as itself.
+    return value is None or isinstance(value, (str, int, float, dt.date))
+
+
+def _tags_ok(value: Any) -> bool:
+    # Jekyll reads an empty value as no tags and prints numbers as text.
+    return (
+        value is None
+        or isinstance(value, (str, int, float))
+        or (isinstance(value, list) and all(isinstance(v, (str, int, float)) for v in value))
+    )
+
+
 _FIELD_TYPES = {
-    "title": (lambda v: isinstance(v, str) and v.strip() != "", "a non-empty string"),
-    "tags": (_is_tag_value, "a string or a list of strings"),
-    "categories": (_is_tag_value, "a string or a list of strings"),
-    "category": (lambda v: isinstance(v, str), "a string"),
-    "date": (_valid_date, "a date like 2024-12-20 or 2024-12-20 09:30:00 +0000"),
+    "title": (_title_ok, "text"),
+    "tags": (_tags_ok, "a string or a list of strings"),
+    "categories": (_tags_ok, "a string or a list of strings"),
+    "category": (lambda v: v is None or isinstance(v, (str, int, float)), "a string"),
     "published": (lambda v: isinstance(v, bool), "true or false"),
 }
+_WHY = {"published": "Jekyll treats any value but false as true"}
 
 
-@rule("RL105", "field-type", "Known fields must have the type Jekyll expects.", severity=Severity.ERROR)
+@rule("RL105", "field-type", "Known fields must have the type Jekyll expects.", severity=Severity.WARNING)
 def field_type(ctx: Context) -> Iterator[Problem]:
     fm = ctx.doc.front_matter
     if not fm or not fm.data:
@@ -127,7 +145,16 @@ def field_type(ctx: Context) -> Iterator[Problem]:
             pos = fm.keys[key]
             start = ctx.doc.line_start(pos.value_line) + pos.value_column - 1
             shown = repr(fm.data[key]) if fm.data[key] is not None else "empty"
-            yield ctx.problem(start, f"'{key}' must be {expected}, not {shown[:60]}")
+            why = f" ({_WHY[key]})" if key in _WHY else ""
+            yield ctx.problem(start, f"'{key}' must be {expected}, not {shown[:60]}{why}")
+    if "date" in fm.data and ctx.doc.kind != "page" and facts.date_fails(fm.data["date"]):
+        # Jekyll parses the date of posts and collection documents (Document#merge_date!), not pages'.
+        pos = fm.keys["date"]
+        start = ctx.doc.line_start(pos.value_line) + pos.value_column - 1
+        yield graded(ctx.problem(
+            start,
+            f"'date' is not a date Jekyll can read ({str(fm.data['date'])[:40]!r}): the build fails",
+        ), Severity.ERROR)  # fmt: skip
 
 
 def _tag_items(fm_scalars: list[ScalarPosition], value: Any) -> Iterator[tuple[str, int, int]]:
@@ -176,86 +203,92 @@ def unknown_tag(ctx: Context) -> Iterator[Problem]:
             yield ctx.problem(begin, f"unknown tag '{tag}'{hint}", end=finish)
 
 
-_POST_NAME = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})-(.+)$")
-
-
 def _post_name_date(path: str) -> dt.date | None:
-    m = re.match(r"^(\d{4})-(\d{2})-(\d{2})-", PurePosixPath(path).name)
-    if not m:
-        return None
-    try:
-        return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-    except ValueError:
-        return None
+    found = facts.file_date(PurePosixPath(path).name)
+    return found.date if found else None
 
 
-@rule("RL107", "post-filename", "Posts must be named YYYY-MM-DD-slug.md with a real, zero-padded date.",
+_NOT_POSTS = re.compile(r"^(readme|license|licence|changelog|contributing|index)\b", re.IGNORECASE)
+
+
+@rule("RL107", "post-filename", "Post files must be named YYYY-MM-DD-slug.md with a date Jekyll can read.",
       severity=Severity.ERROR, kinds=frozenset({"post"}))  # fmt: skip
 def post_filename(ctx: Context) -> Iterator[Problem]:
     path = PurePosixPath(ctx.doc.path)
-    stem, suffix = path.stem, path.suffix.lower()
-    skipped = "Jekyll silently skips it"
-    if suffix not in MARKDOWN_SUFFIXES:
+    if path.suffix.lower() not in MARKDOWN_SUFFIXES | ctx.site.markdown_suffixes:
         return
-    m = _POST_NAME.match(stem)
-    if not m:
-        yield ctx.problem(0, f"post file name '{path.name}' does not start with YYYY-MM-DD-; {skipped}", end=0)
+    found = facts.file_date(path.name)
+    if found is None:
+        if not _NOT_POSTS.match(path.name):
+            yield graded(ctx.problem(
+                0, f"post file name '{path.name}' does not start with a date (YYYY-MM-DD-): "
+                   "Jekyll never reads it as a post",
+                end=0,
+            ), Severity.WARNING)  # fmt: skip
         return
-    year, month, day = m.group(1), m.group(2), m.group(3)
-    if len(month) != 2 or len(day) != 2:
-        fixed = f"{year}-{int(month):02d}-{int(day):02d}-{m.group(4)}{path.suffix}"
+    fm = ctx.doc.front_matter
+    if fm and fm.data and fm.data.get("date"):
+        return  # the front-matter date wins; Jekyll does not read the file name's
+    if found.date is None:
         yield ctx.problem(
-            0, f"post date in '{path.name}' is not zero-padded; {skipped} (rename it to '{fixed}')", end=0
+            0,
+            f"'{found.written}' in the file name is not a date Jekyll can read: the build fails (invalid date)",
+            end=0,
         )
-        return
-    try:
-        dt.date(int(year), int(month), int(day))
-    except ValueError:
-        yield ctx.problem(0, f"'{year}-{month}-{day}' in the file name is not a real date; {skipped}", end=0)
+    elif found.rolled:
+        yield graded(ctx.problem(
+            0,
+            f"'{found.written}' in the file name is not a real date: Jekyll publishes "
+            f"the post as {found.date.isoformat()}",
+            end=0,
+        ), Severity.WARNING)  # fmt: skip
 
 
-@rule("RL108", "date-mismatch", "A `date:` that disagrees with the file name's date moves the post's URL.",
-      kinds=frozenset({"post"}))  # fmt: skip
+@rule("RL108", "date-mismatch", "A `date:` on another day than the file name's: the URL follows the `date:`.",
+      severity=Severity.INFO, kinds=frozenset({"post"}))  # fmt: skip
 def date_mismatch(ctx: Context) -> Iterator[Problem]:
     fm = ctx.doc.front_matter
     if not fm or not fm.data or "date" not in fm.data:
         return
     name_date = _post_name_date(ctx.doc.path)
-    value_date = _as_date(fm.data["date"])
-    if name_date and value_date and name_date != value_date:
+    value = facts.parse_date(fm.data["date"], ctx.site.timezone)
+    if name_date and value and name_date != value.date():
         pos = fm.keys["date"]
         start = ctx.doc.line_start(pos.value_line) + pos.value_column - 1
         yield ctx.problem(
             start,
-            f"date {value_date.isoformat()} differs from the file name's {name_date.isoformat()}; Jekyll uses the front-matter date for the URL",
+            f"date is {value.date().isoformat()} in the site's time zone, the file name says "
+            f"{name_date.isoformat()}; Jekyll uses the front-matter date for the URL",
         )
 
 
-def post_date(ctx: Context) -> tuple[dt.date | None, int]:
+def post_date(ctx: Context) -> tuple[dt.datetime | None, int]:
     """The date Jekyll publishes a post under, and the offset to report it at."""
     fm = ctx.doc.front_matter
     if fm and fm.data and "date" in fm.data:
-        value = _as_date(fm.data["date"])
+        value = facts.parse_date(fm.data["date"], ctx.site.timezone)
         if value:
             pos = fm.keys["date"]
             return value, ctx.doc.line_start(pos.value_line) + pos.value_column - 1
-    return _post_name_date(ctx.doc.path), 0
+    day = _post_name_date(ctx.doc.path)
+    return (dt.datetime(day.year, day.month, day.day, tzinfo=ctx.site.timezone) if day else None), 0
 
 
-@rule("RL109", "future-date", "A post dated in the future is silently not published unless `future: true`.",
+@rule("RL109", "future-date", "A post dated in the future is not published until then, unless `future: true`.",
       kinds=frozenset({"post"}))  # fmt: skip
 def future_date(ctx: Context) -> Iterator[Problem]:
     if ctx.site.future:
-        return
+        return  # `future: true`, or GitHub Pages, whose default it is
     date, start = post_date(ctx)
-    if date and date > dt.date.today():
+    if date and date > dt.datetime.now(ctx.site.timezone):
         yield ctx.problem(
             start,
-            f"dated {date.isoformat()}, in the future: Jekyll will not publish it until then (_config.yml has no 'future: true')",
+            f"dated {date.date().isoformat()}, in the future: Jekyll skips the post in "
+            "every build before then ('future' is off)",
         )
 
 
-@rule("RL110", "unknown-layout", "The `layout` must exist in `_layouts/` (or the theme).", severity=Severity.ERROR)
+@rule("RL110", "unknown-layout", "The `layout` must exist in `_layouts/` (or the theme).", severity=Severity.WARNING)
 def unknown_layout(ctx: Context) -> Iterator[Problem]:
     fm = ctx.doc.front_matter
     site = ctx.site
@@ -270,7 +303,9 @@ def unknown_layout(ctx: Context) -> Iterator[Problem]:
     start = ctx.doc.line_start(pos.value_line) + pos.value_column - 1
     close = difflib.get_close_matches(layout, sorted(site.layouts), n=1)
     hint = f"; did you mean '{close[0]}'?" if close else ""
-    yield ctx.problem(start, f"layout '{layout}' not found in _layouts/{hint}")
+    yield ctx.problem(
+        start, f"layout '{layout}' not found in _layouts/: Jekyll renders the page without a layout{hint}"
+    )
 
 
 RULES = [front_matter_missing, front_matter_syntax, duplicate_key, required_field, field_type,

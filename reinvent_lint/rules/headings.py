@@ -9,8 +9,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from ..document import Heading
-from ..problem import Fix, Problem
+from ..document import Document, Heading
+from ..kramdown_ids import kramdown_headings
+from ..problem import Edit, Fix, Problem, Safety, Severity
 from ..rule import Context, rule
 
 
@@ -26,7 +27,7 @@ def heading_label(text: str, limit: int = 25) -> str:
 @rule("RL201", "heading-level-skip", "Heading levels go down one at a time (`#` then `##`, not `###`).")
 def heading_level_skip(ctx: Context) -> Iterator[Problem]:
     previous = 0
-    for h in ctx.doc.headings:
+    for h in kramdown_headings(ctx.doc):
         if previous and h.level > previous + 1:
             yield ctx.problem(
                 h.start, f"heading level {h.level} follows level {previous}; expected level {previous + 1} at most"
@@ -41,7 +42,7 @@ def _normalized(doc_text: str) -> str:
 @rule("RL202", "duplicate-heading", "Sibling headings (same parent) must not repeat the same text.")
 def duplicate_heading(ctx: Context) -> Iterator[Problem]:
     seen: list[dict[str, Heading]] = [{} for _ in range(8)]
-    for h in ctx.doc.headings:
+    for h in kramdown_headings(ctx.doc):
         key = _normalized(h.text(ctx.doc))
         for deeper in range(h.level + 1, 8):
             seen[deeper].clear()
@@ -59,7 +60,7 @@ def duplicate_heading(ctx: Context) -> Iterator[Problem]:
 
 @rule("RL203", "empty-heading", "A heading must have text.")
 def empty_heading(ctx: Context) -> Iterator[Problem]:
-    for h in ctx.doc.headings:
+    for h in kramdown_headings(ctx.doc):
         if not h.text(ctx.doc).strip():
             yield ctx.problem(h.start, "heading has no text")
 
@@ -67,28 +68,49 @@ def empty_heading(ctx: Context) -> Iterator[Problem]:
 _DOUBLE_SPACE = re.compile(r"[ \t]{2,}")
 
 
-@rule("RL204", "heading-multiple-spaces", "Heading text must not contain runs of spaces.", fixable=True)
+@rule("RL204", "heading-multiple-spaces", "Heading text must not contain runs of spaces.", fixable=True,
+      severity=Severity.INFO)  # fmt: skip
 def heading_multiple_spaces(ctx: Context) -> Iterator[Problem]:
     doc = ctx.doc
-    for h in doc.headings:
+    for h in kramdown_headings(doc):
         if not h.atx:
             continue
         for m in _DOUBLE_SPACE.finditer(doc.text, h.text_start, h.text_end):
             if doc.liquid_at(m.start()) or doc.in_code(m.start()):
                 continue
-            fix = Fix.replace(m.start(), m.end(), " ", description="use a single space")
-            yield ctx.problem(
-                m.start(),
-                f'{m.end() - m.start()} spaces in a row in heading "{heading_label(h.text(doc))}"',
-                end=m.end(),
-                fix=fix,
-            )
+            message = f'{m.end() - m.start()} spaces in a row in heading "{heading_label(h.text(doc))}"'
+            fix = _id_aware_fix(ctx, Edit(m.start(), m.end(), " "), "use a single space")
+            if fix.safety is Safety.UNSAFE:
+                message += "; fixing it changes the heading's id, which links from other pages may use"
+            yield ctx.problem(m.start(), message, end=m.end(), fix=fix)
 
 
-@rule("RL205", "heading-trailing-whitespace", "Headings must not end with whitespace.", fixable=True)
+def _id_aware_fix(ctx: Context, edit: Edit, description: str) -> Fix:
+    """A fix of heading text that keeps kramdown's ids, or else says so: it is unsafe (deep links
+    from elsewhere break) and also rewrites this post's own `#old-id` links to the new ids."""
+    from ..kramdown_ids import UNKNOWN, heading_ids
+    from ..references import references
+
+    doc = ctx.doc
+    fixed = Document(doc.path, doc.text[: edit.start] + edit.replacement + doc.text[edit.end :], kind=doc.kind)
+    before, after = heading_ids(doc, ctx.site.config), heading_ids(fixed, ctx.site.config)
+    if before == after or len(before) != len(after):
+        return Fix((edit,), Safety.SAFE if before == after else Safety.UNSAFE, description)
+    renamed = {old: new for old, new in zip(before, after, strict=True) if old != new and UNKNOWN not in old + new}
+    edits = [edit]
+    for ref in references(doc):
+        if ref.kind in ("link", "definition", "html-href") and ref.target[1:] in renamed and ref.target[0] == "#":
+            edits.append(Edit(ref.start + 1, ref.end, renamed[ref.target[1:]]))
+    if len(edits) > 1:
+        description += " and update this post's links to the heading"
+    return Fix(tuple(edits), Safety.UNSAFE, description)
+
+
+@rule("RL205", "heading-trailing-whitespace", "Headings must not end with whitespace.", fixable=True,
+      severity=Severity.INFO)  # fmt: skip
 def heading_trailing_whitespace(ctx: Context) -> Iterator[Problem]:
     doc = ctx.doc
-    for h in doc.headings:
+    for h in kramdown_headings(doc):
         last_line_end = doc.line_end(doc.position(h.end)[0])
         if last_line_end > h.start and doc.text[last_line_end - 1] == "\r":
             last_line_end -= 1  # mixed line endings keep their CR
@@ -99,10 +121,11 @@ def heading_trailing_whitespace(ctx: Context) -> Iterator[Problem]:
             yield ctx.problem(stripped, "heading ends with whitespace", end=last_line_end, fix=fix)
 
 
-@rule("RL206", "heading-space-after-hash", "One space between the `#`s and the heading text.", fixable=True)
+@rule("RL206", "heading-space-after-hash", "One space between the `#`s and the heading text.", fixable=True,
+      severity=Severity.INFO)  # fmt: skip
 def heading_space_after_hash(ctx: Context) -> Iterator[Problem]:
     doc = ctx.doc
-    for h in doc.headings:
+    for h in kramdown_headings(doc):
         if not h.atx or h.text_start == h.text_end:
             continue
         hashes_end = h.text_start

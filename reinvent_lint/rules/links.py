@@ -16,9 +16,10 @@ from pathlib import Path, PurePosixPath
 from ..document import Document
 from ..problem import Fix, Problem, Safety, Severity
 from ..kramdown_ids import Targets, html_ids, targets
+from ..local_paths import asset_provider, build_step, decode_path, resolve_liquid, user_site
 from ..references import Reference, references, unclosed_links
 from ..rule import Context, rule
-from ..urls import GENERATOR_PLUGINS
+from ..urls import GENERATOR_PLUGINS, link_problem, post_url_problem
 
 _URL_KINDS = {"link", "image", "definition", "html-href", "html-src"}
 _CHECKED_KINDS = _URL_KINDS | {"autolink"}
@@ -142,15 +143,22 @@ def malformed_url(ctx: Context) -> Iterator[Problem]:
             continue
         for m in _SPACE_IN_TARGET.finditer(doc.masked[seg_start:seg_end]):
             at = seg_start + m.start(1)
-            if doc.in_code(at):
-                continue
             rest = m.group(2)
+            if doc.in_code(at) or (m.group(1).startswith("/") and not rest.startswith("(")):
+                continue  # a local path with spaces works when the file has them: RL403 judges it
             if rest.startswith("(") and rest.rstrip().endswith(")"):
                 why = f"kramdown has no '(title)' form: the link goes to '{m.group(1)} {rest}', a broken URL"
                 why += "; write the title in quotes"
             else:
                 why = f"whitespace inside the link target: kramdown links to '{m.group(1)}%20...', a broken URL"
             yield ctx.problem(at, why, end=seg_start + m.end(2))
+    for ref in references(doc):
+        if ref.kind != "definition" or ref.liquid is not None:
+            continue
+        rest = doc.text[ref.end : doc.line_end(doc.position(ref.end)[0])]
+        if re.fullmatch(r"[ \t]+\([^()]*\)[ \t]*", rest):
+            why = f"kramdown has no '(title)' form: the link goes to '{ref.target}{rest.rstrip()}', a broken URL"
+            yield ctx.problem(ref.start, why + "; write the title in quotes", end=ref.end + len(rest.rstrip()))
     for start, end in unclosed_links(doc):
         opening = doc.text[start:end].split("](", 1)
         if len(opening) == 2 and _looks_like_target(opening[1]):
@@ -184,7 +192,11 @@ def missing_link_target(ctx: Context) -> Iterator[Problem]:
         return
     for ref in references(ctx.doc):
         if ref.kind == "liquid-link":
-            if not ref.target or "{{" in ref.target or _exists(site, ref.target):
+            why = link_problem(site, ref.target)  # Jekyll's link tag, modelled in urls.py
+            if why is None:
+                continue
+            if why != "no such file in the site":
+                yield ctx.problem(ref.start, f"{{% link {ref.target} %}}: {why}: the build fails", end=ref.end)
                 continue
             close = _memo(
                 ctx,
@@ -209,25 +221,41 @@ def missing_link_target(ctx: Context) -> Iterator[Problem]:
             hint = f"; did you mean '{close[0]}'?" if close else ""
             yield ctx.problem(
                 ref.start,
-                f"{{% link {ref.target} %}}: no such file in the site; Jekyll stops the build here{hint}",
+                f"{{% link {ref.target} %}}: no such file in the site: the build fails{hint}",
                 end=ref.end,
                 fix=fix,
             )
         elif ref.kind == "post-url":
             names = site.post_names
-            if not ref.target or "{{" in ref.target or ref.target in names or draft_for(site, ref.target):
+            why = post_url_problem(site, ref.target)  # Jekyll's PostComparer, modelled in urls.py
+            if why is None or (why == "no such post" and draft_for(site, ref.target)):
                 continue  # a post_url that only a draft answers is RL701 link-to-draft
-            hint = _memo(ctx, ("post_url", ref.target), lambda t=ref.target, n=names: _did_you_mean(t, sorted(n)))
+            hint = ""
+            if why == "no such post":
+                hint = _memo(ctx, ("post_url", ref.target), lambda t=ref.target, n=names: _did_you_mean(t, sorted(n)))
             yield ctx.problem(
                 ref.start,
-                f"{{% post_url {ref.target} %}}: no such post; Jekyll stops the build here{hint}",
+                f"{{% post_url {ref.target} %}}: {why}: the build fails{hint}",
                 end=ref.end,
             )
         elif ref.kind == "include":
-            if not ref.target or "{{" in ref.target or ref.target in site.includes:
+            if not ref.target:
+                yield ctx.problem(
+                    ref.start,
+                    "{% include %} names no file: the build fails",
+                    end=ref.liquid.end if ref.liquid else ref.end,
+                )
                 continue
+            if "{{" in ref.target or ref.target in site.includes:
+                continue
+            if site.config.get("theme") or site.config.get("remote_theme"):
+                continue  # the theme's _includes are not in the source tree: cannot be judged
             hint = _memo(ctx, ("include", ref.target), lambda t=ref.target: _did_you_mean(t, site.includes))
-            yield ctx.problem(ref.start, f"{{% include {ref.target} %}}: no such file in _includes/{hint}", end=ref.end)
+            yield ctx.problem(
+                ref.start,
+                f"{{% include {ref.target} %}}: no such file in _includes/: the build fails{hint}",
+                end=ref.end,
+            )
 
 
 def draft_for(site, name: str) -> str | None:  # type: ignore[no-untyped-def]
@@ -263,11 +291,12 @@ _ASSET_SUFFIX = re.compile(
 )
 
 
-def _split_target(ctx: Context, ref: Reference) -> tuple[str, str] | None:
+def _split_target(ctx: Context, ref: Reference, target: str | None = None) -> tuple[str, str] | None:
     """(site-relative path or root URL, fragment) for a local reference, or None to skip it.
-    Root-relative targets lose the baseurl; relative ones resolve from a page's folder."""
-    target, _, fragment = ref.target.partition("#")
-    target = target.split("?", 1)[0]
+    Root-relative targets lose the baseurl; relative ones resolve from a page's folder;
+    percent-escapes are decoded as the browser does."""
+    target, _, fragment = (ref.target if target is None else target).partition("#")
+    target = decode_path(target.split("?", 1)[0])
     if not target or "{" in target or re.match(r"^[a-zA-Z][\w+.-]*:", target) or target.startswith("//"):
         return None
     if target.startswith("/"):
@@ -281,63 +310,162 @@ def _split_target(ctx: Context, ref: Reference) -> tuple[str, str] | None:
     return "/" + posixpath.normpath(posixpath.join(folder, target)), fragment
 
 
-def _judge_page_url(ctx: Context, ref: Reference, url: str) -> Iterator[Problem]:
+def _exists_at(ctx: Context, url: str) -> bool:
+    site = ctx.site
+    if url in site.urls.urls or posixpath.normpath(url.lstrip("/")) in site.files:
+        return True
+    # a folder served by a static index file other than index.html (a tag feed's index.xml)
+    folder = url.strip("/")
+    return url.endswith("/") and any(f"{folder}/index.{ext}" in site.files for ext in ("xml", "htm"))
+
+
+def _outside_this_site(ctx: Context, target: str, url: str) -> bool:
+    """A root path that this site does not serve: under another baseurl, or a sibling project
+    site on the same domain (`/otherproject/` on a user site)."""
+    site = ctx.site
+    assert site.root is not None
+    base = site.baseurl
+    if base and target.startswith("/") and not (target == base or target.startswith(base + "/")):
+        return True  # checked by _missing_baseurl when this site has the file
+    if not user_site(site.root, site.config):
+        return False
+    top = url.strip("/").split("/", 1)[0]
+    if not top or "." in top:
+        return False
+    tops = _memo(ctx, ("tops",), lambda: sorted({f.split("/", 1)[0] for f in site.files} | {
+        u.strip("/").split("/", 1)[0] for u in site.urls.urls}))  # fmt: skip
+    return top not in tops and not difflib.get_close_matches(top, tops, n=1, cutoff=0.8)
+
+
+def _missing_baseurl(ctx: Context, ref: Reference, target: str) -> Problem | None:
+    """`/assets/x.png` on a site with `baseurl: /blog`: the file is at /blog/assets/x.png."""
+    site = ctx.site
+    base = site.baseurl
+    assert site.root is not None
+    if not base or not target.startswith("/") or target == base or target.startswith(base + "/"):
+        return None
+    if (site.root / "CNAME").is_file():
+        return None  # a custom domain serves the site at its root, whatever baseurl says
+    url = decode_path(target.split("#", 1)[0].split("?", 1)[0])
+    if url in ("/", "") or not _exists_at(ctx, url):
+        return None
+    return ctx.problem(
+        ref.start,
+        f"'{target}' leaves out the baseurl '{base}': the site serves this at '{base}{url}', so readers get a 404;"
+        f" write '{{{{ '{url}' | relative_url }}}}' or '{base}{url}'",
+        end=ref.end,
+    )
+
+
+def _judge_page_url(ctx: Context, ref: Reference, url: str, target: str) -> Iterator[Problem]:
     site = ctx.site
     if site.plugins & GENERATOR_PLUGINS or re.search(r"/page\d+/?$", url) or url.startswith("/feed"):
         return
     urls = site.urls.urls
-    if url in urls or posixpath.normpath(url.lstrip("/")) in site.files:
+    if _exists_at(ctx, url):
+        return
+    if _outside_this_site(ctx, target, url):
         return
     close = _memo(ctx, ("url", url), lambda: difflib.get_close_matches(url, sorted(urls), n=1, cutoff=0.8))
     hint = f"; did you mean '{close[0]}'?" if close else ""
-    yield ctx.problem(ref.start, f"'{ref.target}': no page, post or file of the site has this URL{hint}", end=ref.end)
+    yield ctx.problem(ref.start, f"'{target}': no page, post or file of the site has this URL{hint}", end=ref.end)
 
 
-@rule("RL403", "missing-local-file", "Local links and images must point at files, pages or posts of the site.",
-      severity=Severity.ERROR, fixable=True)  # fmt: skip
-def missing_local_file(ctx: Context) -> Iterator[Problem]:
+def _adds_baseurl(ctx: Context, template: str, param: str) -> bool:
+    """Whether the include template puts the baseurl before the parameter's value."""
+    root = ctx.site.root
+    if root is None or not ctx.site.baseurl or template not in ctx.site.includes:
+        return False
+    text = str(_memo(ctx, ("include-text", template), lambda: _read(root / "_includes" / template)))
+    name = re.escape(param)
+    return bool(
+        re.search(rf"include\.{name}\s*\|\s*(?:relative_url|absolute_url|prepend:\s*site\.baseurl)", text)
+        or re.search(rf"site\.baseurl\s*\}}\}}\s*\{{\{{-?\s*include\.{name}\b", text)
+    )
+
+
+def _local_problems(ctx: Context, unverified: bool) -> Iterator[Problem]:
+    """RL403's problems, or (unverified=True) RL406's: the missing files that something other
+    than this tree may provide."""
     site = ctx.site
     if site.root is None:
         return
     for ref in references(ctx.doc):
-        if ref.liquid is not None and ref.kind != "include-param":
-            continue
         if ref.kind == "include-param" and ref.param not in image_params(ctx, ref.template):
             continue
         if ref.kind not in _URL_KINDS | {"include-param"}:
             continue
-        split = _split_target(ctx, ref)
+        target = ref.target
+        if ref.kind == "include-param" and target.startswith("/") and _adds_baseurl(ctx, ref.template, ref.param):
+            target = site.baseurl + target  # the template writes `{{ include.src | relative_url }}`
+        if ref.liquid is not None and ref.kind != "include-param":
+            resolved = resolve_liquid(target, site.baseurl)
+            if resolved is None:
+                continue
+            target = resolved
+        split = _split_target(ctx, ref, target)
         if split is None:
             continue
         url = split[0]
+        if not unverified:
+            wrong_base = _missing_baseurl(ctx, ref, target)
+            if wrong_base:
+                yield wrong_base
+                continue
         if not _ASSET_SUFFIX.search(url):
-            yield from _judge_page_url(ctx, ref, url)
+            if not unverified:
+                yield from _judge_page_url(ctx, ref, url, target)
             continue
         rel = posixpath.normpath(url.lstrip("/"))
-        if rel in site.files:
+        if rel in site.files or _outside_this_site(ctx, target, url):
             continue
         if rel.startswith(".."):
-            yield ctx.problem(ref.start, f"'{ref.target}' points outside the site", end=ref.end)
+            if not unverified:
+                yield ctx.problem(ref.start, f"'{target}' points outside the site", end=ref.end)
             continue
         same = site.files_lower.get(rel.lower(), [])
         if len(same) == 1:
+            if unverified:
+                continue
             real = same[0]
             path_start = ref.start + ref.target.lower().find(real.lower())
-            fix = Fix.replace(path_start, path_start + len(real), real, description=f"use {real}",
-                              edits_protected=ref.liquid is not None)  # fmt: skip
+            fix = None
+            if ref.target.lower().find(real.lower()) >= 0:
+                fix = Fix.replace(path_start, path_start + len(real), real, description=f"use {real}",
+                                  edits_protected=ref.liquid is not None)  # fmt: skip
             yield ctx.problem(
                 ref.start,
-                f"'{ref.target}' differs in case from '/{real}': it works on macOS, not on GitHub Pages (Linux)",
+                f"'{target}' differs in case from '/{real}': it works on macOS, not on GitHub Pages (Linux)",
                 end=ref.end,
                 fix=fix,
             )
+            continue
+        build = str(_memo(ctx, ("build-step",), lambda r=site.root: build_step(r, site.config)))
+        why = asset_provider(site.config, rel, build)
+        if bool(why) != unverified:
+            continue
+        if unverified:
+            yield ctx.problem(ref.start, f"'{target}' is not in this tree; {why}, which may provide it", end=ref.end)
             continue
         hint = _memo(
             ctx,
             ("file", rel),
             lambda rel=rel: _did_you_mean(rel, sorted(f for f in site.files if _ASSET_SUFFIX.search(f))),
         )
-        yield ctx.problem(ref.start, f"'{ref.target}' not found in the site{hint}", end=ref.end)
+        yield ctx.problem(ref.start, f"'{target}' not found in the site{hint}", end=ref.end)
+
+
+@rule("RL403", "missing-local-file", "Local links and images must point at files, pages or posts of the site.",
+      severity=Severity.ERROR, fixable=True)  # fmt: skip
+def missing_local_file(ctx: Context) -> Iterator[Problem]:
+    yield from _local_problems(ctx, unverified=False)
+
+
+@rule("RL406", "unverified-local-file",
+      "Local files absent from the tree, on a site whose build step, plugins or theme may provide them.",
+      severity=Severity.INFO)  # fmt: skip
+def unverified_local_file(ctx: Context) -> Iterator[Problem]:
+    yield from _local_problems(ctx, unverified=True)
 
 
 @rule("RL404", "broken-fragment", "`#fragment` links must match a heading id (kramdown's) or an explicit id.",
@@ -398,11 +526,12 @@ def _fragment(value: str) -> str:
 def _linked_file(ctx: Context, tag: str, name: str) -> str | None:
     if tag == "link":
         return posixpath.normpath(name) if _exists(ctx.site, name) else None
-    return ctx.site.post_names.get(name)
+    return ctx.site.post_names.get(name.removeprefix("/"))
 
 
 def _include_ids(ctx: Context, doc: Document) -> frozenset[str]:
-    """Ids written by the `_includes` files a document includes (their `id=` and `name=`)."""
+    """Ids written by the `_includes` files a document includes (their `id=` and `name=`, and
+    the headings of Markdown includes)."""
     found: set[str] = set()
     root = ctx.site.root
     if root is None:
@@ -410,8 +539,10 @@ def _include_ids(ctx: Context, doc: Document) -> frozenset[str]:
     for ref in references(doc):
         if ref.kind != "include" or not ref.target or "{" in ref.target or ref.target not in ctx.site.includes:
             continue
-        text = _memo(ctx, ("include-text", ref.target), lambda t=ref.target: _read(root / "_includes" / t))
-        found.update(html_ids(str(text)))
+        text = str(_memo(ctx, ("include-text", ref.target), lambda t=ref.target: _read(root / "_includes" / t)))
+        found.update(html_ids(text))
+        if ref.target.endswith((".md", ".markdown")):  # its headings are rendered with the post
+            found.update(targets(Document(ref.target, text), ctx.site.config).ids)
     return frozenset(found)
 
 
@@ -422,8 +553,27 @@ def _read(path: Path) -> str:
         return ""
 
 
+def _layout_ids(ctx: Context) -> frozenset[str]:
+    """Ids the site's layouts and includes write on pages (`<section id="comments">`): any
+    page may have them, depending on its layout, so they are accepted everywhere."""
+    site = ctx.site
+    root = site.root
+    if root is None:
+        return frozenset()
+
+    def collect() -> frozenset[str]:
+        assert root is not None
+        found: set[str] = set()
+        for rel in site.files:
+            if rel.startswith(("_layouts/", "_includes/")) and rel.endswith((".html", ".htm")):
+                found.update(html_ids(_read(root / rel)))
+        return frozenset(found)
+
+    return _memo(ctx, ("layout-ids",), collect)  # type: ignore[no-any-return]
+
+
 def _doc_targets(ctx: Context, doc: Document) -> Targets:
-    return targets(doc, ctx.site.config, _include_ids(ctx, doc))
+    return targets(doc, ctx.site.config, _include_ids(ctx, doc) | _layout_ids(ctx))
 
 
 def _ids_of(ctx: Context, rel: str) -> Targets | None:
@@ -439,6 +589,37 @@ def _ids_of(ctx: Context, rel: str) -> Targets | None:
     return cache[rel]
 
 
+_IMG_TAG = re.compile(r"<img\b[^>]*>", re.IGNORECASE | re.DOTALL)
+_ALT_ATTR = re.compile(r"\balt\s*=\s*(\"[^\"]*\"|'[^']*'|\S+)", re.IGNORECASE)
+_INCLUDE_VAR = re.compile(r"\binclude\.([\w-]+)")
+
+
+def include_alt_params(ctx: Context, template: str) -> tuple[str, ...] | None:
+    """The include parameters the template's `<img alt=...>` takes its text from (`alt`,
+    `caption`, `title`, ...), in the order the template tries them; () when the template writes
+    an alt that no parameter sets (nothing for the author to fix in the post); None when the
+    template cannot be read or writes no `<img>` itself."""
+    root = ctx.site.root
+    if root is None or template not in ctx.site.includes:
+        return None
+
+    def learn() -> tuple[str, ...] | None:
+        assert root is not None
+        text = _read(root / "_includes" / template)
+        if not text:
+            return None
+        params: list[str] = []
+        if not _IMG_TAG.search(text):
+            return None  # the image comes from elsewhere (a plugin tag, markdown): not known
+        for tag in _IMG_TAG.finditer(text):
+            alt = _ALT_ATTR.search(tag.group())
+            if alt:
+                params.extend(p for p in _INCLUDE_VAR.findall(alt.group(1)) if p not in params)
+        return tuple(params)
+
+    return _memo(ctx, ("include-alt", template), learn)  # type: ignore[no-any-return]
+
+
 @rule("RL405", "image-alt-text", "Images need alt text that describes them (not the file name).")
 def image_alt_text(ctx: Context) -> Iterator[Problem]:
     for ref in references(ctx.doc):
@@ -447,13 +628,32 @@ def image_alt_text(ctx: Context) -> Iterator[Problem]:
         elif ref.kind == "html-src":
             if ctx.doc.text[ref.label_start : ref.label_start + 4].lower() != "<img":
                 continue
+            if ref.text.strip() == "" and ref.text != "\0":
+                continue  # `alt=""` in HTML marks an image as decorative, deliberately
             yield from _judge_alt(ctx, ref, None if ref.text == "\0" else ref.text.strip(), ref.label_start)
         elif ref.kind == "include-param" and ref.param in image_params(ctx, ref.template):
             span = ref.liquid
             assert span is not None
-            alt = _INCLUDE_ALT.search(ctx.doc.text, span.start, span.end)
-            value = None if not alt else (alt.group(1) if alt.group(1) is not None else alt.group(2)).strip()
+            learned = include_alt_params(ctx, ref.template)
+            if learned == ():
+                continue  # the template's alt does not come from a parameter
+            names = learned or ("alt",)
+            value: str | None = None
+            for name in names:
+                m = re.search(
+                    rf"\b{re.escape(name)}\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|(\S+))", ctx.doc.text[span.start : span.end]
+                )
+                if m:
+                    given = next(g for g in m.groups() if g is not None).strip()
+                    if given.startswith("include.") or given.startswith("page."):
+                        given = "variable"
+                    value = given if value is None or not value else value
+            if value == "":
+                continue  # given empty on purpose, as `alt=""` in HTML
             yield from _judge_alt(ctx, ref, value, span.start)
+
+
+_FILE_LIKE = re.compile(r"^(?:\S*[._]\S*|\d+|[^\s-]+(?:-[^\s-]+){2,})$")
 
 
 def _judge_alt(ctx: Context, ref: Reference, alt: str | None, at: int) -> Iterator[Problem]:
@@ -462,8 +662,18 @@ def _judge_alt(ctx: Context, ref: Reference, alt: str | None, at: int) -> Iterat
         yield ctx.problem(at, f"image '{name}' has no alt text", end=ref.end)
     elif not alt:
         yield ctx.problem(at, f"image '{name}' has empty alt text", end=ref.end)
-    elif name and alt.lower() in (name.lower(), PurePosixPath(name).stem.lower()):
+    elif name and _is_file_name(alt, name):
         yield ctx.problem(at, f"alt text of '{name}' is just its file name; describe the image", end=ref.end)
 
 
-RULES = [malformed_url, missing_link_target, missing_local_file, broken_fragment, image_alt_text]
+def _is_file_name(alt: str, name: str) -> bool:
+    """The alt repeats the file name as a file name reads (`pod_networking`, `02`, `img-0042.png`,
+    `nat-proxy-egress-traffic`); a word or phrase that happens to name the file (`Settings`) is
+    left alone."""
+    alt = alt.lower()
+    if alt == name.lower():
+        return True
+    return alt == PurePosixPath(name).stem.lower() and bool(_FILE_LIKE.match(alt))
+
+
+RULES = [malformed_url, missing_link_target, missing_local_file, broken_fragment, image_alt_text, unverified_local_file]

@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterator
 
 from ..document import Block, Document
+from ..kramdown_ids import kramdown_headings
 from ..problem import Problem
 from ..rule import Context, rule
 from .headings import heading_label
@@ -41,7 +42,7 @@ def _renders_footnotes(doc: Document) -> bool:
 def empty_section(ctx: Context) -> Iterator[Problem]:
     doc = ctx.doc
     blocks = doc.blocks
-    headings = {h.line: h for h in doc.headings}
+    headings = {h.line: h for h in kramdown_headings(doc)}
     notes = [b for b in blocks if b.kind == "footnote_reference"]
     for index, block in enumerate(blocks):
         if block.kind != "heading" or block.first_line not in headings:

@@ -123,10 +123,8 @@ def repeated_word(ctx: Context) -> Iterator[Problem]:
         if not any(a == b for a, b in zip(tokens, tokens[1:])):
             continue  # cheap test first: no two equal tokens in a row
         for m in _REPEATED.finditer(segment):
-            if (
-                m.group(1).lower() in _FINE_TWICE
-                or (m.group(1) != m.group(3)
-                and m.group(1).lower() != m.group(3).lower())
+            if m.group(1).lower() in _FINE_TWICE or (
+                m.group(1) != m.group(3) and m.group(1).lower() != m.group(3).lower()
             ):
                 continue
             start, end = offset + m.start(2), offset + m.end(3)

@@ -21,11 +21,22 @@ from ..engine import FileError, Linter, Target
 from ..external import occurrences
 from ..problem import Edit, Problem
 from ..rule import Rule
-from ..site import CONFIG_NAMES, MARKDOWN_SUFFIXES, Site, find_root
+from ..site import MARKDOWN_SUFFIXES, Site, find_root
 
 CONFIG_FILES = (CONFIG_NAME, "pyproject.toml")
 # Folders whose changes never matter to a check (build output, VCS, tool caches).
 IGNORED_DIRS = frozenset({"_site", ".git", ".jekyll-cache", ".sass-cache", "node_modules", ".reinvent-lint-cache"})
+
+
+_UNSEEN = (-1, -1)
+
+
+def _state(path: Path) -> tuple[int, int] | None:
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return (stat.st_mtime_ns, stat.st_size)
 
 
 @dataclass
@@ -39,6 +50,7 @@ class Outcome:
     # Why the file as saved is not a post, though the editor decoded it (Latin-1, UTF-16...).
     unreadable_on_disk: ReadError | None = None
     internal_errors: list[str] = field(default_factory=list)  # bugs in rules: logged, never shown as problems
+    rule_url: str = ""  # the config's [output] rule-url template for rule pages ("" : the shipped pages)
 
 
 def is_markdown(path: Path) -> bool:
@@ -70,7 +82,7 @@ class Checker:
         self._last_good: dict[Path, Linter] = {}  # by folder: used while the config is broken
         self._sites: dict[Path, Site] = {}  # by site root
         self._site_problems: dict[tuple[Path, int], list[Problem]] = {}  # (root, id(linter))
-        self.generation = 0  # bumped on every change that can alter results
+        self._seen: dict[Path, tuple[int, int] | None] = {}  # changed files: their state when last seen
         self.config_errors: list[str] = []  # broken configs replaced by their last good version
 
     # ----- configuration and site -------------------------------------------------------
@@ -111,32 +123,32 @@ class Checker:
             site = self._sites[root] = Site(root, tag_dirs) if tag_dirs else Site(root)
         return site
 
-    def roots(self) -> list[Path]:
-        return list(self._sites)
-
     def files_changed(self, paths: Sequence[Path]) -> tuple[bool, set[Path]]:
         """Forget what the changed files invalidate. Returns (a config changed, the site roots
-        whose index was dropped, to be rebuilt on the next check)."""
+        whose index was dropped, to be rebuilt on the next check). A file already seen in the
+        same state is skipped: editors announce one save both as didSave and as a file event."""
         config_changed = False
         roots: set[Path] = set()
         for path in paths:
-            absolute = Path(os.path.abspath(path))
-            if is_config(absolute) or absolute.name in CONFIG_NAMES:
-                config_changed = config_changed or is_config(absolute)
-            for root in list(self._sites):
+            real = Path(os.path.realpath(path))
+            state = _state(real)
+            if self._seen.get(real, _UNSEEN) == state:
+                continue
+            self._seen[real] = state
+            config_changed |= is_config(real)
+            for root in self._sites:
                 try:
-                    inside = absolute.relative_to(root).parts
+                    inside = real.relative_to(root).parts
                 except ValueError:
                     continue
                 if inside and not IGNORED_DIRS.intersection(inside[:-1]):
                     roots.add(root)
         if config_changed:
             self._linters.clear()  # re-read on the next check; _last_good keeps the previous
+            self._site_problems.clear()
         for root in roots:
             self._sites.pop(root, None)
-        self._site_problems = {k: v for k, v in self._site_problems.items() if k[0] not in roots and not config_changed}
-        if config_changed or roots:
-            self.generation += 1
+        self._site_problems = {k: v for k, v in self._site_problems.items() if k[0] not in roots}
         return config_changed, roots
 
     # ----- checking -----------------------------------------------------------------------
@@ -145,7 +157,7 @@ class Checker:
         linter = self.linter(path)
         site = self.site(path, linter)
         relative = site.relative(path)
-        outcome = Outcome(text, None)
+        outcome = Outcome(text, None, rule_url=str(linter.config.output.get("rule-url", "")))
         if self._excluded(linter, path):
             return outcome  # the config's `exclude`: no diagnostics, as `check` reports none
         try:

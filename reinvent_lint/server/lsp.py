@@ -9,6 +9,7 @@ messages while a post is checked; results for a buffer that changed meanwhile ar
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import traceback
 from collections.abc import Callable, Sequence
@@ -26,15 +27,14 @@ from ..config import ConfigError
 from ..document import Document, ReadError
 from ..problem import Edit, Problem, Safety, Severity
 from ..rule import Rule
-from ..rulebook import page_path
+from ..reporters.sarif import help_uri
 from .checker import Checker, Outcome, is_markdown
 
-# Where rule pages live (a rule's page is RULE_PAGES + "RLnnn-name.md"); the client may pass
-# another base as initializationOptions {"rulesUrl": "..."}.
-RULE_PAGES = "https://github.com/reinvent-lint/reinvent-lint/blob/main/rules/"
 DEBOUNCE_SECONDS = 0.15
 SOURCE = "reinvent-lint"
 FIX_ALL = "source.fixAll.reinvent-lint"
+FIX_ALL_TITLE = "Fix all safe reinvent-lint problems"
+MAX_ACTION_PROBLEMS = 20  # quick fixes are offered for at most this many problems of a range
 _SEVERITY = {
     Severity.ERROR: lsp.DiagnosticSeverity.Error,
     Severity.WARNING: lsp.DiagnosticSeverity.Warning,
@@ -42,6 +42,13 @@ _SEVERITY = {
 }
 T = TypeVar("T")
 log = logging.getLogger("reinvent_lint.server")
+
+
+@functools.cache
+def _rule_page(code: str, name: str, template: str) -> str:
+    """A rule's page as SARIF's helpUri gives it: from the `[output] rule-url` template, else
+    the page shipped in the package (a file: URI the editor opens); "" when there is none."""
+    return help_uri(code, name, template)
 
 
 class Lines:
@@ -76,7 +83,7 @@ class ReinventLintServer(LanguageServer):
         self._rules = rules
         self._checker: Checker | None = None
         self.pool = ThreadPoolExecutor(1, thread_name_prefix="reinvent-lint")
-        self.rules_url = RULE_PAGES
+        self.rules_url = ""  # initializationOptions.rulesUrl: overrides the config's [output] rule-url
         self.pending: dict[str, asyncio.Task[None]] = {}
         self.outcomes: dict[str, Outcome] = {}
         self.recheck: asyncio.Task[None] | None = None
@@ -179,24 +186,24 @@ class ReinventLintServer(LanguageServer):
 
         if outcome.unreadable is not None:
             return [unreadable(outcome.unreadable)]
-        found = [self.diagnostic(p, lines) for p in outcome.problems]
+        found = [self.diagnostic(p, lines, outcome.rule_url) for p in outcome.problems]
         if outcome.unreadable_on_disk is not None:
             found.insert(0, unreadable(outcome.unreadable_on_disk, "the file as saved: "))
         return found
 
-    def diagnostic(self, p: Problem, lines: Lines) -> lsp.Diagnostic:
+    def diagnostic(self, p: Problem, lines: Lines, rule_url: str) -> lsp.Diagnostic:
         start = lines.position(p.line, p.column)
         if p.end_line:
             end = lines.position(p.end_line, p.end_column)
         else:  # site-wide rules give a point: mark to the end of its line
             end = lines.position(p.line, 1 << 30)
-        page = page_path(p.code)
+        page = _rule_page(p.code, p.name, self.rules_url or rule_url)
         return lsp.Diagnostic(
             lsp.Range(start, end),
             p.message,
             _SEVERITY[p.severity],
             code=p.code,
-            code_description=lsp.CodeDescription(self.rules_url + page.name) if page else None,
+            code_description=lsp.CodeDescription(page) if page else None,
             source=SOURCE,
             tags=[lsp.DiagnosticTag.Unnecessary] if p.code == "RL001" else None,
         )
@@ -240,11 +247,11 @@ class ReinventLintServer(LanguageServer):
             outcome = await self.in_worker(lambda: checker().check(Path(path), text))
         if outcome is None or outcome.doc is None:
             return None
-        found = outcome
-        return await self.in_worker(lambda: self.build_actions(checker(), Path(path), found, params))
+        found, version = outcome, current[1]
+        return await self.in_worker(lambda: self.build_actions(checker(), Path(path), found, params, version))
 
     def build_actions(
-        self, checker: Checker, path: Path, outcome: Outcome, params: lsp.CodeActionParams
+        self, checker: Checker, path: Path, outcome: Outcome, params: lsp.CodeActionParams, version: int | None
     ) -> list[lsp.CodeAction]:
         """Runs on the worker: fixes are verified by the fix engine before they are offered."""
         doc = outcome.doc
@@ -262,13 +269,14 @@ class ReinventLintServer(LanguageServer):
             title: str, kind: str, edits: list[lsp.TextEdit], p: Problem | None, preferred: bool = False
         ) -> None:
             change = lsp.WorkspaceEdit(changes={uri: edits})
-            diagnostics = [self.diagnostic(p, lines)] if p else None
+            diagnostics = [self.diagnostic(p, lines, outcome.rule_url)] if p else None
             actions.append(
                 lsp.CodeAction(title, kind=kind, diagnostics=diagnostics, edit=change, is_preferred=preferred or None)
             )
 
         quickfix = lsp.CodeActionKind.QuickFix.value
         here = [p for p in outcome.problems if p.line <= last and max(p.end_line, p.line) >= first]
+        here = here[:MAX_ACTION_PROBLEMS]  # a whole-file range must not verify thousands of fixes
         for p in here if allowed(quickfix) else []:
             if p.fix and checker.fix_is_sound(outcome, p):
                 what = p.fix.description or p.name
@@ -287,12 +295,46 @@ class ReinventLintServer(LanguageServer):
                 p = next(p for p in here if p.code == code)
                 action(f"Disable {code} {p.name} for this file", quickfix, [lines.edit(doc, edit)], None)
         if allowed(FIX_ALL) and any(p.fix and p.fix.safety is Safety.SAFE for p in outcome.problems):
-            fixed = checker.fix_all(path, outcome)
-            if fixed is not None:
-                text = ("\ufeff" if lines.bom else "") + (fixed.replace("\n", "\r\n") if doc.crlf else fixed)
-                whole = lsp.Range(lsp.Position(0, 0), lines.end())
-                action("Fix all safe reinvent-lint problems", FIX_ALL, [lsp.TextEdit(whole, text)], None)
+            if not wanted and self.resolves_edits():
+                # Asked for everything (a cursor move): offer it, and fix only if it is chosen.
+                data = {"uri": uri, "version": version}
+                actions.append(lsp.CodeAction(FIX_ALL_TITLE, kind=FIX_ALL, data=data))
+            else:
+                whole = self.fix_all_edit(checker, path, outcome)
+                if whole is not None:
+                    action(FIX_ALL_TITLE, FIX_ALL, [whole], None)
         return actions
+
+    def resolves_edits(self) -> bool:
+        caps = self.client_capabilities.text_document
+        support = caps.code_action.resolve_support if caps and caps.code_action else None
+        return bool(support and "edit" in support.properties)
+
+    def fix_all_edit(self, checker: Checker, path: Path, outcome: Outcome) -> lsp.TextEdit | None:
+        """One edit replacing the buffer by its text with every safe fix applied (worker thread)."""
+        fixed = checker.fix_all(path, outcome)
+        if fixed is None or outcome.doc is None:
+            return None
+        lines = Lines(outcome.text, self.units())
+        text = ("\ufeff" if lines.bom else "") + (fixed.replace("\n", "\r\n") if outcome.doc.crlf else fixed)
+        return lsp.TextEdit(lsp.Range(lsp.Position(0, 0), lines.end()), text)
+
+    async def resolve_fix_all(self, action: lsp.CodeAction) -> lsp.CodeAction:
+        data = action.data if isinstance(action.data, dict) else {}
+        uri, path = str(data.get("uri", "")), to_fs_path(str(data.get("uri", "")))
+        current = self.text_of(uri)
+        if path is None or current is None or current[1] != data.get("version"):
+            return action  # the buffer changed since the action was offered: no edit
+        outcome = self.outcomes.get(uri)
+        checker = self.checker
+        text = current[0]
+        if outcome is None or outcome.text != text:
+            outcome = await self.in_worker(lambda: checker().check(Path(path), text))
+        found = outcome
+        edit = await self.in_worker(lambda: self.fix_all_edit(checker(), Path(path), found) if found else None)
+        if edit is not None:
+            action.edit = lsp.WorkspaceEdit(changes={uri: [edit]})
+        return action
 
 
 def build_server(rules: Sequence[Rule] | None = None) -> ReinventLintServer:
@@ -302,7 +344,8 @@ def build_server(rules: Sequence[Rule] | None = None) -> ReinventLintServer:
     def initialize(ls: ReinventLintServer, params: lsp.InitializeParams) -> None:
         options = params.initialization_options
         if isinstance(options, dict) and isinstance(options.get("rulesUrl"), str):
-            ls.rules_url = options["rulesUrl"].rstrip("/") + "/"
+            url = options["rulesUrl"]  # a template like [output] rule-url, or a folder of pages
+            ls.rules_url = url if "{" in url else url.rstrip("/") + "/{page}"
 
     @server.feature(lsp.INITIALIZED)
     async def initialized(ls: ReinventLintServer, params: lsp.InitializedParams) -> None:
@@ -353,10 +396,14 @@ def build_server(rules: Sequence[Rule] | None = None) -> ReinventLintServer:
 
     @server.feature(
         lsp.TEXT_DOCUMENT_CODE_ACTION,
-        lsp.CodeActionOptions(code_action_kinds=[lsp.CodeActionKind.QuickFix, FIX_ALL]),
+        lsp.CodeActionOptions(code_action_kinds=[lsp.CodeActionKind.QuickFix, FIX_ALL], resolve_provider=True),
     )
     async def code_action(ls: ReinventLintServer, params: lsp.CodeActionParams) -> list[lsp.CodeAction] | None:
         return await ls.code_actions(params)
+
+    @server.feature(lsp.CODE_ACTION_RESOLVE)
+    async def code_action_resolve(ls: ReinventLintServer, action: lsp.CodeAction) -> lsp.CodeAction:
+        return await ls.resolve_fix_all(action) if action.kind == FIX_ALL else action
 
     @server.feature(lsp.SHUTDOWN)
     def shutdown(ls: ReinventLintServer, params: Any) -> None:
