@@ -6,8 +6,10 @@ anchors that differ only by a `-1` suffix; stray whitespace ends up in the ancho
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from ..document import Document, Heading
 from ..kramdown_ids import kramdown_headings
@@ -27,12 +29,40 @@ def heading_label(text: str, limit: int = 25) -> str:
 @rule("RL201", "heading-level-skip", "Heading levels go down one at a time (`#` then `##`, not `###`).")
 def heading_level_skip(ctx: Context) -> Iterator[Problem]:
     previous = 0
+    inside_plugin = _plugin_blocks(ctx.doc)
     for h in kramdown_headings(ctx.doc):
+        if inside_plugin(h.start):
+            continue  # a callout's own title (`{% notice %}#### Note`): not part of the outline
         if previous and h.level > previous + 1:
             yield ctx.problem(
                 h.start, f"heading level {h.level} follows level {previous}; expected level {previous + 1} at most"
             )
         previous = h.level
+
+
+def _plugin_blocks(doc: Document) -> Callable[[int], bool]:
+    """Whether an offset lies inside the body of a plugin's block tag (`{% notice %}` ...
+    `{% endnotice %}`): the plugin renders that body on its own, as a box or callout."""
+    from ..jekyll_facts import CORE_TAGS
+
+    spans = [s for s in doc.liquid.spans if s.kind == "tag" and s.name]
+    ranges: list[tuple[int, int]] = []
+    open_at: dict[str, list[int]] = {}
+    for s in spans:
+        name = s.name
+        if name.startswith("end") and name[3:] in open_at and open_at[name[3:]]:
+            ranges.append((open_at[name[3:]].pop(), s.start))
+        elif name not in CORE_TAGS:
+            open_at.setdefault(name, []).append(s.end)
+    ranges.sort()
+    starts = [a for a, _ in ranges]
+    reach = list(itertools.accumulate((b for _, b in ranges), max))  # furthest end so far
+
+    def inside(offset: int) -> bool:
+        i = bisect.bisect_right(starts, offset) - 1
+        return i >= 0 and reach[i] > offset
+
+    return inside
 
 
 def _normalized(doc_text: str) -> str:

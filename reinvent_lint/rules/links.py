@@ -7,6 +7,7 @@ Jekyll will actually do.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import posixpath
 import re
@@ -109,7 +110,9 @@ def malformed_url(ctx: Context) -> Iterator[Problem]:
             continue
         target = ref.target
         if ref.kind in ("link", "image") and ref.start == ref.end:
-            yield ctx.problem(ref.label_start, "empty link target '()': it links to this same page", end=ref.end + 1)
+            # The reader lands on the same page, not on a 404: wrong, but not broken.
+            empty = ctx.problem(ref.label_start, "empty link target '()': it links to this same page", end=ref.end + 1)
+            yield dataclasses.replace(empty, severity=Severity.WARNING)
             continue
         if ref.kind in ("link", "image"):
             between = doc.text[ref.label_start : ref.start]
