@@ -20,10 +20,10 @@ except ImportError:  # pragma: no cover - PyYAML without libyaml
     from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
 
 
-class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
+class _Loader(_BaseLoader):
     """Safe loading, but an impossible date (`2024-13-01`) stays a string for the rules to judge."""
 
-    def construct_yaml_timestamp(self, node: yaml.Node) -> object:
+    def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> object:  # type: ignore[override]
         try:
             return super().construct_yaml_timestamp(node)
         except ValueError:

@@ -39,7 +39,7 @@ class Build:
     @property
     def failed(self) -> bool:
         """The build stopped: non-zero exit, or Jekyll's own fatal marker in the log."""
-        return self.returncode != 0 or "Error:" in self.log and "Conversion error" not in self.log
+        return self.returncode != 0 or ("Error:" in self.log and "Conversion error" not in self.log)
 
     def outputs(self) -> set[str]:
         """Every written file, relative to the destination, POSIX style."""

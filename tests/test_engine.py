@@ -106,4 +106,3 @@ def test_seed_posts_headings_and_sections(tmp_path: Path) -> None:
     for _, (name, expected) in SEED_POSTS.items():
         found = [(p.line, p.code) for p in report.problems if p.path.endswith(name) and p.code.startswith("RL")]
         assert found == expected, name
-

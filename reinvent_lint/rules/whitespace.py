@@ -11,7 +11,8 @@ from ..rule import Context, rule
 _TRAILING = re.compile(r"[ \t]+(?=\r?$)", re.MULTILINE)  # a CR stays: mixed line endings
 
 
-@rule("RL601", "trailing-whitespace", "Lines must not end with spaces or tabs (a two-space hard line break is allowed).",
+@rule("RL601", "trailing-whitespace",
+      "Lines must not end with spaces or tabs (a two-space hard line break is allowed).",
       severity=Severity.INFO, fixable=True)  # fmt: skip
 def trailing_whitespace(ctx: Context) -> Iterator[Problem]:
     doc = ctx.doc
