@@ -15,7 +15,7 @@ from pathlib import Path
 MAX_FILE_BYTES = 10 * 1024 * 1024  # per post; `[limits] max-file-size` (MB) changes it
 # The [limits] config table: the size cap per post in MB, and the budget of CPU seconds per
 # file for the expensive optional parts (the style pack, third-party rules).
-LIMITS: dict[str, float] = {"max-file-size": 10.0, "time-budget": 3.0}
+LIMITS: dict[str, float] = {"max-file-size": 10.0, "time-budget": 1.5}
 _KINDS = {
     stat.S_IFIFO: "a FIFO (named pipe)",
     stat.S_IFCHR: "a character device",
