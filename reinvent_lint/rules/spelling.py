@@ -279,6 +279,8 @@ def unknown_word(ctx: Context) -> Iterator[Problem]:
 
 _REPEATED = re.compile(r"\b([A-Za-z]+)(\s+)(\1)\b", re.IGNORECASE)
 _FINE_TWICE = {"that", "had", "is", "do", "bye", "ha", "no", "very", "so", "la", "ho", "knock", "wo"}
+# English reduplication for emphasis ("long long ago", "much much better", "far far away", "etc etc").
+_FINE_TWICE |= {"long", "much", "far", "har", "etc", "really", "many", "more", "blah", "yeah", "oh", "hey", "tsk"}
 
 
 @rule("RL502", "repeated-word", "A word repeated by accident (`the the`), also across a line break.", fixable=True)
