@@ -122,3 +122,16 @@ def is_regular(path: str) -> bool:
         return stat.S_ISREG(os.stat(path).st_mode)
     except OSError:
         return False
+
+
+def pid_alive(pid: int) -> bool:
+    """Whether a process runs with this id (a temporary file or folder of a killed run has none)."""
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # exists, owned by someone else
+    return True

@@ -343,17 +343,9 @@ def _pid_of(name: str) -> int | None:
 
 
 def _alive(pid: int | None) -> bool:
-    if pid is None:
-        return True  # a name without a process id: judged by its age alone
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:
-        return True  # exists, owned by someone else
-    return True
+    from .files import pid_alive
+
+    return pid is None or pid_alive(pid)  # a name without a process id: judged by its age alone
 
 
 def unified_diff(display: str, before: bytes, after: bytes) -> str:

@@ -28,6 +28,7 @@ from typing import Any
 
 from . import signals, style
 from .document import Document
+from .files import pid_alive
 from .problem import Problem
 
 STYLE_MAX_BYTES = 512 * 1024  # pymarkdownlnt is superlinear: a post this large takes far over any budget
@@ -190,17 +191,5 @@ def remove_stale_folders(now: float | None = None) -> None:
             old = now - os.stat(full).st_mtime > 86400
         except OSError:
             continue
-        if old or (pid_text.isdigit() and not _alive(int(pid_text))):  # no pid in the name: by age only
+        if old or (pid_text.isdigit() and not pid_alive(int(pid_text))):  # no pid in the name: by age only
             shutil.rmtree(full, ignore_errors=True)
-
-
-def _alive(pid: int) -> bool:
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:
-        return True
-    return True

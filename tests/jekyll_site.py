@@ -19,6 +19,8 @@ from pathlib import Path
 
 import pytest
 
+from .conftest import write_site
+
 JEKYLL = shutil.which("jekyll")
 requires_jekyll = pytest.mark.skipif(
     JEKYLL is None,
@@ -55,23 +57,13 @@ class Build:
         return path.is_file() or (path / "index.html").is_file() or Path(str(path) + ".html").is_file()
 
 
-def write_tree(root: Path, files: dict[str, str | bytes]) -> None:
-    for rel, content in files.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(content, encoding="utf-8")
-
-
 def build(tmp: Path, files: dict[str, str | bytes], config: str = DEFAULT_CONFIG) -> Build:
     """Write `files` (and `_config.yml` unless given) under `tmp/src`, build into `tmp/_out`."""
     if JEKYLL is None:
         pytest.skip("real Jekyll is not installed")
     source, destination = tmp / "src", tmp / "_out"
     source.mkdir(parents=True, exist_ok=True)
-    write_tree(source, {"_config.yml": config, **files} if "_config.yml" not in files else files)
+    write_site(source, {"_config.yml": config, **files} if "_config.yml" not in files else files)
     env = {**os.environ, "JEKYLL_NO_BUNDLER_REQUIRE": "true", "TZ": "UTC", "LANG": "C.UTF-8"}
     env.pop("BUNDLE_GEMFILE", None)
     result = subprocess.run(

@@ -480,7 +480,8 @@ def test_source_folder_is_honoured(tmp_path: Path) -> None:
     import os
     import subprocess
 
-    from tests.jekyll_site import JEKYLL, write_tree
+    from tests.conftest import write_site as write_tree
+    from tests.jekyll_site import JEKYLL
 
     repo = tmp_path / "repo"
     write_tree(repo, {
