@@ -38,6 +38,8 @@ VERDICTS = ("real", "false", "unsure")
 LOUD = ("error", "warning")
 WORD = re.compile(r"\S+")
 TOKEN = re.compile(r"^'(.+?)'(?=\s|$)")  # a reason may start with the flagged word(s) in single quotes
+WORD_TOKEN = re.compile(r"^([^\s:']+(?:'[^\s:']+)?):\s")  # or, for word rules, with "word: "
+WORD_RULES = ("RL501", "RL502", "RL503", "RL504", "misspelled-word", "repeated-word", "apostrophe-confusion")
 POST_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd", ".mkdn")
 TARGET = 40  # labels per rule per blog wanted (issue 14 acceptance)
 
@@ -55,7 +57,7 @@ class Label:
 
     @property
     def token(self) -> str | None:
-        m = TOKEN.match(self.reason)
+        m = TOKEN.match(self.reason) or (WORD_TOKEN.match(self.reason) if self.rule in WORD_RULES else None)
         return m.group(1) if m else None
 
 

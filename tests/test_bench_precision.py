@@ -52,6 +52,20 @@ def test_several_labels_on_one_line_are_told_apart_by_the_quoted_word(tmp_path: 
     assert by_word == {"differnet": "real", "nslookup": "false", "that'd": "real"}
 
 
+def test_the_word_colon_form_of_a_reason_also_names_the_word(tmp_path: Path) -> None:
+    write_labels(
+        tmp_path,
+        [
+            "blog,_posts/p.md,5,RL501,real,Raspbery: misspelling or typo",
+            "blog,_posts/p.md,5,RL501,real,Github: miscased",
+        ],
+    )
+    labels = precision.read_labels("blog", tmp_path)
+    found = [finding(5, "RL501", '"Github" is miscased', 3), finding(5, "RL501", '"Raspbery" is misspelt', 30)]
+    pairs = {p["message"].split('"')[1]: lb.reason for p, lb in precision.match(found, labels) if lb}
+    assert pairs == {"Github": "Github: miscased", "Raspbery": "Raspbery: misspelling or typo"}
+
+
 def test_a_rule_name_matches_like_its_code(tmp_path: Path) -> None:
     write_labels(tmp_path, ["blog,_posts/p.md,2,x,real,by name"])
     (pair,) = precision.match([finding(2, "RL201", "skip")], precision.read_labels("blog", tmp_path))
