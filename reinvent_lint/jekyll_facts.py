@@ -29,6 +29,8 @@ PERMALINK_STYLES = {
 
 # Jekyll 4's default `markdown_ext` (configuration.rb).
 DEFAULT_MARKDOWN_EXT = "markdown,mkdown,mkdn,mkd,md"
+# Suffixes read as Markdown whatever the config says (site.py and urls.py share them).
+MARKDOWN_SUFFIXES = {".md", ".markdown", ".mkd", ".mkdn", ".mdown"}
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from . import jekyll_facts as facts
+from .jekyll_facts import MARKDOWN_SUFFIXES as MARKDOWN_SUFFIXES  # re-exported for engine, live, server
 from .files import read_text_file, walk
 
 if TYPE_CHECKING:
@@ -36,7 +37,6 @@ _SKIP_DIRS = {
     ".reinvent-lint-cache",
     "__pycache__",
 }
-MARKDOWN_SUFFIXES = {".md", ".markdown", ".mkd", ".mkdn", ".mdown"}
 POST_NAME = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-(.+)\.[A-Za-z]+$")
 DEFAULT_TAG_DIRS = ("_topics", "_tags", "tags", "topics")
 # Jekyll 4's default excludes (configuration.rb), added to the site's own.

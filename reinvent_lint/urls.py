@@ -13,10 +13,13 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import jekyll_facts as facts
-from .site import MARKDOWN_SUFFIXES, Site
+from .jekyll_facts import MARKDOWN_SUFFIXES
+
+if TYPE_CHECKING:  # urls.py reads a Site but never builds one: no import cycle (issue 17)
+    from .site import Site
 
 _STYLES = facts.PERMALINK_STYLES
 # Plugins that write pages no source file describes: links into them cannot be judged.

@@ -90,10 +90,8 @@ def test_the_cycle_finder_finds_a_cycle() -> None:
     assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
 
 
-# The one cycle left on this branch: `Site.urls` imports urls.py, which imports site.py. The
-# Jekyll-model work reshapes both; empty this list when it lands (the test fails either way if
-# the set of cycles changes, so it cannot go stale).
-KNOWN: list[list[str]] = [["reinvent_lint.site", "reinvent_lint.urls"]]
+# No cycle is left; a new one fails this test.
+KNOWN: list[list[str]] = []
 
 
 def test_no_import_cycles() -> None:
