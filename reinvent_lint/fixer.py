@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .document import Document
-from .problem import Edit, Fix, Problem, Safety
+from .problem import EDIT_ORDER, Edit, Fix, Problem, Safety
 from .signals import deferred
 
 MAX_ROUNDS = 10
@@ -43,7 +43,7 @@ def apply_edits(text: str, edits: Sequence[Edit]) -> str:
     """Splice non-overlapping edits into text."""
     parts = []
     cursor = 0
-    for edit in sorted(edits):
+    for edit in sorted(edits, key=EDIT_ORDER):
         parts.append(text[cursor : edit.start])
         parts.append(edit.replacement)
         cursor = edit.end
@@ -78,15 +78,15 @@ def choose_fixes(problems: Sequence[Problem], doc: Document, unsafe: bool) -> tu
             continue
         chosen.append(problem)
         for e in fix.edits:
-            bisect.insort(taken, e)
+            bisect.insort(taken, e, key=EDIT_ORDER)
     return chosen, skipped_unsafe
 
 
 def _near(edits: Sequence[Edit], edit: Edit) -> Sequence[Edit]:
     """The edits of a sorted, non-overlapping list that can overlap `edit`: those starting at
     most at its end, from the last two starting before it (their ends are sorted too)."""
-    first = max(bisect.bisect_left(edits, Edit(edit.start, edit.start, "")) - 2, 0)
-    last = bisect.bisect_right(edits, Edit(edit.end, edit.end + 1, ""))
+    first = max(bisect.bisect_left(edits, (edit.start, edit.start, ""), key=EDIT_ORDER) - 2, 0)
+    last = bisect.bisect_right(edits, (edit.end, edit.end + 1, ""), key=EDIT_ORDER)
     return edits[first:last]
 
 
@@ -125,7 +125,7 @@ def _changes(edit: Edit, start: int, end: int) -> bool:
 
 def verify(before: Document, after: Document, applied: Sequence[Problem]) -> str | None:
     """Why the fixed text must not be written, or None when it is sound."""
-    edits = sorted(e for p in applied if p.fix for e in p.fix.edits)
+    edits = sorted((e for p in applied if p.fix for e in p.fix.edits), key=EDIT_ORDER)
     targeted = [e for p in applied if p.fix and p.fix.edits_protected for e in p.fix.edits]
     fm_targeted = before.front_matter is not None and any(e.start < before.body_offset for e in targeted)
     old_data = before.front_matter.data if before.front_matter else None

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import enum
+import operator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 
@@ -39,6 +41,11 @@ class Edit:
     start: int
     end: int
     replacement: str
+
+
+# Edit's own order as a C-built tuple: sorting and bisecting 16,000 edits with the dataclass's
+# generated __lt__ cost a third of a second (issue 17).
+EDIT_ORDER: Callable[[Edit], tuple[int, int, str]] = operator.attrgetter("start", "end", "replacement")
 
 
 @dataclass(frozen=True)

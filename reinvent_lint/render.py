@@ -29,7 +29,7 @@ from html.parser import HTMLParser
 from typing import TYPE_CHECKING
 
 from . import liquid
-from .problem import Edit, Problem, Safety
+from .problem import EDIT_ORDER, Edit, Problem, Safety
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
@@ -161,7 +161,7 @@ def _touched_lines(doc: Document, edits: Sequence[Edit], new: bool) -> list[tupl
     with a line of context on each side."""
     ranges = []
     delta = 0
-    for e in sorted(edits):
+    for e in sorted(edits, key=EDIT_ORDER):
         start, end = (e.start + delta, e.start + delta + len(e.replacement)) if new else (e.start, e.end)
         delta += len(e.replacement) - (e.end - e.start)
         # A block on the line before or after an edit is touched too: a line added after a
