@@ -125,10 +125,12 @@ def _lint(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
 def _page_source(page: str, html_pages: dict[str, str], posts: list[str]) -> str | None:
     """The post a page came from, by its slug (posts are built without layouts)."""
     stem = Path(page).stem if Path(page).name != "index.html" else Path(page).parent.name
-    for post in posts:
-        if re.sub(r"^\d{4}-\d{2}-\d{2}-", "", Path(post).stem) == stem:
-            return post
     date = re.search(r"(\d{4})/(\d{2})/(\d{2})", page)
+    same_slug = [post for post in posts if re.sub(r"^\d{4}-\d{2}-\d{2}-", "", Path(post).stem) == stem]
+    if len(same_slug) > 1 and date:  # one slug on two dates (artsy): the page's date picks the post
+        same_slug = [post for post in same_slug if Path(post).name.startswith("-".join(date.groups()))] or same_slug
+    if same_slug:
+        return same_slug[0]
     if date:
         prefix = "-".join(date.groups()) + "-"
         same_day = [post for post in posts if Path(post).name.startswith(prefix)]
