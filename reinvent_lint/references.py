@@ -136,7 +136,8 @@ def _extract(doc: Document):  # type: ignore[no-untyped-def]
             continue
         if span.name in ("link", "post_url"):
             target = span.markup.split()[0] if span.markup.split() else ""
-            at = text.find(target, span.start + 2 + len(span.name)) if target else span.start
+            after_name = text.find(span.name, span.start + 2) + len(span.name)  # `{%- link`: the name is not at +2
+            at = text.find(target, after_name) if target else span.start
             kind = "liquid-link" if span.name == "link" else "post-url"
             yield Reference(kind, target, at, at + len(target), span.start, liquid=span)
         elif span.name == "include":

@@ -3,10 +3,12 @@ for every link form a post can use, on small posts written for these tests."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from reinvent_lint.document import Document
-from reinvent_lint.references import extract, kramdown_ids, references, unclosed_links
+from reinvent_lint.references import Reference, _destination, extract, kramdown_ids, references, unclosed_links
 
 Row = tuple[str, str, int, int, int, str]
 
@@ -88,6 +90,15 @@ CASES: dict[str, tuple[str, list[Row]]] = {
         [("link", "{% post_url 2024-01-01-a %}", 4, 31, 0, "a"), ("post-url", "2024-01-01-a", 16, 28, 4, "")],
     ),
     "link tag without target": ("{% link %}\n", [("liquid-link", "", 0, 0, 0, "")]),
+    "angle target not followed by paren or title": ("[a](<x> y)\n", [("link", "<x> y", 4, 9, 0, "a")]),
+    "angle target with title and no space": ('[a](<x>"T")\n', [("link", "x", 5, 6, 0, "a")]),
+    "odd spaces around target": ("[a](   /p.html   )\n", [("link", "/p.html", 7, 14, 0, "a")]),
+    "blank target": ("[a]( )\n", [("link", "", 5, 5, 0, "a")]),
+    "backslash at end of text is no escape": ("[a](/x)\\", [("link", "/x", 4, 6, 0, "a")]),
+    "definition without final newline": ("[r]: /x", [("definition", "/x", 5, 7, 0, "r")]),
+    "definition after a heading": ("# H\n[r]: /x\n", [("definition", "/x", 9, 11, 4, "r")]),
+    "link tag target after the name": ("k {% link k %}\n", [("liquid-link", "k", 10, 11, 2, "")]),
+    "link tag with whitespace control": ("{%- link k -%}\n", [("liquid-link", "k", 9, 10, 0, "")]),
     "anchor link": ("# Head\n{: #custom}\n\n[a](#custom)\n", [("link", "#custom", 24, 31, 20, "a")]),
 }
 
@@ -147,6 +158,8 @@ def test_references_are_cached_per_document() -> None:
         ("`[a](/x`\n", []),
         ("[a] (/x\n", []),
         ("plain text\n", []),
+        ("[a](/x", [(0, 6)]),
+        ("[a](/x \\", [(0, 8)]),
     ],
 )
 def test_unclosed_links(text: str, expected: list[tuple[int, int]]) -> None:
@@ -156,3 +169,24 @@ def test_unclosed_links(text: str, expected: list[tuple[int, int]]) -> None:
 def test_kramdown_ids_include_ial_anchors() -> None:
     text = "# Head\n{: #custom}\n\n## Other\n"
     assert kramdown_ids(Document("p.md", text)) == {"custom", "other"}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("(/x)", (1, 3, 4)),
+        ('(/x "t") z', (1, 3, 8)),
+        ("(<x>) z", (2, 3, 5)),
+        ('(<x> "t") z', (2, 3, 9)),
+        ("(/a(b)) z", (1, 6, 7)),
+        ("(/a(b) z", None),
+    ],
+)
+def test_destination_start_end_and_close(text: str, expected: tuple[int, int, int] | None) -> None:
+    assert _destination(text, 1, len(text)) == expected
+
+
+def test_reference_is_immutable() -> None:
+    ref = Reference("link", "/x", 4, 6)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        ref.target = "/y"  # type: ignore[misc]
