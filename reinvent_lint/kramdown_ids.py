@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .document import Document, Heading
+from .markdown import link_destination
 
 UNKNOWN = "\ue000"  # stands for a Liquid value this model cannot know
 _ESCAPABLE = frozenset("\\.*_+`<>()[]{}#!:|\"'$=-~")  # kramdown-parser-gfm's ESCAPED_CHARS_GFM
@@ -204,25 +205,8 @@ class _Spans:
 
 def _paren_end(src: str, at: int) -> int:
     """Offset after the `)` closing kramdown's inline link destination at `src[at] == "("`."""
-    if src.startswith("(<", at):
-        m = re.compile(r"\(<(.*?)>\)").match(src, at)
-        if m:
-            return m.end()
-    depth = 0
-    i = at
-    while i < len(src):
-        ch = src[i]
-        if ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-            if depth == 0:
-                return i + 1
-        elif ch.isspace() and src[i + 1 : i + 2] in ("'", '"'):
-            m = re.compile(r"\s*?([\"'])(.+?)\1\s*?\)", re.DOTALL).match(src, i)
-            return m.end() if m and depth == 1 else -1
-        i += 1
-    return -1
+    found = link_destination(src, at + 1, len(src))
+    return found[2] if found else -1
 
 
 def heading_text(raw: str, links: Container[str] = (), notes: Container[str] = ()) -> str:

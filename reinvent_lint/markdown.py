@@ -81,3 +81,49 @@ def _odd_backslashes(text: str, last: int, floor: int) -> bool:
         count += 1
         last -= 1
     return count % 2 == 1
+
+
+# Inline link destinations as kramdown reads them (references.py and kramdown_ids.py share it).
+_TITLE = re.compile(r"\s*?([\"'])(.+?)\1\s*?\)", re.DOTALL)
+_PAREN_TITLE = re.compile(r"\s+\([^()]*\)$")
+
+
+def link_destination(text: str, at: int, limit: int) -> tuple[int, int, int] | None:
+    """(start, end, close) of an inline link destination starting at `at` (after `(`), read as
+    kramdown reads it: `<...>`, or up to the `)` that balances, or up to whitespace before a
+    quoted title (`"Title"` or `'Title'`, which is not part of the URL); `close` is the offset
+    after the closing `)`. kramdown has no `(Title)` form: it keeps that in the URL, and this
+    returns the URL before it (RL401 reports the form)."""
+    if text.startswith("<", at):
+        end = text.find(">", at)
+        if 0 <= end < limit and text.startswith(")", end + 1):
+            return (at + 1, end, end + 2)
+        title = _TITLE.match(text, end + 1, limit) if 0 <= end < limit else None
+        if title:
+            return (at + 1, end, title.end())
+    depth = 1
+    i = at
+    while i < limit:
+        ch = text[i]
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+            if depth == 0:
+                return _stripped(text, at, i, i + 1)
+        elif ch.isspace() and text[i + 1 : i + 2] in ("'", '"'):
+            m = _TITLE.match(text, i, limit)
+            if m is None:
+                return None
+            return _stripped(text, at, i, m.end()) if depth == 1 else None
+        i += 1
+    return None
+
+
+def _stripped(text: str, start: int, end: int, close: int) -> tuple[int, int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    title = _PAREN_TITLE.search(text, start, end)
+    return (start, title.start() if title else end, close)

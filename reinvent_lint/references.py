@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from .document import Document
 from .liquid import LiquidSpan, include_params
+from .markdown import link_destination
 
 
 @dataclass(frozen=True)
@@ -35,51 +36,6 @@ _ALT = re.compile(r"\balt\s*=\s*(?:\"([^\"]*)\"|'([^']*)')", re.IGNORECASE)
 _HTML_ATTR = re.compile(r"<(a|img)\b[^<>]*?\b(href|src)\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s>]+))", re.IGNORECASE)
 
 
-_TITLE = re.compile(r"\s*?([\"'])(.+?)\1\s*?\)", re.DOTALL)
-_PAREN_TITLE = re.compile(r"\s+\([^()]*\)$")
-
-
-def _destination(text: str, at: int, limit: int) -> tuple[int, int, int] | None:
-    """(start, end, close) of an inline link destination starting at `at` (after `(`), read as
-    kramdown reads it: `<...>`, or up to the `)` that balances, or up to whitespace before a
-    quoted title (`"Title"` or `'Title'`, which is not part of the URL); `close` is the offset
-    after the closing `)`. kramdown has no `(Title)` form: it keeps that in the URL, and this
-    returns the URL before it (RL401 reports the form)."""
-    if text.startswith("<", at):
-        end = text.find(">", at)
-        if 0 <= end < limit and text.startswith(")", end + 1):
-            return (at + 1, end, end + 2)
-        title = _TITLE.match(text, end + 1, limit) if 0 <= end < limit else None
-        if title:
-            return (at + 1, end, title.end())
-    depth = 1
-    i = at
-    while i < limit:
-        ch = text[i]
-        if ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-            if depth == 0:
-                return _stripped(text, at, i, i + 1)
-        elif ch.isspace() and text[i + 1 : i + 2] in ("'", '"'):
-            m = _TITLE.match(text, i, limit)
-            if m is None:
-                return None
-            return _stripped(text, at, i, m.end()) if depth == 1 else None
-        i += 1
-    return None
-
-
-def _stripped(text: str, start: int, end: int, close: int) -> tuple[int, int, int]:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    title = _PAREN_TITLE.search(text, start, end)
-    return (start, title.start() if title else end, close)
-
-
 def references(doc: Document) -> list[Reference]:
     """The document's references, extracted once and shared by every rule."""
     cached = doc.__dict__.get("_references")
@@ -102,7 +58,7 @@ def _extract(doc: Document):  # type: ignore[no-untyped-def]
         for m in _link_starts(masked, seg_start, seg_end):
             if doc.in_code(m.start()) or (m.start() > 0 and masked[m.start() - 1] == "\\"):
                 continue
-            dest = _destination(masked, m.end(), seg_end)
+            dest = link_destination(masked, m.end(), seg_end)
             if dest is None:
                 continue
             start, end, _ = dest
@@ -156,7 +112,7 @@ def _extract(doc: Document):  # type: ignore[no-untyped-def]
                     template=template,
                 )
                 for m in _LINK_START.finditer(text, p.value_start, p.value_end):
-                    dest = _destination(text, m.end(), p.value_end)
+                    dest = link_destination(text, m.end(), p.value_end)
                     if dest:
                         yield Reference("link", text[dest[0] : dest[1]], dest[0], dest[1], m.start(), m.group(2), span)
 
@@ -172,7 +128,7 @@ def unclosed_links(doc: Document) -> list[tuple[int, int]]:
         for m in _link_starts(masked, seg_start, seg_end):
             if m.group(1) or doc.in_code(m.start()) or (m.start() > 0 and masked[m.start() - 1] == "\\"):
                 continue
-            if masked[m.end() - 2] != "]" or _destination(masked, m.end(), seg_end) is not None:
+            if masked[m.end() - 2] != "]" or link_destination(masked, m.end(), seg_end) is not None:
                 continue
             line_end = masked.find("\n", m.end())
             found.append((m.start(), seg_end if line_end < 0 or line_end > seg_end else line_end))

@@ -8,7 +8,7 @@ import dataclasses
 import pytest
 
 from reinvent_lint.document import Document
-from reinvent_lint.references import Reference, _destination, extract, kramdown_ids, references, unclosed_links
+from reinvent_lint.references import Reference, link_destination, extract, kramdown_ids, references, unclosed_links
 
 Row = tuple[str, str, int, int, int, str]
 
@@ -182,8 +182,8 @@ def test_kramdown_ids_include_ial_anchors() -> None:
         ("(/a(b) z", None),
     ],
 )
-def test_destination_start_end_and_close(text: str, expected: tuple[int, int, int] | None) -> None:
-    assert _destination(text, 1, len(text)) == expected
+def testlink_destination_start_end_and_close(text: str, expected: tuple[int, int, int] | None) -> None:
+    assert link_destination(text, 1, len(text)) == expected
 
 
 def test_reference_is_immutable() -> None:
