@@ -8,6 +8,7 @@ link rule may read inside it, and no fix may edit it by accident.
 from __future__ import annotations
 
 import re
+from collections.abc import Container
 from dataclasses import dataclass
 
 # Blocks whose body the scanner treats specially.
@@ -185,3 +186,19 @@ def include_params(text: str, span: LiquidSpan) -> tuple[str, list[IncludeParam]
         group = 2 if m.group(2) is not None else 3 if m.group(3) is not None else 4
         params.append(IncludeParam(m.group(1), m.group(group), m.start(group), m.end(group), group != 4))
     return template, params
+
+
+def paired_bodies(spans: list[LiquidSpan], leave_out: Container[str]) -> list[tuple[int, int]]:
+    """(start, end) of the body of every `{% X %}` ... `{% endX %}` pair, for tag names X not in
+    `leave_out`, sorted (a plugin's block tag: `{% notice %}` ... `{% endnotice %}`)."""
+    ranges: list[tuple[int, int]] = []
+    open_at: dict[str, list[int]] = {}
+    for span in spans:
+        name = span.name
+        if span.kind != "tag" or not name:
+            continue
+        if name.startswith("end") and open_at.get(name[3:]):
+            ranges.append((open_at[name[3:]].pop(), span.start))
+        elif name not in leave_out:
+            open_at.setdefault(name, []).append(span.end)
+    return sorted(ranges)

@@ -3,6 +3,7 @@ problems. Rules never print, open files or exit; they read the document and site
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -56,6 +57,12 @@ class SiteContext:
     def problem(self, relative: str, line: int, column: int, message: str, *, fix: Fix | None = None) -> Problem:
         """A problem at a site-relative path; the engine turns the path into a display path."""
         return Problem(relative, line, column, self.rule.code, self.rule.name, message, self.rule.severity, fix)
+
+
+def graded(problem: Problem, severity: Severity) -> Problem:
+    """The problem at the severity its consequence deserves (the engine keeps it unless the
+    user configured the rule's severity)."""
+    return dataclasses.replace(problem, severity=severity)
 
 
 Check = Callable[[Context], Iterable[Problem]]

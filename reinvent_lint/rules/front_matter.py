@@ -9,7 +9,6 @@ tests/test_jekyll_model.py.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import difflib
 import re
@@ -20,16 +19,10 @@ from typing import Any
 from .. import jekyll_facts as facts
 from ..front_matter import ScalarPosition
 from ..problem import Fix, Problem, Severity
-from ..rule import DOCUMENTS, Context, rule
+from ..rule import DOCUMENTS, Context, graded, rule
 from ..site import MARKDOWN_SUFFIXES
 
 _POSTS_AND_DRAFTS = frozenset({"post", "draft"})
-
-
-def graded(problem: Problem, severity: Severity) -> Problem:
-    """The problem at the severity its consequence deserves (the engine keeps it unless the
-    user configured the rule's severity)."""
-    return dataclasses.replace(problem, severity=severity)
 
 
 @rule("RL101", "front-matter-missing", "Posts need a `---` front-matter block, closed by `---`.",

@@ -44,17 +44,9 @@ def _plugin_blocks(doc: Document) -> Callable[[int], bool]:
     """Whether an offset lies inside the body of a plugin's block tag (`{% notice %}` ...
     `{% endnotice %}`): the plugin renders that body on its own, as a box or callout."""
     from ..jekyll_facts import CORE_TAGS
+    from ..liquid import paired_bodies
 
-    spans = [s for s in doc.liquid.spans if s.kind == "tag" and s.name]
-    ranges: list[tuple[int, int]] = []
-    open_at: dict[str, list[int]] = {}
-    for s in spans:
-        name = s.name
-        if name.startswith("end") and name[3:] in open_at and open_at[name[3:]]:
-            ranges.append((open_at[name[3:]].pop(), s.start))
-        elif name not in CORE_TAGS:
-            open_at.setdefault(name, []).append(s.end)
-    ranges.sort()
+    ranges = paired_bodies(doc.liquid.spans, CORE_TAGS)
     starts = [a for a, _ in ranges]
     reach = list(itertools.accumulate((b for _, b in ranges), max))  # furthest end so far
 

@@ -16,10 +16,9 @@ from ..liquid import LiquidSpan
 from .. import jekyll_facts as facts
 from ..problem import Edit, Fix, Problem, Safety, Severity
 from ..references import references
-from ..rule import Context, SiteContext, rule
+from ..rule import Context, SiteContext, graded, rule
 from ..site import MARKDOWN_SUFFIXES, POST_NAME
 from ..urls import post_url_problem
-from .front_matter import graded
 from .links import draft_for
 
 _NOT_DRAFTS = frozenset({"post", "collection", "page"})

@@ -7,7 +7,6 @@ Jekyll will actually do.
 
 from __future__ import annotations
 
-import dataclasses
 import difflib
 import posixpath
 import re
@@ -19,7 +18,7 @@ from ..problem import Fix, Problem, Safety, Severity
 from ..kramdown_ids import Targets, html_ids, targets
 from ..local_paths import asset_provider, build_step, decode_path, resolve_liquid, user_site
 from ..references import Reference, references, unclosed_links
-from ..rule import Context, rule
+from ..rule import Context, graded, rule
 from ..urls import GENERATOR_PLUGINS, link_problem, post_url_problem
 
 _URL_KINDS = {"link", "image", "definition", "html-href", "html-src"}
@@ -112,7 +111,7 @@ def malformed_url(ctx: Context) -> Iterator[Problem]:
         if ref.kind in ("link", "image") and ref.start == ref.end:
             # The reader lands on the same page, not on a 404: wrong, but not broken.
             empty = ctx.problem(ref.label_start, "empty link target '()': it links to this same page", end=ref.end + 1)
-            yield dataclasses.replace(empty, severity=Severity.WARNING)
+            yield graded(empty, Severity.WARNING)
             continue
         if ref.kind in ("link", "image"):
             between = doc.text[ref.label_start : ref.start]
