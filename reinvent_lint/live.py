@@ -11,8 +11,8 @@ from pathlib import Path
 from typing import BinaryIO
 
 from .document import Document, ReadError
+from .pipeline import check_buffer
 from .engine import FileError, Linter, Report
-from .external import occurrences
 from .problem import Problem
 
 
@@ -28,15 +28,9 @@ def _document(
     doc = Document.from_bytes(display, data, site.kind_of(relative))
 
     def check(d: Document) -> list[Problem]:
-        from . import pipeline
-
-        problems, found = linter.document_problems(d, site, relative)
+        problems, found = check_buffer(linter, d, site, relative)  # cached link verdicts only
         errors.extend(e for e in found if e not in errors)
-        links = linter.checks_links
-        if links:  # what the link cache knows: no request from an editor
-            problems += linter.link_problems(occurrences(d), site.root, mode="cached")[0]
-        ran = linter.ran(links=links, style=False, sites=False)
-        return pipeline.finish(linter, problems, {d.path: d}, {d.path: relative}, ran)
+        return problems
 
     return doc, check
 

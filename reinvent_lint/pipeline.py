@@ -29,6 +29,7 @@ from .report import FileError, Report
 
 if TYPE_CHECKING:
     from .engine import Linter, Target
+    from .site import Site
 
 UNUSED_SUPPRESSION = "RL001"
 PARALLEL_THRESHOLD = 48  # below this, starting worker processes costs more than it saves
@@ -260,6 +261,25 @@ def apply_filters(problems: list[Problem], filters: Filters, cwd: Path) -> list[
 
         problems = new_problems(problems, read(filters.baseline))
     return problems
+
+
+# ----- one document in memory (standard input, an editor buffer) ----------------------------------
+def check_buffer(
+    linter: Linter,
+    doc: Document,
+    site: Site,
+    relative: str | None,
+    site_problems: Sequence[Problem] | None = None,
+) -> tuple[list[Problem], list[FileError]]:
+    """A document that is not (or not as read) on disk, through the phases that need no other
+    file: its rules, the link verdicts the cache already has (never the network), the site-wide
+    findings the caller computed for it (None: none ran), then `finish` like every finding."""
+    problems, errors = linter.document_problems(doc, site, relative)
+    if linter.checks_links:
+        problems += linter.link_problems(occurrences(doc), site.root, mode="cached")[0]
+    problems += site_problems or []
+    ran = linter.ran(links=linter.checks_links, style=False, sites=site_problems is not None)
+    return finish(linter, problems, {doc.path: doc}, {doc.path: relative}, ran), errors
 
 
 # ----- the whole run --------------------------------------------------------------------------

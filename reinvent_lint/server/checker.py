@@ -18,7 +18,6 @@ from .. import fixer, pipeline, suppress
 from ..config import CONFIG_NAME, Config, ConfigError, load_config
 from ..document import Document, ReadError, decode
 from ..engine import FileError, Linter, Target
-from ..external import occurrences
 from ..problem import Edit, Problem
 from ..rule import Rule
 from ..site import MARKDOWN_SUFFIXES, Site, find_root
@@ -169,17 +168,11 @@ class Checker:
             return outcome
         outcome.doc = doc
         outcome.unreadable_on_disk = self._disk_error(path)
-        # The pipeline's phases for one buffer: per-document rules, cached link verdicts and the
-        # site-wide findings on this file, then the one post-processing stage (pipeline.finish).
-        problems, errors = linter.document_problems(doc, site, relative)
-        outcome.internal_errors.extend(str(e) for e in errors)
-        if linter.checks_links:
-            problems += linter.link_problems(occurrences(doc), site.root, mode="cached")[0]
-        sites_ran = relative is not None and site.root is not None
+        site_wide = None
         if relative is not None and site.root is not None:
-            problems += [replace(p, path=doc.path) for p in self._site_wide(linter, site, path, relative, outcome)]
-        ran = linter.ran(links=linter.checks_links, style=False, sites=sites_ran)
-        outcome.problems = pipeline.finish(linter, problems, {doc.path: doc}, {doc.path: relative}, ran)
+            site_wide = [replace(p, path=doc.path) for p in self._site_wide(linter, site, path, relative, outcome)]
+        outcome.problems, errors = pipeline.check_buffer(linter, doc, site, relative, site_wide)
+        outcome.internal_errors.extend(str(e) for e in errors)
         return outcome
 
     def _site_wide(self, linter: Linter, site: Site, path: Path, relative: str, outcome: Outcome) -> list[Problem]:
