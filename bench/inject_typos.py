@@ -30,8 +30,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from reinvent_lint.document import Document  # noqa: E402
-from reinvent_lint.liquid import include_params  # noqa: E402
-from reinvent_lint.references import references  # noqa: E402
+from reinvent_lint.jekyll.liquid import include_params  # noqa: E402
+from reinvent_lint.jekyll.references import references  # noqa: E402
 from reinvent_lint.speller import Speller  # noqa: E402
 
 ROWS = ["qwertyuiop", "asdfghjkl", "zxcvbnm"]
@@ -141,7 +141,7 @@ def inject(blog: Path, out: Path, seed: int, per_post: int) -> list[dict[str, ob
         shutil.rmtree(out)
     shutil.copytree(blog, out, ignore=shutil.ignore_patterns(".git"))
     from reinvent_lint.rules.spelling import site_word_counts
-    from reinvent_lint.site import Site
+    from reinvent_lint.jekyll.site import Site
 
     speller = Speller(site_word_counts(Site(out)))
     rng = random.Random(seed)

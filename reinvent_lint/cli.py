@@ -579,7 +579,7 @@ def cmd_rules(args: argparse.Namespace) -> int:
 def cmd_init(args: argparse.Namespace) -> int:
     from .config import CONFIG_NAME
     from .init import starter_config
-    from .site import Site, find_root
+    from .jekyll.site import Site, find_root
 
     root = find_root(args.path.resolve())
     if root is None:
@@ -595,7 +595,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 def cmd_words(args: argparse.Namespace) -> int:
     from .rules.spelling import accept_file
-    from .site import Site, find_root
+    from .jekyll.site import Site, find_root
 
     site = Site(find_root(Path.cwd()))
     refused: list[str] = []
@@ -631,7 +631,7 @@ def cmd_words(args: argparse.Namespace) -> int:
 def cmd_cache(args: argparse.Namespace) -> int:
     from .config import load_config
     from .link_cache import LinkCache
-    from .site import find_root
+    from .jekyll.site import find_root
 
     config = load_config(args.path.resolve(), _rules())
     folder = Path(config.links["cache-dir"])

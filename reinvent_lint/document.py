@@ -15,9 +15,9 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import liquid as liquid_scan
+from .jekyll import liquid as liquid_scan
 from .files import MAX_FILE_BYTES, Refused, read_regular_file
-from .front_matter import FrontMatter, detect_other_format, split
+from .jekyll.front_matter import FrontMatter, detect_other_format, split
 
 if TYPE_CHECKING:
     from markdown_it.token import Token

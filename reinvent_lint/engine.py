@@ -18,7 +18,7 @@ from .files import walk
 from .problem import Edit, Problem, Severity
 from .report import FileError, Report
 from .rule import Context, Rule, SiteContext
-from .site import DEFAULT_TAG_DIRS, MARKDOWN_SUFFIXES, Site, find_root
+from .jekyll.site import DEFAULT_TAG_DIRS, MARKDOWN_SUFFIXES, Site, find_root
 
 UNUSED_SUPPRESSION = "RL001"
 _STYLE_CODE = re.compile(r"(?i)md\d{3}")

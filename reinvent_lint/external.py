@@ -24,7 +24,7 @@ from typing import Any
 
 from .document import Document
 from .problem import Fix, Problem, Safety
-from .references import references
+from .jekyll.references import references
 
 MODES = ("off", "cached", "new", "all")
 DEAD, UNVERIFIED, REDIRECT = "RL410", "RL411", "RL412"

@@ -8,7 +8,7 @@ from collections import Counter
 
 import frontmatter
 
-from .site import Site
+from .jekyll.site import Site
 
 # An include template that renders an image from one of its parameters.
 _IMG_PARAM = re.compile(r"<img\b[^>]*\bsrc\s*=\s*[\"']?\{\{-?\s*include\.([\w-]+)", re.IGNORECASE)

@@ -68,7 +68,7 @@ def fix_stdin(
 
 
 def _is_post(path: str) -> bool:
-    from .site import MARKDOWN_SUFFIXES
+    from .jekyll.site import MARKDOWN_SUFFIXES
 
     return Path(path).suffix.lower() in MARKDOWN_SUFFIXES and "/_site/" not in path.replace(os.sep, "/")
 

@@ -29,7 +29,7 @@ from .report import FileError, Report
 
 if TYPE_CHECKING:
     from .engine import Linter, Target
-    from .site import Site
+    from .jekyll.site import Site
 
 UNUSED_SUPPRESSION = "RL001"
 PARALLEL_THRESHOLD = 48  # below this, starting worker processes costs more than it saves

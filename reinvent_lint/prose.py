@@ -19,8 +19,8 @@ from collections.abc import Iterator
 from typing import NamedTuple
 
 from .document import Document
-from .liquid import include_params
-from .references import references
+from .jekyll.liquid import include_params
+from .jekyll.references import references
 
 # A tag ends at the first `>` outside quotes and cannot hold an unquoted `<`: each attempt stops
 # at the next `<`, so a line of 50,000 `<a` is scanned in linear time, not quadratic.

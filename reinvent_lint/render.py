@@ -28,7 +28,7 @@ from functools import lru_cache
 from html.parser import HTMLParser
 from typing import TYPE_CHECKING
 
-from . import liquid
+from .jekyll import liquid
 from .problem import EDIT_ORDER, Edit, Problem, Safety
 
 if TYPE_CHECKING:

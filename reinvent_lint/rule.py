@@ -11,7 +11,7 @@ from typing import Any
 
 from .document import Document
 from .problem import Fix, Problem, Severity
-from .site import Site
+from .jekyll.site import Site
 
 ALL_KINDS = frozenset({"post", "draft", "collection", "page"})
 DOCUMENTS = frozenset({"post", "draft", "collection"})  # what has front matter by design

@@ -4,8 +4,8 @@ import pytest
 
 from reinvent_lint import check_text
 from reinvent_lint.document import Document, ReadError, decode
-from reinvent_lint.front_matter import split
-from reinvent_lint.liquid import include_params, scan
+from reinvent_lint.jekyll.front_matter import split
+from reinvent_lint.jekyll.liquid import include_params, scan
 from reinvent_lint.markdown import find_code_spans
 
 POST = """---

@@ -13,7 +13,7 @@ from reinvent_lint.cli import main
 from reinvent_lint.document import Document
 from reinvent_lint.fixer import FixRefused, apply_edits, fix_document, write_atomic
 from reinvent_lint.problem import Edit, Safety
-from reinvent_lint.site import Site
+from reinvent_lint.jekyll.site import Site
 
 from .conftest import in_folder, linter_for, write_site
 

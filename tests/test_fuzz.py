@@ -15,7 +15,7 @@ from reinvent_lint.document import Document
 from reinvent_lint.engine import default_linter
 from reinvent_lint.fixer import encode, fix_document
 from reinvent_lint.problem import Safety
-from reinvent_lint.site import Site
+from reinvent_lint.jekyll.site import Site
 
 EXAMPLES = int(os.environ.get("REINVENT_LINT_FUZZ_EXAMPLES", "250"))
 word = st.sampled_from(

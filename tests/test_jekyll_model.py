@@ -20,8 +20,8 @@ from reinvent_lint.config import build_config
 from reinvent_lint.engine import Linter
 from reinvent_lint.problem import Problem, Severity
 from reinvent_lint.rules import builtin_rules
-from reinvent_lint.site import Site
-from reinvent_lint.urls import output_path
+from reinvent_lint.jekyll.site import Site
+from reinvent_lint.jekyll.urls import output_path
 from tests.jekyll_site import DEFAULT_CONFIG, Build, build, requires_jekyll
 
 pytestmark = requires_jekyll

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from reinvent_lint.document import Document
-from reinvent_lint.kramdown_ids import gfm_slug, heading_ids, heading_text, targets
+from reinvent_lint.jekyll.kramdown_ids import gfm_slug, heading_ids, heading_text, targets
 
 from .jekyll_site import DEFAULT_CONFIG, build, requires_jekyll
 

@@ -4,7 +4,7 @@ import os
 from pathlib import Path
 
 from reinvent_lint.document import Document
-from reinvent_lint.references import extract, kramdown_ids
+from reinvent_lint.jekyll.references import extract, kramdown_ids
 
 from .conftest import linter_for, write_site
 

@@ -170,7 +170,7 @@ title: p
 
 @requires_jekyll
 def test_local_path_idioms_render_under_the_baseurl(tmp_path: Path) -> None:
-    from reinvent_lint.local_paths import resolve_liquid
+    from reinvent_lint.jekyll.local_paths import resolve_liquid
 
     config = "title: T\nbaseurl: /blog\nurl: https://me.github.io\nkramdown:\n  input: GFM\n"
     files: dict[str, str | bytes] = {POST: PATHS, "assets/x.png": "x", "assets/my image.png": "x"}

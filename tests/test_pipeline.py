@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from reinvent_lint import document, front_matter, pipeline
+from reinvent_lint import document, pipeline
+from reinvent_lint.jekyll import front_matter
 from reinvent_lint.report import Report
 
 from .conftest import linter_for, run_cli, write_site

@@ -1,4 +1,4 @@
-"""Exact behaviour of reference extraction (reinvent_lint/references.py): kinds, targets and offsets
+"""Exact behaviour of reference extraction (reinvent_lint/jekyll/references.py): kinds, targets and offsets
 for every link form a post can use, on small posts written for these tests."""
 
 from __future__ import annotations
@@ -8,7 +8,14 @@ import dataclasses
 import pytest
 
 from reinvent_lint.document import Document
-from reinvent_lint.references import Reference, link_destination, extract, kramdown_ids, references, unclosed_links
+from reinvent_lint.jekyll.references import (
+    Reference,
+    link_destination,
+    extract,
+    kramdown_ids,
+    references,
+    unclosed_links,
+)
 
 Row = tuple[str, str, int, int, int, str]
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from reinvent_lint.jekyll_facts import registered_tags, slugify
-from reinvent_lint.site import Site
+from reinvent_lint.jekyll.facts import registered_tags, slugify
+from reinvent_lint.jekyll.site import Site
 
 from .conftest import linter_for, write_site
 

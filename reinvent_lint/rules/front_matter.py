@@ -16,11 +16,11 @@ from collections.abc import Iterator
 from pathlib import PurePosixPath
 from typing import Any
 
-from .. import jekyll_facts as facts
-from ..front_matter import ScalarPosition
+from ..jekyll import facts
+from ..jekyll.front_matter import ScalarPosition
 from ..problem import Fix, Problem, Severity
 from ..rule import DOCUMENTS, Context, graded, rule
-from ..site import MARKDOWN_SUFFIXES
+from ..jekyll.site import MARKDOWN_SUFFIXES
 
 _POSTS_AND_DRAFTS = frozenset({"post", "draft"})
 

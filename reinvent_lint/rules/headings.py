@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Iterator
 
 from ..document import Document, Heading
-from ..kramdown_ids import kramdown_headings
+from ..jekyll.kramdown_ids import kramdown_headings
 from ..problem import Edit, Fix, Problem, Safety, Severity
 from ..rule import Context, rule
 
@@ -43,8 +43,8 @@ def heading_level_skip(ctx: Context) -> Iterator[Problem]:
 def _plugin_blocks(doc: Document) -> Callable[[int], bool]:
     """Whether an offset lies inside the body of a plugin's block tag (`{% notice %}` ...
     `{% endnotice %}`): the plugin renders that body on its own, as a box or callout."""
-    from ..jekyll_facts import CORE_TAGS
-    from ..liquid import paired_bodies
+    from ..jekyll.facts import CORE_TAGS
+    from ..jekyll.liquid import paired_bodies
 
     ranges = paired_bodies(doc.liquid.spans, CORE_TAGS)
     starts = [a for a, _ in ranges]
@@ -110,8 +110,8 @@ def heading_multiple_spaces(ctx: Context) -> Iterator[Problem]:
 def _id_aware_fix(ctx: Context, edit: Edit, description: str) -> Fix:
     """A fix of heading text that keeps kramdown's ids, or else says so: it is unsafe (deep links
     from elsewhere break) and also rewrites this post's own `#old-id` links to the new ids."""
-    from ..kramdown_ids import UNKNOWN, heading_ids
-    from ..references import references
+    from ..jekyll.kramdown_ids import UNKNOWN, heading_ids
+    from ..jekyll.references import references
 
     doc = ctx.doc
     fixed = Document(doc.path, doc.text[: edit.start] + edit.replacement + doc.text[edit.end :], kind=doc.kind)

@@ -12,13 +12,13 @@ from pathlib import PurePosixPath
 
 from ..files import read_text_file
 from ..document import Document
-from ..liquid import LiquidSpan
-from .. import jekyll_facts as facts
+from ..jekyll.liquid import LiquidSpan
+from ..jekyll import facts
 from ..problem import Edit, Fix, Problem, Safety, Severity
-from ..references import references
+from ..jekyll.references import references
 from ..rule import Context, SiteContext, graded, rule
-from ..site import MARKDOWN_SUFFIXES, POST_NAME
-from ..urls import post_url_problem
+from ..jekyll.site import MARKDOWN_SUFFIXES, POST_NAME
+from ..jekyll.urls import post_url_problem
 from .links import draft_for
 
 _NOT_DRAFTS = frozenset({"post", "collection", "page"})

@@ -15,11 +15,11 @@ from pathlib import Path, PurePosixPath
 
 from ..document import Document
 from ..problem import Fix, Problem, Safety, Severity
-from ..kramdown_ids import Targets, html_ids, targets
-from ..local_paths import asset_provider, build_step, decode_path, resolve_liquid, user_site
-from ..references import Reference, references, unclosed_links
+from ..jekyll.kramdown_ids import Targets, html_ids, targets
+from ..jekyll.local_paths import asset_provider, build_step, decode_path, resolve_liquid, user_site
+from ..jekyll.references import Reference, references, unclosed_links
 from ..rule import Context, graded, rule
-from ..urls import GENERATOR_PLUGINS, link_problem, post_url_problem
+from ..jekyll.urls import GENERATOR_PLUGINS, link_problem, post_url_problem
 
 _URL_KINDS = {"link", "image", "definition", "html-href", "html-src"}
 _CHECKED_KINDS = _URL_KINDS | {"autolink"}

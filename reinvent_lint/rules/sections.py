@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterator
 
 from ..document import Block, Document
-from ..kramdown_ids import kramdown_headings
+from ..jekyll.kramdown_ids import kramdown_headings
 from ..problem import Problem
 from ..rule import Context, rule
 from .headings import heading_label

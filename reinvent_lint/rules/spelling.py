@@ -16,7 +16,7 @@ from typing import Any
 from ..problem import Fix, Problem, Safety, Severity
 from ..prose import WORD_TOKEN, distinct_words, normalize, prose_regions, prose_text, segment_words
 from ..rule import Context, rule
-from ..site import Site
+from ..jekyll.site import Site
 
 ACCEPT_FILE = Path(".reinvent-lint") / "words.txt"
 
@@ -108,7 +108,7 @@ _LABEL = re.compile(r"\]\[([^\]\n]+)\]")
 
 def _targets_text(doc: Any) -> str:
     """The post's link and image targets, lower-cased, in one string."""
-    from ..references import references
+    from ..jekyll.references import references
 
     cached = doc.__dict__.get("_targets_text")
     if cached is None:
@@ -121,7 +121,7 @@ def _names_in_targets(doc: Any) -> set[str]:
     """Lower-case words of the post's link and image targets (`github.com/artsy/forgetsy`,
     `paperfaces-hjalle.jpg`) and of its code: a word the post also uses in a URL or in code is a
     name or an identifier, not a typo."""
-    from ..references import references
+    from ..jekyll.references import references
 
     cached = doc.__dict__.get("_names_in_targets")
     if cached is not None:

@@ -20,7 +20,7 @@ from ..document import Document, ReadError, decode
 from ..engine import FileError, Linter, Target
 from ..problem import Edit, Problem
 from ..rule import Rule
-from ..site import MARKDOWN_SUFFIXES, Site, find_root
+from ..jekyll.site import MARKDOWN_SUFFIXES, Site, find_root
 
 CONFIG_FILES = (CONFIG_NAME, "pyproject.toml")
 # Folders whose changes never matter to a check (build output, VCS, tool caches).

@@ -17,9 +17,9 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from . import jekyll_facts as facts
-from .jekyll_facts import MARKDOWN_SUFFIXES as MARKDOWN_SUFFIXES  # re-exported for engine, live, server
-from .files import read_text_file, walk
+from . import facts
+from .facts import MARKDOWN_SUFFIXES as MARKDOWN_SUFFIXES  # re-exported for engine, live, server
+from ..files import read_text_file, walk
 
 if TYPE_CHECKING:
     from .urls import SiteUrls

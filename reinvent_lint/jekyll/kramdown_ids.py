@@ -24,8 +24,8 @@ from collections.abc import Container, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .document import Document, Heading
-from .markdown import link_destination
+from ..document import Document, Heading
+from ..markdown import link_destination
 
 UNKNOWN = "\ue000"  # stands for a Liquid value this model cannot know
 _ESCAPABLE = frozenset("\\.*_+`<>()[]{}#!:|\"'$=-~")  # kramdown-parser-gfm's ESCAPED_CHARS_GFM

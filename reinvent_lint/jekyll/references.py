@@ -8,9 +8,9 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from .document import Document
+from ..document import Document
 from .liquid import LiquidSpan, include_params
-from .markdown import link_destination
+from ..markdown import link_destination
 
 
 @dataclass(frozen=True)

@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any
 
-from . import jekyll_facts as facts
-from .jekyll_facts import MARKDOWN_SUFFIXES
+from . import facts
+from .facts import MARKDOWN_SUFFIXES
 
 if TYPE_CHECKING:  # urls.py reads a Site but never builds one: no import cycle (issue 17)
     from .site import Site
@@ -224,7 +224,7 @@ def site_urls(site: Site) -> SiteUrls:
     """The URLs of the site's pages, posts and output collections."""
     result = SiteUrls()
     urls, owner = result.urls, result.owner
-    from .cache import PerFile
+    from ..cache import PerFile
 
     # Each document's URL-relevant front matter, cached by file size and modification time, so
     # a one-post run does not re-read every post of the site.
