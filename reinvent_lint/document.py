@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from .jekyll import liquid as liquid_scan
 from .files import MAX_FILE_BYTES, Refused, read_regular_file
+from .memo import Memo
 from .jekyll.front_matter import FrontMatter, detect_other_format, split
 
 if TYPE_CHECKING:
@@ -144,6 +145,7 @@ class Document:
         self.front_matter: FrontMatter | None = split(text)
         self.body_offset = self.front_matter.body_offset if self.front_matter else 0
         self._line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
+        self.memo = Memo()  # what rules derive from this text, computed once (memo.Key per value)
 
     @classmethod
     def from_bytes(cls, path: str, data: bytes, kind: str = "page") -> Document:

@@ -21,6 +21,7 @@ from typing import NamedTuple
 from .document import Document
 from .jekyll.liquid import include_params
 from .jekyll.references import references
+from .memo import Key
 
 # A tag ends at the first `>` outside quotes and cannot hold an unquoted `<`: each attempt stops
 # at the next `<`, so a line of 50,000 `<a` is scanned in linear time, not quadratic.
@@ -194,12 +195,12 @@ def _alt_texts(doc: Document) -> list[tuple[int, str, bool]]:
     return found
 
 
+_PROSE: Key[list[tuple[int, str, bool]]] = Key("prose")
+
+
 def prose_regions(doc: Document) -> list[tuple[int, str, bool]]:
     """The prose regions (offset, masked text, in a table), computed once per document."""
-    cached = doc.__dict__.get("_prose")
-    if cached is None:
-        cached = doc.__dict__["_prose"] = _masked_segments(doc)
-    return cached
+    return doc.memo.get(_PROSE, lambda: _masked_segments(doc))
 
 
 def prose_text(doc: Document) -> list[tuple[int, str]]:

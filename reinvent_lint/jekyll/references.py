@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from ..document import Document
 from .liquid import LiquidSpan, include_params
 from ..markdown import link_destination
+from ..memo import Key
 
 
 @dataclass(frozen=True)
@@ -36,12 +37,12 @@ _ALT = re.compile(r"\balt\s*=\s*(?:\"([^\"]*)\"|'([^']*)')", re.IGNORECASE)
 _HTML_ATTR = re.compile(r"<(a|img)\b[^<>]*?\b(href|src)\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s>]+))", re.IGNORECASE)
 
 
+_REFERENCES: Key[list[Reference]] = Key("references")
+
+
 def references(doc: Document) -> list[Reference]:
     """The document's references, extracted once and shared by every rule."""
-    cached = doc.__dict__.get("_references")
-    if cached is None:
-        cached = doc.__dict__["_references"] = extract(doc)
-    return cached
+    return doc.memo.get(_REFERENCES, lambda: extract(doc))
 
 
 def extract(doc: Document) -> list[Reference]:

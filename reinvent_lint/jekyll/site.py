@@ -19,6 +19,7 @@ import yaml
 
 from . import facts
 from .facts import MARKDOWN_SUFFIXES as MARKDOWN_SUFFIXES  # re-exported for engine, live, server
+from ..memo import Memo
 from ..files import read_text_file, walk
 
 if TYPE_CHECKING:
@@ -63,6 +64,7 @@ class Site:
         self.root = self.config_dir
         self.tag_dirs = tag_dirs
         self.platform_setting = platform
+        self.memo = Memo()  # what rules derive from the whole site, computed once per run
         source = self.config.get("source") if self.config_dir else None
         if isinstance(source, str) and source.strip() and self.config_dir is not None:
             candidate = (self.config_dir / source.strip()).resolve()

@@ -18,6 +18,7 @@ from ..problem import Fix, Problem, Safety, Severity
 from ..jekyll.kramdown_ids import Targets, html_ids, targets
 from ..jekyll.local_paths import asset_provider, build_step, decode_path, resolve_liquid, user_site
 from ..jekyll.references import Reference, references, unclosed_links
+from ..memo import Key
 from ..rule import Context, graded, rule
 from ..jekyll.urls import GENERATOR_PLUGINS, link_problem, post_url_problem
 
@@ -178,9 +179,13 @@ def _did_you_mean(name: str, options: list[str]) -> str:
     return f"; did you mean '{close[0]}'?" if close else ""
 
 
+_LINK_MEMO: Key[dict[tuple[str, ...], object]] = Key("link-memo")
+_IDS: Key[dict[str, Targets | None]] = Key("ids-of-file")
+
+
 def _memo(ctx: Context, key: tuple[str, ...], compute):  # type: ignore[no-untyped-def]
     """Per-run memo on the site: the same missing target is searched for once, not per use."""
-    memo: dict[tuple[str, ...], object] = ctx.site.__dict__.setdefault("_link_memo", {})
+    memo = ctx.site.memo.get(_LINK_MEMO, dict)
     if key not in memo:
         memo[key] = compute()
     return memo[key]
@@ -581,7 +586,7 @@ def _doc_targets(ctx: Context, doc: Document) -> Targets:
 def _ids_of(ctx: Context, rel: str) -> Targets | None:
     from ..document import ReadError
 
-    cache: dict[str, Targets | None] = ctx.site.__dict__.setdefault("_ids", {})
+    cache = ctx.site.memo.get(_IDS, dict)
     if rel not in cache:
         try:
             assert ctx.site.root is not None

@@ -16,9 +16,18 @@ from typing import Any
 from ..problem import Fix, Problem, Safety, Severity
 from ..prose import WORD_TOKEN, distinct_words, normalize, prose_regions, prose_text, segment_words
 from ..rule import Context, rule
+from ..document import Document
 from ..jekyll.site import Site
+from ..memo import Key
 
 ACCEPT_FILE = Path(".reinvent-lint") / "words.txt"
+
+# What the spelling rules compute once per run (site) or per post (document), shared by RL501 and RL504.
+_SPELLER: Key[tuple[tuple[int, tuple[str, ...], str], Any]] = Key("speller")
+_TARGETS_TEXT: Key[str] = Key("targets-text")
+_NAMES_IN_TARGETS: Key[set[str]] = Key("names-in-targets")
+_WORD_COUNTS: Key[Counter[str]] = Key("word-counts")
+_SPELLING: Key[list[tuple[Any, int, int, bool]]] = Key("spelling")
 
 
 def accept_file(site: Site) -> Path:
@@ -42,7 +51,7 @@ def speller_for(site: Site, options: Any) -> Any:
     passes no options and shares the speller RL501 built (it uses misspelled-word's options)."""
     from ..speller import Speller
 
-    cached = site.__dict__.get("_speller")
+    cached = site.memo.peek(_SPELLER)
     if "site-min-posts" not in options:
         if cached is not None:
             return cached[1]
@@ -56,7 +65,7 @@ def speller_for(site: Site, options: Any) -> Any:
     accepted = _read_accepted(site) | set(options["words"])
     counts, code = site_words(site)
     speller = Speller(counts, int(options["site-min-posts"]), accepted, locale, code)
-    site.__dict__["_speller"] = (key, speller)
+    site.memo.put(_SPELLER, (key, speller))
     return speller
 
 
@@ -106,28 +115,27 @@ _TARGET_WORD = re.compile(r"[A-Za-z]+")
 _LABEL = re.compile(r"\]\[([^\]\n]+)\]")
 
 
-def _targets_text(doc: Any) -> str:
+def _targets_text(doc: Document) -> str:
     """The post's link and image targets, lower-cased, in one string."""
     from ..jekyll.references import references
 
-    cached = doc.__dict__.get("_targets_text")
-    if cached is None:
+    def compute() -> str:
         targets = [r.target for r in references(doc) if r.kind != "include-param" or "/" in r.target or "." in r.target]
-        cached = doc.__dict__["_targets_text"] = " ".join(targets).lower()
-    return cached  # type: ignore[no-any-return]
+        return " ".join(targets).lower()
+
+    return doc.memo.get(_TARGETS_TEXT, compute)
 
 
-def _names_in_targets(doc: Any) -> set[str]:
+def _names_in_targets(doc: Document) -> set[str]:
     """Lower-case words of the post's link and image targets (`github.com/artsy/forgetsy`,
     `paperfaces-hjalle.jpg`) and of its code: a word the post also uses in a URL or in code is a
     name or an identifier, not a typo."""
     from ..jekyll.references import references
 
-    cached = doc.__dict__.get("_names_in_targets")
+    cached = doc.memo.peek(_NAMES_IN_TARGETS)
     if cached is not None:
-        return cached  # type: ignore[no-any-return]
-    found: set[str] = set()
-    doc.__dict__["_names_in_targets"] = found
+        return cached
+    found = doc.memo.put(_NAMES_IN_TARGETS, set())
     for ref in references(doc):
         if ref.target and (ref.kind != "include-param" or "/" in ref.target or "." in ref.target):
             found.update(w.lower() for w in _TARGET_WORD.findall(ref.target))
@@ -139,13 +147,11 @@ def _names_in_targets(doc: Any) -> set[str]:
     return found
 
 
-def _word_counts(doc: Any) -> Counter[str]:
-    cached = doc.__dict__.get("_word_counts")
-    if cached is None:
-        cached = doc.__dict__["_word_counts"] = Counter(
-            normalize(w).lower() for _, seg, _ in prose_regions(doc) for w in WORD_TOKEN.findall(seg)
-        )
-    return cached  # type: ignore[no-any-return]
+def _word_counts(doc: Document) -> Counter[str]:
+    return doc.memo.get(
+        _WORD_COUNTS,
+        lambda: Counter(normalize(w).lower() for _, seg, _ in prose_regions(doc) for w in WORD_TOKEN.findall(seg)),
+    )
 
 
 _BEFORE = re.compile(r"[\s|*_\[(\"'“‘>#~+-]*$")
@@ -202,9 +208,7 @@ def _verdicts(ctx: Context, warnings: bool) -> Iterator[tuple[Any, int, int, boo
     """(verdict, start, end, no_fix) of the words RL501 (warnings) or RL504 (the rest) reports
     (no_fix: in a table or a hyphenated word);
     judged once per post for both rules."""
-    found = ctx.doc.__dict__.get("_spelling")
-    if found is None:
-        found = ctx.doc.__dict__["_spelling"] = list(_judge_post(ctx))
+    found = ctx.doc.memo.get(_SPELLING, lambda: list(_judge_post(ctx)))
     return (item for item in found if item[0].is_error == warnings)
 
 

@@ -1,0 +1,44 @@
+"""Typed per-object memos: what one rule computes about a document or a site, shared with the
+others for the rest of the run, without stashing values in `__dict__` out of the type checker's
+sight. Each memo has a `Key[T]` declared beside the code that computes it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, Generic, TypeVar, cast
+
+T = TypeVar("T")
+
+
+class Key(Generic[T]):
+    """The name of one memoised value of type T."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __repr__(self) -> str:
+        return f"Key({self.name!r})"
+
+
+class Memo:
+    """Values computed once per owner (a Document or a Site) and run."""
+
+    __slots__ = ("_values",)
+
+    def __init__(self) -> None:
+        self._values: dict[Key[Any], Any] = {}
+
+    def get(self, key: Key[T], compute: Callable[[], T]) -> T:
+        if key in self._values:
+            return cast(T, self._values[key])
+        value = self._values[key] = compute()
+        return value
+
+    def peek(self, key: Key[T]) -> T | None:
+        return cast("T | None", self._values.get(key))
+
+    def put(self, key: Key[T], value: T) -> T:
+        self._values[key] = value
+        return value
