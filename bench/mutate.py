@@ -6,7 +6,14 @@ package under /tmp; the given tests run against it (`pytest -x`, with a timeout)
 tests fail on is killed. Docstrings and other strings are never mutated.
 
 Run:  python bench/mutate.py reinvent_lint/fixer.py tests/test_fixer.py tests/test_fix_engine.py
-Options: --jobs N (parallel mutants), --show (print the surviving mutants).
+      python bench/mutate.py reinvent_lint/jekyll tests/test_jekyll_*.py -- -m "not skipif"
+MODULE may be a package folder: each of its modules is mutated, and the score is reported per
+module and for the package. Arguments after `--` go to pytest (`-m "not skipif"` leaves out the
+tests that need an installed tool, such as the ones that build a site with real Jekyll).
+Options: --jobs N (parallel mutants), --show (print the surviving mutants with their line),
+--sample N --seed S (a seeded random sample of N mutants: each score is then an estimate, printed
+with its 95% Wilson interval), --equivalent FILE (mutants judged equivalent, listed apart: they
+still count as survivors).
 """
 
 from __future__ import annotations
@@ -14,7 +21,9 @@ from __future__ import annotations
 import argparse
 import ast
 import copy
+import math
 import os
+import random
 import shutil
 import subprocess
 import sys
@@ -85,14 +94,19 @@ class Mutator(ast.NodeTransformer):
 
 
 def mutants(source: str) -> list[tuple[str, str]]:
+    """(description, mutated source) of every mutant of `source`; the description names the line
+    and quotes it, so a survivor can be found (and recognised after lines move)."""
     tree = ast.parse(source)
+    lines = source.splitlines()
     counter = Mutator(-1)
     counter.visit(copy.deepcopy(tree))
     found = []
     for i in range(counter.count):
         mutator = Mutator(i)
         mutated = mutator.visit(copy.deepcopy(tree))
-        found.append((mutator.description, ast.unparse(ast.fix_missing_locations(mutated))))
+        line = int(mutator.description.split(":", 1)[0].removeprefix("line "))
+        quoted = lines[line - 1].strip() if 0 < line <= len(lines) else ""
+        found.append((f"{mutator.description}  | {quoted}", ast.unparse(ast.fix_missing_locations(mutated))))
     return found
 
 
@@ -114,29 +128,89 @@ def run_one(index: int, module: Path, text: str, tests: list[str], timeout: int)
             )  # fmt: skip
         except subprocess.TimeoutExpired:
             return True  # an endless loop is noticed
+        if result.returncode in (4, 5):  # usage error, no tests collected (2, a collection error, kills)
+            out = (result.stdout + result.stderr).decode(errors="replace").strip().splitlines()
+            raise SystemExit(f"pytest could not run ({result.returncode}): {out[-1] if out else ''}")
         return result.returncode != 0
+
+
+def wilson(killed: int, total: int, z: float = 1.96) -> tuple[float, float]:
+    """The 95% Wilson score interval of a proportion, in percent."""
+    if total == 0:
+        return (0.0, 100.0)
+    p = killed / total
+    centre = (p + z * z / (2 * total)) / (1 + z * z / total)
+    half = z * math.sqrt(p * (1 - p) / total + z * z / (4 * total * total)) / (1 + z * z / total)
+    return (100 * max(0.0, centre - half), 100 * min(1.0, centre + half))
+
+
+def score_line(name: str, total: int, tried: int, killed: int) -> str:
+    """One report line; with a sample, the estimate and its 95% interval."""
+    if tried == total:
+        return f"{name}: {total} mutants, {killed} killed, score {100 * killed / max(total, 1):.0f}%"
+    low, high = wilson(killed, tried)
+    return (
+        f"{name}: {total} mutants, sample of {tried}: {killed} killed, estimated score "
+        f"{100 * killed / max(tried, 1):.0f}% (95% interval {low:.0f}-{high:.0f}%)"
+    )
+
+
+def modules_of(target: Path) -> list[Path]:
+    """The module itself, or every module of a package folder that has something to mutate."""
+    if not (ROOT / target).is_dir():
+        return [target]
+    return sorted(p.relative_to(ROOT) for p in (ROOT / target).glob("*.py") if p.name != "__init__.py")
 
 
 def main() -> int:
     parser = argparse.ArgumentParser()
-    parser.add_argument("module", type=Path)
-    parser.add_argument("tests", nargs="+")
+    parser.add_argument("module", type=Path, help="a module, or a package folder")
+    parser.add_argument("tests", nargs="+", help="test files; after `--`, any pytest option")
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--timeout", type=int, default=240)
     parser.add_argument("--show", action="store_true")
+    parser.add_argument("--sample", type=int, default=0, help="run a random sample of this many mutants")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--equivalent", type=Path, help="file of survivors judged equivalent")
     args = parser.parse_args()
-    found = mutants((ROOT / args.module).read_text(encoding="utf-8"))
+    modules = modules_of(args.module)
+    work: list[tuple[Path, str, str]] = []  # (module, description, mutated source)
+    for module in modules:
+        work += [(module, d, text) for d, text in mutants((ROOT / module).read_text(encoding="utf-8"))]
+    chosen = list(range(len(work)))
+    if 0 < args.sample < len(work):
+        chosen = sorted(random.Random(args.seed).sample(chosen, args.sample))
     with ThreadPoolExecutor(args.jobs) as pool:
-        killed = list(
-            pool.map(lambda im: run_one(im[0], args.module, im[1][1], args.tests, args.timeout), enumerate(found))
+        killed = dict(
+            zip(chosen, pool.map(lambda i: run_one(i, work[i][0], work[i][2], args.tests, args.timeout), chosen))
         )
-    survivors = [description for (description, _), dead in zip(found, killed) if not dead]
-    score = 100 * (len(found) - len(survivors)) / max(len(found), 1)
-    print(f"{args.module}: {len(found)} mutants, {len(found) - len(survivors)} killed, score {score:.0f}%")
-    if args.show:
-        for description in survivors:
-            print(f"  survived: {description}")
+    equivalent = _equivalent(args.equivalent)
+    for module in modules:
+        mine = [i for i in range(len(work)) if work[i][0] == module]
+        tried = [i for i in mine if i in killed]
+        print(score_line(str(module), len(mine), len(tried), sum(killed[i] for i in tried)))
+        for i in tried if args.show else ():
+            if not killed[i]:
+                reason = equivalent.get((module.name, _quoted_change(work[i][1])))
+                print(f"  survived: {work[i][1]}" + (f"\n    equivalent: {reason}" if reason else ""))
+    if len(modules) > 1:
+        print(score_line(f"{args.module} (all)", len(work), len(killed), sum(killed.values())))
     return 0
+
+
+def _quoted_change(description: str) -> str:
+    """A survivor without its line number: "Lt -> LtE  | if a < b:" """
+    return description.split(": ", 1)[1]
+
+
+def _equivalent(path: Path | None) -> dict[tuple[str, str], str]:
+    """(module file name, change and line) -> why the mutant cannot change behaviour. The file has
+    blocks of three lines: `module.py`, the survivor as --show prints it without `line N: `, and
+    the reason; blank lines and lines starting with `#` separate them."""
+    if path is None:
+        return {}
+    lines = [line for line in path.read_text(encoding="utf-8").splitlines() if line and not line.startswith("#")]
+    return {(lines[i].strip(), lines[i + 1].strip()): lines[i + 2].strip() for i in range(0, len(lines) - 2, 3)}
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ builds a site with the real Jekyll.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass
@@ -53,20 +54,20 @@ def file_date(name: str) -> FileDate | None:
 
 def parse_ymd(written: str) -> FileDate:
     """Ruby's `Time.parse("Y-M-D")`: month 1-12 and day 1-31, else ArgumentError (the build
-    fails); a day past the month's end rolls over (2024-02-30 is 2024-03-01)."""
+    fails); a day past the month's end rolls over (2024-02-30 is 2024-03-01); a two-digit year
+    is 1969-2068 and a three-digit one is taken as written (999-01-05 is written to /0999/01/05/)."""
     year_s, month_s, day_s = written.split("-")
     year, month, day = int(year_s), int(month_s), int(day_s)
     if len(year_s) == 2:
         year += 2000 if year < 69 else 1900  # Date._parse's two-digit years
-    if not (1 <= month <= 12 and 1 <= day <= 31) or len(year_s) == 3:
+    if not (1 <= month <= 12 and 1 <= day <= 31) or year < dt.MINYEAR:  # year 0: Ruby has it, Python not
         return FileDate(None, written, False)
     first = dt.date(year, month, 1)
     return FileDate(first + dt.timedelta(days=day - 1), written, day > _month_length(year, month))
 
 
 def _month_length(year: int, month: int) -> int:
-    nxt = dt.date(year + month // 12, month % 12 + 1, 1)
-    return (nxt - dt.timedelta(days=1)).day
+    return calendar.monthrange(year, month)[1]
 
 
 _DATE_TIME = re.compile(
@@ -93,8 +94,8 @@ def parse_date(value: object, zone: dt.tzinfo) -> dt.datetime | None:
     if day is None:
         return None
     hour, minute, second = int(m.group(4) or 0), int(m.group(5) or 0), int(m.group(6) or 0)
-    if hour > 23 or minute > 59 or second > 60:
-        return None
+    if minute > 59 or second > 60 or hour > 24 or (hour == 24 and (minute or second)):
+        return None  # Ruby's ArgumentError; but 23:59:60 and 24:00:00 roll over to the next day
     offset = m.group(7)
     tz: dt.tzinfo = zone
     if offset and offset.upper() in ("Z", "UTC", "GMT"):
@@ -103,8 +104,13 @@ def parse_date(value: object, zone: dt.tzinfo) -> dt.datetime | None:
         sign = -1 if offset[0] == "-" else 1
         digits = offset[1:].replace(":", "")
         tz = dt.timezone(sign * dt.timedelta(hours=int(digits[:2]), minutes=int(digits[2:] or 0)))
-    local = dt.datetime(day.year, day.month, day.day, hour, minute, min(second, 59), tzinfo=tz)
-    return local.astimezone(zone)
+    try:
+        local = dt.datetime(day.year, day.month, day.day, tzinfo=tz) + dt.timedelta(
+            hours=hour, minutes=minute, seconds=second
+        )
+        return local.astimezone(zone)
+    except OverflowError:  # past the year 9999
+        return None
 
 
 def date_fails(value: object) -> bool:
