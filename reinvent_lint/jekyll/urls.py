@@ -111,8 +111,8 @@ def _variants(url: str) -> set[str]:
         out |= {url[: -len("index.html")], url[: -len("/index.html")] or "/"}
     elif url.endswith(".html"):
         out.add(url[: -len(".html")])
-    elif url.endswith("/") and len(url) > 1:
-        out |= {url[:-1], url + "index.html"}
+    elif url.endswith("/"):
+        out |= {url[:-1], url + "index.html"} if len(url) > 1 else {"/index.html"}
     elif not PurePosixPath(url).suffix:
         out.add(url + ".html")  # Jekyll writes an extension-less URL to NAME.html
     return out
@@ -210,14 +210,19 @@ def post_fate(site: Site, rel: str, data: dict[str, Any], template: str, now: dt
     return PostFate(url, state, date)
 
 
+def permalink_suffix(style: str) -> str:
+    """Jekyll's Utils.add_permalink_suffix: what the site's `permalink` style adds to the
+    template of a page or of a collection document without its own permalink."""
+    if style == "pretty":
+        return "/"
+    if style in _STYLES:
+        return ":output_ext"
+    return "/" if style.endswith("/") else ":output_ext" if style.endswith(":output_ext") else ""
+
+
 def page_template(style: str) -> str:
     """Jekyll's Page#template with Utils.add_permalink_suffix for a non-index HTML page."""
-    if style == "pretty":
-        return "/:path/:basename/"
-    if style in _STYLES:
-        return "/:path/:basename:output_ext"
-    suffix = "/" if style.endswith("/") else ":output_ext" if style.endswith(":output_ext") else ""
-    return "/:path/:basename" + suffix
+    return "/:path/:basename" + permalink_suffix(style)
 
 
 def site_urls(site: Site) -> SiteUrls:
@@ -274,8 +279,9 @@ def site_urls(site: Site) -> SiteUrls:
             if data.get(NO_FRONT_MATTER):
                 continue  # a collection file without front matter is copied as a static file
             path = str(PurePosixPath(rel.split("/", 1)[1]).with_suffix("")).rstrip(".")
-            coll_template = str(settings.get("permalink") or "/:collection/:path:output_ext")
-            coll_template = _STYLES.get(coll_template, coll_template)
+            # Collection#url_template: a style name is not expanded here (`permalink: pretty`
+            # writes every document to /pretty.html); without one, the site's style adds its suffix.
+            coll_template = str(settings.get("permalink") or "/:collection/:path" + permalink_suffix(style))
             stem = PurePosixPath(path).name
             values = {
                 "collection": name,
