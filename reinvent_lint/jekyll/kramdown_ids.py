@@ -17,6 +17,7 @@ Verified against real Jekyll in tests/test_kramdown_ids.py.
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import re
 import unicodedata
@@ -31,6 +32,7 @@ UNKNOWN = "\ue000"  # stands for a Liquid value this model cannot know
 _ESCAPABLE = frozenset("\\.*_+`<>()[]{}#!:|\"'$=-~")  # kramdown-parser-gfm's ESCAPED_CHARS_GFM
 _HEADER_ID = re.compile(r"[\t ]\{#([A-Za-z_:][\w.:-]*)\}$")
 _IAL_ID = re.compile(r"^ {0,3}\{:\s*(?:[^}#]*\s)?#([A-Za-z_:][\w.:-]*)[^}]*\}\s*$")
+_IAL_LINE = re.compile(r"^ {0,3}\{:[^}]*\}\s*$")
 _HTML_TAG = re.compile(r"</?[A-Za-z][\w:-]*(?:\s[^<>]*)?/?>|<!--.*?-->", re.DOTALL)
 _AUTOLINK = re.compile(r"<((?:[A-Za-z][\w+.-]*:|mailto:)[^\s<>]+|[\w.+-]+@[\w.-]+)>")
 _ENTITY = re.compile(r"&(?:[A-Za-z][A-Za-z0-9]*|#\d+|#[xX][0-9A-Fa-f]+);")
@@ -110,7 +112,8 @@ class _Spans:
                     raw.append(ch)
                     i += 1
                 else:
-                    out.append(m.group(1) if m.re is _AUTOLINK else "")
+                    # kramdown's parse_autolink: the text is the address without `mailto:`
+                    out.append(re.sub(r"^mailto:", "", m.group(1)) if m.re is _AUTOLINK else "")
                     i = m.end()
             elif ch == "&" and (m := _ENTITY.match(src, i)):
                 flush()
@@ -261,11 +264,13 @@ def _explicit_id(doc: Document, line: int, raw: str) -> str | None:
     m = _HEADER_ID.search(raw)
     if m:
         return m.group(1)
-    for neighbour in (line + 1, line - 1):
-        if 1 <= neighbour <= doc.line_count:
+    for step in (1, -1):  # the block IALs right after the heading, then those right before it
+        neighbour = line + step
+        while 1 <= neighbour <= doc.line_count and _IAL_LINE.match(doc.line_text(neighbour)):
             ial = _IAL_ID.match(doc.line_text(neighbour))
             if ial:
                 return ial.group(1)
+            neighbour += step
     return None
 
 
@@ -288,8 +293,15 @@ def kramdown_headings(doc: Document) -> list[Heading]:
     for h in doc.headings:
         if not h.atx:
             line = doc.position(h.text_start)[0]
-            if doc.position(h.text_end)[0] != line:
+            last = doc.position(h.text_end)[0]
+            # Block IAL lines (`{: .x}`) before the text are kramdown's, not the heading's.
+            while line < last and _IAL_LINE.match(doc.line_text(line)):
+                line += 1
+            if last != line:
                 continue
+            if line != h.line:
+                start = doc.line_start(line)
+                h = dataclasses.replace(h, line=line, start=start, text_start=start)
             if line > doc.body_line:
                 before = masked[doc.line_start(line - 1) : doc.line_end(line - 1)].lstrip(" >")
                 if before.strip() and not before.startswith("{:"):
