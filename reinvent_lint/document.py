@@ -21,9 +21,8 @@ from .memo import Memo
 from .jekyll.front_matter import FrontMatter, detect_other_format, split
 
 if TYPE_CHECKING:
-    from markdown_it.token import Token
-
     from . import render
+    from .markdown import BlockTokens
 
 
 class ReadError(Exception):
@@ -103,7 +102,7 @@ class Heading:
         return doc.text[self.text_start : self.text_end]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Block:
     """A top-level or nested block from the Markdown parser, with 1-based inclusive lines."""
 
@@ -243,7 +242,7 @@ class Document:
 
     # ----- Markdown ----------------------------------------------------------------------
     @cached_property
-    def tokens(self) -> list[Token]:
+    def tokens(self) -> BlockTokens:
         from .markdown import parse_blocks
 
         return parse_blocks(self.masked)
@@ -260,21 +259,28 @@ class Document:
     def blocks(self) -> list[Block]:
         """Every block with its lines, in document order (containers before their content)."""
         result = []
-        for token in self.tokens:
-            if token.map is None or token.nesting == -1:
+        starts, count = self._line_starts, self.line_count
+        for piece in self.tokens.pieces:
+            if not isinstance(piece, list):  # plain paragraphs: (first, end) line pairs
+                for i in range(0, len(piece), 2):
+                    first, last = piece[i] + 1, max(piece[i] + 1, piece[i + 1])
+                    result.append(Block("paragraph", first, last, starts[first - 1], self.line_end(min(last, count))))
                 continue
-            kind = token.type.removesuffix("_open")
-            if kind == "inline":
-                continue
-            first, last = token.map[0] + 1, token.map[1]
-            last = max(first, last)
-            result.append(Block(kind, first, last, self.line_start(first), self.line_end(min(last, self.line_count))))
+            for token in piece:
+                if token.map is None or token.nesting == -1:
+                    continue
+                kind = token.type.removesuffix("_open")
+                if kind == "inline":
+                    continue
+                first, last = token.map[0] + 1, token.map[1]
+                last = max(first, last)
+                result.append(Block(kind, first, last, self.line_start(first), self.line_end(min(last, count))))
         return result
 
     @cached_property
     def headings(self) -> list[Heading]:
         result = []
-        for token in self.tokens:
+        for token in self.tokens.parsed():  # a plain paragraph is never a heading
             if token.type != "heading_open" or token.map is None:
                 continue
             level = int(token.tag[1])
@@ -307,7 +313,7 @@ class Document:
     def code_ranges(self) -> list[tuple[int, int]]:
         """Offsets of fenced and indented code blocks, highlight bodies and code spans."""
         ranges = []
-        for token in self.tokens:
+        for token in self.tokens.parsed():
             if token.type in ("fence", "code_block") and token.map:
                 first, last = token.map[0] + 1, token.map[1]
                 ranges.append((self.line_start(first), self.line_end(last)))
@@ -322,10 +328,16 @@ class Document:
     def inline_segments(self) -> list[tuple[int, int]]:
         """Offsets of the source lines holding inline content (paragraphs, headings, cells)."""
         segments = []
-        for token in self.tokens:
-            if token.type == "inline" and token.map:
-                first, last = token.map[0] + 1, token.map[1]
-                segments.append((self.line_start(first), self.line_end(max(first, last))))
+        for piece in self.tokens.pieces:
+            if not isinstance(piece, list):  # plain paragraphs: (first, end) line pairs
+                for i in range(0, len(piece), 2):
+                    first = piece[i] + 1
+                    segments.append((self._line_starts[first - 1], self.line_end(max(first, piece[i + 1]))))
+                continue
+            for token in piece:
+                if token.type == "inline" and token.map:
+                    first, last = token.map[0] + 1, token.map[1]
+                    segments.append((self.line_start(first), self.line_end(max(first, last))))
         return sorted(set(segments))
 
     @cached_property
