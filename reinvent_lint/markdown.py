@@ -123,8 +123,9 @@ class BlockTokens(Sequence[BlockToken]):
 # a heading, nor be a table's delimiter row. After a blank line, at the top level, a run of plain
 # and blank lines is plain paragraphs, whatever came before, except inside a fence or an HTML
 # block of CommonMark's types 1-5 (they run until their end marker): `_pieces` re-reads those.
-_PLAIN_GROUP = re.compile(r"[A-Za-z][^\n]*(?:\n[A-Za-z][^\n]*)*")
-_BLANK_LINES = re.compile(r"(?:[ \t]*\n)*(?:[ \t]*\Z)?")
+# (No repeated groups: Python's re keeps a backtracking mark per repetition, 100 MB a million.)
+_GROUP_END = re.compile(r"\n(?![A-Za-z])")  # the end of a run of plain lines
+_BLANKS = re.compile(r"[ \t\n]*")
 _CUT = re.compile(r"\n[ \t]*\n(?=[A-Za-z])")  # a plain line after a blank one: a piece may start
 _LETTER = re.compile(r"[A-Za-z]")
 _HTML_END = re.compile(r">")  # CommonMark's end markers of HTML blocks 1-5 all end with `>`
@@ -174,13 +175,14 @@ def _plain_run(text: str, at: int, line: int, pieces: list[Piece]) -> tuple[int,
     n = len(text)
     pairs = array("q")
     while at < n and _LETTER.match(text, at):
-        group_end = _PLAIN_GROUP.match(text, at).end()  # type: ignore[union-attr]
+        stop = _GROUP_END.search(text, at)
+        group_end = stop.start() if stop else n
         count = text.count("\n", at, group_end) + 1
         if group_end >= n:
             pairs.extend((line, line + count))
             at, line = n, line + count - 1
             break
-        blanks_end = _BLANK_LINES.match(text, group_end + 1).end()  # type: ignore[union-attr]
+        blanks_end = _blank_lines_end(text, group_end + 1)
         if blanks_end == group_end + 1 < n:
             break  # another kind of line follows the paragraph directly: markdown-it reads it
         pairs.extend((line, line + count))
@@ -189,6 +191,12 @@ def _plain_run(text: str, at: int, line: int, pieces: list[Piece]) -> tuple[int,
     if pairs:
         pieces.append(pairs)
     return at, line
+
+
+def _blank_lines_end(text: str, at: int) -> int:
+    """The start of the first line from `at` (a line start) that is not blank, or the end."""
+    end = _BLANKS.match(text, at).end()  # type: ignore[union-attr]
+    return end if end >= len(text) else text.rfind("\n", at, end) + 1 or at
 
 
 def _parse_segment(source: str, env: dict[str, object]) -> list[Token]:
@@ -241,6 +249,8 @@ def find_code_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
     runs = [(m.start(), m.end() - m.start()) for m in _BACKTICKS.finditer(text, start, end)]
     if len(runs) < 2:
         return []
+    if len(runs) == 2 and runs[0][1] == runs[1][1] and (runs[0][0] == start or text[runs[0][0] - 1] != "\\"):
+        return [(runs[0][0], runs[1][0] + runs[1][1])]  # the common case: one span, unescaped
     # For each run length, the queue of positions of runs of that length (in order).
     by_length: dict[int, list[int]] = {}
     for index, (_, length) in enumerate(runs):
@@ -281,6 +291,7 @@ def _odd_backslashes(text: str, last: int, floor: int) -> bool:
 
 # Inline link destinations as kramdown reads them (references.py and kramdown_ids.py share it).
 _TITLE = re.compile(r"\s*?([\"'])(.+?)\1\s*?\)", re.DOTALL)
+_DESTINATION_STOP = re.compile(r"""[()]|\s(?=["'])""")
 _PAREN_TITLE = re.compile(r"\s+\([^()]*\)$")
 
 
@@ -298,8 +309,8 @@ def link_destination(text: str, at: int, limit: int) -> tuple[int, int, int] | N
         if title:
             return (at + 1, end, title.end())
     depth = 1
-    i = at
-    while i < limit:
+    for stop in _DESTINATION_STOP.finditer(text, at, limit):  # jump to the next ( ) or space-quote
+        i = stop.start()
         ch = text[i]
         if ch == "(":
             depth += 1
@@ -307,12 +318,11 @@ def link_destination(text: str, at: int, limit: int) -> tuple[int, int, int] | N
             depth -= 1
             if depth == 0:
                 return _stripped(text, at, i, i + 1)
-        elif ch.isspace() and text[i + 1 : i + 2] in ("'", '"'):
+        else:
             m = _TITLE.match(text, i, limit)
             if m is None:
                 return None
             return _stripped(text, at, i, m.end()) if depth == 1 else None
-        i += 1
     return None
 
 

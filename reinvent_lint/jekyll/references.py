@@ -14,7 +14,7 @@ from ..markdown import link_destination
 from ..memo import Key
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Reference:
     # "link", "image", "definition", "autolink", "html-href", "html-src", "liquid-link", "post-url",
     # "include", "include-param"
