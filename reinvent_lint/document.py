@@ -403,11 +403,14 @@ class Document:
                 spans.append(span_start, span_end)
         return spans
 
+    @cached_property
+    def _code_starts(self) -> list[int]:
+        return self.code_ranges.starts.tolist()  # a list: bisect reads it twice as fast as an array
+
     def in_code(self, offset: int) -> bool:
         """True when `offset` lies in a code block, highlight body or code span (disjoint ranges)."""
-        ranges = self.code_ranges
-        i = bisect.bisect_right(ranges.starts, offset) - 1
-        return i >= 0 and offset < ranges.ends[i]
+        i = bisect.bisect_right(self._code_starts, offset) - 1
+        return i >= 0 and offset < self.code_ranges.ends[i]
 
     @cached_property
     def _protected(self) -> tuple[list[int], list[int]]:

@@ -17,7 +17,7 @@ MAX_FILE_BYTES = 10 * 1024 * 1024  # per post; `[limits] max-file-size` (MB) cha
 # the expensive optional parts (the style pack, third-party rules), and the findings one rule may
 # report in one file (a generated post with a million repeated words: the first ones tell it all,
 # and holding them all costs time and memory without end).
-LIMITS: dict[str, float] = {"max-file-size": 10.0, "time-budget": 1.5, "max-findings": 10_000}
+LIMITS: dict[str, float] = {"max-file-size": 10.0, "time-budget": 1.0, "max-findings": 10_000}
 _KINDS = {
     stat.S_IFIFO: "a FIFO (named pipe)",
     stat.S_IFCHR: "a character device",
