@@ -9,11 +9,15 @@ from __future__ import annotations
 
 import bisect
 import codecs
+import heapq
 import re
+from array import array
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from itertools import islice
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, overload
 
 from .jekyll import liquid as liquid_scan
 from .files import MAX_FILE_BYTES, Refused, read_regular_file
@@ -21,9 +25,8 @@ from .memo import Memo
 from .jekyll.front_matter import FrontMatter, detect_other_format, split
 
 if TYPE_CHECKING:
-    from markdown_it.token import Token
-
     from . import render
+    from .markdown import BlockTokens
 
 
 class ReadError(Exception):
@@ -103,7 +106,7 @@ class Heading:
         return doc.text[self.text_start : self.text_end]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Block:
     """A top-level or nested block from the Markdown parser, with 1-based inclusive lines."""
 
@@ -112,6 +115,48 @@ class Block:
     last_line: int
     start: int  # offsets of the block's lines
     end: int
+
+
+class Spans(Sequence[tuple[int, int]]):
+    """(start, end) offset pairs, kept in two arrays: 16 bytes a pair, where a list of tuples
+    costs about 120 (a post of 300,000 paragraphs has that many inline segments)."""
+
+    __slots__ = ("ends", "starts")
+    __hash__ = None  # type: ignore[assignment]
+
+    def __init__(self, pairs: Iterable[tuple[int, int]] = ()) -> None:
+        self.starts = array("q")
+        self.ends = array("q")
+        for start, end in pairs:
+            self.starts.append(start)
+            self.ends.append(end)
+
+    def append(self, start: int, end: int) -> None:
+        self.starts.append(start)
+        self.ends.append(end)
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+    def __iter__(self) -> Iterator[tuple[int, int]]:
+        return zip(self.starts, self.ends)
+
+    @overload
+    def __getitem__(self, index: int) -> tuple[int, int]: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[tuple[int, int]]: ...
+    def __getitem__(self, index: int | slice) -> tuple[int, int] | list[tuple[int, int]]:
+        if isinstance(index, slice):
+            return list(zip(self.starts[index], self.ends[index]))
+        return self.starts[index], self.ends[index]
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Sequence):
+            return list(self) == list(other)
+        return NotImplemented
+
+    def __repr__(self) -> str:
+        return f"Spans({list(self)!r})"
 
 
 _ATX = re.compile(r"^( {0,3})(#{1,6})(?=[ \t]|$)([ \t]*)(.*?)(?:[ \t]+#+)?([ \t]*)$")
@@ -144,7 +189,8 @@ class Document:
         self.other_front_matter = detect_other_format(text)
         self.front_matter: FrontMatter | None = split(text)
         self.body_offset = self.front_matter.body_offset if self.front_matter else 0
-        self._line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
+        self._line_starts = array("q", [0])  # 8 bytes a line: a million-line post is no burden
+        self._line_starts.extend(m.end() for m in re.finditer("\n", text))
         self.memo = Memo()  # what rules derive from this text, computed once (memo.Key per value)
 
     @classmethod
@@ -179,6 +225,10 @@ class Document:
         if line < len(self._line_starts):
             return self._line_starts[line] - 1
         return len(self.text)
+
+    def _end_of(self, line: int) -> int:
+        """`line_end` for a line known to exist (the fast path of the block tables)."""
+        return self._line_starts[line] - 1 if line < len(self._line_starts) else len(self.text)
 
     def line_text(self, line: int) -> str:
         return self.text[self.line_start(line) : self.line_end(line)]
@@ -243,7 +293,7 @@ class Document:
 
     # ----- Markdown ----------------------------------------------------------------------
     @cached_property
-    def tokens(self) -> list[Token]:
+    def tokens(self) -> BlockTokens:
         from .markdown import parse_blocks
 
         return parse_blocks(self.masked)
@@ -260,21 +310,29 @@ class Document:
     def blocks(self) -> list[Block]:
         """Every block with its lines, in document order (containers before their content)."""
         result = []
-        for token in self.tokens:
-            if token.map is None or token.nesting == -1:
+        starts, count = self._line_starts, self.line_count
+        for piece in self.tokens.pieces:
+            if not isinstance(piece, list):  # plain paragraphs: (first, end) line pairs, never empty
+                result += [
+                    Block("paragraph", first + 1, last, starts[first], self._end_of(last))
+                    for first, last in zip(piece[::2], piece[1::2])
+                ]
                 continue
-            kind = token.type.removesuffix("_open")
-            if kind == "inline":
-                continue
-            first, last = token.map[0] + 1, token.map[1]
-            last = max(first, last)
-            result.append(Block(kind, first, last, self.line_start(first), self.line_end(min(last, self.line_count))))
+            for token in piece:
+                if token.map is None or token.nesting == -1:
+                    continue
+                kind = token.type.removesuffix("_open")
+                if kind == "inline":
+                    continue
+                first, last = token.map[0] + 1, token.map[1]
+                last = max(first, last)
+                result.append(Block(kind, first, last, self.line_start(first), self.line_end(min(last, count))))
         return result
 
     @cached_property
     def headings(self) -> list[Heading]:
         result = []
-        for token in self.tokens:
+        for token in self.tokens.parsed():  # a plain paragraph is never a heading
             if token.type != "heading_open" or token.map is None:
                 continue
             level = int(token.tag[1])
@@ -304,47 +362,55 @@ class Document:
         return result
 
     @cached_property
-    def code_ranges(self) -> list[tuple[int, int]]:
+    def code_ranges(self) -> Spans:
         """Offsets of fenced and indented code blocks, highlight bodies and code spans."""
         ranges = []
-        for token in self.tokens:
+        for token in self.tokens.parsed():
             if token.type in ("fence", "code_block") and token.map:
                 first, last = token.map[0] + 1, token.map[1]
                 ranges.append((self.line_start(first), self.line_end(last)))
         for body in self.liquid.bodies:
             if body.name == liquid_scan.HIGHLIGHT:
                 ranges.append((body.start, body.end))
-        ranges.extend(self.code_spans)
         ranges.sort()
-        return ranges
+        return Spans(heapq.merge(ranges, self.code_spans))  # code spans come in order
 
     @cached_property
-    def inline_segments(self) -> list[tuple[int, int]]:
+    def inline_segments(self) -> Spans:
         """Offsets of the source lines holding inline content (paragraphs, headings, cells)."""
-        segments = []
-        for token in self.tokens:
-            if token.type == "inline" and token.map:
-                first, last = token.map[0] + 1, token.map[1]
-                segments.append((self.line_start(first), self.line_end(max(first, last))))
-        return sorted(set(segments))
+        segments = Spans()
+        for piece in self.tokens.pieces:
+            if not isinstance(piece, list):  # plain paragraphs: (first, end) line pairs, never empty
+                segments.starts.extend(self._line_starts[first] for first in piece[::2])
+                segments.ends.extend(self._end_of(last) for last in piece[1::2])
+                continue
+            for token in piece:
+                if token.type == "inline" and token.map:
+                    first, last = token.map[0] + 1, token.map[1]
+                    segments.append(self.line_start(first), self.line_end(max(first, last)))
+        if all(a < b for a, b in zip(segments, islice(segments, 1, None))):
+            return segments  # in document order, as markdown-it gives them: no need to sort
+        return Spans(sorted(set(segments)))  # the cells of a table row share their lines
 
     @cached_property
-    def code_spans(self) -> list[tuple[int, int]]:
+    def code_spans(self) -> Spans:
         from .markdown import find_code_spans
 
-        spans: list[tuple[int, int]] = []
+        spans = Spans()
+        masked = self.masked
         for start, end in self.inline_segments:
-            spans.extend(find_code_spans(self.masked, start, end))
+            for span_start, span_end in find_code_spans(masked, start, end):
+                spans.append(span_start, span_end)
         return spans
 
     @cached_property
     def _code_starts(self) -> list[int]:
-        return [start for start, _ in self.code_ranges]
+        return self.code_ranges.starts.tolist()  # a list: bisect reads it twice as fast as an array
 
     def in_code(self, offset: int) -> bool:
         """True when `offset` lies in a code block, highlight body or code span (disjoint ranges)."""
         i = bisect.bisect_right(self._code_starts, offset) - 1
-        return i >= 0 and offset < self.code_ranges[i][1]
+        return i >= 0 and offset < self.code_ranges.ends[i]
 
     @cached_property
     def _protected(self) -> tuple[list[int], list[int]]:

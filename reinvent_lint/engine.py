@@ -4,6 +4,7 @@ rules, the link checks. It knows nothing about output formats."""
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 from collections.abc import Callable, Iterable, Sequence
@@ -191,12 +192,21 @@ class Linter:
             ctx = Context(doc, site, self.config.rules[r.code].options, r, self.config.site, relative or "")
             try:
                 if r.module.startswith("reinvent_lint."):
-                    problems.extend(r.check(ctx))
+                    problems.extend(self._capped(r, ctx))
                 else:  # a third-party rule: within the time budget, its failure kept to this file
                     problems.extend(self._plugin_problems(r, ctx))
             except Exception as exc:  # a bug in a rule must not stop the run
                 errors.append(FileError(doc.path, f"internal error in rule {r.label}: {type(exc).__name__}: {exc}"))
         return problems, errors
+
+    def _capped(self, r: Rule, ctx: Context) -> list[Problem]:
+        """The rule's findings on the document, at most `[limits] max-findings` and a note."""
+        cap = int(self.config.limits["max-findings"])
+        found = list(itertools.islice(r.check(ctx), cap + 1))
+        if len(found) > cap:
+            message = f"stopped after {cap:,} findings in this file ([limits] max-findings)"
+            found[cap:] = [Problem(ctx.doc.path, 1, 1, r.code, r.name, message, Severity.INFO)]
+        return found
 
     def _plugin_problems(self, r: Rule, ctx: Context) -> list[Problem]:
         from .signals import TooSlow, cpu_budget

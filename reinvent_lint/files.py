@@ -13,9 +13,11 @@ from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 MAX_FILE_BYTES = 10 * 1024 * 1024  # per post; `[limits] max-file-size` (MB) changes it
-# The [limits] config table: the size cap per post in MB, and the budget of CPU seconds per
-# file for the expensive optional parts (the style pack, third-party rules).
-LIMITS: dict[str, float] = {"max-file-size": 10.0, "time-budget": 1.5}
+# The [limits] config table: the size cap per post in MB, the budget of CPU seconds per file for
+# the expensive optional parts (the style pack, third-party rules), and the findings one rule may
+# report in one file (a generated post with a million repeated words: the first ones tell it all,
+# and holding them all costs time and memory without end).
+LIMITS: dict[str, float] = {"max-file-size": 10.0, "time-budget": 1.0, "max-findings": 10_000}
 _KINDS = {
     stat.S_IFIFO: "a FIFO (named pipe)",
     stat.S_IFCHR: "a character device",

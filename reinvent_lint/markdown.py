@@ -4,8 +4,10 @@ that it does not give positions for."""
 from __future__ import annotations
 
 import re
+from array import array
+from collections.abc import Iterator, Sequence
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol, Union, overload
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
@@ -31,8 +33,216 @@ def _parser(setext: bool = True) -> MarkdownIt:
 _SETEXT_UNDERLINE = re.compile(r"^[ \t>]*(?:=+|-+)[ \t]*$", re.MULTILINE)
 
 
-def parse_blocks(text: str) -> list[Token]:
-    return _parser(_SETEXT_UNDERLINE.search(text) is not None).parse(text)
+def parse_blocks(text: str) -> BlockTokens:
+    """The block tokens of `text`, as markdown-it makes them, in linear time and small memory on
+    long posts: runs of plain paragraphs are read here, the rest by markdown-it (see `_pieces`)."""
+    return BlockTokens(_pieces(text))
+
+
+class BlockToken(Protocol):
+    """What rules read of a block token (markdown-it's Token has these, and so does `SlimToken`)."""
+
+    @property
+    def type(self) -> str: ...
+    @property
+    def tag(self) -> str: ...
+    @property
+    def nesting(self) -> int: ...
+    @property
+    def level(self) -> int: ...
+    @property
+    def map(self) -> list[int] | None: ...
+    @property
+    def markup(self) -> str: ...
+
+
+class SlimToken:
+    """A block token with what rules read of it: markdown-it's Token costs about 500 bytes with
+    its dicts, this about 100 (a post of 10,000 footnotes has 100,000 tokens). Plain paragraphs
+    are made of these without markdown-it."""
+
+    __slots__ = ("info", "level", "map", "markup", "nesting", "tag", "type")
+
+    def __init__(
+        self, type: str, tag: str, nesting: int, level: int, map: list[int] | None, markup: str = "", info: str = ""
+    ) -> None:
+        self.type = type
+        self.tag = tag
+        self.nesting = nesting
+        self.level = level
+        self.map = map
+        self.markup = markup
+        self.info = info
+
+
+_PARAGRAPH_CLOSE = SlimToken("paragraph_close", "p", -1, 0, None)
+# A piece is either markdown-it's tokens (lines already shifted to the whole text) or the
+# paragraphs of a plain run as an array of (first line, end line) pairs, 0-based, end exclusive.
+Piece = Union["list[SlimToken]", "array[int]"]
+
+
+class BlockTokens(Sequence[BlockToken]):
+    """SlimToken tokens, stored compactly: a plain paragraph costs 16 bytes until it is iterated."""
+
+    def __init__(self, pieces: list[Piece]) -> None:
+        self.pieces = pieces
+        self._len = sum(len(p) if isinstance(p, list) else len(p) // 2 * 3 for p in pieces)
+
+    def __len__(self) -> int:
+        return self._len
+
+    def __iter__(self) -> Iterator[BlockToken]:
+        for piece in self.pieces:
+            if isinstance(piece, list):
+                yield from piece
+                continue
+            for i in range(0, len(piece), 2):
+                lines = [piece[i], piece[i + 1]]
+                yield SlimToken("paragraph_open", "p", 1, 0, lines)
+                yield SlimToken("inline", "", 0, 1, lines)
+                yield _PARAGRAPH_CLOSE
+
+    @overload
+    def __getitem__(self, index: int) -> BlockToken: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[BlockToken]: ...
+    def __getitem__(self, index: int | slice) -> BlockToken | Sequence[BlockToken]:
+        return list(self)[index]
+
+    def parsed(self) -> Iterator[SlimToken]:
+        """The tokens markdown-it made: every one that is not a plain paragraph."""
+        for piece in self.pieces:
+            if isinstance(piece, list):
+                yield from piece
+
+    def plain_paragraphs(self) -> Iterator[tuple[int, int]]:
+        """(first line, end line) of the plain paragraphs, 0-based, end exclusive."""
+        for piece in self.pieces:
+            if not isinstance(piece, list):
+                for i in range(0, len(piece), 2):
+                    yield piece[i], piece[i + 1]
+
+
+# A plain line starts with an ASCII letter: it cannot open or interrupt any block, nor underline
+# a heading, nor be a table's delimiter row. After a blank line, at the top level, a run of plain
+# and blank lines is plain paragraphs, whatever came before, except inside a fence or an HTML
+# block of CommonMark's types 1-5 (they run until their end marker): `_pieces` re-reads those.
+# (No repeated groups: Python's re keeps a backtracking mark per repetition, 100 MB a million.)
+_GROUP_END = re.compile(r"\n(?![A-Za-z])")  # the end of a run of plain lines
+_BLANKS = re.compile(r"[ \t\n]*")
+_CUT = re.compile(r"\n[ \t]*\n(?=[A-Za-z])")  # a plain line after a blank one: a piece may start
+_LETTER = re.compile(r"[A-Za-z]")
+_HTML_END = re.compile(r">")  # CommonMark's end markers of HTML blocks 1-5 all end with `>`
+_RETRIES = 3
+
+
+def _pieces(text: str) -> list[Piece]:
+    """Split the text at plain lines after blank lines (where nothing can be open but a fence or
+    an HTML block); read plain runs here and the rest with markdown-it, one segment at a time, so
+    that a segment it left open at its end (an unclosed fence) is read again from that block on."""
+    pieces: list[Piece] = []
+    env: dict[str, object] = {}
+    n = len(text)
+    at = 0  # the offset of a line start at the top level, with no block open
+    line = 0  # its 0-based line
+    plain = _LETTER.match(text) is not None
+    while at < n:
+        if plain:
+            at, line = _plain_run(text, at, line, pieces)
+            if at >= n:
+                break
+        cut = _CUT.search(text, at)
+        end = cut.end() if cut else n
+        tokens: list[SlimToken] = []
+        for attempt in range(_RETRIES + 1):
+            segment = _parse_segment(text[at:end], env)
+            open_index = _open_at_end(segment, text.count("\n", at, end)) if end < n else None
+            if open_index is None:
+                break
+            opened = segment[open_index]
+            tokens.extend(_shifted(segment[:open_index], line))
+            first = opened.map[0] if opened.map else 0
+            at, line = _skip_lines(text, at, first), line + first
+            end = _end_after_close(text, end, opened) if attempt < _RETRIES - 1 else n
+        tokens.extend(_shifted(segment, line))
+        pieces.append(tokens)
+        line += text.count("\n", at, end)
+        at = end
+        plain = True  # a cut: a plain line after a blank line
+    return pieces
+
+
+def _plain_run(text: str, at: int, line: int, pieces: list[Piece]) -> tuple[int, int]:
+    """Read the plain paragraphs from `at` (a plain line at the top level); return where the
+    run stops: at the end, at a line that is not plain after a blank line, or at the start of a
+    paragraph that a line that is not plain follows directly (it may underline or continue it)."""
+    n = len(text)
+    pairs = array("q")
+    while at < n and _LETTER.match(text, at):
+        stop = _GROUP_END.search(text, at)
+        group_end = stop.start() if stop else n
+        count = text.count("\n", at, group_end) + 1
+        if group_end >= n:
+            pairs.extend((line, line + count))
+            at, line = n, line + count - 1
+            break
+        blanks_end = _blank_lines_end(text, group_end + 1)
+        if blanks_end == group_end + 1 < n:
+            break  # another kind of line follows the paragraph directly: markdown-it reads it
+        pairs.extend((line, line + count))
+        line += count + text.count("\n", group_end + 1, blanks_end)
+        at = blanks_end
+    if pairs:
+        pieces.append(pairs)
+    return at, line
+
+
+def _blank_lines_end(text: str, at: int) -> int:
+    """The start of the first line from `at` (a line start) that is not blank, or the end."""
+    end = _BLANKS.match(text, at).end()  # type: ignore[union-attr]
+    return end if end >= len(text) else text.rfind("\n", at, end) + 1 or at
+
+
+def _parse_segment(source: str, env: dict[str, object]) -> list[Token]:
+    return _parser(_SETEXT_UNDERLINE.search(source) is not None).parse(source, env)
+
+
+def _open_at_end(tokens: list[Token], lines: int) -> int | None:
+    """The index of a top-level fence or HTML block that runs to the end of the segment (the
+    segment ends with a blank line, so such a block found no end marker: it may close later)."""
+    for index in range(len(tokens) - 1, -1, -1):
+        token = tokens[index]
+        if token.level == 0:
+            runs_on = token.type in ("fence", "html_block") and token.map is not None and token.map[1] >= lines
+            return index if runs_on else None
+    return None
+
+
+def _end_after_close(text: str, at: int, opened: Token) -> int:
+    """The first cut after the line that may close `opened` (a fence or an HTML block), or the end."""
+    if opened.type == "fence" and opened.markup:
+        fence = re.escape(opened.markup[0]) + "{" + str(len(opened.markup)) + ",}"
+        close = re.compile(r"^ {0,3}" + fence + r"[ \t]*$", re.MULTILINE).search(text, at)
+    else:
+        close = _HTML_END.search(text, at)
+    cut = _CUT.search(text, close.end()) if close else None
+    return cut.end() if cut else len(text)
+
+
+def _skip_lines(text: str, at: int, count: int) -> int:
+    for _ in range(count):
+        at = text.index("\n", at) + 1
+    return at
+
+
+def _shifted(tokens: list[Token], lines: int) -> list[SlimToken]:
+    """The tokens as `SlimToken`s (markdown-it's are dropped), their lines moved by `lines`."""
+    return [
+        SlimToken(
+            t.type, t.tag, t.nesting, t.level, [t.map[0] + lines, t.map[1] + lines] if t.map else None, t.markup, t.info
+        )
+        for t in tokens
+    ]
 
 
 _BACKTICKS = re.compile(r"`+")
@@ -45,6 +255,8 @@ def find_code_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
     runs = [(m.start(), m.end() - m.start()) for m in _BACKTICKS.finditer(text, start, end)]
     if len(runs) < 2:
         return []
+    if len(runs) == 2 and runs[0][1] == runs[1][1] and (runs[0][0] == start or text[runs[0][0] - 1] != "\\"):
+        return [(runs[0][0], runs[1][0] + runs[1][1])]  # the common case: one span, unescaped
     # For each run length, the queue of positions of runs of that length (in order).
     by_length: dict[int, list[int]] = {}
     for index, (_, length) in enumerate(runs):
@@ -85,6 +297,7 @@ def _odd_backslashes(text: str, last: int, floor: int) -> bool:
 
 # Inline link destinations as kramdown reads them (references.py and kramdown_ids.py share it).
 _TITLE = re.compile(r"\s*?([\"'])(.+?)\1\s*?\)", re.DOTALL)
+_DESTINATION_STOP = re.compile(r"""[()]|\s(?=["'])""")
 _PAREN_TITLE = re.compile(r"\s+\([^()]*\)$")
 
 
@@ -102,8 +315,8 @@ def link_destination(text: str, at: int, limit: int) -> tuple[int, int, int] | N
         if title:
             return (at + 1, end, title.end())
     depth = 1
-    i = at
-    while i < limit:
+    for stop in _DESTINATION_STOP.finditer(text, at, limit):  # jump to the next ( ) or space-quote
+        i = stop.start()
         ch = text[i]
         if ch == "(":
             depth += 1
@@ -111,12 +324,11 @@ def link_destination(text: str, at: int, limit: int) -> tuple[int, int, int] | N
             depth -= 1
             if depth == 0:
                 return _stripped(text, at, i, i + 1)
-        elif ch.isspace() and text[i + 1 : i + 2] in ("'", '"'):
+        else:
             m = _TITLE.match(text, i, limit)
             if m is None:
                 return None
             return _stripped(text, at, i, m.end()) if depth == 1 else None
-        i += 1
     return None
 
 

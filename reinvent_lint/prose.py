@@ -155,7 +155,7 @@ def _masked_segments(doc: Document) -> list[tuple[int, str, bool]]:
             cursor = end
         parts.append(text[cursor:seg_end])
         segment = _clean("".join(parts))
-        in_table = doc.position(seg_start)[0] in table_lines
+        in_table = bool(table_lines) and doc.position(seg_start)[0] in table_lines
         if in_table:
             segment = _mask_data_cells(segment)
         regions.append((seg_start, segment, in_table))

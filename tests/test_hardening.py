@@ -479,3 +479,40 @@ def test_signals_stop_a_200_post_run_cleanly(
     assert [p for p in (site / "_posts").iterdir() if p.name.startswith(".")] == []
     for rel in _POSTS:
         assert (site / rel).read_bytes() in (_POSTS[rel].encode(), fixed_posts[rel]), rel
+
+
+# ----- issue 21: huge posts (the block parse reads plain runs itself; a cap on findings) ---------
+def test_a_million_lines_stop_each_rule_at_the_findings_cap(tmp_path: Path) -> None:
+    write_site(tmp_path, {"_posts/2024-01-01-lines.md": FM + "line\n" * 1_000_000})  # "line line": repeated
+    done = _cli(["check", "--style", "off"], tmp_path)
+    assert done.returncode in (0, 1) and "Traceback" not in done.stderr
+    found = [line for line in done.stdout.splitlines() if line.startswith("_posts/") and " RL502 " in line]
+    assert len(found) == 10_001
+    assert "RL502 repeated-word [info] stopped after 10,000 findings in this file" in found[0]
+    (tmp_path / ".reinvent-lint.toml").write_text("[limits]\nmax-findings = 3\n")
+    done = _cli(["check", "--style", "off"], tmp_path)
+    found = [line for line in done.stdout.splitlines() if line.startswith("_posts/") and " RL502 " in line]
+    assert len(found) == 4 and "stopped after 3 findings" in found[0]
+
+
+@pytest.mark.parametrize(
+    "opening",
+    ["```\n", "<!--\n", "<script>\n"],
+    ids=["fence", "html-comment", "script"],
+)
+def test_plain_paragraphs_inside_a_block_never_closed(tmp_path: Path, opening: str) -> None:
+    """Runs of plain paragraphs are read without markdown-it, unless a block that only its end
+    marker closes holds them: then they are code (or HTML) to the end, and no word in them is
+    checked. Many paragraphs: each re-reading of the block must not start over."""
+    body = "".join(f"Paragraph {i} with teh typo.\n\n" for i in range(20_000))
+    write_site(tmp_path, {"_posts/2024-01-01-open.md": FM + "Intro, teh.\n\n" + opening + body})
+    done = _cli(["check", "--style", "off"], tmp_path)
+    assert done.returncode in (0, 1) and "Traceback" not in done.stderr
+    typos = [line for line in done.stdout.splitlines() if line.startswith("_posts/") and " RL501 " in line]
+    assert len(typos) == 1 and ":5:" in typos[0]  # the intro's only (line 5)
+
+
+def test_a_long_plain_paragraph_underlined_as_a_heading(tmp_path: Path) -> None:
+    write_site(tmp_path, {"_posts/2024-01-01-under.md": FM + "Intro.\n\n" + "words and more\n" * 100_000 + "===\n"})
+    done = _cli(["check", "--style", "off"], tmp_path)
+    assert done.returncode in (0, 1) and "Traceback" not in done.stderr

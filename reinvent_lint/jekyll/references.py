@@ -14,7 +14,7 @@ from ..markdown import link_destination
 from ..memo import Key
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Reference:
     # "link", "image", "definition", "autolink", "html-href", "html-src", "liquid-link", "post-url",
     # "include", "include-param"
@@ -67,7 +67,7 @@ def _extract(doc: Document):  # type: ignore[no-untyped-def]
             span = doc.liquid_at(start) if start < end else None
             target = text[start:end]
             yield Reference(kind, target, start, end, m.start(), text[m.start(2) : m.end(2)], span)
-        for m in _AUTOLINK.finditer(masked, seg_start, seg_end):
+        for m in _AUTOLINK.finditer(masked, seg_start, seg_end) if masked.find("<", seg_start, seg_end) >= 0 else ():
             if not doc.in_code(m.start()):
                 yield Reference("autolink", m.group(1), m.start(1), m.end(1))
     for m in _DEFINITION.finditer(masked, doc.body_offset):

@@ -1,0 +1,97 @@
+"""`markdown.parse_blocks` reads runs of plain paragraphs itself and the rest with markdown-it,
+in segments: its tokens must be exactly markdown-it's over the whole text, whatever the mix."""
+
+from __future__ import annotations
+
+import os
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from reinvent_lint.markdown import BlockTokens, _parser, parse_blocks
+
+LINES = [
+    "Plain words here",
+    "another plain line with | a pipe",
+    "Text then <b>html</b>",
+    "",
+    "   ",
+    "\t",
+    "- item",
+    "* item",
+    "1. item",
+    "2) item",
+    "  - nested item",
+    "    indented code",
+    "> quote",
+    ">",
+    "# Heading",
+    "## Heading ##",
+    "===",
+    "---",
+    "***",
+    "```",
+    "```python",
+    "~~~",
+    "````",
+    "  ```",
+    "<div>",
+    "</div>",
+    "<!--",
+    "-->",
+    "<script>",
+    "</script>",
+    "<pre>",
+    "<?php",
+    "?>",
+    "<![CDATA[",
+    "]]>",
+    "<!DOCTYPE html>",
+    "| a | b |",
+    "|---|---|",
+    "a | b",
+    "--|--",
+    "[ref]: https://example.com",
+    "[^1]: A footnote",
+    "    continued footnote",
+    "xxxxxxxxxxxxxxx",
+    "A line > with a bracket",
+    "Tab\tinside",
+]
+
+
+def _key(tokens: object) -> list[tuple[object, ...]]:
+    return [(t.type, t.tag, t.nesting, t.level, list(t.map) if t.map else None, t.markup) for t in tokens]  # type: ignore[attr-defined]
+
+
+def _same(text: str) -> None:
+    pieces = parse_blocks(text)
+    expected = _parser(True).parse(text)
+    assert _key(pieces) == _key(expected)
+    assert len(pieces) == len(expected)
+
+
+@settings(max_examples=int(os.environ.get("REINVENT_LINT_FUZZ_EXAMPLES", "600")), deadline=None)
+@given(st.lists(st.sampled_from(LINES), max_size=40), st.booleans())
+def test_tokens_match_markdown_it(lines: list[str], final_newline: bool) -> None:
+    _same("\n".join(lines) + ("\n" if final_newline else ""))
+
+
+def test_plain_paragraphs_are_read_without_markdown_it() -> None:
+    tokens = parse_blocks("First para\nstill first\n\nSecond\n\n- a list\n\nThird\n")
+    assert isinstance(tokens, BlockTokens)
+    assert list(tokens.plain_paragraphs()) == [(0, 2), (3, 4), (7, 8)]
+    parsed = ["bullet_list_open", "list_item_open", "paragraph_open", "inline", "paragraph_close"]
+    assert [t.type for t in tokens.parsed()] == [*parsed, "list_item_close", "bullet_list_close"]
+
+
+def test_a_fence_left_open_across_plain_runs_is_read_again() -> None:
+    body = "\n\n".join(f"Plain {i}" for i in range(30))
+    for text in (f"Intro\n\n```\n{body}\n```\n\nAfter\n", f"Intro\n\n```\n{body}\n", f"<!--\n\n{body}\n\n-->\n\nEnd\n"):
+        _same(text)
+
+
+def test_a_plain_paragraph_that_a_heading_underline_follows() -> None:
+    _same("One\n\nTwo\nthree\n===\n\nFour\n")
+    _same("One\n\nTwo\n- item\n\nFour\n")
+    _same("One\n\nTwo\n    lazy\n\nFour\n")
