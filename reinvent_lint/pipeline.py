@@ -7,7 +7,8 @@
    (`fix` replaces it with the fix loop, then runs this pipeline again on the fixed text);
 4. the cross-document phases: site-wide rules, external links, the style pack;
 5. one post-processing stage for every finding, whatever phase made it (`finish`): severity,
-   per-rule and global excludes, suppression comments and RL001, `--since`, baseline, sort;
+   the cap at info in files no reader sees (drafts, `published: false`), per-rule and global
+   excludes, suppression comments and RL001, `--since`, baseline, sort;
 6. the reporter (the caller's).
 """
 
@@ -24,7 +25,7 @@ from . import suppress
 from .document import Document, ReadError, read_bytes
 from .external import LINK_CODES, Occurrence, occurrences
 from .files import max_bytes
-from .problem import Problem, Safety
+from .problem import Problem, Safety, Severity
 from .report import FileError, Report
 
 if TYPE_CHECKING:
@@ -211,6 +212,7 @@ def finish(
     config = linter.config
     defaults = {r.code: r.severity for r in linter.all_rules}
     by_path: dict[str, list[Problem]] = {}
+    unseen: dict[str, str | None] = {}
     for p in problems:
         where = relative.get(p.path) or p.path
         settings = config.rules.get(p.code)
@@ -222,6 +224,8 @@ def finish(
                 p = replace(p, severity=settings.severity)
         if config.exclude and matches(where, config.exclude):
             continue
+        if p.severity > Severity.INFO:
+            p = _capped(linter, p, relative.get(p.path), docs.get(p.path), unseen)
         by_path.setdefault(p.path, []).append(p)
     unused = config.rules.get(UNUSED_SUPPRESSION)
     kept: list[Problem] = []
@@ -242,6 +246,28 @@ def finish(
             kept.append(linter.meta_problem(doc, s.start, s.end, f"suppression ({s.action} {what}) suppressed nothing"))
     kept.sort(key=lambda p: p.sort_key)
     return kept
+
+
+def _capped(
+    linter: Linter, p: Problem, relative: str | None, doc: Document | None, unseen: dict[str, str | None]
+) -> Problem:
+    """A finding in a file no reader sees (a draft, `published: false`) is info, its own severity
+    kept in the message, unless it still stops `jekyll build` (see jekyll/publishing.py)."""
+    from .jekyll import publishing
+
+    if p.path not in unseen:
+        fm = doc.front_matter if doc is not None else None
+        data = fm.data if fm is not None and isinstance(fm.data, dict) else None
+        if not (publishing.is_draft_path(relative) or publishing.unpublished_flag(data)):
+            unseen[p.path] = None
+        else:
+            site = linter.site_for(linter.cwd / p.path)
+            unseen[p.path] = publishing.unseen(relative, data, site.config)
+    reason = unseen[p.path]
+    if reason is None or (p.severity is Severity.ERROR and publishing.still_fails_build(reason, p.code)):
+        return p
+    where = "a draft" if reason == "draft" else "a file with published: false"
+    return replace(p, severity=Severity.INFO, message=f"{p.message} [{p.severity} once published: no reader sees {where}]")
 
 
 def apply_filters(problems: list[Problem], filters: Filters, cwd: Path) -> list[Problem]:
