@@ -258,16 +258,23 @@ def _capped(
     if p.path not in unseen:
         fm = doc.front_matter if doc is not None else None
         data = fm.data if fm is not None and isinstance(fm.data, dict) else None
-        if not (publishing.is_draft_path(relative) or publishing.unpublished_flag(data)):
+        bare = doc is not None and fm is None and relative is not None
+        if not (bare or publishing.is_draft_path(relative) or publishing.unpublished_flag(data)):
             unseen[p.path] = None
         else:
             site = linter.site_for(linter.cwd / p.path)
             unseen[p.path] = publishing.unseen(relative, data, site.config)
+            if unseen[p.path] is None and bare and doc is not None and relative is not None:
+                copied = publishing.copied_unrendered(relative, doc.kind, site.files, site.config, site.github_pages)
+                unseen[p.path] = "copied" if copied else None
     reason = unseen[p.path]
-    if reason is None or (p.severity is Severity.ERROR and publishing.still_fails_build(reason, p.code)):
+    if reason is None or publishing.keeps_severity(reason, p.code, p.severity is Severity.ERROR):
         return p
-    where = "a draft" if reason == "draft" else "a file with published: false"
-    return replace(p, severity=Severity.INFO, message=f"{p.message} [{p.severity} once published: no reader sees {where}]")
+    why = {
+        "draft": "once published: no reader sees a draft",
+        "unpublished": "once published: no reader sees a file with published: false",
+    }.get(reason, "if rendered: Jekyll copies a page without front matter as it is")
+    return replace(p, severity=Severity.INFO, message=f"{p.message} [{p.severity} {why}]")
 
 
 def apply_filters(problems: list[Problem], filters: Filters, cwd: Path) -> list[Problem]:

@@ -16,7 +16,9 @@ from reinvent_lint.problem import Severity
 from .conftest import linter_for, run_cli, write_site
 from .jekyll_site import build, requires_jekyll
 
-BAD_LIQUID = "{% bogus %}\n\n{% include nope.html %}\n\n[x]({% post_url 2019-01-01-none %})\n\n## Empty\n\n## Next\n\ntext\n"
+BAD_LIQUID = (
+    "{% bogus %}\n\n{% include nope.html %}\n\n[x]({% post_url 2019-01-01-none %})\n\n## Empty\n\n## Next\n\ntext\n"
+)
 CONFIG = "title: Test\nmarkdown: kramdown\nkramdown:\n  input: GFM\n"
 
 # name: (files, extra config, the file looked at, whether `jekyll build` fails)
@@ -80,3 +82,36 @@ def test_capped_findings_keep_their_own_severity_in_json(tmp_path: Path, capsys:
     assert {p["severity"] for p in problems} == {"info"}
     assert any("[error once published: no reader sees a draft]" in p["message"] for p in problems)
     assert any("[warning once published: no reader sees a draft]" in p["message"] for p in problems)
+
+
+SKIP = "# Title\n\n#### Deep\n\ntext\n"  # RL201 heading-level-skip, a warning on a rendered page
+
+
+@requires_jekyll
+@pytest.mark.parametrize("name", ["notes.md", "README.md", "docs/CONTRIBUTING.md"])
+def test_page_without_front_matter_is_copied_by_jekyll_and_its_findings_are_info(tmp_path: Path, name: str) -> None:
+    built = build(tmp_path / "jekyll", {name: SKIP, "index.md": "---\ntitle: Home\n---\nhi\n"}, CONFIG)
+    assert not built.failed and name in built.outputs()  # copied as it is
+    assert name.rsplit(".", 1)[0] + ".html" not in built.outputs()
+    assert _severities(write_site(tmp_path / "lint", {"_config.yml": CONFIG, name: SKIP}), name) == [Severity.INFO]
+
+
+@pytest.mark.parametrize(
+    ("files", "rendered"),
+    [
+        ({"notes.md": SKIP}, True),  # jekyll-optional-front-matter renders it
+        ({"README.md": SKIP}, True),  # jekyll-readme-index: the folder has no index
+        ({"README.md": SKIP, "index.html": "---\n---\nhi\n"}, False),
+        ({"LICENSE.md": SKIP}, False),  # on the optional-front-matter plugin's list
+        ({"notes.md": SKIP, "_config.yml": CONFIG + "require_front_matter: true\n"}, False),
+    ],
+)
+def test_github_pages_renders_some_pages_without_front_matter(
+    tmp_path: Path, files: dict[str, str], rendered: bool
+) -> None:
+    # GitHub Pages' default plugins are not installed here: this follows their documented behaviour.
+    name = next(n for n in files if n.endswith(".md"))
+    root = write_site(tmp_path, {"_config.yml": CONFIG, **files})
+    report = linter_for(root, raw={"site": {"platform": "github-pages"}}).check_paths([])
+    found = [p.severity for p in report.problems if p.path == name]
+    assert found == [Severity.WARNING if rendered else Severity.INFO]

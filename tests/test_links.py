@@ -111,16 +111,21 @@ def test_image_include_alt_parameter_is_learned_from_the_template(tmp_path: Path
         "_includes/epic.html": '<a href="{{ include.url }}">'
                                '<img src="{{ include.url }}" alt="{{ include.title }}"></a>',
         "_includes/fixed.html": '<img src="{{ include.src }}" alt="A fixed description">',
+        "_includes/plain.html": '<img src="{{ include.src }}" alt="{{ include.alt }}">',
         "assets/a.png": "x",
         "_posts/2024-01-01-a.md": '---\ntitle: x\n---\n\n'
         '{% include epic.html url="/assets/a.png" title="The stage" %}\n'
         '{% include epic.html url="/assets/a.png" title="" %}\n{% include fixed.html src="/assets/a.png" %}\n'
-        "![pod_networking](/assets/pod_networking.png) ![Settings](/assets/settings.png)\n",
+        "![pod_networking](/assets/pod_networking.png) ![Settings](/assets/settings.png)\n"
+        '{% include plain.html src="/assets/a.png" alt="" %}\n',
         "assets/pod_networking.png": "x",
         "assets/settings.png": "x",
     })  # fmt: skip
     report = linter_for(tmp_path, select=["RL405"]).check_paths([])
+    # `title=""` is a title left empty, not an alt chosen empty: the page's alt is empty.
+    # `alt=""` is a decorative image, as in HTML.
     assert [(p.line, p.message) for p in report.problems] == [
+        (6, "image 'a.png' has empty alt text"),
         (8, "alt text of 'pod_networking.png' is just its file name; describe the image"),
     ]
 
