@@ -92,6 +92,16 @@ def test_sibling_project_sites_on_a_user_site_are_not_local_files(tmp_path: Path
     assert [c for _, _, c in _found(tmp_path)] == ["RL403", "RL403", "RL403"]
 
 
+def test_a_moved_folder_of_the_site_is_local_not_a_sibling_site(tmp_path: Path) -> None:
+    # The site has vid/fractal/a.jpg: /video/fractal/a.jpg is its own folder under an old name.
+    post = "---\ntitle: x\n---\n\n![A set](/video/fractal/a.jpg) [demo](/sphere-js/b.html)\n"
+    files = {"_posts/2024-01-01-a.md": post, "vid/fractal/a.jpg": "x", "CNAME": "me.example\n"}
+    write_site(tmp_path, files)
+    assert _found(tmp_path) == [(5, 10, "RL403")]
+    (problem,) = linter_for(tmp_path, select=["RL403"]).check_paths([]).problems
+    assert problem.message.endswith("did you mean '/vid/fractal/a.jpg'?")
+
+
 def test_files_a_build_step_may_provide_are_unverified_not_missing(tmp_path: Path) -> None:
     post = "---\ntitle: x\n---\n\n![Gallery](/assets/images/gallery.jpg)\n"
     write_site(tmp_path, {"_posts/2024-01-01-a.md": post, "_config.yml": "exclude: [gulpfile.js]\n"})

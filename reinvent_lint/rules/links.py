@@ -341,7 +341,12 @@ def _outside_this_site(ctx: Context, target: str, url: str) -> bool:
         return False
     tops = _memo(ctx, ("tops",), lambda: sorted({f.split("/", 1)[0] for f in site.files} | {
         u.strip("/").split("/", 1)[0] for u in site.urls.urls}))  # fmt: skip
-    return top not in tops and not difflib.get_close_matches(top, tops, n=1, cutoff=0.8)
+    if top in tops or difflib.get_close_matches(top, tops, n=1, cutoff=0.8):
+        return False
+    # The rest of the path under another folder of this site (`/video/x/a.jpg` when the site has
+    # `vid/x/a.jpg`): the site's own folder, moved or renamed, not a sibling project.
+    rest = url.strip("/").split("/", 1)[1] if "/" in url.strip("/") else ""
+    return not (rest and any(f"{t}/{rest}" in site.files for t in tops))
 
 
 def _missing_baseurl(ctx: Context, ref: Reference, target: str) -> Problem | None:
@@ -459,6 +464,8 @@ def _local_problems(ctx: Context, unverified: bool) -> Iterator[Problem]:
             ("file", rel),
             lambda rel=rel: _did_you_mean(rel, sorted(f for f in site.files if _ASSET_SUFFIX.search(f))),
         )
+        if hint and target.startswith("/"):
+            hint = hint.replace("mean '", "mean '/", 1)  # the suggestion in the target's own form
         yield ctx.problem(ref.start, f"'{target}' not found in the site{hint}", end=ref.end)
 
 
