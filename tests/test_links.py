@@ -137,7 +137,9 @@ def test_image_include_alt_parameter_is_learned_from_the_template(tmp_path: Path
     assert [(p.line, p.message) for p in report.problems] == [
         (6, "image 'a.png' has empty alt text"),
         (8, "alt text of 'pod_networking.png' is just its file name; describe the image"),
+        (8, "alt text of 'settings.png' is the word in its file name; does it describe the image?"),
     ]
+    assert [str(p.severity) for p in report.problems] == ["warning", "warning", "info"]
 
 
 def test_ids_written_by_layouts_are_fragment_targets(tmp_path: Path) -> None:

@@ -725,6 +725,10 @@ def _judge_alt(ctx: Context, ref: Reference, alt: str | None, at: int) -> Iterat
         yield ctx.problem(at, f"image '{name}' has empty alt text", end=ref.end)
     elif name and _is_file_name(alt, name):
         yield ctx.problem(at, f"alt text of '{name}' is just its file name; describe the image", end=ref.end)
+    elif name and alt.lower() == PurePosixPath(name).stem.lower():
+        # A plain word that names the file (`Settings`) may be a fair short description: info.
+        message = f"alt text of '{name}' is the word in its file name; does it describe the image?"
+        yield graded(ctx.problem(at, message, end=ref.end), Severity.INFO)
 
 
 def _is_file_name(alt: str, name: str) -> bool:
