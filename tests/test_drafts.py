@@ -14,7 +14,7 @@ import pytest
 from reinvent_lint.problem import Severity
 
 from .conftest import linter_for, run_cli, write_site
-from .jekyll_site import build, requires_jekyll
+from .jekyll_site import JEKYLL, build, requires_jekyll
 
 BAD_LIQUID = (
     "{% bogus %}\n\n{% include nope.html %}\n\n[x]({% post_url 2019-01-01-none %})\n\n## Empty\n\n## Next\n\ntext\n"
@@ -115,3 +115,21 @@ def test_github_pages_renders_some_pages_without_front_matter(
     report = linter_for(root, raw={"site": {"platform": "github-pages"}}).check_paths([])
     found = [p.severity for p in report.problems if p.path == name]
     assert found == [Severity.WARNING if rendered else Severity.INFO]
+
+
+@pytest.mark.parametrize(("value", "published"), [("", False), (" false", False), (" 'false'", True), (" true", True)])
+def test_published_left_empty_is_unpublished_as_in_jekyll(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], value: str, published: bool
+) -> None:
+    # Publisher#can_be_published? reads data.fetch("published", true): nil is false.
+    files = {
+        "_posts/2020-01-01-u.md": f"---\ntitle: U\npublished:{value}\n---\ntext\n",
+        "_posts/2020-02-01-p.md": "---\ntitle: P\n---\n[u]({% post_url 2020-01-01-u %})\n",
+    }
+    if JEKYLL:
+        built = build(tmp_path / "jekyll", files, CONFIG)
+        assert built.failed is not published  # post_url finds no unpublished post: the build stops
+    report = linter_for(write_site(tmp_path / "lint", {"_config.yml": CONFIG, **files})).check_paths([])
+    errors = [(p.path, p.code) for p in report.problems if p.severity is Severity.ERROR]
+    assert errors == ([] if published else [("_posts/2020-02-01-p.md", "RL402")])
+    assert any(p.code == "RL705" for p in report.problems) is not published
