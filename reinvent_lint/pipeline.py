@@ -7,7 +7,8 @@
    (`fix` replaces it with the fix loop, then runs this pipeline again on the fixed text);
 4. the cross-document phases: site-wide rules, external links, the style pack;
 5. one post-processing stage for every finding, whatever phase made it (`finish`): severity,
-   per-rule and global excludes, suppression comments and RL001, `--since`, baseline, sort;
+   the cap at info in files no reader sees (drafts, `published: false`), per-rule and global
+   excludes, suppression comments and RL001, `--since`, baseline, sort;
 6. the reporter (the caller's).
 """
 
@@ -24,7 +25,7 @@ from . import suppress
 from .document import Document, ReadError, read_bytes
 from .external import LINK_CODES, Occurrence, occurrences
 from .files import max_bytes
-from .problem import Problem, Safety
+from .problem import Problem, Safety, Severity
 from .report import FileError, Report
 
 if TYPE_CHECKING:
@@ -211,6 +212,7 @@ def finish(
     config = linter.config
     defaults = {r.code: r.severity for r in linter.all_rules}
     by_path: dict[str, list[Problem]] = {}
+    unseen: dict[str, str | None] = {}
     for p in problems:
         where = relative.get(p.path) or p.path
         settings = config.rules.get(p.code)
@@ -222,6 +224,8 @@ def finish(
                 p = replace(p, severity=settings.severity)
         if config.exclude and matches(where, config.exclude):
             continue
+        if p.severity > Severity.INFO:
+            p = _capped(linter, p, relative.get(p.path), docs.get(p.path), unseen)
         by_path.setdefault(p.path, []).append(p)
     unused = config.rules.get(UNUSED_SUPPRESSION)
     kept: list[Problem] = []
@@ -242,6 +246,35 @@ def finish(
             kept.append(linter.meta_problem(doc, s.start, s.end, f"suppression ({s.action} {what}) suppressed nothing"))
     kept.sort(key=lambda p: p.sort_key)
     return kept
+
+
+def _capped(
+    linter: Linter, p: Problem, relative: str | None, doc: Document | None, unseen: dict[str, str | None]
+) -> Problem:
+    """A finding in a file no reader sees (a draft, `published: false`) is info, its own severity
+    kept in the message, unless it still stops `jekyll build` (see jekyll/publishing.py)."""
+    from .jekyll import publishing
+
+    if p.path not in unseen:
+        fm = doc.front_matter if doc is not None else None
+        data = fm.data if fm is not None and isinstance(fm.data, dict) else None
+        bare = doc is not None and fm is None and relative is not None
+        if not (bare or publishing.is_draft_path(relative) or publishing.unpublished_flag(data)):
+            unseen[p.path] = None
+        else:
+            site = linter.site_for(linter.cwd / p.path)
+            unseen[p.path] = publishing.unseen(relative, data, site.config)
+            if unseen[p.path] is None and bare and doc is not None and relative is not None:
+                copied = publishing.copied_unrendered(relative, doc.kind, site.files, site.config, site.github_pages)
+                unseen[p.path] = "copied" if copied else None
+    reason = unseen[p.path]
+    if reason is None or publishing.keeps_severity(reason, p.code, p.severity is Severity.ERROR):
+        return p
+    why = {
+        "draft": "once published: no reader sees a draft",
+        "unpublished": "once published: no reader sees a file with published: false",
+    }.get(reason, "if rendered: Jekyll copies a page without front matter as it is")
+    return replace(p, severity=Severity.INFO, message=f"{p.message} [{p.severity} {why}]")
 
 
 def apply_filters(problems: list[Problem], filters: Filters, cwd: Path) -> list[Problem]:

@@ -42,7 +42,8 @@ def test_info_findings_are_summarised_in_one_line(tmp_path: Path, capsys: pytest
     assert out.endswith("1 problem (1 warning) in 1 file; 2 fixable with `reinvent-lint fix`\n")
 
     _, shown, _ = run_cli(["check", "--show-info"], tmp_path, capsys)
-    assert "_posts/2024-01-01-a.md:11:6: RL601 trailing-whitespace [info]" in shown and "hidden" not in shown
+    assert "_posts/2024-01-01-a.md:5:7: RL601 trailing-whitespace [info] trailing whitespace (also line 11)" in shown
+    assert "hidden" not in shown
 
     _, data, _ = run_cli(["check", "--format", "json"], tmp_path, capsys)  # JSON keeps everything
     assert {p["code"] for p in json.loads(data)["problems"]} == {"RL301", "RL601"}
@@ -72,6 +73,20 @@ def test_files_are_grouped(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
         '"One" has no content before the next heading\n\n_posts/2024-01-02-b.md:7:1: RL301'
     )
     assert "5 info findings hidden (trailing-whitespace 4, duplicate-title 1): --show-info" in out
+
+
+def test_the_same_message_again_in_a_file_is_folded(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    links = "[a]() b\n\n[c]() d\n\n[e]() f\n\n![](/x.png)\n\n![](/y.png)\n"
+    write_site(tmp_path, {"_posts/2024-01-01-a.md": "---\ntitle: A\n---\n\n" + links, "x.png": "", "y.png": ""})
+    _, out, _ = run_cli(["check", "--links", "off"], tmp_path, capsys)
+    rl401 = [line for line in out.splitlines() if "RL401" in line and ".md:" in line]
+    assert len(rl401) == 1 and rl401[0].startswith("_posts/2024-01-01-a.md:5:")
+    assert rl401[0].endswith("(also lines 7, 9)")
+    assert sum(".md:" in line and "RL405" in line for line in out.splitlines()) == 2  # other messages: not folded
+    assert "\n5 problems (5 warnings) in 1 file" in out  # the summary counts every finding
+    for args in (["--select", "RL401"], ["--quiet"]):
+        _, out, _ = run_cli(["check", "--links", "off", *args], tmp_path, capsys)
+        assert sum(".md:" in line and "RL401" in line for line in out.splitlines()) == 3 and "also" not in out
 
 
 # ----- ruff's options ---------------------------------------------------------------------------

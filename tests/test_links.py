@@ -92,6 +92,16 @@ def test_sibling_project_sites_on_a_user_site_are_not_local_files(tmp_path: Path
     assert [c for _, _, c in _found(tmp_path)] == ["RL403", "RL403", "RL403"]
 
 
+def test_a_moved_folder_of_the_site_is_local_not_a_sibling_site(tmp_path: Path) -> None:
+    # The site has vid/fractal/a.jpg: /video/fractal/a.jpg is its own folder under an old name.
+    post = "---\ntitle: x\n---\n\n![A set](/video/fractal/a.jpg) [demo](/sphere-js/b.html)\n"
+    files = {"_posts/2024-01-01-a.md": post, "vid/fractal/a.jpg": "x", "CNAME": "me.example\n"}
+    write_site(tmp_path, files)
+    assert _found(tmp_path) == [(5, 10, "RL403")]
+    (problem,) = linter_for(tmp_path, select=["RL403"]).check_paths([]).problems
+    assert problem.message.endswith("did you mean '/vid/fractal/a.jpg'?")
+
+
 def test_files_a_build_step_may_provide_are_unverified_not_missing(tmp_path: Path) -> None:
     post = "---\ntitle: x\n---\n\n![Gallery](/assets/images/gallery.jpg)\n"
     write_site(tmp_path, {"_posts/2024-01-01-a.md": post, "_config.yml": "exclude: [gulpfile.js]\n"})
@@ -111,18 +121,25 @@ def test_image_include_alt_parameter_is_learned_from_the_template(tmp_path: Path
         "_includes/epic.html": '<a href="{{ include.url }}">'
                                '<img src="{{ include.url }}" alt="{{ include.title }}"></a>',
         "_includes/fixed.html": '<img src="{{ include.src }}" alt="A fixed description">',
+        "_includes/plain.html": '<img src="{{ include.src }}" alt="{{ include.alt }}">',
         "assets/a.png": "x",
         "_posts/2024-01-01-a.md": '---\ntitle: x\n---\n\n'
         '{% include epic.html url="/assets/a.png" title="The stage" %}\n'
         '{% include epic.html url="/assets/a.png" title="" %}\n{% include fixed.html src="/assets/a.png" %}\n'
-        "![pod_networking](/assets/pod_networking.png) ![Settings](/assets/settings.png)\n",
+        "![pod_networking](/assets/pod_networking.png) ![Settings](/assets/settings.png)\n"
+        '{% include plain.html src="/assets/a.png" alt="" %}\n',
         "assets/pod_networking.png": "x",
         "assets/settings.png": "x",
     })  # fmt: skip
     report = linter_for(tmp_path, select=["RL405"]).check_paths([])
+    # `title=""` is a title left empty, not an alt chosen empty: the page's alt is empty.
+    # `alt=""` is a decorative image, as in HTML.
     assert [(p.line, p.message) for p in report.problems] == [
+        (6, "image 'a.png' has empty alt text"),
         (8, "alt text of 'pod_networking.png' is just its file name; describe the image"),
+        (8, "alt text of 'settings.png' is the word in its file name; does it describe the image?"),
     ]
+    assert [str(p.severity) for p in report.problems] == ["warning", "warning", "info"]
 
 
 def test_ids_written_by_layouts_are_fragment_targets(tmp_path: Path) -> None:

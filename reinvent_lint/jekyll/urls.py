@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import facts
 from .facts import MARKDOWN_SUFFIXES
+from .publishing import unpublished_flag
 
 if TYPE_CHECKING:  # urls.py reads a Site but never builds one: no import cycle (issue 17)
     from .site import Site
@@ -51,6 +52,8 @@ def _url_data(data: dict[str, Any]) -> dict[str, Any]:
             isinstance(value, list) and all(isinstance(v, (str, int, float)) for v in value)
         ):
             kept[key] = [str(v) for v in value] if isinstance(value, list) else value
+    if "published" in data and data["published"] is None:
+        kept["published"] = None  # `published:` with no value: Jekyll does not publish
     return kept
 
 
@@ -203,7 +206,7 @@ def post_fate(site: Site, rel: str, data: dict[str, Any], template: str, now: dt
     values = _post_values(rel, data, date, m.group(4).rstrip("."))
     own = data.get("permalink")
     url = _expand(str(own), values) if own else _expand(template, values)
-    if state == "published" and data.get("published") is False:
+    if state == "published" and unpublished_flag(data):
         state = "unpublished"
     elif state == "published" and not site.future and date > now:
         state = "future"
@@ -233,7 +236,7 @@ def site_urls(site: Site) -> SiteUrls:
 
     # Each document's URL-relevant front matter, cached by file size and modification time, so
     # a one-post run does not re-read every post of the site.
-    index = PerFile("frontmatter2", site.root)  # type: ignore[arg-type]
+    index = PerFile("frontmatter3", site.root)  # type: ignore[arg-type]  # 3: keeps an empty `published:`
 
     def front_matter(rel: str) -> dict[str, Any]:
         return index.get(site.root / rel, rel, _url_front_matter) or {}  # type: ignore[operator]

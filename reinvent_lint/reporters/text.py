@@ -1,5 +1,6 @@
 """The report for people: one problem a line, `path:line:col: CODE name [severity] message`,
-grouped by file (a blank line between files), then one line for what is hidden and a summary.
+grouped by file (a blank line between files; the same message again in a file is folded into
+its first line: `(also lines 12, 40)`), then one line for what is hidden and a summary.
 
 Info and style findings (whitespace, the style pack) are hidden by default and summarised in one
 line, so a whole blog with a few real defects fits on a screen. They are shown with
@@ -78,7 +79,27 @@ def summary_line(report: Report, shown: list[Problem] | None = None) -> str:
     return line
 
 
-def problem_line(p: Problem, color: bool) -> str:
+def _folded(problems: list[Problem], selected: frozenset[str], expand: bool) -> list[tuple[Problem, list[Problem]]]:
+    """One file's findings, each with the later findings of the same rule, severity and message
+    folded into it (`... (also lines 320, 354)`): nothing is lost, a post that writes
+    "Javascript" ten times takes one line. Rules selected by name, --quiet and --show-fixes list
+    every finding on its own line."""
+    if expand:
+        return [(p, []) for p in problems]
+    groups: dict[tuple[str, Severity, str], list[Problem]] = {}
+    for p in problems:
+        if p.code not in selected:
+            groups.setdefault((p.code, p.severity, p.message), []).append(p)
+    folds = {id(g[0]): g[1:] for g in groups.values() if len(g) > 1}
+    skip = {id(q) for rest in folds.values() for q in rest}
+    return [(p, folds.get(id(p), [])) for p in problems if id(p) not in skip]
+
+
+def _lines(more: list[Problem]) -> str:
+    return ", ".join(str(q.line) for q in more)
+
+
+def problem_line(p: Problem, color: bool, more: list[Problem] | None = None) -> str:
     where = f"{p.path}:{p.line}:{p.column}:"
     label = f"{p.code} {p.name}"
     severity = f"[{p.severity}]"
@@ -86,7 +107,8 @@ def problem_line(p: Problem, color: bool) -> str:
         where = f"{_BOLD}{where}{_RESET}"
         label = f"{_COLORS[p.severity]}{label}{_RESET}"
         severity = f"{_DIM}{severity}{_RESET}"
-    return f"{where} {label} {severity} {p.message}\n"
+    also = f" (also line{'s' if len(more) > 1 else ''} {_lines(more)})" if more else ""
+    return f"{where} {label} {severity} {p.message}{also}\n"
 
 
 def _fix_line(p: Problem) -> str:
@@ -120,13 +142,14 @@ def report_text(report: Report, out: TextIO, color: bool, options: TextOptions |
             out.write(summary_line(report) + "\n")
         return
     shown = [p for p in report.problems if not hidden(p, options)]
+    expand = options.quiet or options.show_fixes
     for i, (_, group) in enumerate(groupby(shown, key=lambda p: p.path)):
         if i:
             out.write("\n")
-        for p in group:
-            out.write(problem_line(p, color))
+        for first, more in _folded(list(group), options.selected, expand):
+            out.write(problem_line(first, color, more))
             if options.show_fixes:
-                out.write(_fix_line(p))
+                out.write(_fix_line(first))
     if options.quiet:
         return
     if len(shown) > 1:

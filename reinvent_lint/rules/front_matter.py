@@ -123,9 +123,9 @@ _FIELD_TYPES = {
     "tags": (_tags_ok, "a string or a list of strings"),
     "categories": (_tags_ok, "a string or a list of strings"),
     "category": (lambda v: v is None or isinstance(v, (str, int, float)), "a string"),
-    "published": (lambda v: isinstance(v, bool), "true or false"),
+    "published": (lambda v: v is None or isinstance(v, bool), "true or false"),  # empty: RL705
 }
-_WHY = {"published": "Jekyll treats any value but false as true"}
+_WHY = {"published": "Jekyll treats any value but false as true, an empty one as false"}
 
 
 @rule("RL105", "field-type", "Known fields must have the type Jekyll expects.", severity=Severity.WARNING)

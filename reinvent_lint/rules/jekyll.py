@@ -13,7 +13,7 @@ from pathlib import PurePosixPath
 from ..files import read_text_file
 from ..document import Document
 from ..jekyll.liquid import LiquidSpan
-from ..jekyll import facts
+from ..jekyll import facts, publishing
 from ..problem import Edit, Fix, Problem, Safety, Severity
 from ..jekyll.references import references
 from ..rule import Context, SiteContext, graded, rule
@@ -309,10 +309,11 @@ def ignored_post_file(ctx: SiteContext) -> Iterator[Problem]:
       severity=Severity.INFO, kinds=frozenset({"post"}))  # fmt: skip
 def unpublished_post(ctx: Context) -> Iterator[Problem]:
     fm = ctx.doc.front_matter
-    if fm and fm.data and fm.data.get("published") is False:
+    if fm and fm.data and publishing.unpublished_flag(fm.data):
         pos = fm.keys["published"]
         start = ctx.doc.line_start(pos.value_line) + pos.value_column - 1
-        yield ctx.problem(start, "published: false: Jekyll builds the site without this post")
+        given = "false" if fm.data["published"] is False else "empty (Jekyll reads it as false)"
+        yield ctx.problem(start, f"published: {given}: Jekyll builds the site without this post")
 
 
 @rule("RL706", "duplicate-permalink", "Two documents must not be written to the same URL.",

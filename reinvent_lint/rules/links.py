@@ -341,7 +341,12 @@ def _outside_this_site(ctx: Context, target: str, url: str) -> bool:
         return False
     tops = _memo(ctx, ("tops",), lambda: sorted({f.split("/", 1)[0] for f in site.files} | {
         u.strip("/").split("/", 1)[0] for u in site.urls.urls}))  # fmt: skip
-    return top not in tops and not difflib.get_close_matches(top, tops, n=1, cutoff=0.8)
+    if top in tops or difflib.get_close_matches(top, tops, n=1, cutoff=0.8):
+        return False
+    # The rest of the path under another folder of this site (`/video/x/a.jpg` when the site has
+    # `vid/x/a.jpg`): the site's own folder, moved or renamed, not a sibling project.
+    rest = url.strip("/").split("/", 1)[1] if "/" in url.strip("/") else ""
+    return not (rest and any(f"{t}/{rest}" in site.files for t in tops))
 
 
 def _missing_baseurl(ctx: Context, ref: Reference, target: str) -> Problem | None:
@@ -459,6 +464,8 @@ def _local_problems(ctx: Context, unverified: bool) -> Iterator[Problem]:
             ("file", rel),
             lambda rel=rel: _did_you_mean(rel, sorted(f for f in site.files if _ASSET_SUFFIX.search(f))),
         )
+        if hint and target.startswith("/"):
+            hint = hint.replace("mean '", "mean '/", 1)  # the suggestion in the target's own form
         yield ctx.problem(ref.start, f"'{target}' not found in the site{hint}", end=ref.end)
 
 
@@ -636,7 +643,18 @@ def image_alt_text(ctx: Context) -> Iterator[Problem]:
             if ctx.doc.text[ref.label_start : ref.label_start + 4].lower() != "<img":
                 continue
             if ref.text.strip() == "" and ref.text != "\0":
-                continue  # `alt=""` in HTML marks an image as decorative, deliberately
+                if _sole_link_content(ctx.doc.text, ref.label_start):
+                    name = PurePosixPath(ref.target.split("?", 1)[0]).name
+                    yield ctx.problem(
+                        ref.label_start,
+                        f"image '{name}' is all a link holds and has empty alt text: the link has no name",
+                        end=ref.end,
+                    )
+                continue  # otherwise `alt=""` in HTML marks an image as decorative, deliberately
+            if ref.text == "\0" and _inside(
+                ref.label_start, ctx.doc.memo.get(_NO_ALT_NEEDED, lambda: _no_alt_needed(ctx))
+            ):
+                continue
             yield from _judge_alt(ctx, ref, None if ref.text == "\0" else ref.text.strip(), ref.label_start)
         elif ref.kind == "include-param" and ref.param in image_params(ctx, ref.template):
             span = ref.liquid
@@ -646,6 +664,7 @@ def image_alt_text(ctx: Context) -> Iterator[Problem]:
                 continue  # the template's alt does not come from a parameter
             names = learned or ("alt",)
             value: str | None = None
+            source = ""
             for name in names:
                 m = re.search(
                     rf"\b{re.escape(name)}\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|(\S+))", ctx.doc.text[span.start : span.end]
@@ -654,13 +673,48 @@ def image_alt_text(ctx: Context) -> Iterator[Problem]:
                     given = next(g for g in m.groups() if g is not None).strip()
                     if given.startswith("include.") or given.startswith("page."):
                         given = "variable"
-                    value = given if value is None or not value else value
-            if value == "":
-                continue  # given empty on purpose, as `alt=""` in HTML
+                    if value is None or not value:
+                        value, source = given, name
+            if value == "" and source == "alt":
+                continue  # `alt=""` given on purpose, as in HTML: a decorative image
             yield from _judge_alt(ctx, ref, value, span.start)
 
 
-_FILE_LIKE = re.compile(r"^(?:\S*[._]\S*|\d+|[^\s-]+(?:-[^\s-]+){2,})$")
+_FILE_LIKE = re.compile(r"^(?:\S*[._]\S*|\d+|[^\s-]+(?:-[^\s-]+)+)$")
+
+# HTML where an <img> needs no alt attribute: in a <figure> with a <figcaption> (the HTML
+# standard lets the caption stand for it), and the fallback inside <video>/<audio>/<object>,
+# which only a browser that cannot play the media shows.
+_NO_ALT_NEEDED: Key[list[tuple[int, int]]] = Key("img-no-alt-needed")
+_CONTAINER = re.compile(r"<(figure|video|audio|object)\b[^>]*>(.*?)</\1\s*>", re.IGNORECASE | re.DOTALL)
+
+
+def _no_alt_needed(ctx: Context) -> list[tuple[int, int]]:
+    text = ctx.doc.text
+    if "<fig" not in text.lower() and not re.search(r"(?i)<(?:video|audio|object)\b", text):
+        return []
+    spans = []
+    for m in _CONTAINER.finditer(text):
+        if m.group(1).lower() != "figure" or re.search(r"(?i)<figcaption\b[^>]*>\s*\S", m.group(2)):
+            spans.append((m.start(), m.end()))
+    return spans
+
+
+_LINK_OPEN_BEFORE = re.compile(r"<a\b[^<>]*>\s*\Z", re.IGNORECASE)
+_LINK_CLOSE_AFTER = re.compile(r"[^<>]*>\s*</a\s*>", re.IGNORECASE)
+
+
+def _sole_link_content(text: str, img: int) -> bool:
+    """Whether the `<img` at `img` is all an `<a>` holds, `<a href=...><img ... alt=""></a>`, and
+    the link is not named otherwise (`aria-label`, `aria-labelledby`, `title`)."""
+    opening = _LINK_OPEN_BEFORE.search(text, max(0, img - 2000), img)
+    if opening is None or re.search(r"(?i)\b(?:aria-label|aria-labelledby|title)\s*=", opening.group()):
+        return False
+    return bool(_LINK_CLOSE_AFTER.match(text, img + 4))
+
+
+def _inside(offset: int, spans: list[tuple[int, int]]) -> bool:
+    return any(start <= offset < end for start, end in spans)
 
 
 def _judge_alt(ctx: Context, ref: Reference, alt: str | None, at: int) -> Iterator[Problem]:
@@ -671,6 +725,10 @@ def _judge_alt(ctx: Context, ref: Reference, alt: str | None, at: int) -> Iterat
         yield ctx.problem(at, f"image '{name}' has empty alt text", end=ref.end)
     elif name and _is_file_name(alt, name):
         yield ctx.problem(at, f"alt text of '{name}' is just its file name; describe the image", end=ref.end)
+    elif name and alt.lower() == PurePosixPath(name).stem.lower():
+        # A plain word that names the file (`Settings`) may be a fair short description: info.
+        message = f"alt text of '{name}' is the word in its file name; does it describe the image?"
+        yield graded(ctx.problem(at, message, end=ref.end), Severity.INFO)
 
 
 def _is_file_name(alt: str, name: str) -> bool:

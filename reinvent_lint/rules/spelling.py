@@ -310,7 +310,8 @@ def repeated_word(ctx: Context) -> Iterator[Problem]:
 _CONFUSIONS = [
     ("'s own", re.compile(r"\b(it)'s( own)\b", re.IGNORECASE), r"\1s\2"),
     ("let's ", re.compile(r"\b(let)'s( (?:you|him|her|them|users|people|developers))\b", re.IGNORECASE), r"\1s\2"),
-    (" of ", re.compile(r"\b(could|would|should|must|might) of\b", re.IGNORECASE), r"\1 have"),
+    # "could of course" is "could, of course": the modal's verb comes after the aside.
+    (" of ", re.compile(r"\b(could|would|should|must|might) of\b(?!\s+course\b)", re.IGNORECASE), r"\1 have"),
     ("r welcome", re.compile(r"\b(you)r( welcome)\b", re.IGNORECASE), r"\1're\2"),
     ("'re own", re.compile(r"\b(you)'re( own)\b", re.IGNORECASE), r"\1r\2"),
     ("re own", re.compile(r"\b(?:they're|there)( own)\b", re.IGNORECASE), r"their\1"),
