@@ -112,3 +112,10 @@ def test_user_site(tmp_path: Path) -> None:
     assert user_site(tmp_path, {"url": "https://example.com"}) is False
     (tmp_path / "CNAME").write_text("example.com\n", encoding="utf-8")
     assert user_site(tmp_path, {"url": "https://example.com"}) is True
+
+
+def test_only_the_first_200_000_characters_are_read(tmp_path: Path) -> None:
+    (tmp_path / "package.json").write_text(" " * 199_996 + "gulp", encoding="utf-8")
+    assert build_step(tmp_path, {}) == "package.json runs a build step"
+    (tmp_path / "package.json").write_text(" " * 199_997 + "gulp", encoding="utf-8")
+    assert build_step(tmp_path, {}) == ""
