@@ -3,6 +3,8 @@ or a hang; `fix` never leaves a half-written file."""
 
 from __future__ import annotations
 
+import json
+
 import os
 import signal
 import subprocess
@@ -484,15 +486,15 @@ def test_signals_stop_a_200_post_run_cleanly(
 # ----- issue 21: huge posts (the block parse reads plain runs itself; a cap on findings) ---------
 def test_a_million_lines_stop_each_rule_at_the_findings_cap(tmp_path: Path) -> None:
     write_site(tmp_path, {"_posts/2024-01-01-lines.md": FM + "line\n" * 1_000_000})  # "line line": repeated
-    done = _cli(["check", "--style", "off"], tmp_path)
+    done = _cli(["check", "--style", "off", "--format", "json"], tmp_path)
     assert done.returncode in (0, 1) and "Traceback" not in done.stderr
-    found = [line for line in done.stdout.splitlines() if line.startswith("_posts/") and " RL502 " in line]
+    found = [p for p in json.loads(done.stdout)["problems"] if p["code"] == "RL502"]
     assert len(found) == 10_001
-    assert "RL502 repeated-word [info] stopped after 10,000 findings in this file" in found[0]
+    assert any("stopped after 10,000 findings in this file" in p["message"] for p in found)
     (tmp_path / ".reinvent-lint.toml").write_text("[limits]\nmax-findings = 3\n")
-    done = _cli(["check", "--style", "off"], tmp_path)
-    found = [line for line in done.stdout.splitlines() if line.startswith("_posts/") and " RL502 " in line]
-    assert len(found) == 4 and "stopped after 3 findings" in found[0]
+    done = _cli(["check", "--style", "off", "--format", "json"], tmp_path)
+    found = [p for p in json.loads(done.stdout)["problems"] if p["code"] == "RL502"]
+    assert len(found) == 4 and any("stopped after 3 findings" in p["message"] for p in found)
 
 
 @pytest.mark.parametrize(
