@@ -7,6 +7,7 @@ Jekyll will actually do.
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import posixpath
 import re
@@ -686,28 +687,42 @@ _FILE_LIKE = re.compile(r"^(?:\S*[._]\S*|\d+|[^\s-]+(?:-[^\s-]+)+)$")
 # standard lets the caption stand for it), and the fallback inside <video>/<audio>/<object>,
 # which only a browser that cannot play the media shows.
 _NO_ALT_NEEDED: Key[list[tuple[int, int]]] = Key("img-no-alt-needed")
-_CONTAINER = re.compile(r"<(figure|video|audio|object)\b[^>]*>(.*?)</\1\s*>", re.IGNORECASE | re.DOTALL)
+_CONTAINER_OPEN = re.compile(r"<(figure|video|audio|object)\b[^<>]*>", re.IGNORECASE)
+_CONTAINER_CLOSE = re.compile(r"</(figure|video|audio|object)\s*>", re.IGNORECASE)
+_FIGCAPTION = re.compile(r"<figcaption\b[^<>]*>\s*[^\s<]|<figcaption\b[^<>]*>\s*<(?!/figcaption)", re.IGNORECASE)
 
 
 def _no_alt_needed(ctx: Context) -> list[tuple[int, int]]:
+    """(start, end) of each <figure> with a caption and each <video>/<audio>/<object>; linear in
+    the text (closing tags are found by bisection, not by a search per opening tag)."""
     text = ctx.doc.text
-    if "<fig" not in text.lower() and not re.search(r"(?i)<(?:video|audio|object)\b", text):
-        return []
+    closes: dict[str, list[int]] = {}
+    for m in _CONTAINER_CLOSE.finditer(text):
+        closes.setdefault(m.group(1).lower(), []).append(m.end())
+    captions = [m.start() for m in _FIGCAPTION.finditer(text)]
     spans = []
-    for m in _CONTAINER.finditer(text):
-        if m.group(1).lower() != "figure" or re.search(r"(?i)<figcaption\b[^>]*>\s*\S", m.group(2)):
-            spans.append((m.start(), m.end()))
+    for m in _CONTAINER_OPEN.finditer(text):
+        name = m.group(1).lower()
+        ends = closes.get(name, [])
+        i = bisect.bisect_right(ends, m.end())
+        if i == len(ends):
+            continue
+        end = ends[i]
+        j = bisect.bisect_left(captions, m.end())
+        if name != "figure" or (j < len(captions) and captions[j] < end):
+            spans.append((m.start(), end))
     return spans
 
 
-_LINK_OPEN_BEFORE = re.compile(r"<a\b[^<>]*>\s*\Z", re.IGNORECASE)
+_LINK_OPEN_BEFORE = re.compile(r"<a\b[^<>]*>\s*", re.IGNORECASE)
 _LINK_CLOSE_AFTER = re.compile(r"[^<>]*>\s*</a\s*>", re.IGNORECASE)
 
 
 def _sole_link_content(text: str, img: int) -> bool:
     """Whether the `<img` at `img` is all an `<a>` holds, `<a href=...><img ... alt=""></a>`, and
     the link is not named otherwise (`aria-label`, `aria-labelledby`, `title`)."""
-    opening = _LINK_OPEN_BEFORE.search(text, max(0, img - 2000), img)
+    before = text.rfind("<", 0, img)  # the tag just before the image must be the link's
+    opening = _LINK_OPEN_BEFORE.fullmatch(text, before, img) if before >= 0 else None
     if opening is None or re.search(r"(?i)\b(?:aria-label|aria-labelledby|title)\s*=", opening.group()):
         return False
     return bool(_LINK_CLOSE_AFTER.match(text, img + 4))
