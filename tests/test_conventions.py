@@ -250,3 +250,12 @@ def test_watch_rechecks_a_changed_post(tmp_path: Path) -> None:
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def test_a_long_fold_lists_eight_lines_and_counts_the_rest(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    links = "".join(f"[a{i}]() b\n\n" for i in range(12))
+    write_site(tmp_path, {"_posts/2024-01-01-a.md": "---\ntitle: A\n---\n\n" + links})
+    _, out, _ = run_cli(["check", "--links", "off"], tmp_path, capsys)
+    rl401 = [line for line in out.splitlines() if "RL401" in line and ".md:" in line]
+    assert len(rl401) == 1
+    assert rl401[0].endswith("(also lines 7, 9, 11, 13, 15, 17, 19, 21 and 3 more: --select RL401 lists each)")

@@ -1,6 +1,6 @@
 """The report for people: one problem a line, `path:line:col: CODE name [severity] message`,
 grouped by file (a blank line between files; the same message again in a file is folded into
-its first line: `(also lines 12, 40)`), then one line for what is hidden and a summary.
+its first line: `(also lines 12, 40)`, at most eight numbers), then one line for what is hidden and a summary.
 
 Info and style findings (whitespace, the style pack) are hidden by default and summarised in one
 line, so a whole blog with a few real defects fits on a screen. They are shown with
@@ -95,8 +95,13 @@ def _folded(problems: list[Problem], selected: frozenset[str], expand: bool) -> 
     return [(p, folds.get(id(p), [])) for p in problems if id(p) not in skip]
 
 
+FOLDED_LINES = 8  # line numbers listed in one folded line; `--select CODE` lists every finding
+
+
 def _lines(more: list[Problem]) -> str:
-    return ", ".join(str(q.line) for q in more)
+    listed = ", ".join(str(q.line) for q in more[:FOLDED_LINES])
+    rest = len(more) - FOLDED_LINES
+    return listed if rest <= 0 else f"{listed} and {rest:,} more: --select {more[0].code} lists each"
 
 
 def problem_line(p: Problem, color: bool, more: list[Problem] | None = None) -> str:
