@@ -147,3 +147,8 @@ def test_unclosed_links_end_at_their_line(text: str, expected: list[tuple[int, i
 def test_kramdown_ids_of_a_post() -> None:
     text = "## Hello World\n\n<p id='para'>x</p>\n\nNote[^1].\n\n[^1]: N\n"
     assert kramdown_ids(Document("p.md", text)) == {"hello-world", "para", "fn:1", "fnref:1"}
+
+
+def test_a_tag_name_right_after_the_delimiter() -> None:
+    # `{%link` is a tag too; the target is found after the name, not in it
+    assert _rows("{%link link.md %}\n") == [("liquid-link", "link.md", 7, 14, 0, "", "", "", 0)]
