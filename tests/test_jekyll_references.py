@@ -91,7 +91,7 @@ CASES: dict[str, tuple[str, list[Row]]] = {
         [("liquid-link", "link.md", 8, 15, 0, "", "", "", 0)],
     ),
     "escaped openers": (  # checked with a real build: `\!` is a `!` before a link, `\\[` a `\` before one
-        "\\[a](/esc) \\![b](/img) \\\\[c](/d)\n",
+        "\\[a](/esc) \\![b](/img) \\\\[c](/d) \\\\\\[e](/f)\n",
         [("link", "/img", 17, 21, 13, "b", "", "", None), ("link", "/d", 29, 31, 25, "c", "", "", None)],
     ),
     "image inside a link": (
@@ -166,4 +166,4 @@ def test_escaped_openers_agree_with_jekyll(tmp_path: Path) -> None:
     result = build(tmp_path, {"p.md": "---\n---\n" + CASES["escaped openers"][0]})
     html = result.html("p.html")
     assert '!<a href="/img">b</a>' in html and '\\<a href="/d">c</a>' in html
-    assert 'href="/esc"' not in html
+    assert 'href="/esc"' not in html and 'href="/f"' not in html
