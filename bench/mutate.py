@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import ast
-import copy
 import math
 import os
 import random
@@ -93,21 +92,26 @@ class Mutator(ast.NodeTransformer):
         return self.generic_visit(node)
 
 
-def mutants(source: str) -> list[tuple[str, str]]:
-    """(description, mutated source) of every mutant of `source`; the description names the line
-    and quotes it, so a survivor can be found (and recognised after lines move)."""
-    tree = ast.parse(source)
-    lines = source.splitlines()
+def count_mutants(source: str) -> int:
     counter = Mutator(-1)
-    counter.visit(copy.deepcopy(tree))
-    found = []
-    for i in range(counter.count):
-        mutator = Mutator(i)
-        mutated = mutator.visit(copy.deepcopy(tree))
-        line = int(mutator.description.split(":", 1)[0].removeprefix("line "))
-        quoted = lines[line - 1].strip() if 0 < line <= len(lines) else ""
-        found.append((f"{mutator.description}  | {quoted}", ast.unparse(ast.fix_missing_locations(mutated))))
-    return found
+    counter.visit(ast.parse(source))
+    return counter.count
+
+
+def mutant(source: str, index: int) -> tuple[str, str]:
+    """(description, mutated source) of mutant `index` of `source`; the description names the
+    line and quotes it, so a survivor can be found (and recognised after lines move)."""
+    mutator = Mutator(index)
+    mutated = mutator.visit(ast.parse(source))
+    line = int(mutator.description.split(":", 1)[0].removeprefix("line "))
+    lines = source.splitlines()
+    quoted = lines[line - 1].strip() if 0 < line <= len(lines) else ""
+    return f"{mutator.description}  | {quoted}", ast.unparse(ast.fix_missing_locations(mutated))
+
+
+def mutants(source: str) -> list[tuple[str, str]]:
+    """Every mutant of `source`, in order."""
+    return [mutant(source, i) for i in range(count_mutants(source))]
 
 
 def run_one(index: int, module: Path, text: str, tests: list[str], timeout: int) -> bool:
@@ -128,10 +132,10 @@ def run_one(index: int, module: Path, text: str, tests: list[str], timeout: int)
             )  # fmt: skip
         except subprocess.TimeoutExpired:
             return True  # an endless loop is noticed
-        if result.returncode in (4, 5):  # usage error, no tests collected (2, a collection error, kills)
+        if index < 0 and result.returncode != 0:
             out = (result.stdout + result.stderr).decode(errors="replace").strip().splitlines()
-            raise SystemExit(f"pytest could not run ({result.returncode}): {out[-1] if out else ''}")
-        return result.returncode != 0
+            raise SystemExit(f"the tests fail without a mutant ({result.returncode}): {out[-1] if out else ''}")
+        return result.returncode != 0  # a failure, or an import error at collection (2, 4)
 
 
 def wilson(killed: int, total: int, z: float = 1.96) -> tuple[float, float]:
@@ -174,16 +178,22 @@ def main() -> int:
     parser.add_argument("--equivalent", type=Path, help="file of survivors judged equivalent")
     args = parser.parse_args()
     modules = modules_of(args.module)
-    work: list[tuple[Path, str, str]] = []  # (module, description, mutated source)
-    for module in modules:
-        work += [(module, d, text) for d, text in mutants((ROOT / module).read_text(encoding="utf-8"))]
+    sources = {module: (ROOT / module).read_text(encoding="utf-8") for module in modules}
+    work = [(module, i) for module in modules for i in range(count_mutants(sources[module]))]
+    made: dict[int, tuple[str, str]] = {}  # built only for the mutants that run
+
+    def run(i: int) -> bool:
+        module, index = work[i]
+        made[i] = mutant(sources[module], index)
+        return run_one(i, module, made[i][1], args.tests, args.timeout)
+
+    # The tests must pass on the package as it is, or every mutant "dies".
+    run_one(-1, modules[0], (ROOT / modules[0]).read_text(encoding="utf-8"), args.tests, args.timeout)
     chosen = list(range(len(work)))
     if 0 < args.sample < len(work):
         chosen = sorted(random.Random(args.seed).sample(chosen, args.sample))
     with ThreadPoolExecutor(args.jobs) as pool:
-        killed = dict(
-            zip(chosen, pool.map(lambda i: run_one(i, work[i][0], work[i][2], args.tests, args.timeout), chosen))
-        )
+        killed = dict(zip(chosen, pool.map(run, chosen)))
     equivalent = _equivalent(args.equivalent)
     for module in modules:
         mine = [i for i in range(len(work)) if work[i][0] == module]
@@ -191,8 +201,8 @@ def main() -> int:
         print(score_line(str(module), len(mine), len(tried), sum(killed[i] for i in tried)))
         for i in tried if args.show else ():
             if not killed[i]:
-                reason = equivalent.get((module.name, _quoted_change(work[i][1])))
-                print(f"  survived: {work[i][1]}" + (f"\n    equivalent: {reason}" if reason else ""))
+                reason = equivalent.get((module.name, _quoted_change(made[i][0])))
+                print(f"  survived: {made[i][0]}" + (f"\n    equivalent: {reason}" if reason else ""))
     if len(modules) > 1:
         print(score_line(f"{args.module} (all)", len(work), len(killed), sum(killed.values())))
     return 0

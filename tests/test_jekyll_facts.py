@@ -227,3 +227,8 @@ def test_dates_agree_with_jekyll(tmp_path: Path) -> None:
     assert {out for out in result.outputs() if out.endswith(".html")} == set(expected.values())
     model = Site(result.source).urls.primary
     assert {rel: output_path(model[rel]) for rel in expected} == expected
+
+
+def test_file_dates_are_values() -> None:
+    # frozen: usable as keys and in sets, like the other records of the model
+    assert len({file_date("2024-1-5-a.md"), file_date("2024-1-5-b.md")}) == 1

@@ -5,10 +5,14 @@ Liquid tags with whitespace control or no argument, includes), beside tests/test
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from reinvent_lint.document import Document
 from reinvent_lint.jekyll.references import extract, kramdown_ids, unclosed_links
+
+from .jekyll_site import build, requires_jekyll
 
 Row = tuple[str, str, int, int, int, str, str, str, "int | None"]
 
@@ -86,7 +90,10 @@ CASES: dict[str, tuple[str, list[Row]]] = {
         "{% link link.md %}\n",
         [("liquid-link", "link.md", 8, 15, 0, "", "", "", 0)],
     ),
-    "escaped openers": ("\\[a](/esc) \\![b](/img)\n", []),
+    "escaped openers": (  # checked with a real build: `\!` is a `!` before a link, `\\[` a `\` before one
+        "\\[a](/esc) \\![b](/img) \\\\[c](/d) \\\\\\[e](/f)\n",
+        [("link", "/img", 17, 21, 13, "b", "", "", None), ("link", "/d", 29, 31, 25, "c", "", "", None)],
+    ),
     "image inside a link": (
         "[![i](/i.png)](/l)\n",
         [("link", "/l", 15, 17, 0, "![i](/i.png)", "", "", None), ("image", "/i.png", 6, 12, 1, "i", "", "", None)],
@@ -147,3 +154,16 @@ def test_unclosed_links_end_at_their_line(text: str, expected: list[tuple[int, i
 def test_kramdown_ids_of_a_post() -> None:
     text = "## Hello World\n\n<p id='para'>x</p>\n\nNote[^1].\n\n[^1]: N\n"
     assert kramdown_ids(Document("p.md", text)) == {"hello-world", "para", "fn:1", "fnref:1"}
+
+
+def test_a_tag_name_right_after_the_delimiter() -> None:
+    # `{%link` is a tag too; the target is found after the name, not in it
+    assert _rows("{%link link.md %}\n") == [("liquid-link", "link.md", 7, 14, 0, "", "", "", 0)]
+
+
+@requires_jekyll
+def test_escaped_openers_agree_with_jekyll(tmp_path: Path) -> None:
+    result = build(tmp_path, {"p.md": "---\n---\n" + CASES["escaped openers"][0]})
+    html = result.html("p.html")
+    assert '!<a href="/img">b</a>' in html and '\\<a href="/d">c</a>' in html
+    assert 'href="/esc"' not in html and 'href="/f"' not in html

@@ -57,16 +57,18 @@ def _extract(doc: Document):  # type: ignore[no-untyped-def]
     masked = doc.masked
     for seg_start, seg_end in doc.inline_segments:
         for m in _link_starts(masked, seg_start, seg_end):
-            if doc.in_code(m.start()) or (m.start() > 0 and masked[m.start() - 1] == "\\"):
+            escaped = _escaped(masked, m.start())  # `\![a](x)` is a `!` and a link; `\[a](x)` is text
+            if doc.in_code(m.start()) or (escaped and not m.group(1)):
                 continue
             dest = link_destination(masked, m.end(), seg_end)
             if dest is None:
                 continue
             start, end, _ = dest
-            kind = "image" if m.group(1) else "link"
+            kind = "image" if m.group(1) and not escaped else "link"
             span = doc.liquid_at(start) if start < end else None
             target = text[start:end]
-            yield Reference(kind, target, start, end, m.start(), text[m.start(2) : m.end(2)], span)
+            label = m.start() + (1 if escaped else 0)
+            yield Reference(kind, target, start, end, label, text[m.start(2) : m.end(2)], span)
         for m in _AUTOLINK.finditer(masked, seg_start, seg_end) if masked.find("<", seg_start, seg_end) >= 0 else ():
             if not doc.in_code(m.start()):
                 yield Reference("autolink", m.group(1), m.start(1), m.end(1))
@@ -127,7 +129,7 @@ def unclosed_links(doc: Document) -> list[tuple[int, int]]:
         if "](" not in masked[seg_start:seg_end]:
             continue
         for m in _link_starts(masked, seg_start, seg_end):
-            if m.group(1) or doc.in_code(m.start()) or (m.start() > 0 and masked[m.start() - 1] == "\\"):
+            if m.group(1) or doc.in_code(m.start()) or _escaped(masked, m.start()):
                 continue
             if masked[m.end() - 2] != "]" or link_destination(masked, m.end(), seg_end) is not None:
                 continue
@@ -146,6 +148,12 @@ def _link_starts(text: str, start: int, end: int) -> Iterator[re.Match[str]]:
             return
         yield m
         pos = m.start(2)
+
+
+def _escaped(text: str, offset: int) -> bool:
+    """Whether the character at `offset` is escaped: an odd run of backslashes before it."""
+    run = offset - len(text[:offset].rstrip("\\"))
+    return run % 2 == 1
 
 
 def _is_block_start(doc: Document, offset: int) -> bool:
