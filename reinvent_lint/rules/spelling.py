@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ..problem import Fix, Problem, Safety, Severity
-from ..prose import WORD_TOKEN, distinct_words, normalize, prose_regions, prose_text, segment_words
+from ..prose import MASK, distinct_words, prose_regions, prose_text, segment_words
 from ..rule import Context, rule
 from ..document import Document
 from ..jekyll.site import Site
@@ -27,6 +27,7 @@ _SPELLER: Key[tuple[tuple[int, tuple[str, ...], str], Any]] = Key("speller")
 _TARGETS_TEXT: Key[str] = Key("targets-text")
 _NAMES_IN_TARGETS: Key[set[str]] = Key("names-in-targets")
 _WORD_COUNTS: Key[Counter[str]] = Key("word-counts")
+_JOINED: Key[str] = Key("joined-prose")
 _SPELLING: Key[list[tuple[Any, int, int, bool]]] = Key("spelling")
 
 
@@ -147,11 +148,22 @@ def _names_in_targets(doc: Document) -> set[str]:
     return found
 
 
-def _word_counts(doc: Document) -> Counter[str]:
-    return doc.memo.get(
-        _WORD_COUNTS,
-        lambda: Counter(normalize(w).lower() for _, seg, _ in prose_regions(doc) for w in WORD_TOKEN.findall(seg)),
-    )
+def _joined_prose(doc: Document) -> str:
+    """The prose regions of a post in one string (MASK between them: no word spans two)."""
+    return doc.memo.get(_JOINED, lambda: MASK.join(segment for _, segment, _ in prose_regions(doc)))
+
+
+def _uses(doc: Document, lower: str) -> int:
+    """How many times the post's prose writes the word, in any case."""
+    counts = doc.memo.get(_WORD_COUNTS, Counter)
+    if lower not in counts:
+        joined = _joined_prose(doc)
+        count = joined.lower().count(lower)  # an upper bound, exact when under 3 (the test)
+        if count >= 3:
+            pattern = re.compile(rf"(?<![A-Za-z]){re.escape(lower)}(?![A-Za-z])", re.IGNORECASE)
+            count = sum(1 for _ in pattern.finditer(joined))
+        counts[lower] = count
+    return counts[lower]
 
 
 _BEFORE = re.compile(r"[\s|*_\[(\"'“‘>#~+-]*$")
@@ -199,7 +211,7 @@ def _beside_a_name(speller: Any, segment: str, at: int, end: int) -> bool:
     lex = speller.lex
     for m in (_PREVIOUS.search(segment, max(0, at - 40), at), _NEXT.match(segment, end)):
         lower = m.group(1).lower() if m else ""
-        if lower in lex.people and speller.zipf(lower) < 56:
+        if lex.person(lower) and speller.zipf(lower) < 56:
             return True
     return False
 
@@ -217,25 +229,28 @@ def _judge_post(ctx: Context) -> Iterator[tuple[Any, int, int, bool]]:
     ignore = _ignored(ctx.doc)
     check = speller.check
 
-    def wanted(word: str) -> bool:
-        return check(word) is not None and word not in ignore
-
+    # each distinct word of the post is judged once (and once per run: the speller memoises);
+    # positions are read only in the regions that hold a flagged word
+    flagged = {w for w in distinct_words(_joined_prose(ctx.doc)) if w not in ignore and check(w) is not None}
+    if not flagged:
+        return
     for offset, segment, in_table in prose_regions(ctx.doc):
-        if not any(wanted(w) for w in distinct_words(segment)):
-            continue  # the common case, decided without positions
+        if not any(w in segment for w in flagged):
+            continue
         for text, start, end in segment_words(offset, segment):
-            if wanted(text):
+            if text in flagged:
                 verdict = check(text)
-                named, counts = _names_in_targets(ctx.doc), _word_counts(ctx.doc)  # once per post, when needed
+                assert verdict is not None
+                named = _names_in_targets(ctx.doc)  # once per post, when needed
                 if verdict.reason in ("typo", "name", "unknown") and (
-                    text.lower() in named or counts[text.lower()] >= 3
+                    text.lower() in named or _uses(ctx.doc, text.lower()) >= 3
                 ):
                     continue  # a name the post links to (a user, a project), or written so on purpose
                 if verdict.reason != "miscased" and text.lower() in _targets_text(ctx.doc):
                     continue  # part of a URL the post links to: `[Shortcat](https://shortcatapp.com)`
                 if (
                     verdict.reason == "misspelling"
-                    and counts[text.lower()] >= 3
+                    and _uses(ctx.doc, text.lower()) >= 3
                     and any(" " in s for s in verdict.suggestions)
                 ):
                     continue  # a compound the post uses as a term (`checkin`, a location check-in)
