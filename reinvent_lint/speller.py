@@ -174,8 +174,11 @@ def _miscased(word: str, official: str) -> bool:
     """`word` writes the brand `official`, which has capitals inside (`GitHub`, `VMware`,
     `macOS`, `iPhone`), with other capitals. Not for all-caps officials (`Unix` is not `UNIX`,
     `dB` is not `DB`) nor identifiers (`ConfigMap` is not `configMap`)."""
-    if official.rstrip("s").isupper() or not any(c.isupper() for c in official[1:]):
+    if official.rstrip("s").isupper():
         return False
+    if not any(c.isupper() for c in official[1:]):
+        # a one-capital name split in two (`ElasticSearch`, `DataDog` for `Elasticsearch`, `Datadog`)
+        return official[:1].isupper() and word[:1].isupper() and any(c.isupper() for c in word[1:])
     prefix = len(re.match(r"[a-z]*", official).group())  # type: ignore[union-attr]
     return prefix <= 1 or bool(re.search(r"[A-Z]{2,}$", official))  # iPhone, eBay, macOS; not dateTime
 
@@ -187,6 +190,7 @@ _SUFFIXES = [
     ("ers", ("", "e")), ("er", ("", "e")), ("ing", ("", "e")), ("ings", ("", "e")), ("ed", ("", "e")),
     ("able", ("", "e")), ("ish", ("", "e")), ("ee", ("", "e")), ("ees", ("", "e")), ("ability", ("", "e")),
     ("ly", ("",)), ("ness", ("",)), ("less", ("",)),
+    ("ancy", ("ant",)), ("ency", ("ent",)), ("ance", ("ant",)), ("ence", ("ent",)),  # reentrancy, dependency
 ]  # fmt: skip
 _PREFIXES = ("re", "un", "de", "pre", "non", "multi", "sub", "auto", "under", "over")
 
@@ -322,7 +326,10 @@ class Speller:
             return None  # an acronym's plural: VPCs, DBs
         official = lex.canonical(lower)
         if official and word != lower and lex.name(lower) and not lex.term(word) and _miscased(word, official):
-            if any(c.isupper() for c in word[1:]) or not lex.english(lower) or self.zipf(lower) < COMMON + 20:
+            split = not any(c.isupper() for c in official[1:])  # `DataDog`; not `FileSystem` (English)
+            if split and lex.english(lower):
+                pass
+            elif any(c.isupper() for c in word[1:]) or not lex.english(lower) or self.zipf(lower) < COMMON + 20:
                 return Verdict(word, "miscased", [official])  # CloudFRont, Github, Javascript, MacOS
         if lex.term(word):
             return None

@@ -148,6 +148,18 @@ def _names_in_targets(doc: Document) -> set[str]:
     return found
 
 
+def _named(speller: Any, named: set[str], lower: str) -> bool:
+    """The word, or another form of a name, is in the post's URLs or code: `abliterated` beside
+    a link to `.../abliteration` (a shared stem: all but the last three letters, six at least, of
+    a word no dictionary knows; `reliabile` beside `/reliable-tests` is still a typo)."""
+    if lower in named:
+        return True
+    stem = max(6, len(lower) - 3)
+    if len(lower) < 7:
+        return False
+    return any(len(w) >= stem and w[:stem] == lower[:stem] and not speller.known(w) for w in named)
+
+
 def _joined_prose(doc: Document) -> str:
     """The prose regions of a post in one string (MASK between them: no word spans two)."""
     return doc.memo.get(_JOINED, lambda: MASK.join(segment for _, segment, _ in prose_regions(doc)))
@@ -197,7 +209,11 @@ def _fragment(segment: str, at: int, end: int) -> str:
     before, after = segment[at - 1 : at] if at else "", segment[end : end + 1]
     if "-" in (before, after):
         return "hyphen"
-    if after == "'" or (before == "(" and (segment[at - 2 : at - 1].isalpha() or segment[end + 1 : end + 2].isalpha())):
+    elided = segment[at:end].endswith("in") and not segment[end + 1 : end + 2].isalpha()  # `Stayin'`, not `word'`
+    if (after and after in "'’" and elided) or (
+        before == "("
+        and (segment[at - 2 : at - 1].isalpha() or (after == ")" and segment[end + 1 : end + 2].isalpha()))
+    ):
         return "glued"
     left = segment[:at].rstrip("*_~|")
     right = segment[end:].lstrip("*_~|")
@@ -243,7 +259,7 @@ def _judge_post(ctx: Context) -> Iterator[tuple[Any, int, int, bool]]:
                 assert verdict is not None
                 named = _names_in_targets(ctx.doc)  # once per post, when needed
                 if verdict.reason in ("typo", "name", "unknown") and (
-                    text.lower() in named or _uses(ctx.doc, text.lower()) >= 3
+                    _named(speller, named, text.lower()) or _uses(ctx.doc, text.lower()) >= 3
                 ):
                     continue  # a name the post links to (a user, a project), or written so on purpose
                 if verdict.reason != "miscased" and text.lower() in _targets_text(ctx.doc):
@@ -258,10 +274,13 @@ def _judge_post(ctx: Context) -> Iterator[tuple[Any, int, int, bool]]:
                 joined = _fragment(segment, at, stop)
                 if joined == "glued" or (joined and (verdict.reason != "misspelling" or len(text) < 4)):
                     continue  # part of a hyphenated word or name: `mis-typing`, `aas-sign`, `Daweson-Howe`
-                if verdict.reason in ("typo", "misspelling") and text[:1].isupper() and not text.isupper():
-                    position = _common_position(segment, at)
-                    if not position or _beside_a_name(speller, segment, at, stop):
-                        continue  # a capitalised word inside a sentence, or next to a first name, is a name
+                if verdict.reason in ("typo", "misspelling", "name") and text[:1].isupper() and not text.isupper():
+                    if _beside_a_name(speller, segment, at, stop):
+                        continue  # next to a first name: a surname (`Mathieu Ropert`)
+                    cased = bool(verdict.suggestions) and speller.lex.name(verdict.suggestions[0].lower())
+                    if verdict.reason != "name" and not cased and not _common_position(segment, at):
+                        continue  # capitalised inside a sentence and close to a common word: a name
+                        # (`Bounze`); close to a name it is a typo of the name (`Kubernets`)
                 yield verdict, start, end, in_table or bool(joined)  # no fix inside a hyphenated word
 
 
