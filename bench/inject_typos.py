@@ -9,7 +9,8 @@ substitute with a neighbouring key, or transpose). A typo that is a dictionary w
 the English dictionary, the cspell terms, their regular forms, or a word the site uses) is
 rejected and another word is tried. Kinds: prose, link-first, link-last, emphasis-first,
 emphasis-last, heading, include-alt, html-alt, title. Alt texts (include parameters, HTML) are
-rare, so up to ten times `--per-post` of them are edited per post, to get a sample that means something. Positions are picked from the raw text
+rare, so up to ten times `--per-post` of them are edited per post, to get a sample that means
+something. Positions are picked from the raw text
 (references, headings, Liquid include parameters, front matter), not from the rule's prose
 reader, so a position the reader skips shows up as a miss.
 """
@@ -224,7 +225,8 @@ def main() -> int:
             elif args.misses:
                 level = "info" if hits else "none"
                 print(
-                    f"  missed {blog} {item['kind']} [{level}]: {item['word']} -> {item['typo']}  {item['path']}:{item['line']}"
+                    f"  missed {blog} {item['kind']} [{level}]: {item['word']} -> {item['typo']}"
+                    f"  {item['path']}:{item['line']}"
                 )
             if hits:
                 seen[kind] += 1
