@@ -159,19 +159,25 @@ def inject(blog: Path, out: Path, seed: int, per_post: int) -> list[dict[str, ob
             continue
         edits = []
         used: set[int] = set()
+        edited: set[str] = set()
         for kind, candidates in sorted(positions(doc).items()):
             candidates = [c for c in candidates if c[0] not in used and speller.check(c[1]) is None]
+            # one typo per word per post: a typo written three times in a post reads as deliberate
+            candidates = [c for c in candidates if c[1].lower() not in edited]
             rng.shuffle(candidates)
             done = 0
             for offset, word in candidates:
                 if done >= (per_post * SPARSE if kind in ("include-alt", "html-alt") else per_post):
                     break
+                if word.lower() in edited:
+                    continue
                 typo = keyboard_typo(word, rng)
                 lower = typo.lower()
                 if len(typo) < 4 or speller.known(lower) or speller.site_uses(lower) or typo == word:
                     continue
                 edits.append((offset, word, typo, kind))
                 used.add(offset)
+                edited.add(word.lower())
                 done += 1
         text = doc.text
         for offset, word, typo, _ in sorted(edits, reverse=True):

@@ -318,6 +318,8 @@ class Speller:
             value = lex.values.get(lower, 0)
             if value & TERM or (value & ENGLISH and not self.locale):
                 return None
+        if "'" in word:
+            return self._contraction(word)
         if len(word) < 2 or word in self.accepted or lower in self.accepted_lower:
             return None
         if word.isupper():
@@ -334,7 +336,7 @@ class Speller:
         if lex.term(word):
             return None
         if any(c.isupper() for c in word[1:]):
-            if official or self.site_ok(word) or len(word) < 6 or word[:1].islower() or lex.term(word[:-1]):
+            if official or self.site_ok(word) or len(word) < 5 or word[:1].islower() or lex.term(word[:-1]):
                 return None  # a known name, an identifier (`dataVolume`), a plural (`iPads`)
             near = [n for n in self._names_near(word) if not n.isupper() and any(c.isupper() for c in n[1:])]
             return Verdict(word, "name", near[:3]) if near else None  # PostgresSQL, KubeVrt
@@ -361,11 +363,27 @@ class Speller:
         if names:
             return Verdict(word, "name", names)
         typo = self._typo_suggestions(word) if self.zipf(lower) == 0 and len(word) >= 5 else []
+        if not typo and self.zipf(lower) == 0 and len(word) >= LONG:
+            typo = self._prefixed_typo(word)
         if typo:
             return Verdict(word, "typo", typo)
         if self.zipf(lower) >= ATTESTED:
             return None  # rare in dictionaries, common on the web: informal English, jargon
         return Verdict(word, "unknown", self.suggest(word))
+
+    def _contraction(self, word: str) -> Verdict | None:
+        """`would've`, `wouldn't`, `that'd`: the word before the contraction is judged, and only
+        a typo or a known misspelling of it is reported (`wouild've` -> `would've`)."""
+        head, _, tail = word.rpartition("'")
+        if tail not in ("ve", "ll", "re", "d", "m", "t") or not head:
+            return None
+        suffix = "'" + tail
+        if tail == "t" and head[-1:] in "nN":
+            head, suffix = head[:-1], head[-1] + suffix  # wouldn't: would + n't
+        inner = self.check(head) if len(head) >= 2 else None
+        if inner is None or inner.reason not in ("typo", "misspelling"):
+            return None
+        return Verdict(word, inner.reason, [s + suffix for s in inner.suggestions if " " not in s])
 
     def _judge_capitals(self, word: str) -> Verdict | None:
         """ALL CAPS: an acronym unless it is a known misspelling or a clear typo of a common word."""
@@ -408,11 +426,24 @@ class Speller:
             common = (freq >= needed and freq - own >= TYPO_GAP and self.known(c)) or long_word
             site_common = site >= self.min_posts and site >= SITE_RATIO * max(own_site, 1) and self.known(c)
             site_common = site_common or (site >= self.min_posts and own_site <= 1 and self.lex.name(c))
+            # the site's own word (a product, a tool) written in many posts, this form in one
+            site_common = site_common or (site >= 2 * self.min_posts and own_site <= 1 and own == 0)
             if not (common or site_common):
                 continue
             scored.append((-site, -freq, c))
         scored.sort()
         return [self._form(word, c) for *_, c in scored[:3]]
+
+    def _prefixed_typo(self, word: str) -> list[str]:
+        """A typo after a prefix: `Nondetermijnistic` is `non` + a typo of `deterministic`."""
+        lower = word.lower()
+        for prefix in _PREFIXES:
+            rest = lower[len(prefix) :]
+            if lower.startswith(prefix) and len(rest) >= 6 and not self.known(rest):
+                found = self._typo_suggestions(rest)
+                if found:
+                    return [_match_case(word, prefix + s.lower()) for s in found if s == s.lower()]
+        return []
 
     def _names_near(self, word: str) -> list[str]:
         """Known names one edit from a capitalised or mixed-case word: product names of the

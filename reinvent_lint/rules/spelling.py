@@ -157,7 +157,13 @@ def _named(speller: Any, named: set[str], lower: str) -> bool:
     stem = max(6, len(lower) - 3)
     if len(lower) < 7:
         return False
-    return any(len(w) >= stem and w[:stem] == lower[:stem] and not speller.known(w) for w in named)
+    return any(
+        len(w) >= stem
+        and w[:stem] == lower[:stem]
+        and not speller.known(w)
+        and speller.site_uses(w) < speller.min_posts
+        for w in named
+    )  # (a word the site uses in several posts is a name the typo is close to: `KubeVit`, kubevirt.io)
 
 
 def _joined_prose(doc: Document) -> str:
@@ -183,23 +189,25 @@ _CAPITALISED = re.compile(r"\b[A-Z][a-z]{3,}\b")
 _LOWER = re.compile(r"\b[a-z]{4,}\b")
 
 
-def _common_position(segment: str, at: int) -> str:
+def _common_position(segment: str, at: int, heading: bool = False) -> str:
     """Where a common word is capitalised: "title" in a title-case phrase (a heading, a title,
-    link text or emphasis in title case: `[Chrome Developer Tools]`), "start" at a sentence start,
-    else "" (inside a sentence a capitalised word is a name)."""
+    link text or emphasis in title case: `[Chrome Developer Tools]`; in a heading or the title
+    half the words capitalised is enough), "start" at a sentence start, else "" (inside a
+    sentence a capitalised word is a name)."""
     before = segment[:at]
     left = max(before.rfind(c) for c in '[*|"“')
     rights = [i for i in (segment.find(c, at) for c in ']*|"”') if i >= 0]
     phrase = segment[left + 1 : min(rights) if rights else len(segment)]
-    if len(_CAPITALISED.findall(phrase)) > len(_LOWER.findall(phrase)):
+    capitalised, lower = len(_CAPITALISED.findall(phrase)), len(_LOWER.findall(phrase))
+    if capitalised > lower or (heading and capitalised >= lower):
         return "title"
     m = _BEFORE.search(before)
     head = before[: m.start()] if m else before
     return "start" if not head.strip("|") or head.rstrip()[-1:] in ".!?:;" else ""
 
 
-_PREVIOUS = re.compile(r"([A-Z][a-z]+)[\s|*_\[\]]*$")
-_NEXT = re.compile(r"[\s|*_\[\]]*([A-Z][a-z]+)")
+_PREVIOUS = re.compile(r"\b([A-Z][a-z]+)[\s|*_\[\]]*$")
+_NEXT = re.compile(r"[\s|*_\[\]]*([A-Z][a-z]+)\b")
 
 
 def _fragment(segment: str, at: int, end: int) -> str:
@@ -222,12 +230,14 @@ def _fragment(segment: str, at: int, end: int) -> str:
     return "glued" if glued_left or glued_right else ""
 
 
-def _beside_a_name(speller: Any, segment: str, at: int, end: int) -> bool:
-    """A capitalised word next to a person's first name (`Andrew Kensler`) is part of a name."""
+def _beside_a_name(speller: Any, segment: str, at: int, end: int, title: bool) -> bool:
+    """A capitalised word next to a person's first name (`Andrew Kensler`) is part of a name. In
+    a title-case phrase every word is capitalised: there only a name rarer than common words
+    counts (`Alice Frosi`, `Daniel Kareh`; `Code Stadards` is no name: `Code` is a word first)."""
     lex = speller.lex
     for m in (_PREVIOUS.search(segment, max(0, at - 40), at), _NEXT.match(segment, end)):
         lower = m.group(1).lower() if m else ""
-        if lex.person(lower) and speller.zipf(lower) < 56:
+        if lex.person(lower) and speller.zipf(lower) < (47 if title else 56):
             return True
     return False
 
@@ -250,6 +260,9 @@ def _judge_post(ctx: Context) -> Iterator[tuple[Any, int, int, bool]]:
     flagged = {w for w in distinct_words(_joined_prose(ctx.doc)) if w not in ignore and check(w) is not None}
     if not flagged:
         return
+    headings = {h.text_start for h in ctx.doc.headings} | {
+        o for o, _, _ in prose_regions(ctx.doc) if o < ctx.doc.body_offset
+    }
     for offset, segment, in_table in prose_regions(ctx.doc):
         if not any(w in segment for w in flagged):
             continue
@@ -262,8 +275,14 @@ def _judge_post(ctx: Context) -> Iterator[tuple[Any, int, int, bool]]:
                     _named(speller, named, text.lower()) or _uses(ctx.doc, text.lower()) >= 3
                 ):
                     continue  # a name the post links to (a user, a project), or written so on purpose
-                if verdict.reason != "miscased" and text.lower() in _targets_text(ctx.doc):
-                    continue  # part of a URL the post links to: `[Shortcat](https://shortcatapp.com)`
+                targets = _targets_text(ctx.doc)
+                if (
+                    verdict.reason != "miscased"
+                    and text.lower() in targets
+                    and not any(s.lower() in targets for s in verdict.suggestions)
+                ):
+                    continue  # part of a URL the post links to: `[Shortcat](https://shortcatapp.com)`;
+                    # not `[Jekyl](https://jekyllrb.com)`: the URL holds the right form too
                 if (
                     verdict.reason == "misspelling"
                     and _uses(ctx.doc, text.lower()) >= 3
@@ -275,10 +294,12 @@ def _judge_post(ctx: Context) -> Iterator[tuple[Any, int, int, bool]]:
                 if joined == "glued" or (joined and (verdict.reason != "misspelling" or len(text) < 4)):
                     continue  # part of a hyphenated word or name: `mis-typing`, `aas-sign`, `Daweson-Howe`
                 if verdict.reason in ("typo", "misspelling", "name") and text[:1].isupper() and not text.isupper():
-                    if _beside_a_name(speller, segment, at, stop):
+                    position = _common_position(segment, at, offset in headings)
+                    if _beside_a_name(speller, segment, at, stop, position == "title"):
                         continue  # next to a first name: a surname (`Mathieu Ropert`)
-                    cased = bool(verdict.suggestions) and speller.lex.name(verdict.suggestions[0].lower())
-                    if verdict.reason != "name" and not cased and not _common_position(segment, at):
+                    first = verdict.suggestions[0].lower() if verdict.suggestions else ""
+                    cased = speller.lex.name(first) and not speller.lex.english(first)  # Kubernetes, not Data
+                    if verdict.reason != "name" and not cased and not position:
                         continue  # capitalised inside a sentence and close to a common word: a name
                         # (`Bounze`); close to a name it is a typo of the name (`Kubernets`)
                 yield verdict, start, end, in_table or bool(joined)  # no fix inside a hyphenated word
