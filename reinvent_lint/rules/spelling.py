@@ -218,9 +218,13 @@ def _fragment(segment: str, at: int, end: int) -> str:
     if "-" in (before, after):
         return "hyphen"
     elided = segment[at:end].endswith("in") and not segment[end + 1 : end + 2].isalpha()  # `Stayin'`, not `word'`
-    if (after and after in "'’" and elided) or (
-        before == "("
-        and (segment[at - 2 : at - 1].isalpha() or (after == ")" and segment[end + 1 : end + 2].isalpha()))
+    if (
+        (after and after in "'’" and elided)
+        or (
+            before == "("
+            and after == ")"  # `(mis)behavior`, `file(s)`; not `requirement(atleast 4 GB)`
+            and (segment[at - 2 : at - 1].isalpha() or segment[end + 1 : end + 2].isalpha())
+        )
     ):
         return "glued"
     left = segment[:at].rstrip("*_~|")
