@@ -13,7 +13,6 @@ addresses, hashes, numbers with units (`5TB`, `1.5X`, `p99`), identifiers (`snak
 
 from __future__ import annotations
 
-import bisect
 import re
 from collections.abc import Iterator
 from typing import NamedTuple
@@ -52,7 +51,9 @@ MASK = "|"  # replaces non-prose: not a word character, and it breaks "word word
 
 
 def _blank(text: str) -> str:
-    return re.sub(r"[^\n]", MASK, text)
+    if "\n" not in text:
+        return MASK * len(text)
+    return "\n".join(MASK * len(line) for line in text.split("\n"))
 
 
 def _blank_html(segment: str) -> str:
@@ -134,28 +135,26 @@ def _clean(segment: str) -> str:
 
 
 def _masked_segments(doc: Document) -> list[tuple[int, str, bool]]:
-    """(offset, text, in a table) of each prose region, non-prose replaced by MASK characters."""
+    """(offset, text, in a table) of each prose region, non-prose replaced by MASK characters.
+    The body is masked and cleaned once, as one string (the masks keep every offset), and the
+    regions are cut from it: no per-region regex passes."""
     text = doc.text
-    hidden = _hidden(doc)
-    starts = [start for start, _ in hidden]
+    parts = []
+    cursor = 0
+    for start, end in _hidden(doc):
+        if end <= cursor:
+            continue
+        start = max(start, cursor)
+        parts.append(text[cursor:start])
+        parts.append(_blank(text[start:end]))
+        cursor = end
+    parts.append(text[cursor:])
+    masked = _clean("".join(parts))
     table_lines = _table_lines(doc)
     regions = []
     for seg_start, seg_end in doc.inline_segments:
-        parts = []
-        cursor = seg_start
-        for index in range(max(0, bisect.bisect_right(starts, seg_start) - 1), len(hidden)):
-            start, end = hidden[index]
-            if start >= seg_end:
-                break
-            start, end = max(start, cursor), min(end, seg_end)
-            if start >= end:
-                continue
-            parts.append(text[cursor:start])
-            parts.append(_blank(text[start:end]))
-            cursor = end
-        parts.append(text[cursor:seg_end])
-        segment = _clean("".join(parts))
-        in_table = doc.position(seg_start)[0] in table_lines
+        segment = masked[seg_start:seg_end]
+        in_table = bool(table_lines) and doc.position(seg_start)[0] in table_lines
         if in_table:
             segment = _mask_data_cells(segment)
         regions.append((seg_start, segment, in_table))

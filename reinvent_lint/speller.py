@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from .lexicon import ENGLISH, TERM, ZIPF, Lexicon, Misspellings
+from .lexicon import ENGLISH, MISSPELT, NAME, TERM, ZIPF, Lexicon, Misspellings
 from .lexicon import load as _load_lexicon
 
 __all__ = ["Lexicon", "Misspellings", "Speller", "Verdict", "clear_winner", "lexicon", "preload"]
@@ -96,17 +96,22 @@ def words_of(text: str) -> set[str]:
     return set(_SITE_WORD.findall(text))
 
 
-_CODE = re.compile(
-    r"^ {0,3}(```|~~~).*?^ {0,3}\1|\{%-?\s*highlight\b.*?endhighlight\s*-?%\}|`[^`\n]+`", re.DOTALL | re.MULTILINE
-)
+_FENCE = re.compile(r"^ {0,3}(```|~~~).*?^ {0,3}\1", re.DOTALL | re.MULTILINE)
+_HIGHLIGHT = re.compile(r"\{%-?\s*highlight\b.*?endhighlight\s*-?%\}", re.DOTALL)
+_SPAN = re.compile(r"`[^`\n]+`")
 
 
 def code_words_of(text: str) -> set[str]:
-    """The distinct lower-case words of a text's code blocks, highlight bodies and code spans."""
-    found: set[str] = set()
-    for m in _CODE.finditer(text):
-        found.update(w.lower() for w in _SITE_WORD.findall(m.group()))
-    return found
+    """The distinct lower-case words of a text's code blocks, highlight bodies and code spans
+    (one pass per kind, each only when its marker occurs: no alternation tried at every offset)."""
+    chunks: list[str] = []
+    if "```" in text or "~~~" in text:
+        chunks += [m.group() for m in _FENCE.finditer(text)]
+    if "highlight" in text:
+        chunks += [m.group() for m in _HIGHLIGHT.finditer(text)]
+    if "`" in text:
+        chunks += _SPAN.findall(text)
+    return {w.lower() for w in _SITE_WORD.findall("\n".join(chunks))}
 
 
 def site_vocabulary(texts: list[str]) -> Counter[str]:
@@ -152,17 +157,6 @@ def edits1(word: str) -> frozenset[str]:
     out.update(a + c + b for a, b in splits for c in _LETTERS)
     out.discard(word)
     return frozenset(out)
-
-
-def _slips(word: str) -> set[str]:
-    """The one-edit neighbours a typo of `word` plausibly came from: the first letter kept and no
-    letter added at the end of a short word (`vsync`, `CPython`, `writev` are names, not slips)."""
-    first = word[:1]
-    found = {first + c for c in edits1(word[1:])}  # an edit of the rest keeps the first letter
-    found.discard(word)
-    if len(word) < LONG - 1:
-        found.discard(word[:-1])
-    return found
 
 
 def _plural_pair(a: str, b: str) -> bool:
@@ -227,15 +221,30 @@ class Speller:
         self._memo: dict[str, Verdict | None] = {}
         self._known_memo: dict[str, bool] = {}
         self._site_ok_memo: dict[str, bool] = {}
+        self._neighbour_memo: dict[str, list[str]] = {}
 
     # ----- the vocabulary ----------------------------------------------------------------------
     def zipf(self, lower: str) -> int:
         return self.lex.zipf(lower)
 
-    def _present(self, candidates: frozenset[str] | set[str]) -> list[str]:
-        """The candidates in the searchable vocabulary or on the site, sorted (the cheap filter
-        before any costlier test: set operations, no Python loop over every candidate)."""
-        return sorted((self.lex.values.keys() & candidates) | (self.site_lower.keys() & candidates))
+    def _neighbours(self, lower: str) -> list[str]:
+        """The one-edit neighbours in the searchable vocabulary or on the site, sorted: found
+        once per word by set intersection (no Python loop over the ~500 candidates), shared by
+        the typo, name and suggestion searches."""
+        try:
+            return self._neighbour_memo[lower]
+        except KeyError:
+            pass
+        candidates = edits1(lower)
+        found = sorted((self.lex.values.keys() & candidates) | (self.site_lower.keys() & candidates))
+        self._neighbour_memo[lower] = found
+        return found
+
+    def _slip_neighbours(self, lower: str) -> list[str]:
+        """The neighbours a typo of `lower` plausibly came from: the first letter kept and no
+        letter added at the end of a short word (`vsync`, `CPython`, `writev` are names, not slips)."""
+        short = len(lower) < LONG - 1
+        return [c for c in self._neighbours(lower) if c[:1] == lower[:1] and not (short and c == lower[:-1])]
 
     def site_uses(self, lower: str) -> int:
         entry = self.site_lower.get(lower)
@@ -314,10 +323,12 @@ class Speller:
     def _judge(self, word: str) -> Verdict | None:
         lex = self.lex
         lower = word.lower()
+        value = lex.values.get(lower, 0)
         if word == lower:  # the common case: a lower-case dictionary word or term, one lookup
-            value = lex.values.get(lower, 0)
             if value & TERM or (value & ENGLISH and not self.locale):
                 return None
+        elif word[1:] == lower[1:] and value & ENGLISH and not value & (NAME | MISSPELT) and not self.locale:
+            return None  # a capitalised dictionary word that is no product name (`The`, `Building`)
         if "'" in word:
             return self._contraction(word)
         if len(word) < 2 or word in self.accepted or lower in self.accepted_lower:
@@ -416,7 +427,7 @@ class Speller:
         own = self.zipf(lower)
         own_site = self.site_uses(lower)
         scored = []
-        for c in self._present(_slips(lower)):
+        for c in self._slip_neighbours(lower):
             site = self.site_uses(c)
             freq = self.zipf(c)
             if _plural_pair(c, lower):
@@ -451,7 +462,7 @@ class Speller:
         lower = word.lower()
         own = self.site_uses(lower)
         scored = []
-        for c in self._present(_slips(lower)):
+        for c in self._slip_neighbours(lower):
             entry = self.site_lower.get(c)
             site_name = (
                 entry is not None and entry[0] >= max(self.min_posts, SITE_RATIO * own) and not entry[1].islower()
@@ -490,7 +501,7 @@ class Speller:
         lower = word.lower()
         scored = []
         values, site = self.lex.values, self.site_lower
-        for c in self._present(edits1(lower)):
+        for c in self._neighbours(lower):
             # cheap membership first: known() only for words of the web, the dictionary or the site
             if (c in site or values.get(c, 0) & _SUGGESTABLE) and self.known(c):
                 scored.append((-self.site_uses(c), -self.zipf(c), c))

@@ -18,7 +18,7 @@ from ..prose import MASK, distinct_words, prose_regions, prose_text, segment_wor
 from ..rule import Context, rule
 from ..document import Document
 from ..jekyll.site import Site
-from ..memo import Key
+from ..memo import READ_DOCUMENTS, Key
 
 ACCEPT_FILE = Path(".reinvent-lint") / "words.txt"
 
@@ -86,10 +86,12 @@ def site_words(site: Site) -> tuple[Counter[str], set[str]]:
     code: set[str] = set()
     if site.root is None:
         return counts, code
-    index = PerFile("vocabulary-2", site.root)
+    index = PerFile("vocabulary-3", site.root)
+    derive = lambda text: (tuple(sorted(words_of(text))), tuple(sorted(code_words_of(text))))
+    read = site.memo.peek(READ_DOCUMENTS) or {}  # the documents this run read: no second read
     for rel in site.markdown_files():
-        derive = lambda text: (tuple(sorted(words_of(text))), tuple(sorted(code_words_of(text))))
-        entry = index.get(site.root / rel, rel, derive)
+        doc = read.get(rel)
+        entry = index.get(site.root / rel, rel, derive, None if doc is None else doc.text)
         if entry:
             counts.update(entry[0])
             code.update(entry[1])
@@ -167,8 +169,9 @@ def _named(speller: Any, named: set[str], lower: str) -> bool:
 
 
 def _joined_prose(doc: Document) -> str:
-    """The prose regions of a post in one string (MASK between them: no word spans two)."""
-    return doc.memo.get(_JOINED, lambda: MASK.join(segment for _, segment, _ in prose_regions(doc)))
+    """The prose regions of a post in one string (a MASK line between them: no word or pair of
+    words spans two)."""
+    return doc.memo.get(_JOINED, lambda: f"\n{MASK}\n".join(segment for _, segment, _ in prose_regions(doc)))
 
 
 def _uses(doc: Document, lower: str) -> int:
@@ -348,6 +351,8 @@ _FINE_TWICE |= {"long", "much", "far", "har", "etc", "really", "many", "more", "
 
 @rule("RL502", "repeated-word", "A word repeated by accident (`the the`), also across a line break.", fixable=True)
 def repeated_word(ctx: Context) -> Iterator[Problem]:
+    if not any(a == b for a, b in itertools.pairwise(_joined_prose(ctx.doc).lower().split())):
+        return  # one cheap test for the whole post (MASK between regions: no pair across two)
     for offset, segment in prose_text(ctx.doc):
         tokens = segment.lower().split()
         if not any(a == b for a, b in itertools.pairwise(tokens)):
@@ -384,6 +389,9 @@ _CONFUSIONS = [
     fixable=True,
 )
 def apostrophe_confusion(ctx: Context) -> Iterator[Problem]:
+    whole = _joined_prose(ctx.doc).replace("’", "'").lower()
+    if not any(needle in whole for needle, _, _ in _CONFUSIONS):
+        return  # one cheap test for the whole post
     for offset, segment in prose_text(ctx.doc):
         text = segment.replace("’", "'") if "’" in segment else segment
         lowered = text.lower()
