@@ -20,6 +20,7 @@ version-stable and needs no Python objects per word until the single dict is bui
 from __future__ import annotations
 
 import array
+import bisect
 import gzip
 import hashlib
 import importlib.util
@@ -27,7 +28,7 @@ import json
 import marshal
 import sys
 import zlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
 from functools import lru_cache
 from pathlib import Path
 
@@ -187,7 +188,7 @@ class Misspellings:
     """`wrong->right`, `wrong->right1, right2,` (several) or `wrong->right, reason` (codespell's
     format). Kept raw; the fixes of an entry are parsed on lookup."""
 
-    def __init__(self, raw: dict[str, str]) -> None:
+    def __init__(self, raw: Mapping[str, str]) -> None:
         self._raw = raw
 
     @classmethod
@@ -283,10 +284,30 @@ class Lexicon:
         return (value & CASED and self.forms[value >> SHIFT] == word) or word in self.extra_terms
 
 
+class _Sorted(Mapping[str, str]):
+    """A read-only mapping over two aligned sorted lists, looked up by bisection: no dict of
+    65,000 entries built for the few words a run looks up."""
+
+    def __init__(self, keys: list[str], values: list[str]) -> None:
+        self._keys, self._values = keys, values
+
+    def __getitem__(self, key: str) -> str:
+        i = bisect.bisect_left(self._keys, key)
+        if i < len(self._keys) and self._keys[i] == key:
+            return self._values[i]
+        raise KeyError(key)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._keys)
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+
 @lru_cache(maxsize=4)
 def _misspellings(spelt: bytes) -> Misspellings:
     wrongs, rights = marshal.loads(zlib.decompress(spelt))
-    return Misspellings(dict(zip(wrongs.split("\n"), rights.split("\n"))))
+    return Misspellings(_Sorted(wrongs.split("\n"), rights.split("\n")))
 
 
 def load(path: Path = PACK) -> Lexicon:

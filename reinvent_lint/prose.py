@@ -28,12 +28,13 @@ _TAG = r"</?[A-Za-z](?:\"[^\"\n]*\"|'[^'\n]*'|[^<>\n])*+>"
 _HTML_TAG = re.compile(_TAG + r"|<!--.*?-->", re.DOTALL)
 _HTML_TAG_ONLY = re.compile(_TAG)
 _HTML_CODE_OPEN = re.compile(r"<(code|kbd|pre|samp|var|script|style|tt)\b[^<>]*>", re.IGNORECASE)
-_BARE_URL = re.compile(r"\b(?:https?://|ftp://|www\.)\S+|\S+@\S+\.\w+")
+# (an e-mail address never takes a MASK character: runs of masked code would make it quadratic)
+_BARE_URL = re.compile(r"\b(?:https?://|ftp://|www\.)\S+|(?<![^\s|])[^\s|@]++@[^\s|]+\.\w+")
 _KRAMDOWN_COMMENT = re.compile(r"\{::comment\}.*?\{:/(?:comment)?\}", re.DOTALL)
 _KRAMDOWN_ATTRS = re.compile(r"\{:[^}\n]*\}|\{::[^}\n]*/\}")
 _REFERENCE_LABEL = re.compile(r"\]\[[^\]\n]+\]")  # `[text][label]`: the label is not shown
-_EMOJI = re.compile(r"(?<![\w:]):[a-z0-9_+\-]+:(?![\w:])")
-_UNDERSCORE_EMPHASIS = re.compile(r"(?<![A-Za-z0-9])_+(?=[A-Za-z])|(?<=[A-Za-z])_+(?![A-Za-z0-9])")
+_EMOJI = re.compile(r":(?<![\w:]:)[a-z0-9_+\-]+:(?![\w:])")  # the literal first: a fast search
+_UNDERSCORES = re.compile(r"_+")
 _HTML_ALT = re.compile(r"<img\b[^>]*?\balt\s*=\s*(?:\"([^\"]*)\"|'([^']*)')", re.IGNORECASE)
 _ALT_PARAMS = {"alt", "alt_text", "alttext", "caption", "title", "image_alt", "img_alt"}
 _TAG_CAPTION = re.compile(r"\b(alt|caption|title):\s*\"([^\"\n]*)\"")
@@ -118,6 +119,16 @@ def _mask_data_cells(segment: str) -> str:
     )
 
 
+def _blank_emphasis(m: re.Match[str]) -> str:
+    """Underscores that open emphasis (no letter or digit before, a letter after) or close it (a
+    letter before, no letter or digit after) are masked; `snake_case` keeps its underscore."""
+    text, start, end = m.string, m.start(), m.end()
+    before, after = text[start - 1 : start], text[end : end + 1]
+    opens = not (before.isascii() and before.isalnum()) and after.isascii() and after.isalpha()
+    closes = before.isascii() and before.isalpha() and not (after.isascii() and after.isalnum())
+    return _blank(m.group()) if opens or closes else m.group()
+
+
 def _clean(segment: str) -> str:
     if "<" in segment:
         segment = _blank_html(_blank_code(segment))
@@ -130,7 +141,7 @@ def _clean(segment: str) -> str:
     if ":" in segment:
         segment = _EMOJI.sub(_blank_match, segment)
     if "_" in segment:
-        segment = _UNDERSCORE_EMPHASIS.sub(_blank_match, segment)
+        segment = _UNDERSCORES.sub(_blank_emphasis, segment)
     return segment
 
 
