@@ -28,8 +28,10 @@ _TAG = r"</?[A-Za-z](?:\"[^\"\n]*\"|'[^'\n]*'|[^<>\n])*+>"
 _HTML_TAG = re.compile(_TAG + r"|<!--.*?-->", re.DOTALL)
 _HTML_TAG_ONLY = re.compile(_TAG)
 _HTML_CODE_OPEN = re.compile(r"<(code|kbd|pre|samp|var|script|style|tt)\b[^<>]*>", re.IGNORECASE)
-# (an e-mail address never takes a MASK character: runs of masked code would make it quadratic)
-_BARE_URL = re.compile(r"\b(?:https?://|ftp://|www\.)\S+|(?<![^\s|])[^\s|@]++@[^\s|]+\.\w+")
+# Literal first (the regex engine then searches for it instead of trying every offset); the start
+# of a URL (a word boundary) and of an e-mail address (the token's start) are found after a match.
+_URL = re.compile(r"(?:https?://|ftp://|www\.)\S+")
+_EMAIL_TAIL = re.compile(r"@[^\s|]+\.\w+")
 _KRAMDOWN_COMMENT = re.compile(r"\{::comment\}.*?\{:/(?:comment)?\}", re.DOTALL)
 _KRAMDOWN_ATTRS = re.compile(r"\{:[^}\n]*\}|\{::[^}\n]*/\}")
 _REFERENCE_LABEL = re.compile(r"\]\[[^\]\n]+\]")  # `[text][label]`: the label is not shown
@@ -119,6 +121,30 @@ def _mask_data_cells(segment: str) -> str:
     )
 
 
+def _blank_url(m: re.Match[str]) -> str:
+    before = m.string[m.start() - 1 : m.start()]
+    return m.group() if before.isalnum() or before == "_" else _blank(m.group())  # `xhttp://` is no URL
+
+
+def _mask_emails(segment: str) -> str:
+    """Mask `user@host.tld`: the tail is matched from the `@`, the user part taken back to the
+    token's start (whitespace, MASK or another `@`)."""
+    parts = []
+    cursor = 0
+    for m in _EMAIL_TAIL.finditer(segment):
+        start = m.start()
+        while start > cursor and segment[start - 1] not in " \t\r\n|@":
+            start -= 1
+        if start == m.start():
+            continue  # nothing before the `@`: not an address
+        parts += [segment[cursor:start], _blank(segment[start : m.end()])]
+        cursor = m.end()
+    if not parts:
+        return segment
+    parts.append(segment[cursor:])
+    return "".join(parts)
+
+
 def _blank_emphasis(m: re.Match[str]) -> str:
     """Underscores that open emphasis (no letter or digit before, a letter after) or close it (a
     letter before, no letter or digit after) are masked; `snake_case` keeps its underscore."""
@@ -132,8 +158,10 @@ def _blank_emphasis(m: re.Match[str]) -> str:
 def _clean(segment: str) -> str:
     if "<" in segment:
         segment = _blank_html(_blank_code(segment))
-    if "://" in segment or "www." in segment or "@" in segment:
-        segment = _BARE_URL.sub(_blank_match, segment)
+    if "://" in segment or "www." in segment:
+        segment = _URL.sub(_blank_url, segment)
+    if "@" in segment:
+        segment = _mask_emails(segment)
     if "][" in segment:
         segment = _REFERENCE_LABEL.sub(lambda m: "]" + _blank(m.group()[1:]), segment)
     if "{:" in segment:
