@@ -273,7 +273,8 @@ def segment_words(offset: int, segment: str) -> Iterator[tuple[str, int, int]]:
 
 def distinct_words(segment: str) -> set[str]:
     """The words of a region, without positions: cheap, for a first pass."""
-    return {normalize(w) for w in WORD_TOKEN.findall(segment)}
+    raw = set(WORD_TOKEN.findall(segment))
+    return {normalize(w) if ("'" in w or "’" in w) else w for w in raw}  # per distinct token
 
 
 def iter_words(doc: Document) -> Iterator[tuple[str, int, int]]:

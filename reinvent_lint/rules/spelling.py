@@ -7,6 +7,7 @@ a repeated word and an apostrophe confusion where the grammar is unambiguous."""
 from __future__ import annotations
 
 import itertools
+import operator
 import re
 from collections import Counter
 from collections.abc import Iterator
@@ -264,7 +265,7 @@ def _judge_post(ctx: Context) -> Iterator[tuple[Any, int, int, bool]]:
 
     # each distinct word of the post is judged once (and once per run: the speller memoises);
     # positions are read only in the regions that hold a flagged word
-    flagged = {w for w in distinct_words(_joined_prose(ctx.doc)) if w not in ignore and check(w) is not None}
+    flagged = speller.flagged(distinct_words(_joined_prose(ctx.doc))) - ignore
     if not flagged:
         return
     headings = {h.text_start for h in ctx.doc.headings} | {
@@ -351,7 +352,8 @@ _FINE_TWICE |= {"long", "much", "far", "har", "etc", "really", "many", "more", "
 
 @rule("RL502", "repeated-word", "A word repeated by accident (`the the`), also across a line break.", fixable=True)
 def repeated_word(ctx: Context) -> Iterator[Problem]:
-    if not any(a == b for a, b in itertools.pairwise(_joined_prose(ctx.doc).lower().split())):
+    tokens = _joined_prose(ctx.doc).lower().split()
+    if not any(map(operator.eq, tokens, tokens[1:])):
         return  # one cheap test for the whole post (MASK between regions: no pair across two)
     for offset, segment in prose_text(ctx.doc):
         tokens = segment.lower().split()
@@ -389,13 +391,17 @@ _CONFUSIONS = [
     fixable=True,
 )
 def apostrophe_confusion(ctx: Context) -> Iterator[Problem]:
-    whole = _joined_prose(ctx.doc).replace("’", "'").lower()
-    if not any(needle in whole for needle, _, _ in _CONFUSIONS):
-        return  # one cheap test for the whole post
+    whole = _joined_prose(ctx.doc).replace("’", "'")
+    lowered_whole = whole.lower()
+    # the patterns that match somewhere in the post (one search each on the whole prose; a MASK
+    # line between regions keeps matches inside one region), then only those, region by region
+    present = [c for c in _CONFUSIONS if c[0] in lowered_whole and c[1].search(whole)]
+    if not present:
+        return
     for offset, segment in prose_text(ctx.doc):
         text = segment.replace("’", "'") if "’" in segment else segment
         lowered = text.lower()
-        for needle, pattern, replacement in _CONFUSIONS:
+        for needle, pattern, replacement in present:
             if needle not in lowered:
                 continue
             for m in pattern.finditer(text):
