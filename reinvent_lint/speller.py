@@ -127,6 +127,7 @@ class Verdict:
     word: str
     reason: str  # misspelling | typo | miscased | name | locale | unknown
     suggestions: list[str] = field(default_factory=list)
+    fixable: bool = True  # False: report, but never rewrite (a name's casing may be its own)
 
     @property
     def is_error(self) -> bool:
@@ -351,7 +352,9 @@ class Speller:
             if split and lex.english(lower):
                 pass
             elif any(c.isupper() for c in word[1:]) or not lex.english(lower) or self.zipf(lower) < COMMON + 20:
-                return Verdict(word, "miscased", [official])  # CloudFRont, Github, Javascript, MacOS
+                # CloudFRont, Github, Javascript, MacOS; a one-capital name split in two is reported
+                # but not rewritten: products change their casing (MailChimp became Mailchimp)
+                return Verdict(word, "miscased", [official], fixable=not split)
         if lex.term(word):
             return None
         if any(c.isupper() for c in word[1:]):
@@ -529,6 +532,6 @@ def clear_winner(verdict: Verdict) -> str | None:
     """The suggestion worth an (unsafe) fix: a known misspelling with a single correction, or a
     miscased name. Never a guess between several, never for an unknown word or a name."""
     s = verdict.suggestions
-    if verdict.reason in ("misspelling", "miscased", "locale") and len(s) == 1:
+    if verdict.fixable and verdict.reason in ("misspelling", "miscased", "locale") and len(s) == 1:
         return s[0]
     return None

@@ -284,9 +284,10 @@ def _judge_post(ctx: Context) -> Iterator[tuple[Any, int, int, bool]]:
                 ):
                     continue  # a name the post links to (a user, a project), or written so on purpose
                 targets = _targets_text(ctx.doc)
+                in_url = text.lower() in targets  # reported when the URL holds the right form too, never fixed
                 if (
                     verdict.reason != "miscased"
-                    and text.lower() in targets
+                    and in_url
                     and not any(s.lower() in targets for s in verdict.suggestions)
                 ):
                     continue  # part of a URL the post links to: `[Shortcat](https://shortcatapp.com)`;
@@ -310,7 +311,8 @@ def _judge_post(ctx: Context) -> Iterator[tuple[Any, int, int, bool]]:
                     if verdict.reason != "name" and not cased and not position:
                         continue  # capitalised inside a sentence and close to a common word: a name
                         # (`Bounze`); close to a name it is a typo of the name (`Kubernets`)
-                yield verdict, start, end, in_table or bool(joined)  # no fix inside a hyphenated word
+                no_fix = in_table or bool(joined) or (in_url and verdict.reason != "miscased")
+                yield verdict, start, end, no_fix  # no fix inside a hyphenated word or a URL's word
 
 
 @rule("RL501", "misspelled-word", "Words in the prose must be spelt right (names and tech terms included).",
