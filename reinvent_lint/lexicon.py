@@ -4,16 +4,18 @@ The sources (see data/README.md for each and its licence) are text files that pe
 diff: codespell's misspellings and British forms, pyspellchecker's English words, wordfreq's
 frequencies, the cspell dictionaries and our tech-words.txt. Parsing them takes about 0.3 s, too
 slow for every run, so `bench/build_vocab.py --pack` (or `python -m reinvent_lint.lexicon`) folds
-them into data/lexicon.bin: a zlib-compressed marshal of plain strings and bytes, which is
-version-stable and needs no Python objects per word until the single dict is built:
+them into data/lexicon.bin: a marshal of plain strings and bytes, which is version-stable and
+needs no Python objects per word until the single dict is built:
 
 - every lower-case word of every layer, sorted, "\\n"-joined, and beside it one uint32 per word:
   bits 0-6 the Zipf frequency x10, then one bit per layer (English dictionary, lower-case term,
   product name, person's name, known misspelling, has a cased form) and from bit 13 the index of
   its cased form (`github` -> `GitHub`) in a second list;
 - the cased terms that are not the canonical form of their word (`ADA` beside `Ada`);
-- the misspellings (`wrong->right`), read only when a word is a known misspelling;
-- the British -> American pairs.
+- the misspellings (two aligned sorted lists, zlib-compressed, looked up by bisection);
+- the British -> American pairs;
+- the rare words only wordfreq knows (Zipf under 2), in hashed buckets: a judged word is looked
+  up there one at a time; they are never searched as one-edit neighbours.
 
 `tests/test_lexicon.py` checks that the pack matches the shipped sources (by their digest)."""
 
