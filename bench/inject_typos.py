@@ -8,7 +8,9 @@ words of 5 or more letters per kind of position get one random keyboard edit (de
 substitute with a neighbouring key, or transpose). A typo that is a dictionary word (a word of
 the English dictionary, the cspell terms, their regular forms, or a word the site uses) is
 rejected and another word is tried. Kinds: prose, link-first, link-last, emphasis-first,
-emphasis-last, heading, include-alt, html-alt, title. Positions are picked from the raw text
+emphasis-last, heading, include-alt, html-alt, title. Alt texts (include parameters, HTML) are
+rare, so up to ten times `--per-post` of them are edited per post, to get a sample that means
+something. Positions are picked from the raw text
 (references, headings, Liquid include parameters, front matter), not from the rule's prose
 reader, so a position the reader skips shows up as a miss.
 """
@@ -44,6 +46,7 @@ for r, row in enumerate(ROWS):
                 near += [ROWS[rr][i] for i in (c - 1, c, c + 1) if 0 <= i < len(ROWS[rr])]
         NEAR[ch] = "".join(sorted(set(near)))
 WORD = re.compile(r"(?<![\w/.@#&=`\\-])[A-Za-z]{5,}(?![\w/@#&=`\\-])(?!\.\w)")
+SPARSE = 10  # include and HTML alt texts are few per post: up to ten times --per-post typos there
 EMPHASIS = re.compile(r"(?<![*_\w])(\*\*?|__?)(?=\S)([^*_\n]+?)(?<=\S)\1(?![*_\w])")
 
 
@@ -122,6 +125,8 @@ def positions(doc: Document) -> dict[str, list[tuple[int, str]]]:
     if fm and fm.data and isinstance(fm.data.get("title"), str) and fm.scalars.get("title"):
         scalar = fm.scalars["title"][0]
         found["title"] += words_in(fm.yaml_start + scalar.start, fm.yaml_start + scalar.end)
+    for m in re.finditer(r"\]\[[^\]\n]+\]", text):  # `[text][label]`: the label is not shown
+        taken.append((m.start(), m.end()))
     blocks = [b for b in doc.blocks if b.kind == "paragraph"]
     for b in blocks:
         if b.first_line in heading_lines:
@@ -154,19 +159,25 @@ def inject(blog: Path, out: Path, seed: int, per_post: int) -> list[dict[str, ob
             continue
         edits = []
         used: set[int] = set()
+        edited: set[str] = set()
         for kind, candidates in sorted(positions(doc).items()):
             candidates = [c for c in candidates if c[0] not in used and speller.check(c[1]) is None]
+            # one typo per word per post: a typo written three times in a post reads as deliberate
+            candidates = [c for c in candidates if c[1].lower() not in edited]
             rng.shuffle(candidates)
             done = 0
             for offset, word in candidates:
-                if done >= per_post:
+                if done >= (per_post * SPARSE if kind in ("include-alt", "html-alt") else per_post):
                     break
+                if word.lower() in edited:
+                    continue
                 typo = keyboard_typo(word, rng)
                 lower = typo.lower()
                 if len(typo) < 4 or speller.known(lower) or speller.site_uses(lower) or typo == word:
                     continue
                 edits.append((offset, word, typo, kind))
                 used.add(offset)
+                edited.add(word.lower())
                 done += 1
         text = doc.text
         for offset, word, typo, _ in sorted(edits, reverse=True):
@@ -217,10 +228,14 @@ def main() -> int:
             hits = [p for p in by_line[(item["path"], item["line"])] if f'"{item["typo"]}"' in str(p["message"])]
             if any(p["code"] == "RL501" for p in hits):
                 warned[kind] += 1
+            elif args.misses:
+                level = "info" if hits else "none"
+                print(
+                    f"  missed {blog} {item['kind']} [{level}]: {item['word']} -> {item['typo']}"
+                    f"  {item['path']}:{item['line']}"
+                )
             if hits:
                 seen[kind] += 1
-            elif args.misses:
-                print(f"  missed {blog} {item['kind']}: {item['word']} -> {item['typo']}")
     print(f"{'kind':16} {'typos':>6} {'RL501':>7} {'any level':>10}")
     for kind in sorted(total):
         n = total[kind]

@@ -81,17 +81,18 @@ class PerFile:
         self.known: dict[str, Any] = known if isinstance(known, dict) else {}
         self.fresh: dict[str, Any] = {}
 
-    def get(self, path: Path, rel: str, derive: Any) -> Any | None:
+    def get(self, path: Path, rel: str, derive: Any, text: str | None = None) -> Any | None:
+        """derive(text of `path`) for site-relative `rel`, cached; None when it cannot be read.
+        `text`: the file's text when the caller has read it already."""
         from .files import read_text_file
 
-        """derive(text of `path`) for site-relative `rel`, cached; None when it cannot be read."""
         try:
             stat = path.stat()
             entry = self.known.get(rel)
             if isinstance(entry, tuple) and len(entry) == 3 and entry[:2] == (stat.st_size, stat.st_mtime_ns):
                 value = entry[2]
             else:
-                value = derive(read_text_file(path))
+                value = derive(read_text_file(path) if text is None else text)
         except OSError:
             return None
         self.fresh[rel] = (stat.st_size, stat.st_mtime_ns, value)

@@ -42,3 +42,8 @@ class Memo:
     def put(self, key: Key[T], value: T) -> T:
         self._values[key] = value
         return value
+
+
+# The documents a run read, by site-relative path, put on each Site before the rules' `prepare`:
+# a rule that learns from the whole site (the spelling vocabulary) reads them instead of the files.
+READ_DOCUMENTS: Key[dict[str, Any]] = Key("read-documents")

@@ -25,6 +25,7 @@ from . import suppress
 from .document import Document, ReadError, read_bytes
 from .external import LINK_CODES, Occurrence, occurrences
 from .files import max_bytes
+from .memo import READ_DOCUMENTS
 from .problem import Problem, Safety, Severity
 from .report import FileError, Report
 
@@ -146,6 +147,9 @@ def prepare_sites(linter: Linter, units: Sequence[Unit], parallel: bool) -> None
     """Build what rules share about each site once, before forking: the rules' own `prepare`
     (dictionaries, vocabularies) and, for parallel runs, the file listing and URL map."""
     sites = {id(u.target.site): u.target.site for u in units}.values()
+    for site in sites:
+        read = {u.target.relative: u.doc for u in units if u.target.site is site and u.target.relative}
+        site.memo.put(READ_DOCUMENTS, read)
     for r in linter.rules:
         if r.prepare is not None:
             for site in sites:

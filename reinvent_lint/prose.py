@@ -13,7 +13,6 @@ addresses, hashes, numbers with units (`5TB`, `1.5X`, `p99`), identifiers (`snak
 
 from __future__ import annotations
 
-import bisect
 import re
 from collections.abc import Iterator
 from typing import NamedTuple
@@ -29,12 +28,15 @@ _TAG = r"</?[A-Za-z](?:\"[^\"\n]*\"|'[^'\n]*'|[^<>\n])*+>"
 _HTML_TAG = re.compile(_TAG + r"|<!--.*?-->", re.DOTALL)
 _HTML_TAG_ONLY = re.compile(_TAG)
 _HTML_CODE_OPEN = re.compile(r"<(code|kbd|pre|samp|var|script|style|tt)\b[^<>]*>", re.IGNORECASE)
-_BARE_URL = re.compile(r"\b(?:https?://|ftp://|www\.)\S+|\S+@\S+\.\w+")
+# Literal first (the regex engine then searches for it instead of trying every offset); the start
+# of a URL (a word boundary) and of an e-mail address (the token's start) are found after a match.
+_URL = re.compile(r"(?:https?://|ftp://|www\.)\S+")
+_EMAIL_TAIL = re.compile(r"@[^\s|]+\.\w+")
 _KRAMDOWN_COMMENT = re.compile(r"\{::comment\}.*?\{:/(?:comment)?\}", re.DOTALL)
 _KRAMDOWN_ATTRS = re.compile(r"\{:[^}\n]*\}|\{::[^}\n]*/\}")
 _REFERENCE_LABEL = re.compile(r"\]\[[^\]\n]+\]")  # `[text][label]`: the label is not shown
-_EMOJI = re.compile(r"(?<![\w:]):[a-z0-9_+\-]+:(?![\w:])")
-_UNDERSCORE_EMPHASIS = re.compile(r"(?<![A-Za-z0-9])_+(?=[A-Za-z])|(?<=[A-Za-z])_+(?![A-Za-z0-9])")
+_EMOJI = re.compile(r":(?<![\w:]:)[a-z0-9_+\-]+:(?![\w:])")  # the literal first: a fast search
+_UNDERSCORES = re.compile(r"_+")
 _HTML_ALT = re.compile(r"<img\b[^>]*?\balt\s*=\s*(?:\"([^\"]*)\"|'([^']*)')", re.IGNORECASE)
 _ALT_PARAMS = {"alt", "alt_text", "alttext", "caption", "title", "image_alt", "img_alt"}
 _TAG_CAPTION = re.compile(r"\b(alt|caption|title):\s*\"([^\"\n]*)\"")
@@ -52,7 +54,9 @@ MASK = "|"  # replaces non-prose: not a word character, and it breaks "word word
 
 
 def _blank(text: str) -> str:
-    return re.sub(r"[^\n]", MASK, text)
+    if "\n" not in text:
+        return MASK * len(text)
+    return "\n".join(MASK * len(line) for line in text.split("\n"))
 
 
 def _blank_html(segment: str) -> str:
@@ -117,11 +121,47 @@ def _mask_data_cells(segment: str) -> str:
     )
 
 
+def _blank_url(m: re.Match[str]) -> str:
+    before = m.string[m.start() - 1 : m.start()]
+    return m.group() if before.isalnum() or before == "_" else _blank(m.group())  # `xhttp://` is no URL
+
+
+def _mask_emails(segment: str) -> str:
+    """Mask `user@host.tld`: the tail is matched from the `@`, the user part taken back to the
+    token's start (whitespace, MASK or another `@`)."""
+    parts = []
+    cursor = 0
+    for m in _EMAIL_TAIL.finditer(segment):
+        start = m.start()
+        while start > cursor and segment[start - 1] not in " \t\r\n|@":
+            start -= 1
+        if start == m.start():
+            continue  # nothing before the `@`: not an address
+        parts += [segment[cursor:start], _blank(segment[start : m.end()])]
+        cursor = m.end()
+    if not parts:
+        return segment
+    parts.append(segment[cursor:])
+    return "".join(parts)
+
+
+def _blank_emphasis(m: re.Match[str]) -> str:
+    """Underscores that open emphasis (no letter or digit before, a letter after) or close it (a
+    letter before, no letter or digit after) are masked; `snake_case` keeps its underscore."""
+    text, start, end = m.string, m.start(), m.end()
+    before, after = text[start - 1 : start], text[end : end + 1]
+    opens = not (before.isascii() and before.isalnum()) and after.isascii() and after.isalpha()
+    closes = before.isascii() and before.isalpha() and not (after.isascii() and after.isalnum())
+    return _blank(m.group()) if opens or closes else m.group()
+
+
 def _clean(segment: str) -> str:
     if "<" in segment:
         segment = _blank_html(_blank_code(segment))
-    if "://" in segment or "www." in segment or "@" in segment:
-        segment = _BARE_URL.sub(_blank_match, segment)
+    if "://" in segment or "www." in segment:
+        segment = _URL.sub(_blank_url, segment)
+    if "@" in segment:
+        segment = _mask_emails(segment)
     if "][" in segment:
         segment = _REFERENCE_LABEL.sub(lambda m: "]" + _blank(m.group()[1:]), segment)
     if "{:" in segment:
@@ -129,32 +169,30 @@ def _clean(segment: str) -> str:
     if ":" in segment:
         segment = _EMOJI.sub(_blank_match, segment)
     if "_" in segment:
-        segment = _UNDERSCORE_EMPHASIS.sub(_blank_match, segment)
+        segment = _UNDERSCORES.sub(_blank_emphasis, segment)
     return segment
 
 
 def _masked_segments(doc: Document) -> list[tuple[int, str, bool]]:
-    """(offset, text, in a table) of each prose region, non-prose replaced by MASK characters."""
+    """(offset, text, in a table) of each prose region, non-prose replaced by MASK characters.
+    The body is masked and cleaned once, as one string (the masks keep every offset), and the
+    regions are cut from it: no per-region regex passes."""
     text = doc.text
-    hidden = _hidden(doc)
-    starts = [start for start, _ in hidden]
+    parts = []
+    cursor = 0
+    for start, end in _hidden(doc):
+        if end <= cursor:
+            continue
+        start = max(start, cursor)
+        parts.append(text[cursor:start])
+        parts.append(_blank(text[start:end]))
+        cursor = end
+    parts.append(text[cursor:])
+    masked = _clean("".join(parts))
     table_lines = _table_lines(doc)
     regions = []
     for seg_start, seg_end in doc.inline_segments:
-        parts = []
-        cursor = seg_start
-        for index in range(max(0, bisect.bisect_right(starts, seg_start) - 1), len(hidden)):
-            start, end = hidden[index]
-            if start >= seg_end:
-                break
-            start, end = max(start, cursor), min(end, seg_end)
-            if start >= end:
-                continue
-            parts.append(text[cursor:start])
-            parts.append(_blank(text[start:end]))
-            cursor = end
-        parts.append(text[cursor:seg_end])
-        segment = _clean("".join(parts))
+        segment = masked[seg_start:seg_end]
         in_table = bool(table_lines) and doc.position(seg_start)[0] in table_lines
         if in_table:
             segment = _mask_data_cells(segment)
@@ -235,7 +273,8 @@ def segment_words(offset: int, segment: str) -> Iterator[tuple[str, int, int]]:
 
 def distinct_words(segment: str) -> set[str]:
     """The words of a region, without positions: cheap, for a first pass."""
-    return {normalize(w) for w in WORD_TOKEN.findall(segment)}
+    raw = set(WORD_TOKEN.findall(segment))
+    return {normalize(w) if ("'" in w or "’" in w) else w for w in raw}  # per distinct token
 
 
 def iter_words(doc: Document) -> Iterator[tuple[str, int, int]]:

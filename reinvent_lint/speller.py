@@ -21,21 +21,19 @@ frequency, then the word itself, so ties never depend on hash order.
 
 from __future__ import annotations
 
-import gzip
-import importlib.util
 import re
 from collections import Counter
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
-from . import cache
+from .lexicon import ENGLISH, MISSPELT, NAME, TERM, ZIPF, Lexicon, Misspellings
+from .lexicon import load as _load_lexicon
 
-_DATA = Path(__file__).parent / "data"
+__all__ = ["Lexicon", "Misspellings", "Speller", "Verdict", "clear_winner", "lexicon", "preload"]
+
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
-FORMAT = 3  # bump when the lexicon's cached shape changes
+_SUGGESTABLE = ZIPF | ENGLISH | TERM  # not a person's name, not only a cased product name
 
 # A typo: a one-edit neighbour at least TYPO_GAP Zipf units (x10) more frequent than the word,
 # and itself common (at least COMMON, about once in 100,000 words).
@@ -46,140 +44,10 @@ ATTESTED = 20  # a word this frequent on the web is not reported as unknown
 SITE_RATIO = 5  # a site word this many times less used than a one-edit neighbour is a typo of it
 
 
-def _codespell_path(name: str) -> Path | None:
-    spec = importlib.util.find_spec("codespell_lib")
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    return Path(next(iter(spec.submodule_search_locations))) / "data" / name
-
-
-def _spellchecker_path() -> Path | None:
-    spec = importlib.util.find_spec("spellchecker")
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    return Path(next(iter(spec.submodule_search_locations))) / "resources" / "en.json.gz"
-
-
-def _file_key(path: Path | None) -> str:
-    try:
-        stat = path.stat() if path else None
-    except OSError:
-        stat = None
-    return f"{path}:{stat.st_size}:{stat.st_mtime_ns}" if stat else "missing"
-
-
-def _lines(path: Path | None) -> list[str]:
-    if path is None:
-        return []
-    try:
-        data = path.read_bytes()
-    except OSError:
-        return []
-    if path.suffix == ".gz":
-        data = gzip.decompress(data)
-    return data.decode("utf-8").splitlines()
-
-
-class Misspellings:
-    """`wrong->right`, `wrong->right1, right2,` (several) or `wrong->right, reason` (codespell's
-    format). Kept raw; the fixes of an entry are parsed on lookup."""
-
-    def __init__(self, raw: dict[str, str]) -> None:
-        self._raw = raw
-
-    @classmethod
-    def from_lines(cls, lines: Iterable[str]) -> Misspellings:
-        return cls(dict(line.split("->", 1) for line in lines if "->" in line))
-
-    def __len__(self) -> int:
-        return len(self._raw)
-
-    def get(self, wrong: str) -> list[str] | None:
-        right = self._raw.get(wrong)
-        if right is None:
-            return None
-        parts = [p.strip() for p in right.split(",")]
-        return [p for p in parts if p] if right.rstrip().endswith(",") else parts[:1]
-
-
-@dataclass(frozen=True)
-class Lexicon:
-    english: frozenset[str]  # clean dictionary words, lower case
-    zipf: dict[str, int]  # wordfreq Zipf x10, lower case
-    terms: frozenset[str]  # cspell terms and names as written (`GitHub`, `kubectl`, `Ada`)
-    terms_lower: frozenset[str]  # lower-case terms: accepted in any case
-    canonical: dict[str, str]  # lower -> the form with capitals (`github` -> `GitHub`)
-    names: frozenset[str]  # lower case of the capitalised terms that are products (suggestable)
-    british: dict[str, str]  # British -> American (codespell's en-GB list)
-    people: frozenset[str]  # lower case of people's names (cspell's list)
-    misspellings: Misspellings
-
-
-def _sources() -> list[Path | None]:
-    return [
-        _codespell_path("dictionary.txt"),
-        _codespell_path("dictionary_en-GB_to_en-US.txt"),
-        _spellchecker_path(),
-        _DATA / "wordfreq-en.txt.gz",
-        _DATA / "cspell-terms.txt.gz",
-        _DATA / "cspell-people-names.txt.gz",
-        _DATA / "cspell-misspellings.txt",
-        _DATA / "tech-words.txt",
-    ]
-
-
-def _build() -> tuple[Any, ...]:
-    import json
-
-    path = _spellchecker_path()
-    english: list[str] = []
-    if path is not None:
-        try:
-            english = sorted(json.loads(gzip.decompress(path.read_bytes())))
-        except (OSError, ValueError):
-            english = []
-    zipf = {}
-    for line in _lines(_DATA / "wordfreq-en.txt.gz"):
-        word, _, value = line.partition(" ")
-        zipf[word] = int(value)
-    misspelt = dict(line.split("->", 1) for line in _lines(_codespell_path("dictionary.txt")) if "->" in line)
-    for line in _lines(_DATA / "cspell-misspellings.txt"):
-        wrong, _, right = line.partition("->")
-        if wrong and right and wrong not in misspelt:
-            misspelt[wrong] = right
-    british = {}
-    for line in _lines(_codespell_path("dictionary_en-GB_to_en-US.txt")):
-        gb, _, us = line.partition("->")
-        if us:
-            british[gb.strip()] = us.split(",")[0].strip()
-    terms = _lines(_DATA / "cspell-terms.txt.gz")
-    terms += [w for line in _lines(_DATA / "tech-words.txt") if not line.startswith("#") for w in line.split()]
-    people = _lines(_DATA / "cspell-people-names.txt.gz")
-    return english, zipf, terms, people, misspelt, british
-
-
 @lru_cache(maxsize=1)
 def lexicon() -> Lexicon:
-    """Every word layer, from one marshal file in the cache (built from the sources on a miss)."""
-    key = f"{FORMAT}|" + "|".join(_file_key(p) for p in _sources())
-    raw = cache.load("lexicon", key)
-    if not isinstance(raw, tuple) or len(raw) != 6:
-        raw = _build()
-        cache.store("lexicon", key, raw)
-    english, zipf, terms, people, misspelt, british = raw
-    canonical: dict[str, str] = {}
-    for word in sorted(terms, key=lambda w: (w.isupper(), w)):  # mixed case before ALL CAPS
-        if word != word.lower():
-            canonical.setdefault(word.lower(), word)
-    names = frozenset(canonical)
-    for word in people:
-        if word[:1].isupper():
-            canonical.setdefault(word.lower(), word)
-    return Lexicon(
-        frozenset(english), zipf, frozenset(terms) | frozenset(people),
-        frozenset(w for w in terms if w == w.lower()), canonical, names, british,
-        frozenset(w.lower() for w in people if w[:1].isupper()), Misspellings(misspelt),
-    )  # fmt: skip
+    """Every word layer, from the packed file data/lexicon.bin (see lexicon.py)."""
+    return _load_lexicon()
 
 
 def preload() -> None:
@@ -211,7 +79,7 @@ def american_form(lower: str, known: Any) -> str | None:
     lex = lexicon()
     if lower in lex.british:
         return lex.british[lower]
-    if lex.zipf.get(lower, 0) < ATTESTED:
+    if lex.zipf(lower) < ATTESTED:
         return None  # a British form is in use (`tyres`); `postres` is not `posters`
     for pattern, us in _GB_TO_US:
         american = pattern.sub(us, lower, count=1)
@@ -228,17 +96,22 @@ def words_of(text: str) -> set[str]:
     return set(_SITE_WORD.findall(text))
 
 
-_CODE = re.compile(
-    r"^ {0,3}(```|~~~).*?^ {0,3}\1|\{%-?\s*highlight\b.*?endhighlight\s*-?%\}|`[^`\n]+`", re.DOTALL | re.MULTILINE
-)
+_FENCE = re.compile(r"^ {0,3}(```|~~~).*?^ {0,3}\1", re.DOTALL | re.MULTILINE)
+_HIGHLIGHT = re.compile(r"\{%-?\s*highlight\b.*?endhighlight\s*-?%\}", re.DOTALL)
+_SPAN = re.compile(r"`[^`\n]+`")
 
 
 def code_words_of(text: str) -> set[str]:
-    """The distinct lower-case words of a text's code blocks, highlight bodies and code spans."""
-    found: set[str] = set()
-    for m in _CODE.finditer(text):
-        found.update(w.lower() for w in _SITE_WORD.findall(m.group()))
-    return found
+    """The distinct lower-case words of a text's code blocks, highlight bodies and code spans
+    (one pass per kind, each only when its marker occurs: no alternation tried at every offset)."""
+    chunks: list[str] = []
+    if "```" in text or "~~~" in text:
+        chunks += [m.group() for m in _FENCE.finditer(text)]
+    if "highlight" in text:
+        chunks += [m.group() for m in _HIGHLIGHT.finditer(text)]
+    if "`" in text:
+        chunks += _SPAN.findall(text)
+    return {w.lower() for w in _SITE_WORD.findall("\n".join(chunks))}
 
 
 def site_vocabulary(texts: list[str]) -> Counter[str]:
@@ -254,6 +127,7 @@ class Verdict:
     word: str
     reason: str  # misspelling | typo | miscased | name | locale | unknown
     suggestions: list[str] = field(default_factory=list)
+    fixable: bool = True  # False: report, but never rewrite (a name's casing may be its own)
 
     @property
     def is_error(self) -> bool:
@@ -269,21 +143,21 @@ def _match_case(model: str, word: str) -> str:
     return word
 
 
-def edits1(word: str) -> list[str]:
-    """Every string one delete, transpose, replace or insert away, sorted (no hash order)."""
+def _common_english(value: int) -> bool:
+    return bool(value & ENGLISH) and value & ZIPF >= 40
+
+
+@lru_cache(maxsize=8192)
+def edits1(word: str) -> frozenset[str]:
+    """Every string one delete, transpose, replace or insert away (callers sort what they keep:
+    no result depends on hash order)."""
     splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
     out = {a + b[1:] for a, b in splits if b}
-    out.update(a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1)
-    out.update(a + c + b[1:] for a, b in splits if b for c in _LETTERS)
-    out.update(a + c + b for a, b in splits for c in _LETTERS)
+    out.update([a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1])  # lists: faster than generators
+    out.update([a + c + b[1:] for a, b in splits if b for c in _LETTERS])
+    out.update([a + c + b for a, b in splits for c in _LETTERS])
     out.discard(word)
-    return sorted(out)
-
-
-def _slips(word: str) -> list[str]:
-    """The one-edit neighbours a typo of `word` plausibly came from: the first letter kept and no
-    letter added at the end of a short word (`vsync`, `CPython`, `writev` are names, not slips)."""
-    return [c for c in edits1(word) if c[:1] == word[:1] and (c != word[:-1] or len(word) >= LONG - 1)]
+    return frozenset(out)
 
 
 def _plural_pair(a: str, b: str) -> bool:
@@ -295,8 +169,11 @@ def _miscased(word: str, official: str) -> bool:
     """`word` writes the brand `official`, which has capitals inside (`GitHub`, `VMware`,
     `macOS`, `iPhone`), with other capitals. Not for all-caps officials (`Unix` is not `UNIX`,
     `dB` is not `DB`) nor identifiers (`ConfigMap` is not `configMap`)."""
-    if official.rstrip("s").isupper() or not any(c.isupper() for c in official[1:]):
+    if official.rstrip("s").isupper():
         return False
+    if not any(c.isupper() for c in official[1:]):
+        # a one-capital name split in two (`ElasticSearch`, `DataDog` for `Elasticsearch`, `Datadog`)
+        return official[:1].isupper() and word[:1].isupper() and any(c.isupper() for c in word[1:])
     prefix = len(re.match(r"[a-z]*", official).group())  # type: ignore[union-attr]
     return prefix <= 1 or bool(re.search(r"[A-Z]{2,}$", official))  # iPhone, eBay, macOS; not dateTime
 
@@ -308,6 +185,7 @@ _SUFFIXES = [
     ("ers", ("", "e")), ("er", ("", "e")), ("ing", ("", "e")), ("ings", ("", "e")), ("ed", ("", "e")),
     ("able", ("", "e")), ("ish", ("", "e")), ("ee", ("", "e")), ("ees", ("", "e")), ("ability", ("", "e")),
     ("ly", ("",)), ("ness", ("",)), ("less", ("",)),
+    ("ancy", ("ant",)), ("ency", ("ent",)), ("ance", ("ant",)), ("ence", ("ent",)),  # reentrancy, dependency
 ]  # fmt: skip
 _PREFIXES = ("re", "un", "de", "pre", "non", "multi", "sub", "auto", "under", "over")
 
@@ -331,27 +209,51 @@ class Speller:
         self.locale = locale
         self.code_words = code_words or set()
         # lower -> (posts using any case of it, the form the site uses most; ties by the form)
-        site_lower: dict[str, tuple[int, str]] = {}
-        for form, count in sorted(self.site_counts.items(), key=lambda item: (-item[1], item[0])):
+        # (one pass, no sort: the best form is the most used, ties by the form itself)
+        totals: dict[str, int] = {}
+        best: dict[str, tuple[int, str]] = {}
+        for form, count in self.site_counts.items():
             lower = form.lower()
-            total, best = site_lower.get(lower, (0, form))
-            site_lower[lower] = (total + count, best)
-        self.site_lower = site_lower
+            totals[lower] = totals.get(lower, 0) + count
+            held = best.get(lower)
+            if held is None or count > held[0] or (count == held[0] and form < held[1]):
+                best[lower] = (count, form)
+        self.site_lower = {lower: (total, best[lower][1]) for lower, total in totals.items()}
         self._memo: dict[str, Verdict | None] = {}
+        self.good: set[str] = set()  # the words judged fine so far
         self._known_memo: dict[str, bool] = {}
         self._site_ok_memo: dict[str, bool] = {}
+        self._neighbour_memo: dict[str, list[str]] = {}
 
     # ----- the vocabulary ----------------------------------------------------------------------
     def zipf(self, lower: str) -> int:
-        return self.lex.zipf.get(lower, 0)
+        return self.lex.zipf(lower)
+
+    def _neighbours(self, lower: str) -> list[str]:
+        """The one-edit neighbours in the searchable vocabulary or on the site, sorted: found
+        once per word by set intersection (no Python loop over the ~500 candidates), shared by
+        the typo, name and suggestion searches."""
+        try:
+            return self._neighbour_memo[lower]
+        except KeyError:
+            pass
+        candidates = edits1(lower)
+        found = sorted((self.lex.values.keys() & candidates) | (self.site_lower.keys() & candidates))
+        self._neighbour_memo[lower] = found
+        return found
+
+    def _slip_neighbours(self, lower: str) -> list[str]:
+        """The neighbours a typo of `lower` plausibly came from: the first letter kept and no
+        letter added at the end of a short word (`vsync`, `CPython`, `writev` are names, not slips)."""
+        short = len(lower) < LONG - 1
+        return [c for c in self._neighbours(lower) if c[:1] == lower[:1] and not (short and c == lower[:-1])]
 
     def site_uses(self, lower: str) -> int:
         entry = self.site_lower.get(lower)
         return entry[0] if entry else 0
 
     def _dictionary(self, lower: str) -> bool:
-        lex = self.lex
-        return lower in lex.english or lower in lex.terms_lower or lower in lex.canonical
+        return self.lex.dictionary(lower)
 
     def known(self, lower: str) -> bool:
         """A dictionary word, a regular form of one, or a British form of one."""
@@ -371,12 +273,7 @@ class Speller:
         """Two common words written as one (`livelock`, `dogfooding` is not: `dog` is short)."""
         for i in range(4, len(lower) - 3):
             head, tail = lower[:i], lower[i:]
-            if (
-                self.zipf(head) >= 40
-                and self.zipf(tail) >= 40
-                and head in self.lex.english
-                and tail in self.lex.english
-            ):
+            if _common_english(self.lex.values.get(head, 0)) and _common_english(self.lex.values.get(tail, 0)):
                 return True
         return False
 
@@ -409,7 +306,7 @@ class Speller:
         count = max(self.site_counts.get(word, 0), self.site_uses(lower) if word == lower else 0)
         ok = count >= self.min_posts
         if ok:
-            for candidate in edits1(lower):
+            for candidate in self.site_lower.keys() & edits1(lower):
                 if self.site_uses(candidate) >= SITE_RATIO * count and candidate.rstrip("s") != lower.rstrip("s"):
                     ok = False  # a rare variant of a much more used site word, not a plural of it
                     break
@@ -423,35 +320,50 @@ class Speller:
             return self._memo[word]
         except KeyError:
             verdict = self._memo[word] = self._judge(word)
+            if verdict is None:
+                self.good.add(word)
             return verdict
+
+    def flagged(self, words: set[str]) -> set[str]:
+        """The words of `words` with a verdict: the words already judged fine are taken out by
+        one set difference, so a post's common words cost no Python call at all."""
+        return {w for w in words - self.good if self.check(w) is not None}
 
     def _judge(self, word: str) -> Verdict | None:
         lex = self.lex
         lower = word.lower()
+        value = lex.values.get(lower, 0)
+        if word == lower:  # the common case: a lower-case dictionary word or term, one lookup
+            if value & TERM or (value & ENGLISH and not self.locale):
+                return None
+        elif word[1:] == lower[1:] and value & ENGLISH and not value & (NAME | MISSPELT) and not self.locale:
+            return None  # a capitalised dictionary word that is no product name (`The`, `Building`)
+        if "'" in word:
+            return self._contraction(word)
         if len(word) < 2 or word in self.accepted or lower in self.accepted_lower:
             return None
         if word.isupper():
             return self._judge_capitals(word)
         if re.fullmatch(r"[A-Z]{2,}s", word):
             return None  # an acronym's plural: VPCs, DBs
-        official = lex.canonical.get(lower)
-        if official and word not in lex.terms and word != lower and lower in lex.names and _miscased(word, official):
-            if any(c.isupper() for c in word[1:]) or lower not in lex.english or self.zipf(lower) < COMMON + 20:
-                return Verdict(word, "miscased", [official])  # CloudFRont, Github, Javascript, MacOS
-        if word in lex.terms:
+        official = lex.canonical(lower)
+        if official and word != lower and lex.name(lower) and not lex.term(word) and _miscased(word, official):
+            split = not any(c.isupper() for c in official[1:])  # `DataDog`; not `FileSystem` (English)
+            if split and lex.english(lower):
+                pass
+            elif any(c.isupper() for c in word[1:]) or not lex.english(lower) or self.zipf(lower) < COMMON + 20:
+                # CloudFRont, Github, Javascript, MacOS; a one-capital name split in two is reported
+                # but not rewritten: products change their casing (MailChimp became Mailchimp)
+                return Verdict(word, "miscased", [official], fixable=not split)
+        if lex.term(word):
             return None
         if any(c.isupper() for c in word[1:]):
-            if official or self.site_ok(word) or len(word) < 6 or word[:1].islower() or word[:-1] in lex.terms:
+            if official or self.site_ok(word) or len(word) < 5 or word[:1].islower() or lex.term(word[:-1]):
                 return None  # a known name, an identifier (`dataVolume`), a plural (`iPads`)
             near = [n for n in self._names_near(word) if not n.isupper() and any(c.isupper() for c in n[1:])]
             return Verdict(word, "name", near[:3]) if near else None  # PostgresSQL, KubeVrt
         fixes = lex.misspellings.get(lower)
-        if (
-            fixes
-            and lower not in lex.english
-            and lower not in lex.terms_lower
-            and american_form(lower, self.known) is None
-        ):
+        if fixes and not lex.english(lower) and not lex.term_lower(lower) and american_form(lower, self.known) is None:
             return Verdict(word, "misspelling", [_match_case(word, f) for f in fixes][:3])
         locale = self._locale(word, lower)
         if locale:
@@ -463,7 +375,7 @@ class Speller:
         if len(word) < 3:
             return None
         capitalised = word[:1].isupper()
-        if capitalised and lower in lex.canonical:
+        if capitalised and official:
             return None  # a person's name
         if "'" in word or (lower.endswith("d") and self.known(lower[:-1])):
             return None  # `source'd`; a daemon (`firewalld`, `networkd`)
@@ -473,23 +385,39 @@ class Speller:
         if names:
             return Verdict(word, "name", names)
         typo = self._typo_suggestions(word) if self.zipf(lower) == 0 and len(word) >= 5 else []
+        if not typo and self.zipf(lower) == 0 and len(word) >= LONG:
+            typo = self._prefixed_typo(word)
         if typo:
             return Verdict(word, "typo", typo)
         if self.zipf(lower) >= ATTESTED:
             return None  # rare in dictionaries, common on the web: informal English, jargon
         return Verdict(word, "unknown", self.suggest(word))
 
+    def _contraction(self, word: str) -> Verdict | None:
+        """`would've`, `wouldn't`, `that'd`: the word before the contraction is judged, and only
+        a typo or a known misspelling of it is reported (`wouild've` -> `would've`)."""
+        head, _, tail = word.rpartition("'")
+        if tail not in ("ve", "ll", "re", "d", "m", "t") or not head:
+            return None
+        suffix = "'" + tail
+        if tail == "t" and head[-1:] in "nN":
+            head, suffix = head[:-1], head[-1] + suffix  # wouldn't: would + n't
+        inner = self.check(head) if len(head) >= 2 else None
+        if inner is None or inner.reason not in ("typo", "misspelling"):
+            return None
+        return Verdict(word, inner.reason, [s + suffix for s in inner.suggestions if " " not in s])
+
     def _judge_capitals(self, word: str) -> Verdict | None:
         """ALL CAPS: an acronym unless it is a known misspelling or a clear typo of a common word."""
         lower = word.lower()
-        if len(word) < 5 or self.known(lower) or word in self.lex.terms or self.site_ok(word):
+        if len(word) < 5 or self.known(lower) or self.lex.term(word) or self.site_ok(word):
             return None
         fixes = self.lex.misspellings.get(lower)
-        if fixes and lower not in self.lex.english:
+        if fixes and not self.lex.english(lower):
             return Verdict(word, "misspelling", [f.upper() for f in fixes][:3])
         if not re.search(r"[AEIOU]", word[1:-1]):
             return None  # no inner vowel: an acronym (HTTPS, SMTPD)
-        typo = [s.upper() for s in self._typo_suggestions(lower) if s.lower() in self.lex.english]
+        typo = [s.upper() for s in self._typo_suggestions(lower) if self.lex.english(s.lower())]
         return Verdict(word, "typo", typo) if typo and len(word) >= 6 and self.zipf(lower) < ATTESTED else None
 
     def _locale(self, word: str, lower: str) -> Verdict | None:
@@ -510,7 +438,7 @@ class Speller:
         own = self.zipf(lower)
         own_site = self.site_uses(lower)
         scored = []
-        for c in _slips(lower):
+        for c in self._slip_neighbours(lower):
             site = self.site_uses(c)
             freq = self.zipf(c)
             if _plural_pair(c, lower):
@@ -519,12 +447,25 @@ class Speller:
             needed = COMMON + 15 if len(lower) <= 6 else COMMON + 10 if len(lower) == 7 else COMMON
             common = (freq >= needed and freq - own >= TYPO_GAP and self.known(c)) or long_word
             site_common = site >= self.min_posts and site >= SITE_RATIO * max(own_site, 1) and self.known(c)
-            site_common = site_common or (site >= self.min_posts and own_site <= 1 and c in self.lex.names)
+            site_common = site_common or (site >= self.min_posts and own_site <= 1 and self.lex.name(c))
+            # the site's own word (a product, a tool) written in many posts, this form in one
+            site_common = site_common or (site >= 2 * self.min_posts and own_site <= 1 and own == 0)
             if not (common or site_common):
                 continue
             scored.append((-site, -freq, c))
         scored.sort()
         return [self._form(word, c) for *_, c in scored[:3]]
+
+    def _prefixed_typo(self, word: str) -> list[str]:
+        """A typo after a prefix: `Nondetermijnistic` is `non` + a typo of `deterministic`."""
+        lower = word.lower()
+        for prefix in _PREFIXES:
+            rest = lower[len(prefix) :]
+            if lower.startswith(prefix) and len(rest) >= 6 and not self.known(rest):
+                found = self._typo_suggestions(rest)
+                if found:
+                    return [_match_case(word, prefix + s.lower()) for s in found if s == s.lower()]
+        return []
 
     def _names_near(self, word: str) -> list[str]:
         """Known names one edit from a capitalised or mixed-case word: product names of the
@@ -532,15 +473,16 @@ class Speller:
         lower = word.lower()
         own = self.site_uses(lower)
         scored = []
-        for c in _slips(lower):
+        for c in self._slip_neighbours(lower):
             entry = self.site_lower.get(c)
             site_name = (
                 entry is not None and entry[0] >= max(self.min_posts, SITE_RATIO * own) and not entry[1].islower()
             )
-            if _plural_pair(c, lower) or (c in self.lex.english and not site_name) or c[:-1] == lower[:-1]:
+            if _plural_pair(c, lower) or (self.lex.english(c) and not site_name) or c[:-1] == lower[:-1]:
                 continue  # `PersistentVolumes` is not a typo of `PersistentVolume`; `Treo` not of `Tree`
-            if c in self.lex.names or site_name:
-                form = self.lex.canonical[c] if c in self.lex.names else entry[1]  # type: ignore[index]
+            official = self.lex.canonical(c) if self.lex.name(c) else None
+            if official or site_name:
+                form = official or entry[1]  # type: ignore[index]
                 if form.isupper() and not word.isupper():
                     continue  # `Kaws` is not a typo of `KAS`
                 scored.append((-(entry[0] if entry else 0), -self.zipf(c), form))
@@ -550,7 +492,7 @@ class Speller:
     def _form(self, word: str, lower: str) -> str:
         entry = self.site_lower.get(lower)
         site_form = entry[1] if entry else None
-        official = self.lex.canonical.get(lower) if lower in self.lex.names else None
+        official = self.lex.canonical(lower) if self.lex.name(lower) else None
         form = (
             official
             or (
@@ -569,12 +511,10 @@ class Speller:
         """At most three known words one edit away: site use, then frequency, then the word."""
         lower = word.lower()
         scored = []
-        lex = self.lex
-        for c in edits1(lower):
-            # cheap membership first: known() (morphology, compounds) only for attested strings
-            if "'" in c or not (c in lex.zipf or c in lex.english or c in lex.terms_lower or c in self.site_lower):
-                continue
-            if self.known(c):
+        values, site = self.lex.values, self.site_lower
+        for c in self._neighbours(lower):
+            # cheap membership first: known() only for words of the web, the dictionary or the site
+            if (c in site or values.get(c, 0) & _SUGGESTABLE) and self.known(c):
                 scored.append((-self.site_uses(c), -self.zipf(c), c))
         scored.sort()
         return [self._form(word, c) for *_, c in scored[:3]]
@@ -592,6 +532,6 @@ def clear_winner(verdict: Verdict) -> str | None:
     """The suggestion worth an (unsafe) fix: a known misspelling with a single correction, or a
     miscased name. Never a guess between several, never for an unknown word or a name."""
     s = verdict.suggestions
-    if verdict.reason in ("misspelling", "miscased", "locale") and len(s) == 1:
+    if verdict.fixable and verdict.reason in ("misspelling", "miscased", "locale") and len(s) == 1:
         return s[0]
     return None

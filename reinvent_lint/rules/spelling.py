@@ -7,6 +7,7 @@ a repeated word and an apostrophe confusion where the grammar is unambiguous."""
 from __future__ import annotations
 
 import itertools
+import operator
 import re
 from collections import Counter
 from collections.abc import Iterator
@@ -14,11 +15,11 @@ from pathlib import Path
 from typing import Any
 
 from ..problem import Fix, Problem, Safety, Severity
-from ..prose import WORD_TOKEN, distinct_words, normalize, prose_regions, prose_text, segment_words
+from ..prose import MASK, distinct_words, prose_regions, prose_text, segment_words
 from ..rule import Context, rule
 from ..document import Document
 from ..jekyll.site import Site
-from ..memo import Key
+from ..memo import READ_DOCUMENTS, Key
 
 ACCEPT_FILE = Path(".reinvent-lint") / "words.txt"
 
@@ -27,6 +28,7 @@ _SPELLER: Key[tuple[tuple[int, tuple[str, ...], str], Any]] = Key("speller")
 _TARGETS_TEXT: Key[str] = Key("targets-text")
 _NAMES_IN_TARGETS: Key[set[str]] = Key("names-in-targets")
 _WORD_COUNTS: Key[Counter[str]] = Key("word-counts")
+_JOINED: Key[str] = Key("joined-prose")
 _SPELLING: Key[list[tuple[Any, int, int, bool]]] = Key("spelling")
 
 
@@ -85,10 +87,12 @@ def site_words(site: Site) -> tuple[Counter[str], set[str]]:
     code: set[str] = set()
     if site.root is None:
         return counts, code
-    index = PerFile("vocabulary-2", site.root)
+    index = PerFile("vocabulary-3", site.root)
+    derive = lambda text: (tuple(sorted(words_of(text))), tuple(sorted(code_words_of(text))))
+    read = site.memo.peek(READ_DOCUMENTS) or {}  # the documents this run read: no second read
     for rel in site.markdown_files():
-        derive = lambda text: (tuple(sorted(words_of(text))), tuple(sorted(code_words_of(text))))
-        entry = index.get(site.root / rel, rel, derive)
+        doc = read.get(rel)
+        entry = index.get(site.root / rel, rel, derive, None if doc is None else doc.text)
         if entry:
             counts.update(entry[0])
             code.update(entry[1])
@@ -147,11 +151,41 @@ def _names_in_targets(doc: Document) -> set[str]:
     return found
 
 
-def _word_counts(doc: Document) -> Counter[str]:
-    return doc.memo.get(
-        _WORD_COUNTS,
-        lambda: Counter(normalize(w).lower() for _, seg, _ in prose_regions(doc) for w in WORD_TOKEN.findall(seg)),
-    )
+def _named(speller: Any, named: set[str], lower: str) -> bool:
+    """The word, or another form of a name, is in the post's URLs or code: `abliterated` beside
+    a link to `.../abliteration` (a shared stem: all but the last three letters, six at least, of
+    a word no dictionary knows; `reliabile` beside `/reliable-tests` is still a typo)."""
+    if lower in named:
+        return True
+    stem = max(6, len(lower) - 3)
+    if len(lower) < 7:
+        return False
+    return any(
+        len(w) >= stem
+        and w[:stem] == lower[:stem]
+        and not speller.known(w)
+        and speller.site_uses(w) < speller.min_posts
+        for w in named
+    )  # (a word the site uses in several posts is a name the typo is close to: `KubeVit`, kubevirt.io)
+
+
+def _joined_prose(doc: Document) -> str:
+    """The prose regions of a post in one string (a MASK line between them: no word or pair of
+    words spans two)."""
+    return doc.memo.get(_JOINED, lambda: f"\n{MASK}\n".join(segment for _, segment, _ in prose_regions(doc)))
+
+
+def _uses(doc: Document, lower: str) -> int:
+    """How many times the post's prose writes the word, in any case."""
+    counts = doc.memo.get(_WORD_COUNTS, Counter)
+    if lower not in counts:
+        joined = _joined_prose(doc)
+        count = joined.lower().count(lower)  # an upper bound, exact when under 3 (the test)
+        if count >= 3:
+            pattern = re.compile(rf"(?<![A-Za-z]){re.escape(lower)}(?![A-Za-z])", re.IGNORECASE)
+            count = sum(1 for _ in pattern.finditer(joined))
+        counts[lower] = count
+    return counts[lower]
 
 
 _BEFORE = re.compile(r"[\s|*_\[(\"'“‘>#~+-]*$")
@@ -159,23 +193,25 @@ _CAPITALISED = re.compile(r"\b[A-Z][a-z]{3,}\b")
 _LOWER = re.compile(r"\b[a-z]{4,}\b")
 
 
-def _common_position(segment: str, at: int) -> str:
+def _common_position(segment: str, at: int, heading: bool = False) -> str:
     """Where a common word is capitalised: "title" in a title-case phrase (a heading, a title,
-    link text or emphasis in title case: `[Chrome Developer Tools]`), "start" at a sentence start,
-    else "" (inside a sentence a capitalised word is a name)."""
+    link text or emphasis in title case: `[Chrome Developer Tools]`; in a heading or the title
+    half the words capitalised is enough), "start" at a sentence start, else "" (inside a
+    sentence a capitalised word is a name)."""
     before = segment[:at]
     left = max(before.rfind(c) for c in '[*|"“')
     rights = [i for i in (segment.find(c, at) for c in ']*|"”') if i >= 0]
     phrase = segment[left + 1 : min(rights) if rights else len(segment)]
-    if len(_CAPITALISED.findall(phrase)) > len(_LOWER.findall(phrase)):
+    capitalised, lower = len(_CAPITALISED.findall(phrase)), len(_LOWER.findall(phrase))
+    if capitalised > lower or (heading and capitalised >= lower):
         return "title"
     m = _BEFORE.search(before)
     head = before[: m.start()] if m else before
     return "start" if not head.strip("|") or head.rstrip()[-1:] in ".!?:;" else ""
 
 
-_PREVIOUS = re.compile(r"([A-Z][a-z]+)[\s|*_\[\]]*$")
-_NEXT = re.compile(r"[\s|*_\[\]]*([A-Z][a-z]+)")
+_PREVIOUS = re.compile(r"\b([A-Z][a-z]+)[\s|*_\[\]]*$")
+_NEXT = re.compile(r"[\s|*_\[\]]*([A-Z][a-z]+)\b")
 
 
 def _fragment(segment: str, at: int, end: int) -> str:
@@ -185,7 +221,15 @@ def _fragment(segment: str, at: int, end: int) -> str:
     before, after = segment[at - 1 : at] if at else "", segment[end : end + 1]
     if "-" in (before, after):
         return "hyphen"
-    if after == "'" or (before == "(" and (segment[at - 2 : at - 1].isalpha() or segment[end + 1 : end + 2].isalpha())):
+    elided = segment[at:end].endswith("in") and not segment[end + 1 : end + 2].isalpha()  # `Stayin'`, not `word'`
+    if (
+        (after and after in "'’" and elided)
+        or (
+            before == "("
+            and after == ")"  # `(mis)behavior`, `file(s)`; not `requirement(atleast 4 GB)`
+            and (segment[at - 2 : at - 1].isalpha() or segment[end + 1 : end + 2].isalpha())
+        )
+    ):
         return "glued"
     left = segment[:at].rstrip("*_~|")
     right = segment[end:].lstrip("*_~|")
@@ -194,12 +238,14 @@ def _fragment(segment: str, at: int, end: int) -> str:
     return "glued" if glued_left or glued_right else ""
 
 
-def _beside_a_name(speller: Any, segment: str, at: int, end: int) -> bool:
-    """A capitalised word next to a person's first name (`Andrew Kensler`) is part of a name."""
+def _beside_a_name(speller: Any, segment: str, at: int, end: int, title: bool) -> bool:
+    """A capitalised word next to a person's first name (`Andrew Kensler`) is part of a name. In
+    a title-case phrase every word is capitalised: there only a name rarer than common words
+    counts (`Alice Frosi`, `Daniel Kareh`; `Code Stadards` is no name: `Code` is a word first)."""
     lex = speller.lex
     for m in (_PREVIOUS.search(segment, max(0, at - 40), at), _NEXT.match(segment, end)):
         lower = m.group(1).lower() if m else ""
-        if lower in lex.people and speller.zipf(lower) < 56:
+        if lex.person(lower) and speller.zipf(lower) < (47 if title else 56):
             return True
     return False
 
@@ -217,25 +263,38 @@ def _judge_post(ctx: Context) -> Iterator[tuple[Any, int, int, bool]]:
     ignore = _ignored(ctx.doc)
     check = speller.check
 
-    def wanted(word: str) -> bool:
-        return check(word) is not None and word not in ignore
-
+    # each distinct word of the post is judged once (and once per run: the speller memoises);
+    # positions are read only in the regions that hold a flagged word
+    flagged = speller.flagged(distinct_words(_joined_prose(ctx.doc))) - ignore
+    if not flagged:
+        return
+    headings = {h.text_start for h in ctx.doc.headings} | {
+        o for o, _, _ in prose_regions(ctx.doc) if o < ctx.doc.body_offset
+    }
     for offset, segment, in_table in prose_regions(ctx.doc):
-        if not any(wanted(w) for w in distinct_words(segment)):
-            continue  # the common case, decided without positions
+        if not any(w in segment for w in flagged):
+            continue
         for text, start, end in segment_words(offset, segment):
-            if wanted(text):
+            if text in flagged:
                 verdict = check(text)
-                named, counts = _names_in_targets(ctx.doc), _word_counts(ctx.doc)  # once per post, when needed
+                assert verdict is not None
+                named = _names_in_targets(ctx.doc)  # once per post, when needed
                 if verdict.reason in ("typo", "name", "unknown") and (
-                    text.lower() in named or counts[text.lower()] >= 3
+                    _named(speller, named, text.lower()) or _uses(ctx.doc, text.lower()) >= 3
                 ):
                     continue  # a name the post links to (a user, a project), or written so on purpose
-                if verdict.reason != "miscased" and text.lower() in _targets_text(ctx.doc):
-                    continue  # part of a URL the post links to: `[Shortcat](https://shortcatapp.com)`
+                targets = _targets_text(ctx.doc)
+                in_url = text.lower() in targets  # reported when the URL holds the right form too, never fixed
+                if (
+                    verdict.reason != "miscased"
+                    and in_url
+                    and not any(s.lower() in targets for s in verdict.suggestions)
+                ):
+                    continue  # part of a URL the post links to: `[Shortcat](https://shortcatapp.com)`;
+                    # not `[Jekyl](https://jekyllrb.com)`: the URL holds the right form too
                 if (
                     verdict.reason == "misspelling"
-                    and counts[text.lower()] >= 3
+                    and _uses(ctx.doc, text.lower()) >= 3
                     and any(" " in s for s in verdict.suggestions)
                 ):
                     continue  # a compound the post uses as a term (`checkin`, a location check-in)
@@ -243,11 +302,17 @@ def _judge_post(ctx: Context) -> Iterator[tuple[Any, int, int, bool]]:
                 joined = _fragment(segment, at, stop)
                 if joined == "glued" or (joined and (verdict.reason != "misspelling" or len(text) < 4)):
                     continue  # part of a hyphenated word or name: `mis-typing`, `aas-sign`, `Daweson-Howe`
-                if verdict.reason in ("typo", "misspelling") and text[:1].isupper() and not text.isupper():
-                    position = _common_position(segment, at)
-                    if not position or _beside_a_name(speller, segment, at, stop):
-                        continue  # a capitalised word inside a sentence, or next to a first name, is a name
-                yield verdict, start, end, in_table or bool(joined)  # no fix inside a hyphenated word
+                if verdict.reason in ("typo", "misspelling", "name") and text[:1].isupper() and not text.isupper():
+                    position = _common_position(segment, at, offset in headings)
+                    if _beside_a_name(speller, segment, at, stop, position == "title"):
+                        continue  # next to a first name: a surname (`Mathieu Ropert`)
+                    first = verdict.suggestions[0].lower() if verdict.suggestions else ""
+                    cased = speller.lex.name(first) and not speller.lex.english(first)  # Kubernetes, not Data
+                    if verdict.reason != "name" and not cased and not position:
+                        continue  # capitalised inside a sentence and close to a common word: a name
+                        # (`Bounze`); close to a name it is a typo of the name (`Kubernets`)
+                no_fix = in_table or bool(joined) or (in_url and verdict.reason != "miscased")
+                yield verdict, start, end, no_fix  # no fix inside a hyphenated word or a URL's word
 
 
 @rule("RL501", "misspelled-word", "Words in the prose must be spelt right (names and tech terms included).",
@@ -289,6 +354,9 @@ _FINE_TWICE |= {"long", "much", "far", "har", "etc", "really", "many", "more", "
 
 @rule("RL502", "repeated-word", "A word repeated by accident (`the the`), also across a line break.", fixable=True)
 def repeated_word(ctx: Context) -> Iterator[Problem]:
+    tokens = _joined_prose(ctx.doc).lower().split()
+    if not any(map(operator.eq, tokens, tokens[1:])):
+        return  # one cheap test for the whole post (MASK between regions: no pair across two)
     for offset, segment in prose_text(ctx.doc):
         tokens = segment.lower().split()
         if not any(a == b for a, b in itertools.pairwise(tokens)):
@@ -326,10 +394,17 @@ _CONFUSIONS = [
     fixable=True,
 )
 def apostrophe_confusion(ctx: Context) -> Iterator[Problem]:
+    whole = _joined_prose(ctx.doc).replace("’", "'")
+    lowered_whole = whole.lower()
+    # the patterns that match somewhere in the post (one search each on the whole prose; a MASK
+    # line between regions keeps matches inside one region), then only those, region by region
+    present = [c for c in _CONFUSIONS if c[0] in lowered_whole and c[1].search(whole)]
+    if not present:
+        return
     for offset, segment in prose_text(ctx.doc):
         text = segment.replace("’", "'") if "’" in segment else segment
         lowered = text.lower()
-        for needle, pattern, replacement in _CONFUSIONS:
+        for needle, pattern, replacement in present:
             if needle not in lowered:
                 continue
             for m in pattern.finditer(text):

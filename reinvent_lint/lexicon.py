@@ -1,0 +1,333 @@
+"""The word data of the spelling rules, packed into one file that loads in tens of milliseconds.
+
+The sources (see data/README.md for each and its licence) are text files that people can read and
+diff: codespell's misspellings and British forms, pyspellchecker's English words, wordfreq's
+frequencies, the cspell dictionaries and our tech-words.txt. Parsing them takes about 0.3 s, too
+slow for every run, so `bench/build_vocab.py --pack` (or `python -m reinvent_lint.lexicon`) folds
+them into data/lexicon.bin: a marshal of plain strings and bytes, which is version-stable and
+needs no Python objects per word until the single dict is built:
+
+- every lower-case word of every layer, sorted, "\\n"-joined, and beside it one uint32 per word:
+  bits 0-6 the Zipf frequency x10, then one bit per layer (English dictionary, lower-case term,
+  product name, person's name, known misspelling, has a cased form) and from bit 13 the index of
+  its cased form (`github` -> `GitHub`) in a second list;
+- the cased terms that are not the canonical form of their word (`ADA` beside `Ada`);
+- the misspellings (two aligned sorted lists, zlib-compressed, looked up by bisection);
+- the British -> American pairs;
+- the rare words only wordfreq knows (Zipf under 2), in hashed buckets: a judged word is looked
+  up there one at a time; they are never searched as one-edit neighbours.
+
+`tests/test_lexicon.py` checks that the pack matches the shipped sources (by their digest)."""
+
+from __future__ import annotations
+
+import array
+import bisect
+import gzip
+import hashlib
+import importlib.util
+import json
+import marshal
+import sys
+import zlib
+from collections.abc import Iterable, Iterator, Mapping
+from functools import lru_cache
+from pathlib import Path
+
+DATA = Path(__file__).parent / "data"
+PACK = DATA / "lexicon.bin"
+FORMAT = 1
+
+ZIPF = 0x7F
+ENGLISH = 1 << 7
+TERM = 1 << 8  # a lower-case term of the cspell lists or tech-words.txt: accepted in any case
+NAME = 1 << 9  # a product or project name with capitals (`GitHub`): suggested, miscasings flagged
+PERSON = 1 << 10  # a person's name (cspell's list): accepted capitalised, never suggested
+MISSPELT = 1 << 11  # a key of the misspelling lists
+CASED = 1 << 12  # has a canonical cased form
+SHIFT = 13
+RARE = 20  # a word only wordfreq knows, less frequent than this, is "attested", not searched
+BUCKETS = 8192
+
+
+def _bucket(word: str) -> int:
+    return zlib.crc32(word.encode()) % BUCKETS
+
+
+# The sources shipped with the package; their digest is recorded in the pack.
+SHIPPED = ("wordfreq-en.txt.gz", "cspell-terms.txt.gz", "cspell-people-names.txt.gz", "cspell-misspellings.txt",
+           "tech-words.txt")  # fmt: skip
+
+
+def _package_data(package: str, *parts: str) -> Path | None:
+    spec = importlib.util.find_spec(package)
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    return Path(next(iter(spec.submodule_search_locations))).joinpath(*parts)
+
+
+def _lines(path: Path | None) -> list[str]:
+    if path is None:
+        return []
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return []
+    if path.suffix == ".gz":
+        data = gzip.decompress(data)
+    return data.decode("utf-8").splitlines()
+
+
+Sources = tuple[list[str], dict[str, int], list[str], list[str], dict[str, str], dict[str, str]]
+
+
+def shipped_digest() -> str:
+    digest = hashlib.sha256()
+    for name in SHIPPED:
+        try:
+            digest.update(name.encode() + b"\0" + (DATA / name).read_bytes())
+        except OSError:
+            digest.update(name.encode() + b"\0missing")
+    return digest.hexdigest()[:16]
+
+
+def read_sources() -> Sources:
+    """(English words, Zipf x10 by word, cased terms, people's names, misspellings, British -> American)."""
+    english: list[str] = []
+    path = _package_data("spellchecker", "resources", "en.json.gz")
+    if path is not None:
+        try:
+            english = sorted(json.loads(gzip.decompress(path.read_bytes())))
+        except (OSError, ValueError):
+            english = []
+    zipf = {}
+    for line in _lines(DATA / "wordfreq-en.txt.gz"):
+        word, _, value = line.partition(" ")
+        zipf[word] = int(value)
+    misspelt = dict(
+        line.split("->", 1) for line in _lines(_package_data("codespell_lib", "data", "dictionary.txt")) if "->" in line
+    )
+    for line in _lines(DATA / "cspell-misspellings.txt"):
+        wrong, _, right = line.partition("->")
+        if wrong and right and wrong not in misspelt:
+            misspelt[wrong] = right
+    british = {}
+    for line in _lines(_package_data("codespell_lib", "data", "dictionary_en-GB_to_en-US.txt")):
+        gb, _, us = line.partition("->")
+        if us:
+            british[gb.strip()] = us.split(",")[0].strip()
+    terms = _lines(DATA / "cspell-terms.txt.gz")
+    terms += [w for line in _lines(DATA / "tech-words.txt") if not line.startswith("#") for w in line.split()]
+    people = _lines(DATA / "cspell-people-names.txt.gz")
+    return english, zipf, terms, people, misspelt, british
+
+
+def pack(sources: Sources) -> bytes:
+    """The packed form of the sources: deterministic bytes (sorted, no hash order)."""
+    return marshal.dumps(payload(sources), 4)  # type: ignore[arg-type]
+
+
+def payload(sources: Sources) -> tuple[object, ...]:
+    """The tuple the pack holds."""
+    english, zipf, terms, people, misspelt, british = sources
+    values: dict[str, int] = {}
+
+    def mark(word: str, bit: int) -> None:
+        values[word] = values.get(word, 0) | bit
+
+    for word, z in zipf.items():
+        values[word] = values.get(word, 0) | min(z, ZIPF)
+    for word in english:
+        mark(word, ENGLISH)
+    for word in terms:
+        if word == word.lower():
+            mark(word, TERM)
+    # the cased form of a word: a product name with capitals first (mixed case before ALL CAPS,
+    # then by the form), then a capitalised person's name
+    canonical: dict[str, str] = {}
+    for word in sorted(terms, key=lambda w: (w.isupper(), w)):
+        if word != word.lower() and word.lower() not in canonical:
+            canonical[word.lower()] = word
+            mark(word.lower(), NAME)
+    for word in sorted(people):
+        if word[:1].isupper():
+            mark(word.lower(), PERSON)
+            canonical.setdefault(word.lower(), word)
+    forms = sorted(set(canonical.values()))
+    index = {form: i for i, form in enumerate(forms)}
+    for lower, form in canonical.items():
+        values[lower] = values.get(lower, 0) | CASED | (index[form] << SHIFT)
+    for word in misspelt:
+        mark(word, MISSPELT)
+    lower_terms = {w for w in terms if w == w.lower()}
+    extra = sorted({w for w in [*terms, *people] if w not in lower_terms and canonical.get(w.lower()) != w})
+    # rare words that only wordfreq knows are looked up one at a time (is the judged word attested
+    # at all?), never searched by edits: they go to hashed buckets instead of the dict
+    rare = sorted(w for w, v in values.items() if v == v & ZIPF and v < RARE)
+    for word in rare:
+        del values[word]
+    buckets: list[list[str]] = [[] for _ in range(BUCKETS)]
+    for word in rare:
+        buckets[_bucket(word)].append(f"{word} {zipf[word]}")
+    blob = "".join("\n" + "\n".join(b) + "\n" for b in buckets)
+    offsets = array.array("I", [0])
+    for b in buckets:
+        offsets.append(offsets[-1] + sum(len(x) + 1 for x in b) + 1 + (1 if not b else 0))
+    words = sorted(values)
+    table = array.array("I", (values[w] for w in words))
+    if sys.byteorder != "little":
+        table.byteswap()
+        offsets.byteswap()
+    wrongs = sorted(misspelt)
+    spelt = zlib.compress(marshal.dumps(("\n".join(wrongs), "\n".join(misspelt[w] for w in wrongs)), 4), 6)
+    return (
+        FORMAT, shipped_digest(), "\n".join(words), table.tobytes(), "\n".join(forms), "\n".join(extra),
+        spelt, "\n".join(f"{k}->{v}" for k, v in sorted(british.items())), blob, offsets.tobytes(),
+    )  # fmt: skip
+
+
+class Misspellings:
+    """`wrong->right`, `wrong->right1, right2,` (several) or `wrong->right, reason` (codespell's
+    format). Kept raw; the fixes of an entry are parsed on lookup."""
+
+    def __init__(self, raw: Mapping[str, str]) -> None:
+        self._raw = raw
+
+    @classmethod
+    def from_lines(cls, lines: Iterable[str]) -> Misspellings:
+        return cls(dict(line.split("->", 1) for line in lines if "->" in line))
+
+    def __len__(self) -> int:
+        return len(self._raw)
+
+    def get(self, wrong: str) -> list[str] | None:
+        right = self._raw.get(wrong)
+        if right is None:
+            return None
+        parts = [p.strip() for p in right.split(",")]
+        return [p for p in parts if p] if right.rstrip().endswith(",") else parts[:1]
+
+
+class Lexicon:
+    """Every word layer, looked up by the lower-case word (one dict, one int per word)."""
+
+    def __init__(self, payload: tuple[object, ...]) -> None:
+        _, self.digest, words, table, forms, extra, spelt, british, rare, offsets = payload
+        assert isinstance(words, str) and isinstance(table, bytes) and isinstance(forms, str)
+        assert isinstance(extra, str) and isinstance(spelt, bytes) and isinstance(british, str)
+        assert isinstance(rare, str) and isinstance(offsets, bytes)
+        values = array.array("I")
+        values.frombytes(table)
+        if sys.byteorder != "little":
+            values.byteswap()
+        self.values: dict[str, int] = dict(zip(words.split("\n"), values))
+        self.forms = forms.split("\n")
+        self.extra_terms = frozenset(extra.split("\n"))
+        self._spelt = spelt
+        self._rare = rare
+        self._offsets = array.array("I")
+        self._offsets.frombytes(offsets)
+        if sys.byteorder != "little":
+            self._offsets.byteswap()
+        self.british = dict(line.split("->", 1) for line in british.split("\n") if "->" in line)
+
+    @property
+    def misspellings(self) -> Misspellings:
+        return _misspellings(self._spelt)
+
+    def zipf(self, lower: str) -> int:
+        """Zipf x10 on the web (0: never seen)."""
+        value = self.values.get(lower)
+        if value is not None:
+            return value & ZIPF
+        return self.rare_zipf(lower)
+
+    def rare_zipf(self, lower: str) -> int:
+        """Zipf x10 of a word only wordfreq knows, rarely (0: not even that)."""
+        if not lower or "\n" in lower or " " in lower:
+            return 0
+        b = _bucket(lower)
+        bucket = self._rare[self._offsets[b] : self._offsets[b + 1]]
+        at = bucket.find(f"\n{lower} ")
+        if at < 0:
+            return 0
+        start = at + len(lower) + 2
+        return int(bucket[start : bucket.index("\n", start)])
+
+    def flags(self, lower: str) -> int:
+        return self.values.get(lower, 0)
+
+    def english(self, lower: str) -> bool:
+        return bool(self.values.get(lower, 0) & ENGLISH)
+
+    def term_lower(self, lower: str) -> bool:
+        return bool(self.values.get(lower, 0) & TERM)
+
+    def name(self, lower: str) -> bool:
+        return bool(self.values.get(lower, 0) & NAME)
+
+    def person(self, lower: str) -> bool:
+        return bool(self.values.get(lower, 0) & PERSON)
+
+    def dictionary(self, lower: str) -> bool:
+        """An English word, a term or a name (any case)."""
+        return bool(self.values.get(lower, 0) & (ENGLISH | TERM | CASED))
+
+    def canonical(self, lower: str) -> str | None:
+        value = self.values.get(lower, 0)
+        return self.forms[value >> SHIFT] if value & CASED else None
+
+    def term(self, word: str) -> bool:
+        """`word` is written as a term, a name or a person's name of the lists (case kept)."""
+        lower = word.lower()
+        value = self.values.get(lower, 0)
+        if word == lower and value & TERM:
+            return True
+        return (value & CASED and self.forms[value >> SHIFT] == word) or word in self.extra_terms
+
+
+class _Sorted(Mapping[str, str]):
+    """A read-only mapping over two aligned sorted lists, looked up by bisection: no dict of
+    65,000 entries built for the few words a run looks up."""
+
+    def __init__(self, keys: list[str], values: list[str]) -> None:
+        self._keys, self._values = keys, values
+
+    def __getitem__(self, key: str) -> str:
+        i = bisect.bisect_left(self._keys, key)
+        if i < len(self._keys) and self._keys[i] == key:
+            return self._values[i]
+        raise KeyError(key)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._keys)
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+
+@lru_cache(maxsize=4)
+def _misspellings(spelt: bytes) -> Misspellings:
+    wrongs, rights = marshal.loads(zlib.decompress(spelt))
+    return Misspellings(_Sorted(wrongs.split("\n"), rights.split("\n")))
+
+
+def load(path: Path = PACK) -> Lexicon:
+    """The packed lexicon; built from the sources in memory when the pack is missing or unreadable."""
+    try:
+        packed = marshal.loads(path.read_bytes())
+        if isinstance(packed, tuple) and packed[:1] == (FORMAT,) and len(packed) == 10:
+            return Lexicon(packed)
+    except (OSError, EOFError, ValueError, TypeError):
+        pass
+    return Lexicon(payload(read_sources()))
+
+
+def write_pack(path: Path = PACK) -> int:
+    data = pack(read_sources())
+    path.write_bytes(data)
+    return len(data)
+
+
+if __name__ == "__main__":
+    print(f"{PACK}: {write_pack():,} bytes")
