@@ -147,8 +147,9 @@ def _pieces(text: str) -> list[Piece]:
     line = 0  # its 0-based line
     plain = _LETTER.match(text) is not None
     while at < n:
+        group = -1  # the first line of a plain paragraph whose last line starts the segment
         if plain:
-            at, line = _plain_run(text, at, line, pieces)
+            at, line, group = _plain_run(text, at, line, pieces)
             if at >= n:
                 break
         cut = _CUT.search(text, at)
@@ -165,6 +166,12 @@ def _pieces(text: str) -> list[Piece]:
             at, line = _skip_lines(text, at, first), line + first
             end = _end_after_close(text, end, opened) if attempt < _RETRIES - 1 else n
         tokens.extend(_shifted(segment, line))
+        if group >= 0:  # markdown-it read the paragraph from its last line: it starts earlier
+            if tokens[0].type == "table_open":  # that line is a table's header row
+                pieces.append(array("q", (group, tokens[0].map[0] if tokens[0].map else group)))
+            else:  # a paragraph, or a setext heading: the lines before are plain, the same block
+                for token in tokens[:2]:
+                    token.map = [group, token.map[1]] if token.map else None
         pieces.append(tokens)
         line += text.count("\n", at, end)
         at = end
@@ -172,10 +179,13 @@ def _pieces(text: str) -> list[Piece]:
     return pieces
 
 
-def _plain_run(text: str, at: int, line: int, pieces: list[Piece]) -> tuple[int, int]:
+def _plain_run(text: str, at: int, line: int, pieces: list[Piece]) -> tuple[int, int, int]:
     """Read the plain paragraphs from `at` (a plain line at the top level); return where the
-    run stops: at the end, at a line that is not plain after a blank line, or at the start of a
-    paragraph that a line that is not plain follows directly (it may underline or continue it)."""
+    run stops (offset, line) and -1: at the end, or at a line that is not plain after a blank
+    line. When a line that is not plain follows a paragraph directly (it may underline it,
+    continue it or start a table with its last line), return the paragraph's last line and its
+    first: markdown-it reads from the last line, and `_pieces` moves the start back. Plain lines
+    cannot start, end or change a block, so reading them again would only cost time."""
     n = len(text)
     pairs = array("q")
     while at < n and _LETTER.match(text, at):
@@ -187,14 +197,18 @@ def _plain_run(text: str, at: int, line: int, pieces: list[Piece]) -> tuple[int,
             at, line = n, line + count - 1
             break
         blanks_end = _blank_lines_end(text, group_end + 1)
-        if blanks_end == group_end + 1 < n:
-            break  # another kind of line follows the paragraph directly: markdown-it reads it
+        if blanks_end == group_end + 1 < n:  # another kind of line follows the paragraph directly
+            if pairs:
+                pieces.append(pairs)
+            if count == 1:
+                return at, line, -1
+            return text.rfind("\n", at, group_end) + 1, line + count - 1, line
         pairs.extend((line, line + count))
         line += count + text.count("\n", group_end + 1, blanks_end)
         at = blanks_end
     if pairs:
         pieces.append(pairs)
-    return at, line
+    return at, line, -1
 
 
 def _blank_lines_end(text: str, at: int) -> int:

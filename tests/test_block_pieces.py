@@ -95,3 +95,13 @@ def test_a_plain_paragraph_that_a_heading_underline_follows() -> None:
     _same("One\n\nTwo\nthree\n===\n\nFour\n")
     _same("One\n\nTwo\n- item\n\nFour\n")
     _same("One\n\nTwo\n    lazy\n\nFour\n")
+    _same("One\n\nTwo\nthree | four\n--|--\nfive | six\n\nSeven\n")  # a table interrupts it
+    _same("One\n\nTwo\nthree\nfour\n|---|\n\nFive\n")
+    _same("Intro\n\n" + "words\n" * 500 + "---\n\nEnd\n")  # a long setext heading
+
+
+def test_a_long_paragraph_before_another_kind_of_line_is_not_read_twice() -> None:
+    """markdown-it reads only its last line (the others are plain): linear, and fast."""
+    tokens = parse_blocks("Intro\n\n" + "words\n" * 1000 + "- item\n")
+    assert [len(p) for p in tokens.pieces if isinstance(p, list)] == [10]  # the paragraph's 3, the list's 7
+    assert next(iter(tokens.parsed())).map == [2, 1002]
