@@ -26,7 +26,7 @@ import importlib.util
 import re
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -158,10 +158,37 @@ def _build() -> tuple[Any, ...]:
     return english, zipf, terms, people, misspelt, british
 
 
-@lru_cache(maxsize=1)
 def lexicon() -> Lexicon:
-    """Every word layer, from one marshal file in the cache (built from the sources on a miss)."""
-    key = f"{FORMAT}|" + "|".join(_file_key(p) for p in _sources())
+    """Every word layer: in memory once `preload` ran (a run over many files), else read word by
+    word from the on-disk store (lexicon_store.py: a one-post run looks up a few thousand words)."""
+    global _LAZY
+    if _FULL is not None:
+        return _FULL
+    if _LAZY is None:
+        from . import lexicon_store
+
+        key = _key() + "|" + ",".join(f.name for f in fields(Lexicon))
+        _LAZY = lexicon_store.open_store(key, Lexicon)
+        if _LAZY is None:
+            _LAZY = _full_lexicon()
+            lexicon_store.save(key, _LAZY)
+    return _LAZY
+
+
+_LAZY: Lexicon | None = None
+_FULL: Lexicon | None = None
+
+
+def _key() -> str:
+    return f"{FORMAT}|" + "|".join(_file_key(p) for p in _sources())
+
+
+def _full_lexicon() -> Lexicon:
+    """Every word layer in memory, from one marshal file in the cache (built from the sources on a miss)."""
+    global _FULL
+    if _FULL is not None:
+        return _FULL
+    key = _key()
     raw = cache.load("lexicon", key)
     if not isinstance(raw, tuple) or len(raw) != 6:
         raw = _build()
@@ -175,16 +202,17 @@ def lexicon() -> Lexicon:
     for word in people:
         if word[:1].isupper():
             canonical.setdefault(word.lower(), word)
-    return Lexicon(
+    _FULL = Lexicon(
         frozenset(english), zipf, frozenset(terms) | frozenset(people),
         frozenset(w for w in terms if w == w.lower()), canonical, names, british,
         frozenset(w.lower() for w in people if w[:1].isupper()), Misspellings(misspelt),
     )  # fmt: skip
+    return _FULL
 
 
 def preload() -> None:
-    """Load every layer now (before worker processes fork, so they share it)."""
-    lexicon()
+    """Load every layer into memory now (before worker processes fork, so they share it)."""
+    _full_lexicon()
 
 
 def misspellings() -> Misspellings:
@@ -331,10 +359,18 @@ class Speller:
         self.locale = locale
         self.code_words = code_words or set()
         # lower -> (posts using any case of it, the form the site uses most; ties by the form)
+        # One pass, no sort: the best form has the highest count, then sorts first.
         site_lower: dict[str, tuple[int, str]] = {}
-        for form, count in sorted(self.site_counts.items(), key=lambda item: (-item[1], item[0])):
+        best_count: dict[str, int] = {}
+        for form, count in self.site_counts.items():
             lower = form.lower()
-            total, best = site_lower.get(lower, (0, form))
+            entry = site_lower.get(lower)
+            if entry is None:
+                site_lower[lower], best_count[lower] = (count, form), count
+                continue
+            total, best = entry
+            if count > best_count[lower] or (count == best_count[lower] and form < best):
+                best, best_count[lower] = form, count
             site_lower[lower] = (total + count, best)
         self.site_lower = site_lower
         self._memo: dict[str, Verdict | None] = {}

@@ -1,0 +1,112 @@
+"""The one-post path (a pre-commit run) loads only what that post needs (issue 18 item 3): no HTTP
+stack without external links, no style pack, and the spelling lexicon read word by word from its
+on-disk store, with the same verdicts as the lexicon in memory."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from reinvent_lint import lexicon_store, speller
+
+REPO = Path(__file__).resolve().parents[1]
+HEAVY = ("httpx", "aiohttp", "httpx_aiohttp", "pymarkdown")
+
+PROBE = """
+import json, sys
+from reinvent_lint.cli import main
+code = main(["check", "--format", "json", sys.argv[1]])
+print(json.dumps({"code": code, "modules": sorted(m for m in sys.modules if "." not in m)}))
+"""
+
+
+def _site(root: Path) -> Path:
+    (root / "_posts").mkdir(parents=True)
+    (root / "_config.yml").write_text("title: Startup\n")
+    (root / "about.md").write_text("---\ntitle: About\n---\n\nAbout this blog.\n")
+    post = root / "_posts" / "2024-03-01-one.md"
+    post.write_text(
+        "---\ntitle: One\n---\n\n## Setup\n\nThe recieved value is written to [the page](/about.html) "
+        "on Github.\n\n```sh\necho hi\n```\n"
+    )
+    return post
+
+
+def test_one_post_without_external_links_imports_no_http_stack_or_style_pack(tmp_path: Path) -> None:
+    post = _site(tmp_path / "site")
+    env = dict(os.environ, PYTHONPATH=str(REPO))
+    proc = subprocess.run(
+        [sys.executable, "-c", PROBE, str(post.relative_to(tmp_path / "site"))],
+        cwd=tmp_path / "site", env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    result = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert not [m for m in HEAVY if m in result["modules"]]
+    assert "markdown_it" in result["modules"]  # the post was parsed: its rules ran
+    assert result["code"] == 0  # warnings only: the internal link resolved
+
+
+def test_one_post_run_still_reports_its_findings(tmp_path: Path) -> None:
+    post = _site(tmp_path / "site")
+    env = dict(os.environ, PYTHONPATH=str(REPO))
+    proc = subprocess.run(
+        [sys.executable, "-m", "reinvent_lint", "check", "--format", "json", str(post.relative_to(tmp_path / "site"))],
+        cwd=tmp_path / "site", env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    codes = {
+        (p["code"], p["message"].split('"')[1]) for p in json.loads(proc.stdout)["problems"] if p["code"] == "RL501"
+    }
+    assert codes == {("RL501", "recieved"), ("RL501", "Github")}
+
+
+@pytest.fixture
+def fresh_lexicon(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(speller, "_LAZY", None)
+    monkeypatch.setattr(speller, "_FULL", None)
+
+
+WORDS = ["the", "recieved", "received", "github", "GitHub", "kubectl", "colour", "color", "zzqx", "Ada", "ada", ""]
+
+
+def test_the_store_answers_like_the_lexicon_in_memory(fresh_lexicon: None) -> None:
+    full = speller._full_lexicon()
+    key = "test|" + ",".join(f.name for f in speller.fields(speller.Lexicon))
+    lexicon_store.save(key, full)
+    lazy = lexicon_store.open_store(key, speller.Lexicon)
+    assert lazy is not None and lazy is not full
+    for word in WORDS + [w.lower() for w in WORDS]:
+        for layer in ("english", "terms", "terms_lower", "names", "people"):
+            assert (word in getattr(lazy, layer)) == (word in getattr(full, layer)), (layer, word)
+        for layer in ("zipf", "canonical", "british"):
+            assert getattr(lazy, layer).get(word) == getattr(full, layer).get(word), (layer, word)
+        assert lazy.misspellings.get(word) == full.misspellings.get(word)
+    assert len(lazy.english) == len(full.english) and len(lazy.misspellings) == len(full.misspellings)
+    assert sorted(lazy.british.items()) == sorted(full.british.items())
+
+
+def test_a_speller_on_the_store_gives_the_same_verdicts(fresh_lexicon: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    lazy = speller.lexicon()  # the first call builds the store; a later process reads it
+    monkeypatch.setattr(speller, "_LAZY", None)
+    monkeypatch.setattr(speller, "_FULL", None)
+    lazy = speller.lexicon()
+    assert isinstance(lazy.english, lexicon_store.LazySet)
+    words = ["recieved", "Github", "teh", "Kubernetes", "Postgress", "colour", "reinvent", "dogfooding", "KubeVrt"]
+    on_disk = [speller.Speller().check(w) for w in words]
+    speller.preload()  # a run over many files: everything in memory
+    assert not isinstance(speller.lexicon().english, lexicon_store.LazySet)
+    assert [speller.Speller().check(w) for w in words] == on_disk
+    assert on_disk[0] is not None and on_disk[0].suggestions == ["received"]
+
+
+def test_a_corrupt_store_is_rebuilt(fresh_lexicon: None) -> None:
+    speller.lexicon()
+    key = speller._key() + "|" + ",".join(f.name for f in speller.fields(speller.Lexicon))
+    path = lexicon_store._path(key)
+    assert path is not None and path.is_file()
+    path.write_bytes(b"not a database")
+    assert lexicon_store.open_store(key, speller.Lexicon) is None
