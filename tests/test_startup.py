@@ -110,3 +110,18 @@ def test_a_corrupt_store_is_rebuilt(fresh_lexicon: None) -> None:
     assert path is not None and path.is_file()
     path.write_bytes(b"not a database")
     assert lexicon_store.open_store(key, speller.Lexicon) is None
+
+
+def test_the_site_vocabulary_sums_follow_a_changed_post(tmp_path: Path) -> None:
+    from reinvent_lint.jekyll.site import Site
+    from reinvent_lint.rules.spelling import site_words
+
+    post = _site(tmp_path)
+    first, _ = site_words(Site(tmp_path))
+    assert first["recieved"] == 1 and "Frobnicator" not in first
+    assert site_words(Site(tmp_path))[0] == first  # from the cached sums
+    post.write_text(post.read_text() + "\nThe Frobnicator, in `frobnicate()`.\n")
+    second, code = site_words(Site(tmp_path))
+    assert second["Frobnicator"] == 1 and "frobnicate" in code
+    (tmp_path / "_posts" / "2024-03-02-two.md").write_text("---\ntitle: Two\n---\n\nFrobnicator again.\n")
+    assert site_words(Site(tmp_path))[0]["Frobnicator"] == 2
