@@ -237,3 +237,29 @@ def test_cached_verdicts_are_marked_and_failures_are_asked_again(
         capsys.readouterr()
     finally:
         os.chdir(old)
+
+
+def test_the_early_link_worker_gives_the_in_process_verdicts(server: LinkServer) -> None:
+    import signal
+
+    from reinvent_lint.link_worker import LinkWorker
+
+    urls = [server.base + p for p in ("/ok", "/missing", "/moved", "/gone")]
+    settings = Settings(timeout=2, retries=0, allow_private=True)
+    worker = LinkWorker.start()
+    assert worker is not None and worker.pid > 0
+    hits = server.hits["/missing"]
+    verdicts = worker.check(urls, settings)
+    assert worker.pid == 0  # reaped: its CPU time is the run's
+    expected, _ = check(urls, settings)
+    assert verdicts is not None
+    assert {u: (v.status, v.code, v.final_url) for u, v in verdicts.items()} == {
+        u: (v.status, v.code, v.final_url) for u, v in expected.items()
+    }
+    assert server.hits["/missing"] == hits + 2  # one request from the worker, one in process
+    assert worker.check(urls, settings) is None  # used once: the caller checks in process
+
+    gone = LinkWorker.start()
+    assert gone is not None
+    os.kill(gone.pid, signal.SIGKILL)  # a worker that died: no answer, no hang
+    assert gone.check(urls, settings) is None and gone.pid == 0
