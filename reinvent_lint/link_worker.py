@@ -136,14 +136,19 @@ def _child(jobs: int, results: int) -> None:  # pragma: no cover - runs in the f
         import asyncio
         import sys
 
-        from . import external, http_check
+        from . import http_check
 
         http_check.preload()  # the HTTP stack, while the parent reads the posts
         job = _read_message(jobs)
         if job is not None:
             urls, settings = job
+            progress = None
+            if sys.stderr.isatty():  # the rest of the package only when it can show something
+                from .external import _progress
+
+                progress = _progress(sys.stderr)
             checker = http_check.Checker(settings)
-            verdicts = asyncio.run(checker.check_all(urls, external._progress(sys.stderr)))
+            verdicts = asyncio.run(checker.check_all(urls, progress))
             _write_all(results, pickle.dumps(verdicts))
         code = 0
     except BaseException:  # the parent sees no answer and checks in-process
