@@ -54,6 +54,19 @@ class _Table:
     def __contains__(self, key: object) -> bool:
         return self._lookup(key) is not _MISSING
 
+    def prefetch(self, keys: list[str]) -> None:
+        """Look up many keys in a few queries (a word's hundreds of one-edit neighbours: one
+        query per 500 instead of one each)."""
+        todo = [k for k in dict.fromkeys(keys) if k not in self._memo]
+        connection = self._store.connection()
+        for i in range(0, len(todo), 500):
+            chunk = todo[i : i + 500]
+            marks = ",".join("?" * len(chunk))
+            rows = connection.execute(f"SELECT k, v FROM {self._name} WHERE k IN ({marks})", chunk).fetchall()
+            found = {k: _decode(v) for k, v in rows}
+            for k in chunk:
+                self._memo[k] = found.get(k, _MISSING)
+
     def __len__(self) -> int:
         return self._size
 

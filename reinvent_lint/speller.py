@@ -314,6 +314,25 @@ def _slips(word: str) -> list[str]:
     return [c for c in edits1(word) if c[:1] == word[:1] and (c != word[:-1] or len(word) >= LONG - 1)]
 
 
+def _prefetch(words: list[str], *layers: Any) -> list[str]:
+    """`words`, after asking each on-disk layer (lexicon_store.py) for all of them at once."""
+    for layer in layers:
+        prefetch = getattr(layer, "prefetch", None)
+        if prefetch is not None:
+            prefetch(words)
+    return words
+
+
+def prefetch(words: Iterable[str]) -> None:
+    """Ask the on-disk lexicon about a post's words at once, as written and lower-cased (a
+    no-op for the lexicon in memory)."""
+    lex = lexicon()
+    given = list(words)
+    forms = list({*given, *(w.lower() for w in given)})
+    _prefetch(forms, lex.terms, lex.canonical, lex.zipf, lex.english, lex.terms_lower)
+    _prefetch([w.lower() for w in forms], getattr(lex.misspellings, "_raw", None))
+
+
 def _plural_pair(a: str, b: str) -> bool:
     """One is the other with an `s` added: a plural or a singular, not a typo."""
     return a + "s" == b or b + "s" == a
@@ -546,7 +565,7 @@ class Speller:
         own = self.zipf(lower)
         own_site = self.site_uses(lower)
         scored = []
-        for c in _slips(lower):
+        for c in _prefetch(_slips(lower), self.lex.zipf, self.lex.names):
             site = self.site_uses(c)
             freq = self.zipf(c)
             if _plural_pair(c, lower):
@@ -568,7 +587,7 @@ class Speller:
         lower = word.lower()
         own = self.site_uses(lower)
         scored = []
-        for c in _slips(lower):
+        for c in _prefetch(_slips(lower), self.lex.english, self.lex.names, self.lex.zipf):
             entry = self.site_lower.get(c)
             site_name = (
                 entry is not None and entry[0] >= max(self.min_posts, SITE_RATIO * own) and not entry[1].islower()
@@ -606,7 +625,7 @@ class Speller:
         lower = word.lower()
         scored = []
         lex = self.lex
-        for c in edits1(lower):
+        for c in _prefetch(edits1(lower), lex.zipf, lex.english, lex.terms_lower):
             # cheap membership first: known() (morphology, compounds) only for attested strings
             if "'" in c or not (c in lex.zipf or c in lex.english or c in lex.terms_lower or c in self.site_lower):
                 continue

@@ -236,7 +236,11 @@ def _judge_post(ctx: Context) -> Iterator[tuple[Any, int, int, bool]]:
     def wanted(word: str) -> bool:
         return check(word) is not None and word not in ignore
 
-    for offset, segment, in_table in prose_regions(ctx.doc):
+    from ..speller import prefetch
+
+    regions = prose_regions(ctx.doc)
+    prefetch({w for _, segment, _ in regions for w in distinct_words(segment)})  # one query, not one a word
+    for offset, segment, in_table in regions:
         if not any(wanted(w) for w in distinct_words(segment)):
             continue  # the common case, decided without positions
         for text, start, end in segment_words(offset, segment):
