@@ -17,7 +17,6 @@ import dataclasses
 import marshal
 import os
 import sqlite3
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, TypeVar
@@ -196,6 +195,8 @@ def save(key: str, lexicon: Any) -> None:
     path = _path(key)
     if path is None:
         return
+    import tempfile
+
     from .signals import deferred
 
     try:
