@@ -43,8 +43,8 @@ CORPUS = Path("/work/shared/corpus/artsy")
 HEAVY = ("httpx", "aiohttp", "httpx_aiohttp", "pymarkdown", "spellchecker", "wordfreq", "sqlite3")
 
 
-def env() -> dict[str, str]:
-    result = dict(os.environ, PYTHONPATH=str(REPO))
+def env(repo: Path = REPO) -> dict[str, str]:
+    result = dict(os.environ, PYTHONPATH=str(repo))
     result.pop("PYTHONDONTWRITEBYTECODE", None)
     result.setdefault("REINVENT_LINT_CACHE_DIR", str(Path(tempfile.gettempdir()) / "rl-cache-bench-startup"))
     return result
@@ -64,9 +64,9 @@ def generated_blog(root: Path) -> Path:
     return root
 
 
-def timed(cmd: list[str], cwd: Path) -> tuple[float, float]:
+def timed(cmd: list[str], cwd: Path, repo: Path = REPO) -> tuple[float, float]:
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=cwd, env=env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(cmd, cwd=cwd, env=env(repo), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     _, _, usage = os.wait4(proc.pid, 0)
     return time.perf_counter() - start, usage.ru_utime + usage.ru_stime
 
@@ -104,8 +104,11 @@ def main() -> int:
     parser.add_argument("--blog", type=Path, help="a Jekyll blog (default: the artsy corpus blog, else generated)")
     parser.add_argument("--post", type=Path, help="the post, relative to the blog (default: the median-sized one)")
     parser.add_argument("--repeat", type=int, default=7, help="runs of each; medians are printed")
+    parser.add_argument("--baseline", type=Path, help="another reinvent-lint checkout to time alongside (e.g. main)")
     args = parser.parse_args()
     compileall.compile_dir(str(REPO / "reinvent_lint"), quiet=1)
+    if args.baseline:
+        compileall.compile_dir(str(args.baseline.resolve() / "reinvent_lint"), quiet=1)
     with tempfile.TemporaryDirectory() as tmp:
         blog = args.blog or (CORPUS if CORPUS.is_dir() else generated_blog(Path(tmp) / "blog"))
         blog = blog.resolve()
@@ -116,6 +119,11 @@ def main() -> int:
         timed(ours, blog)  # warm the lexicon and vocabulary caches, as any second commit finds them
         import_tree(ours, blog)
         commands = {"python -c pass": [sys.executable, "-c", "pass"], "reinvent-lint check POST": ours}
+        repos = {label: REPO for label in commands}
+        if args.baseline:
+            timed(ours, blog, args.baseline.resolve())  # its caches warmed too
+            commands["baseline check POST"] = ours
+            repos["baseline check POST"] = args.baseline.resolve()
         codespell = peer("codespell", "CODESPELL", Path(sys.executable).parent / "codespell")
         if codespell:
             commands["codespell POST"] = [codespell, str(post)]
@@ -125,7 +133,7 @@ def main() -> int:
         runs: dict[str, list[tuple[float, float]]] = {label: [] for label in commands}
         for _ in range(args.repeat):  # interleaved, so a burst of load hits every tool alike
             for label, cmd in commands.items():
-                runs[label].append(timed(cmd, blog))
+                runs[label].append(timed(cmd, blog, repos.get(label, REPO)))
         walls = {label: statistics.median(w for w, _ in r) for label, r in runs.items()}
         cpus = {label: statistics.median(c for _, c in r) for label, r in runs.items()}
         ours_label = "reinvent-lint check POST"
