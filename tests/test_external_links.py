@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import signal
 import socket
 from pathlib import Path
 
@@ -263,3 +264,36 @@ def test_the_early_link_worker_gives_the_in_process_verdicts(server: LinkServer)
     assert gone is not None
     os.kill(gone.pid, signal.SIGKILL)  # a worker that died: no answer, no hang
     assert gone.check(urls, settings) is None and gone.pid == 0
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_a_stop_during_the_link_phase_stops_the_link_worker_too(
+    tmp_path: Path, server: LinkServer, signum: int
+) -> None:
+    import subprocess
+    import sys
+    import time
+
+    write_site(tmp_path, {
+        "_posts/2024-01-01-a.md": f"---\ntitle: A\n---\n\nSee [it]({server.base}/silent).\n",
+        ".reinvent-lint.toml": "[links]\nallow-private = true\ntimeout = 30.0\n",
+    })  # fmt: skip
+    env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parents[1]))
+    before = server.hits["/silent"]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "reinvent_lint", "check", "--links", "all", "--no-cache"],
+        cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+    )  # fmt: skip
+    deadline = time.monotonic() + 60
+    while server.hits["/silent"] == before and time.monotonic() < deadline:  # the worker's request waits
+        time.sleep(0.05)
+    assert server.hits["/silent"] > before
+    if signum == signal.SIGINT:
+        os.killpg(proc.pid, signum)  # Ctrl-C reaches the whole process group, the worker too
+    else:
+        proc.send_signal(signum)  # a CI cancel or `timeout`: only the main process
+    _, err = proc.communicate(timeout=30)
+    assert proc.returncode == 128 + signum
+    assert "Traceback" not in err and len(err.strip().splitlines()) == 1
+    left = subprocess.run(["ps", "-o", "pid=", "-g", str(proc.pid)], capture_output=True, text=True).stdout.split()
+    assert left == []  # the worker was stopped and reaped, not left behind
