@@ -29,8 +29,11 @@ HOSTS, DELAY, BASE_PORT, URLS, BROKEN, PER_HOST = 20, 0.1, 18100, 1000, 15, 4
 
 
 def url(i: int) -> str:
+    """Host i % 20 is the loopback address 127.0.0.(1 + i % 20): a host is a name to every
+    checker (lychee keys its per-host limit by name, so 20 ports on one address were one host
+    to it, and its "same per-host limit" run did 4 requests at a time in all)."""
     path = f"/broken-{i}" if i < BROKEN else f"/page-{i}"
-    return f"http://127.0.0.1:{BASE_PORT + i % HOSTS}{path}"
+    return f"http://127.0.0.{1 + i % HOSTS}:{BASE_PORT}{path}"
 
 
 def build_site(root: Path) -> None:
@@ -58,7 +61,7 @@ class Run:
 class Server:
     def __init__(self) -> None:
         self.proc = subprocess.Popen([sys.executable, str(HERE / "link_server.py"), "--hosts", str(HOSTS), "--delay",
-                                      str(DELAY), "--base-port", str(BASE_PORT)],
+                                      str(DELAY), "--base-port", str(BASE_PORT), "--addresses"],
                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)  # fmt: skip
         assert self.proc.stdout and self.proc.stdout.readline().strip() == "ready"
 
@@ -87,7 +90,12 @@ def run(cmd: list[str], cwd: Path, server: Server) -> Run:
 
 
 def lychee_binary() -> str | None:
-    for candidate in (os.environ.get("LYCHEE"), "/tmp/peer-lychee/bin/lychee", "/tmp/rl-cli/lychee-pkg/bin/lychee"):
+    for candidate in (
+        os.environ.get("LYCHEE"),
+        "/tmp/peer-lychee/bin/lychee",
+        "/tmp/startup-peers/lychee/bin/lychee",
+        "/tmp/rl-cli/lychee-pkg/bin/lychee",
+    ):
         if candidate and Path(candidate).is_file():
             return candidate
     return shutil.which("lychee")

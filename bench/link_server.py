@@ -39,10 +39,20 @@ async def main() -> None:
     parser.add_argument("--hosts", type=int, default=20)
     parser.add_argument("--delay", type=float, default=0.1)
     parser.add_argument("--base-port", type=int, default=18100)
+    parser.add_argument(
+        "--addresses",
+        action="store_true",
+        help="one loopback address per host (127.0.0.1, .2, ...) on --base-port, not one port per host: "
+        "checkers that key hosts by name (lychee) then see N hosts too",
+    )
     args = parser.parse_args()
-    servers = [
-        await asyncio.start_server(lambda r, w: handle(r, w, args.delay), "127.0.0.1", args.base_port + i, backlog=1024)
+    where = [
+        (f"127.0.0.{1 + i}", args.base_port) if args.addresses else ("127.0.0.1", args.base_port + i)
         for i in range(args.hosts)
+    ]
+    servers = [
+        await asyncio.start_server(lambda r, w: handle(r, w, args.delay), host, port, backlog=1024)
+        for host, port in where
     ]
     print("ready", flush=True)
     loop = asyncio.get_running_loop()

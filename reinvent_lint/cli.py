@@ -415,17 +415,44 @@ def _run_linter(args: argparse.Namespace) -> Linter:
     return linter
 
 
-def cmd_check(args: argparse.Namespace) -> int:
-    linter = _run_linter(args)
-    if args.stdin:
-        from .live import check_stdin
+def _link_worker(mode: str | None) -> object:
+    """For a run that will request URLs, a process importing the HTTP stack from now on, while
+    this one reads the config and the posts (link_worker.py); None otherwise."""
+    if mode not in ("new", "all"):
+        return None
+    from .link_worker import LinkWorker
 
-        report = check_stdin(linter, args.stdin_filename)
-    else:
-        try:
-            report = linter.check_paths(args.paths, jobs=args.jobs, since=args.since, baseline=args.baseline)
-        finally:
-            _end_progress(linter)
+    return LinkWorker.start()
+
+
+def _close_worker(worker: object) -> None:
+    close = getattr(worker, "close", None)
+    if close is not None:
+        close()
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    # As early as possible: --links on the command line says so before the config is read.
+    worker = None if args.stdin else _link_worker(args.links)
+    try:
+        linter = _run_linter(args)
+        if not linter.checks_links:
+            _close_worker(worker)
+            worker = None
+        elif worker is None and not args.stdin:
+            worker = _link_worker(str(linter.config.links.get("mode")))
+        linter.link_worker = worker
+        if args.stdin:
+            from .live import check_stdin
+
+            report = check_stdin(linter, args.stdin_filename)
+        else:
+            try:
+                report = linter.check_paths(args.paths, jobs=args.jobs, since=args.since, baseline=args.baseline)
+            finally:
+                _end_progress(linter)
+    finally:
+        _close_worker(worker)
     if args.staged:
         _only_changed(report, None)
     _emit(report, args, config=linter.config)

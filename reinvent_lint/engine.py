@@ -49,6 +49,7 @@ class Linter:
         self.use_link_cache = True
         self.resolver: object = None  # DNS resolver for link checks (tests inject one)
         self.transport: object = None  # httpx transport for link checks (tests inject one)
+        self.link_worker: object = None  # a link_worker.LinkWorker the CLI forked early, or None
         self.progress: Callable[[int, int, str], None] | None = None  # (done, total, phase): see progress.py
 
     # ----- sites and targets -------------------------------------------------------------
@@ -178,6 +179,7 @@ class Linter:
             use_cache=self.use_link_cache,
             resolver=self.resolver,
             transport=self.transport,
+            worker=self.link_worker,
         )
 
     def document_problems(

@@ -103,6 +103,7 @@ def check_external(
     use_cache: bool = True,
     resolver: Any = None,
     transport: Any = None,
+    worker: Any = None,
 ) -> tuple[list[Problem], list[str]]:
     """Problems for the dead, unverified and redirected URLs, and warnings to print."""
     mode = settings["mode"]
@@ -135,21 +136,24 @@ def check_external(
     cached = set(verdicts)
     todo = [] if mode == "cached" else [u for u in urls if u not in verdicts]
     if todo:
-        import asyncio
+        from .http_check import Settings
 
-        from .http_check import Checker, Settings
-
-        checker = Checker(
-            Settings(
-                concurrency=settings["concurrency"], per_host=settings["per-host"],
-                min_interval=settings["min-interval"],
-                timeout=settings["timeout"], retries=settings["retries"], max_redirects=settings["max-redirects"],
-                retry_after_cap=settings["retry-after-cap"], allow_private=settings["allow-private"],
-            ),
-            resolver=resolver,
-            transport=transport,
+        options = Settings(
+            concurrency=settings["concurrency"], per_host=settings["per-host"],
+            min_interval=settings["min-interval"],
+            timeout=settings["timeout"], retries=settings["retries"], max_redirects=settings["max-redirects"],
+            retry_after_cap=settings["retry-after-cap"], allow_private=settings["allow-private"],
         )  # fmt: skip
-        fresh = asyncio.run(checker.check_all(todo, _progress(sys.stderr)))
+        # The worker process forked at the start of the run (link_worker.py) has the HTTP stack
+        # imported by now; without one (or if it failed), the same checker runs here.
+        fresh = worker.check(todo, options) if worker is not None and resolver is transport is None else None
+        if fresh is None:
+            import asyncio
+
+            from .http_check import Checker
+
+            checker = Checker(options, resolver=resolver, transport=transport)
+            fresh = asyncio.run(checker.check_all(todo, _progress(sys.stderr)))
         verdicts.update(fresh)
         if cache is not None:
             cache.put(fresh.values())

@@ -117,6 +117,17 @@ def _describe(exc: BaseException) -> str:
     return f"connection error: {text}"[:200]
 
 
+def preload() -> None:
+    """Import the HTTP stack now (link_worker.py does it while the posts are read)."""
+    import httpx  # noqa: F401
+
+    try:
+        import aiohttp  # noqa: F401
+        import httpx_aiohttp  # noqa: F401
+    except ImportError:  # pragma: no cover - the dependency is declared
+        pass
+
+
 def _fast_transport(concurrency: int) -> object | None:
     """httpx over aiohttp (httpx-aiohttp): measured 623 URLs/s against httpx's own transport's
     275 on the link benchmark, where httpx's pool is CPU-bound (encode/httpx#3215). Its session

@@ -144,8 +144,12 @@ def map_units(
 
 
 def prepare_sites(linter: Linter, units: Sequence[Unit], parallel: bool) -> None:
-    """Build what rules share about each site once, before forking: the rules' own `prepare`
-    (dictionaries, vocabularies) and, for parallel runs, the file listing and URL map."""
+    """Build what rules share about each site once, before forking, so workers inherit it: the
+    rules' own `prepare` (dictionaries, vocabularies), the file listing and URL map. A run in
+    one process skips this: each rule builds what it reads when it first reads it, so a
+    one-post run loads no more than that post needs."""
+    if not parallel:
+        return
     sites = {id(u.target.site): u.target.site for u in units}.values()
     for site in sites:
         read = {u.target.relative: u.doc for u in units if u.target.site is site and u.target.relative}
@@ -154,10 +158,9 @@ def prepare_sites(linter: Linter, units: Sequence[Unit], parallel: bool) -> None
         if r.prepare is not None:
             for site in sites:
                 r.prepare(site, linter.config.rules[r.code].options)
-    if parallel:
-        for site in sites:
-            if site.root is not None:
-                site.urls  # noqa: B018 - built once here, inherited by every worker
+    for site in sites:
+        if site.root is not None:
+            site.urls  # noqa: B018 - built once here, inherited by every worker
 
 
 # ----- 3: the per-document phase --------------------------------------------------------------

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import signal
 import socket
 from pathlib import Path
 
@@ -240,3 +241,62 @@ def test_cached_verdicts_are_marked_and_failures_are_asked_again(
         capsys.readouterr()
     finally:
         os.chdir(old)
+
+
+def test_the_early_link_worker_gives_the_in_process_verdicts(server: LinkServer) -> None:
+    import signal
+
+    from reinvent_lint.link_worker import LinkWorker
+
+    urls = [server.base + p for p in ("/ok", "/missing", "/moved", "/gone")]
+    settings = Settings(timeout=2, retries=0, allow_private=True)
+    worker = LinkWorker.start()
+    assert worker is not None and worker.pid > 0
+    hits = server.hits["/missing"]
+    verdicts = worker.check(urls, settings)
+    assert worker.pid == 0  # reaped: its CPU time is the run's
+    expected, _ = check(urls, settings)
+    assert verdicts is not None
+    assert {u: (v.status, v.code, v.final_url) for u, v in verdicts.items()} == {
+        u: (v.status, v.code, v.final_url) for u, v in expected.items()
+    }
+    assert server.hits["/missing"] == hits + 2  # one request from the worker, one in process
+    assert worker.check(urls, settings) is None  # used once: the caller checks in process
+
+    gone = LinkWorker.start()
+    assert gone is not None
+    os.kill(gone.pid, signal.SIGKILL)  # a worker that died: no answer, no hang
+    assert gone.check(urls, settings) is None and gone.pid == 0
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_a_stop_during_the_link_phase_stops_the_link_worker_too(
+    tmp_path: Path, server: LinkServer, signum: int
+) -> None:
+    import subprocess
+    import sys
+    import time
+
+    write_site(tmp_path, {
+        "_posts/2024-01-01-a.md": f"---\ntitle: A\n---\n\nSee [it]({server.base}/silent).\n",
+        ".reinvent-lint.toml": "[links]\nallow-private = true\ntimeout = 30.0\n",
+    })  # fmt: skip
+    env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parents[1]))
+    before = server.hits["/silent"]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "reinvent_lint", "check", "--links", "all", "--no-cache"],
+        cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+    )  # fmt: skip
+    deadline = time.monotonic() + 60
+    while server.hits["/silent"] == before and time.monotonic() < deadline:  # the worker's request waits
+        time.sleep(0.05)
+    assert server.hits["/silent"] > before
+    if signum == signal.SIGINT:
+        os.killpg(proc.pid, signum)  # Ctrl-C reaches the whole process group, the worker too
+    else:
+        proc.send_signal(signum)  # a CI cancel or `timeout`: only the main process
+    _, err = proc.communicate(timeout=30)
+    assert proc.returncode == 128 + signum
+    assert "Traceback" not in err and len(err.strip().splitlines()) == 1
+    left = subprocess.run(["ps", "-o", "pid=", "-g", str(proc.pid)], capture_output=True, text=True).stdout.split()
+    assert left == []  # the worker was stopped and reaped, not left behind

@@ -21,13 +21,43 @@ def builtin_rules() -> list[Rule]:
 ENTRY_POINT_GROUP = "reinvent_lint.rules"
 
 
+def _plugin_entry_points() -> list[tuple[str, str]]:
+    """(name, value) of each entry point of the group. Reading every installed distribution's
+    metadata costs more than the rest of a one-post run's imports, so the list is cached under
+    the modification times of the import path's folders (installing or removing a distribution
+    adds or removes its metadata folder there)."""
+    import os
+    import sys
+
+    from .. import cache
+
+    stamp = []
+    for entry in sys.path:
+        try:
+            stamp.append(f"{entry}:{os.stat(entry or '.').st_mtime_ns}")
+        except OSError:
+            stamp.append(f"{entry}:-")
+    key = f"{ENTRY_POINT_GROUP}\0" + "\0".join(stamp)
+    known = cache.load("plugins-1", key)
+    if isinstance(known, list) and all(isinstance(item, tuple) and len(item) == 2 for item in known):
+        return known
+    from importlib.metadata import entry_points
+
+    found = sorted({(ep.name, ep.value) for ep in entry_points(group=ENTRY_POINT_GROUP)})
+    cache.store("plugins-1", key, found)
+    return found
+
+
 def plugin_rules() -> list[Rule]:
     """Rules of installed plugins: each entry point of the `reinvent_lint.rules` group names a
     Rule, a list of rules, or a module with a RULES list."""
-    from importlib.metadata import entry_points
+    listed = _plugin_entry_points()
+    if not listed:
+        return []
+    from importlib.metadata import EntryPoint
 
     found: list[Rule] = []
-    for ep in entry_points(group=ENTRY_POINT_GROUP):
+    for ep in (EntryPoint(name, value, ENTRY_POINT_GROUP) for name, value in listed):
         try:
             loaded = ep.load()
         except Exception as exc:  # a broken plugin is a clear error, not a traceback

@@ -80,24 +80,40 @@ def site_words(site: Site) -> tuple[Counter[str], set[str]]:
     """How many of the site's documents use each word form, and the lower-case words of its code
     (an identifier the site writes in code is not a typo in prose). Each file's words are cached
     by its size and modification time, so a run re-reads only the files that changed."""
-    from ..cache import PerFile
+    from .. import cache
     from ..speller import code_words_of, words_of
 
     counts: Counter[str] = Counter()
     code: set[str] = set()
     if site.root is None:
         return counts, code
-    index = PerFile("vocabulary-3", site.root)
+    # The sums too are cached, under the size and time of every file: an unchanged site (a
+    # pre-commit run on one post) reads them instead of adding up every file's words again.
+    files = site.markdown_files()
+    stamp = [(rel, *_stat(site.root / rel)) for rel in files]
+    whole = cache.load("vocabulary-site-2", str(site.root))
+    if isinstance(whole, tuple) and len(whole) == 3 and whole[0] == stamp:
+        return Counter(whole[1]), set(whole[2])
+    index = cache.PerFile("vocabulary-3", site.root)
     derive = lambda text: (tuple(sorted(words_of(text))), tuple(sorted(code_words_of(text))))
     read = site.memo.peek(READ_DOCUMENTS) or {}  # the documents this run read: no second read
-    for rel in site.markdown_files():
+    for rel in files:
         doc = read.get(rel)
         entry = index.get(site.root / rel, rel, derive, None if doc is None else doc.text)
         if entry:
             counts.update(entry[0])
             code.update(entry[1])
     index.save()
+    cache.store("vocabulary-site-1", str(site.root), (stamp, dict(counts), sorted(code)))
     return counts, code
+
+
+def _stat(path: Path) -> tuple[int, int]:
+    try:
+        stat = path.stat()
+    except OSError:
+        return (-1, -1)
+    return (stat.st_size, stat.st_mtime_ns)
 
 
 def _prepare(site: Site, options: Any) -> None:

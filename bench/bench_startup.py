@@ -1,0 +1,152 @@
+"""One post, process start included, as pre-commit runs it (issue 18 item 3: <= 0.12 s on 2 cores).
+
+Prints:
+1. the import tree of that run (`python -X importtime`): the cost of each top-level import with
+   its children, and the heaviest single modules, so a new eager import shows at once;
+2. whether the HTTP stack, pymarkdown or the whole rule registry were imported;
+3. wall and CPU time (user + system) of the one-post run next to `python -c pass`, codespell
+   and rumdl on the same post, measured in the same run, medians of --repeat runs.
+
+The post is the median-sized post of the blog (by bytes) unless --post names one. The blog is
+a corpus blog (default: ../shared/corpus/artsy when present) or --blog DIR; without either a
+generated 200-post site is used. reinvent-lint runs from this checkout (`python -m
+reinvent_lint` with PYTHONPATH set), from the blog root, with the result cache and link checks
+as the defaults leave them; the lexicon and vocabulary caches are warmed by one run first, as
+they are on any machine after the first commit.
+
+Byte-code: an installed package has its .pyc files; this checkout may not (PYTHONDONTWRITEBYTECODE),
+so the package is compiled first and the runs drop that variable.
+
+Peers: `pip install --target /tmp/startup-peers/rumdl rumdl` (or set RUMDL=path) and codespell
+(on PATH or beside this Python; or set CODESPELL=path).
+
+Run:  python bench/bench_startup.py [--blog DIR] [--post PATH] [--repeat 7]
+"""
+
+from __future__ import annotations
+
+import argparse
+import compileall
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+CORPUS = Path("/work/shared/corpus/artsy")
+HEAVY = ("httpx", "aiohttp", "httpx_aiohttp", "pymarkdown", "spellchecker", "wordfreq", "sqlite3")
+
+
+def env(repo: Path = REPO) -> dict[str, str]:
+    result = dict(os.environ, PYTHONPATH=str(repo))
+    result.pop("PYTHONDONTWRITEBYTECODE", None)
+    result.setdefault("REINVENT_LINT_CACHE_DIR", str(Path(tempfile.gettempdir()) / "rl-cache-bench-startup"))
+    return result
+
+
+def median_post(blog: Path) -> Path:
+    posts = sorted((p for p in (blog / "_posts").rglob("*") if p.suffix in (".md", ".markdown")),
+                   key=lambda p: (p.stat().st_size, p.name))  # fmt: skip
+    return posts[len(posts) // 2]
+
+
+def generated_blog(root: Path) -> Path:
+    sys.path.insert(0, str(HERE))
+    from bench_check import build_blog  # type: ignore[import-not-found]
+
+    build_blog(root)
+    return root
+
+
+def timed(cmd: list[str], cwd: Path, repo: Path = REPO) -> tuple[float, float]:
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=cwd, env=env(repo), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, _, usage = os.wait4(proc.pid, 0)
+    return time.perf_counter() - start, usage.ru_utime + usage.ru_stime
+
+
+def import_tree(cmd: list[str], cwd: Path) -> None:
+    out = subprocess.run([sys.executable, "-X", "importtime", *cmd[1:]], cwd=cwd, env=env(),
+                         capture_output=True, text=True).stderr  # fmt: skip
+    rows = []
+    for line in out.splitlines():
+        m = re.match(r"import time:\s+(\d+) \|\s+(\d+) \|( *)(\S+)", line)
+        if m:
+            rows.append((m.group(4), int(m.group(1)), int(m.group(2)), len(m.group(3)) // 2))
+    total = sum(self_us for _, self_us, _, _ in rows)
+    print(f"imports: {len(rows)} modules, {total / 1000:.0f} ms (self times summed; startup's own `site` included)")
+    print("  top-level imports, with their children:")
+    for name, _, cumulative, _ in sorted((r for r in rows if r[3] == 0), key=lambda r: -r[2])[:12]:
+        print(f"    {cumulative / 1000:6.1f} ms  {name}")
+    print("  heaviest single modules (self time):")
+    for name, self_us, _, _ in sorted(rows, key=lambda r: -r[1])[:10]:
+        print(f"    {self_us / 1000:6.1f} ms  {name}")
+    names = {r[0] for r in rows}
+    loaded = [h for h in HEAVY if h in names]
+    print(f"  heavy modules imported: {', '.join(loaded) or 'none'}")
+
+
+def peer(name: str, variable: str, *candidates: Path) -> str | None:
+    for candidate in (os.environ.get(variable), *map(str, candidates)):
+        if candidate and Path(candidate).is_file():
+            return candidate
+    return shutil.which(name)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--blog", type=Path, help="a Jekyll blog (default: the artsy corpus blog, else generated)")
+    parser.add_argument("--post", type=Path, help="the post, relative to the blog (default: the median-sized one)")
+    parser.add_argument("--repeat", type=int, default=7, help="runs of each; medians are printed")
+    parser.add_argument("--baseline", type=Path, help="another reinvent-lint checkout to time alongside (e.g. main)")
+    args = parser.parse_args()
+    compileall.compile_dir(str(REPO / "reinvent_lint"), quiet=1)
+    if args.baseline:
+        compileall.compile_dir(str(args.baseline.resolve() / "reinvent_lint"), quiet=1)
+    with tempfile.TemporaryDirectory() as tmp:
+        blog = args.blog or (CORPUS if CORPUS.is_dir() else generated_blog(Path(tmp) / "blog"))
+        blog = blog.resolve()
+        post = args.post or median_post(blog).relative_to(blog)
+        size = (blog / post).stat().st_size
+        print(f"blog {blog}, post {post} ({size / 1024:.1f} KB); median of {args.repeat} runs, 2 cores shared")
+        ours = [sys.executable, "-m", "reinvent_lint", "check", str(post)]
+        timed(ours, blog)  # warm the lexicon and vocabulary caches, as any second commit finds them
+        import_tree(ours, blog)
+        commands = {"python -c pass": [sys.executable, "-c", "pass"], "reinvent-lint check POST": ours}
+        repos = {label: REPO for label in commands}
+        if args.baseline:
+            timed(ours, blog, args.baseline.resolve())  # its caches warmed too
+            commands["baseline check POST"] = ours
+            repos["baseline check POST"] = args.baseline.resolve()
+        codespell = peer("codespell", "CODESPELL", Path(sys.executable).parent / "codespell")
+        if codespell:
+            commands["codespell POST"] = [codespell, str(post)]
+        rumdl = peer("rumdl", "RUMDL", Path("/tmp/startup-peers/rumdl/bin/rumdl"), Path("/tmp/peer-rumdl/bin/rumdl"))
+        if rumdl:
+            commands["rumdl check --no-cache POST"] = [rumdl, "check", "--no-cache", str(post)]
+        runs: dict[str, list[tuple[float, float]]] = {label: [] for label in commands}
+        for _ in range(args.repeat):  # interleaved, so a burst of load hits every tool alike
+            for label, cmd in commands.items():
+                runs[label].append(timed(cmd, blog, repos.get(label, REPO)))
+        walls = {label: statistics.median(w for w, _ in r) for label, r in runs.items()}
+        cpus = {label: statistics.median(c for _, c in r) for label, r in runs.items()}
+        ours_label = "reinvent-lint check POST"
+        for label in commands:
+            ratio = "" if label == ours_label else f"   reinvent-lint / this: {walls[ours_label] / walls[label]:.2f}x"
+            print(f"{label:32s} wall {walls[label]:.3f} s  CPU {cpus[label]:.3f} s{ratio}")
+        print(f"target: reinvent-lint <= 0.12 s wall; now {walls[ours_label]:.3f} s")
+        if not codespell:
+            print("codespell not found: pip install codespell (or set CODESPELL)")
+        if not rumdl:
+            print("rumdl not found: pip install --target /tmp/startup-peers/rumdl rumdl (or set RUMDL)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

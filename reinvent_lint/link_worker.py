@@ -1,0 +1,157 @@
+"""External links checked in a process forked as soon as a run knows it will request them.
+
+Importing the HTTP stack (asyncio, httpx, aiohttp and its SSL context) costs about 0.2 s of CPU,
+which used to sit inside the link phase. A thread cannot hide it: an import holds the GIL, and
+so does the per-document phase it would overlap. A forked process imports it on the other core
+while this one reads and checks the posts, then takes the URLs through a pipe, runs the same
+`http_check.Checker`, and sends the verdicts back. Its CPU time is ours (we reap it).
+
+The worker is used for one link phase. If it cannot be forked, dies, or sends garbage, the
+caller checks in-process as before; it never prints (progress goes to standard error, as in
+process), ignores Ctrl-C (the process group's SIGINT reaches us; we stop it) and dies quietly
+on SIGTERM.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import struct
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .http_check import Settings
+    from .link_cache import Verdict
+
+_LENGTH = struct.Struct("!Q")
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(_LENGTH.pack(len(data)) + data)
+    while view:
+        view = view[os.write(fd, view) :]
+
+
+def _read_exactly(fd: int, size: int) -> bytes | None:
+    chunks: list[bytes] = []
+    while size:
+        chunk = os.read(fd, min(size, 1 << 20))
+        if not chunk:
+            return None  # the other side closed or died
+        chunks.append(chunk)
+        size -= len(chunk)
+    return b"".join(chunks)
+
+
+def _read_message(fd: int) -> Any | None:
+    head = _read_exactly(fd, _LENGTH.size)
+    if head is None:
+        return None
+    body = _read_exactly(fd, _LENGTH.unpack(head)[0])
+    return None if body is None else pickle.loads(body)  # our own child, through a pipe
+
+
+class LinkWorker:
+    """A forked process that imports the HTTP stack at once and checks one list of URLs."""
+
+    def __init__(self, pid: int, jobs: int, results: int) -> None:
+        self.pid = pid
+        self._jobs = jobs  # write end: the job, to the child
+        self._results = results  # read end: the verdicts, from the child
+        self.used = False
+
+    @classmethod
+    def start(cls) -> LinkWorker | None:
+        """Fork the worker (None where fork is not available or fails)."""
+        import multiprocessing
+
+        if "fork" not in multiprocessing.get_all_start_methods():
+            return None
+        from .signals import deferred
+
+        try:
+            job_read, job_write = os.pipe()
+            result_read, result_write = os.pipe()
+        except OSError:
+            return None
+        with deferred():  # a stop during the fork would leave the child without its handlers
+            try:
+                pid = os.fork()
+            except OSError:
+                for fd in (job_read, job_write, result_read, result_write):
+                    os.close(fd)
+                return None
+            if pid == 0:  # pragma: no cover - the child; measured through the CLI tests
+                os.close(job_write)
+                os.close(result_read)
+                _child(job_read, result_write)
+        os.close(job_read)
+        os.close(result_write)
+        return cls(pid, job_write, result_read)
+
+    def check(self, urls: list[str], settings: Settings) -> dict[str, Verdict] | None:
+        """The verdicts on `urls` from the worker, or None (it is gone or was used: the caller
+        checks in-process)."""
+        if self.used:
+            return None
+        self.used = True
+        try:
+            _write_all(self._jobs, pickle.dumps((urls, settings)))
+            result = _read_message(self._results)
+        except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError):
+            result = None
+        finally:
+            self.close()
+        if not isinstance(result, dict) or set(result) != set(urls):
+            return None
+        return result
+
+    def close(self) -> None:
+        """Stop the worker (if it still runs) and reap it, so its CPU time counts as ours."""
+        for fd in (self._jobs, self._results):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+        self._jobs = self._results = -1
+        if self.pid:
+            import signal
+
+            try:
+                pid, _ = os.waitpid(self.pid, os.WNOHANG)
+                if pid == 0:
+                    os.kill(self.pid, signal.SIGTERM)
+                    os.waitpid(self.pid, 0)
+            except (OSError, ChildProcessError):
+                pass
+            self.pid = 0
+
+
+def _child(jobs: int, results: int) -> None:  # pragma: no cover - runs in the forked child
+    code = 1
+    try:
+        from .signals import quiet_child
+
+        quiet_child()
+        import asyncio
+        import sys
+
+        from . import http_check
+
+        http_check.preload()  # the HTTP stack, while the parent reads the posts
+        job = _read_message(jobs)
+        if job is not None:
+            urls, settings = job
+            progress = None
+            if sys.stderr.isatty():  # the rest of the package only when it can show something
+                from .external import _progress
+
+                progress = _progress(sys.stderr)
+            checker = http_check.Checker(settings)
+            verdicts = asyncio.run(checker.check_all(urls, progress))
+            _write_all(results, pickle.dumps(verdicts))
+        code = 0
+    except BaseException:  # the parent sees no answer and checks in-process
+        pass
+    finally:
+        os._exit(code)

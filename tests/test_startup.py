@@ -1,0 +1,76 @@
+"""The one-post path (a pre-commit run) loads only what that post needs (issue 18 item 3): no HTTP
+stack without external links, no style pack, and the spelling lexicon read word by word from its
+on-disk store, with the same verdicts as the lexicon in memory."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+
+REPO = Path(__file__).resolve().parents[1]
+HEAVY = ("httpx", "aiohttp", "httpx_aiohttp", "pymarkdown")
+
+PROBE = """
+import json, sys
+from reinvent_lint.cli import main
+code = main(["check", "--format", "json", sys.argv[1]])
+print(json.dumps({"code": code, "modules": sorted(m for m in sys.modules if "." not in m)}))
+"""
+
+
+def _site(root: Path) -> Path:
+    (root / "_posts").mkdir(parents=True)
+    (root / "_config.yml").write_text("title: Startup\n")
+    (root / "about.md").write_text("---\ntitle: About\n---\n\nAbout this blog.\n")
+    post = root / "_posts" / "2024-03-01-one.md"
+    post.write_text(
+        "---\ntitle: One\n---\n\n## Setup\n\nThe recieved value is written to [the page](/about.html) "
+        "on Github.\n\n```sh\necho hi\n```\n"
+    )
+    return post
+
+
+def test_one_post_without_external_links_imports_no_http_stack_or_style_pack(tmp_path: Path) -> None:
+    post = _site(tmp_path / "site")
+    env = dict(os.environ, PYTHONPATH=str(REPO))
+    proc = subprocess.run(
+        [sys.executable, "-c", PROBE, str(post.relative_to(tmp_path / "site"))],
+        cwd=tmp_path / "site", env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    result = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert not [m for m in HEAVY if m in result["modules"]]
+    assert "markdown_it" in result["modules"]  # the post was parsed: its rules ran
+    assert result["code"] == 0  # warnings only: the internal link resolved
+
+
+def test_one_post_run_still_reports_its_findings(tmp_path: Path) -> None:
+    post = _site(tmp_path / "site")
+    env = dict(os.environ, PYTHONPATH=str(REPO))
+    proc = subprocess.run(
+        [sys.executable, "-m", "reinvent_lint", "check", "--format", "json", str(post.relative_to(tmp_path / "site"))],
+        cwd=tmp_path / "site", env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    codes = {
+        (p["code"], p["message"].split('"')[1]) for p in json.loads(proc.stdout)["problems"] if p["code"] == "RL501"
+    }
+    assert codes == {("RL501", "recieved"), ("RL501", "Github")}
+
+
+def test_the_site_vocabulary_sums_follow_a_changed_post(tmp_path: Path) -> None:
+    from reinvent_lint.jekyll.site import Site
+    from reinvent_lint.rules.spelling import site_words
+
+    post = _site(tmp_path)
+    first, _ = site_words(Site(tmp_path))
+    assert first["recieved"] == 1 and "Frobnicator" not in first
+    assert site_words(Site(tmp_path))[0] == first  # from the cached sums
+    post.write_text(post.read_text() + "\nThe Frobnicator, in `frobnicate()`.\n")
+    second, code = site_words(Site(tmp_path))
+    assert second["Frobnicator"] == 1 and "frobnicate" in code
+    (tmp_path / "_posts" / "2024-03-02-two.md").write_text("---\ntitle: Two\n---\n\nFrobnicator again.\n")
+    assert site_words(Site(tmp_path))[0]["Frobnicator"] == 2
