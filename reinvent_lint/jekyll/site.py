@@ -25,6 +25,7 @@ from ..files import read_text_file, walk
 if TYPE_CHECKING:
     from .urls import SiteUrls
 
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 CONFIG_NAMES = ("_config.yml", "_config.yaml")
 # Folders Jekyll never reads as source, plus the usual tool folders.
 _SKIP_DIRS = {
@@ -80,7 +81,7 @@ class Site:
             path = self.config_dir / name
             if path.is_file():
                 try:
-                    data = yaml.safe_load(read_text_file(path, errors="strict"))
+                    data = yaml.load(read_text_file(path, errors="strict"), Loader=_LOADER)  # libyaml: 20x faster
                 except (OSError, UnicodeDecodeError, yaml.YAMLError, RecursionError, ValueError):
                     return {}
                 return data if isinstance(data, dict) else {}
@@ -377,6 +378,10 @@ class Site:
     def markdown_files(self) -> list[str]:
         """The site's Markdown documents Jekyll would render, site-relative and sorted
         (excluded files are not: Jekyll never reads them)."""
+        return list(self._markdown_files)
+
+    @cached_property
+    def _markdown_files(self) -> list[str]:
         skip_tops = {"_includes", "_layouts", "_sass", "_data", "_plugins"}
         result = []
         suffixes = MARKDOWN_SUFFIXES | self.markdown_suffixes
