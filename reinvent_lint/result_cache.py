@@ -298,7 +298,7 @@ def trace_speller(speller: Any) -> None:
         if recorder is not None and word not in recorder.words:
             found = _VERDICTS.get(word)
             if found is None:
-                found = _VERDICTS[word] = hashlib.blake2b(repr(verdict).encode(), digest_size=8).digest()
+                found = _VERDICTS[word] = verdict_digest(verdict)
             recorder.words[word] = found
         return verdict
 
@@ -334,6 +334,7 @@ class Evaluator:
         self.speller = speller  # the current speller, built when the vocabulary changed
         self.known: dict[ReadKey, bytes] = {}
         self.verdicts: dict[str, bytes] = {}  # judged again in this run
+        self._judge: Callable[[str], Any] | None = None
 
     def __call__(self, key: ReadKey) -> bytes:
         found = self.known.get(key)
@@ -346,8 +347,9 @@ class Evaluator:
             return self.cache.verdicts.get(word, b"?")
         found = self.verdicts.get(word)
         if found is None:
-            verdict = self.speller().check(word)
-            found = self.verdicts[word] = hashlib.blake2b(repr(verdict).encode(), digest_size=8).digest()
+            if self._judge is None:
+                self._judge = self.speller().check
+            found = self.verdicts[word] = verdict_digest(self._judge(word))
         return found
 
     def _evaluate(self, key: ReadKey) -> bytes:
@@ -360,7 +362,7 @@ class Evaluator:
             except (OSError, Refused):
                 return b"missing"
         if kind == "words":
-            return digest([self.verdict(w) for w in str(key[1]).split("\n") if w])
+            return words_verdicts_digest([self.verdict(w) for w in str(key[1]).split("\n") if w])
         if kind == "m":
             return digest(getattr(self.site, str(key[1]))(*key[2:]))
         if kind == "s":
@@ -382,10 +384,18 @@ def words_digest(words: Any) -> bytes:
     return hashlib.blake2b(marshal.dumps(words), digest_size=12).digest()
 
 
+def verdict_digest(verdict: Any) -> bytes:
+    return hashlib.blake2b(repr(verdict).encode(), digest_size=8).digest()
+
+
+def words_verdicts_digest(digests: list[bytes]) -> bytes:
+    return hashlib.blake2b(b"".join(digests), digest_size=12).digest()
+
+
 def words_key(words: Mapping[str, bytes]) -> tuple[ReadKey, bytes]:
     """The read of a document's spelling verdicts: the words judged, the digest of their verdicts."""
     ordered = sorted(words)
-    return ("words", "\n".join(ordered)), digest([words[w] for w in ordered])
+    return ("words", "\n".join(ordered)), words_verdicts_digest([words[w] for w in ordered])
 
 
 # ----- records as marshal-able tuples -------------------------------------------------------
@@ -488,7 +498,8 @@ def _settings_fingerprint(site: Site) -> list[str]:
 
 def run_key(linter: Linter, site: Site) -> bytes:
     rules = [(r.code, r.name, r.module, int(r.severity), r.site_wide) for r in linter.all_rules]
-    parts = [str(FORMAT), _source_fingerprint(), repr(linter.config), repr(rules), str(site.root)]
+    # The cwd: findings name files by their path from it.
+    parts = [str(FORMAT), _source_fingerprint(), repr(linter.config), repr(rules), str(site.root), str(linter.cwd)]
     parts += _settings_fingerprint(site)
     return hashlib.blake2b("\0".join(parts).encode(), digest_size=16).digest()
 

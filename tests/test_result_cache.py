@@ -234,3 +234,23 @@ def test_concurrent_runs_never_corrupt_the_cache(blog: Path) -> None:
 def test_off_turns_the_cache_off(blog: Path, capsys: pytest.CaptureFixture[str]) -> None:
     run_cli(["check", "--links", "off"], blog, capsys, env={"REINVENT_LINT_CACHE_DIR": "off"})
     assert not (blog / ".reinvent-lint-cache" / "results.marshal").exists()
+
+
+def test_the_vocabulary_rejudges_only_the_posts_whose_verdicts_changed(tmp_path: Path) -> None:
+    """A word used in enough posts becomes the site's own: adding the post that makes it so
+    re-checks the posts using the word, not the others."""
+    word = "snarfblat"
+    posts = {
+        f"_posts/2024-02-0{i}-p{i}.md": POST.format(title=f"Post {i}", body=f"We tried the {word} approach here.\n")
+        for i in (1, 2)
+    }
+    posts["_posts/2024-02-05-other.md"] = POST.format(title="Other", body="A post about something else.\n")
+    root = write_site(tmp_path / "blog", posts)
+    os.chdir(root)
+    before, _ = _run(root, raw={"select": ["RL501", "RL504"]})
+    assert len([line for line in before if word in line]) == 2
+    (root / "_posts/2024-02-03-p3.md").write_text(POST.format(title="Post 3", body=f"More {word} again.\n"))
+    after, checked = _run(root, raw={"select": ["RL501", "RL504"]})
+    assert [line for line in after if word in line] == []
+    assert _names(checked) == {"p1", "p2", "p3"}
+    assert after == _cold(root, raw={"select": ["RL501", "RL504"]})

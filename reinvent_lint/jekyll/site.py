@@ -10,9 +10,11 @@ from __future__ import annotations
 import datetime as dt
 import fnmatch
 import os
+import posixpath
 import re
 from functools import cached_property
 from pathlib import Path, PurePosixPath
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import yaml
@@ -158,12 +160,23 @@ class Site:
     def is_excluded(self, rel: str) -> bool:
         """Jekyll's EntryFilter: `exclude:` entries match by glob or as a prefix of the path,
         unless `include:` names it."""
+        excludes, includes = self._exclude_matchers
+        return excludes(rel) and not includes(rel)
+
+    @cached_property
+    def _exclude_matchers(self) -> tuple[Callable[[str], bool], Callable[[str], bool]]:
+        """`is_excluded`'s tests, each compiled once: a glob match (one regex for all the
+        patterns, as fnmatchcase would match each), a prefix, or the folder itself."""
+
+        def matcher(patterns: tuple[str, ...]) -> Callable[[str], bool]:
+            if not patterns:
+                return lambda rel: False
+            glob = re.compile("|".join(f"(?:{fnmatch.translate(p)})" for p in patterns))
+            folders = {p for p in patterns if p.endswith("/")}
+            return lambda rel: bool(glob.match(rel)) or rel.startswith(patterns) or rel + "/" in folders
+
         excludes, includes = self._exclude_patterns
-
-        def hit(patterns: tuple[str, ...]) -> bool:
-            return any(fnmatch.fnmatchcase(rel, p) or rel.startswith(p) or rel + "/" == p for p in patterns)
-
-        return hit(excludes) and not hit(includes)
+        return matcher(excludes), matcher(includes)
 
     # ----- files ---------------------------------------------------------------------------
     def relative(self, path: Path) -> str | None:
@@ -386,7 +399,7 @@ class Site:
         result = []
         suffixes = MARKDOWN_SUFFIXES | self.markdown_suffixes
         for rel in self.files:
-            if PurePosixPath(rel).suffix.lower() not in suffixes:
+            if posixpath.splitext(rel)[1].lower() not in suffixes:  # PurePosixPath: 10x slower
                 continue
             top = rel.split("/", 1)[0] if "/" in rel else ""
             if top in skip_tops:
