@@ -79,9 +79,7 @@ def _parser() -> argparse.ArgumentParser:
                 "in the cache, and cached failures again), all (check every URL; the CI gate)"
             ),
         )
-        p.add_argument(
-            "--no-cache", action="store_true", help="neither read nor write the result and link caches"
-        )
+        p.add_argument("--no-cache", action="store_true", help="neither read nor write the result and link caches")
         p.add_argument("--since", metavar="REF", help="report only problems on lines changed since this git ref")
 
     check = sub.add_parser("check", help="report problems")

@@ -19,7 +19,8 @@ changed, not the whole site. How the reads are recorded: the per-document phase 
 memos are swapped for recording ones; files opened are seen through an audit hook; memos shared
 between documents are kept per document (a memo hit would hide the reads that computed it).
 
-The cache is one marshal file per site, `<site>/.reinvent-lint-cache/results.marshal`, written
+The cache is one marshal file per site and run key, `<site>/.reinvent-lint-cache/results-KEY.marshal`
+(the eight most recent kept, so alternating options does not thrash one file), written
 atomically (a temporary file renamed over it, inside `signals.deferred`), merged with what a
 concurrent run wrote meanwhile. An unreadable file is rebuilt with one warning.
 """
@@ -48,7 +49,11 @@ if TYPE_CHECKING:
     from .jekyll.site import Site
 
 FORMAT = 1
-FILE_NAME = "results.marshal"
+# marshal from version 3 on writes a back-reference for an object it has seen, so equal data
+# built differently (fresh vs unmarshalled strings) dumps differently: digests use version 2.
+_NO_REFS = 2
+FILE_PATTERN = "results-*.marshal"  # one file per run key (configuration, options, tool), like ruff
+KEEP = 8  # the most recently written files kept: alternating options does not thrash one file
 ReadKey = tuple[Hashable, ...]
 
 
@@ -381,7 +386,7 @@ class Evaluator:
 
 def words_digest(words: Any) -> bytes:
     """Digest of one file's contribution to the site vocabulary (marshal-able data)."""
-    return hashlib.blake2b(marshal.dumps(words), digest_size=12).digest()
+    return hashlib.blake2b(marshal.dumps(words, _NO_REFS), digest_size=12).digest()
 
 
 def verdict_digest(verdict: Any) -> bytes:
@@ -629,6 +634,7 @@ class ResultCache:
         files_read = {str(k[1]): v for e in entries.values() for k, v in e[1] if k[0] == "file"}
         packed = (self.key, entries, _next_due(self.site), fingerprint, FORMAT, self.vocabulary_now, table, files_read)
         write_atomic(self.path, marshal.dumps(packed))
+        _prune(self.path.parent)
 
 
 def _next_due(site: Site) -> float:
@@ -664,13 +670,26 @@ def write_atomic(path: Path, data: bytes) -> None:
 def clear(folder: Path) -> int:
     """Remove the result cache in `folder`; returns how many files were removed."""
     removed = 0
-    for name in (FILE_NAME,):
+    for path in folder.glob(FILE_PATTERN):
         try:
-            (folder / name).unlink()
+            path.unlink()
             removed += 1
         except OSError:
             pass
     return removed
+
+
+def _prune(folder: Path) -> None:
+    """Keep the KEEP most recently written cache files (one per run key)."""
+    try:
+        found = sorted(folder.glob(FILE_PATTERN), key=lambda p: p.stat().st_mtime_ns, reverse=True)
+    except OSError:
+        return
+    for path in found[KEEP:]:
+        try:
+            path.unlink()
+        except OSError:
+            pass
 
 
 def open_cache(linter: Linter, site: Site, warnings: list[str]) -> ResultCache | None:
@@ -681,7 +700,8 @@ def open_cache(linter: Linter, site: Site, warnings: list[str]) -> ResultCache |
     if site.config_dir is not None:
         _ROOTS.add(str(site.config_dir) + os.sep)
     _IGNORED.append(str(folder) + os.sep)
-    store = ResultCache(folder / FILE_NAME, run_key(linter, site), site, warnings)
+    key = run_key(linter, site)
+    store = ResultCache(folder / FILE_PATTERN.replace("*", key.hex()[:16]), key, site, warnings)
     store.linter = linter
     return store
 
@@ -699,4 +719,4 @@ LAST = Stats()
 
 def finish_digest(problems: Iterable[Problem], path: str, ran: tuple[bool, ...]) -> bytes:
     packed = sorted((pack_problem(p, path) for p in problems), key=repr)
-    return hashlib.blake2b(marshal.dumps((packed, ran)), digest_size=16).digest()
+    return hashlib.blake2b(marshal.dumps((packed, ran), _NO_REFS), digest_size=16).digest()

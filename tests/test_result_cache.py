@@ -89,7 +89,7 @@ def _keep_cwd():  # type: ignore[no-untyped-def]
 def test_a_second_run_reuses_every_file_and_reports_the_same(blog: Path) -> None:
     first, checked = _run(blog)
     assert _names(checked) == {"alpha", "bravo", "charlie", "delta", "echo", "foxtrot"}
-    assert (blog / ".reinvent-lint-cache" / "results.marshal").is_file()
+    assert len(list((blog / ".reinvent-lint-cache").glob("results-*.marshal"))) == 1
     second, checked = _run(blog)
     assert checked == set()
     assert second == first == _cold(blog)
@@ -150,6 +150,8 @@ def test_a_config_change_invalidates_every_entry(blog: Path) -> None:
     lines, checked = _run(blog, raw={"rules": {"RL402": {"severity": "warning"}}})
     assert len(checked) == 6
     assert lines == _cold(blog, raw={"rules": {"RL402": {"severity": "warning"}}})
+    _, checked = _run(blog)  # each configuration keeps its own file: switching back is warm
+    assert checked == set()
 
 
 def test_a_site_setting_change_invalidates_every_entry(blog: Path) -> None:
@@ -171,14 +173,14 @@ def test_a_new_tool_version_invalidates_every_entry(blog: Path, monkeypatch: pyt
 
 def test_without_the_cache_nothing_is_read_or_written(blog: Path) -> None:
     _cold(blog)
-    assert not (blog / ".reinvent-lint-cache" / "results.marshal").exists()
+    assert not list((blog / ".reinvent-lint-cache").glob("results-*.marshal"))
 
 
 # ----- through the command line ------------------------------------------------------------------
 @pytest.mark.parametrize("fmt", ["json", "sarif"])
 def test_warm_output_is_byte_identical_to_cold(blog: Path, capsys: pytest.CaptureFixture[str], fmt: str) -> None:
     code_cold, cold, _ = run_cli(["check", "--format", fmt, "--links", "off", "--no-cache"], blog, capsys)
-    assert not (blog / ".reinvent-lint-cache" / "results.marshal").exists()  # --no-cache writes nothing
+    assert not list((blog / ".reinvent-lint-cache").glob("results-*.marshal"))  # --no-cache writes nothing
     code_first, first, _ = run_cli(["check", "--format", fmt, "--links", "off"], blog, capsys)
     code_warm, warm, err = run_cli(["check", "--format", fmt, "--links", "off"], blog, capsys)
     assert result_cache.LAST.checked == []
@@ -188,10 +190,10 @@ def test_warm_output_is_byte_identical_to_cold(blog: Path, capsys: pytest.Captur
 
 def test_cache_clear_empties_it(blog: Path, capsys: pytest.CaptureFixture[str]) -> None:
     run_cli(["check", "--links", "off"], blog, capsys)
-    assert (blog / ".reinvent-lint-cache" / "results.marshal").is_file()
+    assert list((blog / ".reinvent-lint-cache").glob("results-*.marshal"))
     code, out, _ = run_cli(["cache", "clear"], blog, capsys)
     assert code == 0 and "cached check results" in out
-    assert not (blog / ".reinvent-lint-cache" / "results.marshal").exists()
+    assert not list((blog / ".reinvent-lint-cache").glob("results-*.marshal"))
     run_cli(["check", "--links", "off"], blog, capsys)
     assert len(result_cache.LAST.checked) == 6
 
@@ -201,7 +203,7 @@ def test_a_corrupt_cache_is_rebuilt_with_one_warning(
     blog: Path, capsys: pytest.CaptureFixture[str], garbage: bytes | None
 ) -> None:
     _, expected, _ = run_cli(["check", "--format", "json", "--links", "off"], blog, capsys)
-    path = blog / ".reinvent-lint-cache" / "results.marshal"
+    [path] = (blog / ".reinvent-lint-cache").glob("results-*.marshal")
     data = path.read_bytes()
     path.write_bytes(garbage if garbage is not None else data[: len(data) // 2])
     _, out, err = run_cli(["check", "--format", "json", "--links", "off"], blog, capsys)
@@ -233,7 +235,7 @@ def test_concurrent_runs_never_corrupt_the_cache(blog: Path) -> None:
 
 def test_off_turns_the_cache_off(blog: Path, capsys: pytest.CaptureFixture[str]) -> None:
     run_cli(["check", "--links", "off"], blog, capsys, env={"REINVENT_LINT_CACHE_DIR": "off"})
-    assert not (blog / ".reinvent-lint-cache" / "results.marshal").exists()
+    assert not list((blog / ".reinvent-lint-cache").glob("results-*.marshal"))
 
 
 def test_the_vocabulary_rejudges_only_the_posts_whose_verdicts_changed(tmp_path: Path) -> None:
@@ -254,3 +256,45 @@ def test_the_vocabulary_rejudges_only_the_posts_whose_verdicts_changed(tmp_path:
     assert [line for line in after if word in line] == []
     assert _names(checked) == {"p1", "p2", "p3"}
     assert after == _cold(root, raw={"select": ["RL501", "RL504"]})
+
+
+def test_the_style_pack_findings_are_cached_too(blog: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    pytest.importorskip("pymarkdown")
+    from reinvent_lint import style_run
+
+    _edit(blog, "_posts/2024-01-04-delta.md", "A post that", "A ` code span ` and (a reversed)[link] that")
+    raw = {"style": {"mode": "always"}}
+    first, _ = _run(blog, raw)
+    assert [line for line in first if " MD" in line]  # the style pack found something
+
+    def refuse(self: object) -> None:
+        raise AssertionError("the style pack ran on a warm run")
+
+    monkeypatch.setattr(style_run.StylePass, "start", refuse)
+    second, checked = _run(blog, raw)
+    assert checked == set() and second == first
+    monkeypatch.undo()
+    assert second == _cold(blog, raw)
+
+
+def test_a_warm_run_neither_reads_front_matter_nor_parses_markdown(blog: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from reinvent_lint import document, markdown
+    from reinvent_lint.jekyll import front_matter
+
+    first, _ = _run(blog)
+    made: list[str] = []
+    real_init = document.Document.__init__
+
+    def counted_init(self: document.Document, path: str, *args: object, **kwargs: object) -> None:
+        made.append(path)
+        real_init(self, path, *args, **kwargs)  # type: ignore[arg-type]
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("parsed on a warm run")
+
+    monkeypatch.setattr(document.Document, "__init__", counted_init)
+    monkeypatch.setattr(front_matter, "split", refuse)
+    monkeypatch.setattr(document, "split", refuse)
+    monkeypatch.setattr(markdown, "parse_blocks", refuse)
+    second, checked = _run(blog)
+    assert made == [] and checked == set() and second == first
