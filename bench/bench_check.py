@@ -1,6 +1,8 @@
 """Benchmark `reinvent-lint check` on a generated 200-post site against `pymarkdown scan`.
 
-Run:  python bench/bench_check.py [--posts 200] [--runs 3]
+Run:  python bench/bench_check.py [--posts 200] [--runs 3] [--blog PATH] [--cache-only]
+With `--blog`, the result-cache figures (issue 18) are measured on a copy of that Jekyll site
+(a corpus blog) instead of the generated one. `--cache-only` prints only those.
 The site is built from the project's own fixture posts (tests/fixtures/site and examples/blog),
 each generated post ~15 KB like a real long-form post. Prints medians and the ratio.
 Needs pymarkdownlnt for the peer (`pip install pymarkdownlnt`); it is skipped when missing.
@@ -16,7 +18,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -81,14 +83,102 @@ def generated_site(description: str, default_posts: int = 200) -> Iterator[tuple
     parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--posts", type=int, default=default_posts)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--blog", type=Path, help="measure the result cache on a copy of this Jekyll site")
+    parser.add_argument("--cache-only", action="store_true", help="only the result-cache figures")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         site = Path(tmp) / "site"
         yield args, site, build_site(site, args.posts)
 
 
+CLI = [sys.executable, "-m", "reinvent_lint"]
+
+
+def _peer(name: str) -> list[str] | None:
+    """A peer's command: on PATH, else under /tmp/*/bin (where `pip install --target` puts it)."""
+    found = shutil.which(name)
+    if found:
+        return [found]
+    for candidate in sorted(Path("/tmp").glob(f"*/bin/{name}")):
+        return [str(candidate)]
+    return None
+
+
+def timed_each(cmd: list[str], cwd: Path, runs: int, before: Callable[[int], None]) -> float:
+    """Median wall time of `cmd`, calling `before(i)` (untimed) before each run."""
+    samples = []
+    for i in range(runs):
+        before(i)
+        start = time.perf_counter()
+        subprocess.run(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        samples.append(time.perf_counter() - start)
+    return statistics.median(samples)
+
+
+def cache_figures(site: Path, posts: list[Path], runs: int) -> None:
+    """Issue 18's whole-blog figures: cold (no result cache), warm (nothing changed), one post
+    changed; with the style pack on, warm and cold; against rumdl and pymarkdown, same run."""
+    runs = max(runs, 3)
+    check = [*CLI, "check", "--links", "off"]  # the default text report, as a person runs it
+
+    def clear(_: int) -> None:
+        subprocess.run([*CLI, "cache", "clear"], cwd=site, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def warm_up(_: int) -> None:
+        pass
+
+    victim = posts[len(posts) // 2]
+    original = victim.read_bytes()
+
+    def change_one(i: int) -> None:
+        victim.write_bytes(original + f"\nOne more line, edit {i}.\n".encode())
+
+    size = sum(p.stat().st_size for p in posts)
+    print(f"\n--- result cache, {len(posts)} posts, {size / 1e6:.1f} MB, medians of {runs} runs ---")
+    rumdl = _peer("rumdl")
+    peer_rumdl = timed([*rumdl, "check", "--no-cache", "."], site, runs) if rumdl else None
+    if peer_rumdl is not None:
+        print(f"rumdl check --no-cache: {peer_rumdl:.3f} s")
+    else:
+        print("rumdl not found: pip install rumdl (or --target /tmp/x) for the comparison")
+    no_cache = timed([*check, "--no-cache"], site, runs)
+    cold = timed_each(check, site, runs, clear)
+    subprocess.run(check, cwd=site, stdout=subprocess.DEVNULL)
+    warm = timed_each(check, site, runs, warm_up)
+    changed = timed_each(check, site, runs, change_one)
+    victim.write_bytes(original)
+    subprocess.run(check, cwd=site, stdout=subprocess.DEVNULL)
+    ratio = f"   {cold / peer_rumdl:.1f}x rumdl --no-cache (target <= 4x)" if peer_rumdl else ""
+    print(f"check --no-cache: {no_cache:.3f} s")
+    print(f"cold (cache cleared, then written): {cold:.3f} s   target <= 0.5 s{ratio}")
+    print(f"warm, nothing changed: {warm:.3f} s   target <= 0.1 s")
+    print(f"one post changed: {changed:.3f} s   target <= 0.15 s")
+    style = [*check, "--style", "always"]
+    style_cold = timed_each(style, site, runs, clear)
+    subprocess.run(style, cwd=site, stdout=subprocess.DEVNULL)
+    style_warm = timed_each(style, site, runs, warm_up)
+    print(f"style pack on, warm: {style_warm:.3f} s   target <= 0.3 s")
+    pymarkdown = _peer("pymarkdown")
+    if pymarkdown:
+        folders = [str(p.relative_to(site)) for p in sorted({q.parent for q in posts})]
+        peer = timed([*pymarkdown, "scan", *folders], site, runs)
+        print(f"pymarkdown scan (same posts): {peer:.3f} s")
+        print(f"style pack on, cold: {style_cold:.3f} s   {style_cold / peer:.2f}x pymarkdown (target <= 0.5x)")
+    else:
+        print(f"style pack on, cold: {style_cold:.3f} s   (pymarkdown not installed: pip install pymarkdownlnt)")
+
+
 def main() -> int:
     with generated_site(__doc__ or "") as (args, site, posts):
+        if args.blog:
+            copy = site.parent / "blog"
+            shutil.copytree(args.blog, copy, ignore=shutil.ignore_patterns(".reinvent-lint-cache", ".git"))
+            found = [p for p in copy.rglob("*") if p.suffix in (".md", ".markdown") and "_posts" in p.parts]
+            cache_figures(copy, found, args.runs)
+            return 0
+        if args.cache_only:
+            cache_figures(site, posts, args.runs)
+            return 0
         size = sum(p.stat().st_size for p in posts)
         print(f"site: {len(posts)} generated posts, {size / 1e6:.1f} MB")
         includes = sum(p.read_text(encoding="utf-8").count("{% include candid-image.html") for p in posts)
@@ -133,6 +223,7 @@ def main() -> int:
             print(f"ratio: reinvent-lint is {peer / ours:.1f}x faster than pymarkdown   target >= 15x")
         else:
             print("pymarkdown not installed: pip install pymarkdownlnt for the comparison")
+        cache_figures(site, posts, args.runs)
     return 0
 
 

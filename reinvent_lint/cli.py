@@ -79,7 +79,7 @@ def _parser() -> argparse.ArgumentParser:
                 "in the cache, and cached failures again), all (check every URL; the CI gate)"
             ),
         )
-        p.add_argument("--no-cache", action="store_true", help="neither read nor write the link cache")
+        p.add_argument("--no-cache", action="store_true", help="neither read nor write the result and link caches")
         p.add_argument("--since", metavar="REF", help="report only problems on lines changed since this git ref")
 
     check = sub.add_parser("check", help="report problems")
@@ -92,7 +92,7 @@ def _parser() -> argparse.ArgumentParser:
     baseline.add_argument(
         "--file", type=Path, default=Path(".reinvent-lint-baseline.json"), help="the baseline file to write"
     )
-    cache = sub.add_parser("cache", help="manage the external-link cache")
+    cache = sub.add_parser("cache", help="manage the result and external-link caches")
     cache.add_argument("action", choices=("clear",))
     cache.add_argument("path", nargs="?", type=Path, default=Path("."), help="a folder inside the site")
     explain = sub.add_parser("explain", help="print a rule's page: what, why, options, examples")
@@ -412,6 +412,7 @@ def _run_linter(args: argparse.Namespace) -> Linter:
 
         linter.config = replace(linter.config, links=MappingProxyType({**linter.config.links, "mode": args.links}))
     linter.use_link_cache = not args.no_cache
+    linter.use_result_cache = not args.no_cache
     return linter
 
 
@@ -659,13 +660,17 @@ def cmd_cache(args: argparse.Namespace) -> int:
     from .config import load_config
     from .link_cache import LinkCache
     from .jekyll.site import find_root
+    from .result_cache import clear
 
     config = load_config(args.path.resolve(), _rules())
     folder = Path(config.links["cache-dir"])
     if not folder.is_absolute():
         folder = (find_root(args.path.resolve()) or Path.cwd()) / folder
+    results = clear(folder)
     cache = LinkCache(folder, 0, 0)
     removed = cache.clear()
     cache.close()
     print(f"removed {removed} cached link result{'s' if removed != 1 else ''} from {cache.path}")
+    if results:
+        print(f"removed the cached check results from {folder}")
     return EXIT_CLEAN

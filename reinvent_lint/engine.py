@@ -47,6 +47,7 @@ class Linter:
         self.cwd = (cwd or Path.cwd()).resolve()
         self._sites: dict[Path | None, Site] = {}
         self.use_link_cache = True
+        self.use_result_cache = False  # the CLI turns it on (result_cache.py); library callers opt in
         self.resolver: object = None  # DNS resolver for link checks (tests inject one)
         self.transport: object = None  # httpx transport for link checks (tests inject one)
         self.link_worker: object = None  # a link_worker.LinkWorker the CLI forked early, or None

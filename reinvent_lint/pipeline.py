@@ -19,7 +19,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from . import suppress
 from .document import Document, ReadError, read_bytes
@@ -54,6 +54,8 @@ class Found:
     problems: list[Problem] = field(default_factory=list)
     errors: list[FileError] = field(default_factory=list)
     links: list[Occurrence] = field(default_factory=list)
+    reads: set[tuple[Any, ...]] | None = None  # what the rules read of the site (result_cache.py), when recorded
+    words: dict[str, bytes] = field(default_factory=dict)  # the words the speller judged, when recorded
 
 
 @dataclass(frozen=True)
@@ -164,11 +166,18 @@ def prepare_sites(linter: Linter, units: Sequence[Unit], parallel: bool) -> None
 
 
 # ----- 3: the per-document phase --------------------------------------------------------------
-def document_phase(linter: Linter, unit: Unit) -> Found:
+def document_phase(linter: Linter, unit: Unit, record: bool = False) -> Found:
+    """Our rules on one document; with `record`, what they read of the site is recorded for the
+    result cache (result_cache.py: the rules see a TracedSite)."""
     doc, target = unit.doc, unit.target
-    problems, errors = linter.document_problems(doc, target.site, target.relative)
-    links = occurrences(doc) if linter.checks_links else []
-    return Found(problems, errors, links)
+    if not record:
+        problems, errors = linter.document_problems(doc, target.site, target.relative)
+        return Found(problems, errors, occurrences(doc) if linter.checks_links else [])
+    from .result_cache import Recorder, TracedSite, recording
+
+    with recording(Recorder()) as recorder:
+        problems, errors = linter.document_problems(doc, cast("Site", TracedSite(target.site)), target.relative)
+    return Found(problems, errors, occurrences(doc) if linter.checks_links else [], recorder.keys, recorder.words)
 
 
 # ----- 4: the cross-document phases -----------------------------------------------------------
@@ -331,39 +340,376 @@ def check(
     filters: Filters = Filters(),
     preread: Mapping[Path, Document] | None = None,
 ) -> Report:
-    """Check the files (none: the site around the cwd); `jobs` processes (0: one per core)."""
+    """Check the files (none: the site around the cwd); `jobs` processes (0: one per core).
+    With `linter.use_result_cache` (the CLI's default), files whose cached results are still
+    valid are neither parsed nor checked again (result_cache.py)."""
     report = Report()
     whole_site = not paths
     targets = linter.targets(paths, report.errors)
-    units = read_units(linter, targets, report.errors, preread)
-    report.files = len(units)
-    style = start_style(linter, units, whole_site, jobs)
+    stores = _open_caches(linter, targets, report.warnings) if linter.use_result_cache and preread is None else {}
+    slots = (
+        _read_slots(linter, targets, report.errors, stores)
+        if stores
+        else [_Slot(u.target, u.original, unit=u) for u in read_units(linter, targets, report.errors, preread)]
+    )
+    report.files = len(slots)
+    from . import style as style_pack
+
+    style_runs = bool(slots) and style_pack.runs(linter.config.style, whole_site)
+    style_slots = [s for s in slots if s.entry is None or s.entry.style is None] if style_runs else []
+    style = start_style(linter, [s.need_unit(linter) for s in style_slots], whole_site, jobs)
     raw: list[Problem] = []
-    site_problems, site_errors, site_paths, sites_ran = linter.site_phase(targets, whole_site)
+    site_problems, site_errors, site_paths, sites_ran = _site_phase(linter, targets, whole_site, stores)
     raw.extend(site_problems)
     report.errors.extend(site_errors)
-    parallel = _parallel(jobs, len(units)) > 1
-    prepare_sites(linter, units, parallel)
+    misses = [s for s in slots if s.found is None]
+    parallel = _parallel(jobs, len(misses)) > 1
+    units = [s.need_unit(linter) for s in misses]
+    if units:
+        # with the result cache, shared site data is built before the traced document phase (so
+        # building it is not recorded as every document reading the whole site) and the speller
+        # exists to be traced
+        prepare_sites(linter, units, parallel or bool(stores))
+        if stores:
+            _trace_spellers(units)
+    record = bool(stores)
+    for slot, found in zip(
+        misses, map_units(lambda i: document_phase(linter, units[i], record), len(units), jobs, linter.progress)
+    ):
+        slot.found = found
     links: list[Occurrence] = []
-    for found in map_units(lambda i: document_phase(linter, units[i]), len(units), jobs, linter.progress):
-        raw.extend(found.problems)
-        report.errors.extend(found.errors)
-        links.extend(found.links)
+    for slot in slots:
+        assert slot.found is not None
+        raw.extend(slot.found.problems)
+        report.errors.extend(slot.found.errors)
+        links.extend(slot.found.links)
     if links:
-        root = next((u.target.site.root for u in units if u.target.site.root), None)
+        root = next((s.target.site.root for s in slots if s.target.site.root), None)
         problems, warnings = linter.link_problems(links, root)
         raw.extend(problems)
         report.warnings.extend(warnings)
-    if style is not None:
-        style_problems, style_errors = style()
-        raw.extend(style_problems)
-        report.errors.extend(style_errors)
-    docs = {u.doc.path: u.doc for u in units}
-    relative: dict[str, str | None] = {u.doc.path: u.target.relative for u in units}
+    if style_runs:
+        fresh_style: tuple[list[Problem], list[FileError]] = style() if style is not None else ([], [])
+        for slot in slots:
+            if slot.entry is not None and slot.entry.style is not None and slot not in style_slots:
+                slot.style = _unpack_style(slot.entry.style, slot.target.display)
+        _assign_style(style_slots, fresh_style)
+        for slot in slots:
+            raw.extend(slot.style[0])
+            report.errors.extend(slot.style[1])
+    relative: dict[str, str | None] = {s.target.display: s.target.relative for s in slots}
     relative.update(site_paths)
-    ran = linter.ran(links=linter.checks_links, style=style is not None, sites=sites_ran)
-    report.problems = apply_filters(finish(linter, raw, docs, relative, ran), filters, linter.cwd)
+    ran = linter.ran(links=linter.checks_links, style=style is not None or style_runs, sites=sites_ran)
+    if stores:
+        signature = (linter.checks_links, style_runs, sites_ran)
+        finished = _finish_cached(linter, raw, slots, relative, ran, signature)
+        _store(stores, slots, whole_site)
+    else:
+        docs = {s.target.display: s.need_unit(linter).doc for s in slots}
+        finished = finish(linter, raw, docs, relative, ran)
+    report.problems = apply_filters(finished, filters, linter.cwd)
     return report
+
+
+# ----- the result cache's side of the run (result_cache.py) -------------------------------------
+@dataclass(eq=False)
+class _Slot:
+    """One file of the run: its cached entry, or its parsed unit, or both."""
+
+    target: Target
+    data: bytes
+    content: bytes = b""
+    entry: Any = None  # result_cache.Entry whose content matches
+    unit: Unit | None = None
+    found: Found | None = None
+    style: tuple[list[Problem], list[FileError]] = field(default_factory=lambda: ([], []))
+    style_fresh: bool = False  # the style pack checked it in this run
+    style_uncacheable: bool = False
+    finished: tuple[bytes, tuple[Any, ...]] | None = None
+    words: bytes = b""  # digest of what the file adds to the site vocabulary
+    index: int = 0  # of its target
+
+    def need_unit(self, linter: Linter) -> Unit:
+        if self.unit is None:
+            target = self.target
+            doc = Document.from_bytes(target.display, self.data, target.site.kind_of(target.relative))
+            self.unit = Unit(target, doc, self.data)
+        return self.unit
+
+
+SITE_PHASE = "\0site-phase"  # the entry holding the site-wide rules' findings
+
+
+def _site_phase(
+    linter: Linter, targets: Sequence[Target], whole_site: bool, stores: dict[int, Any]
+) -> tuple[list[Problem], list[FileError], dict[str, str | None], bool]:
+    """The site-wide rules; on a whole-site run where no file of the site changed, their
+    findings from the cache (they read every post: any change runs them again)."""
+    from .result_cache import Entry, pack_error, pack_problem, unpack_error, unpack_problem
+
+    store = next(iter(stores.values())) if len(stores) == 1 and whole_site else None
+    key = store.fingerprint_now + str(linter.cwd).encode() if store is not None else b""
+    if store is not None and store.all_valid:
+        raw = store.entries.get(SITE_PHASE)
+        if raw is not None and raw[0] == key and raw[2] is not None:
+            problems, errors, paths, ran = raw[2]
+            return [unpack_problem(p, "") for p in problems], [unpack_error(e, "") for e in errors], dict(paths), ran
+    problems, errors, paths, ran = linter.site_phase(list(targets), whole_site)
+    if store is not None:
+        packed = (
+            tuple(pack_problem(p, "") for p in problems),
+            tuple(pack_error(e, "") for e in errors),
+            tuple(paths.items()),
+            ran,
+        )
+        store.put(SITE_PHASE, Entry(key, (), packed))
+    return problems, errors, paths, ran
+
+
+def _open_caches(linter: Linter, targets: Sequence[Target], warnings: list[str]) -> dict[int, Any]:
+    from .result_cache import open_cache
+
+    stores: dict[int, Any] = {}
+    for target in targets:
+        site = target.site
+        if id(site) not in stores:
+            stores[id(site)] = open_cache(linter, site, warnings)
+    return {k: v for k, v in stores.items() if v is not None}
+
+
+def _read_slots(
+    linter: Linter, targets: Sequence[Target], errors: list[FileError], stores: dict[int, Any]
+) -> list[_Slot]:
+    """Read every file's bytes; take each valid entry's findings from the cache, so only the
+    others are parsed and checked."""
+    from .result_cache import LAST, Evaluator, content_hash, unpack_error, unpack_occurrence, unpack_problem
+
+    slots: list[_Slot] = []
+    failed: dict[int, FileError] = {}  # by target index, so errors keep the order of a run without cache
+    for index, target in enumerate(targets):
+        try:
+            data = read_bytes(target.path, max_bytes(linter.config.limits))
+        except ReadError as exc:
+            failed[index] = FileError(target.display, exc.message, exc.line, exc.column)
+            continue
+        slots.append(_Slot(target, data, content_hash(data), index=index))
+    spelling = _spelling_options(linter)
+    for key, store in stores.items():
+        mine = [s for s in slots if id(s.target.site) == key and s.target.relative]
+        contents = {s.target.relative: s.content for s in mine}
+        words: dict[str, bytes] | None = None
+        if spelling is not None and store.vocabulary:  # else no stored verdict can be reused
+            words = {}
+            for slot in mine:
+                rel = slot.target.relative
+                assert rel is not None
+                slot.words = store.stored_words(rel, slot.content) or _words_digest(slot.data)
+                words[rel] = slot.words
+            _other_words(store.site, words)
+        store.begin(contents, words)
+        store.evaluate = Evaluator(store.site, store, _speller_factory(store.site, spelling))
+    checked: list[str] = []
+    reused: list[str] = []
+    for slot in slots:
+        store = stores.get(id(slot.target.site))
+        rel, display = slot.target.relative, slot.target.display
+        if store is not None and rel is not None:
+            slot.entry = store.lookup(rel, slot.content)
+        if slot.entry is not None and slot.entry.found is not None:
+            problems, found_errors, links = slot.entry.found
+            slot.found = Found(
+                [unpack_problem(p, display) for p in problems],
+                [unpack_error(e, display) for e in found_errors],
+                [unpack_occurrence(o, display) for o in links],
+            )
+            reused.append(rel or display)
+        else:
+            try:
+                slot.need_unit(linter)
+            except ReadError as exc:
+                failed[slot.index] = FileError(display, exc.message, exc.line, exc.column)
+                slot.index = -1
+                continue
+            checked.append(rel or display)
+    errors.extend(failed[i] for i in sorted(failed))
+    LAST.checked, LAST.reused = checked, reused
+    return [s for s in slots if s.index >= 0]
+
+
+def _spelling_options(linter: Linter) -> Any:
+    """The speller's options when a spelling rule runs (None: none does)."""
+    if not any(r.code in ("RL501", "RL504") for r in linter.rules):
+        return None
+    return linter.config.rules["RL501"].options
+
+
+def _words_digest(data: bytes) -> bytes:
+    """What a file adds to the site vocabulary (the words and code words that
+    spelling.site_words counts), as a digest."""
+    from .result_cache import words_digest
+    from .speller import code_words_of, words_of
+
+    text = data.decode("utf-8-sig", errors="replace")
+    return words_digest((tuple(sorted(words_of(text))), tuple(sorted(code_words_of(text)))))
+
+
+def _other_words(site: Site, words: dict[str, bytes]) -> None:
+    """The vocabulary of the site's Markdown files not checked in this run: their bytes stand
+    for their words."""
+    from .files import Refused, read_regular_file
+    from .result_cache import content_hash
+
+    assert site.root is not None
+    for rel in site.markdown_files():
+        if rel not in words:
+            try:
+                words[rel] = content_hash(read_regular_file(site.root / rel, None))
+            except (OSError, Refused):
+                words[rel] = b""
+
+
+def _fill_words(store: Any, slots: Sequence[_Slot]) -> None:
+    """Each file's vocabulary digest, for the files that have none yet: from the vocabulary the
+    speller just learned (spelling.site_words keeps it per file), else from the text."""
+    from . import cache
+    from .result_cache import words_digest
+
+    missing = [s for s in slots if not s.words]
+    if not missing:
+        return
+    known = cache.load("vocabulary-2", str(store.site.root)) or {}
+    for slot in missing:
+        entry = known.get(slot.target.relative)
+        if isinstance(entry, tuple) and len(entry) == 3 and entry[0] == len(slot.data) and entry[2]:
+            slot.words = words_digest(entry[2])
+        else:
+            slot.words = _words_digest(slot.data)
+
+
+def _speller_factory(site: Site, options: Any) -> Callable[[], Any]:
+    def build() -> Any:
+        from .rules.spelling import speller_for
+
+        return speller_for(site, options)
+
+    return build
+
+
+def _trace_spellers(units: Sequence[Unit]) -> None:
+    """Let the result cache see which vocabulary entries the speller's verdicts read."""
+    import sys
+
+    spelling = sys.modules.get("reinvent_lint.rules.spelling")
+    if spelling is None:
+        return
+    from .result_cache import trace_speller
+
+    for site in {id(u.target.site): u.target.site for u in units}.values():
+        found = site.memo.peek(spelling._SPELLER)
+        if found is not None:
+            trace_speller(found[1])
+
+
+def _unpack_style(packed: Any, display: str) -> tuple[list[Problem], list[FileError]]:
+    from .result_cache import unpack_error, unpack_problem
+
+    return [unpack_problem(p, display) for p in packed[0]], [unpack_error(e, display) for e in packed[1]]
+
+
+def _assign_style(slots: Sequence[_Slot], fresh: tuple[list[Problem], list[FileError]]) -> None:
+    by_path = {s.target.display: s for s in slots}
+    for slot in slots:
+        slot.style = ([], [])
+        slot.style_fresh = True
+    for p in fresh[0]:
+        if p.path in by_path:
+            by_path[p.path].style[0].append(p)
+    for e in fresh[1]:
+        if e.path in by_path:
+            by_path[e.path].style[1].append(e)
+    leftover = [p for p in fresh[0] if p.path not in by_path], [e for e in fresh[1] if e.path not in by_path]
+    if (leftover[0] or leftover[1]) and slots:  # not tied to one file: kept, never cached
+        slots[0].style[0].extend(leftover[0])
+        slots[0].style[1].extend(leftover[1])
+        slots[0].style_uncacheable = True
+
+
+def _finish_cached(
+    linter: Linter,
+    raw: list[Problem],
+    slots: Sequence[_Slot],
+    relative: Mapping[str, str | None],
+    ran: Callable[[str], bool],
+    signature: tuple[bool, ...],
+) -> list[Problem]:
+    """`finish`, one file at a time, its output reused when its input (the file, the run key,
+    the raw findings of every phase) is what the cache finished last time."""
+    from .result_cache import finish_digest, pack_problem, unpack_problem
+
+    by_path: dict[str, list[Problem]] = {}
+    for p in raw:
+        by_path.setdefault(p.path, []).append(p)
+    kept: list[Problem] = []
+    files = {s.target.display: s for s in slots}
+    for path in sorted(set(by_path) | set(files)):
+        found = by_path.get(path, [])
+        slot = files.get(path)
+        if slot is None:
+            kept.extend(finish(linter, found, {}, relative, ran))
+            continue
+        key = finish_digest(found, path, signature)
+        cached = slot.entry.finished if slot.entry is not None else None
+        if cached is not None and cached[0] == key:
+            done = [unpack_problem(p, path) for p in cached[1]]
+        else:
+            done = finish(linter, found, {path: slot.need_unit(linter).doc}, relative, ran)
+        slot.finished = (key, tuple(pack_problem(p, path) for p in done))
+        kept.extend(done)
+    kept.sort(key=lambda p: p.sort_key)
+    return kept
+
+
+def _store(stores: dict[int, Any], slots: Sequence[_Slot], whole_site: bool) -> None:
+    from .result_cache import Entry, pack_error, pack_occurrence, pack_problem, words_key
+
+    for key, store in stores.items():
+        contents: dict[str, bytes] = {}
+        verdicts: dict[str, bytes] = dict(store.evaluate.verdicts)
+        mine = [s for s in slots if id(s.target.site) == key and s.target.relative and s.found is not None]
+        words: dict[str, bytes] | None = None
+        if _spelling_options(store.linter) is not None:
+            _fill_words(store, mine)
+            words = {s.target.relative: s.words for s in mine if s.target.relative}
+            _other_words(store.site, words)
+        for slot in slots:
+            rel, display = slot.target.relative, slot.target.display
+            if id(slot.target.site) != key or rel is None or slot.found is None:
+                continue
+            contents[rel] = slot.content
+            old = slot.entry
+            if old is not None and old.found is not None:
+                reads, found = old.reads, old.found
+            elif slot.found.reads is None:
+                continue
+            else:
+                pairs = [(k, store.evaluate(k)) for k in slot.found.reads]
+                if slot.found.words:
+                    pairs.append(words_key(slot.found.words))
+                    verdicts.update(slot.found.words)
+                reads = tuple(sorted(pairs, key=repr))
+                found = (
+                    tuple(pack_problem(p, display) for p in slot.found.problems),
+                    tuple(pack_error(e, display) for e in slot.found.errors),
+                    tuple(pack_occurrence(o, display) for o in slot.found.links),
+                )
+            style = old.style if old is not None else None
+            if slot.style_fresh and not slot.style_uncacheable:
+                style = (
+                    tuple(pack_problem(p, display) for p in slot.style[0]),
+                    tuple(pack_error(e, display) for e in slot.style[1]),
+                )
+            store.put(rel, Entry(slot.content, reads, found, style, slot.finished, slot.words))
+        store.save(contents, whole_site, verdicts, words)
 
 
 @dataclass

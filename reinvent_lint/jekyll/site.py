@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import fnmatch
 import os
+import posixpath
 import re
 from functools import cached_property
 from pathlib import Path, PurePosixPath
@@ -395,11 +396,15 @@ class Site:
     def markdown_files(self) -> list[str]:
         """The site's Markdown documents Jekyll would render, site-relative and sorted
         (excluded files are not: Jekyll never reads them)."""
+        return list(self._markdown_files)
+
+    @cached_property
+    def _markdown_files(self) -> list[str]:
         skip_tops = {"_includes", "_layouts", "_sass", "_data", "_plugins"}
         result = []
         suffixes = MARKDOWN_SUFFIXES | self.markdown_suffixes
         for rel in self.files:
-            if PurePosixPath(rel).suffix.lower() not in suffixes:
+            if posixpath.splitext(rel)[1].lower() not in suffixes:  # PurePosixPath: 10x slower
                 continue
             top = rel.split("/", 1)[0] if "/" in rel else ""
             if top in skip_tops:

@@ -1,0 +1,728 @@
+"""The persistent result cache (issue 18), like ruff's `.ruff_cache`: a second run over an
+unchanged site reads its findings instead of checking again.
+
+Each checked file has one entry, valid while these are unchanged:
+
+- the file's bytes (a content hash);
+- the run's key: tool version and source, Python, the configuration and rule set, and the
+  site's own settings files (`_config.yml`, `Gemfile`, `CNAME`, `_plugins/`);
+- every piece of site data its rules read while it was checked, recorded as they read it, not
+  guessed: `site.files` membership of each path tested, the URL map entries looked up, each
+  other file opened (an include, a layout, a linked post whose ids were read), the site
+  vocabulary counts of each word the speller judged. A rule that iterates a whole collection
+  depends on all of it. Each read is stored as a key and a digest of the value read; an entry is
+  reused only when every key still gives the same digest.
+
+So editing a post's title re-checks that post and the posts whose findings read something that
+changed, not the whole site. How the reads are recorded: the per-document phase gets a
+`TracedSite`, whose collections record item look-ups; the speller's vocabulary and verdict
+memos are swapped for recording ones; files opened are seen through an audit hook; memos shared
+between documents are kept per document (a memo hit would hide the reads that computed it).
+
+The cache is one marshal file per site and run key, `<site>/.reinvent-lint-cache/results-KEY.marshal`
+(the eight most recent kept, so alternating options does not thrash one file), written
+atomically (a temporary file renamed over it, inside `signals.deferred`), merged with what a
+concurrent run wrote meanwhile. An unreadable file is rebuilt with one warning.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import marshal
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence, Set
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .memo import Key, Memo
+from .problem import Edit, Fix, Problem, Safety, Severity
+from .report import FileError
+
+if TYPE_CHECKING:
+    from .engine import Linter
+    from .external import Occurrence
+    from .jekyll.site import Site
+
+FORMAT = 1
+# marshal from version 3 on writes a back-reference for an object it has seen, so equal data
+# built differently (fresh vs unmarshalled strings) dumps differently: digests use version 2.
+_NO_REFS = 2
+FILE_PATTERN = "results-*.marshal"  # one file per run key (configuration, options, tool), like ruff
+KEEP = 8  # the most recently written files kept: alternating options does not thrash one file
+ReadKey = tuple[Hashable, ...]
+
+
+# ----- recording what a document's rules read ---------------------------------------------
+class Recorder:
+    """The site data one document's rules read: keys (see `evaluate`)."""
+
+    def __init__(self) -> None:
+        self.keys: set[ReadKey] = set()
+        self.words: dict[str, bytes] = {}  # words the speller judged -> digest of the verdict
+
+    def add(self, key: ReadKey) -> None:
+        self.keys.add(key)
+
+
+CURRENT: Recorder | None = None
+_PAUSED = 0
+
+
+def _note(key: ReadKey) -> None:
+    if CURRENT is not None and not _PAUSED:
+        CURRENT.add(key)
+
+
+@contextmanager
+def recording(recorder: Recorder) -> Iterator[Recorder]:
+    global CURRENT
+    _install_audit_hook()
+    previous, CURRENT = CURRENT, recorder
+    try:
+        yield recorder
+    finally:
+        CURRENT = previous
+
+
+@contextmanager
+def paused() -> Iterator[None]:
+    """Site-level data built lazily while a document is checked (the URL map) is not a read of
+    that document: it is recorded by the look-ups into it."""
+    global _PAUSED
+    _PAUSED += 1
+    try:
+        yield
+    finally:
+        _PAUSED -= 1
+
+
+_HOOKED = False
+_ROOTS: set[str] = set()  # site roots: only files inside them are dependencies
+_IGNORED: list[str] = []  # cache folders inside them
+
+
+def _install_audit_hook() -> None:
+    global _HOOKED
+    if _HOOKED:
+        return
+    _HOOKED = True
+
+    def hook(event: str, args: tuple[Any, ...]) -> None:
+        if event != "open" or CURRENT is None or _PAUSED:
+            return
+        path = args[0]
+        if isinstance(path, bytes):
+            path = os.fsdecode(path)
+        if not isinstance(path, str):
+            return
+        path = os.path.abspath(path)
+        if any(path.startswith(r) for r in _ROOTS) and not any(path.startswith(i) for i in _IGNORED):
+            CURRENT.add(("file", path))
+
+    sys.addaudithook(hook)
+
+
+def _plain(item: object) -> bool:
+    """Whether a looked-up item can be stored as part of a key (marshal: str, int, tuples of them)."""
+    if isinstance(item, tuple):
+        return all(_plain(i) for i in item)
+    return item is None or isinstance(item, (str, int, float))
+
+
+class TSet(Set[Any]):
+    """A set whose membership tests are recorded one item at a time (iteration: the whole)."""
+
+    def __init__(self, real: Any, key: ReadKey) -> None:
+        self._real, self._key = real, key
+
+    def __contains__(self, item: object) -> bool:
+        _note((*self._key, "in", item) if _plain(item) else self._key)
+        return item in self._real
+
+    def __iter__(self) -> Iterator[Any]:
+        _note(self._key)
+        return iter(self._real)
+
+    def __len__(self) -> int:
+        _note(self._key)
+        return len(self._real)
+
+
+class TMap(Mapping[Any, Any]):
+    """A mapping whose look-ups are recorded one key at a time (iteration: the whole)."""
+
+    def __init__(self, real: Any, key: ReadKey) -> None:
+        self._real, self._key = real, key
+
+    def __getitem__(self, item: Any) -> Any:
+        _note((*self._key, "get", item) if _plain(item) else self._key)
+        return self._real[item]
+
+    def get(self, item: Any, default: Any = None) -> Any:
+        _note((*self._key, "get", item) if _plain(item) else self._key)
+        return self._real.get(item, default)
+
+    def __contains__(self, item: object) -> bool:
+        _note((*self._key, "get", item) if _plain(item) else self._key)
+        return item in self._real
+
+    def __iter__(self) -> Iterator[Any]:
+        _note(self._key)
+        return iter(self._real)
+
+    def __len__(self) -> int:
+        _note(self._key)
+        return len(self._real)
+
+
+class TList(Sequence[Any]):
+    """A list whose membership tests are recorded one item at a time (anything else: the whole)."""
+
+    def __init__(self, real: Any, key: ReadKey) -> None:
+        self._real, self._key = real, key
+
+    def __contains__(self, item: object) -> bool:
+        _note((*self._key, "in", item) if _plain(item) else self._key)
+        return item in self._real
+
+    def __getitem__(self, index: Any) -> Any:
+        _note(self._key)
+        return self._real[index]
+
+    def __iter__(self) -> Iterator[Any]:
+        _note(self._key)
+        return iter(self._real)
+
+    def __len__(self) -> int:
+        _note(self._key)
+        return len(self._real)
+
+
+def _traced(value: Any, key: ReadKey) -> Any:
+    if isinstance(value, (set, frozenset)):
+        return TSet(value, key)
+    if isinstance(value, dict):
+        return TMap(value, key)
+    if isinstance(value, list):
+        return TList(value, key)
+    _note(key)
+    return value
+
+
+# Site attributes that only the run's key inputs decide (configuration files, the root): read freely.
+_SETTINGS = frozenset(
+    {
+        "root", "config_dir", "tag_dirs", "platform_setting", "config", "baseurl", "github_pages", "future",
+        "timezone", "markdown_suffixes", "collections", "excluded", "safe", "plugins", "tag_sources",
+        "liquid_tags", "relative", "kind_of", "is_excluded", "ignored_in_safe_mode", "_pages_gem",
+        "_exclude_patterns", "_inside",
+    }
+)  # fmt: skip
+_URL_PARTS = ("urls", "owner", "primary", "data", "posts")
+
+
+class TracedUrls:
+    def __init__(self, real: Any) -> None:
+        self._real = real
+
+    def __getattr__(self, name: str) -> Any:
+        value = getattr(self._real, name)
+        return _traced(value, ("u", name)) if name in _URL_PARTS else value
+
+
+class TracedSite:
+    """The Site a document's rules see while the cache records: the same data, its reads noted.
+    Memos that rules share through the site are this document's own (prepared ones excepted)."""
+
+    def __init__(self, site: Site) -> None:
+        self._site = site
+        self.memo = _LayeredMemo(site.memo)
+
+    def __getattr__(self, name: str) -> Any:
+        with paused():
+            value = getattr(self._site, name)
+        if name in _SETTINGS:
+            return value
+        if name == "urls":
+            return TracedUrls(value)
+        if callable(value):
+            return _traced_method(name, value)
+        return _traced(value, ("s", name))
+
+
+def _traced_method(name: str, method: Callable[..., Any]) -> Callable[..., Any]:
+    def call(*args: Any) -> Any:
+        with paused():
+            value = method(*args)
+        if all(isinstance(a, (str, int)) for a in args):
+            _note(("m", name, *args))
+        else:
+            _note(("s", "files"))  # conservative: a listing of the site
+        return value
+
+    return call
+
+
+class _LayeredMemo(Memo):
+    """What `prepare` put on the site memo (a speller) is shared; the rest is per document."""
+
+    __slots__ = ("_base",)
+
+    def __init__(self, base: Memo) -> None:
+        super().__init__()
+        self._base = base
+
+    def get(self, key: Key[Any], compute: Callable[[], Any]) -> Any:
+        found = self._base.peek(key)
+        return found if found is not None else super().get(key, compute)
+
+    def peek(self, key: Key[Any]) -> Any:
+        found = super().peek(key)
+        return found if found is not None else self._base.peek(key)
+
+
+def trace_speller(speller: Any) -> None:
+    """Record the words each document's spelling verdicts were asked for, with a digest of each
+    verdict. The verdicts read the site vocabulary; when it changes, the words a cached entry
+    used are judged again (`Evaluator`) and only entries whose verdicts changed are re-checked."""
+    if getattr(speller, "_traced_by_cache", False):
+        return
+    judge = speller.check
+    verdicts: dict[str, bytes] = {}  # word -> digest of this speller's verdict (one site, one run)
+
+    def check(word: str) -> Any:
+        verdict = judge(word)
+        recorder = CURRENT
+        if recorder is not None and word not in recorder.words:
+            found = verdicts.get(word)
+            if found is None:
+                found = verdicts[word] = verdict_digest(verdict)
+            recorder.words[word] = found
+        return verdict
+
+    def flagged(words: set[str]) -> set[str]:
+        # every word asked about counts as read, also those judged fine earlier in the run
+        # (`flagged` skips calling `check` for them)
+        for word in words:
+            check(word)
+        return {w for w in words if judge(w) is not None}
+
+    speller.check = check
+    speller.flagged = flagged
+    speller._traced_by_cache = True
+
+
+# ----- evaluating a read key against the current site ---------------------------------------
+def _canon(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return sorted((repr(k), _canon(v)) for k, v in value.items())
+    if isinstance(value, (set, frozenset)):
+        return sorted(repr(v) for v in value)
+    if isinstance(value, (list, tuple)):
+        return [_canon(v) for v in value]
+    return repr(value)
+
+
+def digest(value: Any) -> bytes:
+    return hashlib.blake2b(repr(_canon(value)).encode(), digest_size=12).digest()
+
+
+def content_hash(data: bytes) -> bytes:
+    return hashlib.blake2b(data, digest_size=16).digest()
+
+
+class Evaluator:
+    """Digests of read keys against the site as it is now, each computed once per run."""
+
+    def __init__(self, site: Site, cache: ResultCache, speller: Callable[[], Any]) -> None:
+        self.site = site
+        self.cache = cache
+        self.speller = speller  # the current speller, built when the vocabulary changed
+        self.known: dict[ReadKey, bytes] = {}
+        self.verdicts: dict[str, bytes] = {}  # judged again in this run
+        self._judge: Callable[[str], Any] | None = None
+
+    def __call__(self, key: ReadKey) -> bytes:
+        found = self.known.get(key)
+        if found is None:
+            found = self.known[key] = self._evaluate(key)
+        return found
+
+    def verdict(self, word: str) -> bytes:
+        if self.cache.vocabulary_same:
+            return self.cache.verdicts.get(word, b"?")
+        found = self.verdicts.get(word)
+        if found is None:
+            if self._judge is None:
+                self._judge = self.speller().check
+            found = self.verdicts[word] = verdict_digest(self._judge(word))
+        return found
+
+    def _evaluate(self, key: ReadKey) -> bytes:
+        kind = key[0]
+        if kind == "file":
+            from .files import Refused, read_regular_file
+
+            try:
+                return content_hash(read_regular_file(str(key[1]), None))
+            except (OSError, Refused):
+                return b"missing"
+        if kind == "words":
+            return words_verdicts_digest([self.verdict(w) for w in str(key[1]).split("\n") if w])
+        if kind == "m":
+            return digest(getattr(self.site, str(key[1]))(*key[2:]))
+        if kind == "s":
+            collection = getattr(self.site, str(key[1]))
+        elif kind == "u":
+            collection = getattr(self.site.urls, str(key[1]))
+        else:
+            return b"unknown"
+        if len(key) == 2:
+            return digest(collection)
+        op, item = key[2], key[3]
+        if op == "in":
+            return b"1" if item in collection else b"0"
+        return digest(collection.get(item))
+
+
+def words_digest(words: Any) -> bytes:
+    """Digest of one file's contribution to the site vocabulary (marshal-able data)."""
+    return hashlib.blake2b(marshal.dumps(words, _NO_REFS), digest_size=12).digest()
+
+
+def verdict_digest(verdict: Any) -> bytes:
+    return hashlib.blake2b(repr(verdict).encode(), digest_size=8).digest()
+
+
+def words_verdicts_digest(digests: list[bytes]) -> bytes:
+    return hashlib.blake2b(b"".join(digests), digest_size=12).digest()
+
+
+def words_key(words: Mapping[str, bytes]) -> tuple[ReadKey, bytes]:
+    """The read of a document's spelling verdicts: the words judged, the digest of their verdicts."""
+    ordered = sorted(words)
+    return ("words", "\n".join(ordered)), words_verdicts_digest([words[w] for w in ordered])
+
+
+# ----- records as marshal-able tuples -------------------------------------------------------
+def pack_problem(p: Problem, path: str) -> tuple[Any, ...]:
+    fix = None
+    if p.fix is not None:
+        edits = tuple((e.start, e.end, e.replacement) for e in p.fix.edits)
+        fix = (edits, p.fix.safety.value, p.fix.description, p.fix.edits_protected)
+    where = None if p.path == path else p.path
+    return (where, p.line, p.column, p.code, p.name, p.message, int(p.severity), fix, p.start, p.end,
+            p.end_line, p.end_column, p.snippet, p.fix_regions)  # fmt: skip
+
+
+def unpack_problem(t: Sequence[Any], path: str) -> Problem:
+    fix = None
+    if t[7] is not None:
+        edits, safety, description, protected = t[7]
+        fix = Fix(tuple(Edit(*e) for e in edits), Safety(safety), description, protected)
+    return Problem(t[0] if t[0] is not None else path, t[1], t[2], t[3], t[4], t[5], Severity(t[6]), fix,
+                   t[8], t[9], t[10], t[11], t[12], tuple(tuple(r) for r in t[13]))  # fmt: skip
+
+
+def pack_error(e: FileError, path: str) -> tuple[Any, ...]:
+    return (None if e.path == path else e.path, e.message, e.line, e.column)
+
+
+def unpack_error(t: Sequence[Any], path: str) -> FileError:
+    return FileError(t[0] if t[0] is not None else path, t[1], t[2], t[3])
+
+
+def pack_occurrence(o: Occurrence, path: str) -> tuple[Any, ...]:
+    return (o.url, None if o.path == path else o.path, o.line, o.column, o.end_line, o.end_column, o.start, o.end)
+
+
+def unpack_occurrence(t: Sequence[Any], path: str) -> Occurrence:
+    from .external import Occurrence
+
+    return Occurrence(t[0], t[1] if t[1] is not None else path, *t[2:])
+
+
+# ----- the cache file ------------------------------------------------------------------------
+@dataclass
+class Entry:
+    """One file's cached results (marshalled as a tuple)."""
+
+    content: bytes
+    reads: tuple[tuple[ReadKey, bytes], ...] = ()
+    found: tuple[Any, ...] | None = None  # (problems, errors, occurrences), None: not checked
+    style: tuple[Any, ...] | None = None  # the style pack's findings, None: not run
+    finished: tuple[bytes, tuple[Any, ...]] | None = None  # (digest of finish's input, its output)
+    words: bytes = b""  # digest of the words it adds to the site vocabulary
+
+    def pack(self) -> tuple[Any, ...]:
+        return (self.content, self.reads, self.found, self.style, self.finished, self.words)
+
+
+def _source_fingerprint() -> str:
+    """The tool's own code and data, so an upgrade (or an edit in development) invalidates."""
+    from . import __version__
+
+    package = Path(__file__).parent
+    parts = [__version__, sys.version]
+    for folder, _dirs, names in os.walk(package):
+        for name in sorted(names):
+            if name.endswith((".py", ".gz", ".txt", ".json", ".toml", ".marshal", ".tsv")):
+                try:
+                    stat = os.stat(os.path.join(folder, name))
+                except OSError:
+                    continue
+                parts.append(f"{folder}/{name}:{stat.st_size}:{stat.st_mtime_ns}")
+    return "\n".join(sorted(parts))
+
+
+def _settings_fingerprint(site: Site) -> list[str]:
+    """The site's own settings files: `_config.yml`, `Gemfile`, `CNAME`, `_plugins/` ..."""
+    from .files import Refused, read_regular_file
+
+    parts: list[str] = []
+    for base in {site.config_dir, site.root} - {None}:
+        assert base is not None
+        try:
+            entries = sorted(os.scandir(base), key=lambda e: e.name)
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.is_file() and not entry.name.lower().endswith((".md", ".markdown", ".html")):
+                try:
+                    parts.append(f"{entry.path}:{content_hash(read_regular_file(entry.path, None)).hex()}")
+                except (OSError, Refused):
+                    parts.append(f"{entry.path}:unreadable")
+        for folder, _dirs, names in (
+            *os.walk(os.path.join(base, "_plugins")),
+            *os.walk(os.path.join(base, ".reinvent-lint")),
+        ):
+            for name in sorted(names):
+                stat = os.stat(os.path.join(folder, name))
+                parts.append(f"{folder}/{name}:{stat.st_size}:{stat.st_mtime_ns}")
+    return parts
+
+
+def run_key(linter: Linter, site: Site) -> bytes:
+    rules = [(r.code, r.name, r.module, int(r.severity), r.site_wide) for r in linter.all_rules]
+    # The cwd: findings name files by their path from it.
+    parts = [str(FORMAT), _source_fingerprint(), repr(linter.config), repr(rules), str(site.root), str(linter.cwd)]
+    parts += _settings_fingerprint(site)
+    return hashlib.blake2b("\0".join(parts).encode(), digest_size=16).digest()
+
+
+def cache_folder(linter: Linter, site: Site) -> Path | None:
+    """`<site>/.reinvent-lint-cache/` (the link cache's folder); None outside a site or when
+    `REINVENT_LINT_CACHE_DIR=off` turns caching off."""
+    configured = os.environ.get("REINVENT_LINT_CACHE_DIR")
+    if configured is not None and configured.strip().lower() in ("", "off", "0", "false"):
+        return None
+    base = site.config_dir
+    if base is None:
+        return None
+    folder = Path(str(linter.config.links.get("cache-dir", ".reinvent-lint-cache")))
+    return folder if folder.is_absolute() else base / folder
+
+
+class ResultCache:
+    """The entries of one site under one run key."""
+
+    def __init__(self, path: Path, key: bytes, site: Site, warnings: list[str]) -> None:
+        self.path = path
+        self.key = key
+        self.site = site
+        self.entries: dict[str, tuple[Any, ...]] = {}
+        self.fresh: dict[str, tuple[Any, ...]] = {}
+        self.valid_until = 0.0
+        self.fingerprint = b""
+        self.vocabulary = b""  # digest of the site vocabulary the stored verdicts were judged with
+        self.verdicts: dict[str, bytes] = {}  # word -> digest of its verdict under that vocabulary
+        self.files_read: dict[str, bytes] = {}  # other files the entries read (includes ...) -> content digest
+        raw = self._read(warnings)
+        if raw is not None and raw[0] == key:
+            self.entries, self.valid_until, self.fingerprint = raw[1], raw[2], raw[3]
+            self.vocabulary, self.verdicts, self.files_read = raw[5], raw[6], raw[7]
+        self.all_valid = False  # set by `begin` when nothing the site holds changed
+        self.vocabulary_same = False
+        self.vocabulary_now = b""
+        self.fingerprint_now = b""
+        self.evaluate: Evaluator | None = None
+        self.linter: Any = None
+
+    def _read(self, warnings: list[str] | None) -> tuple[Any, ...] | None:
+        try:
+            data = self.path.read_bytes()
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            if warnings is not None:
+                warnings.append(f"{self.path}: result cache unreadable ({exc.strerror}); checking without it")
+            return None
+        try:
+            raw = marshal.loads(data)
+            if not (isinstance(raw, tuple) and len(raw) == 8 and raw[4] == FORMAT and isinstance(raw[1], dict)):
+                raise ValueError("unexpected layout")
+            if not isinstance(raw[6], dict) or not isinstance(raw[5], bytes) or not isinstance(raw[7], dict):
+                raise ValueError("unexpected layout")
+            for entry in raw[1].values():
+                if not (isinstance(entry, tuple) and len(entry) == 6 and isinstance(entry[0], bytes)):
+                    raise ValueError("unexpected entry")
+            return raw
+        except (EOFError, ValueError, TypeError, IndexError):
+            if warnings is not None:
+                warnings.append(f"{self.path}: result cache was corrupt; rebuilt it")
+            return None
+
+    def begin(self, contents: Mapping[str, bytes], words: Mapping[str, bytes] | None) -> None:
+        """`contents`: every checked file's content hash; `words`: the digest of each Markdown
+        file's words. When the contents, the file listing and the run key are all as stored and no
+        post's date has come due since, every entry is valid without evaluating its reads."""
+        listing = digest(sorted(self.site.files)) if self.site.root is not None else b""
+        self.fingerprint_now = digest(sorted(contents.items())) + listing
+        self.all_valid = self.fingerprint_now == self.fingerprint and time.time() < self.valid_until
+        if self.all_valid and self.files_read:
+            evaluate = Evaluator(self.site, self, lambda: None)
+            self.all_valid = all(evaluate(("file", path)) == value for path, value in self.files_read.items())
+        self.vocabulary_now = digest(sorted(words.items())) if words is not None else b""
+        self.vocabulary_same = bool(self.vocabulary) and self.vocabulary_now == self.vocabulary
+
+    def stored_words(self, rel: str, content: bytes) -> bytes | None:
+        raw = self.entries.get(rel)
+        return raw[5] if raw is not None and raw[0] == content and raw[5] else None
+
+    def lookup(self, rel: str, content: bytes) -> Entry | None:
+        raw = self.entries.get(rel)
+        if raw is None or raw[0] != content:
+            return None
+        entry = Entry(*raw)
+        if entry.found is not None and not self.all_valid:
+            assert self.evaluate is not None
+            for key, value in entry.reads:
+                if self.evaluate(key) != value:
+                    entry.found = None
+                    entry.finished = None
+                    break
+        return entry
+
+    def put(self, rel: str, entry: Entry) -> None:
+        self.fresh[rel] = entry.pack()
+
+    def save(
+        self,
+        contents: Mapping[str, bytes],
+        whole_site: bool,
+        verdicts: Mapping[str, bytes],
+        words: Mapping[str, bytes] | None,
+    ) -> None:
+        """Write the entries back, merged with what another run wrote meanwhile."""
+        if self.all_valid and self.fresh == {rel: self.entries.get(rel) for rel in self.fresh}:
+            return
+        if words is not None:
+            self.vocabulary_now = digest(sorted(words.items()))
+        if self.vocabulary_now != self.vocabulary:
+            self.vocabulary_same = False
+        entries = dict(self.entries)
+        table = dict(self.verdicts) if self.vocabulary_same else {}
+        current = self._read(None)
+        if current is not None and current[0] == self.key and current[5] == self.vocabulary_now:
+            entries.update(current[1])
+            table.update(current[6])
+        entries.update(self.fresh)
+        table.update(verdicts)
+        if whole_site:  # files that are gone
+            entries = {rel: e for rel, e in entries.items() if rel in contents or rel.startswith("\0")}
+        complete = whole_site and all(rel in entries and entries[rel][2] is not None for rel in contents)
+        fingerprint = self.fingerprint_now if complete else b""
+        files_read = {str(k[1]): v for e in entries.values() for k, v in e[1] if k[0] == "file"}
+        packed = (self.key, entries, _next_due(self.site), fingerprint, FORMAT, self.vocabulary_now, table, files_read)
+        write_atomic(self.path, marshal.dumps(packed))
+        _prune(self.path.parent)
+
+
+def _next_due(site: Site) -> float:
+    """When the next future-dated post is published (findings about it change then)."""
+    if site.root is None:
+        return float("inf")
+    due = [f.date.timestamp() for f in site.urls.posts.values() if f.state == "future" and f.date is not None]
+    return min(due, default=float("inf"))
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write `path` whole or not at all; a stop (SIGINT/SIGTERM) waits for the rename."""
+    from .signals import deferred
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with deferred():
+            fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+            try:
+                with os.fdopen(fd, "wb") as handle:
+                    handle.write(data)
+                os.replace(temp, path)
+            except BaseException:
+                try:
+                    os.unlink(temp)
+                except OSError:
+                    pass
+                raise
+    except OSError:
+        return  # a cache that cannot be written only costs time
+
+
+def clear(folder: Path) -> int:
+    """Remove the result cache in `folder`; returns how many files were removed."""
+    removed = 0
+    for path in folder.glob(FILE_PATTERN):
+        try:
+            path.unlink()
+            removed += 1
+        except OSError:
+            pass
+    return removed
+
+
+def _prune(folder: Path) -> None:
+    """Keep the KEEP most recently written cache files (one per run key)."""
+    try:
+        found = sorted(folder.glob(FILE_PATTERN), key=lambda p: p.stat().st_mtime_ns, reverse=True)
+    except OSError:
+        return
+    for path in found[KEEP:]:
+        try:
+            path.unlink()
+        except OSError:
+            pass
+
+
+def open_cache(linter: Linter, site: Site, warnings: list[str]) -> ResultCache | None:
+    folder = cache_folder(linter, site)
+    if folder is None or site.root is None:
+        return None
+    _ROOTS.add(str(site.root) + os.sep)
+    if site.config_dir is not None:
+        _ROOTS.add(str(site.config_dir) + os.sep)
+    _IGNORED.append(str(folder) + os.sep)
+    key = run_key(linter, site)
+    store = ResultCache(folder / FILE_PATTERN.replace("*", key.hex()[:16]), key, site, warnings)
+    store.linter = linter
+    return store
+
+
+@dataclass
+class Stats:
+    """What the last run did, for tests and the bench: files checked vs taken from the cache."""
+
+    checked: list[str] = field(default_factory=list)
+    reused: list[str] = field(default_factory=list)
+
+
+LAST = Stats()
+
+
+def finish_digest(problems: Iterable[Problem], path: str, ran: tuple[bool, ...]) -> bytes:
+    packed = sorted((pack_problem(p, path) for p in problems), key=repr)
+    return hashlib.blake2b(marshal.dumps((packed, ran), _NO_REFS), digest_size=16).digest()

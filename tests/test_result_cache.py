@@ -1,0 +1,320 @@
+"""The persistent result cache (issue 18, result_cache.py): warm output is cold output, byte for
+byte; an entry is reused only while what its rules read is unchanged, and only the files whose
+findings depend on a change are checked again."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from reinvent_lint import result_cache
+from reinvent_lint.engine import Linter
+
+from .conftest import linter_for, run_cli, write_site
+
+POST = "---\ntitle: {title}\nlayout: post\n---\n\n{body}\n"
+
+SITE = {
+    "_layouts/post.html": "{{ content }}\n",
+    "_includes/note.html": '<div id="note-anchor">A note.</div>\n',
+    "_posts/2024-01-01-alpha.md": POST.format(
+        title="Alpha", body="## Setting up\n\nThe first post, about databases and caching.\n"
+    ),
+    # links to alpha's URL: reads the URL map, not alpha's text
+    "_posts/2024-01-02-bravo.md": POST.format(
+        title="Bravo", body="See [the first post](/2024/01/01/alpha.html) for the setup.\n"
+    ),
+    # links to a heading inside alpha: reads alpha's text (its ids)
+    "_posts/2024-01-03-charlie.md": POST.format(
+        title="Charlie", body="See [the setup](/2024/01/01/alpha.html#setting-up) first.\n"
+    ),
+    # links nowhere
+    "_posts/2024-01-04-delta.md": POST.format(title="Delta", body="A post that stands alone, about caching.\n"),
+    # uses the include, and links to an id the include writes
+    "_posts/2024-01-05-echo.md": POST.format(
+        title="Echo", body="{% include note.html %}\n\nSee [the note](#note-anchor).\n"
+    ),
+    # links to a post that does not exist yet
+    "_posts/2024-01-06-foxtrot.md": POST.format(title="Foxtrot", body="See [the next post](/2024/01/07/golf.html).\n"),
+}
+
+
+def _linter(root: Path, raw: dict | None = None) -> Linter:
+    linter = linter_for(root, raw=raw)
+    linter.use_result_cache = True
+    return linter
+
+
+def _run(root: Path, raw: dict | None = None) -> tuple[list[str], set[str]]:
+    """Check the whole site with the cache: (the findings as text, the files checked again)."""
+    report = _linter(root, raw).check_paths([], jobs=1)
+    lines = [f"{p.path}:{p.line}:{p.column} {p.code} {p.message}" for p in report.problems]
+    return lines, set(result_cache.LAST.checked)
+
+
+def _names(checked: set[str]) -> set[str]:
+    return {Path(rel).stem.split("-", 3)[-1] if rel.startswith("_posts/") else rel for rel in checked}
+
+
+def _edit(root: Path, rel: str, old: str, new: str) -> None:
+    path = root / rel
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def _cold(root: Path, raw: dict | None = None) -> list[str]:
+    report = linter_for(root, raw=raw).check_paths([], jobs=1)
+    return [f"{p.path}:{p.line}:{p.column} {p.code} {p.message}" for p in report.problems]
+
+
+@pytest.fixture
+def blog(tmp_path: Path) -> Path:
+    root = write_site(tmp_path / "blog", SITE)
+    os.chdir(root)  # display paths are relative to the cwd
+    return root
+
+
+@pytest.fixture(autouse=True)
+def _keep_cwd():  # type: ignore[no-untyped-def]
+    old = os.getcwd()
+    yield
+    os.chdir(old)
+
+
+def test_a_second_run_reuses_every_file_and_reports_the_same(blog: Path) -> None:
+    first, checked = _run(blog)
+    assert _names(checked) == {"alpha", "bravo", "charlie", "delta", "echo", "foxtrot"}
+    assert len(list((blog / ".reinvent-lint-cache").glob("results-*.marshal"))) == 1
+    second, checked = _run(blog)
+    assert checked == set()
+    assert second == first == _cold(blog)
+    assert any("golf" in line for line in first)  # the link to the missing post is reported
+
+
+def test_editing_a_title_rechecks_only_the_posts_that_read_that_post(blog: Path) -> None:
+    _run(blog)
+    _edit(blog, "_posts/2024-01-01-alpha.md", "title: Alpha", "title: Alpha and omega")
+    lines, checked = _run(blog)
+    # charlie read alpha's text (the ids of its headings); bravo only alpha's URL, which is unchanged
+    assert _names(checked) == {"alpha", "charlie"}
+    assert lines == _cold(blog)
+
+
+def test_renaming_a_heading_rejudges_the_links_to_it(blog: Path) -> None:
+    before, _ = _run(blog)
+    _edit(blog, "_posts/2024-01-01-alpha.md", "## Setting up", "## Getting started")
+    after, checked = _run(blog)
+    assert _names(checked) == {"alpha", "charlie"}
+    assert after == _cold(blog)
+    assert [line for line in after if "charlie" in line and "setting-up" in line]
+    assert not [line for line in before if "charlie" in line and "setting-up" in line]
+
+
+def test_editing_an_include_rechecks_the_posts_that_read_it(blog: Path) -> None:
+    _run(blog)
+    _edit(blog, "_includes/note.html", 'id="note-anchor"', 'id="other-anchor"')
+    lines, checked = _run(blog)
+    assert "echo" in _names(checked)
+    assert not {"alpha", "bravo", "delta"} & _names(checked)
+    assert lines == _cold(blog)
+    assert [line for line in lines if "echo" in line and "note-anchor" in line]
+
+
+def test_adding_a_post_rejudges_the_links_to_it(blog: Path) -> None:
+    before, _ = _run(blog)
+    assert [line for line in before if "foxtrot" in line and "golf" in line]
+    (blog / "_posts/2024-01-07-golf.md").write_text(POST.format(title="Golf", body="The next post.\n"))
+    after, checked = _run(blog)
+    assert {"foxtrot", "golf"} <= _names(checked)
+    assert "delta" not in _names(checked)
+    assert not [line for line in after if "foxtrot" in line and "golf" in line]
+    assert after == _cold(blog)
+
+
+def test_removing_a_post_rejudges_the_links_to_it(blog: Path) -> None:
+    _run(blog)
+    (blog / "_posts/2024-01-01-alpha.md").unlink()
+    lines, checked = _run(blog)
+    assert {"bravo", "charlie"} <= _names(checked)
+    assert "delta" not in _names(checked)
+    assert lines == _cold(blog)
+
+
+def test_a_config_change_invalidates_every_entry(blog: Path) -> None:
+    _run(blog)
+    lines, checked = _run(blog, raw={"rules": {"RL402": {"severity": "warning"}}})
+    assert len(checked) == 6
+    assert lines == _cold(blog, raw={"rules": {"RL402": {"severity": "warning"}}})
+    _, checked = _run(blog)  # each configuration keeps its own file: switching back is warm
+    assert checked == set()
+
+
+def test_a_site_setting_change_invalidates_every_entry(blog: Path) -> None:
+    _run(blog)
+    (blog / "_config.yml").write_text("title: Test blog\npermalink: pretty\n")
+    lines, checked = _run(blog)
+    assert len(checked) == 6
+    assert lines == _cold(blog)
+
+
+def test_a_new_tool_version_invalidates_every_entry(blog: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import reinvent_lint
+
+    _run(blog)
+    monkeypatch.setattr(reinvent_lint, "__version__", "99.0.0")
+    _, checked = _run(blog)
+    assert len(checked) == 6
+
+
+def test_without_the_cache_nothing_is_read_or_written(blog: Path) -> None:
+    _cold(blog)
+    assert not list((blog / ".reinvent-lint-cache").glob("results-*.marshal"))
+
+
+# ----- through the command line ------------------------------------------------------------------
+@pytest.mark.parametrize("fmt", ["json", "sarif"])
+def test_warm_output_is_byte_identical_to_cold(blog: Path, capsys: pytest.CaptureFixture[str], fmt: str) -> None:
+    code_cold, cold, _ = run_cli(["check", "--format", fmt, "--links", "off", "--no-cache"], blog, capsys)
+    assert not list((blog / ".reinvent-lint-cache").glob("results-*.marshal"))  # --no-cache writes nothing
+    code_first, first, _ = run_cli(["check", "--format", fmt, "--links", "off"], blog, capsys)
+    code_warm, warm, err = run_cli(["check", "--format", fmt, "--links", "off"], blog, capsys)
+    assert result_cache.LAST.checked == []
+    assert cold == first == warm and code_cold == code_first == code_warm
+    assert err == ""
+
+
+def test_cache_clear_empties_it(blog: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    run_cli(["check", "--links", "off"], blog, capsys)
+    assert list((blog / ".reinvent-lint-cache").glob("results-*.marshal"))
+    code, out, _ = run_cli(["cache", "clear"], blog, capsys)
+    assert code == 0 and "cached check results" in out
+    assert not list((blog / ".reinvent-lint-cache").glob("results-*.marshal"))
+    run_cli(["check", "--links", "off"], blog, capsys)
+    assert len(result_cache.LAST.checked) == 6
+
+
+@pytest.mark.parametrize("garbage", [b"", b"not marshal at all", b"\xe9" * 100, None])
+def test_a_corrupt_cache_is_rebuilt_with_one_warning(
+    blog: Path, capsys: pytest.CaptureFixture[str], garbage: bytes | None
+) -> None:
+    _, expected, _ = run_cli(["check", "--format", "json", "--links", "off"], blog, capsys)
+    [path] = (blog / ".reinvent-lint-cache").glob("results-*.marshal")
+    data = path.read_bytes()
+    path.write_bytes(garbage if garbage is not None else data[: len(data) // 2])
+    _, out, err = run_cli(["check", "--format", "json", "--links", "off"], blog, capsys)
+    assert out == expected
+    warnings = [line for line in err.splitlines() if line.strip()]
+    assert len(warnings) == 1 and "corrupt" in warnings[0] and "Traceback" not in err
+    assert len(result_cache.LAST.checked) == 6
+    _, out, err = run_cli(["check", "--format", "json", "--links", "off"], blog, capsys)
+    assert out == expected and err == "" and result_cache.LAST.checked == []
+
+
+def test_concurrent_runs_never_corrupt_the_cache(blog: Path) -> None:
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+    command = [sys.executable, "-m", "reinvent_lint", "check", "--format", "json", "--links", "off"]
+    for round in range(3):
+        _edit(blog, "_posts/2024-01-04-delta.md", "stands alone", f"stands alone {round}")
+        runs = [
+            subprocess.Popen(command, cwd=blog, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+            for _ in range(3)
+        ]
+        outputs = [run.communicate(timeout=120) for run in runs]
+        assert len({out for out, _ in outputs}) == 1
+        assert all(err == b"" for _, err in outputs)
+    done = subprocess.run(command, cwd=blog, env=env, capture_output=True, timeout=120)
+    cold = subprocess.run([*command, "--no-cache"], cwd=blog, env=env, capture_output=True, timeout=120)
+    assert done.stderr == b"" and done.stdout == cold.stdout
+    assert [p.name for p in (blog / ".reinvent-lint-cache").iterdir() if p.name.endswith(".tmp")] == []
+
+
+def test_off_turns_the_cache_off(blog: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    run_cli(["check", "--links", "off"], blog, capsys, env={"REINVENT_LINT_CACHE_DIR": "off"})
+    assert not list((blog / ".reinvent-lint-cache").glob("results-*.marshal"))
+
+
+def test_the_vocabulary_rejudges_only_the_posts_whose_verdicts_changed(tmp_path: Path) -> None:
+    """A word used in enough posts becomes the site's own: adding the post that makes it so
+    re-checks the posts using the word, not the others."""
+    word = "snarfblat"
+    posts = {
+        f"_posts/2024-02-0{i}-p{i}.md": POST.format(title=f"Post {i}", body=f"We tried the {word} approach here.\n")
+        for i in (1, 2)
+    }
+    posts["_posts/2024-02-05-other.md"] = POST.format(title="Other", body="A post about something else.\n")
+    root = write_site(tmp_path / "blog", posts)
+    os.chdir(root)
+    before, _ = _run(root, raw={"select": ["RL501", "RL504"]})
+    assert len([line for line in before if word in line]) == 2
+    (root / "_posts/2024-02-03-p3.md").write_text(POST.format(title="Post 3", body=f"More {word} again.\n"))
+    after, checked = _run(root, raw={"select": ["RL501", "RL504"]})
+    assert [line for line in after if word in line] == []
+    assert _names(checked) == {"p1", "p2", "p3"}
+    assert after == _cold(root, raw={"select": ["RL501", "RL504"]})
+
+
+def test_a_word_the_site_stops_using_is_rejudged_in_every_post_that_uses_it(tmp_path: Path) -> None:
+    """The other way: a word the site accepted (three posts) is flagged again in each remaining post
+    once one of them goes, also in the posts judged after the first (the speller skips words it
+    already judged fine, and the cache must still count them as read)."""
+    word = "snarfblat"
+    posts = {
+        f"_posts/2024-02-0{i}-p{i}.md": POST.format(title=f"Post {i}", body=f"We tried the {word} approach here.\n")
+        for i in (1, 2, 3)
+    }
+    root = write_site(tmp_path / "blog", posts)
+    os.chdir(root)
+    before, _ = _run(root, raw={"select": ["RL501", "RL504"]})
+    assert [line for line in before if word in line] == []
+    (root / "_posts/2024-02-03-p3.md").unlink()
+    after, checked = _run(root, raw={"select": ["RL501", "RL504"]})
+    assert len([line for line in after if word in line]) == 2
+    assert _names(checked) == {"p1", "p2"}
+    assert after == _cold(root, raw={"select": ["RL501", "RL504"]})
+
+
+def test_the_style_pack_findings_are_cached_too(blog: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    pytest.importorskip("pymarkdown")
+    from reinvent_lint import style_run
+
+    _edit(blog, "_posts/2024-01-04-delta.md", "A post that", "A ` code span ` and (a reversed)[link] that")
+    raw = {"style": {"mode": "always"}}
+    first, _ = _run(blog, raw)
+    assert [line for line in first if " MD" in line]  # the style pack found something
+
+    def refuse(self: object) -> None:
+        raise AssertionError("the style pack ran on a warm run")
+
+    monkeypatch.setattr(style_run.StylePass, "start", refuse)
+    second, checked = _run(blog, raw)
+    assert checked == set() and second == first
+    monkeypatch.undo()
+    assert second == _cold(blog, raw)
+
+
+def test_a_warm_run_neither_reads_front_matter_nor_parses_markdown(blog: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from reinvent_lint import document, markdown
+    from reinvent_lint.jekyll import front_matter
+
+    first, _ = _run(blog)
+    made: list[str] = []
+    real_init = document.Document.__init__
+
+    def counted_init(self: document.Document, path: str, *args: object, **kwargs: object) -> None:
+        made.append(path)
+        real_init(self, path, *args, **kwargs)  # type: ignore[arg-type]
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("parsed on a warm run")
+
+    monkeypatch.setattr(document.Document, "__init__", counted_init)
+    monkeypatch.setattr(front_matter, "split", refuse)
+    monkeypatch.setattr(document, "split", refuse)
+    monkeypatch.setattr(markdown, "parse_blocks", refuse)
+    second, checked = _run(blog)
+    assert made == [] and checked == set() and second == first
