@@ -169,3 +169,14 @@ def test_paired_bodies() -> None:
     assert paired_bodies(spans, {"if", "raw"}) == [(12, 13), (59, 82), (68, 69)]
     assert paired_bodies(spans, {"raw"}) == [(12, 13), (38, 39), (59, 82), (68, 69)]
     assert paired_bodies(spans, ()) == [(12, 13), (38, 39), (59, 82), (68, 69), (124, 124)]
+
+
+def test_markup_without_blanks() -> None:
+    assert scan("{{x}}{%y z%}").spans == [LiquidSpan(0, 5, "output", "", "x"), LiquidSpan(5, 12, "tag", "y", "z")]
+
+
+def test_records_are_values() -> None:
+    text = "{% include a.html k=v %}"
+    (span,) = scan(text).spans
+    assert len({span, scan(text).spans[0]}) == 1
+    assert len(set(include_params(text, span)[1])) == 1
