@@ -204,6 +204,8 @@ TEXT_CASES = [
     ("_[l](u)_", "l"),
     ("[_a_](u)", "a"),
     ("_a __b__ c_", "a b c"),
+    ("__ab_", "_ab"),
+    ("[y] z", "y z"),
 ]
 TEXT_TAIL = "\n\nx[^n]\n\n[r]: /r\n[y]: /y\n[^n]: N\n"
 
@@ -319,3 +321,7 @@ def test_targets_extra_ids_and_ial_anywhere() -> None:
     doc = Document("p.md", "---\n---\nText\n{: .note #para}\n\n## H\n")
     found = targets(doc, None, frozenset({"from-include"}))
     assert found.ids == {"para", "h", "from-include"}
+
+
+def test_an_ial_on_the_first_line() -> None:
+    assert heading_ids(Document("p.md", "{: #top}\n## H\n")) == ["top"]

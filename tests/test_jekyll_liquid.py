@@ -169,3 +169,31 @@ def test_paired_bodies() -> None:
     assert paired_bodies(spans, {"if", "raw"}) == [(12, 13), (59, 82), (68, 69)]
     assert paired_bodies(spans, {"raw"}) == [(12, 13), (38, 39), (59, 82), (68, 69)]
     assert paired_bodies(spans, ()) == [(12, 13), (38, 39), (59, 82), (68, 69), (124, 124)]
+
+
+def test_markup_without_blanks() -> None:
+    assert scan("{{x}}{%y z%}").spans == [LiquidSpan(0, 5, "output", "", "x"), LiquidSpan(5, 12, "tag", "y", "z")]
+
+
+def test_records_are_values() -> None:
+    text = "{% include a.html k=v %}"
+    (span,) = scan(text).spans
+    assert len({span, scan(text).spans[0]}) == 1
+    assert len(set(include_params(text, span)[1])) == 1
+
+
+def test_more_records_are_values() -> None:
+    result = scan("{% raw %}x{% endraw %}{{ a }")
+    assert len({result.bodies[0], scan("{% raw %}x{% endraw %}").bodies[0]}) == 1
+    assert len(set(result.errors)) == 1
+
+
+def test_scanning_resumes_right_after_a_single_brace() -> None:
+    result = scan("{{ a }{{ b }}")
+    assert result.errors == [LiquidError(0, SINGLE)]
+    assert result.spans == [LiquidSpan(6, 13, "output", "", "b")]
+
+
+def test_only_named_tags_pair() -> None:
+    assert paired_bodies(scan("{%%}x{% end %}").spans, ()) == []
+    assert paired_bodies(scan("{% comment %}x{% endcomment %} {% endcomment %}").spans, ()) == []

@@ -392,3 +392,32 @@ def test_collection_urls_agree_with_jekyll(tmp_path: Path) -> None:
     assert {out for out in result.outputs() if out.endswith(".html")} == {
         "recipes/soup/index.html", "pretty.html", "o/x.html",
     }  # fmt: skip
+
+
+SLUG_CONFIG = (
+    DEFAULT_CONFIG + "collections:\n  notes:\n    output: true\n    permalink: /:collection/:title/:slug/:name/\n"
+)
+SLUG_FILES: dict[str, str | bytes] = {"_notes/First Note.md": POST, "_notes/other.md": "---\nslug: My Slug\n---\n"}
+SLUG_OUT = {"_notes/First Note.md": "notes/First-Note/first-note/first-note/index.html",
+            "_notes/other.md": "notes/My-Slug/my-slug/other/index.html"}  # fmt: skip
+
+
+def test_collection_title_and_slug(tmp_path: Path) -> None:
+    site = _site(tmp_path, dict(SLUG_FILES), SLUG_CONFIG)
+    assert {rel: output_path(site.urls.primary[rel]) for rel in SLUG_FILES} == SLUG_OUT
+
+
+@requires_jekyll
+def test_collection_title_and_slug_agree_with_jekyll(tmp_path: Path) -> None:
+    result = build(tmp_path, dict(SLUG_FILES), SLUG_CONFIG)
+    assert not result.failed, result.log
+    assert {out for out in result.outputs() if out.endswith(".html")} == set(SLUG_OUT.values())
+
+
+def test_a_dangling_link_has_no_front_matter(tmp_path: Path) -> None:
+    import os
+
+    site = _site(tmp_path, {"page.md": POST})
+    os.symlink(tmp_path / "missing.md", tmp_path / "dangling.md")
+    assert "dangling.md" in site.files
+    assert link_problem(site, "/dangling.md") is None  # unreadable: judged a static file, never a page
