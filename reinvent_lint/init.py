@@ -8,10 +8,10 @@ from collections import Counter
 
 import frontmatter
 
+from .jekyll.local_paths import image_includes
 from .jekyll.site import Site
 
 # An include template that renders an image from one of its parameters.
-_IMG_PARAM = re.compile(r"<img\b[^>]*\bsrc\s*=\s*[\"']?\{\{-?\s*include\.([\w-]+)", re.IGNORECASE)
 _REQUIRED_SHARE = 0.95
 # Front-matter fields Jekyll itself reads; others count only when the site's layouts or includes
 # read them as `page.NAME` (a theme outside the tree is not read: its fields are not required).
@@ -31,22 +31,6 @@ def used_fields(site: Site) -> set[str]:
             except OSError:
                 continue
     return used
-
-
-def image_includes(site: Site) -> dict[str, list[str]]:
-    """Include templates whose `<img src>` comes from an include parameter, with those params."""
-    found: dict[str, list[str]] = {}
-    if site.root is None:
-        return found
-    for name in site.includes:
-        try:
-            text = (site.root / "_includes" / name).read_text(encoding="utf-8", errors="replace")
-        except OSError:
-            continue
-        params = sorted(set(_IMG_PARAM.findall(text)))
-        if params:
-            found[name] = params
-    return found
 
 
 def _post_fields(site: Site) -> tuple[Counter[str], Counter[str], int]:

@@ -112,3 +112,12 @@ def rule(
         )  # fmt: skip
 
     return wrap
+
+
+def heading_label(text: str, limit: int = 25) -> str:
+    """A heading's text for a message, cut at a word boundary: "Thing big, build small: ..."."""
+    text = " ".join(text.split())
+    if len(text) <= limit + 5:
+        return text
+    cut = text[: limit + 1].rsplit(" ", 1)[0]
+    return cut + " ..."

@@ -10,7 +10,11 @@ import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+from typing import TYPE_CHECKING
 from urllib.parse import unquote
+
+if TYPE_CHECKING:
+    from .site import Site
 
 _QUOTED = r"""(?:'([^'{}]*)'|"([^"{}]*)")"""
 # `{{ '/x' | relative_url }}`, `{{ "/x" | absolute_url }}`, `{{ '/x' | prepend: site.baseurl }}`
@@ -113,3 +117,23 @@ def user_site(root: Path, config: Mapping[str, Any]) -> bool:
         return False
     url = str(config.get("url") or "")
     return bool(re.match(r"^https?://[\w-]+\.github\.io/?$", url)) or (root / "CNAME").is_file()
+
+
+# Include templates whose `<img src>` takes its value from an include parameter.
+_IMG_PARAM = re.compile(r"<img\b[^>]*\bsrc\s*=\s*[\"']?\{\{-?\s*include\.([\w-]+)", re.IGNORECASE)
+
+
+def image_includes(site: Site) -> dict[str, list[str]]:
+    """Include templates (`_includes/*`) whose `<img src>` comes from an include parameter, with those params."""
+    found: dict[str, list[str]] = {}
+    if site.root is None:
+        return found
+    for name in site.includes:
+        try:
+            text = (site.root / "_includes" / name).read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue
+        params = sorted(set(_IMG_PARAM.findall(text)))
+        if params:
+            found[name] = params
+    return found

@@ -399,3 +399,12 @@ def post_url_problem(site: Site, name: str) -> str | None:
         if fate.published and day and file and file.group(4) == slug and fate.date and fate.date.date() == day:
             return None
     return "no such post"
+
+
+def draft_for(site: Site, name: str) -> str | None:
+    """The draft a `{% post_url name %}` would find with `jekyll serve --drafts`, if any."""
+    slug = re.sub(r"^\d{4}-\d{2}-\d{2}-", "", name.rsplit("/", 1)[-1])
+    for rel in site.drafts:
+        if PurePosixPath(rel).stem == slug:
+            return str(rel)
+    return None

@@ -14,16 +14,7 @@ from collections.abc import Callable, Iterator
 from ..document import Document, Heading
 from ..jekyll.kramdown_ids import kramdown_headings
 from ..problem import Edit, Fix, Problem, Safety, Severity
-from ..rule import Context, rule
-
-
-def heading_label(text: str, limit: int = 25) -> str:
-    """A heading's text for a message, cut at a word boundary: "Thing big, build small: ..."."""
-    text = " ".join(text.split())
-    if len(text) <= limit + 5:
-        return text
-    cut = text[: limit + 1].rsplit(" ", 1)[0]
-    return cut + " ..."
+from ..rule import heading_label, Context, rule
 
 
 @rule("RL201", "heading-level-skip", "Heading levels go down one at a time (`#` then `##`, not `###`).")

@@ -18,8 +18,7 @@ from ..problem import Edit, Fix, Problem, Safety, Severity
 from ..jekyll.references import references
 from ..rule import Context, SiteContext, graded, rule
 from ..jekyll.site import MARKDOWN_SUFFIXES, POST_NAME
-from ..jekyll.urls import post_url_problem
-from .links import draft_for
+from ..jekyll.urls import draft_for, post_url_problem
 
 _NOT_DRAFTS = frozenset({"post", "collection", "page"})
 

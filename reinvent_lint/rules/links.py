@@ -17,11 +17,11 @@ from pathlib import Path, PurePosixPath
 from ..document import Document
 from ..problem import Fix, Problem, Safety, Severity
 from ..jekyll.kramdown_ids import Targets, html_ids, targets
-from ..jekyll.local_paths import asset_provider, build_step, decode_path, resolve_liquid, user_site
+from ..jekyll.local_paths import image_includes, asset_provider, build_step, decode_path, resolve_liquid, user_site
 from ..jekyll.references import Reference, references, unclosed_links
 from ..memo import Key
 from ..rule import Context, graded, rule
-from ..jekyll.urls import GENERATOR_PLUGINS, link_problem, post_url_problem
+from ..jekyll.urls import draft_for, GENERATOR_PLUGINS, link_problem, post_url_problem
 
 _URL_KINDS = {"link", "image", "definition", "html-href", "html-src"}
 _CHECKED_KINDS = _URL_KINDS | {"autolink"}
@@ -266,15 +266,6 @@ def missing_link_target(ctx: Context) -> Iterator[Problem]:
             )
 
 
-def draft_for(site, name: str) -> str | None:  # type: ignore[no-untyped-def]
-    """The draft a `{% post_url name %}` would find with `jekyll serve --drafts`, if any."""
-    slug = re.sub(r"^\d{4}-\d{2}-\d{2}-", "", name.rsplit("/", 1)[-1])
-    for rel in site.drafts:
-        if PurePosixPath(rel).stem == slug:
-            return str(rel)
-    return None
-
-
 def _exists(site, rel: str) -> bool:  # type: ignore[no-untyped-def]
     normal = posixpath.normpath(rel)
     return not normal.startswith("..") and normal in site.files
@@ -287,8 +278,6 @@ def image_params(ctx: Context, template: str) -> tuple[str, ...]:
         return tuple(configured.get(template, ()))
 
     def from_templates() -> dict[str, list[str]]:
-        from ..init import image_includes
-
         return image_includes(ctx.site)
 
     return tuple(_memo(ctx, ("image-includes",), from_templates).get(template, ()))

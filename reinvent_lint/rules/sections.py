@@ -9,8 +9,7 @@ from collections.abc import Iterator
 from ..document import Block, Document
 from ..jekyll.kramdown_ids import kramdown_headings
 from ..problem import Problem
-from ..rule import Context, rule
-from .headings import heading_label
+from ..rule import heading_label, Context, rule
 
 # Blocks that render nothing a reader sees as the section's content.
 _NOT_CONTENT = {"hr"}
