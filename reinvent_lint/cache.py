@@ -49,15 +49,25 @@ def store(name: str, key: str, value: Any) -> None:
     path = _path(name, key)
     if path is None:
         return
+    try:
+        data = marshal.dumps(value)
+    except ValueError:
+        return
+    write_atomic(path, data)
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write a cache file whole or not at all: a Ctrl-C or SIGTERM waits for the rename, so no
+    half-written cache and no temporary file is left. A cache that cannot be written only costs time."""
     from .signals import deferred
 
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        with deferred():  # a Ctrl-C or SIGTERM waits: no half-written cache, no temporary file left
+        with deferred():
             fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
             try:
                 with os.fdopen(fd, "wb") as handle:
-                    marshal.dump(value, handle)
+                    handle.write(data)
                 os.replace(temp, path)
             except BaseException:
                 try:
@@ -65,7 +75,7 @@ def store(name: str, key: str, value: Any) -> None:
                 except OSError:
                     pass
                 raise
-    except (OSError, ValueError):
+    except OSError:
         return
 
 

@@ -31,7 +31,6 @@ import hashlib
 import marshal
 import os
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence, Set
 from contextlib import contextmanager
@@ -39,6 +38,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from . import cache
 from .memo import Key, Memo
 from .problem import Edit, Fix, Problem, Safety, Severity
 from .report import FileError
@@ -639,7 +639,7 @@ class ResultCache:
         fingerprint = self.fingerprint_now if complete else b""
         files_read = {str(k[1]): v for e in entries.values() for k, v in e[1] if k[0] == "file"}
         packed = (self.key, entries, _next_due(self.site), fingerprint, FORMAT, self.vocabulary_now, table, files_read)
-        write_atomic(self.path, marshal.dumps(packed))
+        cache.write_atomic(self.path, marshal.dumps(packed))
         _prune(self.path.parent)
 
 
@@ -649,28 +649,6 @@ def _next_due(site: Site) -> float:
         return float("inf")
     due = [f.date.timestamp() for f in site.urls.posts.values() if f.state == "future" and f.date is not None]
     return min(due, default=float("inf"))
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write `path` whole or not at all; a stop (SIGINT/SIGTERM) waits for the rename."""
-    from .signals import deferred
-
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with deferred():
-            fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-            try:
-                with os.fdopen(fd, "wb") as handle:
-                    handle.write(data)
-                os.replace(temp, path)
-            except BaseException:
-                try:
-                    os.unlink(temp)
-                except OSError:
-                    pass
-                raise
-    except OSError:
-        return  # a cache that cannot be written only costs time
 
 
 def clear(folder: Path) -> int:
