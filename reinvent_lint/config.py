@@ -174,6 +174,10 @@ def build_config(raw: Mapping[str, Any], registry: list[Rule], path: Path | None
         options = {
             key: _check_type(section, key, table.get(key, default), default) for key, default in r.options.items()
         }
+        for key, allowed in r.choices.items():
+            if options[key] not in allowed:
+                shown = ", ".join(repr(a) for a in allowed)
+                raise ConfigError(f"{section}: '{key}' must be one of {shown}, not {options[key]!r}")
         settings[r.code] = RuleSettings(
             enabled, severity, _string_list(section, "exclude", table.get("exclude", [])), MappingProxyType(options)
         )

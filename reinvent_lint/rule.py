@@ -84,6 +84,8 @@ class Rule:
     # Optional: load what the rule needs for a site (dictionaries, vocabularies) before the
     # engine forks worker processes, so they inherit it instead of each loading it again.
     prepare: Callable[[Site, Mapping[str, Any]], None] | None = None
+    # Options whose value must be one of a few strings: the config names the choices on load.
+    choices: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: MappingProxyType({}))
 
     @property
     def label(self) -> str:
@@ -102,6 +104,7 @@ def rule(
     enabled: bool = True,
     site_wide: bool = False,
     prepare: Callable[[Site, Mapping[str, Any]], None] | None = None,
+    choices: Mapping[str, tuple[str, ...]] | None = None,
 ) -> Callable[[Callable[[Any], Iterable[Problem]]], Rule]:
     """Declare a rule around its check function."""
 
@@ -109,6 +112,7 @@ def rule(
         return Rule(
             code, name, summary, check, severity, fixable, kinds,
             MappingProxyType(dict(options or {})), enabled, check.__module__, site_wide, prepare,
+            MappingProxyType(dict(choices or {})),
         )  # fmt: skip
 
     return wrap

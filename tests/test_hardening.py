@@ -518,3 +518,13 @@ def test_a_long_plain_paragraph_underlined_as_a_heading(tmp_path: Path) -> None:
     write_site(tmp_path, {"_posts/2024-01-01-under.md": FM + "Intro.\n\n" + "words and more\n" * 100_000 + "===\n"})
     done = _cli(["check", "--style", "off"], tmp_path)
     assert done.returncode in (0, 1) and "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize("command", [["check", "--jobs", "2"], ["check", "_posts/2024-01-01-a.md"], ["fix"]])
+def test_a_rule_option_outside_its_choices_is_one_line_naming_the_config(tmp_path: Path, command: list[str]) -> None:
+    posts = {f"_posts/2024-01-0{i}-{c}.md": FM + "Some text.\n" for i, c in enumerate("abcdefgh", 1)}
+    write_site(tmp_path, {**posts, ".reinvent-lint.toml": '[rules.misspelled-word]\nlocale = "fr"\n'})
+    done = _cli(command, tmp_path)
+    assert done.returncode == 2
+    _one_line_error(done, ".reinvent-lint.toml")
+    assert "'locale' must be one of '', 'en-US', 'en-GB', not 'fr'" in done.stderr

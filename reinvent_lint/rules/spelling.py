@@ -332,7 +332,8 @@ def _judge_post(ctx: Context) -> Iterator[tuple[Any, int, int, bool]]:
 
 
 @rule("RL501", "misspelled-word", "Words in the prose must be spelt right (names and tech terms included).",
-      fixable=True, options={"words": [], "site-min-posts": 3, "locale": ""}, prepare=_prepare)  # fmt: skip
+      fixable=True, options={"words": [], "site-min-posts": 3, "locale": ""}, prepare=_prepare,
+      choices={"locale": LOCALES})  # fmt: skip
 def misspelled_word(ctx: Context) -> Iterator[Problem]:
     from ..speller import clear_winner
 
