@@ -152,8 +152,10 @@ def _link_starts(text: str, start: int, end: int) -> Iterator[re.Match[str]]:
 
 def _escaped(text: str, offset: int) -> bool:
     """Whether the character at `offset` is escaped: an odd run of backslashes before it."""
-    run = offset - len(text[:offset].rstrip("\\"))
-    return run % 2 == 1
+    pos = offset
+    while pos > 0 and text[pos - 1] == "\\":  # the run is walked back: no copy of the text before it
+        pos -= 1
+    return (offset - pos) % 2 == 1
 
 
 def _is_block_start(doc: Document, offset: int) -> bool:
