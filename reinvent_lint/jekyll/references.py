@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from operator import attrgetter
 
 from ..document import Document
 from .liquid import LiquidSpan, include_params
@@ -48,27 +49,59 @@ def references(doc: Document) -> list[Reference]:
 def extract(doc: Document) -> list[Reference]:
     """Every reference outside code and `{% raw %}` bodies, in document order."""
     raw = [(b.start, b.end) for b in doc.liquid.bodies if b.name == "raw"]
-    refs = [r for r in _extract(doc) if not any(a <= r.start < b for a, b in raw)]
-    return sorted(refs, key=lambda r: (r.start, r.kind))
+    refs = list(_extract(doc))
+    if raw:
+        refs = [r for r in refs if not any(a <= r.start < b for a, b in raw)]
+    refs.sort(key=_ORDER)  # mostly in order already: a linear pass
+    return refs
+
+
+_ORDER = attrgetter("start", "kind")
+_INLINE: Key[tuple[list[Reference], list[tuple[int, int]]]] = Key("inline-links")
+
+
+def _inline(doc: Document) -> tuple[list[Reference], list[tuple[int, int]]]:
+    """The inline links and images of the inline segments, and the unclosed links among them
+    (see unclosed_links): one scan serves both."""
+    return doc.memo.get(_INLINE, lambda: _scan_inline(doc))
+
+
+def _scan_inline(doc: Document) -> tuple[list[Reference], list[tuple[int, int]]]:
+    text = doc.text
+    masked = doc.masked
+    in_code = doc.in_code
+    liquid_at = doc.liquid_at if doc.liquid.spans else None
+    refs: list[Reference] = []
+    unclosed: list[tuple[int, int]] = []
+    for seg_start, seg_end in doc.inline_segments:
+        for m in _link_starts(masked, seg_start, seg_end):
+            opener = m.start()
+            if in_code(opener):
+                continue
+            bang = m.group(1)
+            escaped = masked[opener - 1] == "\\" and _escaped(masked, opener)
+            if escaped and not bang:  # `\![a](x)` is a `!` and a link; `\[a](x)` is text
+                continue
+            after = m.end()
+            dest = link_destination(masked, after, seg_end)
+            if dest is None:
+                if not bang and masked[after - 2] == "]":  # `[a](x` never closed; `[a] (x` is text anyway
+                    line_end = masked.find("\n", after)
+                    unclosed.append((opener, seg_end if line_end < 0 or line_end > seg_end else line_end))
+                continue
+            start, end, _ = dest
+            kind = "image" if bang and not escaped else "link"
+            span = liquid_at(start) if liquid_at is not None and start < end else None
+            label = opener + 1 if escaped else opener
+            refs.append(Reference(kind, text[start:end], start, end, label, text[m.start(2) : m.end(2)], span))
+    return refs, unclosed
 
 
 def _extract(doc: Document):  # type: ignore[no-untyped-def]
     text = doc.text
     masked = doc.masked
-    for seg_start, seg_end in doc.inline_segments:
-        for m in _link_starts(masked, seg_start, seg_end):
-            escaped = _escaped(masked, m.start())  # `\![a](x)` is a `!` and a link; `\[a](x)` is text
-            if doc.in_code(m.start()) or (escaped and not m.group(1)):
-                continue
-            dest = link_destination(masked, m.end(), seg_end)
-            if dest is None:
-                continue
-            start, end, _ = dest
-            kind = "image" if m.group(1) and not escaped else "link"
-            span = doc.liquid_at(start) if start < end else None
-            target = text[start:end]
-            label = m.start() + (1 if escaped else 0)
-            yield Reference(kind, target, start, end, label, text[m.start(2) : m.end(2)], span)
+    yield from _inline(doc)[0]  # the order of kinds does not matter: extract sorts by (start, kind)
+    for seg_start, seg_end in doc.inline_segments if "<" in masked else ():
         for m in _AUTOLINK.finditer(masked, seg_start, seg_end) if masked.find("<", seg_start, seg_end) >= 0 else ():
             if not doc.in_code(m.start()):
                 yield Reference("autolink", m.group(1), m.start(1), m.end(1))
@@ -123,19 +156,7 @@ def _extract(doc: Document):  # type: ignore[no-untyped-def]
 def unclosed_links(doc: Document) -> list[tuple[int, int]]:
     """(start of `[`, end of paragraph line) of inline links whose `(` is never closed:
     kramdown renders them as text, brackets and all."""
-    found = []
-    masked = doc.masked
-    for seg_start, seg_end in doc.inline_segments:
-        if "](" not in masked[seg_start:seg_end]:
-            continue
-        for m in _link_starts(masked, seg_start, seg_end):
-            if m.group(1) or doc.in_code(m.start()) or _escaped(masked, m.start()):
-                continue
-            if masked[m.end() - 2] != "]" or link_destination(masked, m.end(), seg_end) is not None:
-                continue
-            line_end = masked.find("\n", m.end())
-            found.append((m.start(), seg_end if line_end < 0 or line_end > seg_end else line_end))
-    return found
+    return _inline(doc)[1]
 
 
 def _link_starts(text: str, start: int, end: int) -> Iterator[re.Match[str]]:
