@@ -178,14 +178,17 @@ def _masked_segments(doc: Document) -> list[tuple[int, str, bool]]:
     The body is masked and cleaned once, as one string (the masks keep every offset), and the
     regions are cut from it: no per-region regex passes."""
     text = doc.text
-    parts = []
+    parts: list[str] = []
+    append, newline_in = parts.append, text.find
     cursor = 0
     for start, end in _hidden(doc):
         if end <= cursor:
             continue
-        start = max(start, cursor)
-        parts.append(text[cursor:start])
-        parts.append(_blank(text[start:end]))
+        if start < cursor:
+            start = cursor
+        append(text[cursor:start])
+        # a range on one line (most are) is blanked without slicing it first
+        append(MASK * (end - start) if newline_in("\n", start, end) < 0 else _blank(text[start:end]))
         cursor = end
     parts.append(text[cursor:])
     masked = _clean("".join(parts))

@@ -5,7 +5,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from operator import attrgetter
 
@@ -73,8 +72,13 @@ def _scan_inline(doc: Document) -> tuple[list[Reference], list[tuple[int, int]]]
     liquid_at = doc.liquid_at if doc.liquid.spans else None
     refs: list[Reference] = []
     unclosed: list[tuple[int, int]] = []
+    search = _LINK_START.search
     for seg_start, seg_end in doc.inline_segments:
-        for m in _link_starts(masked, seg_start, seg_end):
+        # Every `[` or `![` that opens a link, including those inside another link's text
+        # (`[![alt](src)](href)` is an image inside a link): the next search starts in the text.
+        pos = seg_start
+        while (m := search(masked, pos, seg_end)) is not None:
+            pos = m.start(2)
             opener = m.start()
             if in_code(opener):
                 continue
@@ -157,18 +161,6 @@ def unclosed_links(doc: Document) -> list[tuple[int, int]]:
     """(start of `[`, end of paragraph line) of inline links whose `(` is never closed:
     kramdown renders them as text, brackets and all."""
     return _inline(doc)[1]
-
-
-def _link_starts(text: str, start: int, end: int) -> Iterator[re.Match[str]]:
-    """Every `[` or `![` that opens a link, including those inside another link's text
-    (`[![alt](src)](href)` is an image inside a link)."""
-    pos = start
-    while True:
-        m = _LINK_START.search(text, pos, end)
-        if m is None:
-            return
-        yield m
-        pos = m.start(2)
 
 
 def _escaped(text: str, offset: int) -> bool:

@@ -288,13 +288,16 @@ _ASSET_SUFFIX = re.compile(
 )
 
 
+_SCHEME = re.compile(r"[a-zA-Z][\w+.-]*:")
+
+
 def _split_target(ctx: Context, ref: Reference, target: str | None = None) -> tuple[str, str] | None:
     """(site-relative path or root URL, fragment) for a local reference, or None to skip it.
     Root-relative targets lose the baseurl; relative ones resolve from a page's folder;
     percent-escapes are decoded as the browser does."""
     target, _, fragment = (ref.target if target is None else target).partition("#")
     target = decode_path(target.split("?", 1)[0])
-    if not target or "{" in target or re.match(r"^[a-zA-Z][\w+.-]*:", target) or target.startswith("//"):
+    if not target or "{" in target or _SCHEME.match(target) or target.startswith("//"):
         return None
     if target.startswith("/"):
         base = ctx.site.baseurl
