@@ -178,6 +178,7 @@ def _masked_segments(doc: Document) -> list[tuple[int, str, bool]]:
     The body is masked and cleaned once, as one string (the masks keep every offset), and the
     regions are cut from it: no per-region regex passes."""
     text = doc.text
+    chunks: list[str] = []  # the parts joined a thousand at a time: not a million small strings alive
     parts: list[str] = []
     append, newline_in = parts.append, text.find
     cursor = 0
@@ -190,8 +191,14 @@ def _masked_segments(doc: Document) -> list[tuple[int, str, bool]]:
         # a range on one line (most are) is blanked without slicing it first
         append(MASK * (end - start) if newline_in("\n", start, end) < 0 else _blank(text[start:end]))
         cursor = end
+        if len(parts) >= 2048:
+            chunks.append("".join(parts))
+            parts.clear()
     parts.append(text[cursor:])
-    masked = _clean("".join(parts))
+    chunks.append("".join(parts))
+    del parts
+    masked = _clean("".join(chunks))
+    del chunks
     table_lines = _table_lines(doc)
     regions = []
     for seg_start, seg_end in doc.inline_segments:
