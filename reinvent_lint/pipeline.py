@@ -651,19 +651,24 @@ def _finish_cached(
         by_path.setdefault(p.path, []).append(p)
     kept: list[Problem] = []
     files = {s.target.display: s for s in slots}
+    packed: dict[int, tuple[Any, ...]] = {}  # problems taken from the cache -> their stored form
+    for each in slots:
+        if each.found is not None and each.entry is not None and each.entry.found is not None:
+            packed.update(zip(map(id, each.found.problems), each.entry.found[0]))
     for path in sorted(set(by_path) | set(files)):
         found = by_path.get(path, [])
         slot = files.get(path)
         if slot is None:
             kept.extend(finish(linter, found, {}, relative, ran))
             continue
-        key = finish_digest(found, path, signature)
+        key = finish_digest(found, path, signature, packed)
         cached = slot.entry.finished if slot.entry is not None else None
         if cached is not None and cached[0] == key:
             done = [unpack_problem(p, path) for p in cached[1]]
+            slot.finished = cached  # as stored: not packed again
         else:
             done = finish(linter, found, {path: slot.need_unit(linter).doc}, relative, ran)
-        slot.finished = (key, tuple(pack_problem(p, path) for p in done))
+            slot.finished = (key, tuple(pack_problem(p, path) for p in done))
         kept.extend(done)
     kept.sort(key=lambda p: p.sort_key)
     return kept

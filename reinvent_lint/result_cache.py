@@ -701,6 +701,12 @@ class Stats:
 LAST = Stats()
 
 
-def finish_digest(problems: Iterable[Problem], path: str, ran: tuple[bool, ...]) -> bytes:
-    packed = sorted((pack_problem(p, path) for p in problems), key=repr)
-    return hashlib.blake2b(marshal.dumps((packed, ran), _NO_REFS), digest_size=16).digest()
+def finish_digest(
+    problems: Iterable[Problem], path: str, ran: tuple[bool, ...], packed: Mapping[int, tuple[Any, ...]] | None = None
+) -> bytes:
+    """Digest of `finish`'s input for one file, in any order. `packed`: problems already packed
+    for `path` (by id, as read from the cache), so a warm run does not pack them again."""
+    known = packed or {}
+    # marshal version 0 writes every str alike, interned or not (1+ mark interned ones)
+    dumped = sorted(marshal.dumps(known.get(id(p)) or pack_problem(p, path), 0) for p in problems)
+    return hashlib.blake2b(marshal.dumps((dumped, ran), 0), digest_size=16).digest()

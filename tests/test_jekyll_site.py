@@ -70,6 +70,20 @@ def test_source_folder(tmp_path: Path) -> None:
     assert _site(tmp_path, {"_config.yml": "source: 3\n"}, name="n").root == tmp_path / "n"
 
 
+def test_config_read_again_from_the_disk_cache_is_the_same_data(tmp_path: Path) -> None:
+    text = "title: t\nexclude: [a, b]\ndefaults:\n  - scope: {path: ''}\n    values: {layout: post}\nflag: yes\n"
+    first = _site(tmp_path, {"_config.yml": text}).config
+    again = _site(tmp_path, {"_config.yml": text}).config  # the same text: from the cache
+    assert again == first == {
+        "title": "t", "exclude": ["a", "b"], "defaults": [{"scope": {"path": ""}, "values": {"layout": "post"}}],
+        "flag": True,
+    }  # fmt: skip
+    assert _site(tmp_path, {"_config.yml": text.replace("title: t", "title: u")}).config["title"] == "u"
+    dated = "title: d\ndate: 2024-01-02\n"  # a date marshal cannot store: parsed every time
+    assert _site(tmp_path, {"_config.yml": dated}).config == _site(tmp_path, {"_config.yml": dated}).config
+    assert _site(tmp_path, {"_config.yml": dated}).config["date"] == dt.date(2024, 1, 2)
+
+
 @pytest.mark.parametrize(("value", "expected"), [("/blog/", "/blog"), ("/", ""), ("", ""), ("null", ""), ("7", "7")])
 def test_baseurl(tmp_path: Path, value: str, expected: str) -> None:
     assert _site(tmp_path, {"_config.yml": f"baseurl: {value}\n"}).baseurl == expected

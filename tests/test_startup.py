@@ -74,3 +74,33 @@ def test_the_site_vocabulary_sums_follow_a_changed_post(tmp_path: Path) -> None:
     assert second["Frobnicator"] == 1 and "frobnicate" in code
     (tmp_path / "_posts" / "2024-03-02-two.md").write_text("---\ntitle: Two\n---\n\nFrobnicator again.\n")
     assert site_words(Site(tmp_path))[0]["Frobnicator"] == 2
+
+
+WARM_PROBE = """
+import json, sys
+from reinvent_lint.cli import main
+code = main(["check", "--format", "json"])
+print(json.dumps({"code": code, "modules": sorted(m for m in sys.modules if "." not in m)}))
+"""
+
+
+def test_a_warm_run_over_an_unchanged_site_parses_nothing_and_reports_the_same(tmp_path: Path) -> None:
+    _site(tmp_path / "site")
+    (tmp_path / "site" / "_config.yml").write_text("title: Startup\npermalink: /:year/:title/\n")
+    env = dict(os.environ, PYTHONPATH=str(REPO), REINVENT_LINT_CACHE_DIR=str(tmp_path / "cache"))
+
+    def run() -> tuple[str, dict[str, object]]:
+        proc = subprocess.run(
+            [sys.executable, "-c", WARM_PROBE], cwd=tmp_path / "site", env=env, capture_output=True, text=True,
+            timeout=120,
+        )  # fmt: skip
+        assert proc.returncode == 0, proc.stderr
+        *report, last = proc.stdout.strip().splitlines()
+        return "\n".join(report), json.loads(last)
+
+    cold_report, cold = run()
+    warm_report, warm = run()
+    assert warm_report == cold_report and warm["code"] == cold["code"]
+    assert "yaml" in cold["modules"] and "markdown_it" in cold["modules"]
+    # nothing changed: neither the posts' front matter, their Markdown nor _config.yml is parsed
+    assert "yaml" not in warm["modules"] and "markdown_it" not in warm["modules"]

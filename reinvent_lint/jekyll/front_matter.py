@@ -10,27 +10,32 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
-import yaml
-
-try:
-    from yaml import CSafeLoader as _BaseLoader
-except ImportError:  # pragma: no cover - PyYAML without libyaml
-    from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
+if TYPE_CHECKING:
+    import yaml
 
 
-class _Loader(_BaseLoader):
-    """Safe loading, but an impossible date (`2024-13-01`) stays a string for the rules to judge."""
+@cache
+def _loader_class() -> Any:
+    """Safe loading, but an impossible date (`2024-13-01`) stays a string for the rules to judge.
+    Built on first use: a run whose posts all come from the result cache never imports PyYAML."""
+    try:
+        from yaml import CSafeLoader as base
+    except ImportError:  # pragma: no cover - PyYAML without libyaml
+        from yaml import SafeLoader as base  # type: ignore[assignment]
 
-    def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> object:  # type: ignore[override]
-        try:
-            return super().construct_yaml_timestamp(node)
-        except ValueError:
-            return self.construct_scalar(node)
+    class _Loader(base):
+        def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> object:  # type: ignore[override]
+            try:
+                return super().construct_yaml_timestamp(node)
+            except ValueError:
+                return self.construct_scalar(node)
 
+    _Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
+    return _Loader
 
-_Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
 
 _OPEN = re.compile(r"^---[ \t]*$")
 _CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
@@ -111,6 +116,8 @@ def _position(node: yaml.Node, value: yaml.Node, line_offset: int) -> KeyPositio
 
 
 def _scalars(node: yaml.Node) -> list[ScalarPosition]:
+    import yaml
+
     items = node.value if isinstance(node, yaml.SequenceNode) else [node]
     return [
         ScalarPosition(item.value, item.start_mark.index, item.end_mark.index, item.style in ("'", '"'))
@@ -121,6 +128,8 @@ def _scalars(node: yaml.Node) -> list[ScalarPosition]:
 
 def _expanded_size(node: yaml.Node, memo: dict[int, int]) -> int:
     """How many nodes the data would have with every alias expanded (memoized, so linear)."""
+    import yaml
+
     key = id(node)
     if key in memo:
         return memo[key]
@@ -139,7 +148,9 @@ def _load(fm: FrontMatter, source: str, line_offset: int) -> None:
     if not source.strip():
         fm.data = {}
         return
-    loader = _Loader(source)
+    import yaml
+
+    loader = _loader_class()(source)
     try:
         node = loader.get_single_node()
         if node is None:

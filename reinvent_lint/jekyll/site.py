@@ -17,13 +17,6 @@ from pathlib import Path, PurePosixPath
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-import yaml
-
-try:  # libyaml: the same data as SafeLoader, several times faster on a large _config.yml
-    from yaml import CSafeLoader as _ConfigLoader
-except ImportError:  # pragma: no cover - PyYAML without libyaml
-    from yaml import SafeLoader as _ConfigLoader  # type: ignore[assignment]
-
 from . import facts
 from .facts import MARKDOWN_SUFFIXES as MARKDOWN_SUFFIXES  # re-exported for engine, live, server
 from ..memo import Memo
@@ -98,10 +91,9 @@ class Site:
             path = self.config_dir / name
             if path.is_file():
                 try:
-                    data = yaml.load(read_text_file(path, errors="strict"), Loader=_ConfigLoader)
-                except (OSError, UnicodeDecodeError, yaml.YAMLError, RecursionError, ValueError):
+                    return _load_config(read_text_file(path, errors="strict"))
+                except (OSError, UnicodeDecodeError):
                     return {}
-                return data if isinstance(data, dict) else {}
         return {}
 
     @property
@@ -411,3 +403,32 @@ class Site:
                 continue
             result.append(rel)
         return sorted(result)
+
+
+def _load_config(text: str) -> dict[str, Any]:
+    """`_config.yml`'s data ({} when it is not a mapping or not YAML). Kept in the small disk
+    cache under a hash of its text, so a run that finds every post in the result cache neither
+    imports PyYAML nor constructs a large config again; data marshal cannot hold (dates) is
+    simply not cached."""
+    import hashlib
+
+    from .. import __version__, cache
+
+    key = f"{__version__}\0" + hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+    known = cache.load("site-config-1", key)
+    if isinstance(known, dict):
+        return known
+    import yaml
+
+    try:  # libyaml: the same data as SafeLoader, several times faster on a large _config.yml
+        from yaml import CSafeLoader as loader
+    except ImportError:  # pragma: no cover - PyYAML without libyaml
+        from yaml import SafeLoader as loader  # type: ignore[assignment]
+    try:
+        data = yaml.load(text, Loader=loader)
+    except (yaml.YAMLError, RecursionError, ValueError):
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    cache.store("site-config-1", key, data)
+    return data
