@@ -134,14 +134,20 @@ def _plain(item: object) -> bool:
     return item is None or isinstance(item, (str, int, float))
 
 
-class TSet(Set[Any]):
-    """A set whose membership tests are recorded one item at a time (iteration: the whole)."""
+class _Traced:
+    """A wrapped site collection: a look-up of one item is recorded as reading that item (when
+    the item is a plain value), anything that sees the whole (iteration, length) as reading it all."""
+
+    _look: str = "in"  # how one-item reads are named in the read key
 
     def __init__(self, real: Any, key: ReadKey) -> None:
         self._real, self._key = real, key
 
+    def _one(self, item: object) -> None:
+        _note((*self._key, self._look, item) if _plain(item) else self._key)
+
     def __contains__(self, item: object) -> bool:
-        _note((*self._key, "in", item) if _plain(item) else self._key)
+        self._one(item)
         return item in self._real
 
     def __iter__(self) -> Iterator[Any]:
@@ -153,54 +159,30 @@ class TSet(Set[Any]):
         return len(self._real)
 
 
-class TMap(Mapping[Any, Any]):
+class TSet(_Traced, Set[Any]):
+    """A set whose membership tests are recorded one item at a time (iteration: the whole)."""
+
+
+class TMap(_Traced, Mapping[Any, Any]):
     """A mapping whose look-ups are recorded one key at a time (iteration: the whole)."""
 
-    def __init__(self, real: Any, key: ReadKey) -> None:
-        self._real, self._key = real, key
+    _look = "get"
 
     def __getitem__(self, item: Any) -> Any:
-        _note((*self._key, "get", item) if _plain(item) else self._key)
+        self._one(item)
         return self._real[item]
 
     def get(self, item: Any, default: Any = None) -> Any:
-        _note((*self._key, "get", item) if _plain(item) else self._key)
+        self._one(item)
         return self._real.get(item, default)
 
-    def __contains__(self, item: object) -> bool:
-        _note((*self._key, "get", item) if _plain(item) else self._key)
-        return item in self._real
 
-    def __iter__(self) -> Iterator[Any]:
-        _note(self._key)
-        return iter(self._real)
-
-    def __len__(self) -> int:
-        _note(self._key)
-        return len(self._real)
-
-
-class TList(Sequence[Any]):
+class TList(_Traced, Sequence[Any]):
     """A list whose membership tests are recorded one item at a time (anything else: the whole)."""
-
-    def __init__(self, real: Any, key: ReadKey) -> None:
-        self._real, self._key = real, key
-
-    def __contains__(self, item: object) -> bool:
-        _note((*self._key, "in", item) if _plain(item) else self._key)
-        return item in self._real
 
     def __getitem__(self, index: Any) -> Any:
         _note(self._key)
         return self._real[index]
-
-    def __iter__(self) -> Iterator[Any]:
-        _note(self._key)
-        return iter(self._real)
-
-    def __len__(self) -> int:
-        _note(self._key)
-        return len(self._real)
 
 
 def _traced(value: Any, key: ReadKey) -> Any:
