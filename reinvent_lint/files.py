@@ -118,14 +118,6 @@ def walk(root: str, skip: Callable[[str], bool] = lambda rel: False) -> Iterator
         stack.extend(os.path.join(folder, d) for d in reversed(dirs))
 
 
-def is_regular(path: str) -> bool:
-    """True for a regular file or a symlink to one (never blocks)."""
-    try:
-        return stat.S_ISREG(os.stat(path).st_mode)
-    except OSError:
-        return False
-
-
 def pid_alive(pid: int) -> bool:
     """Whether a process runs with this id (a temporary file or folder of a killed run has none)."""
     if pid == os.getpid():

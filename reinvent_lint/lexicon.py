@@ -30,7 +30,7 @@ import json
 import marshal
 import sys
 import zlib
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from functools import lru_cache
 from pathlib import Path
 
@@ -192,10 +192,6 @@ class Misspellings:
 
     def __init__(self, raw: Mapping[str, str]) -> None:
         self._raw = raw
-
-    @classmethod
-    def from_lines(cls, lines: Iterable[str]) -> Misspellings:
-        return cls(dict(line.split("->", 1) for line in lines if "->" in line))
 
     def __len__(self) -> int:
         return len(self._raw)

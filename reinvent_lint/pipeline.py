@@ -605,9 +605,9 @@ def _trace_spellers(units: Sequence[Unit]) -> None:
     from .result_cache import trace_speller
 
     for site in {id(u.target.site): u.target.site for u in units}.values():
-        found = site.memo.peek(spelling._SPELLER)
-        if found is not None:
-            trace_speller(found[1])
+        speller = spelling.built_speller(site)
+        if speller is not None:
+            trace_speller(speller)
 
 
 def _unpack_style(packed: Any, display: str) -> tuple[list[Problem], list[FileError]]:

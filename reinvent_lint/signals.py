@@ -58,10 +58,6 @@ def install() -> Callable[[], None]:
     return restore
 
 
-def stopping() -> bool:
-    return _stopping
-
-
 def quiet_child() -> None:
     """In a forked worker: ignore Ctrl-C (the main process stops the workers), die on SIGTERM
     without a traceback, and let SIGPROF end the process (a per-file CPU-time budget)."""

@@ -168,10 +168,6 @@ def _visible(doc: Document, code: str, line: int, column: int) -> bool:
     return True
 
 
-def _normalize(word: str) -> str | None:
-    return word.upper() if re.fullmatch(r"(?i)md\d{3}", word) else None
-
-
 def check_document(api: Any, doc: Document, settings: Mapping[str, Any]) -> list[Problem]:
     """The style pass over one document.
 

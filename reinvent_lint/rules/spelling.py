@@ -48,6 +48,13 @@ def _read_accepted(site: Site) -> set[str]:
 LOCALES = ("", "en-US", "en-GB")
 
 
+def built_speller(site: Site) -> Any | None:
+    """The speller this run built for the site, if the spelling rules built one (the result cache
+    wraps it to record which words each post's verdicts read)."""
+    found = site.memo.peek(_SPELLER)
+    return None if found is None else found[1]
+
+
 def speller_for(site: Site, options: Any) -> Any:
     """One Speller per site and run: site vocabulary learned once from every document. RL504
     passes no options and shares the speller RL501 built (it uses misspelled-word's options)."""
