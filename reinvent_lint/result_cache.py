@@ -453,7 +453,7 @@ def _source_fingerprint() -> str:
     parts = [__version__, sys.version]
     for folder, _dirs, names in os.walk(package):
         for name in sorted(names):
-            if name.endswith((".py", ".gz", ".txt", ".json", ".toml", ".marshal", ".tsv")):
+            if name.endswith((".py", ".gz", ".txt", ".json", ".toml", ".marshal", ".tsv", ".bin")):
                 try:
                     stat = os.stat(os.path.join(folder, name))
                 except OSError:
