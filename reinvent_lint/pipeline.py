@@ -372,9 +372,9 @@ def check(
         prepare_sites(linter, units, parallel or bool(stores))
         if stores:
             _trace_spellers(units)
-    record = bool(stores)
+    record = [bool(stores) and s.stored for s in misses]
     for slot, found in zip(
-        misses, map_units(lambda i: document_phase(linter, units[i], record), len(units), jobs, linter.progress)
+        misses, map_units(lambda i: document_phase(linter, units[i], record[i]), len(units), jobs, linter.progress)
     ):
         slot.found = found
     links: list[Occurrence] = []
@@ -428,6 +428,13 @@ class _Slot:
     finished: tuple[bytes, tuple[Any, ...]] | None = None
     words: bytes = b""  # digest of what the file adds to the site vocabulary
     index: int = 0  # of its target
+
+    @property
+    def stored(self) -> bool:
+        """Whether the result cache stores this file's results (a huge file's it does not)."""
+        from .result_cache import worth_storing
+
+        return worth_storing(len(self.data))
 
     def need_unit(self, linter: Linter) -> Unit:
         if self.unit is None:
@@ -503,7 +510,9 @@ def _read_slots(
             for slot in mine:
                 rel = slot.target.relative
                 assert rel is not None
-                slot.words = store.stored_words(rel, slot.content) or _words_digest(slot.data)
+                slot.words = (
+                    _words_of_unstored(slot) or store.stored_words(rel, slot.content) or _words_digest(slot.data)
+                )
                 words[rel] = slot.words
             _other_words(store.site, words)
         store.begin(contents, words)
@@ -514,7 +523,10 @@ def _read_slots(
         store = stores.get(id(slot.target.site))
         rel, display = slot.target.relative, slot.target.display
         if store is not None and rel is not None:
-            slot.entry = store.lookup(rel, slot.content)
+            if slot.stored:
+                slot.entry = store.lookup(rel, slot.content)
+            else:
+                store.unstored.add(rel)
         if slot.entry is not None and slot.entry.found is not None:
             problems, found_errors, links = slot.entry.found
             slot.found = Found(
@@ -553,6 +565,11 @@ def _words_digest(data: bytes) -> bytes:
     return words_digest((tuple(sorted(words_of(text))), tuple(sorted(code_words_of(text)))))
 
 
+def _words_of_unstored(slot: _Slot) -> bytes:
+    """A file too large to store: its bytes stand for its words (no pass over its text)."""
+    return b"" if slot.stored else slot.content
+
+
 def _other_words(site: Site, words: dict[str, bytes]) -> None:
     """The vocabulary of the site's Markdown files not checked in this run: their bytes stand
     for their words."""
@@ -574,6 +591,8 @@ def _fill_words(store: Any, slots: Sequence[_Slot]) -> None:
     from . import cache
     from .result_cache import words_digest
 
+    for slot in slots:
+        slot.words = slot.words or _words_of_unstored(slot)
     missing = [s for s in slots if not s.words]
     if not missing:
         return
@@ -658,8 +677,8 @@ def _finish_cached(
     for path in sorted(set(by_path) | set(files)):
         found = by_path.get(path, [])
         slot = files.get(path)
-        if slot is None:
-            kept.extend(finish(linter, found, {}, relative, ran))
+        if slot is None or not slot.stored:  # a file whose results are not stored: no digest either
+            kept.extend(finish(linter, found, {path: slot.need_unit(linter).doc} if slot else {}, relative, ran))
             continue
         key = finish_digest(found, path, signature, packed)
         cached = slot.entry.finished if slot.entry is not None else None
