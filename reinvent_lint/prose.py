@@ -21,6 +21,7 @@ from .document import Document
 from .jekyll.liquid import include_params
 from .jekyll.references import references
 from .memo import Key
+from .pieces import pieces
 
 # A tag ends at the first `>` outside quotes and cannot hold an unquoted `<`: each attempt stops
 # at the next `<`, so a line of 50,000 `<a` is scanned in linear time, not quadratic.
@@ -282,8 +283,12 @@ def segment_words(offset: int, segment: str) -> Iterator[tuple[str, int, int]]:
 
 
 def distinct_words(segment: str) -> set[str]:
-    """The words of a region, without positions: cheap, for a first pass."""
-    raw = set(WORD_TOKEN.findall(segment))
+    """The words of a region, without positions: cheap, for a first pass. Found piece by piece
+    (a word's lookarounds see a space or line break at a cut, as they would in the whole)."""
+    raw: set[str] = set()
+    findall = WORD_TOKEN.findall
+    for start, end in pieces(segment):
+        raw.update(findall(segment, start, end))
     return {normalize(w) if ("'" in w or "’" in w) else w for w in raw}  # per distinct token
 
 

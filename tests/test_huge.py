@@ -1,0 +1,40 @@
+"""Huge inputs are read in bounded pieces: the pieces give exactly what the whole gives."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from reinvent_lint.pieces import pieces
+from reinvent_lint.prose import WORD_TOKEN, distinct_words
+
+_PARTS = ["a", "bc", "it's", "it’s", " ", "  ", "\n", "\t", "x.y", "_", "/", "'", "é", "Σ", "teh", "|"]
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_pieces_cover_the_text_and_cut_only_before_a_space_or_line_break(seed: int) -> None:
+    rng = random.Random(seed)
+    for _ in range(400):
+        text = "".join(rng.choice(_PARTS) for _ in range(rng.randint(0, 200)))
+        size = rng.randint(1, 30)
+        cuts = list(pieces(text, size))
+        assert "".join(text[a:b] for a, b in cuts) == text
+        assert all(text[a] in " \n" for a, _ in cuts[1:])
+        found: set[str] = set()
+        for a, b in cuts:
+            found.update(WORD_TOKEN.findall(text, a, b))
+        assert found == set(WORD_TOKEN.findall(text))
+
+
+def test_a_long_text_without_spaces_is_one_piece_up_to_its_first_break() -> None:
+    text = "x" * 50 + "\n" + "y" * 10
+    assert list(pieces(text, 8)) == [(0, 50), (50, 61)]
+    assert list(pieces("z" * 40, 8)) == [(0, 40)]
+
+
+def test_distinct_words_of_a_long_text_are_those_of_the_whole() -> None:
+    text = "Teh cat's hat, the dog’s bone.\n" * 5000 + "last-word here"
+    assert len(text) > 2 * 65536  # more than one piece
+    assert distinct_words(text) == {"Teh", "cat", "hat", "the", "dog", "bone", "last", "word", "here"}
+
