@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import random
 
 import pytest
@@ -38,3 +39,26 @@ def test_distinct_words_of_a_long_text_are_those_of_the_whole() -> None:
     assert len(text) > 2 * 65536  # more than one piece
     assert distinct_words(text) == {"Teh", "cat", "hat", "the", "dog", "bone", "last", "word", "here"}
 
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("a b c", False), ("a b B c", True), ("x " * 40000 + "y", True), (" ".join(map(str, range(30000))), False)],
+)
+def test_twice_in_a_row_reads_a_long_text_in_pieces(text: str, expected: bool) -> None:
+    from reinvent_lint.rules.spelling import _twice_in_a_row
+
+    assert _twice_in_a_row(text) is expected
+    tokens = text.lower().split()
+    assert any(a == b for a, b in itertools.pairwise(tokens)) is expected
+
+
+def test_twice_in_a_row_finds_a_pair_across_a_cut() -> None:
+    from reinvent_lint.rules.spelling import _twice_in_a_row
+
+    text = " ".join(f"w{i}" for i in range(20000))
+    assert not _twice_in_a_row(text)
+    _, cut = next(pieces(text))  # text[cut] is the space after the last word of the first piece
+    last = text[text.rfind(" ", 0, cut) + 1 : cut]
+    twice = text[:cut] + " " + last.upper() + text[cut:]
+    assert next(pieces(twice))[1] == cut  # the pair straddles the cut
+    assert _twice_in_a_row(twice)
