@@ -62,3 +62,19 @@ def test_twice_in_a_row_finds_a_pair_across_a_cut() -> None:
     twice = text[:cut] + " " + last.upper() + text[cut:]
     assert next(pieces(twice))[1] == cut  # the pair straddles the cut
     assert _twice_in_a_row(twice)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_the_site_vocabulary_of_a_long_text_is_that_of_the_whole(seed: int) -> None:
+    import re
+
+    from reinvent_lint import speller
+
+    rng = random.Random(seed)
+    parts = ["Word", "don't", " ", "\n", "`code span`", "`", "``` \nfenced block\n```\n", "x'y", "é", "ab"]
+    text = "".join(rng.choice(parts) for _ in range(60000))
+    site_word = re.compile(r"[A-Za-z][A-Za-z']*[A-Za-z]")
+    assert speller.words_of(text) == set(site_word.findall(text))
+    chunks = [m.group() for m in re.finditer(r"^ {0,3}(```|~~~).*?^ {0,3}\1", text, re.DOTALL | re.MULTILINE)]
+    chunks += re.findall(r"`[^`\n]+`", text)
+    assert speller.code_words_of(text) == {w.lower() for w in site_word.findall("\n".join(chunks))}
