@@ -372,7 +372,7 @@ def check(
         prepare_sites(linter, units, parallel or bool(stores))
         if stores:
             _trace_spellers(units)
-    record = [bool(stores) and s.stored for s in misses]
+    record = [bool(stores) and s.stored(linter) for s in misses]
     for slot, found in zip(
         misses, map_units(lambda i: document_phase(linter, units[i], record[i]), len(units), jobs, linter.progress)
     ):
@@ -429,12 +429,13 @@ class _Slot:
     words: bytes = b""  # digest of what the file adds to the site vocabulary
     index: int = 0  # of its target
 
-    @property
-    def stored(self) -> bool:
-        """Whether the result cache stores this file's results (a huge file's it does not)."""
+    def stored(self, linter: Linter) -> bool:
+        """Whether the result cache stores this file's results (not a huge file's, nor those of a
+        file with more findings than a rule may report)."""
         from .result_cache import worth_storing
 
-        return worth_storing(len(self.data))
+        findings = len(self.found.problems) if self.found is not None else 0
+        return worth_storing(len(self.data), findings, int(linter.config.limits["max-findings"]))
 
     def need_unit(self, linter: Linter) -> Unit:
         if self.unit is None:
@@ -523,7 +524,7 @@ def _read_slots(
         store = stores.get(id(slot.target.site))
         rel, display = slot.target.relative, slot.target.display
         if store is not None and rel is not None:
-            if slot.stored:
+            if slot.stored(linter):
                 slot.entry = store.lookup(rel, slot.content)
             else:
                 store.unstored.add(rel)
@@ -567,7 +568,9 @@ def _words_digest(data: bytes) -> bytes:
 
 def _words_of_unstored(slot: _Slot) -> bytes:
     """A file too large to store: its bytes stand for its words (no pass over its text)."""
-    return b"" if slot.stored else slot.content
+    from .result_cache import worth_storing
+
+    return b"" if worth_storing(len(slot.data)) else slot.content
 
 
 def _other_words(site: Site, words: dict[str, bytes]) -> None:
@@ -677,7 +680,7 @@ def _finish_cached(
     for path in sorted(set(by_path) | set(files)):
         found = by_path.get(path, [])
         slot = files.get(path)
-        if slot is None or not slot.stored:  # a file whose results are not stored: no digest either
+        if slot is None or not slot.stored(linter):  # a file whose results are not stored: no digest either
             kept.extend(finish(linter, found, {path: slot.need_unit(linter).doc} if slot else {}, relative, ran))
             continue
         key = finish_digest(found, path, signature, packed)
@@ -710,6 +713,9 @@ def _store(stores: dict[int, Any], slots: Sequence[_Slot], whole_site: bool) -> 
             if id(slot.target.site) != key or rel is None or slot.found is None:
                 continue
             contents[rel] = slot.content
+            if not slot.stored(store.linter):
+                store.unstored.add(rel)
+                continue
             old = slot.entry
             if old is not None and old.found is not None:
                 reads, found = old.reads, old.found

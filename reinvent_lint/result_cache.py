@@ -58,14 +58,17 @@ HUGE = 4 << 20  # bytes: a larger file's results are never stored (see `worth_st
 ReadKey = tuple[Hashable, ...]
 
 
-def worth_storing(size: int) -> bool:
-    """Whether the results of a file of `size` bytes are stored. A huge file (over 4 MB; the
-    longest posts of the corpus blogs are ~60 KB) is checked on every run, untraced: such a file
-    is rare, and its entry costs more than it saves. Packing the 280,000 links of a 20 MB post
-    took ~2 CPU-s and doubled the run's peak memory, and the whole cache file is read on every
-    run and rewritten on every change. Its content hash still counts in the site's fingerprint,
-    and stands for its words in the site vocabulary's digest."""
-    return size <= HUGE
+def worth_storing(size: int, findings: int = 0, most: int = 10_000) -> bool:
+    """Whether the results of a file of `size` bytes with `findings` are stored. Not those of a
+    huge file (over 4 MB; the longest posts of the corpus blogs are ~60 KB), nor of a file with
+    more findings than one rule may report (`most`: `[limits] max-findings`). Both are hostile
+    or pathological input, rare, and their entries cost more than they save: packing the
+    280,000 links of a 20 MB post took ~2 CPU-s and doubled the run's peak memory; the 20,000
+    findings of a line of 50,000 `teh` added 30 MB to it. And the whole cache file is read on
+    every run and rewritten on every change. Such a file is checked on every run. Its content
+    hash still counts in the site's fingerprint, and a huge file's stands for its words in the
+    site vocabulary's digest (no word pass over 20 MB)."""
+    return size <= HUGE and findings <= most
 
 
 # ----- recording what a document's rules read ---------------------------------------------
@@ -545,7 +548,7 @@ class ResultCache:
         self.fingerprint_now = b""
         self.evaluate: Evaluator | None = None
         self.linter: Any = None
-        self.unstored: set[str] = set()  # files of the run too large to store (`worth_storing`)
+        self.unstored: set[str] = set()  # files of the run whose results are not stored (`worth_storing`)
 
     def _read(self, warnings: list[str] | None) -> tuple[Any, ...] | None:
         try:

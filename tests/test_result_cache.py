@@ -197,6 +197,18 @@ def test_a_huge_file_is_checked_every_run_and_never_stored(blog: Path, monkeypat
     assert renamed == _cold(blog) != again
 
 
+def test_a_file_with_more_findings_than_a_rule_may_report_is_not_stored(blog: Path) -> None:
+    raw = {"limits": {"max-findings": 3}}
+    spaces = "_posts/2024-01-08-spaces.md"
+    (blog / spaces).write_text(POST.format(title="Spaces", body="A line. \n" * 5))  # 5 trailing spaces
+    first, checked = _run(blog, raw)
+    assert spaces not in _stored_files(blog) and "_posts/2024-01-01-alpha.md" in _stored_files(blog)
+    again, checked = _run(blog, raw)
+    assert _names(checked) == {"spaces"}
+    assert first == again == _cold(blog, raw)
+    assert any("stopped after 3 findings" in line for line in again)
+
+
 def test_without_the_cache_nothing_is_read_or_written(blog: Path) -> None:
     _cold(blog)
     assert not list((blog / ".reinvent-lint-cache").glob("results-*.marshal"))
