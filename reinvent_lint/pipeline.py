@@ -166,18 +166,21 @@ def prepare_sites(linter: Linter, units: Sequence[Unit], parallel: bool) -> None
 
 
 # ----- 3: the per-document phase --------------------------------------------------------------
-def document_phase(linter: Linter, unit: Unit, record: bool = False) -> Found:
+def document_phase(linter: Linter, unit: Unit, record: bool = False, links: bool = True) -> Found:
     """Our rules on one document; with `record`, what they read of the site is recorded for the
-    result cache (result_cache.py: the rules see a TracedSite)."""
+    result cache (result_cache.py: the rules see a TracedSite). Its links are collected when
+    links are checked and either `links` (their verdicts will be looked up) or `record` (they
+    are stored for later runs)."""
     doc, target = unit.doc, unit.target
+    found = occurrences(doc) if linter.checks_links and (links or record) else []
     if not record:
         problems, errors = linter.document_problems(doc, target.site, target.relative)
-        return Found(problems, errors, occurrences(doc) if linter.checks_links else [])
+        return Found(problems, errors, found)
     from .result_cache import Recorder, TracedSite, recording
 
     with recording(Recorder()) as recorder:
         problems, errors = linter.document_problems(doc, cast("Site", TracedSite(target.site)), target.relative)
-    return Found(problems, errors, occurrences(doc) if linter.checks_links else [], recorder.keys, recorder.words)
+    return Found(problems, errors, found, recorder.keys, recorder.words)
 
 
 # ----- 4: the cross-document phases -----------------------------------------------------------
@@ -373,8 +376,11 @@ def check(
         if stores:
             _trace_spellers(units)
     record = [bool(stores) and s.stored(linter) for s in misses]
+    root = next((s.target.site.root for s in slots if s.target.site.root), None)
+    looks_up = linter.looks_up_links(root)
     for slot, found in zip(
-        misses, map_units(lambda i: document_phase(linter, units[i], record[i]), len(units), jobs, linter.progress)
+        misses,
+        map_units(lambda i: document_phase(linter, units[i], record[i], looks_up), len(units), jobs, linter.progress),
     ):
         slot.found = found
     links: list[Occurrence] = []
@@ -384,7 +390,6 @@ def check(
         report.errors.extend(slot.found.errors)
         links.extend(slot.found.links)
     if links:
-        root = next((s.target.site.root for s in slots if s.target.site.root), None)
         problems, warnings = linter.link_problems(links, root)
         raw.extend(problems)
         report.warnings.extend(warnings)

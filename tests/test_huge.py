@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import random
+from pathlib import Path
 
 import pytest
 
@@ -78,3 +79,33 @@ def test_the_site_vocabulary_of_a_long_text_is_that_of_the_whole(seed: int) -> N
     chunks = [m.group() for m in re.finditer(r"^ {0,3}(```|~~~).*?^ {0,3}\1", text, re.DOTALL | re.MULTILINE)]
     chunks += re.findall(r"`[^`\n]+`", text)
     assert speller.code_words_of(text) == {w.lower() for w in site_word.findall("\n".join(chunks))}
+
+
+def test_links_are_collected_only_when_their_verdicts_are_looked_up_or_stored(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import time
+
+    from reinvent_lint import pipeline
+    from reinvent_lint.link_cache import LinkCache, Verdict
+
+    from .conftest import linter_for, write_site
+
+    url = "https://example.invalid/gone"
+    root = write_site(tmp_path, {"_posts/2024-01-01-a.md": f"---\ntitle: A\n---\n\nSee [it]({url}).\n"})
+    calls: list[str] = []
+    real = pipeline.occurrences
+    monkeypatch.setattr(pipeline, "occurrences", lambda doc: calls.append(doc.path) or real(doc))
+
+    def run(result_cache: bool) -> list[str]:
+        linter = linter_for(root)  # links mode `cached`: no request, only what the link cache knows
+        linter.use_result_cache = result_cache
+        return [p.code for p in linter.check_paths([], jobs=1).problems]
+
+    assert run(False) == [] and calls == []  # no link cache: nothing would be looked up
+    assert run(True) == [] and len(calls) == 1  # stored in the result cache: collected
+    cache = LinkCache(root / ".reinvent-lint-cache", 7 * 86400, 6 * 3600)
+    cache.put([Verdict(url, "dead", 404, "HTTP 404", checked_at=time.time())])
+    cache.close()
+    assert run(False) == ["RL410"] and len(calls) == 2
+    assert run(True) == ["RL410"] and len(calls) == 2  # its stored links, from the result cache
