@@ -109,3 +109,29 @@ def test_links_are_collected_only_when_their_verdicts_are_looked_up_or_stored(
     cache.close()
     assert run(False) == ["RL410"] and len(calls) == 2
     assert run(True) == ["RL410"] and len(calls) == 2  # its stored links, from the result cache
+
+
+def test_prose_regions_are_cut_from_one_masked_body_in_order() -> None:
+    from reinvent_lint.document import Document
+    from reinvent_lint.prose import prose_regions, prose_text
+
+    text = (
+        "---\ntitle: A title here\n---\n\n"
+        "First paragraph with `code` and a [link](https://example.com/x).\n\n"
+        '<img src="/a.png" alt="An alt text"> after it.\n\n'
+        "| Name | Words in this cell here |\n|---|---|\n| x | three words here |\n\n"
+        "Last one.\n"
+    )
+    doc = Document("p.md", text)
+    regions = prose_regions(doc)
+    listed = list(regions)
+    assert listed == sorted(listed) and len(regions) == len(listed) and regions[-1] == listed[-1]
+    assert list(regions) == listed  # read again: the same
+    assert [(o, s) for o, s, _ in listed] == list(prose_text(doc))
+    by_text = {s.strip(): (o, t) for o, s, t in listed}
+    assert by_text["A title here"] == (text.index("A title"), False)
+    assert by_text["An alt text"] == (text.index("An alt"), False)
+    assert "First paragraph with |||||| and a [link](|||||||||||||||||||||)." in by_text
+    cells = [s for _, s, in_table in listed if in_table]
+    assert cells and all("Name" not in s and "x |" not in s for s in cells)  # data cells masked
+    assert any("Words in this cell here" in s for s in cells)
