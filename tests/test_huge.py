@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import random
+import re
 from pathlib import Path
 
 import pytest
@@ -135,3 +136,27 @@ def test_prose_regions_are_cut_from_one_masked_body_in_order() -> None:
     cells = [s for _, s, in_table in listed if in_table]
     assert cells and all("Name" not in s and "x |" not in s for s in cells)  # data cells masked
     assert any("Words in this cell here" in s for s in cells)
+
+
+def test_inline_links_in_and_out_of_code_across_many_code_ranges() -> None:
+    from reinvent_lint.document import Document
+    from reinvent_lint.jekyll.references import references
+
+    rng = random.Random(7)
+    parts = [
+        "[a](/x) ",
+        "`[b](/in-code)` ",
+        "``x [c](/in-code) x`` ",
+        "[d](/y)[e](/z) ",
+        "\n\n",
+        "```\n[f](/in-code)\n```\n",
+    ]
+    text = "".join(rng.choice(parts) for _ in range(3000))
+    doc = Document("p.md", text)
+    refs = references(doc)
+    openers = [m.start() for m in re.finditer(r"\[[a-f]\]\(", text)]
+    outside = [at for at in openers if not doc.in_code(at)]  # Document.in_code: bisection
+    assert 0 < len(outside) < len(openers)
+    assert [r.label_start for r in refs] == outside
+    assert [(r.start, r.kind) for r in refs] == sorted((r.start, r.kind) for r in refs)
+    assert len({id(r.target) for r in refs}) == len({r.target for r in refs})  # a repeated target: one string
