@@ -313,6 +313,7 @@ def _odd_backslashes(text: str, last: int, floor: int) -> bool:
 _TITLE = re.compile(r"\s*?([\"'])(.+?)\1\s*?\)", re.DOTALL)
 _DESTINATION_STOP = re.compile(r"""[()]|\s(?=["'])""")
 _PAREN_TITLE = re.compile(r"\s+\([^()]*\)$")
+_PLAIN_DESTINATION = re.compile(r"[^()\s]*\)")  # `(https://x.org/a)`: no space, no inner parenthesis
 
 
 def link_destination(text: str, at: int, limit: int) -> tuple[int, int, int] | None:
@@ -328,6 +329,9 @@ def link_destination(text: str, at: int, limit: int) -> tuple[int, int, int] | N
         title = _TITLE.match(text, end + 1, limit) if 0 <= end < limit else None
         if title:
             return (at + 1, end, title.end())
+    plain = _PLAIN_DESTINATION.match(text, at, limit)
+    if plain is not None:  # what the loop below gives for it, in one match (most links)
+        return (at, plain.end() - 1, plain.end())
     depth = 1
     for stop in _DESTINATION_STOP.finditer(text, at, limit):  # jump to the next ( ) or space-quote
         i = stop.start()

@@ -160,3 +160,23 @@ def test_inline_links_in_and_out_of_code_across_many_code_ranges() -> None:
     assert [r.label_start for r in refs] == outside
     assert [(r.start, r.kind) for r in refs] == sorted((r.start, r.kind) for r in refs)
     assert len({id(r.target) for r in refs}) == len({r.target for r in refs})  # a repeated target: one string
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("(https://x.org/a) b", (1, 16, 17)),  # the one-match path
+        ("() b", (1, 1, 2)),
+        ("( /a ) b", (2, 4, 6)),  # spaces: the general path, as before
+        ("(/a b) c", (1, 5, 6)),
+        ("(/a(b)) c", (1, 6, 7)),
+        ('(/a "t") c', (1, 3, 8)),
+        ("(/a\n) c", (1, 3, 5)),
+        ("(/a", None),
+        ("(<a b>) c", (2, 5, 7)),
+    ],
+)
+def test_link_destinations_with_and_without_the_one_match_path(text: str, expected: object) -> None:
+    from reinvent_lint.markdown import link_destination
+
+    assert link_destination(text, 1, len(text)) == expected
