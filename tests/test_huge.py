@@ -180,3 +180,15 @@ def test_link_destinations_with_and_without_the_one_match_path(text: str, expect
     from reinvent_lint.markdown import link_destination
 
     assert link_destination(text, 1, len(text)) == expected
+
+
+def test_the_next_link_start_is_what_the_pattern_search_finds() -> None:
+    from reinvent_lint.jekyll.references import _LINK_START, _next_link_start
+
+    rng = random.Random(5)
+    parts = ["!", "[", "]", "(", ")", "a", "\\", "\n", " ", "![", "](", "[x]"]
+    for _ in range(20000):
+        text = "".join(rng.choice(parts) for _ in range(rng.randint(0, 16)))
+        for pos in range(min(3, len(text)) + 1):
+            found, expected = _next_link_start(text, pos, len(text)), _LINK_START.search(text, pos, len(text))
+            assert (found and (found.span(), found.groups())) == (expected and (expected.span(), expected.groups()))

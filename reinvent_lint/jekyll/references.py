@@ -85,7 +85,7 @@ def _scan_inline(doc: Document) -> tuple[list[Reference], list[tuple[int, int]]]
     liquid_at = doc.liquid_at if doc.liquid.spans else None
     refs: list[Reference] = []
     unclosed: list[tuple[int, int]] = []
-    search = _LINK_START.search
+    search = _next_link_start
     # Openers come in increasing order: whether one is in code (as Document.in_code says) is
     # read by walking the code ranges forward, not by bisection (no list of their starts).
     code_starts, code_ends = doc.code_ranges.starts, doc.code_ranges.ends
@@ -125,6 +125,19 @@ def _scan_inline(doc: Document) -> tuple[list[Reference], list[tuple[int, int]]]
             target, label_text = shared.setdefault(target, target), shared.setdefault(label_text, label_text)
             refs.append(Reference(kind, target, start, end, label, label_text, span))
     return refs, unclosed
+
+
+def _next_link_start(text: str, pos: int, end: int) -> re.Match[str] | None:
+    """`_LINK_START.search(text, pos, end)`, one `[` at a time: str.find goes to it, and the
+    pattern is tried there (from a `!` just before it, if any). A match can start nowhere else,
+    and where the `[` fails, the `!` before it fails too (the rest of the pattern is the same)."""
+    match = _LINK_START.match
+    while (i := text.find("[", pos, end)) >= 0:
+        m = match(text, i - 1 if i > pos and text[i - 1] == "!" else i, end)
+        if m is not None:
+            return m
+        pos = i + 1
+    return None
 
 
 def _extract(doc: Document):  # type: ignore[no-untyped-def]
