@@ -266,6 +266,16 @@ def find_code_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """Code spans in text[start:end] by CommonMark's rule: a run of N backticks opens a span
     closed by the next run of exactly N backticks; an unmatched run is literal text.
     A backslash before the opening run escapes it. Linear-ish: each run is visited once."""
+    count = text.count("`", start, end)
+    if count < 2:
+        return []
+    if count == 2:  # most segments with code: two single backticks (or one run of two), read by find
+        first = text.find("`", start, end)
+        second = text.find("`", first + 1, end)
+        if second == first + 1:
+            return []  # one run of two: no span
+        if first == start or text[first - 1] != "\\":
+            return [(first, second + 1)]
     runs = [(m.start(), m.end() - m.start()) for m in _BACKTICKS.finditer(text, start, end)]
     if len(runs) < 2:
         return []

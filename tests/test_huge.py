@@ -192,3 +192,22 @@ def test_the_next_link_start_is_what_the_pattern_search_finds() -> None:
         for pos in range(min(3, len(text)) + 1):
             found, expected = _next_link_start(text, pos, len(text)), _LINK_START.search(text, pos, len(text))
             assert (found and (found.span(), found.groups())) == (expected and (expected.span(), expected.groups()))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("a `b` c", [(2, 5)]),  # two backticks: read by find
+        ("a `` c", []),  # one run of two
+        ("\\`b` c", []),  # escaped: the general path
+        ("\\\\`b` c", [(2, 5)]),  # the backslash is escaped, not the backtick
+        ("a ``b`` c", [(2, 7)]),
+        ("`a` `b`", [(0, 3), (4, 7)]),
+        ("a ` b", []),
+        ("no code", []),
+    ],
+)
+def test_code_spans_with_and_without_the_two_backtick_path(text: str, expected: list[tuple[int, int]]) -> None:
+    from reinvent_lint.markdown import find_code_spans
+
+    assert find_code_spans(text, 0, len(text)) == expected
