@@ -29,6 +29,7 @@ from typing import Any
 
 from .lexicon import ENGLISH, MISSPELT, NAME, TERM, ZIPF, Lexicon, Misspellings
 from .lexicon import load as _load_lexicon
+from .pieces import pieces
 
 __all__ = ["Lexicon", "Misspellings", "Speller", "Verdict", "clear_winner", "lexicon", "preload"]
 
@@ -92,8 +93,12 @@ _SITE_WORD = re.compile(r"[A-Za-z][A-Za-z']*[A-Za-z]")
 
 
 def words_of(text: str) -> set[str]:
-    """The distinct word forms of a text (case kept), for the site vocabulary."""
-    return set(_SITE_WORD.findall(text))
+    """The distinct word forms of a text (case kept), for the site vocabulary; found piece by
+    piece (a word holds no space or line break), so a 20 MB post is never one list of words."""
+    found: set[str] = set()
+    for start, end in pieces(text):
+        found.update(_SITE_WORD.findall(text, start, end))
+    return found
 
 
 _FENCE = re.compile(r"^ {0,3}(```|~~~).*?^ {0,3}\1", re.DOTALL | re.MULTILINE)
@@ -109,9 +114,11 @@ def code_words_of(text: str) -> set[str]:
         chunks += [m.group() for m in _FENCE.finditer(text)]
     if "highlight" in text:
         chunks += [m.group() for m in _HIGHLIGHT.finditer(text)]
-    if "`" in text:
-        chunks += _SPAN.findall(text)
-    return {w.lower() for w in _SITE_WORD.findall("\n".join(chunks))}
+    found = {w.lower() for w in _SITE_WORD.findall("\n".join(chunks))}
+    if "`" in text:  # code spans line by line, in pieces (a span holds no line break)
+        for start, end in pieces(text, breaks="\n"):
+            found.update(w.lower() for w in _SITE_WORD.findall("\n".join(_SPAN.findall(text, start, end))))
+    return found
 
 
 def site_vocabulary(texts: list[str]) -> Counter[str]:

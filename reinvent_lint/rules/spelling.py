@@ -6,7 +6,6 @@ a repeated word and an apostrophe confusion where the grammar is unambiguous."""
 
 from __future__ import annotations
 
-import itertools
 import operator
 import re
 from collections import Counter
@@ -15,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ..problem import Fix, Problem, Safety, Severity
+from ..pieces import pieces
 from ..prose import MASK, distinct_words, prose_regions, prose_text, segment_words
 from ..rule import Context, rule
 from ..document import Document
@@ -376,14 +376,24 @@ _FINE_TWICE = {"that", "had", "is", "do", "bye", "ha", "no", "very", "so", "la",
 _FINE_TWICE |= {"long", "much", "far", "har", "etc", "really", "many", "more", "blah", "yeah", "oh", "hey", "tsk"}
 
 
+def _twice_in_a_row(text: str) -> bool:
+    """Whether two whitespace-separated tokens in a row are equal, case aside: `text.lower().split()`
+    piece by piece (cut at a space or line break), so a 20 MB post is never one list of words."""
+    last = None
+    for start, end in pieces(text):
+        tokens = text[start:end].lower().split()
+        if tokens and (tokens[0] == last or any(map(operator.eq, tokens, tokens[1:]))):
+            return True
+        last = tokens[-1] if tokens else last
+    return False
+
+
 @rule("RL502", "repeated-word", "A word repeated by accident (`the the`), also across a line break.", fixable=True)
 def repeated_word(ctx: Context) -> Iterator[Problem]:
-    tokens = _joined_prose(ctx.doc).lower().split()
-    if not any(map(operator.eq, tokens, tokens[1:])):
+    if not _twice_in_a_row(_joined_prose(ctx.doc)):
         return  # one cheap test for the whole post (MASK between regions: no pair across two)
     for offset, segment in prose_text(ctx.doc):
-        tokens = segment.lower().split()
-        if not any(a == b for a, b in itertools.pairwise(tokens)):
+        if not _twice_in_a_row(segment):
             continue  # cheap test first: no two equal tokens in a row
         for m in _REPEATED.finditer(segment):
             if m.group(1).lower() in _FINE_TWICE or (
