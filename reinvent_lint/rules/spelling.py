@@ -288,7 +288,10 @@ def _judge_post(ctx: Context) -> Iterator[tuple[Any, int, int, bool]]:
 
     # each distinct word of the post is judged once (and once per run: the speller memoises);
     # positions are read only in the regions that hold a flagged word
-    flagged = speller.flagged(distinct_words(_joined_prose(ctx.doc))) - ignore
+    # (the words already judged fine are skipped while reading, unless the result cache traces
+    # the speller: it records every word a post asks about)
+    skip = frozenset() if getattr(speller, "_traced_by_cache", False) else speller.good
+    flagged = speller.flagged(distinct_words(_joined_prose(ctx.doc), skip)) - ignore
     if not flagged:
         return
     headings = {h.text_start for h in ctx.doc.headings} | {
@@ -409,6 +412,21 @@ _CONFUSIONS = [
     ("re own", re.compile(r"\b(?:they're|there)( own)\b", re.IGNORECASE), r"their\1"),
     ("its a", re.compile(r"^(its)( a\b)", re.IGNORECASE | re.MULTILINE), r"it's\2"),
 ]
+# For the patterns whose needle is in most posts (" of "), the phrases one of which a match holds,
+# lower-cased: a whole post is searched only when one occurs. Exact, since `str.lower` and the
+# IGNORECASE match agree on every character but these four (a post with one is searched anyway).
+_PHRASES = {
+    " of ": ("could of", "would of", "should of", "must of", "might of"),
+    "let's ": tuple(f"let's {w}" for w in ("you", "him", "her", "them", "users", "people", "developers")),
+}
+_CASE_FOLDS = ("\u017f", "\u0131", "\u0130", "\u212a")  # long s, dotless i, dotted I, Kelvin sign
+
+
+def _may_match(needle: str, lowered: str) -> bool:
+    phrases = _PHRASES.get(needle)
+    if phrases is None or any(p in lowered for p in phrases):
+        return True
+    return any(c in lowered for c in _CASE_FOLDS)
 
 
 @rule(
@@ -422,7 +440,9 @@ def apostrophe_confusion(ctx: Context) -> Iterator[Problem]:
     lowered_whole = whole.lower()
     # the patterns that match somewhere in the post (one search each on the whole prose; a MASK
     # line between regions keeps matches inside one region), then only those, region by region
-    present = [c for c in _CONFUSIONS if c[0] in lowered_whole and c[1].search(whole)]
+    present = [
+        c for c in _CONFUSIONS if c[0] in lowered_whole and _may_match(c[0], lowered_whole) and c[1].search(whole)
+    ]
     if not present:
         return
     for offset, segment in prose_text(ctx.doc):
