@@ -91,9 +91,20 @@ def american_form(lower: str, known: Any) -> str | None:
 _SITE_WORD = re.compile(r"[A-Za-z][A-Za-z']*[A-Za-z]")
 
 
+# bytes.translate table: ASCII letters and the apostrophe kept, every other byte a space
+_WORD_BYTES = bytes(c if chr(c).isascii() and (chr(c).isalpha() or c == 39) else 32 for c in range(256))
+
+
 def words_of(text: str) -> set[str]:
-    """The distinct word forms of a text (case kept), for the site vocabulary."""
-    return set(_SITE_WORD.findall(text))
+    """The distinct word forms of a text (case kept), for the site vocabulary: what _SITE_WORD
+    finds, read in C (each run of letters and apostrophes is one match, its apostrophes at
+    either end dropped, when two letters or more remain), deduplicated before any Python work."""
+    found = set(text.encode("ascii", "replace").translate(_WORD_BYTES).decode("ascii").split())
+    odd = [run for run in found if len(run) < 2 or "'" in run]
+    if odd:
+        found.difference_update(odd)
+        found.update(word for word in (run.strip("'") for run in odd) if len(word) >= 2)
+    return found
 
 
 _FENCE = re.compile(r"^ {0,3}(```|~~~).*?^ {0,3}\1", re.DOTALL | re.MULTILINE)
@@ -111,7 +122,7 @@ def code_words_of(text: str) -> set[str]:
         chunks += [m.group() for m in _HIGHLIGHT.finditer(text)]
     if "`" in text:
         chunks += _SPAN.findall(text)
-    return {w.lower() for w in _SITE_WORD.findall("\n".join(chunks))}
+    return {w.lower() for w in words_of("\n".join(chunks))} if chunks else set()
 
 
 def site_vocabulary(texts: list[str]) -> Counter[str]:

@@ -52,3 +52,12 @@ def test_distinct_words_on_prose(text: str) -> None:
 def test_apostrophe_confusion_prefilter_keeps_every_match(text: str, found: bool) -> None:
     codes = [p.code for p in check_text("---\ntitle: Notes\n---\n\n" + text + "\n")]
     assert ("RL503" in codes) == found
+
+
+def test_site_vocabulary_words_equal_the_site_word_pattern() -> None:
+    from reinvent_lint.speller import _SITE_WORD, words_of
+
+    rng = random.Random(18)
+    for _ in range(30_000):
+        text = "".join(rng.choice("abXY'’-._0 \n\té\u0130\u017f") for _ in range(rng.randint(0, 14)))
+        assert words_of(text) == set(_SITE_WORD.findall(text)), repr(text)

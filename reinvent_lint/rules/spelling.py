@@ -94,16 +94,24 @@ def site_words(site: Site) -> tuple[Counter[str], set[str]]:
     code: set[str] = set()
     if site.root is None:
         return counts, code
+    files = site.markdown_files()
+    read = site.memo.peek(READ_DOCUMENTS) or {}  # the documents this run read: no second read
+    if cache.cache_dir() is None:  # nothing cached: each file's words counted as they are found
+        for rel in files:
+            doc = read.get(rel)
+            text = doc.text if doc is not None else _read(site.root / rel)
+            if text is not None:
+                counts.update(words_of(text))
+                code.update(code_words_of(text))
+        return counts, code
     # The sums too are cached, under the size and time of every file: an unchanged site (a
     # pre-commit run on one post) reads them instead of adding up every file's words again.
-    files = site.markdown_files()
     stamp = [(rel, *_stat(site.root / rel)) for rel in files]
     whole = cache.load("vocabulary-site-2", str(site.root))
     if isinstance(whole, tuple) and len(whole) == 3 and whole[0] == stamp:
         return Counter(whole[1]), set(whole[2])
     index = cache.PerFile("vocabulary-3", site.root)
     derive = lambda text: (tuple(sorted(words_of(text))), tuple(sorted(code_words_of(text))))
-    read = site.memo.peek(READ_DOCUMENTS) or {}  # the documents this run read: no second read
     for rel in files:
         doc = read.get(rel)
         entry = index.get(site.root / rel, rel, derive, None if doc is None else doc.text)
@@ -111,8 +119,17 @@ def site_words(site: Site) -> tuple[Counter[str], set[str]]:
             counts.update(entry[0])
             code.update(entry[1])
     index.save()
-    cache.store("vocabulary-site-1", str(site.root), (stamp, dict(counts), sorted(code)))
+    cache.store("vocabulary-site-2", str(site.root), (stamp, dict(counts), sorted(code)))
     return counts, code
+
+
+def _read(path: Path) -> str | None:
+    from ..files import read_text_file
+
+    try:
+        return read_text_file(path)
+    except OSError:
+        return None
 
 
 def _stat(path: Path) -> tuple[int, int]:
