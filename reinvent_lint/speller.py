@@ -21,8 +21,11 @@ frequency, then the word itself, so ties never depend on hash order.
 
 from __future__ import annotations
 
+import gc
 import re
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -171,6 +174,27 @@ def edits1(word: str) -> frozenset[str]:
     return frozenset(out)
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Build many small containers of plain data (tuples of strings and numbers) with the cycle
+    collector paused: it then examines them once, afterwards (and stops tracking such tuples),
+    instead of every 700 allocations; each pass it would make can end in a full collection over
+    every parsed post of the run."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
+def _mixed_case(form: str) -> bool:
+    """Capitals inside, not all capitals: `GitHub`, `macOS`."""
+    return not form.isupper() and any(c.isupper() for c in form[1:])
+
+
 def _plural_pair(a: str, b: str) -> bool:
     """One is the other with an `s` added: a plural or a singular, not a typo."""
     return a + "s" == b or b + "s" == a
@@ -222,19 +246,27 @@ class Speller:
         # lower -> (posts using any case of it, the form the site uses most; ties by the form)
         # (one pass, no sort: the best form is the most used, ties by the form itself)
         totals: dict[str, int] = {}
-        best: dict[str, tuple[int, str]] = {}
+        best_count: dict[str, int] = {}
+        best: dict[str, str] = {}
         for form, count in self.site_counts.items():
             lower = form.lower()
-            totals[lower] = totals.get(lower, 0) + count
-            held = best.get(lower)
-            if held is None or count > held[0] or (count == held[0] and form < held[1]):
-                best[lower] = (count, form)
-        self.site_lower = {lower: (total, best[lower][1]) for lower, total in totals.items()}
+            held = best_count.get(lower)
+            if held is None:
+                totals[lower] = best_count[lower] = count
+                best[lower] = form
+            else:
+                totals[lower] += count
+                if count > held or (count == held and form < best[lower]):
+                    best_count[lower] = count
+                    best[lower] = form
+        with _collector_paused():  # tens of thousands of tuples of a number and a string
+            self.site_lower = dict(zip(totals, zip(totals.values(), map(best.__getitem__, totals))))
         self._memo: dict[str, Verdict | None] = {}
         self.good: set[str] = set()  # the words judged fine so far
         self._known_memo: dict[str, bool] = {}
         self._site_ok_memo: dict[str, bool] = {}
         self._neighbour_memo: dict[str, list[str]] = {}
+        self._mixed: set[str] | None = None
 
     # ----- the vocabulary ----------------------------------------------------------------------
     def zipf(self, lower: str) -> int:
@@ -252,6 +284,17 @@ class Speller:
         found = sorted((self.lex.values.keys() & candidates) | (self.site_lower.keys() & candidates))
         self._neighbour_memo[lower] = found
         return found
+
+    def _mixed_forms(self) -> set[str]:
+        """The lower-case words whose name form has capitals inside (`GitHub`, a site's `KubeVirt`):
+        the only neighbours from which a mixed-case word's "name" verdict can come. Built on first
+        use; a small set, so most mixed-case identifiers are let go without the full search."""
+        if self._mixed is None:
+            self._mixed = {f.lower() for f in self.lex.forms if _mixed_case(f)}
+            self._mixed.update(
+                w for w, (n, form) in self.site_lower.items() if n >= self.min_posts and _mixed_case(form)
+            )
+        return self._mixed
 
     def _slip_neighbours(self, lower: str) -> list[str]:
         """The neighbours a typo of `lower` plausibly came from: the first letter kept and no
@@ -371,6 +414,8 @@ class Speller:
         if any(c.isupper() for c in word[1:]):
             if official or self.site_ok(word) or len(word) < 5 or word[:1].islower() or lex.term(word[:-1]):
                 return None  # a known name, an identifier (`dataVolume`), a plural (`iPads`)
+            if self._mixed_forms().isdisjoint(edits1(lower)):
+                return None  # no name with capitals inside one edit away: nothing to search
             near = [n for n in self._names_near(word) if not n.isupper() and any(c.isupper() for c in n[1:])]
             return Verdict(word, "name", near[:3]) if near else None  # PostgresSQL, KubeVrt
         fixes = lex.misspellings.get(lower)
