@@ -190,6 +190,30 @@ def _collector_paused() -> Iterator[None]:
         gc.enable()
 
 
+_LETTER_SET = frozenset(_LETTERS)
+
+
+def one_edit(word: str, other: str) -> bool:
+    """`other in edits1(word)`, without building the edits: one character deleted, two
+    neighbours swapped, or one replaced or inserted by a lower-case ASCII letter."""
+    size, other_size = len(word), len(other)
+    if other_size == size:
+        diffs = [i for i in range(size) if word[i] != other[i]]
+        if len(diffs) == 1:
+            return other[diffs[0]] in _LETTER_SET
+        if len(diffs) == 2:
+            i, j = diffs
+            return j == i + 1 and word[i] == other[j] and word[j] == other[i]
+        return False
+    if other_size == size - 1:  # a delete
+        i = next((i for i in range(other_size) if word[i] != other[i]), other_size)
+        return word[:i] + word[i + 1 :] == other
+    if other_size == size + 1:  # an insert (the letters around an inserted letter equal to it: one check)
+        i = next((i for i in range(size) if word[i] != other[i]), size)
+        return other[i] in _LETTER_SET and other[:i] + other[i + 1 :] == word
+    return False
+
+
 def _mixed_case(form: str) -> bool:
     """Capitals inside, not all capitals: `GitHub`, `macOS`."""
     return not form.isupper() and any(c.isupper() for c in form[1:])
@@ -266,7 +290,7 @@ class Speller:
         self._known_memo: dict[str, bool] = {}
         self._site_ok_memo: dict[str, bool] = {}
         self._neighbour_memo: dict[str, list[str]] = {}
-        self._mixed: set[str] | None = None
+        self._mixed: dict[tuple[str, int], list[str]] | None = None
 
     # ----- the vocabulary ----------------------------------------------------------------------
     def zipf(self, lower: str) -> int:
@@ -285,16 +309,20 @@ class Speller:
         self._neighbour_memo[lower] = found
         return found
 
-    def _mixed_forms(self) -> set[str]:
-        """The lower-case words whose name form has capitals inside (`GitHub`, a site's `KubeVirt`):
-        the only neighbours from which a mixed-case word's "name" verdict can come. Built on first
-        use; a small set, so most mixed-case identifiers are let go without the full search."""
+    def _mixed_near(self, lower: str) -> bool:
+        """A word whose name form has capitals inside (`GitHub`, a site's `KubeVirt`) is one edit
+        from `lower` and starts with its letter: the only neighbours from which a mixed-case
+        word's "name" verdict can come. Those words are few (about 1,500 in the word data), kept
+        by first letter and length and compared one by one: no 500 candidate edits built."""
         if self._mixed is None:
-            self._mixed = {f.lower() for f in self.lex.forms if _mixed_case(f)}
-            self._mixed.update(
-                w for w, (n, form) in self.site_lower.items() if n >= self.min_posts and _mixed_case(form)
-            )
-        return self._mixed
+            self._mixed = {}
+            site = (w for w, (n, form) in self.site_lower.items() if n >= self.min_posts and _mixed_case(form))
+            for word in sorted({f.lower() for f in self.lex.forms if _mixed_case(f)}.union(site)):
+                self._mixed.setdefault((word[:1], len(word)), []).append(word)
+        first, size = lower[:1], len(lower)
+        return any(
+            one_edit(lower, other) for n in (size - 1, size, size + 1) for other in self._mixed.get((first, n), ())
+        )
 
     def _slip_neighbours(self, lower: str) -> list[str]:
         """The neighbours a typo of `lower` plausibly came from: the first letter kept and no
@@ -414,7 +442,7 @@ class Speller:
         if any(c.isupper() for c in word[1:]):
             if official or self.site_ok(word) or len(word) < 5 or word[:1].islower() or lex.term(word[:-1]):
                 return None  # a known name, an identifier (`dataVolume`), a plural (`iPads`)
-            if self._mixed_forms().isdisjoint(edits1(lower)):
+            if not self._mixed_near(lower):
                 return None  # no name with capitals inside one edit away: nothing to search
             near = [n for n in self._names_near(word) if not n.isupper() and any(c.isupper() for c in n[1:])]
             return Verdict(word, "name", near[:3]) if near else None  # PostgresSQL, KubeVrt

@@ -61,3 +61,19 @@ def test_site_vocabulary_words_equal_the_site_word_pattern() -> None:
     for _ in range(30_000):
         text = "".join(rng.choice("abXY'’-._0 \n\té\u0130\u017f") for _ in range(rng.randint(0, 14)))
         assert words_of(text) == set(_SITE_WORD.findall(text)), repr(text)
+
+
+def test_one_edit_agrees_with_edits1() -> None:
+    from reinvent_lint.speller import edits1, one_edit
+
+    rng = random.Random(21)
+    for _ in range(20_000):
+        word = "".join(rng.choice("abcab'Xé") for _ in range(rng.randint(0, 6)))
+        other = "".join(rng.choice("abcab'Xé") for _ in range(rng.randint(0, 6)))
+        if word and rng.random() < 0.6:  # most pairs one random edit apart
+            i, letter = rng.randrange(len(word) + 1), rng.choice("abX'")
+            other = rng.choice(
+                [word[:i] + word[i + 1 :], word[:i] + word[i + 1 : i + 2] + word[i : i + 1] + word[i + 2 :],
+                 word[:i] + letter + word[i + 1 :], word[:i] + letter + word[i:]]
+            )  # fmt: skip
+        assert one_edit(word, other) == (other in edits1(word)), (word, other)
