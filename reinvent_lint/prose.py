@@ -286,6 +286,9 @@ def segment_words(offset: int, segment: str) -> Iterator[tuple[str, int, int]]:
 # class, and `.` after a word is followed only by such characters or a space.
 _BEFORE_WORD = "!\"'()*,-:;?[]|~’‘“”"
 _AFTER_WORD = _BEFORE_WORD + "."
+# Those of them that are never part of a word either: read as spaces (in C), they leave every
+# match of WORD_TOKEN as it was, and `word,` and `(word` become `word`.
+_SPACED = bytes(32 if chr(c) in '!"()*,-:;?[]|~' else c for c in range(256))
 
 
 def distinct_words(segment: str, skip: AbstractSet[str] = frozenset()) -> set[str]:
@@ -298,7 +301,9 @@ def distinct_words(segment: str, skip: AbstractSet[str] = frozenset()) -> set[st
     words: set[str] = set()
     rest: list[str] = []
     add = words.add
-    for chunk in set(segment.split()) - skip if skip else set(segment.split()):
+    spaced = segment.encode("utf-8", "surrogatepass").translate(_SPACED).decode("utf-8", "surrogatepass")
+    chunks = set(spaced.split())
+    for chunk in chunks - skip if skip else chunks:
         core = chunk.lstrip(_BEFORE_WORD).rstrip(_AFTER_WORD)
         if core.isalpha() and core.isascii():
             add(core)

@@ -216,7 +216,12 @@ def one_edit(word: str, other: str) -> bool:
 
 def _mixed_case(form: str) -> bool:
     """Capitals inside, not all capitals: `GitHub`, `macOS`."""
-    return not form.isupper() and any(c.isupper() for c in form[1:])
+    if form.isupper():
+        return False
+    rest = form[1:]
+    if rest.isascii():  # (an ASCII letter is a capital exactly when lower() changes it)
+        return rest != rest.lower()
+    return any(c.isupper() for c in rest)
 
 
 def _plural_pair(a: str, b: str) -> bool:

@@ -10,7 +10,7 @@ from reinvent_lint import check_text
 from reinvent_lint.prose import WORD_TOKEN, distinct_words, normalize
 
 # letters, every character the word pattern treats specially, spaces of several kinds, non-ASCII
-_ALPHABET = "abcXYZ'’-.,;:!?()[]{}|*_~/\\@#$%&+=<>^`0 \n\t\xa0é“”"
+_ALPHABET = "abcXYZ'’\"‘-.,;:!?()[]{}|*_~/\\@#$%&+=<>^`0 \n\t\xa0é“”"
 
 
 def _by_regex(text: str) -> set[str]:
