@@ -578,7 +578,7 @@ def _fill_words(store: Any, slots: Sequence[_Slot]) -> None:
     missing = [s for s in slots if not s.words]
     if not missing:
         return
-    known = cache.load("vocabulary-2", str(store.site.root)) or {}
+    known = cache.load("vocabulary-3", str(store.site.root)) or {}  # spelling.site_words' per-file cache
     for slot in missing:
         entry = known.get(slot.target.relative)
         if isinstance(entry, tuple) and len(entry) == 3 and entry[0] == len(slot.data) and entry[2]:

@@ -110,7 +110,7 @@ def site_words(site: Site) -> tuple[Counter[str], set[str]]:
     whole = cache.load("vocabulary-site-2", str(site.root))
     if isinstance(whole, tuple) and len(whole) == 3 and whole[0] == stamp:
         return Counter(whole[1]), set(whole[2])
-    index = cache.PerFile("vocabulary-3", site.root)
+    index = cache.PerFile("vocabulary-3", site.root)  # (pipeline._fill_words reads it too)
     derive = lambda text: (tuple(sorted(words_of(text))), tuple(sorted(code_words_of(text))))
     for rel in files:
         doc = read.get(rel)
