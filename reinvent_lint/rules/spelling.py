@@ -29,6 +29,7 @@ _TARGETS_TEXT: Key[str] = Key("targets-text")
 _NAMES_IN_TARGETS: Key[set[str]] = Key("names-in-targets")
 _WORD_COUNTS: Key[Counter[str]] = Key("word-counts")
 _JOINED: Key[str] = Key("joined-prose")
+_LOWERED: Key[str] = Key("lowered-prose")
 _SPELLING: Key[list[tuple[Any, int, int, bool]]] = Key("spelling")
 
 
@@ -215,12 +216,17 @@ def _joined_prose(doc: Document) -> str:
     return doc.memo.get(_JOINED, lambda: f"\n{MASK}\n".join(segment for _, segment, _ in prose_regions(doc)))
 
 
+def _lowered_prose(doc: Document) -> str:
+    """`_joined_prose` lower-cased, once per post (RL501, RL502 and RL503 read it)."""
+    return doc.memo.get(_LOWERED, lambda: _joined_prose(doc).lower())
+
+
 def _uses(doc: Document, lower: str) -> int:
     """How many times the post's prose writes the word, in any case."""
     counts = doc.memo.get(_WORD_COUNTS, Counter)
     if lower not in counts:
         joined = _joined_prose(doc)
-        count = joined.lower().count(lower)  # an upper bound, exact when under 3 (the test)
+        count = _lowered_prose(doc).count(lower)  # an upper bound, exact when under 3 (the test)
         if count >= 3:
             pattern = re.compile(rf"(?<![A-Za-z]){re.escape(lower)}(?![A-Za-z])", re.IGNORECASE)
             count = sum(1 for _ in pattern.finditer(joined))
@@ -398,7 +404,7 @@ _FINE_TWICE |= {"long", "much", "far", "har", "etc", "really", "many", "more", "
 
 @rule("RL502", "repeated-word", "A word repeated by accident (`the the`), also across a line break.", fixable=True)
 def repeated_word(ctx: Context) -> Iterator[Problem]:
-    tokens = _joined_prose(ctx.doc).lower().split()
+    tokens = _lowered_prose(ctx.doc).split()
     if not any(map(operator.eq, tokens, tokens[1:])):
         return  # one cheap test for the whole post (MASK between regions: no pair across two)
     for offset, segment in prose_text(ctx.doc):
@@ -454,7 +460,7 @@ def _may_match(needle: str, lowered: str) -> bool:
 )
 def apostrophe_confusion(ctx: Context) -> Iterator[Problem]:
     whole = _joined_prose(ctx.doc).replace("’", "'")
-    lowered_whole = whole.lower()
+    lowered_whole = _lowered_prose(ctx.doc).replace("’", "'")  # (lower-casing makes no ’ or ')
     # the patterns that match somewhere in the post (one search each on the whole prose; a MASK
     # line between regions keeps matches inside one region), then only those, region by region
     present = [
