@@ -98,15 +98,29 @@ _SITE_WORD = re.compile(r"[A-Za-z][A-Za-z']*[A-Za-z]")
 _WORD_BYTES = bytes(c if chr(c).isascii() and (chr(c).isalpha() or c == 39) else 32 for c in range(256))
 
 
+_ONE_LETTER = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+
+
 def words_of(text: str) -> set[str]:
     """The distinct word forms of a text (case kept), for the site vocabulary: what _SITE_WORD
     finds, read in C (each run of letters and apostrophes is one match, its apostrophes at
-    either end dropped, when two letters or more remain), deduplicated before any Python work."""
-    found = set(text.encode("ascii", "replace").translate(_WORD_BYTES).decode("ascii").split())
-    odd = [run for run in found if len(run) < 2 or "'" in run]
-    if odd:
-        found.difference_update(odd)
-        found.update(word for word in (run.strip("'") for run in odd) if len(word) >= 2)
+    either end dropped, when two letters or more remain), deduplicated before any Python work;
+    only the runs with an apostrophe are looked at one by one."""
+    runs = text.encode("ascii", "replace").translate(_WORD_BYTES).decode("ascii")  # one space between runs
+    found = set(runs.split())
+    found -= _ONE_LETTER
+    at = runs.find("'")
+    if at < 0:
+        return found
+    quoted = set()
+    while at >= 0:
+        end = runs.find(" ", at)
+        if end < 0:
+            end = len(runs)
+        quoted.add(runs[runs.rfind(" ", 0, at) + 1 : end])
+        at = runs.find("'", end)
+    found -= quoted
+    found.update(word for word in (run.strip("'") for run in quoted) if len(word) >= 2)
     return found
 
 
@@ -322,7 +336,9 @@ class Speller:
         if self._mixed is None:
             self._mixed = {}
             site = (w for w, (n, form) in self.site_lower.items() if n >= self.min_posts and _mixed_case(form))
-            for word in sorted({f.lower() for f in self.lex.forms if _mixed_case(f)}.union(site)):
+            # (an ASCII form with no capital after its first letter is left out without a call)
+            forms = [f for f in self.lex.forms if not f.isascii() or f[1:] != f[1:].lower()]
+            for word in sorted({f.lower() for f in forms if _mixed_case(f)}.union(site)):
                 self._mixed.setdefault((word[:1], len(word)), []).append(word)
         first, size = lower[:1], len(lower)
         return any(

@@ -183,12 +183,12 @@ def _names_in_targets(doc: Document) -> set[str]:
     found = doc.memo.put(_NAMES_IN_TARGETS, set())
     for ref in references(doc):
         if ref.target and (ref.kind != "include-param" or "/" in ref.target or "." in ref.target):
-            found.update(w.lower() for w in _TARGET_WORD.findall(ref.target))
+            found.update(map(str.lower, _TARGET_WORD.findall(ref.target)))
     text = doc.text
     if "][" in text:  # reference labels: `[Kensler permutation][kensler]`
         found.update(m.lower() for label in _LABEL.findall(text) for m in _TARGET_WORD.findall(label))
     for start, end in doc.code_ranges:  # `pwrite` in the code of the post is an identifier in its prose too
-        found.update(w.lower() for w in _TARGET_WORD.findall(text, start, end))
+        found.update(map(str.lower, _TARGET_WORD.findall(text, start, end)))
     return found
 
 
