@@ -47,6 +47,8 @@ def test_distinct_words_on_prose(text: str) -> None:
         ("Let's you and me go.", True),
         ("Let's go, you.", False),
         ("You muſt of known.", True),  # a long s matches `s` in the pattern's IGNORECASE
+        ("You mİght of known.", True),  # a dotted capital I matches `i` there, and lower() makes it two
+        ("You coulK of known.", False),  # a Kelvin sign is no `d`: searched, not found
     ],
 )
 def test_apostrophe_confusion_prefilter_keeps_every_match(text: str, found: bool) -> None:

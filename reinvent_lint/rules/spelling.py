@@ -445,11 +445,12 @@ _PHRASES = {
 _CASE_FOLDS = ("\u017f", "\u0131", "\u0130", "\u212a")  # long s, dotless i, dotted I, Kelvin sign
 
 
-def _may_match(needle: str, lowered: str) -> bool:
+def _may_match(needle: str, lowered: str, text: str) -> bool:
+    """`lowered` (`text` lower-cased) may hold a match of the pattern of `needle`."""
     phrases = _PHRASES.get(needle)
     if phrases is None or any(p in lowered for p in phrases):
         return True
-    return any(c in lowered for c in _CASE_FOLDS)
+    return any(c in text for c in _CASE_FOLDS)  # (in the text: lower() turns two of them to ASCII)
 
 
 @rule(
@@ -464,7 +465,9 @@ def apostrophe_confusion(ctx: Context) -> Iterator[Problem]:
     # the patterns that match somewhere in the post (one search each on the whole prose; a MASK
     # line between regions keeps matches inside one region), then only those, region by region
     present = [
-        c for c in _CONFUSIONS if c[0] in lowered_whole and _may_match(c[0], lowered_whole) and c[1].search(whole)
+        c
+        for c in _CONFUSIONS
+        if c[0] in lowered_whole and _may_match(c[0], lowered_whole, whole) and c[1].search(whole)
     ]
     if not present:
         return
