@@ -149,13 +149,14 @@ def prepare_sites(linter: Linter, units: Sequence[Unit], parallel: bool) -> None
     """Build what rules share about each site once, before forking, so workers inherit it: the
     rules' own `prepare` (dictionaries, vocabularies), the file listing and URL map. A run in
     one process skips this: each rule builds what it reads when it first reads it, so a
-    one-post run loads no more than that post needs."""
-    if not parallel:
-        return
+    one-post run loads no more than that post needs. Either way the documents read are put on
+    each site: a rule that learns from every file (the spelling vocabulary) need not read them again."""
     sites = {id(u.target.site): u.target.site for u in units}.values()
     for site in sites:
         read = {u.target.relative: u.doc for u in units if u.target.site is site and u.target.relative}
         site.memo.put(READ_DOCUMENTS, read)
+    if not parallel:
+        return
     for r in linter.rules:
         if r.prepare is not None:
             for site in sites:
@@ -604,7 +605,7 @@ def _fill_words(store: Any, slots: Sequence[_Slot]) -> None:
     missing = [s for s in slots if not s.words]
     if not missing:
         return
-    known = cache.load("vocabulary-2", str(store.site.root)) or {}
+    known = cache.load("vocabulary-3", str(store.site.root)) or {}  # spelling.site_words' per-file cache
     for slot in missing:
         entry = known.get(slot.target.relative)
         if isinstance(entry, tuple) and len(entry) == 3 and entry[0] == len(slot.data) and entry[2]:

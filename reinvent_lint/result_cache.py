@@ -301,12 +301,19 @@ def trace_speller(speller: Any) -> None:
             recorder.words[word] = found
         return verdict
 
+    plain_flagged = speller.flagged  # calls `speller.check`: the recording one below
+    fine_digest = verdict_digest(None)
+
     def flagged(words: set[str]) -> set[str]:
         # every word asked about counts as read, also those judged fine earlier in the run
-        # (`flagged` skips calling `check` for them)
-        for word in words:
-            check(word)
-        return {w for w in words if judge(w) is not None}
+        # (`flagged` skips calling `check` for them): recorded with the digest of no verdict
+        recorder = CURRENT
+        if recorder is not None:
+            fine = words & speller.good
+            if fine:
+                recorder.words.update(dict.fromkeys(fine, fine_digest))
+        found: set[str] = plain_flagged(words)
+        return found
 
     speller.check = check
     speller.flagged = flagged

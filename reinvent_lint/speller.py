@@ -21,8 +21,11 @@ frequency, then the word itself, so ties never depend on hash order.
 
 from __future__ import annotations
 
+import gc
 import re
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -92,12 +95,43 @@ def american_form(lower: str, known: Any) -> str | None:
 _SITE_WORD = re.compile(r"[A-Za-z][A-Za-z']*[A-Za-z]")
 
 
+# bytes.translate table: ASCII letters and the apostrophe kept, every other byte a space
+_WORD_BYTES = bytes(c if chr(c).isascii() and (chr(c).isalpha() or c == 39) else 32 for c in range(256))
+
+
+_ONE_LETTER = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+
+
 def words_of(text: str) -> set[str]:
-    """The distinct word forms of a text (case kept), for the site vocabulary; found piece by
-    piece (a word holds no space or line break), so a 20 MB post is never one list of words."""
+    """The distinct word forms of a text (case kept), for the site vocabulary: what _SITE_WORD
+    finds, read piece by piece (a word holds no space or line break), so a 20 MB post is never
+    one list of words."""
     found: set[str] = set()
     for start, end in pieces(text):
-        found.update(_SITE_WORD.findall(text, start, end))
+        found |= _piece_words(text[start:end])
+    return found
+
+
+def _piece_words(text: str) -> set[str]:
+    """The distinct word forms of a text (case kept), for the site vocabulary: what _SITE_WORD
+    finds, read in C (each run of letters and apostrophes is one match, its apostrophes at
+    either end dropped, when two letters or more remain), deduplicated before any Python work;
+    only the runs with an apostrophe are looked at one by one."""
+    runs = text.encode("ascii", "replace").translate(_WORD_BYTES).decode("ascii")  # one space between runs
+    found = set(runs.split())
+    found -= _ONE_LETTER
+    at = runs.find("'")
+    if at < 0:
+        return found
+    quoted = set()
+    while at >= 0:
+        end = runs.find(" ", at)
+        if end < 0:
+            end = len(runs)
+        quoted.add(runs[runs.rfind(" ", 0, at) + 1 : end])
+        at = runs.find("'", end)
+    found -= quoted
+    found.update(word for word in (run.strip("'") for run in quoted) if len(word) >= 2)
     return found
 
 
@@ -114,10 +148,12 @@ def code_words_of(text: str) -> set[str]:
         chunks += [m.group() for m in _FENCE.finditer(text)]
     if "highlight" in text:
         chunks += [m.group() for m in _HIGHLIGHT.finditer(text)]
-    found = {w.lower() for w in _SITE_WORD.findall("\n".join(chunks))}
+    found = {w.lower() for w in words_of("\n".join(chunks))} if chunks else set()
     if "`" in text:  # code spans line by line, in pieces (a span holds no line break)
         for start, end in pieces(text, breaks="\n"):
-            found.update(w.lower() for w in _SITE_WORD.findall("\n".join(_SPAN.findall(text, start, end))))
+            spans = _SPAN.findall(text, start, end)
+            if spans:
+                found.update(w.lower() for w in words_of("\n".join(spans)))
     return found
 
 
@@ -165,6 +201,56 @@ def edits1(word: str) -> frozenset[str]:
     out.update([a + c + b for a, b in splits for c in _LETTERS])
     out.discard(word)
     return frozenset(out)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Build many small containers of plain data (tuples of strings and numbers) with the cycle
+    collector paused: it then examines them once, afterwards (and stops tracking such tuples),
+    instead of every 700 allocations; each pass it would make can end in a full collection over
+    every parsed post of the run."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
+_LETTER_SET = frozenset(_LETTERS)
+
+
+def one_edit(word: str, other: str) -> bool:
+    """`other in edits1(word)`, without building the edits: one character deleted, two
+    neighbours swapped, or one replaced or inserted by a lower-case ASCII letter."""
+    size, other_size = len(word), len(other)
+    if other_size == size:
+        diffs = [i for i in range(size) if word[i] != other[i]]
+        if len(diffs) == 1:
+            return other[diffs[0]] in _LETTER_SET
+        if len(diffs) == 2:
+            i, j = diffs
+            return j == i + 1 and word[i] == other[j] and word[j] == other[i]
+        return False
+    if other_size == size - 1:  # a delete
+        i = next((i for i in range(other_size) if word[i] != other[i]), other_size)
+        return word[:i] + word[i + 1 :] == other
+    if other_size == size + 1:  # an insert (the letters around an inserted letter equal to it: one check)
+        i = next((i for i in range(size) if word[i] != other[i]), size)
+        return other[i] in _LETTER_SET and other[:i] + other[i + 1 :] == word
+    return False
+
+
+def _mixed_case(form: str) -> bool:
+    """Capitals inside, not all capitals: `GitHub`, `macOS`."""
+    if form.isupper():
+        return False
+    rest = form[1:]
+    if rest.isascii():  # (an ASCII letter is a capital exactly when lower() changes it)
+        return rest != rest.lower()
+    return any(c.isupper() for c in rest)
 
 
 def _plural_pair(a: str, b: str) -> bool:
@@ -218,19 +304,27 @@ class Speller:
         # lower -> (posts using any case of it, the form the site uses most; ties by the form)
         # (one pass, no sort: the best form is the most used, ties by the form itself)
         totals: dict[str, int] = {}
-        best: dict[str, tuple[int, str]] = {}
+        best_count: dict[str, int] = {}
+        best: dict[str, str] = {}
         for form, count in self.site_counts.items():
             lower = form.lower()
-            totals[lower] = totals.get(lower, 0) + count
-            held = best.get(lower)
-            if held is None or count > held[0] or (count == held[0] and form < held[1]):
-                best[lower] = (count, form)
-        self.site_lower = {lower: (total, best[lower][1]) for lower, total in totals.items()}
+            held = best_count.get(lower)
+            if held is None:
+                totals[lower] = best_count[lower] = count
+                best[lower] = form
+            else:
+                totals[lower] += count
+                if count > held or (count == held and form < best[lower]):
+                    best_count[lower] = count
+                    best[lower] = form
+        with _collector_paused():  # tens of thousands of tuples of a number and a string
+            self.site_lower = dict(zip(totals, zip(totals.values(), map(best.__getitem__, totals))))
         self._memo: dict[str, Verdict | None] = {}
         self.good: set[str] = set()  # the words judged fine so far
         self._known_memo: dict[str, bool] = {}
         self._site_ok_memo: dict[str, bool] = {}
         self._neighbour_memo: dict[str, list[str]] = {}
+        self._mixed: dict[tuple[str, int], list[str]] | None = None
 
     # ----- the vocabulary ----------------------------------------------------------------------
     def zipf(self, lower: str) -> int:
@@ -248,6 +342,23 @@ class Speller:
         found = sorted((self.lex.values.keys() & candidates) | (self.site_lower.keys() & candidates))
         self._neighbour_memo[lower] = found
         return found
+
+    def _mixed_near(self, lower: str) -> bool:
+        """A word whose name form has capitals inside (`GitHub`, a site's `KubeVirt`) is one edit
+        from `lower` and starts with its letter: the only neighbours from which a mixed-case
+        word's "name" verdict can come. Those words are few (about 1,500 in the word data), kept
+        by first letter and length and compared one by one: no 500 candidate edits built."""
+        if self._mixed is None:
+            self._mixed = {}
+            site = (w for w, (n, form) in self.site_lower.items() if n >= self.min_posts and _mixed_case(form))
+            # (an ASCII form with no capital after its first letter is left out without a call)
+            forms = [f for f in self.lex.forms if not f.isascii() or f[1:] != f[1:].lower()]
+            for word in sorted({f.lower() for f in forms if _mixed_case(f)}.union(site)):
+                self._mixed.setdefault((word[:1], len(word)), []).append(word)
+        first, size = lower[:1], len(lower)
+        return any(
+            one_edit(lower, other) for n in (size - 1, size, size + 1) for other in self._mixed.get((first, n), ())
+        )
 
     def _slip_neighbours(self, lower: str) -> list[str]:
         """The neighbours a typo of `lower` plausibly came from: the first letter kept and no
@@ -367,6 +478,8 @@ class Speller:
         if any(c.isupper() for c in word[1:]):
             if official or self.site_ok(word) or len(word) < 5 or word[:1].islower() or lex.term(word[:-1]):
                 return None  # a known name, an identifier (`dataVolume`), a plural (`iPads`)
+            if not self._mixed_near(lower):
+                return None  # no name with capitals inside one edit away: nothing to search
             near = [n for n in self._names_near(word) if not n.isupper() and any(c.isupper() for c in n[1:])]
             return Verdict(word, "name", near[:3]) if near else None  # PostgresSQL, KubeVrt
         fixes = lex.misspellings.get(lower)

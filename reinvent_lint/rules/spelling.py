@@ -29,6 +29,7 @@ _TARGETS_TEXT: Key[str] = Key("targets-text")
 _NAMES_IN_TARGETS: Key[set[str]] = Key("names-in-targets")
 _WORD_COUNTS: Key[Counter[str]] = Key("word-counts")
 _JOINED: Key[str] = Key("joined-prose")
+_LOWERED: Key[str] = Key("lowered-prose")
 _SPELLING: Key[list[tuple[Any, int, int, bool]]] = Key("spelling")
 
 
@@ -94,16 +95,24 @@ def site_words(site: Site) -> tuple[Counter[str], set[str]]:
     code: set[str] = set()
     if site.root is None:
         return counts, code
+    files = site.markdown_files()
+    read = site.memo.peek(READ_DOCUMENTS) or {}  # the documents this run read: no second read
+    if cache.cache_dir() is None:  # nothing cached: each file's words counted as they are found
+        for rel in files:
+            doc = read.get(rel)
+            text = doc.text if doc is not None else _read(site.root / rel)
+            if text is not None:
+                counts.update(words_of(text))
+                code.update(code_words_of(text))
+        return counts, code
     # The sums too are cached, under the size and time of every file: an unchanged site (a
     # pre-commit run on one post) reads them instead of adding up every file's words again.
-    files = site.markdown_files()
     stamp = [(rel, *_stat(site.root / rel)) for rel in files]
     whole = cache.load("vocabulary-site-2", str(site.root))
     if isinstance(whole, tuple) and len(whole) == 3 and whole[0] == stamp:
         return Counter(whole[1]), set(whole[2])
-    index = cache.PerFile("vocabulary-3", site.root)
+    index = cache.PerFile("vocabulary-3", site.root)  # (pipeline._fill_words reads it too)
     derive = lambda text: (tuple(sorted(words_of(text))), tuple(sorted(code_words_of(text))))
-    read = site.memo.peek(READ_DOCUMENTS) or {}  # the documents this run read: no second read
     for rel in files:
         doc = read.get(rel)
         entry = index.get(site.root / rel, rel, derive, None if doc is None else doc.text)
@@ -111,8 +120,17 @@ def site_words(site: Site) -> tuple[Counter[str], set[str]]:
             counts.update(entry[0])
             code.update(entry[1])
     index.save()
-    cache.store("vocabulary-site-1", str(site.root), (stamp, dict(counts), sorted(code)))
+    cache.store("vocabulary-site-2", str(site.root), (stamp, dict(counts), sorted(code)))
     return counts, code
+
+
+def _read(path: Path) -> str | None:
+    from ..files import read_text_file
+
+    try:
+        return read_text_file(path)
+    except OSError:
+        return None
 
 
 def _stat(path: Path) -> tuple[int, int]:
@@ -165,12 +183,12 @@ def _names_in_targets(doc: Document) -> set[str]:
     found = doc.memo.put(_NAMES_IN_TARGETS, set())
     for ref in references(doc):
         if ref.target and (ref.kind != "include-param" or "/" in ref.target or "." in ref.target):
-            found.update(w.lower() for w in _TARGET_WORD.findall(ref.target))
+            found.update(map(str.lower, _TARGET_WORD.findall(ref.target)))
     text = doc.text
     if "][" in text:  # reference labels: `[Kensler permutation][kensler]`
         found.update(m.lower() for label in _LABEL.findall(text) for m in _TARGET_WORD.findall(label))
     for start, end in doc.code_ranges:  # `pwrite` in the code of the post is an identifier in its prose too
-        found.update(w.lower() for w in _TARGET_WORD.findall(text, start, end))
+        found.update(map(str.lower, _TARGET_WORD.findall(text, start, end)))
     return found
 
 
@@ -198,12 +216,17 @@ def _joined_prose(doc: Document) -> str:
     return doc.memo.get(_JOINED, lambda: f"\n{MASK}\n".join(segment for _, segment, _ in prose_regions(doc)))
 
 
+def _lowered_prose(doc: Document) -> str:
+    """`_joined_prose` lower-cased, once per post (RL501, RL502 and RL503 read it)."""
+    return doc.memo.get(_LOWERED, lambda: _joined_prose(doc).lower())
+
+
 def _uses(doc: Document, lower: str) -> int:
     """How many times the post's prose writes the word, in any case."""
     counts = doc.memo.get(_WORD_COUNTS, Counter)
     if lower not in counts:
         joined = _joined_prose(doc)
-        count = joined.lower().count(lower)  # an upper bound, exact when under 3 (the test)
+        count = _lowered_prose(doc).count(lower)  # an upper bound, exact when under 3 (the test)
         if count >= 3:
             pattern = re.compile(rf"(?<![A-Za-z]){re.escape(lower)}(?![A-Za-z])", re.IGNORECASE)
             count = sum(1 for _ in pattern.finditer(joined))
@@ -288,7 +311,10 @@ def _judge_post(ctx: Context) -> Iterator[tuple[Any, int, int, bool]]:
 
     # each distinct word of the post is judged once (and once per run: the speller memoises);
     # positions are read only in the regions that hold a flagged word
-    flagged = speller.flagged(distinct_words(_joined_prose(ctx.doc))) - ignore
+    # (the words already judged fine are skipped while reading, unless the result cache traces
+    # the speller: it records every word a post asks about)
+    skip = frozenset() if getattr(speller, "_traced_by_cache", False) else speller.good
+    flagged = speller.flagged(distinct_words(_joined_prose(ctx.doc), skip)) - ignore
     if not flagged:
         return
     headings = {h.text_start for h in ctx.doc.headings} | {
@@ -390,7 +416,7 @@ def _twice_in_a_row(text: str) -> bool:
 
 @rule("RL502", "repeated-word", "A word repeated by accident (`the the`), also across a line break.", fixable=True)
 def repeated_word(ctx: Context) -> Iterator[Problem]:
-    if not _twice_in_a_row(_joined_prose(ctx.doc)):
+    if not _twice_in_a_row(_lowered_prose(ctx.doc)):
         return  # one cheap test for the whole post (MASK between regions: no pair across two)
     for offset, segment in prose_text(ctx.doc):
         if not _twice_in_a_row(segment):
@@ -419,6 +445,22 @@ _CONFUSIONS = [
     ("re own", re.compile(r"\b(?:they're|there)( own)\b", re.IGNORECASE), r"their\1"),
     ("its a", re.compile(r"^(its)( a\b)", re.IGNORECASE | re.MULTILINE), r"it's\2"),
 ]
+# For the patterns whose needle is in most posts (" of "), the phrases one of which a match holds,
+# lower-cased: a whole post is searched only when one occurs. Exact, since `str.lower` and the
+# IGNORECASE match agree on every character but these four (a post with one is searched anyway).
+_PHRASES = {
+    " of ": ("could of", "would of", "should of", "must of", "might of"),
+    "let's ": tuple(f"let's {w}" for w in ("you", "him", "her", "them", "users", "people", "developers")),
+}
+_CASE_FOLDS = ("\u017f", "\u0131", "\u0130", "\u212a")  # long s, dotless i, dotted I, Kelvin sign
+
+
+def _may_match(needle: str, lowered: str, text: str) -> bool:
+    """`lowered` (`text` lower-cased) may hold a match of the pattern of `needle`."""
+    phrases = _PHRASES.get(needle)
+    if phrases is None or any(p in lowered for p in phrases):
+        return True
+    return any(c in text for c in _CASE_FOLDS)  # (in the text: lower() turns two of them to ASCII)
 
 
 @rule(
@@ -429,10 +471,14 @@ _CONFUSIONS = [
 )
 def apostrophe_confusion(ctx: Context) -> Iterator[Problem]:
     whole = _joined_prose(ctx.doc).replace("’", "'")
-    lowered_whole = whole.lower()
+    lowered_whole = _lowered_prose(ctx.doc).replace("’", "'")  # (lower-casing makes no ’ or ')
     # the patterns that match somewhere in the post (one search each on the whole prose; a MASK
     # line between regions keeps matches inside one region), then only those, region by region
-    present = [c for c in _CONFUSIONS if c[0] in lowered_whole and c[1].search(whole)]
+    present = [
+        c
+        for c in _CONFUSIONS
+        if c[0] in lowered_whole and _may_match(c[0], lowered_whole, whole) and c[1].search(whole)
+    ]
     if not present:
         return
     for offset, segment in prose_text(ctx.doc):
