@@ -30,6 +30,7 @@ _NAMES_IN_TARGETS: Key[set[str]] = Key("names-in-targets")
 _WORD_COUNTS: Key[Counter[str]] = Key("word-counts")
 _JOINED: Key[str] = Key("joined-prose")
 _SPELLING: Key[list[tuple[Any, int, int, bool]]] = Key("spelling")
+_POST_FORMS: Key[dict[str, list[str]]] = Key("post-forms")
 
 
 def accept_file(site: Site) -> Path:
@@ -273,6 +274,43 @@ def _beside_a_name(speller: Any, segment: str, at: int, end: int, title: bool) -
     return False
 
 
+def _post_forms(doc: Document) -> dict[str, list[str]]:
+    """The post's prose words by their lower-case form (each form as written), once per post."""
+
+    def compute() -> dict[str, list[str]]:
+        forms: dict[str, list[str]] = {}
+        for word in sorted(distinct_words(_joined_prose(doc))):
+            forms.setdefault(word.lower(), []).append(word)
+        return forms
+
+    return doc.memo.get(_POST_FORMS, compute)
+
+
+def _post_typo(speller: Any, verdict: Any, forms: dict[str, list[str]]) -> Any | None:
+    """An unknown word one slip from a word of five letters or more that the same post writes and
+    the speller accepts is a typo of it (`Gotaee` in a post about a `goatee`, `Pper` beside
+    `Paper`): the post itself is the much more common word. Only for words the web never uses, or
+    uses rarely and much less than the post's word; never for plurals or all caps. A capitalised
+    word near a name the post writes capitalised is a misspelt name."""
+    from ..speller import ATTESTED, TYPO_GAP, Verdict, _plural_pair
+
+    word = verdict.word
+    lower = word.lower()
+    own = speller.zipf(lower)
+    if len(word) < 4 or word.isupper() or any(c.isupper() for c in word[1:]) or own >= ATTESTED:
+        return None
+    for near in speller._slip_neighbours(lower):
+        if len(near) < 5 or _plural_pair(near, lower) or near not in forms:
+            continue
+        if own and speller.zipf(near) - own < TYPO_GAP:
+            continue  # both rare on the web: a word of its own (`dribs` beside `drips`)
+        written = [f for f in forms[near] if speller.check(f) is None]
+        if written:
+            name = word[:1].isupper() and all(f[:1].isupper() for f in written)
+            return Verdict(word, "name" if name else "typo", [written[0] if name else speller._form(word, near)])
+    return None
+
+
 def _verdicts(ctx: Context, warnings: bool) -> Iterator[tuple[Any, int, int, bool]]:
     """(verdict, start, end, no_fix) of the words RL501 (warnings) or RL504 (the rest) reports
     (no_fix: in a table or a hyphenated word);
@@ -301,6 +339,8 @@ def _judge_post(ctx: Context) -> Iterator[tuple[Any, int, int, bool]]:
             if text in flagged:
                 verdict = check(text)
                 assert verdict is not None
+                if verdict.reason == "unknown":
+                    verdict = _post_typo(speller, verdict, _post_forms(ctx.doc)) or verdict
                 named = _names_in_targets(ctx.doc)  # once per post, when needed
                 if verdict.reason in ("typo", "name", "unknown") and (
                     _named(speller, named, text.lower()) or _uses(ctx.doc, text.lower()) >= 3
