@@ -2,6 +2,7 @@
 blogs and count how many RL501 (warning) and RL501+RL504 (any level) find.
 
 Run:  python bench/inject_typos.py [--corpus /work/shared/corpus] [--blog NAME ...] [--seed 1] [--per-post 1]
+      python bench/inject_typos.py --blog artsy --per-post 3 --seeds 8 --kind include-alt  (a rare kind: 8 seeds)
 
 For each blog a copy is made under /tmp/rl-inject/<blog>. In each post, at most `--per-post`
 words of 5 or more letters per kind of position get one random keyboard edit (delete, insert,
@@ -203,6 +204,10 @@ def main() -> int:
     parser.add_argument("--corpus", type=Path, default=Path("/work/shared/corpus"))
     parser.add_argument("--blog", action="append")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--seeds", type=int, default=1, help="run seeds SEED..SEED+N-1 and add the counts up (rare kinds need it)"
+    )
+    parser.add_argument("--kind", action="append", help="print only these kinds (after the run)")
     parser.add_argument("--per-post", type=int, default=1)
     parser.add_argument("--out", type=Path, default=Path("/tmp/rl-inject"))
     parser.add_argument("--misses", action="store_true", help="print the typos that were missed")
@@ -214,9 +219,10 @@ def main() -> int:
     total: Counter[str] = Counter()
     warned: Counter[str] = Counter()
     seen: Counter[str] = Counter()
-    for blog in blogs:
+    runs = [(blog, seed) for seed in range(args.seed, args.seed + args.seeds) for blog in blogs]
+    for blog, seed in runs:
         copy = args.out / blog
-        injected = inject(args.corpus / blog, copy, args.seed, args.per_post)
+        injected = inject(args.corpus / blog, copy, seed, args.per_post)
         (args.out / f"{blog}-injected.json").write_text(json.dumps(injected), encoding="utf-8")
         problems = findings(copy)
         by_line = defaultdict(list)
@@ -232,12 +238,14 @@ def main() -> int:
                 level = "info" if hits else "none"
                 print(
                     f"  missed {blog} {item['kind']} [{level}]: {item['word']} -> {item['typo']}"
-                    f"  {item['path']}:{item['line']}"
+                    f"  {item['path']}:{item['line']}" + (f"  seed {seed}" if args.seeds > 1 else "")
                 )
             if hits:
                 seen[kind] += 1
     print(f"{'kind':16} {'typos':>6} {'RL501':>7} {'any level':>10}")
     for kind in sorted(total):
+        if args.kind and kind not in args.kind:
+            continue
         n = total[kind]
         print(f"{kind:16} {n:6} {warned[kind] / n:7.0%} {seen[kind] / n:10.0%}")
     n = sum(total.values())

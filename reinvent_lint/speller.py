@@ -160,6 +160,28 @@ def edits1(word: str) -> frozenset[str]:
     return frozenset(out)
 
 
+_HUMP = re.compile(r"[A-Z]+(?![a-z])|[A-Z][a-z]+|[a-z]+")
+
+
+def _recase(word: str, lower: str) -> str:
+    """`lower` written in the casing of `word`, one slip from it (`PaperFqaces`, `paperfaces`
+    -> `PaperFaces`): letters copied case by case around the slip."""
+    n = len(lower)
+    if len(word) == n:
+        return "".join(c.upper() if w.isupper() else c for w, c in zip(word, lower, strict=True))
+    i = 0
+    while i < min(len(word), n) and word[i].lower() == lower[i]:
+        i += 1
+    if len(word) > n:  # a letter too many in the word
+        rest = word[:i] + word[i + 1 :]
+    else:  # a letter missing: takes the case of the letter after it
+        after = word[i : i + 1]
+        rest = word[:i] + (lower[i].upper() if after.isupper() and lower[i] != after.lower() else lower[i]) + word[i:]
+    return (
+        "".join(c.upper() if w.isupper() else c for w, c in zip(rest, lower, strict=True)) if len(rest) == n else lower
+    )
+
+
 def _plural_pair(a: str, b: str) -> bool:
     """One is the other with an `s` added: a plural or a singular, not a typo."""
     return a + "s" == b or b + "s" == a
@@ -310,6 +332,23 @@ class Speller:
                 if self.site_uses(candidate) >= SITE_RATIO * count and candidate.rstrip("s") != lower.rstrip("s"):
                     ok = False  # a rare variant of a much more used site word, not a plural of it
                     break
+        if ok and self.zipf(lower) < ATTESTED and not self.known(lower):
+            # a word the web does not use, one slip from a common word the site uses more, and
+            # written in the same case: the author's repeated typo (`captrues` in 11 posts,
+            # `captures` in 38), not their own name (`Procfile` beside `profile`)
+            capitalised = self.site_lower[lower][1][:1].isupper() if lower in self.site_lower else word[:1].isupper()
+            for candidate in self._slip_neighbours(lower):
+                freq = self.zipf(candidate)
+                if (
+                    self.site_uses(candidate) > count
+                    and self.site_lower[candidate][1][:1].isupper() == capitalised
+                    and freq >= COMMON + 10
+                    and freq - self.zipf(lower) >= TYPO_GAP
+                    and not _plural_pair(candidate, lower)
+                    and self.known(candidate)
+                ):
+                    ok = False
+                    break
         self._site_ok_memo[word] = ok
         return ok
 
@@ -358,10 +397,18 @@ class Speller:
         if lex.term(word):
             return None
         if any(c.isupper() for c in word[1:]):
-            if official or self.site_ok(word) or len(word) < 5 or word[:1].islower() or lex.term(word[:-1]):
-                return None  # a known name, an identifier (`dataVolume`), a plural (`iPads`)
+            branded = word[:1].islower() and word[1:2].isupper()  # iPhone, oVirt; not dataVolume
+            if official or self.site_ok(word) or len(word) < 5 or (word[:1].islower() and not branded):
+                return None  # a known name, an identifier (`dataVolume`)
+            if lex.term(word[:-1]) or (
+                word.endswith("s") and (lex.name(lower[:-1]) or self.site_uses(lower[:-1]) >= self.min_posts)
+            ):
+                return None  # a plural (`iPads`)
             near = [n for n in self._names_near(word) if not n.isupper() and any(c.isupper() for c in n[1:])]
-            return Verdict(word, "name", near[:3]) if near else None  # PostgresSQL, KubeVrt
+            near = near or self._site_cased_near(word)
+            if near:
+                return Verdict(word, "name", near[:3])  # PostgresSQL, KubeVrt, PaperFqaces
+            return None if branded else self._hump_typo(word)  # ClearCnotainers
         fixes = lex.misspellings.get(lower)
         if fixes and not lex.english(lower) and not lex.term_lower(lower) and american_form(lower, self.known) is None:
             return Verdict(word, "misspelling", [_match_case(word, f) for f in fixes][:3])
@@ -377,10 +424,12 @@ class Speller:
         capitalised = word[:1].isupper()
         if capitalised and official:
             return None  # a person's name
-        if "'" in word or (lower.endswith("d") and self.known(lower[:-1])):
-            return None  # `source'd`; a daemon (`firewalld`, `networkd`)
-        if lower.endswith("js") or lower in self.code_words:
-            return None  # an identifier the site writes in code (`pwrite`); a library (`casperjs`)
+        if "'" in word or (lower.endswith("d") and self.known(lower[:-1]) and not self._common_slips(lower)):
+            return None  # `source'd`; a daemon (`firewalld`, `networkd`; not `wantd`, `Behnd`)
+        if lower in self.code_words or (
+            lower.endswith("js") and not any(c != lower[:-2] + "s" for c in self._common_slips(lower))
+        ):
+            return None  # an identifier the site writes in code (`pwrite`); a library (`casperjs`, not `alwajs`)
         names = self._names_near(word) if capitalised and len(word) >= 5 and self.zipf(lower) < ATTESTED else []
         if names:
             return Verdict(word, "name", names)
@@ -392,6 +441,47 @@ class Speller:
         if self.zipf(lower) >= ATTESTED:
             return None  # rare in dictionaries, common on the web: informal English, jargon
         return Verdict(word, "unknown", self.suggest(word))
+
+    def _site_cased_near(self, word: str) -> list[str]:
+        """Mixed-case names the site writes, one slip from a mixed-case word it writes rarely
+        (`PaperFqaces` on a blog of `PaperFaces`; the site's commonest form of a name may be the
+        lower-case one of its URLs, so the word's own casing, mended, is looked up)."""
+        lower = word.lower()
+        own = self.site_uses(lower)
+        found = []
+        for c in self._slip_neighbours(lower):
+            entry = self.site_lower.get(c)
+            if entry is None or entry[0] < max(self.min_posts, SITE_RATIO * own) or _plural_pair(c, lower):
+                continue
+            if c[:-1] == lower[:-1] or self.lex.english(c):
+                continue  # names differ in their last letter; an English word is no name
+            form = _recase(word, c)
+            if form != c and self.site_counts.get(form, 0) > 0:
+                found.append(form)
+        return found
+
+    def _hump_typo(self, word: str) -> Verdict | None:
+        """A mixed-case word whose parts are words, one of them a typo of a common word
+        (`ClearCnotainers`, `ConnectonHandler`): the typo of that part."""
+        humps = _HUMP.findall(word)
+        if "".join(humps) != word or len(humps) < 2:
+            return None
+        found = None
+        for i, hump in enumerate(humps):
+            if len(hump) < 4 or hump.isupper():
+                continue
+            verdict = self.check(hump)
+            if verdict is None:
+                continue
+            if verdict.reason not in ("typo", "misspelling") or not verdict.suggestions or found is not None:
+                return None  # an unknown part: a name or an abbreviation, not a slip
+            fix = verdict.suggestions[0]
+            found = "".join(humps[:i]) + fix[:1].upper() + fix[1:] + "".join(humps[i + 1 :])
+        return Verdict(word, "typo", [found], fixable=False) if found else None
+
+    def _common_slips(self, lower: str) -> list[str]:
+        """The common English words `lower` is one slip from (`wantd` from `wanted`)."""
+        return [c for c in self._slip_neighbours(lower) if self.zipf(c) >= COMMON + 15 and self.lex.english(c)]
 
     def _contraction(self, word: str) -> Verdict | None:
         """`would've`, `wouldn't`, `that'd`: the word before the contraction is judged, and only

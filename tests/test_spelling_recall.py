@@ -25,3 +25,50 @@ def test_the_posts_words_do_not_make_rare_words_typos() -> None:
     assert _warned("He grew a gotaee last winter.\n") == []
     # plurals and all caps are not slips of the post's words
     assert _warned("One lexer, two lexers, and a goatee or GOATE.\n") == []
+
+
+def test_a_slip_inside_a_mixed_case_word() -> None:
+    from reinvent_lint.speller import Speller
+
+    speller = Speller()
+    found = speller.check("ClearCnotainers")
+    assert found is not None and found.reason == "typo" and found.suggestions == ["ClearContainers"]
+    assert not found.fixable  # a guess inside a name is never written
+    assert speller.check("ClearContainers") is None
+    assert speller.check("KubeFrobnik") is None  # an unknown part is a name, not a slip
+    assert speller.check("dataVolume") is None  # an identifier
+
+
+def test_a_slip_of_a_mixed_case_name_the_site_writes() -> None:
+    from reinvent_lint.speller import Speller, site_vocabulary
+
+    posts = ["Drawn in PaperFaces, see /paperfaces/ and /paperfaces/x."] * 4 + ["Drawn in PaperFqaces."]
+    speller = Speller(site_vocabulary(posts), min_posts=3)
+    found = speller.check("PaperFqaces")
+    assert found is not None and found.suggestions == ["PaperFaces"]
+    assert speller.check("PaperFaces") is None
+
+
+def test_daemons_and_libraries_but_not_slips_of_common_words() -> None:
+    from reinvent_lint.speller import Speller
+
+    speller = Speller()
+    assert speller.check("firewalld") is None and speller.check("casperjs") is None
+    for typo, right in [("wantd", "wanted"), ("alwajs", "always")]:
+        found = speller.check(typo)
+        assert found is not None and found.is_error and right in found.suggestions
+
+
+def test_the_site_vocabulary_refuses_a_repeated_slip_of_a_more_used_word() -> None:
+    from reinvent_lint.speller import Speller, site_vocabulary
+
+    posts = ["It captures light."] * 8 + ["It captrues light."] * 4 + ["Our Procfile sets the profile."] * 4
+    posts += ["Set the profile."] * 6
+    speller = Speller(site_vocabulary(posts), min_posts=3)
+    assert not speller.site_ok("captrues")  # written lower case like `captures`, used twice as often
+    assert speller.site_ok("Procfile")  # the site writes it capitalised: a name, not a slip of `profile`
+
+
+def test_first_word_of_a_linked_title_and_title_case_with_small_words() -> None:
+    assert _warned("Try the [Foirst steps with the tool](https://example.com/a) today.\n") == ["Foirst"]
+    assert _warned("Body.\n", title="Web Scrapig into an Archive with Tools") == ["Scrapig"]

@@ -215,22 +215,28 @@ def _uses(doc: Document, lower: str) -> int:
 _BEFORE = re.compile(r"[\s|*_\[(\"'“‘>#~+-]*$")
 _CAPITALISED = re.compile(r"\b[A-Z][a-z]{3,}\b")
 _LOWER = re.compile(r"\b[a-z]{4,}\b")
+# prepositions and conjunctions that title case leaves in lower case (`Web Scraping into an E-book`)
+_MINOR = {"with", "into", "from", "onto", "over", "upon", "than", "like", "near", "past", "down", "unto", "versus"}
 
 
 def _common_position(segment: str, at: int, heading: bool = False) -> str:
     """Where a common word is capitalised: "title" in a title-case phrase (a heading, a title,
     link text or emphasis in title case: `[Chrome Developer Tools]`; in a heading or the title
-    half the words capitalised is enough), "start" at a sentence start, else "" (inside a
-    sentence a capitalised word is a name)."""
+    half the words capitalised is enough), "start" at a sentence start or at the start of link
+    text of several words (`[First steps with KubeVirt]`), else "" (inside a sentence a
+    capitalised word is a name)."""
     before = segment[:at]
     left = max(before.rfind(c) for c in '[*|"“')
     rights = [i for i in (segment.find(c, at) for c in ']*|"”') if i >= 0]
     phrase = segment[left + 1 : min(rights) if rights else len(segment)]
-    capitalised, lower = len(_CAPITALISED.findall(phrase)), len(_LOWER.findall(phrase))
+    capitalised = len(_CAPITALISED.findall(phrase))
+    lower = sum(1 for w in _LOWER.findall(phrase) if w not in _MINOR)
     if capitalised > lower or (heading and capitalised >= lower):
         return "title"
     m = _BEFORE.search(before)
     head = before[: m.start()] if m else before
+    if m and m.group().rstrip("*_ ").endswith("[") and " " in phrase.strip():
+        return "start"  # the first word of link text of several words: a linked title's start
     return "start" if not head.strip("|") or head.rstrip()[-1:] in ".!?:;" else ""
 
 
@@ -286,13 +292,13 @@ def _post_forms(doc: Document) -> dict[str, list[str]]:
     return doc.memo.get(_POST_FORMS, compute)
 
 
-def _post_typo(speller: Any, verdict: Any, forms: dict[str, list[str]]) -> Any | None:
+def _post_typo(speller: Any, verdict: Any, forms: dict[str, list[str]], named: set[str]) -> Any | None:
     """An unknown word one slip from a word of five letters or more that the same post writes and
     the speller accepts is a typo of it (`Gotaee` in a post about a `goatee`, `Pper` beside
     `Paper`): the post itself is the much more common word. Only for words the web never uses, or
     uses rarely and much less than the post's word; never for plurals or all caps. A capitalised
     word near a name the post writes capitalised is a misspelt name."""
-    from ..speller import ATTESTED, TYPO_GAP, Verdict, _plural_pair
+    from ..speller import ATTESTED, TYPO_GAP, Verdict, _match_case, _plural_pair
 
     word = verdict.word
     lower = word.lower()
@@ -300,10 +306,14 @@ def _post_typo(speller: Any, verdict: Any, forms: dict[str, list[str]]) -> Any |
     if len(word) < 4 or word.isupper() or any(c.isupper() for c in word[1:]) or own >= ATTESTED:
         return None
     for near in speller._slip_neighbours(lower):
-        if len(near) < 5 or _plural_pair(near, lower) or near not in forms:
+        if len(near) < 5 or _plural_pair(near, lower) or (near not in forms and near not in named):
             continue
+        if len(near) == len(lower) and near[:-1] == lower[:-1]:
+            continue  # names differ in their last letter: `Sepand` is not a slip of a link to `sepans`
         if own and speller.zipf(near) - own < TYPO_GAP:
             continue  # both rare on the web: a word of its own (`dribs` beside `drips`)
+        if near in named and near not in forms:  # the name a link of the post goes to (`Teseract`)
+            return Verdict(word, "name" if word[:1].isupper() else "typo", [_match_case(word, near)])
         written = [f for f in forms[near] if speller.check(f) is None]
         if written:
             name = word[:1].isupper() and all(f[:1].isupper() for f in written)
@@ -340,7 +350,7 @@ def _judge_post(ctx: Context) -> Iterator[tuple[Any, int, int, bool]]:
                 verdict = check(text)
                 assert verdict is not None
                 if verdict.reason == "unknown":
-                    verdict = _post_typo(speller, verdict, _post_forms(ctx.doc)) or verdict
+                    verdict = _post_typo(speller, verdict, _post_forms(ctx.doc), _names_in_targets(ctx.doc)) or verdict
                 named = _names_in_targets(ctx.doc)  # once per post, when needed
                 if verdict.reason in ("typo", "name", "unknown") and (
                     _named(speller, named, text.lower()) or _uses(ctx.doc, text.lower()) >= 3
@@ -367,9 +377,11 @@ def _judge_post(ctx: Context) -> Iterator[tuple[Any, int, int, bool]]:
                     continue  # part of a hyphenated word or name: `mis-typing`, `aas-sign`, `Daweson-Howe`
                 if verdict.reason in ("typo", "misspelling", "name") and text[:1].isupper() and not text.isupper():
                     position = _common_position(segment, at, offset in headings)
-                    if _beside_a_name(speller, segment, at, stop, position == "title"):
-                        continue  # next to a first name: a surname (`Mathieu Ropert`)
                     first = verdict.suggestions[0].lower() if verdict.suggestions else ""
+                    lower_here = any(f.islower() for f in _post_forms(ctx.doc).get(first, ()))
+                    if not lower_here and _beside_a_name(speller, segment, at, stop, position == "title"):
+                        continue  # next to a first name: a surname (`Mathieu Ropert`); not when the
+                        # post writes the word it is close to in lower case (`Swift Pckage Manager`)
                     cased = speller.lex.name(first) and not speller.lex.english(first)  # Kubernetes, not Data
                     if verdict.reason != "name" and not cased and not position:
                         continue  # capitalised inside a sentence and close to a common word: a name
