@@ -160,6 +160,7 @@ def edits1(word: str) -> frozenset[str]:
     return frozenset(out)
 
 
+_ACRONYM_PLURAL = re.compile(r"[A-Z]{2,}s|[A-Z][a-z]{1,2}S")  # URLs, APIs; SaaS, PaaS
 _HUMP = re.compile(r"[A-Z]+(?![a-z])|[A-Z][a-z]+|[a-z]+")
 
 
@@ -435,7 +436,7 @@ class Speller:
             return Verdict(word, "name", names)
         typo = self._typo_suggestions(word) if self.zipf(lower) == 0 and len(word) >= 5 else []
         if not typo and self.zipf(lower) == 0 and len(word) >= LONG:
-            typo = self._prefixed_typo(word)
+            typo = self._prefixed_typo(word) or self._two_swaps(word)
         if typo:
             return Verdict(word, "typo", typo)
         if self.zipf(lower) >= ATTESTED:
@@ -479,6 +480,21 @@ class Speller:
             found = "".join(humps[:i]) + fix[:1].upper() + fix[1:] + "".join(humps[i + 1 :])
         return Verdict(word, "typo", [found], fixable=False) if found else None
 
+    def _two_swaps(self, word: str) -> list[str]:
+        """A long word two swaps of neighbouring letters from a common word (`redeisng` for
+        `redesign`): fingers crossing twice. Only swaps: a search of every two-edit neighbour
+        would cost far more and find names."""
+        lower = word.lower()
+        n = len(lower)
+        found = set()
+        for i in range(1, n - 1):
+            once = lower[:i] + lower[i + 1] + lower[i] + lower[i + 2 :]
+            for j in range(i + 2, n - 1):
+                twice = once[:j] + once[j + 1] + once[j] + once[j + 2 :]
+                if self.zipf(twice) >= COMMON + 10 and self.lex.english(twice):
+                    found.add(twice)
+        return [_match_case(word, w) for w in sorted(found)][:3]
+
     def _common_slips(self, lower: str) -> list[str]:
         """The common English words `lower` is one slip from (`wantd` from `wanted`)."""
         return [c for c in self._slip_neighbours(lower) if self.zipf(c) >= COMMON + 15 and self.lex.english(c)]
@@ -498,8 +514,12 @@ class Speller:
         return Verdict(word, inner.reason, [s + suffix for s in inner.suggestions if " " not in s])
 
     def _judge_capitals(self, word: str) -> Verdict | None:
-        """ALL CAPS: an acronym unless it is a known misspelling or a clear typo of a common word."""
+        """ALL CAPS: an acronym unless it is a known misspelling, a clear typo of a common word, or
+        an acronym-like name written all in capitals (`URLS` for `URLs`, `SAAS` for `SaaS`)."""
         lower = word.lower()
+        official = self.lex.canonical(lower) if len(word) >= 4 and word.endswith("S") else None
+        if official and official != word and _ACRONYM_PLURAL.fullmatch(official) and not self.lex.term(word):
+            return Verdict(word, "miscased", [official])
         if len(word) < 5 or self.known(lower) or self.lex.term(word) or self.site_ok(word):
             return None
         fixes = self.lex.misspellings.get(lower)

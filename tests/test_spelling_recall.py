@@ -72,3 +72,17 @@ def test_the_site_vocabulary_refuses_a_repeated_slip_of_a_more_used_word() -> No
 def test_first_word_of_a_linked_title_and_title_case_with_small_words() -> None:
     assert _warned("Try the [Foirst steps with the tool](https://example.com/a) today.\n") == ["Foirst"]
     assert _warned("Body.\n", title="Web Scrapig into an Archive with Tools") == ["Scrapig"]
+
+
+def test_acronym_plurals_in_capitals_and_two_swaps() -> None:
+    from reinvent_lint.speller import Speller, clear_winner
+
+    speller = Speller()
+    for word, right in [("URLS", "URLs"), ("SAAS", "SaaS")]:
+        found = speller.check(word)
+        assert found is not None and found.reason == "miscased" and clear_winner(found) == right
+    for word in ("HTTPS", "AWS", "DNS", "IOS", "GITHUB", "CDNS"):
+        assert speller.check(word) is None  # acronyms, and shouting is not miscasing
+    found = speller.check("redeisng")
+    assert found is not None and found.is_error and found.suggestions == ["redesign"]
+    assert not found.fixable or clear_winner(found) is None  # a typo is reported, never rewritten

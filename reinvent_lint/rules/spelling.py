@@ -143,12 +143,20 @@ _TARGET_WORD = re.compile(r"[A-Za-z]+")
 _LABEL = re.compile(r"\]\[([^\]\n]+)\]")
 
 
+def _is_target(ref: Any) -> bool:
+    """A link or image target; an include parameter only when it looks like a path or URL (no
+    spaces: `title="The assembly of the method."` is prose, not a target)."""
+    if ref.kind != "include-param":
+        return True
+    return ("/" in ref.target or "." in ref.target) and not any(c.isspace() for c in ref.target.strip())
+
+
 def _targets_text(doc: Document) -> str:
     """The post's link and image targets, lower-cased, in one string."""
     from ..jekyll.references import references
 
     def compute() -> str:
-        targets = [r.target for r in references(doc) if r.kind != "include-param" or "/" in r.target or "." in r.target]
+        targets = [r.target for r in references(doc) if _is_target(r)]
         return " ".join(targets).lower()
 
     return doc.memo.get(_TARGETS_TEXT, compute)
@@ -165,7 +173,7 @@ def _names_in_targets(doc: Document) -> set[str]:
         return cached
     found = doc.memo.put(_NAMES_IN_TARGETS, set())
     for ref in references(doc):
-        if ref.target and (ref.kind != "include-param" or "/" in ref.target or "." in ref.target):
+        if ref.target and _is_target(ref):
             found.update(w.lower() for w in _TARGET_WORD.findall(ref.target))
     text = doc.text
     if "][" in text:  # reference labels: `[Kensler permutation][kensler]`
@@ -222,9 +230,9 @@ _MINOR = {"with", "into", "from", "onto", "over", "upon", "than", "like", "near"
 def _common_position(segment: str, at: int, heading: bool = False) -> str:
     """Where a common word is capitalised: "title" in a title-case phrase (a heading, a title,
     link text or emphasis in title case: `[Chrome Developer Tools]`; in a heading or the title
-    half the words capitalised is enough), "start" at a sentence start or at the start of link
-    text of several words (`[First steps with KubeVirt]`), else "" (inside a sentence a
-    capitalised word is a name)."""
+    half the words capitalised is enough; a run of three capitalised words), "start" at a
+    sentence start or at the start of link text of several words (`[First steps with
+    KubeVirt]`), else "" (inside a sentence a capitalised word is a name)."""
     before = segment[:at]
     left = max(before.rfind(c) for c in '[*|"“')
     rights = [i for i in (segment.find(c, at) for c in ']*|"”') if i >= 0]
@@ -233,12 +241,23 @@ def _common_position(segment: str, at: int, heading: bool = False) -> str:
     lower = sum(1 for w in _LOWER.findall(phrase) if w not in _MINOR)
     if capitalised > lower or (heading and capitalised >= lower):
         return "title"
+    word_end = _WORD_END.match(segment, at)
+    following = _CAPS_AFTER.match(segment, word_end.end() if word_end else at)
+    after_run = following.group().split() if following else []
+    found = _CAPS_BEFORE.search(before[-120:])  # always matches (it may match nothing)
+    before_run = found.group().split() if found else []
+    if len(after_run) + len(before_run) >= 2:
+        return "title"  # in a run of three capitalised words or more: `Pumpkin Spice Kaws Deprecation`
     m = _BEFORE.search(before)
     head = before[: m.start()] if m else before
     if m and m.group().rstrip("*_ ").endswith("[") and " " in phrase.strip():
         return "start"  # the first word of link text of several words: a linked title's start
     return "start" if not head.strip("|") or head.rstrip()[-1:] in ".!?:;" else ""
 
+
+_WORD_END = re.compile(r"[A-Za-z']+")
+_CAPS_BEFORE = re.compile(r"(?:(?<![A-Za-z])[A-Z][a-z]+[ \t\n]+)*$")
+_CAPS_AFTER = re.compile(r"(?:[ \t\n]+[A-Z][a-z]+(?![A-Za-z]))*")
 
 _PREVIOUS = re.compile(r"\b([A-Z][a-z]+)[\s|*_\[\]]*$")
 _NEXT = re.compile(r"[\s|*_\[\]]*([A-Z][a-z]+)\b")
