@@ -46,7 +46,8 @@ for r, row in enumerate(ROWS):
             if 0 <= rr < len(ROWS):
                 near += [ROWS[rr][i] for i in (c - 1, c, c + 1) if 0 <= i < len(ROWS[rr])]
         NEAR[ch] = "".join(sorted(set(near)))
-WORD = re.compile(r"(?<![\w/.@#&=`\\-])[A-Za-z]{5,}(?![\w/@#&=`\\-])(?!\.\w)")
+# a word, not an identifier: nothing glued that makes it a path, a URL, code or a `$variable`
+WORD = re.compile(r"(?<![\w/.@#&=`\\$-])[A-Za-z]{5,}(?![\w/@#&=`\\-])(?!\.\w)")
 SPARSE = 10  # include and HTML alt texts are few per post: up to ten times --per-post typos there
 EMPHASIS = re.compile(r"(?<![*_\w])(\*\*?|__?)(?=\S)([^*_\n]+?)(?<=\S)\1(?![*_\w])")
 

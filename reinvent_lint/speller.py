@@ -463,7 +463,7 @@ class Speller:
 
     def _hump_typo(self, word: str) -> Verdict | None:
         """A mixed-case word whose parts are words, one of them a typo of a common word
-        (`ClearCnotainers`, `ConnectonHandler`): the typo of that part."""
+        (`ClearCnotainers`, `ConnectonHandler`): a misspelt name, that part mended."""
         humps = _HUMP.findall(word)
         if "".join(humps) != word or len(humps) < 2:
             return None
@@ -478,7 +478,7 @@ class Speller:
                 return None  # an unknown part: a name or an abbreviation, not a slip
             fix = verdict.suggestions[0]
             found = "".join(humps[:i]) + fix[:1].upper() + fix[1:] + "".join(humps[i + 1 :])
-        return Verdict(word, "typo", [found], fixable=False) if found else None
+        return Verdict(word, "name", [found], fixable=False) if found else None  # a misspelt name
 
     def _two_swaps(self, word: str) -> list[str]:
         """A long word two swaps of neighbouring letters from a common word (`redeisng` for

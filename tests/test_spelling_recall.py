@@ -32,7 +32,7 @@ def test_a_slip_inside_a_mixed_case_word() -> None:
 
     speller = Speller()
     found = speller.check("ClearCnotainers")
-    assert found is not None and found.reason == "typo" and found.suggestions == ["ClearContainers"]
+    assert found is not None and found.reason == "name" and found.suggestions == ["ClearContainers"]
     assert not found.fixable  # a guess inside a name is never written
     assert speller.check("ClearContainers") is None
     assert speller.check("KubeFrobnik") is None  # an unknown part is a name, not a slip
@@ -86,3 +86,10 @@ def test_acronym_plurals_in_capitals_and_two_swaps() -> None:
     found = speller.check("redeisng")
     assert found is not None and found.is_error and found.suggestions == ["redesign"]
     assert not found.fixable or clear_winner(found) is None  # a typo is reported, never rewritten
+
+
+def test_names_mid_sentence_when_a_link_or_the_parts_say_how_they_are_spelt() -> None:
+    assert _warned("We tried ClearCnotainers last year.\n") == ["ClearCnotainers"]
+    # a surname beside a first name is a name of its own, unless the link spells it otherwise
+    assert _warned("See [ceramics by Lucio Fonana](https://example.com/lucio-fontana) here.\n") == ["Fonana"]
+    assert _warned("Ask Mathieu Ropert about it.\n") == []

@@ -31,6 +31,7 @@ _WORD_COUNTS: Key[Counter[str]] = Key("word-counts")
 _JOINED: Key[str] = Key("joined-prose")
 _SPELLING: Key[list[tuple[Any, int, int, bool]]] = Key("spelling")
 _POST_FORMS: Key[dict[str, list[str]]] = Key("post-forms")
+_DISTINCT: Key[set[str]] = Key("distinct-words")
 
 
 def accept_file(site: Site) -> Path:
@@ -299,12 +300,17 @@ def _beside_a_name(speller: Any, segment: str, at: int, end: int, title: bool) -
     return False
 
 
+def _distinct(doc: Document) -> set[str]:
+    """The distinct words of the post's prose, once per post."""
+    return doc.memo.get(_DISTINCT, lambda: distinct_words(_joined_prose(doc)))
+
+
 def _post_forms(doc: Document) -> dict[str, list[str]]:
     """The post's prose words by their lower-case form (each form as written), once per post."""
 
     def compute() -> dict[str, list[str]]:
         forms: dict[str, list[str]] = {}
-        for word in sorted(distinct_words(_joined_prose(doc))):
+        for word in sorted(_distinct(doc)):
             forms.setdefault(word.lower(), []).append(word)
         return forms
 
@@ -355,7 +361,7 @@ def _judge_post(ctx: Context) -> Iterator[tuple[Any, int, int, bool]]:
 
     # each distinct word of the post is judged once (and once per run: the speller memoises);
     # positions are read only in the regions that hold a flagged word
-    flagged = speller.flagged(distinct_words(_joined_prose(ctx.doc))) - ignore
+    flagged = speller.flagged(_distinct(ctx.doc)) - ignore
     if not flagged:
         return
     headings = {h.text_start for h in ctx.doc.headings} | {
@@ -368,8 +374,10 @@ def _judge_post(ctx: Context) -> Iterator[tuple[Any, int, int, bool]]:
             if text in flagged:
                 verdict = check(text)
                 assert verdict is not None
+                upgraded = None
                 if verdict.reason == "unknown":
-                    verdict = _post_typo(speller, verdict, _post_forms(ctx.doc), _names_in_targets(ctx.doc)) or verdict
+                    upgraded = _post_typo(speller, verdict, _post_forms(ctx.doc), _names_in_targets(ctx.doc))
+                    verdict = upgraded or verdict
                 named = _names_in_targets(ctx.doc)  # once per post, when needed
                 if verdict.reason in ("typo", "name", "unknown") and (
                     _named(speller, named, text.lower()) or _uses(ctx.doc, text.lower()) >= 3
@@ -397,8 +405,14 @@ def _judge_post(ctx: Context) -> Iterator[tuple[Any, int, int, bool]]:
                 if verdict.reason in ("typo", "misspelling", "name") and text[:1].isupper() and not text.isupper():
                     position = _common_position(segment, at, offset in headings)
                     first = verdict.suggestions[0].lower() if verdict.suggestions else ""
-                    lower_here = any(f.islower() for f in _post_forms(ctx.doc).get(first, ()))
-                    if not lower_here and _beside_a_name(speller, segment, at, stop, position == "title"):
+                    forms = _post_forms(ctx.doc)
+                    lower_here = any(f.islower() for f in forms.get(first, ()))
+                    spelt_here = upgraded is not None or first in _names_in_targets(ctx.doc)
+                    if (
+                        not lower_here
+                        and not spelt_here  # the post or its links spell the name: not another name
+                        and _beside_a_name(speller, segment, at, stop, position == "title")
+                    ):
                         continue  # next to a first name: a surname (`Mathieu Ropert`); not when the
                         # post writes the word it is close to in lower case (`Swift Pckage Manager`)
                     cased = speller.lex.name(first) and not speller.lex.english(first)  # Kubernetes, not Data
