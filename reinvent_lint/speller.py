@@ -328,8 +328,9 @@ class Speller:
         lower = word.lower()
         count = max(self.site_counts.get(word, 0), self.site_uses(lower) if word == lower else 0)
         ok = count >= self.min_posts
+        near = self.site_lower.keys() & edits1(lower) if ok else set()
         if ok:
-            for candidate in self.site_lower.keys() & edits1(lower):
+            for candidate in near:
                 if self.site_uses(candidate) >= SITE_RATIO * count and candidate.rstrip("s") != lower.rstrip("s"):
                     ok = False  # a rare variant of a much more used site word, not a plural of it
                     break
@@ -338,10 +339,13 @@ class Speller:
             # written in the same case: the author's repeated typo (`captrues` in 11 posts,
             # `captures` in 38), not their own name (`Procfile` beside `profile`)
             capitalised = self.site_lower[lower][1][:1].isupper() if lower in self.site_lower else word[:1].isupper()
-            for candidate in self._slip_neighbours(lower):
+            short = len(lower) < LONG - 1
+            for candidate in near:  # (the order does not matter: any one refuses the word)
                 freq = self.zipf(candidate)
                 if (
-                    self.site_uses(candidate) > count
+                    candidate[:1] == lower[:1]  # a slip keeps the first letter
+                    and not (short and candidate == lower[:-1])
+                    and self.site_uses(candidate) > count
                     and self.site_lower[candidate][1][:1].isupper() == capitalised
                     and freq >= COMMON + 10
                     and freq - self.zipf(lower) >= TYPO_GAP

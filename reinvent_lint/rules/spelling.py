@@ -30,7 +30,6 @@ _NAMES_IN_TARGETS: Key[set[str]] = Key("names-in-targets")
 _WORD_COUNTS: Key[Counter[str]] = Key("word-counts")
 _JOINED: Key[str] = Key("joined-prose")
 _SPELLING: Key[list[tuple[Any, int, int, bool]]] = Key("spelling")
-_POST_FORMS: Key[dict[str, list[str]]] = Key("post-forms")
 _DISTINCT: Key[set[str]] = Key("distinct-words")
 
 
@@ -305,19 +304,15 @@ def _distinct(doc: Document) -> set[str]:
     return doc.memo.get(_DISTINCT, lambda: distinct_words(_joined_prose(doc)))
 
 
-def _post_forms(doc: Document) -> dict[str, list[str]]:
-    """The post's prose words by their lower-case form (each form as written), once per post."""
-
-    def compute() -> dict[str, list[str]]:
-        forms: dict[str, list[str]] = {}
-        for word in sorted(_distinct(doc)):
-            forms.setdefault(word.lower(), []).append(word)
-        return forms
-
-    return doc.memo.get(_POST_FORMS, compute)
+def _written(speller: Any, words: set[str], lower: str) -> list[str]:
+    """The forms of `lower` the post writes: lower case, capitalised, in capitals, or the site's
+    usual form (`KubeVirt`); no map of every word of the post is built."""
+    entry = speller.site_lower.get(lower)
+    forms = [lower, lower[:1].upper() + lower[1:], lower.upper(), entry[1] if entry else lower]
+    return [f for i, f in enumerate(forms) if f in words and f not in forms[:i]]
 
 
-def _post_typo(speller: Any, verdict: Any, forms: dict[str, list[str]], named: set[str]) -> Any | None:
+def _post_typo(speller: Any, verdict: Any, words: set[str], named: set[str]) -> Any | None:
     """An unknown word one slip from a word of five letters or more that the same post writes and
     the speller accepts is a typo of it (`Gotaee` in a post about a `goatee`, `Pper` beside
     `Paper`): the post itself is the much more common word. Only for words the web never uses, or
@@ -331,15 +326,18 @@ def _post_typo(speller: Any, verdict: Any, forms: dict[str, list[str]], named: s
     if len(word) < 4 or word.isupper() or any(c.isupper() for c in word[1:]) or own >= ATTESTED:
         return None
     for near in speller._slip_neighbours(lower):
-        if len(near) < 5 or _plural_pair(near, lower) or (near not in forms and near not in named):
+        if len(near) < 5 or _plural_pair(near, lower):
+            continue
+        forms = _written(speller, words, near)
+        if not forms and near not in named:
             continue
         if len(near) == len(lower) and near[:-1] == lower[:-1]:
             continue  # names differ in their last letter: `Sepand` is not a slip of a link to `sepans`
         if own and speller.zipf(near) - own < TYPO_GAP:
             continue  # both rare on the web: a word of its own (`dribs` beside `drips`)
-        if near in named and near not in forms:  # the name a link of the post goes to (`Teseract`)
+        if not forms:  # the name a link of the post goes to (`Teseract`)
             return Verdict(word, "name" if word[:1].isupper() else "typo", [_match_case(word, near)])
-        written = [f for f in forms[near] if speller.check(f) is None]
+        written = [f for f in forms if speller.check(f) is None]
         if written:
             name = word[:1].isupper() and all(f[:1].isupper() for f in written)
             return Verdict(word, "name" if name else "typo", [written[0] if name else speller._form(word, near)])
@@ -376,7 +374,7 @@ def _judge_post(ctx: Context) -> Iterator[tuple[Any, int, int, bool]]:
                 assert verdict is not None
                 upgraded = None
                 if verdict.reason == "unknown":
-                    upgraded = _post_typo(speller, verdict, _post_forms(ctx.doc), _names_in_targets(ctx.doc))
+                    upgraded = _post_typo(speller, verdict, _distinct(ctx.doc), _names_in_targets(ctx.doc))
                     verdict = upgraded or verdict
                 named = _names_in_targets(ctx.doc)  # once per post, when needed
                 if verdict.reason in ("typo", "name", "unknown") and (
@@ -405,8 +403,7 @@ def _judge_post(ctx: Context) -> Iterator[tuple[Any, int, int, bool]]:
                 if verdict.reason in ("typo", "misspelling", "name") and text[:1].isupper() and not text.isupper():
                     position = _common_position(segment, at, offset in headings)
                     first = verdict.suggestions[0].lower() if verdict.suggestions else ""
-                    forms = _post_forms(ctx.doc)
-                    lower_here = any(f.islower() for f in forms.get(first, ()))
+                    lower_here = first in _distinct(ctx.doc)
                     spelt_here = upgraded is not None or first in _names_in_targets(ctx.doc)
                     if (
                         not lower_here
