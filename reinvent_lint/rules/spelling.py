@@ -304,11 +304,10 @@ def _distinct(doc: Document) -> set[str]:
     return doc.memo.get(_DISTINCT, lambda: distinct_words(_joined_prose(doc)))
 
 
-def _written(speller: Any, words: set[str], lower: str) -> list[str]:
-    """The forms of `lower` the post writes: lower case, capitalised, in capitals, or the site's
-    usual form (`KubeVirt`); no map of every word of the post is built."""
-    entry = speller.site_lower.get(lower)
-    forms = [lower, lower[:1].upper() + lower[1:], lower.upper(), entry[1] if entry else lower]
+def _written(words: set[str], lower: str) -> list[str]:
+    """The forms of `lower` the post writes: lower case, capitalised or in capitals (no map of
+    every word of the post is built; only the post is read, so a cached result stays right)."""
+    forms = [lower, lower[:1].upper() + lower[1:], lower.upper()]
     return [f for i, f in enumerate(forms) if f in words and f not in forms[:i]]
 
 
@@ -328,7 +327,7 @@ def _post_typo(speller: Any, verdict: Any, words: set[str], named: set[str]) -> 
     for near in speller._slip_neighbours(lower):
         if len(near) < 5 or _plural_pair(near, lower):
             continue
-        forms = _written(speller, words, near)
+        forms = _written(words, near)
         if not forms and near not in named:
             continue
         if len(near) == len(lower) and near[:-1] == lower[:-1]:
