@@ -3,6 +3,8 @@ the post's own words, short typos, slips glued to a known stem."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from reinvent_lint import check_text
 
 
@@ -93,3 +95,40 @@ def test_names_mid_sentence_when_a_link_or_the_parts_say_how_they_are_spelt() ->
     # a surname beside a first name is a name of its own, unless the link spells it otherwise
     assert _warned("See [ceramics by Lucio Fonana](https://example.com/lucio-fontana) here.\n") == ["Fonana"]
     assert _warned("Ask Mathieu Ropert about it.\n") == []
+
+
+def test_cached_runs_report_the_new_verdicts_as_a_cold_run_does(tmp_path: Path) -> None:
+    import os
+
+    from .conftest import linter_for, write_site
+
+    post = "---\ntitle: {title}\n---\n\n{body}\n"
+    site = {
+        "_posts/2024-01-01-a.md": post.format(
+            title="A gotaee", body="He grew a goatee. See [Teseract](https://x.org/tesseract)."
+        ),
+        "_posts/2024-01-02-b.md": post.format(title="B", body="It captures light; we tried ClearCnotainers."),
+        "_posts/2024-01-03-c.md": post.format(title="C", body="It captures light and captrues shade."),
+    }
+    root = write_site(tmp_path / "blog", site)
+    old = os.getcwd()
+    os.chdir(root)
+    try:
+
+        def run(cache: bool) -> list[str]:
+            linter = linter_for(root)
+            linter.use_result_cache = cache
+            report = linter.check_paths([], jobs=1)
+            return [f"{p.path}:{p.line} {p.code} {p.message}" for p in report.problems if p.code == "RL501"]
+
+        first = run(True)
+        assert any('"gotaee"' in line for line in first) and any('"Teseract"' in line for line in first)
+        assert any('"ClearCnotainers"' in line for line in first)
+        assert run(True) == first == run(False)
+        # the slip becomes a habit in three posts, the right word is in four: still a slip
+        for n, body in ((4, "It captrues it."), (5, "It captrues it."), (6, "It captures it."), (7, "It captures.")):
+            (root / f"_posts/2024-01-0{n}-x.md").write_text(post.format(title="X", body=body))
+        assert run(True) == run(False)
+        assert sum('"captrues"' in line for line in run(False)) == 3
+    finally:
+        os.chdir(old)
