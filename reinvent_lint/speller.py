@@ -41,6 +41,8 @@ TYPO_GAP = 20
 COMMON = 20
 LONG = 8  # a word this long one edit from any dictionary word is a typo, however rare the word
 ATTESTED = 20  # a word this frequent on the web is not reported as unknown
+VERY_RARE = 15  # a word this rare on the web (Zipf 1.5) one slip from an everyday word is a typo
+EVERYDAY = 45  # an everyday English word: Zipf 4.5, about once in 30,000 words
 SITE_RATIO = 5  # a site word this many times less used than a one-edit neighbour is a typo of it
 
 
@@ -441,6 +443,8 @@ class Speller:
         typo = self._typo_suggestions(word) if self.zipf(lower) == 0 and len(word) >= 5 else []
         if not typo and self.zipf(lower) == 0 and len(word) >= LONG:
             typo = self._prefixed_typo(word) or self._two_swaps(word)
+        if not typo and len(word) >= 4:
+            typo = self._slip_of_a_very_common_word(word)
         if typo:
             return Verdict(word, "typo", typo)
         if self.zipf(lower) >= ATTESTED:
@@ -483,6 +487,27 @@ class Speller:
             fix = verdict.suggestions[0]
             found = "".join(humps[:i]) + fix[:1].upper() + fix[1:] + "".join(humps[i + 1 :])
         return Verdict(word, "name", [found], fixable=False) if found else None  # a misspelt name
+
+    def _slip_of_a_very_common_word(self, word: str) -> list[str]:
+        """A word the web barely uses one slip from an everyday English word a thousand times
+        more common (`ofice`, `biack`); four letters only when a letter of a five-letter word is
+        missing (`blck`, `Figt`): short words one letter apart are often abbreviations."""
+        lower = word.lower()
+        own = self.zipf(lower)
+        if own >= VERY_RARE or (len(lower) == 4 and own):
+            return []
+        found = [
+            c
+            for c in self._slip_neighbours(lower)
+            if (len(lower) > 4 or len(c) == 5)
+            and not (len(c) == len(lower) and c[:-1] == lower[:-1])  # jargon differs at the end: `comint`
+            and self.zipf(c) >= EVERYDAY
+            and self.zipf(c) - own >= 30
+            and not _plural_pair(c, lower)
+            and self.lex.english(c)
+        ]
+        found.sort(key=lambda c: (-self.zipf(c), c))
+        return [self._form(word, c) for c in found[:3]]
 
     def _two_swaps(self, word: str) -> list[str]:
         """A long word two swaps of neighbouring letters from a common word (`redeisng` for

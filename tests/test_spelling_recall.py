@@ -132,3 +132,14 @@ def test_cached_runs_report_the_new_verdicts_as_a_cold_run_does(tmp_path: Path) 
         assert sum('"captrues"' in line for line in run(False)) == 3
     finally:
         os.chdir(old)
+
+
+def test_a_barely_used_word_one_slip_from_an_everyday_word() -> None:
+    from reinvent_lint.speller import Speller
+
+    speller = Speller()
+    for typo, right in [("ofice", "office"), ("figt", "fight")]:
+        found = speller.check(typo)
+        assert found is not None and found.reason == "typo" and right in [s.lower() for s in found.suggestions]
+    found = speller.check("comint")  # Emacs jargon: differs from `coming` only at the end
+    assert found is None or not found.is_error
