@@ -31,6 +31,7 @@ _WORD_COUNTS: Key[Counter[str]] = Key("word-counts")
 _JOINED: Key[str] = Key("joined-prose")
 _LOWERED: Key[str] = Key("lowered-prose")
 _SPELLING: Key[list[tuple[Any, int, int, bool]]] = Key("spelling")
+_DISTINCT: Key[set[str]] = Key("distinct-words")
 
 
 def accept_file(site: Site) -> Path:
@@ -160,12 +161,20 @@ _TARGET_WORD = re.compile(r"[A-Za-z]+")
 _LABEL = re.compile(r"\]\[([^\]\n]+)\]")
 
 
+def _is_target(ref: Any) -> bool:
+    """A link or image target; an include parameter only when it looks like a path or URL (no
+    spaces: `title="The assembly of the method."` is prose, not a target)."""
+    if ref.kind != "include-param":
+        return True
+    return ("/" in ref.target or "." in ref.target) and not any(c.isspace() for c in ref.target.strip())
+
+
 def _targets_text(doc: Document) -> str:
     """The post's link and image targets, lower-cased, in one string."""
     from ..jekyll.references import references
 
     def compute() -> str:
-        targets = [r.target for r in references(doc) if r.kind != "include-param" or "/" in r.target or "." in r.target]
+        targets = [r.target for r in references(doc) if _is_target(r)]
         return " ".join(targets).lower()
 
     return doc.memo.get(_TARGETS_TEXT, compute)
@@ -182,7 +191,7 @@ def _names_in_targets(doc: Document) -> set[str]:
         return cached
     found = doc.memo.put(_NAMES_IN_TARGETS, set())
     for ref in references(doc):
-        if ref.target and (ref.kind != "include-param" or "/" in ref.target or "." in ref.target):
+        if ref.target and _is_target(ref):
             found.update(map(str.lower, _TARGET_WORD.findall(ref.target)))
     text = doc.text
     if "][" in text:  # reference labels: `[Kensler permutation][kensler]`
@@ -237,24 +246,41 @@ def _uses(doc: Document, lower: str) -> int:
 _BEFORE = re.compile(r"[\s|*_\[(\"'“‘>#~+-]*$")
 _CAPITALISED = re.compile(r"\b[A-Z][a-z]{3,}\b")
 _LOWER = re.compile(r"\b[a-z]{4,}\b")
+# prepositions and conjunctions that title case leaves in lower case (`Web Scraping into an E-book`)
+_MINOR = {"with", "into", "from", "onto", "over", "upon", "than", "like", "near", "past", "down", "unto", "versus"}
 
 
 def _common_position(segment: str, at: int, heading: bool = False) -> str:
     """Where a common word is capitalised: "title" in a title-case phrase (a heading, a title,
     link text or emphasis in title case: `[Chrome Developer Tools]`; in a heading or the title
-    half the words capitalised is enough), "start" at a sentence start, else "" (inside a
-    sentence a capitalised word is a name)."""
+    half the words capitalised is enough; a run of three capitalised words), "start" at a
+    sentence start or at the start of link text of several words (`[First steps with
+    KubeVirt]`), else "" (inside a sentence a capitalised word is a name)."""
     before = segment[:at]
     left = max(before.rfind(c) for c in '[*|"“')
     rights = [i for i in (segment.find(c, at) for c in ']*|"”') if i >= 0]
     phrase = segment[left + 1 : min(rights) if rights else len(segment)]
-    capitalised, lower = len(_CAPITALISED.findall(phrase)), len(_LOWER.findall(phrase))
+    capitalised = len(_CAPITALISED.findall(phrase))
+    lower = sum(1 for w in _LOWER.findall(phrase) if w not in _MINOR)
     if capitalised > lower or (heading and capitalised >= lower):
         return "title"
+    word_end = _WORD_END.match(segment, at)
+    following = _CAPS_AFTER.match(segment, word_end.end() if word_end else at)
+    after_run = following.group().split() if following else []
+    found = _CAPS_BEFORE.search(before[-120:])  # always matches (it may match nothing)
+    before_run = found.group().split() if found else []
+    if len(after_run) + len(before_run) >= 2:
+        return "title"  # in a run of three capitalised words or more: `Pumpkin Spice Kaws Deprecation`
     m = _BEFORE.search(before)
     head = before[: m.start()] if m else before
+    if m and m.group().rstrip("*_ ").endswith("[") and " " in phrase.strip():
+        return "start"  # the first word of link text of several words: a linked title's start
     return "start" if not head.strip("|") or head.rstrip()[-1:] in ".!?:;" else ""
 
+
+_WORD_END = re.compile(r"[A-Za-z']+")
+_CAPS_BEFORE = re.compile(r"(?:(?<![A-Za-z])[A-Z][a-z]+[ \t\n]+)*$")
+_CAPS_AFTER = re.compile(r"(?:[ \t\n]+[A-Z][a-z]+(?![A-Za-z]))*")
 
 _PREVIOUS = re.compile(r"\b([A-Z][a-z]+)[\s|*_\[\]]*$")
 _NEXT = re.compile(r"[\s|*_\[\]]*([A-Z][a-z]+)\b")
@@ -296,6 +322,50 @@ def _beside_a_name(speller: Any, segment: str, at: int, end: int, title: bool) -
     return False
 
 
+def _distinct(doc: Document) -> set[str]:
+    """The distinct words of the post's prose, once per post."""
+    return doc.memo.get(_DISTINCT, lambda: distinct_words(_joined_prose(doc)))
+
+
+def _written(words: set[str], lower: str) -> list[str]:
+    """The forms of `lower` the post writes: lower case, capitalised or in capitals (no map of
+    every word of the post is built; only the post is read, so a cached result stays right)."""
+    forms = [lower, lower[:1].upper() + lower[1:], lower.upper()]
+    return [f for i, f in enumerate(forms) if f in words and f not in forms[:i]]
+
+
+def _post_typo(speller: Any, verdict: Any, words: set[str], named: set[str]) -> Any | None:
+    """An unknown word one slip from a word of five letters or more that the same post writes and
+    the speller accepts is a typo of it (`Gotaee` in a post about a `goatee`, `Pper` beside
+    `Paper`): the post itself is the much more common word. Only for words the web never uses, or
+    uses rarely and much less than the post's word; never for plurals or all caps. A capitalised
+    word near a name the post writes capitalised is a misspelt name."""
+    from ..speller import ATTESTED, TYPO_GAP, Verdict, _match_case, _plural_pair
+
+    word = verdict.word
+    lower = word.lower()
+    own = speller.zipf(lower)
+    if len(word) < 4 or word.isupper() or any(c.isupper() for c in word[1:]) or own >= ATTESTED:
+        return None
+    for near in speller._slip_neighbours(lower):
+        if len(near) < 5 or _plural_pair(near, lower):
+            continue
+        forms = _written(words, near)
+        if not forms and near not in named:
+            continue
+        if len(near) == len(lower) and near[:-1] == lower[:-1]:
+            continue  # names differ in their last letter: `Sepand` is not a slip of a link to `sepans`
+        if own and speller.zipf(near) - own < TYPO_GAP:
+            continue  # both rare on the web: a word of its own (`dribs` beside `drips`)
+        if not forms:  # the name a link of the post goes to (`Teseract`)
+            return Verdict(word, "name" if word[:1].isupper() else "typo", [_match_case(word, near)])
+        written = [f for f in forms if speller.check(f) is None]
+        if written:
+            name = word[:1].isupper() and all(f[:1].isupper() for f in written)
+            return Verdict(word, "name" if name else "typo", [written[0] if name else speller._form(word, near)])
+    return None
+
+
 def _verdicts(ctx: Context, warnings: bool) -> Iterator[tuple[Any, int, int, bool]]:
     """(verdict, start, end, no_fix) of the words RL501 (warnings) or RL504 (the rest) reports
     (no_fix: in a table or a hyphenated word);
@@ -311,10 +381,7 @@ def _judge_post(ctx: Context) -> Iterator[tuple[Any, int, int, bool]]:
 
     # each distinct word of the post is judged once (and once per run: the speller memoises);
     # positions are read only in the regions that hold a flagged word
-    # (the words already judged fine are skipped while reading, unless the result cache traces
-    # the speller: it records every word a post asks about)
-    skip = frozenset() if getattr(speller, "_traced_by_cache", False) else speller.good
-    flagged = speller.flagged(distinct_words(_joined_prose(ctx.doc), skip)) - ignore
+    flagged = speller.flagged(_distinct(ctx.doc)) - ignore
     if not flagged:
         return
     headings = {h.text_start for h in ctx.doc.headings} | {
@@ -327,6 +394,10 @@ def _judge_post(ctx: Context) -> Iterator[tuple[Any, int, int, bool]]:
             if text in flagged:
                 verdict = check(text)
                 assert verdict is not None
+                upgraded = None
+                if verdict.reason == "unknown":
+                    upgraded = _post_typo(speller, verdict, _distinct(ctx.doc), _names_in_targets(ctx.doc))
+                    verdict = upgraded or verdict
                 named = _names_in_targets(ctx.doc)  # once per post, when needed
                 if verdict.reason in ("typo", "name", "unknown") and (
                     _named(speller, named, text.lower()) or _uses(ctx.doc, text.lower()) >= 3
@@ -353,9 +424,16 @@ def _judge_post(ctx: Context) -> Iterator[tuple[Any, int, int, bool]]:
                     continue  # part of a hyphenated word or name: `mis-typing`, `aas-sign`, `Daweson-Howe`
                 if verdict.reason in ("typo", "misspelling", "name") and text[:1].isupper() and not text.isupper():
                     position = _common_position(segment, at, offset in headings)
-                    if _beside_a_name(speller, segment, at, stop, position == "title"):
-                        continue  # next to a first name: a surname (`Mathieu Ropert`)
                     first = verdict.suggestions[0].lower() if verdict.suggestions else ""
+                    lower_here = first in _distinct(ctx.doc)
+                    spelt_here = upgraded is not None or first in _names_in_targets(ctx.doc)
+                    if (
+                        not lower_here
+                        and not spelt_here  # the post or its links spell the name: not another name
+                        and _beside_a_name(speller, segment, at, stop, position == "title")
+                    ):
+                        continue  # next to a first name: a surname (`Mathieu Ropert`); not when the
+                        # post writes the word it is close to in lower case (`Swift Pckage Manager`)
                     cased = speller.lex.name(first) and not speller.lex.english(first)  # Kubernetes, not Data
                     if verdict.reason != "name" and not cased and not position:
                         continue  # capitalised inside a sentence and close to a common word: a name
