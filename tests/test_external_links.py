@@ -94,6 +94,33 @@ def test_private_addresses_are_never_requested_unless_allowed(server: LinkServer
     assert checker.requests == 0 and sum(server.hits.values()) == before
 
 
+def test_an_address_is_judged_without_the_resolver_and_a_name_through_it(server: LinkServer) -> None:
+    asked: list[str] = []
+
+    async def recording(host: str, port: int) -> list[str]:
+        asked.append(host)
+        return ["127.0.0.1"]
+
+    port = server.base.rsplit(":", 1)[1]
+    urls = [server.base + "/ok", f"http://localhost:{port}/ok", f"http://[::1]:{port}/ok"]
+    checker = Checker(Settings(timeout=0.5), resolver=recording)
+    results = asyncio.run(checker.check_all(urls))
+    assert asked == ["localhost"]  # 127.0.0.1 and ::1 are addresses already
+    assert all("not requested" in results[u].reason for u in urls)  # each still refused as loopback
+    assert checker.requests == 0
+
+
+def test_hosts_take_turns_in_the_start_order() -> None:
+    from reinvent_lint.http_check import _by_turns
+
+    urls = [f"https://a.test/{i}" for i in range(3)] + ["https://b.test/0"] + [f"https://c.test/{i}" for i in range(2)]
+    assert _by_turns(urls) == [
+        "https://a.test/0", "https://c.test/0", "https://b.test/0", "https://a.test/1", "https://c.test/1",
+        "https://a.test/2",
+    ]  # fmt: skip
+    assert _by_turns([]) == []
+
+
 def test_retry_after_seconds_and_http_date() -> None:
     assert _retry_after("3", 60) == 3
     assert _retry_after("999", 60) == 60
