@@ -110,6 +110,22 @@ def test_an_address_is_judged_without_the_resolver_and_a_name_through_it(server:
     assert checker.requests == 0
 
 
+def test_a_host_is_resolved_once_and_requested_at_the_address_judged(server: LinkServer) -> None:
+    answers = iter([["127.0.0.1"], ["192.0.2.1"]])  # a second answer would be another address
+    asked: list[str] = []
+
+    async def once(host: str, port: int) -> list[str]:
+        asked.append(host)
+        return next(answers)
+
+    port = server.base.rsplit(":", 1)[1]
+    urls = [f"http://links.test:{port}/ok", f"http://links.test:{port}/missing"]  # no DNS knows the name
+    checker = Checker(Settings(timeout=1, retries=0, allow_private=True), resolver=once)
+    results = asyncio.run(checker.check_all(urls))
+    assert asked == ["links.test"]
+    assert (results[urls[0]].status, results[urls[1]].status) == ("ok", "dead")
+
+
 def test_hosts_take_turns_in_the_start_order() -> None:
     from reinvent_lint.http_check import _by_turns
 
