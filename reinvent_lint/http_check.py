@@ -20,6 +20,7 @@ import random
 import socket
 import time
 import sys
+from collections import deque
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -182,15 +183,12 @@ async def _deadline(work: Awaitable[T], seconds: float) -> T:
     return await asyncio.wait_for(work, seconds)  # pragma: no cover - Python 3.10
 
 
-def _by_turns(urls: Iterable[str]) -> list[str]:
-    """The URLs one host at a time in turn (first URL of each host, then the second of each...):
-    the tasks are started in this order, so the first requests to every host go out in the
-    first moments, not after every queued URL of the hosts sorted before it has been scheduled."""
-    by_host: dict[str, list[str]] = {}
+def _queues(urls: Iterable[str]) -> list[deque[str]]:
+    """The URLs by host (as written in the URL), the longest queue first: it sets the run's length."""
+    by_host: dict[str, deque[str]] = {}
     for url in urls:
-        by_host.setdefault(url.split("/", 3)[2] if url.count("/") >= 2 else "", []).append(url)
-    queues = sorted(by_host.values(), key=len, reverse=True)  # the longest queue sets the run's length
-    return [queue[i] for i in range(len(queues[0]) if queues else 0) for queue in queues if i < len(queue)]
+        by_host.setdefault(url.split("/", 3)[2] if url.count("/") >= 2 else "", deque()).append(url)
+    return sorted(by_host.values(), key=len, reverse=True)
 
 
 class _Host:
@@ -218,7 +216,8 @@ class Checker:
     async def check_all(
         self, urls: Iterable[str], progress: Callable[[int, int], None] | None = None
     ) -> dict[str, Verdict]:
-        urls = _by_turns(dict.fromkeys(urls))
+        queues = _queues(dict.fromkeys(urls))
+        total = sum(len(q) for q in queues)
         s = self.settings
         transport = self.transport
         if transport is None:
@@ -232,14 +231,21 @@ class Checker:
         gate = asyncio.Semaphore(s.concurrency)
         results: dict[str, Verdict] = {}
 
-        async def one(url: str) -> None:
-            results[url] = await self.check(client, gate, url)
-            self.done += 1
-            if progress:
-                progress(self.done, len(urls))
+        async def drain(queue: deque[str]) -> None:
+            while queue:
+                url = queue.popleft()
+                results[url] = await self.check(client, gate, url)
+                self.done += 1
+                if progress:
+                    progress(self.done, total)
 
+        # Each host's queue is worked by as many tasks as it may have requests in flight, the
+        # tasks started one host at a time in turn: the first request to every host goes out at
+        # once, a freed slot takes the host's next URL in the same task, and a run of 1,000 URLs
+        # has 80 tasks (20 hosts x 4), not 1,000 queued on semaphores.
+        workers = [drain(q) for turn in range(max(s.per_host, 1)) for q in queues if turn < len(q)]
         try:
-            await asyncio.gather(*(one(u) for u in urls))
+            await asyncio.gather(*workers)
         finally:
             await client.aclose()
         return results

@@ -126,15 +126,15 @@ def test_a_host_is_resolved_once_and_requested_at_the_address_judged(server: Lin
     assert (results[urls[0]].status, results[urls[1]].status) == ("ok", "dead")
 
 
-def test_hosts_take_turns_in_the_start_order() -> None:
-    from reinvent_lint.http_check import _by_turns
+def test_urls_are_queued_by_host_the_longest_queue_first() -> None:
+    from reinvent_lint.http_check import _queues
 
-    urls = [f"https://a.test/{i}" for i in range(3)] + ["https://b.test/0"] + [f"https://c.test/{i}" for i in range(2)]
-    assert _by_turns(urls) == [
-        "https://a.test/0", "https://c.test/0", "https://b.test/0", "https://a.test/1", "https://c.test/1",
-        "https://a.test/2",
+    urls = ["https://b.test/0"] + [f"https://a.test/{i}" for i in range(3)] + ["https://c.test/0", "https://c.test/1"]
+    assert [list(q) for q in _queues(urls)] == [
+        ["https://a.test/0", "https://a.test/1", "https://a.test/2"], ["https://c.test/0", "https://c.test/1"],
+        ["https://b.test/0"],
     ]  # fmt: skip
-    assert _by_turns([]) == []
+    assert _queues([]) == []
 
 
 def test_retry_after_seconds_and_http_date() -> None:
@@ -148,6 +148,7 @@ def test_one_request_per_url_and_per_host_limit(tmp_path: Path) -> None:
         urls = [f"{slow.base}/ok/{i}" for i in range(12)]
         results, checker = check(urls + urls, Settings(per_host=2, timeout=5, allow_private=True))
         assert len(results) == 12 and checker.requests == 12
+        assert slow.peak == 2  # never more than the per-host limit at once, and the limit used
 
 
 def test_cache_serves_the_second_run_and_survives_corruption(tmp_path: Path) -> None:
