@@ -110,6 +110,7 @@ def quiet_parser_debug() -> None:
             self._ParserState__token_document = tokens
 
     mark_start_information.quieted = True  # type: ignore[attr-defined]
+    mark_start_information.original = original  # type: ignore[attr-defined]
     ParserState.mark_start_information = mark_start_information  # type: ignore[method-assign]
 
 

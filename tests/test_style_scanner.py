@@ -59,15 +59,27 @@ def test_the_scanner_keeps_its_set_up_between_posts() -> None:
     assert scanner._helper is None  # after a failure the next post sets up afresh
 
 
-def test_quieting_the_parser_debug_text_changes_no_finding() -> None:
+def _fixed(text: str) -> str:
+    try:
+        return str(style._api(SETTINGS).fix_string(text).fixed_file)
+    except Exception as exc:
+        return type(exc).__name__
+
+
+def test_quieting_the_parser_debug_text_changes_no_finding_and_no_fix() -> None:
     from pymarkdown.general.parser_state import ParserState
 
-    before = [_outcome(style._api(SETTINGS), text) for text in TEXTS]
-    original = ParserState.mark_start_information
+    current = ParserState.mark_start_information  # quieted already if a fix ran in this process
+    original = getattr(current, "original", current)
     try:
+        ParserState.mark_start_information = original  # type: ignore[method-assign]
+        before = [_outcome(style._api(SETTINGS), text) for text in TEXTS]
+        fixed = [_fixed(text) for text in TEXTS]
+        assert sum(f != t for f, t in zip(fixed, TEXTS)) >= 3  # the texts do get fixes
         quiet_parser_debug()
         quiet_parser_debug()  # idempotent
         assert getattr(ParserState.mark_start_information, "quieted", False)
         assert [_outcome(style._api(SETTINGS), text) for text in TEXTS] == before
+        assert [_fixed(text) for text in TEXTS] == fixed
     finally:
-        ParserState.mark_start_information = original  # type: ignore[method-assign]
+        ParserState.mark_start_information = current  # type: ignore[method-assign]
