@@ -77,9 +77,17 @@ class StylePass:
             else:
                 items.append((index, doc))
         self._context = multiprocessing.get_context("fork")
-        for share in range(self.jobs):
-            if items[share :: self.jobs]:
-                self._spawn(items[share :: self.jobs])
+        # Shares of about equal size, so the workers end together: the biggest post first, each to
+        # the lightest share (the pack's cost grows about linearly with a post, style_scanner.py).
+        shares: list[list[tuple[int, Work]]] = [[] for _ in range(self.jobs)]
+        sizes = [0] * self.jobs
+        for item in sorted(items, key=lambda it: len(it[1].text), reverse=True):
+            lightest = sizes.index(min(sizes))
+            shares[lightest].append(item)
+            sizes[lightest] += len(item[1].text)
+        for share_items in shares:
+            if share_items:
+                self._spawn(share_items)
 
     def _spawn(self, items: list[tuple[int, Work]]) -> None:
         receive, send = self._context.Pipe(duplex=False)
