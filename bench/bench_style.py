@@ -5,8 +5,9 @@ post within its CPU budget (`[limits] time-budget`).
 
 Run:  python bench/bench_style.py [--posts 60] [--runs 3]
       python bench/bench_style.py --blog ../shared/corpus/artsy [--runs 5]
-With `--blog`, a copy of that Jekyll site is measured (all its posts, *.md and *.markdown: the
-peer is given `-ae .md,.markdown`, since `pymarkdown scan` alone reads only *.md). Runs of ours
+With `--blog`, a copy of that Jekyll site is measured on its posts (*.md and *.markdown, in the
+site as a whole; both tools are given the post folders, and the peer `-ae .md,.markdown`, since
+`pymarkdown scan` alone reads only *.md). Runs of ours
 and of the peer alternate; medians of wall time and of CPU time (user + system, children
 included) are printed, since wall time means little on a shared machine.
 pymarkdownlnt is slow and superlinear on long posts, so this takes minutes at 200 posts; the
@@ -56,10 +57,10 @@ def blog_figures(blog: Path, runs: int, tmp: Path) -> None:
     peer = [sys.executable, "-m", "pymarkdown", "--enable-extensions", "front-matter", "scan", "-ae", ".md,.markdown"]
     print(f"{blog.name}: {len(posts)} posts, {sum(p.stat().st_size for p in posts) / 1e6:.1f} MB, "
           f"{os.cpu_count()} cores; medians of {runs}, runs alternating")  # fmt: skip
-    got = side_by_side(
+    got = side_by_side(  # both given the same post folders, so both read exactly the same posts
         {
-            "pack on": [*lint, "--style", "always"],
-            "pack off": [*lint, "--style", "off"],
+            "pack on": [*lint, "--style", "always", *folders],
+            "pack off": [*lint, "--style", "off", *folders],
             "pymarkdown": [*peer, *folders],
         },
         site,
