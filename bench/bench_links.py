@@ -77,12 +77,12 @@ class Server:
         self.proc.wait(timeout=10)
 
 
-def run(cmd: list[str], cwd: Path, server: Server) -> Run:
+def run(cmd: list[str], cwd: Path, server: Server, path: str | None = None) -> Run:
+    """One run; `path`, when given, is the PYTHONPATH it runs with (a reference copy of main)."""
     before = server.served()
     start = time.perf_counter()
-    proc = subprocess.Popen(
-        cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=dict(os.environ, CI="1")
-    )
+    env = dict(os.environ, CI="1", **({"PYTHONPATH": path} if path else {}))
+    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
     out = proc.stdout.read() if proc.stdout else ""
     _, _, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - start
@@ -104,6 +104,8 @@ def lychee_binary() -> str | None:
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=3, help="runs of each; the median is printed")
+    parser.add_argument("--versus", metavar="PATH", help="also a reference copy of the package (e.g. of main) at "
+                        "PATH, its runs alternating with ours, for the ratio on a loaded machine")  # fmt: skip
     args = parser.parse_args()
     server = Server()
     try:
@@ -111,10 +113,15 @@ def main() -> int:
             site = Path(tmp) / "site"
             build_site(site)
             lint = [sys.executable, "-m", "reinvent_lint", "check", "--jobs", "1", "--select", "RL410,RL411,RL412"]
-            base = sorted((run([*lint, "--links", "off"], site, server) for _ in range(args.repeat)),
-                          key=lambda r: r.wall)  # fmt: skip
-            cold = sorted((run([*lint, "--links", "all", "--no-cache"], site, server) for _ in range(args.repeat)),
-                          key=lambda r: r.wall)  # fmt: skip
+            base, cold, ref_base, ref_cold = [], [], [], []
+            for _ in range(args.repeat):  # ours and the reference alternate, run by run
+                base.append(run([*lint, "--links", "off"], site, server))
+                cold.append(run([*lint, "--links", "all", "--no-cache"], site, server))
+                if args.versus:
+                    ref_base.append(run([*lint, "--links", "off"], site, server, args.versus).wall)
+                    ref_cold.append(run([*lint, "--links", "all", "--no-cache"], site, server, args.versus).wall)
+            base.sort(key=lambda r: r.wall)
+            cold.sort(key=lambda r: r.wall)
             b, c = base[len(base) // 2], cold[len(cold) // 2]
             dead = sum(1 for line in c.out.splitlines() if line.startswith("_posts/") and "RL410 dead-link" in line)
             phase, cpu = c.wall - b.wall, c.cpu - b.cpu
@@ -125,6 +132,10 @@ def main() -> int:
             print(f"reinvent-lint: link phase {phase:.2f} s = {rate:.0f} URLs/s (target >= 700); "
                   f"{cpu / URLS * 1000:.2f} CPU-s per 1,000 links (target <= 1); {dead} of {BROKEN} broken found; "
                   f"{c.requests / URLS:.2f} requests per URL; peak {c.rss} MB")  # fmt: skip
+            if args.versus:  # measured as ours: median run with links minus median run without
+                ref = sorted(ref_cold)[len(ref_cold) // 2] - sorted(ref_base)[len(ref_base) // 2]
+                print(f"reference at {args.versus}: link phase {ref:.2f} s = {URLS / ref:.0f} URLs/s "
+                      f"(ours {phase / ref:.2f}x its time)")  # fmt: skip
             run([*lint, "--links", "all"], site, server)  # fill the cache
             warm = run([*lint, "--links", "new"], site, server)
             print(f"warm cache (--links new): link phase {max(warm.wall - b.wall, 0):.2f} s, {warm.requests} requests")

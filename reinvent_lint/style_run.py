@@ -1,7 +1,8 @@
 """Running the style pack (style.py) over many files so that no post can hang or crash a run.
 
 - One forked worker per job, each with its share of the files and one pymarkdownlnt set-up
-  (imported once, in the main process, before forking). Both cores work.
+  (imported once, in the main process, before forking; its scanner built once per worker, see
+  style_scanner.py). Both cores work.
 - Each file has a budget of CPU time (fair on a shared machine). A worker arms ITIMER_PROF
   (SIGPROF's default action ends the process) before each file, so even a loop inside
   pymarkdownlnt cannot outlive it; the main process
@@ -76,9 +77,17 @@ class StylePass:
             else:
                 items.append((index, doc))
         self._context = multiprocessing.get_context("fork")
-        for share in range(self.jobs):
-            if items[share :: self.jobs]:
-                self._spawn(items[share :: self.jobs])
+        # Shares of about equal size, so the workers end together: the biggest post first, each to
+        # the lightest share (the pack's cost grows about linearly with a post, style_scanner.py).
+        shares: list[list[tuple[int, Work]]] = [[] for _ in range(self.jobs)]
+        sizes = [0] * self.jobs
+        for item in sorted(items, key=lambda it: len(it[1].text), reverse=True):
+            lightest = sizes.index(min(sizes))
+            shares[lightest].append(item)
+            sizes[lightest] += len(item[1].text)
+        for share_items in shares:
+            if share_items:
+                self._spawn(share_items)
 
     def _spawn(self, items: list[tuple[int, Work]]) -> None:
         receive, send = self._context.Pipe(duplex=False)
@@ -159,9 +168,12 @@ class StylePass:
 def _worker(conn: Any, items: list[tuple[int, Work]], settings: Mapping[str, Any], folder: str, budget: float) -> None:
     """A forked worker: scan its files one by one, each under the CPU-time budget, and send
     ("ok", "", problems) or ("error", message, None) per file."""
+    from .style_scanner import Scanner, quiet_parser_debug
+
     signals.quiet_child()
     tempfile.tempdir = folder  # pymarkdownlnt's temporary copies go in our folder
-    api = style._api(settings)
+    quiet_parser_debug()
+    api = Scanner(style._api(settings))  # one pymarkdownlnt set-up for all this worker's files
     for _, doc in items:
         signal.setitimer(signal.ITIMER_PROF, budget)
         try:

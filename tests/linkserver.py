@@ -15,6 +15,8 @@ class LinkServer:
         self.hits: Counter[str] = Counter()
         self.methods: list[tuple[str, str]] = []
         self.delay = delay
+        self.active = self.peak = 0  # requests being answered now, and at most at once
+        lock = threading.Lock()
         server = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -43,7 +45,12 @@ class LinkServer:
                 server.hits[path] += 1
                 server.methods.append((method, path))
                 if server.delay:
+                    with lock:
+                        server.active += 1
+                        server.peak = max(server.peak, server.active)
                     time.sleep(server.delay)
+                    with lock:
+                        server.active -= 1
                 n = server.hits[path]
                 if path.startswith("/ok"):
                     self.send(200, body=b"ok")

@@ -94,6 +94,49 @@ def test_private_addresses_are_never_requested_unless_allowed(server: LinkServer
     assert checker.requests == 0 and sum(server.hits.values()) == before
 
 
+def test_an_address_is_judged_without_the_resolver_and_a_name_through_it(server: LinkServer) -> None:
+    asked: list[str] = []
+
+    async def recording(host: str, port: int) -> list[str]:
+        asked.append(host)
+        return ["127.0.0.1"]
+
+    port = server.base.rsplit(":", 1)[1]
+    urls = [server.base + "/ok", f"http://localhost:{port}/ok", f"http://[::1]:{port}/ok"]
+    checker = Checker(Settings(timeout=0.5), resolver=recording)
+    results = asyncio.run(checker.check_all(urls))
+    assert asked == ["localhost"]  # 127.0.0.1 and ::1 are addresses already
+    assert all("not requested" in results[u].reason for u in urls)  # each still refused as loopback
+    assert checker.requests == 0
+
+
+def test_a_host_is_resolved_once_and_requested_at_the_address_judged(server: LinkServer) -> None:
+    answers = iter([["127.0.0.1"], ["192.0.2.1"]])  # a second answer would be another address
+    asked: list[str] = []
+
+    async def once(host: str, port: int) -> list[str]:
+        asked.append(host)
+        return next(answers)
+
+    port = server.base.rsplit(":", 1)[1]
+    urls = [f"http://links.test:{port}/ok", f"http://links.test:{port}/missing"]  # no DNS knows the name
+    checker = Checker(Settings(timeout=1, retries=0, allow_private=True), resolver=once)
+    results = asyncio.run(checker.check_all(urls))
+    assert asked == ["links.test"]
+    assert (results[urls[0]].status, results[urls[1]].status) == ("ok", "dead")
+
+
+def test_urls_are_queued_by_host_the_longest_queue_first() -> None:
+    from reinvent_lint.http_check import _queues
+
+    urls = ["https://b.test/0"] + [f"https://a.test/{i}" for i in range(3)] + ["https://c.test/0", "https://c.test/1"]
+    assert [list(q) for q in _queues(urls)] == [
+        ["https://a.test/0", "https://a.test/1", "https://a.test/2"], ["https://c.test/0", "https://c.test/1"],
+        ["https://b.test/0"],
+    ]  # fmt: skip
+    assert _queues([]) == []
+
+
 def test_retry_after_seconds_and_http_date() -> None:
     assert _retry_after("3", 60) == 3
     assert _retry_after("999", 60) == 60
@@ -105,6 +148,7 @@ def test_one_request_per_url_and_per_host_limit(tmp_path: Path) -> None:
         urls = [f"{slow.base}/ok/{i}" for i in range(12)]
         results, checker = check(urls + urls, Settings(per_host=2, timeout=5, allow_private=True))
         assert len(results) == 12 and checker.requests == 12
+        assert slow.peak == 2  # never more than the per-host limit at once, and the limit used
 
 
 def test_cache_serves_the_second_run_and_survives_corruption(tmp_path: Path) -> None:
