@@ -577,13 +577,27 @@ def _fill_words(store: Any, slots: Sequence[_Slot]) -> None:
     missing = [s for s in slots if not s.words]
     if not missing:
         return
-    known = cache.load("vocabulary-2", str(store.site.root)) or {}
+    known = cache.load(VOCABULARY_CACHE, str(store.site.root)) or {}
     for slot in missing:
         entry = known.get(slot.target.relative)
-        if isinstance(entry, tuple) and len(entry) == 3 and entry[0] == len(slot.data) and entry[2]:
+        if isinstance(entry, tuple) and len(entry) == 3 and entry[2] and entry[:2] == _stamp(slot):
             slot.words = words_digest(entry[2])
         else:
             slot.words = _words_digest(slot.data)
+
+
+# The per-file cache where rules/spelling.site_words keeps each file's (words, code words), under
+# the file's (size, modification time): read, never written here.
+VOCABULARY_CACHE = "vocabulary-3"
+
+
+def _stamp(slot: _Slot) -> tuple[int, int] | None:
+    """The (size, modification time) of the file as read, None when it changed since."""
+    try:
+        stat = os.stat(slot.target.path)
+    except OSError:
+        return None
+    return (stat.st_size, stat.st_mtime_ns) if stat.st_size == len(slot.data) else None
 
 
 def _speller_factory(site: Site, options: Any) -> Callable[[], Any]:

@@ -36,6 +36,7 @@ from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Seq
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import FunctionType
 from typing import TYPE_CHECKING, Any
 
 from . import cache
@@ -271,14 +272,22 @@ class _LayeredMemo(Memo):
 def trace_speller(speller: Any) -> None:
     """Record the words each document's spelling verdicts were asked for, with a digest of each
     verdict. The verdicts read the site vocabulary; when it changes, the words a cached entry
-    used are judged again (`Evaluator`) and only entries whose verdicts changed are re-checked."""
+    used are judged again (`Evaluator`) and only entries whose verdicts changed are re-checked.
+    Every other public method a rule calls on the speller (`known`, `site_uses` ...) may read
+    the vocabulary too: each call is recorded as a read key of its own, ("speller", name, *args)."""
     if getattr(speller, "_traced_by_cache", False):
         return
     judge = speller.check
+    real_flagged = speller.flagged
     verdicts: dict[str, bytes] = {}  # word -> digest of this speller's verdict (one site, one run)
+    inside = [0]  # > 0 while a verdict is computed: the speller's own calls are part of it
 
     def check(word: str) -> Any:
-        verdict = judge(word)
+        inside[0] += 1
+        try:
+            verdict = judge(word)
+        finally:
+            inside[0] -= 1
         recorder = CURRENT
         if recorder is not None and word not in recorder.words:
             found = verdicts.get(word)
@@ -289,14 +298,38 @@ def trace_speller(speller: Any) -> None:
 
     def flagged(words: set[str]) -> set[str]:
         # every word asked about counts as read, also those judged fine earlier in the run
-        # (`flagged` skips calling `check` for them)
-        for word in words:
-            check(word)
-        return {w for w in words if judge(w) is not None}
+        # (`flagged` skips calling `check` for them); the words it does not return have no
+        # verdict, so they are recorded without judging each one again
+        inside[0] += 1
+        try:
+            bad: set[str] = real_flagged(words)
+        finally:
+            inside[0] -= 1
+        recorder = CURRENT
+        if recorder is not None:
+            seen = recorder.words
+            for word in bad - seen.keys():
+                check(word)
+            seen.update(dict.fromkeys(words - bad - seen.keys(), _NO_VERDICT))
+        return bad
 
+    def traced(name: str, method: Callable[..., Any]) -> Callable[..., Any]:
+        def call(*args: Any, **kwargs: Any) -> Any:
+            if not inside[0] and CURRENT is not None and not _PAUSED:
+                CURRENT.add((SPELLER, name, *args) if _plain(args) and not kwargs else (SPELLER, name))
+            return method(*args, **kwargs)
+
+        return call
+
+    for name in {n for klass in type(speller).__mro__ for n, v in vars(klass).items() if isinstance(v, FunctionType)}:
+        if not name.startswith("_") and name not in ("check", "flagged"):
+            setattr(speller, name, traced(name, getattr(speller, name)))
     speller.check = check
     speller.flagged = flagged
     speller._traced_by_cache = True
+
+
+SPELLER = "speller"  # read keys of the speller's methods other than its verdicts
 
 
 # ----- evaluating a read key against the current site ---------------------------------------
@@ -358,6 +391,10 @@ class Evaluator:
             return words_verdicts_digest([self.verdict(w) for w in str(key[1]).split("\n") if w])
         if kind == "m":
             return digest(getattr(self.site, str(key[1]))(*key[2:]))
+        if kind == SPELLER:
+            if len(key) == 2:  # called with arguments that cannot be keys: valid while the vocabulary is
+                return b"?" + os.urandom(8)
+            return digest(getattr(self.speller(), str(key[1]))(*key[2:]))
         if kind == "s":
             collection = getattr(self.site, str(key[1]))
         elif kind == "u":
@@ -379,6 +416,9 @@ def words_digest(words: Any) -> bytes:
 
 def verdict_digest(verdict: Any) -> bytes:
     return hashlib.blake2b(repr(verdict).encode(), digest_size=8).digest()
+
+
+_NO_VERDICT = verdict_digest(None)
 
 
 def words_verdicts_digest(digests: list[bytes]) -> bytes:
@@ -584,6 +624,8 @@ class ResultCache:
         if entry.found is not None and not self.all_valid:
             assert self.evaluate is not None
             for key, value in entry.reads:
+                if key[0] == SPELLER and self.vocabulary_same:
+                    continue  # the speller's answers read only the vocabulary: as it was
                 if self.evaluate(key) != value:
                     entry.found = None
                     entry.finished = None

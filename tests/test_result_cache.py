@@ -318,3 +318,47 @@ def test_a_warm_run_neither_reads_front_matter_nor_parses_markdown(blog: Path, m
     monkeypatch.setattr(markdown, "parse_blocks", refuse)
     second, checked = _run(blog)
     assert made == [] and checked == set() and second == first
+
+
+def test_a_cold_run_takes_each_files_vocabulary_from_the_spelling_cache(
+    blog: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The digest of what each file adds to the vocabulary is read from the words the speller
+    just counted (no second pass over every post), and equals the digest of the text."""
+    import marshal
+
+    from reinvent_lint import pipeline
+
+    real = pipeline._words_digest
+    counted: list[bytes] = []
+    monkeypatch.setattr(pipeline, "_words_digest", lambda data: counted.append(data) or real(data))
+    _run(blog)
+    assert counted == []
+    (stored,) = (blog / ".reinvent-lint-cache").glob("results-*.marshal")
+    entries = marshal.loads(stored.read_bytes())[1]
+    for rel in SITE:
+        if rel.startswith("_posts/"):
+            assert entries[rel][5] == real((blog / rel).read_bytes())
+
+
+def test_a_name_the_site_starts_using_is_rejudged_in_the_post_that_links_to_it(tmp_path: Path) -> None:
+    """The spelling rule asks the speller more than verdicts: a word beside a link to its own
+    stem is a name while the site does not use that stem in several posts (rules/spelling._named
+    reads `site_uses`). Posts that start using the stem re-check the post that links to it."""
+    body = "We built snarfblatted for [the tool](https://example.com/snarfblatting) today.\n"
+    posts = {
+        "_posts/2024-02-01-linked.md": POST.format(title="Linked", body=body),
+        "_posts/2024-02-02-other.md": POST.format(title="Other", body="A post about something else.\n"),
+    }
+    root = write_site(tmp_path / "blog", posts)
+    os.chdir(root)
+    raw = {"select": ["RL501", "RL504"]}
+    before, _ = _run(root, raw)
+    assert [line for line in before if "snarfblatted" in line] == []
+    for i in (3, 4, 5):
+        text = POST.format(title=f"Post {i}", body="The snarfblatting approach works.\n")
+        (root / f"_posts/2024-02-0{i}-p{i}.md").write_text(text)
+    after, checked = _run(root, raw)
+    assert len([line for line in after if "snarfblatted" in line]) == 1
+    assert "linked" in _names(checked)
+    assert after == _cold(root, raw)
