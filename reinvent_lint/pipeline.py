@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -132,6 +133,10 @@ def map_units(
     from .signals import deferred, quiet_child
 
     _FORKED = (work, count)
+    # What this process built (documents, the site, the lexicon) is frozen out of the collector
+    # before forking: a collection in a worker would otherwise touch every object and copy each
+    # page it shares with this process.
+    gc.freeze()
     try:
         with deferred():  # a stop during the fork would leave workers holding our output open
             pool = multiprocessing.get_context("fork").Pool(processes, quiet_child)
@@ -143,6 +148,7 @@ def map_units(
             return results
     finally:
         _FORKED = None
+        gc.unfreeze()
 
 
 def prepare_sites(linter: Linter, units: Sequence[Unit], parallel: bool) -> None:

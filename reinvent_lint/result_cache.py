@@ -8,8 +8,9 @@ Each checked file has one entry, valid while these are unchanged:
   site's own settings files (`_config.yml`, `Gemfile`, `CNAME`, `_plugins/`);
 - every piece of site data its rules read while it was checked, recorded as they read it, not
   guessed: `site.files` membership of each path tested, the URL map entries looked up, each
-  other file opened (an include, a layout, a linked post whose ids were read), the site
-  vocabulary counts of each word the speller judged. A rule that iterates a whole collection
+  other file opened (an include, a layout, a linked post whose ids were read), the verdict on
+  each word the speller judged and every other answer a rule asked of the speller (both read
+  the site vocabulary). A rule that iterates a whole collection
   depends on all of it. Each read is stored as a key and a digest of the value read; an entry is
   reused only when every key still gives the same digest.
 
@@ -35,6 +36,7 @@ import time
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence, Set
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from itertools import repeat
 from pathlib import Path
 from types import FunctionType
 from typing import TYPE_CHECKING, Any
@@ -360,7 +362,6 @@ class Evaluator:
         self.speller = speller  # the current speller, built when the vocabulary changed
         self.known: dict[ReadKey, bytes] = {}
         self.verdicts: dict[str, bytes] = {}  # judged again in this run
-        self._judge: Callable[[str], Any] | None = None
 
     def __call__(self, key: ReadKey) -> bytes:
         found = self.known.get(key)
@@ -368,15 +369,21 @@ class Evaluator:
             found = self.known[key] = self._evaluate(key)
         return found
 
-    def verdict(self, word: str) -> bytes:
+    def verdicts_of(self, words: list[str]) -> list[bytes]:
+        """The digest of each word's verdict under the current vocabulary: the stored table while
+        the vocabulary is as it was, else the current speller's, the words not judged yet in this
+        run asked all at once (`flagged`: the words it does not return have no verdict)."""
         if self.cache.vocabulary_same:
-            return self.cache.verdicts.get(word, b"?")
-        found = self.verdicts.get(word)
-        if found is None:
-            if self._judge is None:
-                self._judge = self.speller().check
-            found = self.verdicts[word] = verdict_digest(self._judge(word))
-        return found
+            return list(map(self.cache.verdicts.get, words, repeat(b"?")))
+        table = self.verdicts
+        missing = set(words) - table.keys()
+        if missing:
+            speller = self.speller()
+            bad = speller.flagged(missing)
+            table.update(dict.fromkeys(missing - bad, _NO_VERDICT))
+            for word in bad:
+                table[word] = verdict_digest(speller.check(word))
+        return [table[w] for w in words]
 
     def _evaluate(self, key: ReadKey) -> bytes:
         kind = key[0]
@@ -388,7 +395,8 @@ class Evaluator:
             except (OSError, Refused):
                 return b"missing"
         if kind == "words":
-            return words_verdicts_digest([self.verdict(w) for w in str(key[1]).split("\n") if w])
+            joined = str(key[1])  # as `words_key` joined them
+            return words_verdicts_digest(self.verdicts_of(joined.split("\n") if joined else []))
         if kind == "m":
             return digest(getattr(self.site, str(key[1]))(*key[2:]))
         if kind == SPELLER:
@@ -564,6 +572,7 @@ class ResultCache:
         self.vocabulary = b""  # digest of the site vocabulary the stored verdicts were judged with
         self.verdicts: dict[str, bytes] = {}  # word -> digest of its verdict under that vocabulary
         self.files_read: dict[str, bytes] = {}  # other files the entries read (includes ...) -> content digest
+        self._read_as: tuple[tuple[int, ...], tuple[Any, ...] | None] | None = None  # see `_read`
         raw = self._read(warnings)
         if raw is not None and raw[0] == key:
             self.entries, self.valid_until, self.fingerprint = raw[1], raw[2], raw[3]
@@ -576,8 +585,16 @@ class ResultCache:
         self.linter: Any = None
 
     def _read(self, warnings: list[str] | None) -> tuple[Any, ...] | None:
+        """The cache file's contents (None: none or unreadable). The file is only ever replaced
+        whole (`cache.write_atomic`), so while its inode, size and times are those of the copy
+        read first, that copy is what it holds: `save` does not read and parse it again."""
         try:
-            data = self.path.read_bytes()
+            stamp = _stamp(os.stat(self.path))
+            if self._read_as is not None and self._read_as[0] == stamp:
+                return self._read_as[1]
+            with open(self.path, "rb") as handle:
+                stamp = _stamp(os.fstat(handle.fileno()))
+                data = handle.read()
         except FileNotFoundError:
             return None
         except OSError as exc:
@@ -593,6 +610,7 @@ class ResultCache:
             for entry in raw[1].values():
                 if not (isinstance(entry, tuple) and len(entry) == 6 and isinstance(entry[0], bytes)):
                     raise ValueError("unexpected entry")
+            self._read_as = (stamp, raw)
             return raw
         except (EOFError, ValueError, TypeError, IndexError):
             if warnings is not None:
@@ -665,6 +683,10 @@ class ResultCache:
         packed = (self.key, entries, _next_due(self.site), fingerprint, FORMAT, self.vocabulary_now, table, files_read)
         cache.write_atomic(self.path, marshal.dumps(packed))
         _prune(self.path.parent)
+
+
+def _stamp(stat: os.stat_result) -> tuple[int, ...]:
+    return (stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
 
 
 def _next_due(site: Site) -> float:

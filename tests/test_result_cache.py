@@ -362,3 +362,39 @@ def test_a_name_the_site_starts_using_is_rejudged_in_the_post_that_links_to_it(t
     assert len([line for line in after if "snarfblatted" in line]) == 1
     assert "linked" in _names(checked)
     assert after == _cold(root, raw)
+
+
+def test_saving_merges_what_another_run_wrote_and_only_then_reads_the_file_again(
+    blog: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`save` merges entries a concurrent run wrote since this run read the cache; when the file
+    is still the one read (same inode, size and times), it is not read and parsed a second time."""
+    import marshal
+
+    _run(blog)
+    loads: list[int] = []
+    real_loads = marshal.loads
+
+    def counted(data: bytes) -> object:
+        value = real_loads(data)
+        if isinstance(value, tuple) and len(value) == 8 and value[4] == result_cache.FORMAT:
+            loads.append(len(data))  # the result cache (marshal.loads also reads the other caches)
+        return value
+
+    monkeypatch.setattr(result_cache.marshal, "loads", counted)
+    _edit(blog, "_posts/2024-01-04-delta.md", "stands alone", "stands alone here")
+    _run(blog)
+    assert len(loads) == 1  # read once, written back without a second read
+    (stored,) = (blog / ".reinvent-lint-cache").glob("results-*.marshal")
+    # Another run writes an entry while this one works: the file is replaced between read and save.
+    linter = _linter(blog)
+    site = linter.site_for(blog)
+    store = result_cache.open_cache(linter, site, [])
+    assert store is not None
+    other = real_loads(stored.read_bytes())
+    other[1]["\0written-meanwhile"] = (b"x", (), None, None, None, b"")
+    result_cache.cache.write_atomic(stored, marshal.dumps(other))
+    store.begin({}, None)
+    store.vocabulary_now = other[5]  # the vocabulary both runs saw (else a run keeps only its own)
+    store.save({}, False, {}, None)
+    assert "\0written-meanwhile" in real_loads(stored.read_bytes())[1]
