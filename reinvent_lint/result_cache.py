@@ -229,21 +229,35 @@ class TracedSite:
         self.memo = _LayeredMemo(site.memo)
 
     def __getattr__(self, name: str) -> Any:
-        with paused():
+        global _PAUSED
+        _PAUSED += 1  # as `paused()`, without a generator per look-up (thousands per post)
+        try:
             value = getattr(self._site, name)
+        finally:
+            _PAUSED -= 1
         if name in _SETTINGS:
-            return value
-        if name == "urls":
-            return TracedUrls(value)
-        if callable(value):
-            return _traced_method(name, value)
-        return _traced(value, ("s", name))
+            wrapped = value
+        elif name == "urls":
+            wrapped = TracedUrls(value)
+        elif callable(value):
+            wrapped = _traced_method(name, value)
+        else:
+            wrapped = _traced(value, ("s", name))
+            if not isinstance(wrapped, _Traced):
+                return wrapped  # a plain value: its read was noted now, and is noted on each access
+        # Kept for the next look-up: a wrapper notes each read when it is used, not when fetched.
+        self.__dict__[name] = wrapped
+        return wrapped
 
 
 def _traced_method(name: str, method: Callable[..., Any]) -> Callable[..., Any]:
     def call(*args: Any) -> Any:
-        with paused():
+        global _PAUSED
+        _PAUSED += 1
+        try:
             value = method(*args)
+        finally:
+            _PAUSED -= 1
         if all(isinstance(a, (str, int)) for a in args):
             _note(("m", name, *args))
         else:

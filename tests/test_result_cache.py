@@ -398,3 +398,18 @@ def test_saving_merges_what_another_run_wrote_and_only_then_reads_the_file_again
     store.vocabulary_now = other[5]  # the vocabulary both runs saw (else a run keeps only its own)
     store.save({}, False, {}, None)
     assert "\0written-meanwhile" in real_loads(stored.read_bytes())[1]
+
+
+def test_the_traced_site_records_every_look_up_through_a_kept_wrapper(blog: Path) -> None:
+    """The traced site keeps the wrapper of a collection after the first look-up: each later
+    membership test through it is still recorded, one item at a time."""
+    from reinvent_lint.jekyll.site import Site
+
+    site = Site(blog)
+    with result_cache.recording(result_cache.Recorder()) as recorder:
+        traced = result_cache.TracedSite(site)
+        assert "_posts/2024-01-01-alpha.md" in traced.files
+        assert "_posts/2024-01-09-none.md" not in traced.files  # the kept wrapper
+        assert traced.files is traced.files
+    assert ("s", "files", "in", "_posts/2024-01-01-alpha.md") in recorder.keys
+    assert ("s", "files", "in", "_posts/2024-01-09-none.md") in recorder.keys
