@@ -2,6 +2,7 @@
 blogs and count how many RL501 (warning) and RL501+RL504 (any level) find.
 
 Run:  python bench/inject_typos.py [--corpus /work/shared/corpus] [--blog NAME ...] [--seed 1] [--per-post 1]
+      python bench/inject_typos.py --blog artsy --per-post 3 --seeds 8 --kind include-alt  (a rare kind: 8 seeds)
 
 For each blog a copy is made under /tmp/rl-inject/<blog>. In each post, at most `--per-post`
 words of 5 or more letters per kind of position get one random keyboard edit (delete, insert,
@@ -45,7 +46,8 @@ for r, row in enumerate(ROWS):
             if 0 <= rr < len(ROWS):
                 near += [ROWS[rr][i] for i in (c - 1, c, c + 1) if 0 <= i < len(ROWS[rr])]
         NEAR[ch] = "".join(sorted(set(near)))
-WORD = re.compile(r"(?<![\w/.@#&=`\\-])[A-Za-z]{5,}(?![\w/@#&=`\\-])(?!\.\w)")
+# a word, not an identifier: nothing glued that makes it a path, a URL, code or a `$variable`
+WORD = re.compile(r"(?<![\w/.@#&=`\\$-])[A-Za-z]{5,}(?![\w/@#&=`\\-])(?!\.\w)")
 SPARSE = 10  # include and HTML alt texts are few per post: up to ten times --per-post typos there
 EMPHASIS = re.compile(r"(?<![*_\w])(\*\*?|__?)(?=\S)([^*_\n]+?)(?<=\S)\1(?![*_\w])")
 
@@ -203,6 +205,10 @@ def main() -> int:
     parser.add_argument("--corpus", type=Path, default=Path("/work/shared/corpus"))
     parser.add_argument("--blog", action="append")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--seeds", type=int, default=1, help="run seeds SEED..SEED+N-1 and add the counts up (rare kinds need it)"
+    )
+    parser.add_argument("--kind", action="append", help="print only these kinds (after the run)")
     parser.add_argument("--per-post", type=int, default=1)
     parser.add_argument("--out", type=Path, default=Path("/tmp/rl-inject"))
     parser.add_argument("--misses", action="store_true", help="print the typos that were missed")
@@ -214,9 +220,10 @@ def main() -> int:
     total: Counter[str] = Counter()
     warned: Counter[str] = Counter()
     seen: Counter[str] = Counter()
-    for blog in blogs:
+    runs = [(blog, seed) for seed in range(args.seed, args.seed + args.seeds) for blog in blogs]
+    for blog, seed in runs:
         copy = args.out / blog
-        injected = inject(args.corpus / blog, copy, args.seed, args.per_post)
+        injected = inject(args.corpus / blog, copy, seed, args.per_post)
         (args.out / f"{blog}-injected.json").write_text(json.dumps(injected), encoding="utf-8")
         problems = findings(copy)
         by_line = defaultdict(list)
@@ -232,12 +239,14 @@ def main() -> int:
                 level = "info" if hits else "none"
                 print(
                     f"  missed {blog} {item['kind']} [{level}]: {item['word']} -> {item['typo']}"
-                    f"  {item['path']}:{item['line']}"
+                    f"  {item['path']}:{item['line']}" + (f"  seed {seed}" if args.seeds > 1 else "")
                 )
             if hits:
                 seen[kind] += 1
     print(f"{'kind':16} {'typos':>6} {'RL501':>7} {'any level':>10}")
     for kind in sorted(total):
+        if args.kind and kind not in args.kind:
+            continue
         n = total[kind]
         print(f"{kind:16} {n:6} {warned[kind] / n:7.0%} {seen[kind] / n:10.0%}")
     n = sum(total.values())

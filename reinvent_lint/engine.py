@@ -14,7 +14,7 @@ from pathlib import Path
 from . import fixer, pipeline
 from .config import Config, build_config, resolve_rule
 from .document import Document
-from .external import LINK_CODES, Occurrence, check_external, occurrences
+from .external import LINK_CODES, Occurrence, check_external, looks_up, occurrences
 from .files import walk
 from .problem import Edit, Problem, Severity
 from .report import FileError, Report
@@ -159,6 +159,10 @@ class Linter:
     @property
     def checks_links(self) -> bool:
         return self.config.links.get("mode", "off") != "off" and any(self.config.rules[c].enabled for c in LINK_CODES)
+
+    def looks_up_links(self, site_root: Path | None) -> bool:
+        """Whether `link_problems` would look any verdict up (external.looks_up)."""
+        return self.checks_links and looks_up(dict(self.config.links), site_root, use_cache=self.use_link_cache)
 
     def link_problems(
         self, found: list[Occurrence], site_root: Path | None, mode: str | None = None

@@ -82,6 +82,21 @@ def occurrences(doc: Document) -> list[Occurrence]:
     return found
 
 
+def _folder(settings: dict[str, Any], site_root: Path | None) -> Path:
+    folder = Path(settings["cache-dir"])
+    return folder if folder.is_absolute() else (site_root or Path.cwd()) / folder
+
+
+def looks_up(settings: dict[str, Any], site_root: Path | None, *, use_cache: bool = True) -> bool:
+    """Whether `check_external` looks anything up: not in mode `off`, nor in mode `cached` when
+    there is no link cache yet (that mode makes no request, nor a cache). When it does not, a
+    run need not collect the occurrences of links at all (280,000 records in a 20 MB post)."""
+    mode = str(settings["mode"])
+    if mode == "cached":
+        return use_cache and (_folder(settings, site_root) / "links.sqlite").exists()
+    return mode != "off"
+
+
 def _request_url(url: str) -> str:
     return url.split("#", 1)[0]
 
@@ -116,13 +131,9 @@ def check_external(
     """Problems for the dead, unverified and redirected URLs, and warnings to print."""
     mode = settings["mode"]
     warnings: list[str] = []
-    if mode == "off" or not found:
+    if not found or not looks_up(settings, site_root, use_cache=use_cache):
         return [], warnings
-    folder = Path(settings["cache-dir"])
-    if not folder.is_absolute():
-        folder = (site_root or Path.cwd()) / folder
-    if mode == "cached" and (not use_cache or not (folder / "links.sqlite").exists()):
-        return [], warnings  # nothing known yet, and this mode makes no request (nor a cache)
+    folder = _folder(settings, site_root)
     import sqlite3
 
     from .link_cache import LinkCache, Verdict

@@ -266,6 +266,16 @@ def find_code_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """Code spans in text[start:end] by CommonMark's rule: a run of N backticks opens a span
     closed by the next run of exactly N backticks; an unmatched run is literal text.
     A backslash before the opening run escapes it. Linear-ish: each run is visited once."""
+    count = text.count("`", start, end)
+    if count < 2:
+        return []
+    if count == 2:  # most segments with code: two single backticks (or one run of two), read by find
+        first = text.find("`", start, end)
+        second = text.find("`", first + 1, end)
+        if second == first + 1:
+            return []  # one run of two: no span
+        if first == start or text[first - 1] != "\\":
+            return [(first, second + 1)]
     runs = [(m.start(), m.end() - m.start()) for m in _BACKTICKS.finditer(text, start, end)]
     if len(runs) < 2:
         return []
@@ -313,6 +323,7 @@ def _odd_backslashes(text: str, last: int, floor: int) -> bool:
 _TITLE = re.compile(r"\s*?([\"'])(.+?)\1\s*?\)", re.DOTALL)
 _DESTINATION_STOP = re.compile(r"""[()]|\s(?=["'])""")
 _PAREN_TITLE = re.compile(r"\s+\([^()]*\)$")
+_PLAIN_DESTINATION = re.compile(r"[^()\s]*\)")  # `(https://x.org/a)`: no space, no inner parenthesis
 
 
 def link_destination(text: str, at: int, limit: int) -> tuple[int, int, int] | None:
@@ -328,6 +339,9 @@ def link_destination(text: str, at: int, limit: int) -> tuple[int, int, int] | N
         title = _TITLE.match(text, end + 1, limit) if 0 <= end < limit else None
         if title:
             return (at + 1, end, title.end())
+    plain = _PLAIN_DESTINATION.match(text, at, limit)
+    if plain is not None:  # what the loop below gives for it, in one match (most links)
+        return (at, plain.end() - 1, plain.end())
     depth = 1
     for stop in _DESTINATION_STOP.finditer(text, at, limit):  # jump to the next ( ) or space-quote
         i = stop.start()

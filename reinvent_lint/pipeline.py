@@ -155,13 +155,14 @@ def prepare_sites(linter: Linter, units: Sequence[Unit], parallel: bool) -> None
     """Build what rules share about each site once, before forking, so workers inherit it: the
     rules' own `prepare` (dictionaries, vocabularies), the file listing and URL map. A run in
     one process skips this: each rule builds what it reads when it first reads it, so a
-    one-post run loads no more than that post needs."""
-    if not parallel:
-        return
+    one-post run loads no more than that post needs. Either way the documents read are put on
+    each site: a rule that learns from every file (the spelling vocabulary) need not read them again."""
     sites = {id(u.target.site): u.target.site for u in units}.values()
     for site in sites:
         read = {u.target.relative: u.doc for u in units if u.target.site is site and u.target.relative}
         site.memo.put(READ_DOCUMENTS, read)
+    if not parallel:
+        return
     for r in linter.rules:
         if r.prepare is not None:
             for site in sites:
@@ -172,18 +173,21 @@ def prepare_sites(linter: Linter, units: Sequence[Unit], parallel: bool) -> None
 
 
 # ----- 3: the per-document phase --------------------------------------------------------------
-def document_phase(linter: Linter, unit: Unit, record: bool = False) -> Found:
+def document_phase(linter: Linter, unit: Unit, record: bool = False, links: bool = True) -> Found:
     """Our rules on one document; with `record`, what they read of the site is recorded for the
-    result cache (result_cache.py: the rules see a TracedSite)."""
+    result cache (result_cache.py: the rules see a TracedSite). Its links are collected when
+    links are checked and either `links` (their verdicts will be looked up) or `record` (they
+    are stored for later runs)."""
     doc, target = unit.doc, unit.target
+    found = occurrences(doc) if linter.checks_links and (links or record) else []
     if not record:
         problems, errors = linter.document_problems(doc, target.site, target.relative)
-        return Found(problems, errors, occurrences(doc) if linter.checks_links else [])
+        return Found(problems, errors, found)
     from .result_cache import Recorder, TracedSite, recording
 
     with recording(Recorder()) as recorder:
         problems, errors = linter.document_problems(doc, cast("Site", TracedSite(target.site)), target.relative)
-    return Found(problems, errors, occurrences(doc) if linter.checks_links else [], recorder.keys, recorder.words)
+    return Found(problems, errors, found, recorder.keys, recorder.words)
 
 
 # ----- 4: the cross-document phases -----------------------------------------------------------
@@ -378,9 +382,12 @@ def check(
         prepare_sites(linter, units, parallel or bool(stores))
         if stores:
             _trace_spellers(units)
-    record = bool(stores)
+    record = [bool(stores) and s.stored(linter) for s in misses]
+    root = next((s.target.site.root for s in slots if s.target.site.root), None)
+    looks_up = linter.looks_up_links(root)
     for slot, found in zip(
-        misses, map_units(lambda i: document_phase(linter, units[i], record), len(units), jobs, linter.progress)
+        misses,
+        map_units(lambda i: document_phase(linter, units[i], record[i], looks_up), len(units), jobs, linter.progress),
     ):
         slot.found = found
     links: list[Occurrence] = []
@@ -390,7 +397,6 @@ def check(
         report.errors.extend(slot.found.errors)
         links.extend(slot.found.links)
     if links:
-        root = next((s.target.site.root for s in slots if s.target.site.root), None)
         problems, warnings = linter.link_problems(links, root)
         raw.extend(problems)
         report.warnings.extend(warnings)
@@ -434,6 +440,14 @@ class _Slot:
     finished: tuple[bytes, tuple[Any, ...]] | None = None
     words: bytes = b""  # digest of what the file adds to the site vocabulary
     index: int = 0  # of its target
+
+    def stored(self, linter: Linter) -> bool:
+        """Whether the result cache stores this file's results (not a huge file's, nor those of a
+        file with more findings than a rule may report)."""
+        from .result_cache import worth_storing
+
+        findings = len(self.found.problems) if self.found is not None else 0
+        return worth_storing(len(self.data), findings, int(linter.config.limits["max-findings"]))
 
     def need_unit(self, linter: Linter) -> Unit:
         if self.unit is None:
@@ -509,7 +523,9 @@ def _read_slots(
             for slot in mine:
                 rel = slot.target.relative
                 assert rel is not None
-                slot.words = store.stored_words(rel, slot.content) or _words_digest(slot.data)
+                slot.words = (
+                    _words_of_unstored(slot) or store.stored_words(rel, slot.content) or _words_digest(slot.data)
+                )
                 words[rel] = slot.words
             _other_words(store.site, words)
         store.begin(contents, words)
@@ -520,7 +536,10 @@ def _read_slots(
         store = stores.get(id(slot.target.site))
         rel, display = slot.target.relative, slot.target.display
         if store is not None and rel is not None:
-            slot.entry = store.lookup(rel, slot.content)
+            if slot.stored(linter):
+                slot.entry = store.lookup(rel, slot.content)
+            else:
+                store.unstored.add(rel)
         if slot.entry is not None and slot.entry.found is not None:
             problems, found_errors, links = slot.entry.found
             slot.found = Found(
@@ -559,6 +578,13 @@ def _words_digest(data: bytes) -> bytes:
     return words_digest((tuple(sorted(words_of(text))), tuple(sorted(code_words_of(text)))))
 
 
+def _words_of_unstored(slot: _Slot) -> bytes:
+    """A file too large to store: its bytes stand for its words (no pass over its text)."""
+    from .result_cache import worth_storing
+
+    return b"" if worth_storing(len(slot.data)) else slot.content
+
+
 def _other_words(site: Site, words: dict[str, bytes]) -> None:
     """The vocabulary of the site's Markdown files not checked in this run: their bytes stand
     for their words."""
@@ -580,6 +606,8 @@ def _fill_words(store: Any, slots: Sequence[_Slot]) -> None:
     from . import cache
     from .result_cache import words_digest
 
+    for slot in slots:
+        slot.words = slot.words or _words_of_unstored(slot)
     missing = [s for s in slots if not s.words]
     if not missing:
         return
@@ -678,8 +706,8 @@ def _finish_cached(
     for path in sorted(set(by_path) | set(files)):
         found = by_path.get(path, [])
         slot = files.get(path)
-        if slot is None:
-            kept.extend(finish(linter, found, {}, relative, ran))
+        if slot is None or not slot.stored(linter):  # a file whose results are not stored: no digest either
+            kept.extend(finish(linter, found, {path: slot.need_unit(linter).doc} if slot else {}, relative, ran))
             continue
         key = finish_digest(found, path, signature, packed)
         cached = slot.entry.finished if slot.entry is not None else None
@@ -711,6 +739,9 @@ def _store(stores: dict[int, Any], slots: Sequence[_Slot], whole_site: bool) -> 
             if id(slot.target.site) != key or rel is None or slot.found is None:
                 continue
             contents[rel] = slot.content
+            if not slot.stored(store.linter):
+                store.unstored.add(rel)
+                continue
             old = slot.entry
             if old is not None and old.found is not None:
                 reads, found = old.reads, old.found

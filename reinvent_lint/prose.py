@@ -13,14 +13,17 @@ addresses, hashes, numbers with units (`5TB`, `1.5X`, `p99`), identifiers (`snak
 
 from __future__ import annotations
 
+import heapq
 import re
-from collections.abc import Iterator
-from typing import NamedTuple
+from collections.abc import Iterator, Sequence
+from collections.abc import Set as AbstractSet
+from typing import NamedTuple, overload
 
-from .document import Document
+from .document import Document, Spans
 from .jekyll.liquid import include_params
 from .jekyll.references import references
 from .memo import Key
+from .pieces import pieces
 
 # A tag ends at the first `>` outside quotes and cannot hold an unquoted `<`: each attempt stops
 # at the next `<`, so a line of 50,000 `<a` is scanned in linear time, not quadratic.
@@ -173,7 +176,52 @@ def _clean(segment: str) -> str:
     return segment
 
 
-def _masked_segments(doc: Document) -> list[tuple[int, str, bool]]:
+class Regions(Sequence[tuple[int, str, bool]]):
+    """The prose regions of a post in order: (offset, masked text, in a table). The masked body
+    is kept as one string and each inline segment is cut from it as it is read, so a post of
+    280,000 paragraphs holds one 20 MB string, not 280,000 strings and tuples (~60 MB more)."""
+
+    __slots__ = ("_extra", "_masked", "_segments", "_tables")
+
+    def __init__(
+        self,
+        masked: str,
+        segments: Spans,
+        tables: dict[int, str],
+        extra: list[tuple[int, str, bool]],
+    ) -> None:
+        self._masked = masked  # the whole body, masked and cleaned (offsets as in the text)
+        self._segments = segments  # the inline segments, in order
+        self._tables = tables  # segment index -> its text with data cells masked (table rows)
+        self._extra = sorted(extra)  # alt texts, title, description
+
+    def _inline(self) -> Iterator[tuple[int, str, bool]]:
+        masked, tables = self._masked, self._tables
+        if not tables:
+            for start, end in self._segments:
+                yield start, masked[start:end], False
+            return
+        for index, (start, end) in enumerate(self._segments):
+            table = tables.get(index)
+            yield (start, table, True) if table is not None else (start, masked[start:end], False)
+
+    def __iter__(self) -> Iterator[tuple[int, str, bool]]:
+        if not self._extra:
+            return self._inline()
+        return heapq.merge(self._inline(), self._extra)  # what sorting the whole list gave
+
+    def __len__(self) -> int:
+        return len(self._segments) + len(self._extra)
+
+    @overload
+    def __getitem__(self, index: int) -> tuple[int, str, bool]: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[tuple[int, str, bool]]: ...
+    def __getitem__(self, index: int | slice) -> tuple[int, str, bool] | list[tuple[int, str, bool]]:
+        return list(self)[index]
+
+
+def _masked_segments(doc: Document) -> Regions:
     """(offset, text, in a table) of each prose region, non-prose replaced by MASK characters.
     The body is masked and cleaned once, as one string (the masks keep every offset), and the
     regions are cut from it: no per-region regex passes."""
@@ -200,23 +248,20 @@ def _masked_segments(doc: Document) -> list[tuple[int, str, bool]]:
     masked = _clean("".join(chunks))
     del chunks
     table_lines = _table_lines(doc)
-    regions = []
-    for seg_start, seg_end in doc.inline_segments:
-        segment = masked[seg_start:seg_end]
-        in_table = bool(table_lines) and doc.position(seg_start)[0] in table_lines
-        if in_table:
-            segment = _mask_data_cells(segment)
-        regions.append((seg_start, segment, in_table))
-    regions += _alt_texts(doc)
+    tables: dict[int, str] = {}
+    if table_lines:
+        for index, (seg_start, seg_end) in enumerate(doc.inline_segments):
+            if doc.position(seg_start)[0] in table_lines:
+                tables[index] = _mask_data_cells(masked[seg_start:seg_end])
+    extra = _alt_texts(doc)
     fm = doc.front_matter
     if fm and fm.data:
         for key in ("title", "description"):
             for scalar in fm.scalars.get(key, [])[:1]:
                 if isinstance(fm.data.get(key), str):
                     start = fm.yaml_start + scalar.start
-                    regions.append((start, _clean(text[start : fm.yaml_start + scalar.end]), False))
-    regions.sort()
-    return regions
+                    extra.append((start, _clean(text[start : fm.yaml_start + scalar.end]), False))
+    return Regions(masked, doc.inline_segments, tables, extra)
 
 
 def _alt_texts(doc: Document) -> list[tuple[int, str, bool]]:
@@ -243,17 +288,17 @@ def _alt_texts(doc: Document) -> list[tuple[int, str, bool]]:
     return found
 
 
-_PROSE: Key[list[tuple[int, str, bool]]] = Key("prose")
+_PROSE: Key[Regions] = Key("prose")
 
 
-def prose_regions(doc: Document) -> list[tuple[int, str, bool]]:
+def prose_regions(doc: Document) -> Regions:
     """The prose regions (offset, masked text, in a table), computed once per document."""
     return doc.memo.get(_PROSE, lambda: _masked_segments(doc))
 
 
-def prose_text(doc: Document) -> list[tuple[int, str]]:
+def prose_text(doc: Document) -> Iterator[tuple[int, str]]:
     """The prose regions (offset, masked text), for checks that read phrases across words."""
-    return [(offset, segment) for offset, segment, _ in prose_regions(doc)]
+    return ((offset, segment) for offset, segment, _ in prose_regions(doc))
 
 
 # A word: letters (with an inner apostrophe), not glued to anything that makes it code, a path,
@@ -281,10 +326,38 @@ def segment_words(offset: int, segment: str) -> Iterator[tuple[str, int, int]]:
         yield word, start, start + len(word)
 
 
-def distinct_words(segment: str) -> set[str]:
-    """The words of a region, without positions: cheap, for a first pass."""
-    raw = set(WORD_TOKEN.findall(segment))
-    return {normalize(w) if ("'" in w or "’" in w) else w for w in raw}  # per distinct token
+# Characters that may stand before (after) a word: none is in WORD_TOKEN's look-behind (look-ahead)
+# class, and `.` after a word is followed only by such characters or a space.
+_BEFORE_WORD = "!\"'()*,-:;?[]|~’‘“”"
+_AFTER_WORD = _BEFORE_WORD + "."
+# Those of them that are never part of a word either: read as spaces (in C), they leave every
+# match of WORD_TOKEN as it was, and `word,` and `(word` become `word`.
+_SPACED = bytes(32 if chr(c) in '!"()*,-:;?[]|~' else c for c in range(256))
+
+
+def distinct_words(segment: str, skip: AbstractSet[str] = frozenset()) -> set[str]:
+    """The words of a region, without positions: cheap, for a first pass. `skip`: words the
+    caller does not need (words already judged fine); they may be left out.
+
+    The same set as WORD_TOKEN over the whole region (tests/test_spelling_speed.py compares them
+    on random text), read per distinct whitespace-separated chunk: a chunk that is letters,
+    perhaps between punctuation, is one word; only the others go through the regex."""
+    words: set[str] = set()
+    rest: list[str] = []
+    add = words.add
+    chunks: set[str] = set()
+    for start, end in pieces(segment):  # a 20 MB post is never one list of chunks
+        piece = segment[start:end].encode("utf-8", "surrogatepass").translate(_SPACED)
+        chunks.update(piece.decode("utf-8", "surrogatepass").split())
+    for chunk in chunks - skip if skip else chunks:
+        core = chunk.lstrip(_BEFORE_WORD).rstrip(_AFTER_WORD)
+        if core.isalpha() and core.isascii():
+            add(core)
+        elif core:
+            rest.append(chunk)
+    if rest:  # whitespace is in no class of the pattern: the chunks can be read joined by spaces
+        words.update(normalize(w) if ("'" in w or "’" in w) else w for w in WORD_TOKEN.findall(" ".join(rest)))
+    return words
 
 
 def iter_words(doc: Document) -> Iterator[tuple[str, int, int]]:

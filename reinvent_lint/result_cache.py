@@ -57,7 +57,21 @@ FORMAT = 1
 _NO_REFS = 2
 FILE_PATTERN = "results-*.marshal"  # one file per run key (configuration, options, tool), like ruff
 KEEP = 8  # the most recently written files kept: alternating options does not thrash one file
+HUGE = 4 << 20  # bytes: a larger file's results are never stored (see `worth_storing`)
 ReadKey = tuple[Hashable, ...]
+
+
+def worth_storing(size: int, findings: int = 0, most: int = 10_000) -> bool:
+    """Whether the results of a file of `size` bytes with `findings` are stored. Not those of a
+    huge file (over 4 MB; the longest posts of the corpus blogs are ~60 KB), nor of a file with
+    more findings than one rule may report (`most`: `[limits] max-findings`). Both are hostile
+    or pathological input, rare, and their entries cost more than they save: packing the
+    280,000 links of a 20 MB post took ~2 CPU-s and doubled the run's peak memory; the 20,000
+    findings of a line of 50,000 `teh` added 30 MB to it. And the whole cache file is read on
+    every run and rewritten on every change. Such a file is checked on every run. Its content
+    hash still counts in the site's fingerprint, and a huge file's stands for its words in the
+    site vocabulary's digest (no word pass over 20 MB)."""
+    return size <= HUGE and findings <= most
 
 
 # ----- recording what a document's rules read ---------------------------------------------
@@ -597,6 +611,7 @@ class ResultCache:
         self.fingerprint_now = b""
         self.evaluate: Evaluator | None = None
         self.linter: Any = None
+        self.unstored: set[str] = set()  # files of the run whose results are not stored (`worth_storing`)
 
     def _read(self, warnings: list[str] | None) -> tuple[Any, ...] | None:
         """The cache file's contents (None: none or unreadable). The file is only ever replaced
@@ -688,10 +703,14 @@ class ResultCache:
             entries.update(current[1])
             table.update(current[6])
         entries.update(self.fresh)
+        for rel in self.unstored.intersection(entries):  # an entry from before it grew
+            del entries[rel]
         table.update(verdicts)
         if whole_site:  # files that are gone
             entries = {rel: e for rel, e in entries.items() if rel in contents or rel.startswith("\0")}
-        complete = whole_site and all(rel in entries and entries[rel][2] is not None for rel in contents)
+        complete = whole_site and all(
+            rel in self.unstored or (rel in entries and entries[rel][2] is not None) for rel in contents
+        )
         fingerprint = self.fingerprint_now if complete else b""
         files_read = {str(k[1]): v for e in entries.values() for k, v in e[1] if k[0] == "file"}
         packed = (self.key, entries, _next_due(self.site), fingerprint, FORMAT, self.vocabulary_now, table, files_read)

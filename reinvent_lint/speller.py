@@ -21,14 +21,18 @@ frequency, then the word itself, so ties never depend on hash order.
 
 from __future__ import annotations
 
+import gc
 import re
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
 from .lexicon import ENGLISH, MISSPELT, NAME, TERM, ZIPF, Lexicon, Misspellings
 from .lexicon import load as _load_lexicon
+from .pieces import pieces
 
 __all__ = ["Lexicon", "Misspellings", "Speller", "Verdict", "clear_winner", "lexicon", "preload"]
 
@@ -41,6 +45,8 @@ TYPO_GAP = 20
 COMMON = 20
 LONG = 8  # a word this long one edit from any dictionary word is a typo, however rare the word
 ATTESTED = 20  # a word this frequent on the web is not reported as unknown
+VERY_RARE = 15  # a word this rare on the web (Zipf 1.5) one slip from an everyday word is a typo
+EVERYDAY = 45  # an everyday English word: Zipf 4.5, about once in 30,000 words
 SITE_RATIO = 5  # a site word this many times less used than a one-edit neighbour is a typo of it
 
 
@@ -91,9 +97,44 @@ def american_form(lower: str, known: Any) -> str | None:
 _SITE_WORD = re.compile(r"[A-Za-z][A-Za-z']*[A-Za-z]")
 
 
+# bytes.translate table: ASCII letters and the apostrophe kept, every other byte a space
+_WORD_BYTES = bytes(c if chr(c).isascii() and (chr(c).isalpha() or c == 39) else 32 for c in range(256))
+
+
+_ONE_LETTER = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+
+
 def words_of(text: str) -> set[str]:
-    """The distinct word forms of a text (case kept), for the site vocabulary."""
-    return set(_SITE_WORD.findall(text))
+    """The distinct word forms of a text (case kept), for the site vocabulary: what _SITE_WORD
+    finds, read piece by piece (a word holds no space or line break), so a 20 MB post is never
+    one list of words."""
+    found: set[str] = set()
+    for start, end in pieces(text):
+        found |= _piece_words(text[start:end])
+    return found
+
+
+def _piece_words(text: str) -> set[str]:
+    """The distinct word forms of a text (case kept), for the site vocabulary: what _SITE_WORD
+    finds, read in C (each run of letters and apostrophes is one match, its apostrophes at
+    either end dropped, when two letters or more remain), deduplicated before any Python work;
+    only the runs with an apostrophe are looked at one by one."""
+    runs = text.encode("ascii", "replace").translate(_WORD_BYTES).decode("ascii")  # one space between runs
+    found = set(runs.split())
+    found -= _ONE_LETTER
+    at = runs.find("'")
+    if at < 0:
+        return found
+    quoted = set()
+    while at >= 0:
+        end = runs.find(" ", at)
+        if end < 0:
+            end = len(runs)
+        quoted.add(runs[runs.rfind(" ", 0, at) + 1 : end])
+        at = runs.find("'", end)
+    found -= quoted
+    found.update(word for word in (run.strip("'") for run in quoted) if len(word) >= 2)
+    return found
 
 
 _FENCE = re.compile(r"^ {0,3}(```|~~~).*?^ {0,3}\1", re.DOTALL | re.MULTILINE)
@@ -109,9 +150,13 @@ def code_words_of(text: str) -> set[str]:
         chunks += [m.group() for m in _FENCE.finditer(text)]
     if "highlight" in text:
         chunks += [m.group() for m in _HIGHLIGHT.finditer(text)]
-    if "`" in text:
-        chunks += _SPAN.findall(text)
-    return {w.lower() for w in _SITE_WORD.findall("\n".join(chunks))}
+    found = {w.lower() for w in words_of("\n".join(chunks))} if chunks else set()
+    if "`" in text:  # code spans line by line, in pieces (a span holds no line break)
+        for start, end in pieces(text, breaks="\n"):
+            spans = _SPAN.findall(text, start, end)
+            if spans:
+                found.update(w.lower() for w in words_of("\n".join(spans)))
+    return found
 
 
 def site_vocabulary(texts: list[str]) -> Counter[str]:
@@ -158,6 +203,79 @@ def edits1(word: str) -> frozenset[str]:
     out.update([a + c + b for a, b in splits for c in _LETTERS])
     out.discard(word)
     return frozenset(out)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Build many small containers of plain data (tuples of strings and numbers) with the cycle
+    collector paused: it then examines them once, afterwards (and stops tracking such tuples),
+    instead of every 700 allocations; each pass it would make can end in a full collection over
+    every parsed post of the run."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
+_LETTER_SET = frozenset(_LETTERS)
+
+
+def one_edit(word: str, other: str) -> bool:
+    """`other in edits1(word)`, without building the edits: one character deleted, two
+    neighbours swapped, or one replaced or inserted by a lower-case ASCII letter."""
+    size, other_size = len(word), len(other)
+    if other_size == size:
+        diffs = [i for i in range(size) if word[i] != other[i]]
+        if len(diffs) == 1:
+            return other[diffs[0]] in _LETTER_SET
+        if len(diffs) == 2:
+            i, j = diffs
+            return j == i + 1 and word[i] == other[j] and word[j] == other[i]
+        return False
+    if other_size == size - 1:  # a delete
+        i = next((i for i in range(other_size) if word[i] != other[i]), other_size)
+        return word[:i] + word[i + 1 :] == other
+    if other_size == size + 1:  # an insert (the letters around an inserted letter equal to it: one check)
+        i = next((i for i in range(size) if word[i] != other[i]), size)
+        return other[i] in _LETTER_SET and other[:i] + other[i + 1 :] == word
+    return False
+
+
+def _mixed_case(form: str) -> bool:
+    """Capitals inside, not all capitals: `GitHub`, `macOS`."""
+    if form.isupper():
+        return False
+    rest = form[1:]
+    if rest.isascii():  # (an ASCII letter is a capital exactly when lower() changes it)
+        return rest != rest.lower()
+    return any(c.isupper() for c in rest)
+
+
+_ACRONYM_PLURAL = re.compile(r"[A-Z]{2,}s|[A-Z][a-z]{1,2}S")  # URLs, APIs; SaaS, PaaS
+_HUMP = re.compile(r"[A-Z]+(?![a-z])|[A-Z][a-z]+|[a-z]+")
+
+
+def _recase(word: str, lower: str) -> str:
+    """`lower` written in the casing of `word`, one slip from it (`PaperFqaces`, `paperfaces`
+    -> `PaperFaces`): letters copied case by case around the slip."""
+    n = len(lower)
+    if len(word) == n:
+        return "".join(c.upper() if w.isupper() else c for w, c in zip(word, lower, strict=True))
+    i = 0
+    while i < min(len(word), n) and word[i].lower() == lower[i]:
+        i += 1
+    if len(word) > n:  # a letter too many in the word
+        rest = word[:i] + word[i + 1 :]
+    else:  # a letter missing: takes the case of the letter after it
+        after = word[i : i + 1]
+        rest = word[:i] + (lower[i].upper() if after.isupper() and lower[i] != after.lower() else lower[i]) + word[i:]
+    return (
+        "".join(c.upper() if w.isupper() else c for w, c in zip(rest, lower, strict=True)) if len(rest) == n else lower
+    )
 
 
 def _plural_pair(a: str, b: str) -> bool:
@@ -211,19 +329,27 @@ class Speller:
         # lower -> (posts using any case of it, the form the site uses most; ties by the form)
         # (one pass, no sort: the best form is the most used, ties by the form itself)
         totals: dict[str, int] = {}
-        best: dict[str, tuple[int, str]] = {}
+        best_count: dict[str, int] = {}
+        best: dict[str, str] = {}
         for form, count in self.site_counts.items():
             lower = form.lower()
-            totals[lower] = totals.get(lower, 0) + count
-            held = best.get(lower)
-            if held is None or count > held[0] or (count == held[0] and form < held[1]):
-                best[lower] = (count, form)
-        self.site_lower = {lower: (total, best[lower][1]) for lower, total in totals.items()}
+            held = best_count.get(lower)
+            if held is None:
+                totals[lower] = best_count[lower] = count
+                best[lower] = form
+            else:
+                totals[lower] += count
+                if count > held or (count == held and form < best[lower]):
+                    best_count[lower] = count
+                    best[lower] = form
+        with _collector_paused():  # tens of thousands of tuples of a number and a string
+            self.site_lower = dict(zip(totals, zip(totals.values(), map(best.__getitem__, totals))))
         self._memo: dict[str, Verdict | None] = {}
         self.good: set[str] = set()  # the words judged fine so far
         self._known_memo: dict[str, bool] = {}
         self._site_ok_memo: dict[str, bool] = {}
         self._neighbour_memo: dict[str, list[str]] = {}
+        self._mixed: dict[tuple[str, int], list[str]] | None = None
 
     # ----- the vocabulary ----------------------------------------------------------------------
     def zipf(self, lower: str) -> int:
@@ -241,6 +367,23 @@ class Speller:
         found = sorted((self.lex.values.keys() & candidates) | (self.site_lower.keys() & candidates))
         self._neighbour_memo[lower] = found
         return found
+
+    def _mixed_near(self, lower: str) -> bool:
+        """A word whose name form has capitals inside (`GitHub`, a site's `KubeVirt`) is one edit
+        from `lower` and starts with its letter: the only neighbours from which a mixed-case
+        word's "name" verdict can come. Those words are few (about 1,500 in the word data), kept
+        by first letter and length and compared one by one: no 500 candidate edits built."""
+        if self._mixed is None:
+            self._mixed = {}
+            site = (w for w, (n, form) in self.site_lower.items() if n >= self.min_posts and _mixed_case(form))
+            # (an ASCII form with no capital after its first letter is left out without a call)
+            forms = [f for f in self.lex.forms if not f.isascii() or f[1:] != f[1:].lower()]
+            for word in sorted({f.lower() for f in forms if _mixed_case(f)}.union(site)):
+                self._mixed.setdefault((word[:1], len(word)), []).append(word)
+        first, size = lower[:1], len(lower)
+        return any(
+            one_edit(lower, other) for n in (size - 1, size, size + 1) for other in self._mixed.get((first, n), ())
+        )
 
     def _slip_neighbours(self, lower: str) -> list[str]:
         """The neighbours a typo of `lower` plausibly came from: the first letter kept and no
@@ -305,10 +448,31 @@ class Speller:
         lower = word.lower()
         count = max(self.site_counts.get(word, 0), self.site_uses(lower) if word == lower else 0)
         ok = count >= self.min_posts
+        near = self.site_lower.keys() & edits1(lower) if ok else set()
         if ok:
-            for candidate in self.site_lower.keys() & edits1(lower):
+            for candidate in near:
                 if self.site_uses(candidate) >= SITE_RATIO * count and candidate.rstrip("s") != lower.rstrip("s"):
                     ok = False  # a rare variant of a much more used site word, not a plural of it
+                    break
+        if ok and self.zipf(lower) < ATTESTED and not self.known(lower):
+            # a word the web does not use, one slip from a common word the site uses more, and
+            # written in the same case: the author's repeated typo (`captrues` in 11 posts,
+            # `captures` in 38), not their own name (`Procfile` beside `profile`)
+            capitalised = self.site_lower[lower][1][:1].isupper() if lower in self.site_lower else word[:1].isupper()
+            short = len(lower) < LONG - 1
+            for candidate in near:  # (the order does not matter: any one refuses the word)
+                freq = self.zipf(candidate)
+                if (
+                    candidate[:1] == lower[:1]  # a slip keeps the first letter
+                    and not (short and candidate == lower[:-1])
+                    and self.site_uses(candidate) > count
+                    and self.site_lower[candidate][1][:1].isupper() == capitalised
+                    and freq >= COMMON + 10
+                    and freq - self.zipf(lower) >= TYPO_GAP
+                    and not _plural_pair(candidate, lower)
+                    and self.known(candidate)
+                ):
+                    ok = False
                     break
         self._site_ok_memo[word] = ok
         return ok
@@ -358,10 +522,22 @@ class Speller:
         if lex.term(word):
             return None
         if any(c.isupper() for c in word[1:]):
-            if official or self.site_ok(word) or len(word) < 5 or word[:1].islower() or lex.term(word[:-1]):
-                return None  # a known name, an identifier (`dataVolume`), a plural (`iPads`)
-            near = [n for n in self._names_near(word) if not n.isupper() and any(c.isupper() for c in n[1:])]
-            return Verdict(word, "name", near[:3]) if near else None  # PostgresSQL, KubeVrt
+            branded = word[:1].islower() and word[1:2].isupper()  # iPhone, oVirt; not dataVolume
+            if official or self.site_ok(word) or len(word) < 5 or (word[:1].islower() and not branded):
+                return None  # a known name, an identifier (`dataVolume`)
+            if lex.term(word[:-1]) or (
+                word.endswith("s") and (lex.name(lower[:-1]) or self.site_uses(lower[:-1]) >= self.min_posts)
+            ):
+                return None  # a plural (`iPads`)
+            near = (  # only when a name with capitals inside is one edit away (few words: cheap)
+                [n for n in self._names_near(word) if not n.isupper() and any(c.isupper() for c in n[1:])]
+                if self._mixed_near(lower)
+                else []
+            )
+            near = near or self._site_cased_near(word)
+            if near:
+                return Verdict(word, "name", near[:3])  # PostgresSQL, KubeVrt, PaperFqaces
+            return None if branded else self._hump_typo(word)  # ClearCnotainers
         fixes = lex.misspellings.get(lower)
         if fixes and not lex.english(lower) and not lex.term_lower(lower) and american_form(lower, self.known) is None:
             return Verdict(word, "misspelling", [_match_case(word, f) for f in fixes][:3])
@@ -377,21 +553,102 @@ class Speller:
         capitalised = word[:1].isupper()
         if capitalised and official:
             return None  # a person's name
-        if "'" in word or (lower.endswith("d") and self.known(lower[:-1])):
-            return None  # `source'd`; a daemon (`firewalld`, `networkd`)
-        if lower.endswith("js") or lower in self.code_words:
-            return None  # an identifier the site writes in code (`pwrite`); a library (`casperjs`)
+        if "'" in word or (lower.endswith("d") and self.known(lower[:-1]) and not self._common_slips(lower)):
+            return None  # `source'd`; a daemon (`firewalld`, `networkd`; not `wantd`, `Behnd`)
+        if lower in self.code_words or (
+            lower.endswith("js") and not any(c != lower[:-2] + "s" for c in self._common_slips(lower))
+        ):
+            return None  # an identifier the site writes in code (`pwrite`); a library (`casperjs`, not `alwajs`)
         names = self._names_near(word) if capitalised and len(word) >= 5 and self.zipf(lower) < ATTESTED else []
         if names:
             return Verdict(word, "name", names)
         typo = self._typo_suggestions(word) if self.zipf(lower) == 0 and len(word) >= 5 else []
         if not typo and self.zipf(lower) == 0 and len(word) >= LONG:
-            typo = self._prefixed_typo(word)
+            typo = self._prefixed_typo(word) or self._two_swaps(word)
+        if not typo and len(word) >= 4:
+            typo = self._slip_of_a_very_common_word(word)
         if typo:
             return Verdict(word, "typo", typo)
         if self.zipf(lower) >= ATTESTED:
             return None  # rare in dictionaries, common on the web: informal English, jargon
         return Verdict(word, "unknown", self.suggest(word))
+
+    def _site_cased_near(self, word: str) -> list[str]:
+        """Mixed-case names the site writes, one slip from a mixed-case word it writes rarely
+        (`PaperFqaces` on a blog of `PaperFaces`; the site's commonest form of a name may be the
+        lower-case one of its URLs, so the word's own casing, mended, is looked up)."""
+        lower = word.lower()
+        own = self.site_uses(lower)
+        found = []
+        for c in self._slip_neighbours(lower):
+            entry = self.site_lower.get(c)
+            if entry is None or entry[0] < max(self.min_posts, SITE_RATIO * own) or _plural_pair(c, lower):
+                continue
+            if c[:-1] == lower[:-1] or self.lex.english(c):
+                continue  # names differ in their last letter; an English word is no name
+            form = _recase(word, c)
+            if form != c and self.site_counts.get(form, 0) > 0:
+                found.append(form)
+        return found
+
+    def _hump_typo(self, word: str) -> Verdict | None:
+        """A mixed-case word whose parts are words, one of them a typo of a common word
+        (`ClearCnotainers`, `ConnectonHandler`): a misspelt name, that part mended."""
+        humps = _HUMP.findall(word)
+        if "".join(humps) != word or len(humps) < 2:
+            return None
+        found = None
+        for i, hump in enumerate(humps):
+            if len(hump) < 4 or hump.isupper():
+                continue
+            verdict = self.check(hump)
+            if verdict is None:
+                continue
+            if verdict.reason not in ("typo", "misspelling") or not verdict.suggestions or found is not None:
+                return None  # an unknown part: a name or an abbreviation, not a slip
+            fix = verdict.suggestions[0]
+            found = "".join(humps[:i]) + fix[:1].upper() + fix[1:] + "".join(humps[i + 1 :])
+        return Verdict(word, "name", [found], fixable=False) if found else None  # a misspelt name
+
+    def _slip_of_a_very_common_word(self, word: str) -> list[str]:
+        """A word the web barely uses one slip from an everyday English word a thousand times
+        more common (`ofice`, `biack`); four letters only when a letter of a five-letter word is
+        missing (`blck`, `Figt`): short words one letter apart are often abbreviations."""
+        lower = word.lower()
+        own = self.zipf(lower)
+        if own >= VERY_RARE or (len(lower) == 4 and own):
+            return []
+        found = [
+            c
+            for c in self._slip_neighbours(lower)
+            if (len(lower) > 4 or len(c) == 5)
+            and not (len(c) == len(lower) and c[:-1] == lower[:-1])  # jargon differs at the end: `comint`
+            and self.zipf(c) >= EVERYDAY
+            and self.zipf(c) - own >= 30
+            and not _plural_pair(c, lower)
+            and self.lex.english(c)
+        ]
+        found.sort(key=lambda c: (-self.zipf(c), c))
+        return [self._form(word, c) for c in found[:3]]
+
+    def _two_swaps(self, word: str) -> list[str]:
+        """A long word two swaps of neighbouring letters from a common word (`redeisng` for
+        `redesign`): fingers crossing twice. Only swaps: a search of every two-edit neighbour
+        would cost far more and find names."""
+        lower = word.lower()
+        n = len(lower)
+        found = set()
+        for i in range(1, n - 1):
+            once = lower[:i] + lower[i + 1] + lower[i] + lower[i + 2 :]
+            for j in range(i + 2, n - 1):
+                twice = once[:j] + once[j + 1] + once[j] + once[j + 2 :]
+                if self.zipf(twice) >= COMMON + 10 and self.lex.english(twice):
+                    found.add(twice)
+        return [_match_case(word, w) for w in sorted(found)][:3]
+
+    def _common_slips(self, lower: str) -> list[str]:
+        """The common English words `lower` is one slip from (`wantd` from `wanted`)."""
+        return [c for c in self._slip_neighbours(lower) if self.zipf(c) >= COMMON + 15 and self.lex.english(c)]
 
     def _contraction(self, word: str) -> Verdict | None:
         """`would've`, `wouldn't`, `that'd`: the word before the contraction is judged, and only
@@ -408,8 +665,12 @@ class Speller:
         return Verdict(word, inner.reason, [s + suffix for s in inner.suggestions if " " not in s])
 
     def _judge_capitals(self, word: str) -> Verdict | None:
-        """ALL CAPS: an acronym unless it is a known misspelling or a clear typo of a common word."""
+        """ALL CAPS: an acronym unless it is a known misspelling, a clear typo of a common word, or
+        an acronym-like name written all in capitals (`URLS` for `URLs`, `SAAS` for `SaaS`)."""
         lower = word.lower()
+        official = self.lex.canonical(lower) if len(word) >= 4 and word.endswith("S") else None
+        if official and official != word and _ACRONYM_PLURAL.fullmatch(official) and not self.lex.term(word):
+            return Verdict(word, "miscased", [official])
         if len(word) < 5 or self.known(lower) or self.lex.term(word) or self.site_ok(word):
             return None
         fixes = self.lex.misspellings.get(lower)

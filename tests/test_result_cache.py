@@ -171,6 +171,44 @@ def test_a_new_tool_version_invalidates_every_entry(blog: Path, monkeypatch: pyt
     assert len(checked) == 6
 
 
+def _stored_files(root: Path) -> set[str]:
+    import marshal
+
+    (path,) = (root / ".reinvent-lint-cache").glob("results-*.marshal")
+    return set(marshal.loads(path.read_bytes())[1])
+
+
+def test_a_huge_file_is_checked_every_run_and_never_stored(blog: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    alpha = "_posts/2024-01-01-alpha.md"
+    _run(blog)
+    assert alpha in _stored_files(blog)
+    monkeypatch.setattr(result_cache, "HUGE", 2000)
+    _edit(blog, alpha, "The first post,", "The first post, " + "about databases, " * 200)  # grows past HUGE
+    grown, checked = _run(blog)
+    assert _names(checked) == {"alpha", "charlie"}  # charlie reads alpha's headings
+    assert alpha not in _stored_files(blog)  # its entry from before it grew is gone too
+    again, checked = _run(blog)
+    assert _names(checked) == {"alpha"}  # checked again on every run; the others reused
+    assert grown == again == _cold(blog)
+    # it still counts in what the others read: a heading renamed there re-checks the link to it
+    _edit(blog, alpha, "## Setting up", "## Getting started")
+    renamed, checked = _run(blog)
+    assert _names(checked) == {"alpha", "charlie"}
+    assert renamed == _cold(blog) != again
+
+
+def test_a_file_with_more_findings_than_a_rule_may_report_is_not_stored(blog: Path) -> None:
+    raw = {"limits": {"max-findings": 3}}
+    spaces = "_posts/2024-01-08-spaces.md"
+    (blog / spaces).write_text(POST.format(title="Spaces", body="A line. \n" * 5))  # 5 trailing spaces
+    first, checked = _run(blog, raw)
+    assert spaces not in _stored_files(blog) and "_posts/2024-01-01-alpha.md" in _stored_files(blog)
+    again, checked = _run(blog, raw)
+    assert _names(checked) == {"spaces"}
+    assert first == again == _cold(blog, raw)
+    assert any("stopped after 3 findings" in line for line in again)
+
+
 def test_without_the_cache_nothing_is_read_or_written(blog: Path) -> None:
     _cold(blog)
     assert not list((blog / ".reinvent-lint-cache").glob("results-*.marshal"))

@@ -51,11 +51,25 @@ def extract(doc: Document) -> list[Reference]:
     refs = list(_extract(doc))
     if raw:
         refs = [r for r in refs if not any(a <= r.start < b for a, b in raw)]
-    refs.sort(key=_ORDER)  # mostly in order already: a linear pass
+    if not _in_order(refs):  # mostly in order already (a post of inline links only: all of it)
+        refs.sort(key=_ORDER)  # a linear pass, but with a key tuple for every reference
     return refs
 
 
 _ORDER = attrgetter("start", "kind")
+
+
+def _in_order(refs: list[Reference]) -> bool:
+    """Whether sorting by (start, kind) would leave the list as it is (the sort is stable)."""
+    previous = (-1, "")
+    for ref in refs:
+        key = (ref.start, ref.kind)
+        if key < previous:
+            return False
+        previous = key
+    return True
+
+
 _INLINE: Key[tuple[list[Reference], list[tuple[int, int]]]] = Key("inline-links")
 
 
@@ -68,11 +82,17 @@ def _inline(doc: Document) -> tuple[list[Reference], list[tuple[int, int]]]:
 def _scan_inline(doc: Document) -> tuple[list[Reference], list[tuple[int, int]]]:
     text = doc.text
     masked = doc.masked
-    in_code = doc.in_code
     liquid_at = doc.liquid_at if doc.liquid.spans else None
     refs: list[Reference] = []
     unclosed: list[tuple[int, int]] = []
-    search = _LINK_START.search
+    search = _next_link_start
+    # Openers come in increasing order: whether one is in code (as Document.in_code says) is
+    # read by walking the code ranges forward, not by bisection (no list of their starts).
+    code_starts, code_ends = doc.code_ranges.starts, doc.code_ranges.ends
+    code_count, passed = len(code_starts), 0  # passed: the code ranges starting at or before it
+    # The same target or link text repeated (`here`, a site's own URLs) is one string, from a
+    # small table emptied when full: no table the size of a post of unique links.
+    shared: dict[str, str] = {}
     for seg_start, seg_end in doc.inline_segments:
         # Every `[` or `![` that opens a link, including those inside another link's text
         # (`[![alt](src)](href)` is an image inside a link): the next search starts in the text.
@@ -80,7 +100,9 @@ def _scan_inline(doc: Document) -> tuple[list[Reference], list[tuple[int, int]]]
         while (m := search(masked, pos, seg_end)) is not None:
             pos = m.start(2)
             opener = m.start()
-            if in_code(opener):
+            while passed < code_count and code_starts[passed] <= opener:
+                passed += 1
+            if passed and opener < code_ends[passed - 1]:
                 continue
             bang = m.group(1)
             escaped = masked[opener - 1] == "\\" and _escaped(masked, opener)
@@ -97,8 +119,25 @@ def _scan_inline(doc: Document) -> tuple[list[Reference], list[tuple[int, int]]]
             kind = "image" if bang and not escaped else "link"
             span = liquid_at(start) if liquid_at is not None and start < end else None
             label = opener + 1 if escaped else opener
-            refs.append(Reference(kind, text[start:end], start, end, label, text[m.start(2) : m.end(2)], span))
+            if len(shared) > 4096:
+                shared.clear()
+            target, label_text = text[start:end], text[m.start(2) : m.end(2)]
+            target, label_text = shared.setdefault(target, target), shared.setdefault(label_text, label_text)
+            refs.append(Reference(kind, target, start, end, label, label_text, span))
     return refs, unclosed
+
+
+def _next_link_start(text: str, pos: int, end: int) -> re.Match[str] | None:
+    """`_LINK_START.search(text, pos, end)`, one `[` at a time: str.find goes to it, and the
+    pattern is tried there (from a `!` just before it, if any). A match can start nowhere else,
+    and where the `[` fails, the `!` before it fails too (the rest of the pattern is the same)."""
+    match = _LINK_START.match
+    while (i := text.find("[", pos, end)) >= 0:
+        m = match(text, i - 1 if i > pos and text[i - 1] == "!" else i, end)
+        if m is not None:
+            return m
+        pos = i + 1
+    return None
 
 
 def _extract(doc: Document):  # type: ignore[no-untyped-def]

@@ -6,7 +6,6 @@ a repeated word and an apostrophe confusion where the grammar is unambiguous."""
 
 from __future__ import annotations
 
-import itertools
 import operator
 import re
 from collections import Counter
@@ -15,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ..problem import Fix, Problem, Safety, Severity
+from ..pieces import pieces
 from ..prose import MASK, distinct_words, prose_regions, prose_text, segment_words
 from ..rule import Context, rule
 from ..document import Document
@@ -29,7 +29,9 @@ _TARGETS_TEXT: Key[str] = Key("targets-text")
 _NAMES_IN_TARGETS: Key[set[str]] = Key("names-in-targets")
 _WORD_COUNTS: Key[Counter[str]] = Key("word-counts")
 _JOINED: Key[str] = Key("joined-prose")
+_LOWERED: Key[str] = Key("lowered-prose")
 _SPELLING: Key[list[tuple[Any, int, int, bool]]] = Key("spelling")
+_DISTINCT: Key[set[str]] = Key("distinct-words")
 
 
 def accept_file(site: Site) -> Path:
@@ -94,16 +96,24 @@ def site_words(site: Site) -> tuple[Counter[str], set[str]]:
     code: set[str] = set()
     if site.root is None:
         return counts, code
+    files = site.markdown_files()
+    read = site.memo.peek(READ_DOCUMENTS) or {}  # the documents this run read: no second read
+    if cache.cache_dir() is None:  # nothing cached: each file's words counted as they are found
+        for rel in files:
+            doc = read.get(rel)
+            text = doc.text if doc is not None else _read(site.root / rel)
+            if text is not None:
+                counts.update(words_of(text))
+                code.update(code_words_of(text))
+        return counts, code
     # The sums too are cached, under the size and time of every file: an unchanged site (a
     # pre-commit run on one post) reads them instead of adding up every file's words again.
-    files = site.markdown_files()
     stamp = [(rel, *_stat(site.root / rel)) for rel in files]
     whole = cache.load("vocabulary-site-2", str(site.root))
     if isinstance(whole, tuple) and len(whole) == 3 and whole[0] == stamp:
         return Counter(whole[1]), set(whole[2])
-    index = cache.PerFile("vocabulary-3", site.root)
+    index = cache.PerFile("vocabulary-3", site.root)  # (pipeline._fill_words reads it too)
     derive = lambda text: (tuple(sorted(words_of(text))), tuple(sorted(code_words_of(text))))
-    read = site.memo.peek(READ_DOCUMENTS) or {}  # the documents this run read: no second read
     for rel in files:
         doc = read.get(rel)
         entry = index.get(site.root / rel, rel, derive, None if doc is None else doc.text)
@@ -111,8 +121,17 @@ def site_words(site: Site) -> tuple[Counter[str], set[str]]:
             counts.update(entry[0])
             code.update(entry[1])
     index.save()
-    cache.store("vocabulary-site-1", str(site.root), (stamp, dict(counts), sorted(code)))
+    cache.store("vocabulary-site-2", str(site.root), (stamp, dict(counts), sorted(code)))
     return counts, code
+
+
+def _read(path: Path) -> str | None:
+    from ..files import read_text_file
+
+    try:
+        return read_text_file(path)
+    except OSError:
+        return None
 
 
 def _stat(path: Path) -> tuple[int, int]:
@@ -142,12 +161,20 @@ _TARGET_WORD = re.compile(r"[A-Za-z]+")
 _LABEL = re.compile(r"\]\[([^\]\n]+)\]")
 
 
+def _is_target(ref: Any) -> bool:
+    """A link or image target; an include parameter only when it looks like a path or URL (no
+    spaces: `title="The assembly of the method."` is prose, not a target)."""
+    if ref.kind != "include-param":
+        return True
+    return ("/" in ref.target or "." in ref.target) and not any(c.isspace() for c in ref.target.strip())
+
+
 def _targets_text(doc: Document) -> str:
     """The post's link and image targets, lower-cased, in one string."""
     from ..jekyll.references import references
 
     def compute() -> str:
-        targets = [r.target for r in references(doc) if r.kind != "include-param" or "/" in r.target or "." in r.target]
+        targets = [r.target for r in references(doc) if _is_target(r)]
         return " ".join(targets).lower()
 
     return doc.memo.get(_TARGETS_TEXT, compute)
@@ -164,13 +191,13 @@ def _names_in_targets(doc: Document) -> set[str]:
         return cached
     found = doc.memo.put(_NAMES_IN_TARGETS, set())
     for ref in references(doc):
-        if ref.target and (ref.kind != "include-param" or "/" in ref.target or "." in ref.target):
-            found.update(w.lower() for w in _TARGET_WORD.findall(ref.target))
+        if ref.target and _is_target(ref):
+            found.update(map(str.lower, _TARGET_WORD.findall(ref.target)))
     text = doc.text
     if "][" in text:  # reference labels: `[Kensler permutation][kensler]`
         found.update(m.lower() for label in _LABEL.findall(text) for m in _TARGET_WORD.findall(label))
     for start, end in doc.code_ranges:  # `pwrite` in the code of the post is an identifier in its prose too
-        found.update(w.lower() for w in _TARGET_WORD.findall(text, start, end))
+        found.update(map(str.lower, _TARGET_WORD.findall(text, start, end)))
     return found
 
 
@@ -198,12 +225,17 @@ def _joined_prose(doc: Document) -> str:
     return doc.memo.get(_JOINED, lambda: f"\n{MASK}\n".join(segment for _, segment, _ in prose_regions(doc)))
 
 
+def _lowered_prose(doc: Document) -> str:
+    """`_joined_prose` lower-cased, once per post (RL501, RL502 and RL503 read it)."""
+    return doc.memo.get(_LOWERED, lambda: _joined_prose(doc).lower())
+
+
 def _uses(doc: Document, lower: str) -> int:
     """How many times the post's prose writes the word, in any case."""
     counts = doc.memo.get(_WORD_COUNTS, Counter)
     if lower not in counts:
         joined = _joined_prose(doc)
-        count = joined.lower().count(lower)  # an upper bound, exact when under 3 (the test)
+        count = _lowered_prose(doc).count(lower)  # an upper bound, exact when under 3 (the test)
         if count >= 3:
             pattern = re.compile(rf"(?<![A-Za-z]){re.escape(lower)}(?![A-Za-z])", re.IGNORECASE)
             count = sum(1 for _ in pattern.finditer(joined))
@@ -214,24 +246,41 @@ def _uses(doc: Document, lower: str) -> int:
 _BEFORE = re.compile(r"[\s|*_\[(\"'“‘>#~+-]*$")
 _CAPITALISED = re.compile(r"\b[A-Z][a-z]{3,}\b")
 _LOWER = re.compile(r"\b[a-z]{4,}\b")
+# prepositions and conjunctions that title case leaves in lower case (`Web Scraping into an E-book`)
+_MINOR = {"with", "into", "from", "onto", "over", "upon", "than", "like", "near", "past", "down", "unto", "versus"}
 
 
 def _common_position(segment: str, at: int, heading: bool = False) -> str:
     """Where a common word is capitalised: "title" in a title-case phrase (a heading, a title,
     link text or emphasis in title case: `[Chrome Developer Tools]`; in a heading or the title
-    half the words capitalised is enough), "start" at a sentence start, else "" (inside a
-    sentence a capitalised word is a name)."""
+    half the words capitalised is enough; a run of three capitalised words), "start" at a
+    sentence start or at the start of link text of several words (`[First steps with
+    KubeVirt]`), else "" (inside a sentence a capitalised word is a name)."""
     before = segment[:at]
     left = max(before.rfind(c) for c in '[*|"“')
     rights = [i for i in (segment.find(c, at) for c in ']*|"”') if i >= 0]
     phrase = segment[left + 1 : min(rights) if rights else len(segment)]
-    capitalised, lower = len(_CAPITALISED.findall(phrase)), len(_LOWER.findall(phrase))
+    capitalised = len(_CAPITALISED.findall(phrase))
+    lower = sum(1 for w in _LOWER.findall(phrase) if w not in _MINOR)
     if capitalised > lower or (heading and capitalised >= lower):
         return "title"
+    word_end = _WORD_END.match(segment, at)
+    following = _CAPS_AFTER.match(segment, word_end.end() if word_end else at)
+    after_run = following.group().split() if following else []
+    found = _CAPS_BEFORE.search(before[-120:])  # always matches (it may match nothing)
+    before_run = found.group().split() if found else []
+    if len(after_run) + len(before_run) >= 2:
+        return "title"  # in a run of three capitalised words or more: `Pumpkin Spice Kaws Deprecation`
     m = _BEFORE.search(before)
     head = before[: m.start()] if m else before
+    if m and m.group().rstrip("*_ ").endswith("[") and " " in phrase.strip():
+        return "start"  # the first word of link text of several words: a linked title's start
     return "start" if not head.strip("|") or head.rstrip()[-1:] in ".!?:;" else ""
 
+
+_WORD_END = re.compile(r"[A-Za-z']+")
+_CAPS_BEFORE = re.compile(r"(?:(?<![A-Za-z])[A-Z][a-z]+[ \t\n]+)*$")
+_CAPS_AFTER = re.compile(r"(?:[ \t\n]+[A-Z][a-z]+(?![A-Za-z]))*")
 
 _PREVIOUS = re.compile(r"\b([A-Z][a-z]+)[\s|*_\[\]]*$")
 _NEXT = re.compile(r"[\s|*_\[\]]*([A-Z][a-z]+)\b")
@@ -273,6 +322,50 @@ def _beside_a_name(speller: Any, segment: str, at: int, end: int, title: bool) -
     return False
 
 
+def _distinct(doc: Document) -> set[str]:
+    """The distinct words of the post's prose, once per post."""
+    return doc.memo.get(_DISTINCT, lambda: distinct_words(_joined_prose(doc)))
+
+
+def _written(words: set[str], lower: str) -> list[str]:
+    """The forms of `lower` the post writes: lower case, capitalised or in capitals (no map of
+    every word of the post is built; only the post is read, so a cached result stays right)."""
+    forms = [lower, lower[:1].upper() + lower[1:], lower.upper()]
+    return [f for i, f in enumerate(forms) if f in words and f not in forms[:i]]
+
+
+def _post_typo(speller: Any, verdict: Any, words: set[str], named: set[str]) -> Any | None:
+    """An unknown word one slip from a word of five letters or more that the same post writes and
+    the speller accepts is a typo of it (`Gotaee` in a post about a `goatee`, `Pper` beside
+    `Paper`): the post itself is the much more common word. Only for words the web never uses, or
+    uses rarely and much less than the post's word; never for plurals or all caps. A capitalised
+    word near a name the post writes capitalised is a misspelt name."""
+    from ..speller import ATTESTED, TYPO_GAP, Verdict, _match_case, _plural_pair
+
+    word = verdict.word
+    lower = word.lower()
+    own = speller.zipf(lower)
+    if len(word) < 4 or word.isupper() or any(c.isupper() for c in word[1:]) or own >= ATTESTED:
+        return None
+    for near in speller._slip_neighbours(lower):
+        if len(near) < 5 or _plural_pair(near, lower):
+            continue
+        forms = _written(words, near)
+        if not forms and near not in named:
+            continue
+        if len(near) == len(lower) and near[:-1] == lower[:-1]:
+            continue  # names differ in their last letter: `Sepand` is not a slip of a link to `sepans`
+        if own and speller.zipf(near) - own < TYPO_GAP:
+            continue  # both rare on the web: a word of its own (`dribs` beside `drips`)
+        if not forms:  # the name a link of the post goes to (`Teseract`)
+            return Verdict(word, "name" if word[:1].isupper() else "typo", [_match_case(word, near)])
+        written = [f for f in forms if speller.check(f) is None]
+        if written:
+            name = word[:1].isupper() and all(f[:1].isupper() for f in written)
+            return Verdict(word, "name" if name else "typo", [written[0] if name else speller._form(word, near)])
+    return None
+
+
 def _verdicts(ctx: Context, warnings: bool) -> Iterator[tuple[Any, int, int, bool]]:
     """(verdict, start, end, no_fix) of the words RL501 (warnings) or RL504 (the rest) reports
     (no_fix: in a table or a hyphenated word);
@@ -288,7 +381,7 @@ def _judge_post(ctx: Context) -> Iterator[tuple[Any, int, int, bool]]:
 
     # each distinct word of the post is judged once (and once per run: the speller memoises);
     # positions are read only in the regions that hold a flagged word
-    flagged = speller.flagged(distinct_words(_joined_prose(ctx.doc))) - ignore
+    flagged = speller.flagged(_distinct(ctx.doc)) - ignore
     if not flagged:
         return
     headings = {h.text_start for h in ctx.doc.headings} | {
@@ -301,6 +394,10 @@ def _judge_post(ctx: Context) -> Iterator[tuple[Any, int, int, bool]]:
             if text in flagged:
                 verdict = check(text)
                 assert verdict is not None
+                upgraded = None
+                if verdict.reason == "unknown":
+                    upgraded = _post_typo(speller, verdict, _distinct(ctx.doc), _names_in_targets(ctx.doc))
+                    verdict = upgraded or verdict
                 named = _names_in_targets(ctx.doc)  # once per post, when needed
                 if verdict.reason in ("typo", "name", "unknown") and (
                     _named(speller, named, text.lower()) or _uses(ctx.doc, text.lower()) >= 3
@@ -327,9 +424,16 @@ def _judge_post(ctx: Context) -> Iterator[tuple[Any, int, int, bool]]:
                     continue  # part of a hyphenated word or name: `mis-typing`, `aas-sign`, `Daweson-Howe`
                 if verdict.reason in ("typo", "misspelling", "name") and text[:1].isupper() and not text.isupper():
                     position = _common_position(segment, at, offset in headings)
-                    if _beside_a_name(speller, segment, at, stop, position == "title"):
-                        continue  # next to a first name: a surname (`Mathieu Ropert`)
                     first = verdict.suggestions[0].lower() if verdict.suggestions else ""
+                    lower_here = first in _distinct(ctx.doc)
+                    spelt_here = upgraded is not None or first in _names_in_targets(ctx.doc)
+                    if (
+                        not lower_here
+                        and not spelt_here  # the post or its links spell the name: not another name
+                        and _beside_a_name(speller, segment, at, stop, position == "title")
+                    ):
+                        continue  # next to a first name: a surname (`Mathieu Ropert`); not when the
+                        # post writes the word it is close to in lower case (`Swift Pckage Manager`)
                     cased = speller.lex.name(first) and not speller.lex.english(first)  # Kubernetes, not Data
                     if verdict.reason != "name" and not cased and not position:
                         continue  # capitalised inside a sentence and close to a common word: a name
@@ -376,14 +480,24 @@ _FINE_TWICE = {"that", "had", "is", "do", "bye", "ha", "no", "very", "so", "la",
 _FINE_TWICE |= {"long", "much", "far", "har", "etc", "really", "many", "more", "blah", "yeah", "oh", "hey", "tsk"}
 
 
+def _twice_in_a_row(text: str) -> bool:
+    """Whether two whitespace-separated tokens in a row are equal, case aside: `text.lower().split()`
+    piece by piece (cut at a space or line break), so a 20 MB post is never one list of words."""
+    last = None
+    for start, end in pieces(text):
+        tokens = text[start:end].lower().split()
+        if tokens and (tokens[0] == last or any(map(operator.eq, tokens, tokens[1:]))):
+            return True
+        last = tokens[-1] if tokens else last
+    return False
+
+
 @rule("RL502", "repeated-word", "A word repeated by accident (`the the`), also across a line break.", fixable=True)
 def repeated_word(ctx: Context) -> Iterator[Problem]:
-    tokens = _joined_prose(ctx.doc).lower().split()
-    if not any(map(operator.eq, tokens, tokens[1:])):
+    if not _twice_in_a_row(_lowered_prose(ctx.doc)):
         return  # one cheap test for the whole post (MASK between regions: no pair across two)
     for offset, segment in prose_text(ctx.doc):
-        tokens = segment.lower().split()
-        if not any(a == b for a, b in itertools.pairwise(tokens)):
+        if not _twice_in_a_row(segment):
             continue  # cheap test first: no two equal tokens in a row
         for m in _REPEATED.finditer(segment):
             if m.group(1).lower() in _FINE_TWICE or (
@@ -409,6 +523,22 @@ _CONFUSIONS = [
     ("re own", re.compile(r"\b(?:they're|there)( own)\b", re.IGNORECASE), r"their\1"),
     ("its a", re.compile(r"^(its)( a\b)", re.IGNORECASE | re.MULTILINE), r"it's\2"),
 ]
+# For the patterns whose needle is in most posts (" of "), the phrases one of which a match holds,
+# lower-cased: a whole post is searched only when one occurs. Exact, since `str.lower` and the
+# IGNORECASE match agree on every character but these four (a post with one is searched anyway).
+_PHRASES = {
+    " of ": ("could of", "would of", "should of", "must of", "might of"),
+    "let's ": tuple(f"let's {w}" for w in ("you", "him", "her", "them", "users", "people", "developers")),
+}
+_CASE_FOLDS = ("\u017f", "\u0131", "\u0130", "\u212a")  # long s, dotless i, dotted I, Kelvin sign
+
+
+def _may_match(needle: str, lowered: str, text: str) -> bool:
+    """`lowered` (`text` lower-cased) may hold a match of the pattern of `needle`."""
+    phrases = _PHRASES.get(needle)
+    if phrases is None or any(p in lowered for p in phrases):
+        return True
+    return any(c in text for c in _CASE_FOLDS)  # (in the text: lower() turns two of them to ASCII)
 
 
 @rule(
@@ -419,10 +549,14 @@ _CONFUSIONS = [
 )
 def apostrophe_confusion(ctx: Context) -> Iterator[Problem]:
     whole = _joined_prose(ctx.doc).replace("’", "'")
-    lowered_whole = whole.lower()
+    lowered_whole = _lowered_prose(ctx.doc).replace("’", "'")  # (lower-casing makes no ’ or ')
     # the patterns that match somewhere in the post (one search each on the whole prose; a MASK
     # line between regions keeps matches inside one region), then only those, region by region
-    present = [c for c in _CONFUSIONS if c[0] in lowered_whole and c[1].search(whole)]
+    present = [
+        c
+        for c in _CONFUSIONS
+        if c[0] in lowered_whole and _may_match(c[0], lowered_whole, whole) and c[1].search(whole)
+    ]
     if not present:
         return
     for offset, segment in prose_text(ctx.doc):

@@ -1,0 +1,81 @@
+"""The fast paths of the spelling rules read exactly what the plain ones read (issue 15, speed)."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from reinvent_lint import check_text
+from reinvent_lint.prose import WORD_TOKEN, distinct_words, normalize
+
+# letters, every character the word pattern treats specially, spaces of several kinds, non-ASCII
+_ALPHABET = "abcXYZ'’\"‘-.,;:!?()[]{}|*_~/\\@#$%&+=<>^`0 \n\t\xa0é“”"
+
+
+def _by_regex(text: str) -> set[str]:
+    return {normalize(w) for w in WORD_TOKEN.findall(text)}
+
+
+def test_distinct_words_equal_the_word_pattern_on_random_text() -> None:
+    rng = random.Random(15)
+    for _ in range(30_000):
+        text = "".join(rng.choice(_ALPHABET) for _ in range(rng.randint(1, 14)))
+        assert distinct_words(text) == _by_regex(text), repr(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Plain words, (in brackets) and [link text]; it's *emphasis*, “quoted”, 'tis well-known.",
+        "a.b snake_case path/to x.y. end. _under_ |||masked||| word's rock'n'roll e.g. 5TB café",
+    ],
+)
+def test_distinct_words_on_prose(text: str) -> None:
+    assert distinct_words(text) == _by_regex(text)
+    # words the caller already knows may be skipped, the others are all there
+    assert distinct_words(text, {"Plain", "word", "a"}) >= _by_regex(text) - {"Plain", "word", "a"}
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("You could of told me.", True),
+        ("You could of course tell me.", False),
+        ("It would be one of them.", False),
+        ("This lets you go; let's them go.", True),
+        ("Let's you and me go.", True),
+        ("Let's go, you.", False),
+        ("You muſt of known.", True),  # a long s matches `s` in the pattern's IGNORECASE
+        ("You mİght of known.", True),  # a dotted capital I matches `i` there, and lower() makes it two
+        ("You coulK of known.", False),  # a Kelvin sign is no `d`: searched, not found
+    ],
+)
+def test_apostrophe_confusion_prefilter_keeps_every_match(text: str, found: bool) -> None:
+    codes = [p.code for p in check_text("---\ntitle: Notes\n---\n\n" + text + "\n")]
+    assert ("RL503" in codes) == found
+
+
+def test_site_vocabulary_words_equal_the_site_word_pattern() -> None:
+    from reinvent_lint.speller import _SITE_WORD, words_of
+
+    rng = random.Random(18)
+    for _ in range(30_000):
+        text = "".join(rng.choice("abXY'’-._0 \n\té\u0130\u017f") for _ in range(rng.randint(0, 14)))
+        assert words_of(text) == set(_SITE_WORD.findall(text)), repr(text)
+
+
+def test_one_edit_agrees_with_edits1() -> None:
+    from reinvent_lint.speller import edits1, one_edit
+
+    rng = random.Random(21)
+    for _ in range(20_000):
+        word = "".join(rng.choice("abcab'Xé") for _ in range(rng.randint(0, 6)))
+        other = "".join(rng.choice("abcab'Xé") for _ in range(rng.randint(0, 6)))
+        if word and rng.random() < 0.6:  # most pairs one random edit apart
+            i, letter = rng.randrange(len(word) + 1), rng.choice("abX'")
+            other = rng.choice(
+                [word[:i] + word[i + 1 :], word[:i] + word[i + 1 : i + 2] + word[i : i + 1] + word[i + 2 :],
+                 word[:i] + letter + word[i + 1 :], word[:i] + letter + word[i:]]
+            )  # fmt: skip
+        assert one_edit(word, other) == (other in edits1(word)), (word, other)
