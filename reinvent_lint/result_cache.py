@@ -399,19 +399,20 @@ class Evaluator:
 
     def verdicts_of(self, words: list[str]) -> list[bytes]:
         """The digest of each word's verdict under the current vocabulary: the stored table while
-        the vocabulary is as it was, else the current speller's, the words not judged yet in this
-        run asked all at once (`flagged`: the words it does not return have no verdict)."""
+        the vocabulary is as it was, else the current speller's (each word judged once a run)."""
         if self.cache.vocabulary_same:
             return list(map(self.cache.verdicts.get, words, repeat(b"?")))
         table = self.verdicts
-        missing = set(words) - table.keys()
-        if missing:
-            speller = self.speller()
-            bad = speller.flagged(missing)
-            table.update(dict.fromkeys(missing - bad, _NO_VERDICT))
-            for word in bad:
-                table[word] = verdict_digest(speller.check(word))
-        return [table[w] for w in words]
+        judge: Callable[[str], Any] | None = None
+        found: list[bytes] = []
+        for word in words:
+            digest = table.get(word)
+            if digest is None:
+                if judge is None:
+                    judge = self.speller().check
+                digest = table[word] = verdict_digest(judge(word))
+            found.append(digest)
+        return found
 
     def _evaluate(self, key: ReadKey) -> bytes:
         kind = key[0]
