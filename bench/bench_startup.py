@@ -9,10 +9,13 @@ Prints:
 
 The post is the median-sized post of the blog (by bytes) unless --post names one. The blog is
 a corpus blog (default: ../shared/corpus/artsy when present) or --blog DIR; without either a
-generated 200-post site is used. reinvent-lint runs from this checkout (`python -m
+generated 200-post site is used, always through a copy in a temporary folder (the result
+cache is written inside the site). reinvent-lint runs from this checkout (`python -m
 reinvent_lint` with PYTHONPATH set), from the blog root, with the result cache and link checks
 as the defaults leave them; the lexicon and vocabulary caches are warmed by one run first, as
-they are on any machine after the first commit.
+they are on any machine after the first commit. Two figures: the post as cached (nothing
+changed) and the post edited before each run (a line of new words appended), as pre-commit
+meets it after an edit: the issue's target is the edited one.
 
 Byte-code: an installed package has its .pyc files; this checkout may not (PYTHONDONTWRITEBYTECODE),
 so the package is compiled first and the runs drop that variable.
@@ -58,9 +61,9 @@ def median_post(blog: Path) -> Path:
 
 def generated_blog(root: Path) -> Path:
     sys.path.insert(0, str(HERE))
-    from bench_check import build_blog  # type: ignore[import-not-found]
+    from bench_check import build_site  # type: ignore[import-not-found]
 
-    build_blog(root)
+    build_site(root, 200)
     return root
 
 
@@ -110,37 +113,53 @@ def main() -> int:
     if args.baseline:
         compileall.compile_dir(str(args.baseline.resolve() / "reinvent_lint"), quiet=1)
     with tempfile.TemporaryDirectory() as tmp:
-        blog = args.blog or (CORPUS if CORPUS.is_dir() else generated_blog(Path(tmp) / "blog"))
-        blog = blog.resolve()
+        source = args.blog or (CORPUS if CORPUS.is_dir() else generated_blog(Path(tmp) / "generated"))
+        # A copy: the result cache is written inside the site, never into the shared corpus.
+        blog = Path(tmp) / "blog"
+        shutil.copytree(source.resolve(), blog, ignore=shutil.ignore_patterns(".reinvent-lint-cache", ".git"))
         post = args.post or median_post(blog).relative_to(blog)
-        size = (blog / post).stat().st_size
-        print(f"blog {blog}, post {post} ({size / 1024:.1f} KB); median of {args.repeat} runs, 2 cores shared")
+        original = (blog / post).read_bytes()
+        kb = len(original) / 1024
+        print(f"blog {source}, post {post} ({kb:.1f} KB); median of {args.repeat} runs, 2 cores shared")
         ours = [sys.executable, "-m", "reinvent_lint", "check", str(post)]
+        subprocess.run([*ours[:-1], "--links", "off"], cwd=blog, env=env(), capture_output=True)  # the site cached
         timed(ours, blog)  # warm the lexicon and vocabulary caches, as any second commit finds them
         import_tree(ours, blog)
-        commands = {"python -c pass": [sys.executable, "-c", "pass"], "reinvent-lint check POST": ours}
-        repos = {label: REPO for label in commands}
+        # label -> (command, checkout, edited: the post changed since the last run, so not cached)
+        commands: dict[str, tuple[list[str], Path, bool]] = {
+            "python -c pass": ([sys.executable, "-c", "pass"], REPO, False),
+            "reinvent-lint check POST": (ours, REPO, False),
+            "reinvent-lint, POST edited": (ours, REPO, True),
+        }
         if args.baseline:
-            timed(ours, blog, args.baseline.resolve())  # its caches warmed too
-            commands["baseline check POST"] = ours
-            repos["baseline check POST"] = args.baseline.resolve()
+            base = args.baseline.resolve()
+            subprocess.run([*ours[:-1], "--links", "off"], cwd=blog, env=env(base), capture_output=True)
+            timed(ours, blog, base)  # its caches warmed too
+            commands["baseline check POST"] = (ours, base, False)
+            commands["baseline, POST edited"] = (ours, base, True)
         codespell = peer("codespell", "CODESPELL", Path(sys.executable).parent / "codespell")
         if codespell:
-            commands["codespell POST"] = [codespell, str(post)]
+            commands["codespell POST"] = ([codespell, str(post)], REPO, False)
         rumdl = peer("rumdl", "RUMDL", Path("/tmp/startup-peers/rumdl/bin/rumdl"), Path("/tmp/peer-rumdl/bin/rumdl"))
         if rumdl:
-            commands["rumdl check --no-cache POST"] = [rumdl, "check", "--no-cache", str(post)]
+            commands["rumdl check --no-cache POST"] = ([rumdl, "check", "--no-cache", str(post)], REPO, False)
         runs: dict[str, list[tuple[float, float]]] = {label: [] for label in commands}
-        for _ in range(args.repeat):  # interleaved, so a burst of load hits every tool alike
-            for label, cmd in commands.items():
-                runs[label].append(timed(cmd, blog, repos.get(label, REPO)))
+        for i in range(args.repeat):  # interleaved, so a burst of load hits every tool alike
+            for label, (cmd, repo, edited) in commands.items():
+                if edited:
+                    (blog / post).write_bytes(original + f"\nOne more line, edit {i}.\n".encode())
+                runs[label].append(timed(cmd, blog, repo))
+                if edited:  # back as it was, its result cached again (untimed)
+                    (blog / post).write_bytes(original)
+                    timed(cmd, blog, repo)
         walls = {label: statistics.median(w for w, _ in r) for label, r in runs.items()}
         cpus = {label: statistics.median(c for _, c in r) for label, r in runs.items()}
         ours_label = "reinvent-lint check POST"
         for label in commands:
             ratio = "" if label == ours_label else f"   reinvent-lint / this: {walls[ours_label] / walls[label]:.2f}x"
             print(f"{label:32s} wall {walls[label]:.3f} s  CPU {cpus[label]:.3f} s{ratio}")
-        print(f"target: reinvent-lint <= 0.12 s wall; now {walls[ours_label]:.3f} s")
+        edited_wall = walls["reinvent-lint, POST edited"]
+        print(f"target: reinvent-lint <= 0.12 s wall with the post not cached (edited); now {edited_wall:.3f} s")
         if not codespell:
             print("codespell not found: pip install codespell (or set CODESPELL)")
         if not rumdl:

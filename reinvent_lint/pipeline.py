@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -132,6 +133,10 @@ def map_units(
     from .signals import deferred, quiet_child
 
     _FORKED = (work, count)
+    # What this process built (documents, the site, the lexicon) is frozen out of the collector
+    # before forking: a collection in a worker would otherwise touch every object and copy each
+    # page it shares with this process.
+    gc.freeze()
     try:
         with deferred():  # a stop during the fork would leave workers holding our output open
             pool = multiprocessing.get_context("fork").Pool(processes, quiet_child)
@@ -143,6 +148,7 @@ def map_units(
             return results
     finally:
         _FORKED = None
+        gc.unfreeze()
 
 
 def prepare_sites(linter: Linter, units: Sequence[Unit], parallel: bool) -> None:
@@ -605,13 +611,27 @@ def _fill_words(store: Any, slots: Sequence[_Slot]) -> None:
     missing = [s for s in slots if not s.words]
     if not missing:
         return
-    known = cache.load("vocabulary-3", str(store.site.root)) or {}  # spelling.site_words' per-file cache
+    known = cache.load(VOCABULARY_CACHE, str(store.site.root)) or {}
     for slot in missing:
         entry = known.get(slot.target.relative)
-        if isinstance(entry, tuple) and len(entry) == 3 and entry[0] == len(slot.data) and entry[2]:
+        if isinstance(entry, tuple) and len(entry) == 3 and entry[2] and entry[:2] == _stamp(slot):
             slot.words = words_digest(entry[2])
         else:
             slot.words = _words_digest(slot.data)
+
+
+# The per-file cache where rules/spelling.site_words keeps each file's (words, code words), under
+# the file's (size, modification time): read, never written here.
+VOCABULARY_CACHE = "vocabulary-3"
+
+
+def _stamp(slot: _Slot) -> tuple[int, int] | None:
+    """The (size, modification time) of the file as read, None when it changed since."""
+    try:
+        stat = os.stat(slot.target.path)
+    except OSError:
+        return None
+    return (stat.st_size, stat.st_mtime_ns) if stat.st_size == len(slot.data) else None
 
 
 def _speller_factory(site: Site, options: Any) -> Callable[[], Any]:

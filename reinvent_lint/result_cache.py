@@ -8,8 +8,9 @@ Each checked file has one entry, valid while these are unchanged:
   site's own settings files (`_config.yml`, `Gemfile`, `CNAME`, `_plugins/`);
 - every piece of site data its rules read while it was checked, recorded as they read it, not
   guessed: `site.files` membership of each path tested, the URL map entries looked up, each
-  other file opened (an include, a layout, a linked post whose ids were read), the site
-  vocabulary counts of each word the speller judged. A rule that iterates a whole collection
+  other file opened (an include, a layout, a linked post whose ids were read), the verdict on
+  each word the speller judged and every other answer a rule asked of the speller (both read
+  the site vocabulary). A rule that iterates a whole collection
   depends on all of it. Each read is stored as a key and a digest of the value read; an entry is
   reused only when every key still gives the same digest.
 
@@ -35,7 +36,9 @@ import time
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence, Set
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from itertools import repeat
 from pathlib import Path
+from types import FunctionType
 from typing import TYPE_CHECKING, Any
 
 from . import cache
@@ -240,21 +243,35 @@ class TracedSite:
         self.memo = _LayeredMemo(site.memo)
 
     def __getattr__(self, name: str) -> Any:
-        with paused():
+        global _PAUSED
+        _PAUSED += 1  # as `paused()`, without a generator per look-up (thousands per post)
+        try:
             value = getattr(self._site, name)
+        finally:
+            _PAUSED -= 1
         if name in _SETTINGS:
-            return value
-        if name == "urls":
-            return TracedUrls(value)
-        if callable(value):
-            return _traced_method(name, value)
-        return _traced(value, ("s", name))
+            wrapped = value
+        elif name == "urls":
+            wrapped = TracedUrls(value)
+        elif callable(value):
+            wrapped = _traced_method(name, value)
+        else:
+            wrapped = _traced(value, ("s", name))
+            if not isinstance(wrapped, _Traced):
+                return wrapped  # a plain value: its read was noted now, and is noted on each access
+        # Kept for the next look-up: a wrapper notes each read when it is used, not when fetched.
+        self.__dict__[name] = wrapped
+        return wrapped
 
 
 def _traced_method(name: str, method: Callable[..., Any]) -> Callable[..., Any]:
     def call(*args: Any) -> Any:
-        with paused():
+        global _PAUSED
+        _PAUSED += 1
+        try:
             value = method(*args)
+        finally:
+            _PAUSED -= 1
         if all(isinstance(a, (str, int)) for a in args):
             _note(("m", name, *args))
         else:
@@ -285,14 +302,22 @@ class _LayeredMemo(Memo):
 def trace_speller(speller: Any) -> None:
     """Record the words each document's spelling verdicts were asked for, with a digest of each
     verdict. The verdicts read the site vocabulary; when it changes, the words a cached entry
-    used are judged again (`Evaluator`) and only entries whose verdicts changed are re-checked."""
+    used are judged again (`Evaluator`) and only entries whose verdicts changed are re-checked.
+    Every other public method a rule calls on the speller (`known`, `site_uses` ...) may read
+    the vocabulary too: each call is recorded as a read key of its own, ("speller", name, *args)."""
     if getattr(speller, "_traced_by_cache", False):
         return
     judge = speller.check
+    real_flagged = speller.flagged
     verdicts: dict[str, bytes] = {}  # word -> digest of this speller's verdict (one site, one run)
+    inside = [0]  # > 0 while a verdict is computed: the speller's own calls are part of it
 
     def check(word: str) -> Any:
-        verdict = judge(word)
+        inside[0] += 1
+        try:
+            verdict = judge(word)
+        finally:
+            inside[0] -= 1
         recorder = CURRENT
         if recorder is not None and word not in recorder.words:
             found = verdicts.get(word)
@@ -301,23 +326,40 @@ def trace_speller(speller: Any) -> None:
             recorder.words[word] = found
         return verdict
 
-    plain_flagged = speller.flagged  # calls `speller.check`: the recording one below
-    fine_digest = verdict_digest(None)
-
     def flagged(words: set[str]) -> set[str]:
         # every word asked about counts as read, also those judged fine earlier in the run
-        # (`flagged` skips calling `check` for them): recorded with the digest of no verdict
+        # (`flagged` skips calling `check` for them); the words it does not return have no
+        # verdict, so they are recorded without judging each one again
+        inside[0] += 1
+        try:
+            bad: set[str] = real_flagged(words)
+        finally:
+            inside[0] -= 1
         recorder = CURRENT
         if recorder is not None:
-            fine = words & speller.good
-            if fine:
-                recorder.words.update(dict.fromkeys(fine, fine_digest))
-        found: set[str] = plain_flagged(words)
-        return found
+            seen = recorder.words
+            for word in bad - seen.keys():
+                check(word)
+            seen.update(dict.fromkeys(words - bad - seen.keys(), _NO_VERDICT))
+        return bad
 
+    def traced(name: str, method: Callable[..., Any]) -> Callable[..., Any]:
+        def call(*args: Any, **kwargs: Any) -> Any:
+            if not inside[0] and CURRENT is not None and not _PAUSED:
+                CURRENT.add((SPELLER, name, *args) if _plain(args) and not kwargs else (SPELLER, name))
+            return method(*args, **kwargs)
+
+        return call
+
+    for name in {n for klass in type(speller).__mro__ for n, v in vars(klass).items() if isinstance(v, FunctionType)}:
+        if not name.startswith("_") and name not in ("check", "flagged"):
+            setattr(speller, name, traced(name, getattr(speller, name)))
     speller.check = check
     speller.flagged = flagged
     speller._traced_by_cache = True
+
+
+SPELLER = "speller"  # read keys of the speller's methods other than its verdicts
 
 
 # ----- evaluating a read key against the current site ---------------------------------------
@@ -348,7 +390,6 @@ class Evaluator:
         self.speller = speller  # the current speller, built when the vocabulary changed
         self.known: dict[ReadKey, bytes] = {}
         self.verdicts: dict[str, bytes] = {}  # judged again in this run
-        self._judge: Callable[[str], Any] | None = None
 
     def __call__(self, key: ReadKey) -> bytes:
         found = self.known.get(key)
@@ -356,14 +397,21 @@ class Evaluator:
             found = self.known[key] = self._evaluate(key)
         return found
 
-    def verdict(self, word: str) -> bytes:
+    def verdicts_of(self, words: list[str]) -> list[bytes]:
+        """The digest of each word's verdict under the current vocabulary: the stored table while
+        the vocabulary is as it was, else the current speller's (each word judged once a run)."""
         if self.cache.vocabulary_same:
-            return self.cache.verdicts.get(word, b"?")
-        found = self.verdicts.get(word)
-        if found is None:
-            if self._judge is None:
-                self._judge = self.speller().check
-            found = self.verdicts[word] = verdict_digest(self._judge(word))
+            return list(map(self.cache.verdicts.get, words, repeat(b"?")))
+        table = self.verdicts
+        judge: Callable[[str], Any] | None = None
+        found: list[bytes] = []
+        for word in words:
+            digest = table.get(word)
+            if digest is None:
+                if judge is None:
+                    judge = self.speller().check
+                digest = table[word] = verdict_digest(judge(word))
+            found.append(digest)
         return found
 
     def _evaluate(self, key: ReadKey) -> bytes:
@@ -376,9 +424,14 @@ class Evaluator:
             except (OSError, Refused):
                 return b"missing"
         if kind == "words":
-            return words_verdicts_digest([self.verdict(w) for w in str(key[1]).split("\n") if w])
+            joined = str(key[1])  # as `words_key` joined them
+            return words_verdicts_digest(self.verdicts_of(joined.split("\n") if joined else []))
         if kind == "m":
             return digest(getattr(self.site, str(key[1]))(*key[2:]))
+        if kind == SPELLER:
+            if len(key) == 2:  # called with arguments that cannot be keys: valid while the vocabulary is
+                return b"?" + os.urandom(8)
+            return digest(getattr(self.speller(), str(key[1]))(*key[2:]))
         if kind == "s":
             collection = getattr(self.site, str(key[1]))
         elif kind == "u":
@@ -400,6 +453,9 @@ def words_digest(words: Any) -> bytes:
 
 def verdict_digest(verdict: Any) -> bytes:
     return hashlib.blake2b(repr(verdict).encode(), digest_size=8).digest()
+
+
+_NO_VERDICT = verdict_digest(None)
 
 
 def words_verdicts_digest(digests: list[bytes]) -> bytes:
@@ -545,6 +601,7 @@ class ResultCache:
         self.vocabulary = b""  # digest of the site vocabulary the stored verdicts were judged with
         self.verdicts: dict[str, bytes] = {}  # word -> digest of its verdict under that vocabulary
         self.files_read: dict[str, bytes] = {}  # other files the entries read (includes ...) -> content digest
+        self._read_as: tuple[tuple[int, ...], tuple[Any, ...] | None] | None = None  # see `_read`
         raw = self._read(warnings)
         if raw is not None and raw[0] == key:
             self.entries, self.valid_until, self.fingerprint = raw[1], raw[2], raw[3]
@@ -558,8 +615,16 @@ class ResultCache:
         self.unstored: set[str] = set()  # files of the run whose results are not stored (`worth_storing`)
 
     def _read(self, warnings: list[str] | None) -> tuple[Any, ...] | None:
+        """The cache file's contents (None: none or unreadable). The file is only ever replaced
+        whole (`cache.write_atomic`), so while its inode, size and times are those of the copy
+        read first, that copy is what it holds: `save` does not read and parse it again."""
         try:
-            data = self.path.read_bytes()
+            stamp = _stamp(os.stat(self.path))
+            if self._read_as is not None and self._read_as[0] == stamp:
+                return self._read_as[1]
+            with open(self.path, "rb") as handle:
+                stamp = _stamp(os.fstat(handle.fileno()))
+                data = handle.read()
         except FileNotFoundError:
             return None
         except OSError as exc:
@@ -575,6 +640,7 @@ class ResultCache:
             for entry in raw[1].values():
                 if not (isinstance(entry, tuple) and len(entry) == 6 and isinstance(entry[0], bytes)):
                     raise ValueError("unexpected entry")
+            self._read_as = (stamp, raw)
             return raw
         except (EOFError, ValueError, TypeError, IndexError):
             if warnings is not None:
@@ -606,6 +672,8 @@ class ResultCache:
         if entry.found is not None and not self.all_valid:
             assert self.evaluate is not None
             for key, value in entry.reads:
+                if key[0] == SPELLER and self.vocabulary_same:
+                    continue  # the speller's answers read only the vocabulary: as it was
                 if self.evaluate(key) != value:
                     entry.found = None
                     entry.finished = None
@@ -649,6 +717,10 @@ class ResultCache:
         packed = (self.key, entries, _next_due(self.site), fingerprint, FORMAT, self.vocabulary_now, table, files_read)
         cache.write_atomic(self.path, marshal.dumps(packed))
         _prune(self.path.parent)
+
+
+def _stamp(stat: os.stat_result) -> tuple[int, ...]:
+    return (stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
 
 
 def _next_due(site: Site) -> float:

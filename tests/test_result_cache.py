@@ -356,3 +356,98 @@ def test_a_warm_run_neither_reads_front_matter_nor_parses_markdown(blog: Path, m
     monkeypatch.setattr(markdown, "parse_blocks", refuse)
     second, checked = _run(blog)
     assert made == [] and checked == set() and second == first
+
+
+def test_a_cold_run_takes_each_files_vocabulary_from_the_spelling_cache(
+    blog: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The digest of what each file adds to the vocabulary is read from the words the speller
+    just counted (no second pass over every post), and equals the digest of the text."""
+    import marshal
+
+    from reinvent_lint import pipeline
+
+    real = pipeline._words_digest
+    counted: list[bytes] = []
+    monkeypatch.setattr(pipeline, "_words_digest", lambda data: counted.append(data) or real(data))
+    _run(blog)
+    assert counted == []
+    (stored,) = (blog / ".reinvent-lint-cache").glob("results-*.marshal")
+    entries = marshal.loads(stored.read_bytes())[1]
+    for rel in SITE:
+        if rel.startswith("_posts/"):
+            assert entries[rel][5] == real((blog / rel).read_bytes())
+
+
+def test_a_name_the_site_starts_using_is_rejudged_in_the_post_that_links_to_it(tmp_path: Path) -> None:
+    """The spelling rule asks the speller more than verdicts: a word beside a link to its own
+    stem is a name while the site does not use that stem in several posts (rules/spelling._named
+    reads `site_uses`). Posts that start using the stem re-check the post that links to it."""
+    body = "We built snarfblatted for [the tool](https://example.com/snarfblatting) today.\n"
+    posts = {
+        "_posts/2024-02-01-linked.md": POST.format(title="Linked", body=body),
+        "_posts/2024-02-02-other.md": POST.format(title="Other", body="A post about something else.\n"),
+    }
+    root = write_site(tmp_path / "blog", posts)
+    os.chdir(root)
+    raw = {"select": ["RL501", "RL504"]}
+    before, _ = _run(root, raw)
+    assert [line for line in before if "snarfblatted" in line] == []
+    for i in (3, 4, 5):
+        text = POST.format(title=f"Post {i}", body="The snarfblatting approach works.\n")
+        (root / f"_posts/2024-02-0{i}-p{i}.md").write_text(text)
+    after, checked = _run(root, raw)
+    assert len([line for line in after if "snarfblatted" in line]) == 1
+    assert "linked" in _names(checked)
+    assert after == _cold(root, raw)
+
+
+def test_saving_merges_what_another_run_wrote_and_only_then_reads_the_file_again(
+    blog: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`save` merges entries a concurrent run wrote since this run read the cache; when the file
+    is still the one read (same inode, size and times), it is not read and parsed a second time."""
+    import marshal
+
+    _run(blog)
+    loads: list[int] = []
+    real_loads = marshal.loads
+
+    def counted(data: bytes) -> object:
+        value = real_loads(data)
+        if isinstance(value, tuple) and len(value) == 8 and value[4] == result_cache.FORMAT:
+            loads.append(len(data))  # the result cache (marshal.loads also reads the other caches)
+        return value
+
+    monkeypatch.setattr(result_cache.marshal, "loads", counted)
+    _edit(blog, "_posts/2024-01-04-delta.md", "stands alone", "stands alone here")
+    _run(blog)
+    assert len(loads) == 1  # read once, written back without a second read
+    (stored,) = (blog / ".reinvent-lint-cache").glob("results-*.marshal")
+    # Another run writes an entry while this one works: the file is replaced between read and save.
+    linter = _linter(blog)
+    site = linter.site_for(blog)
+    store = result_cache.open_cache(linter, site, [])
+    assert store is not None
+    other = real_loads(stored.read_bytes())
+    other[1]["\0written-meanwhile"] = (b"x", (), None, None, None, b"")
+    result_cache.cache.write_atomic(stored, marshal.dumps(other))
+    store.begin({}, None)
+    store.vocabulary_now = other[5]  # the vocabulary both runs saw (else a run keeps only its own)
+    store.save({}, False, {}, None)
+    assert "\0written-meanwhile" in real_loads(stored.read_bytes())[1]
+
+
+def test_the_traced_site_records_every_look_up_through_a_kept_wrapper(blog: Path) -> None:
+    """The traced site keeps the wrapper of a collection after the first look-up: each later
+    membership test through it is still recorded, one item at a time."""
+    from reinvent_lint.jekyll.site import Site
+
+    site = Site(blog)
+    with result_cache.recording(result_cache.Recorder()) as recorder:
+        traced = result_cache.TracedSite(site)
+        assert "_posts/2024-01-01-alpha.md" in traced.files
+        assert "_posts/2024-01-09-none.md" not in traced.files  # the kept wrapper
+        assert traced.files is traced.files
+    assert ("s", "files", "in", "_posts/2024-01-01-alpha.md") in recorder.keys
+    assert ("s", "files", "in", "_posts/2024-01-09-none.md") in recorder.keys
