@@ -195,7 +195,7 @@ def _named(speller: Any, named: set[str], lower: str) -> bool:
 def _joined_prose(doc: Document) -> str:
     """The prose regions of a post in one string (a MASK line between them: no word or pair of
     words spans two)."""
-    return doc.memo.get(_JOINED, lambda: f"\n{MASK}\n".join(segment for _, segment, _ in prose_regions(doc)))
+    return doc.memo.get(_JOINED, lambda: prose_regions(doc).join(f"\n{MASK}\n"))
 
 
 def _uses(doc: Document, lower: str) -> int:
@@ -421,6 +421,17 @@ _CONFUSIONS = [
 ]
 
 
+def _needles_in(text: str, needles: list[str]) -> set[str]:
+    """The (ASCII, lower-case) needles found in `text` lowered, read a megabyte at a time: no
+    lowered copy of a 20 MB post's whole prose (the windows overlap by the longest needle)."""
+    found: set[str] = set()
+    step, overlap = 1 << 20, max(map(len, needles)) - 1
+    for at in range(0, max(len(text), 1), step):
+        window = text[at : at + step + overlap].lower()
+        found.update(needle for needle in needles if needle in window)
+    return found
+
+
 @rule(
     "RL503",
     "apostrophe-confusion",
@@ -429,10 +440,10 @@ _CONFUSIONS = [
 )
 def apostrophe_confusion(ctx: Context) -> Iterator[Problem]:
     whole = _joined_prose(ctx.doc).replace("’", "'")
-    lowered_whole = whole.lower()
+    needles = _needles_in(whole, [c[0] for c in _CONFUSIONS])
     # the patterns that match somewhere in the post (one search each on the whole prose; a MASK
     # line between regions keeps matches inside one region), then only those, region by region
-    present = [c for c in _CONFUSIONS if c[0] in lowered_whole and c[1].search(whole)]
+    present = [c for c in _CONFUSIONS if c[0] in needles and c[1].search(whole)]
     if not present:
         return
     for offset, segment in prose_text(ctx.doc):
