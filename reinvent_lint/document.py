@@ -197,10 +197,14 @@ class Blocks(Sequence[Block]):
         lo, hi = self._bounds()
         if (lo, hi) == (0, len(self._kinds)):
             return map(Block, self._kinds, self._firsts, self._lasts, self._starts, self._ends)
-        return map(Block, *(islice(column, lo, hi) for column in self._columns()))
+        return self._from(lo, hi)
 
-    def _columns(self) -> tuple[Sequence[str], Sequence[int], Sequence[int], Sequence[int], Sequence[int]]:
-        return self._kinds, self._firsts, self._lasts, self._starts, self._ends
+    def _from(self, lo: int, hi: int) -> Iterator[Block]:
+        """A view's blocks, made one at a time from `lo` (no pass over the blocks before it: RL301
+        reads a view after each heading, and mostly only its first block)."""
+        kinds, firsts, lasts, starts, ends = self._kinds, self._firsts, self._lasts, self._starts, self._ends
+        for i in range(lo, hi):
+            yield Block(kinds[i], firsts[i], lasts[i], starts[i], ends[i])
 
     @overload
     def __getitem__(self, index: int) -> Block: ...
