@@ -159,6 +159,84 @@ class Spans(Sequence[tuple[int, int]]):
         return f"Spans({list(self)!r})"
 
 
+class Blocks(Sequence[Block]):
+    """The blocks of a post, kept as columns (a kind and four offsets in arrays: ~40 bytes a
+    block, where a `Block` with its ints costs ~200) and made into `Block`s only when read: a post
+    of 280,000 paragraphs would otherwise hold 56 MB of them. A slice is a view, not a copy
+    (RL301 reads `blocks[i + 1 :]` after each heading)."""
+
+    __slots__ = ("_ends", "_firsts", "_hi", "_kinds", "_lasts", "_lo", "_starts")
+    __hash__ = None  # type: ignore[assignment]
+
+    def __init__(self) -> None:
+        self._kinds: list[str] = []
+        self._firsts, self._lasts, self._starts, self._ends = array("q"), array("q"), array("q"), array("q")
+        self._lo, self._hi = 0, -1  # -1: to the end (a view has its own bounds)
+
+    def _append(self, kind: str, first: int, last: int, start: int, end: int) -> None:
+        self._kinds.append(kind)
+        self._firsts.append(first)
+        self._lasts.append(last)
+        self._starts.append(start)
+        self._ends.append(end)
+
+    def _bounds(self) -> tuple[int, int]:
+        return self._lo, len(self._kinds) if self._hi < 0 else self._hi
+
+    @property
+    def kinds(self) -> Sequence[str]:
+        """The kind of each block, without making the blocks."""
+        lo, hi = self._bounds()
+        return self._kinds if (lo, hi) == (0, len(self._kinds)) else self._kinds[lo:hi]
+
+    def __len__(self) -> int:
+        lo, hi = self._bounds()
+        return hi - lo
+
+    def __iter__(self) -> Iterator[Block]:
+        lo, hi = self._bounds()
+        if (lo, hi) == (0, len(self._kinds)):
+            return map(Block, self._kinds, self._firsts, self._lasts, self._starts, self._ends)
+        return self._from(lo, hi)
+
+    def _from(self, lo: int, hi: int) -> Iterator[Block]:
+        """A view's blocks, made one at a time from `lo` (no pass over the blocks before it: RL301
+        reads a view after each heading, and mostly only its first block)."""
+        kinds, firsts, lasts, starts, ends = self._kinds, self._firsts, self._lasts, self._starts, self._ends
+        for i in range(lo, hi):
+            yield Block(kinds[i], firsts[i], lasts[i], starts[i], ends[i])
+
+    @overload
+    def __getitem__(self, index: int) -> Block: ...
+    @overload
+    def __getitem__(self, index: slice) -> Blocks: ...
+    def __getitem__(self, index: int | slice) -> Block | Blocks:
+        lo, hi = self._bounds()
+        if isinstance(index, slice):
+            start, stop, step = index.indices(hi - lo)
+            if step != 1:
+                raise ValueError("a slice of blocks takes every block")
+            view = Blocks.__new__(Blocks)
+            view._kinds, view._firsts, view._lasts = self._kinds, self._firsts, self._lasts
+            view._starts, view._ends = self._starts, self._ends
+            view._lo, view._hi = lo + start, lo + max(start, stop)
+            return view
+        if index < 0:
+            index += hi - lo
+        if not 0 <= index < hi - lo:
+            raise IndexError("block index out of range")
+        i = lo + index
+        return Block(self._kinds[i], self._firsts[i], self._lasts[i], self._starts[i], self._ends[i])
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Sequence):
+            return list(self) == list(other)
+        return NotImplemented
+
+    def __repr__(self) -> str:
+        return f"Blocks({list(self)!r})"
+
+
 _ATX = re.compile(r"^( {0,3})(#{1,6})(?=[ \t]|$)([ \t]*)(.*?)(?:[ \t]+#+)?([ \t]*)$")
 # Blocks that carry content in a section.
 _STRUCTURAL = {
@@ -307,16 +385,18 @@ class Document:
         return render.blocks(self)
 
     @cached_property
-    def blocks(self) -> list[Block]:
+    def blocks(self) -> Blocks:
         """Every block with its lines, in document order (containers before their content)."""
-        result = []
+        result = Blocks()
         starts, count = self._line_starts, self.line_count
         for piece in self.tokens.pieces:
             if not isinstance(piece, list):  # plain paragraphs: (first, end) line pairs, never empty
-                result += [
-                    Block("paragraph", first + 1, last, starts[first], self._end_of(last))
-                    for first, last in zip(piece[::2], piece[1::2])
-                ]
+                firsts = piece[::2]
+                result._kinds += ["paragraph"] * len(firsts)
+                result._firsts.extend(first + 1 for first in firsts)
+                result._lasts.extend(piece[1::2])
+                result._starts.extend(starts[first] for first in firsts)
+                result._ends.extend(self._end_of(last) for last in piece[1::2])
                 continue
             for token in piece:
                 if token.map is None or token.nesting == -1:
@@ -326,7 +406,7 @@ class Document:
                     continue
                 first, last = token.map[0] + 1, token.map[1]
                 last = max(first, last)
-                result.append(Block(kind, first, last, self.line_start(first), self.line_end(min(last, count))))
+                result._append(kind, first, last, self.line_start(first), self.line_end(min(last, count)))
         return result
 
     @cached_property

@@ -360,7 +360,9 @@ def check(
     slots = (
         _read_slots(linter, targets, report.errors, stores)
         if stores
-        else [_Slot(u.target, u.original, unit=u) for u in read_units(linter, targets, report.errors, preread)]
+        else [
+            _Slot(u.target, u.original, unit=u).released() for u in read_units(linter, targets, report.errors, preread)
+        ]
     )
     report.files = len(slots)
     from . import style as style_pack
@@ -440,6 +442,20 @@ class _Slot:
     finished: tuple[bytes, tuple[Any, ...]] | None = None
     words: bytes = b""  # digest of what the file adds to the site vocabulary
     index: int = 0  # of its target
+    size: int = -1  # of `data` (kept when a huge file's bytes are released)
+
+    def __post_init__(self) -> None:
+        if self.size < 0:
+            self.size = len(self.data)
+
+    def released(self) -> _Slot:
+        """The slot, without the bytes of a huge file once parsed: a check reads them no more
+        (its content hash and size stand for them), and a 20 MB post's are 20 MB of the peak."""
+        from .result_cache import worth_storing
+
+        if self.unit is not None and not worth_storing(self.size):
+            self.data = self.unit.original = b""
+        return self
 
     def stored(self, linter: Linter) -> bool:
         """Whether the result cache stores this file's results (not a huge file's, nor those of a
@@ -447,13 +463,14 @@ class _Slot:
         from .result_cache import worth_storing
 
         findings = len(self.found.problems) if self.found is not None else 0
-        return worth_storing(len(self.data), findings, int(linter.config.limits["max-findings"]))
+        return worth_storing(self.size, findings, int(linter.config.limits["max-findings"]))
 
     def need_unit(self, linter: Linter) -> Unit:
         if self.unit is None:
             target = self.target
             doc = Document.from_bytes(target.display, self.data, target.site.kind_of(target.relative))
             self.unit = Unit(target, doc, self.data)
+            self.released()
         return self.unit
 
 
@@ -582,7 +599,7 @@ def _words_of_unstored(slot: _Slot) -> bytes:
     """A file too large to store: its bytes stand for its words (no pass over its text)."""
     from .result_cache import worth_storing
 
-    return b"" if worth_storing(len(slot.data)) else slot.content
+    return b"" if worth_storing(slot.size) else slot.content
 
 
 def _other_words(site: Site, words: dict[str, bytes]) -> None:
@@ -631,7 +648,7 @@ def _stamp(slot: _Slot) -> tuple[int, int] | None:
         stat = os.stat(slot.target.path)
     except OSError:
         return None
-    return (stat.st_size, stat.st_mtime_ns) if stat.st_size == len(slot.data) else None
+    return (stat.st_size, stat.st_mtime_ns) if stat.st_size == slot.size else None
 
 
 def _speller_factory(site: Site, options: Any) -> Callable[[], Any]:

@@ -211,3 +211,90 @@ def test_code_spans_with_and_without_the_two_backtick_path(text: str, expected: 
     from reinvent_lint.markdown import find_code_spans
 
     assert find_code_spans(text, 0, len(text)) == expected
+
+
+def test_blocks_read_as_columns_give_the_blocks_their_tokens_say() -> None:
+    from reinvent_lint.document import Block, Document
+
+    text = "Para one\nstill one\n\n# Head\n\n- item\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\nLast para\n"
+    doc = Document("p.md", text)
+    blocks = doc.blocks
+    made = list(blocks)
+    assert [b.kind for b in made] == list(blocks.kinds)
+    assert made[0] == Block("paragraph", 1, 2, 0, text.index("\n\n"))
+    assert "heading" in blocks.kinds and "table" in blocks.kinds and made[-1].kind == "paragraph"
+    assert [blocks[i] for i in range(len(blocks))] == made and blocks[-1] == made[-1]
+    assert blocks == made and blocks != made[1:]
+    with pytest.raises(IndexError):
+        blocks[len(blocks)]
+    for lo in range(len(made) + 1):  # a slice is a view over the same columns
+        view = blocks[lo:]
+        assert list(view) == made[lo:] and len(view) == len(made) - lo
+        assert list(view.kinds) == [b.kind for b in made[lo:]]
+        assert list(view[1:]) == made[lo + 1 :] and list(blocks[lo : lo + 2]) == made[lo : lo + 2]
+        if lo < len(made):
+            assert view[0] == made[lo] and view[-1] == made[-1]
+
+
+@pytest.mark.parametrize("count", [0, 1, 1023, 1024, 1025, 3000])
+def test_prose_regions_joined_in_batches_are_the_regions_joined(count: int) -> None:
+    from reinvent_lint.document import Spans
+    from reinvent_lint.prose import Regions
+
+    body = "".join(f"w{i} " for i in range(count))
+    starts = [m.start() for m in re.finditer(r"w\d+", body)]
+    segments = Spans((s, body.index(" ", s)) for s in starts)
+    extra = [(1, "extra", False)] if count % 2 else []
+    regions = Regions(body, segments, {}, extra)
+    assert regions.join("\n|\n") == "\n|\n".join(text for _, text, _ in regions)
+    assert Regions("", Spans(), {}, []).join("|") == ""
+
+
+def test_apostrophe_needles_are_found_across_the_windows_of_a_long_prose() -> None:
+    from reinvent_lint.rules.spelling import _needles_in
+
+    needles = [" of ", "r welcome", "its a"]
+    for at in (0, (1 << 20) - 4, (1 << 20) - 1, 1 << 20, 3 << 20):  # across a window's end, and not
+        text = "x" * at + "Your Welcome" + "y" * 10
+        assert _needles_in(text, needles) == {"r welcome"}
+    assert _needles_in("", needles) == set()
+
+
+@pytest.mark.parametrize("result_cache_on", [False, True])
+def test_a_huge_file_is_checked_without_its_bytes_once_parsed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, result_cache_on: bool
+) -> None:
+    from reinvent_lint import pipeline, result_cache
+
+    from .conftest import linter_for
+
+    (tmp_path / "_config.yml").write_text("title: t\n")
+    (tmp_path / "_posts").mkdir()
+    post = "---\ntitle: Huge\n---\n\nTeh first line. \n\n" + "A plain paragraph of words here.\n\n" * 100
+    (tmp_path / "_posts" / "2024-01-01-huge.md").write_text(post)
+    (tmp_path / "_posts" / "2024-01-02-small.md").write_text("---\ntitle: Small\n---\n\nTeh small one. \n")
+    seen: list[tuple[str, int, int, int]] = []
+    released = pipeline._Slot.released
+
+    def spy(slot: pipeline._Slot) -> pipeline._Slot:
+        result = released(slot)
+        original = slot.unit.original if slot.unit else b""
+        seen.append((slot.target.display, slot.size, len(slot.data), len(original)))
+        return result
+
+    def run() -> list[tuple[str, int, str]]:
+        linter = linter_for(tmp_path)
+        linter.use_result_cache = result_cache_on
+        return [(p.path, p.line, p.code) for p in linter.check_paths([], jobs=1).problems]
+
+    before = run()
+    monkeypatch.setattr(result_cache, "HUGE", 2000)  # the first post is huge now, the second is not
+    monkeypatch.setattr(pipeline._Slot, "released", spy)
+    assert run() == before and {code for _, _, code in before} >= {"RL501", "RL601"}
+    sizes = {name.rsplit("-", 1)[-1]: (size, data, original) for name, size, data, original in seen}
+    assert sizes["huge.md"] == (len(post.encode()), 0, 0)  # size kept, bytes released
+    small = len((tmp_path / "_posts" / "2024-01-02-small.md").read_bytes())
+    if result_cache_on:
+        assert "small.md" not in sizes  # its stored findings reused: never parsed
+    else:
+        assert sizes["small.md"] == (small, small, small)  # a file the cache may store keeps its bytes

@@ -222,7 +222,7 @@ def _named(speller: Any, named: set[str], lower: str) -> bool:
 def _joined_prose(doc: Document) -> str:
     """The prose regions of a post in one string (a MASK line between them: no word or pair of
     words spans two)."""
-    return doc.memo.get(_JOINED, lambda: f"\n{MASK}\n".join(segment for _, segment, _ in prose_regions(doc)))
+    return doc.memo.get(_JOINED, lambda: prose_regions(doc).join(f"\n{MASK}\n"))
 
 
 def _lowered_prose(doc: Document) -> str:
@@ -494,7 +494,7 @@ def _twice_in_a_row(text: str) -> bool:
 
 @rule("RL502", "repeated-word", "A word repeated by accident (`the the`), also across a line break.", fixable=True)
 def repeated_word(ctx: Context) -> Iterator[Problem]:
-    if not _twice_in_a_row(_lowered_prose(ctx.doc)):
+    if not _twice_in_a_row(_joined_prose(ctx.doc)):  # (lower-cased piece by piece: no 20 MB copy)
         return  # one cheap test for the whole post (MASK between regions: no pair across two)
     for offset, segment in prose_text(ctx.doc):
         if not _twice_in_a_row(segment):
@@ -533,12 +533,15 @@ _PHRASES = {
 _CASE_FOLDS = ("\u017f", "\u0131", "\u0130", "\u212a")  # long s, dotless i, dotted I, Kelvin sign
 
 
-def _may_match(needle: str, lowered: str, text: str) -> bool:
-    """`lowered` (`text` lower-cased) may hold a match of the pattern of `needle`."""
-    phrases = _PHRASES.get(needle)
-    if phrases is None or any(p in lowered for p in phrases):
-        return True
-    return any(c in text for c in _CASE_FOLDS)  # (in the text: lower() turns two of them to ASCII)
+def _needles_in(text: str, needles: list[str]) -> set[str]:
+    """The (ASCII, lower-case) needles found in `text` lowered, read a megabyte at a time: no
+    lowered copy of a 20 MB post's whole prose (the windows overlap by the longest needle)."""
+    found: set[str] = set()
+    step, overlap = 1 << 20, max(map(len, needles)) - 1
+    for at in range(0, max(len(text), 1), step):
+        window = text[at : at + step + overlap].lower()
+        found.update(needle for needle in needles if needle in window)
+    return found
 
 
 @rule(
@@ -549,13 +552,18 @@ def _may_match(needle: str, lowered: str, text: str) -> bool:
 )
 def apostrophe_confusion(ctx: Context) -> Iterator[Problem]:
     whole = _joined_prose(ctx.doc).replace("’", "'")
-    lowered_whole = _lowered_prose(ctx.doc).replace("’", "'")  # (lower-casing makes no ’ or ')
+    phrases = sorted({p for c in _CONFUSIONS for p in _PHRASES.get(c[0], ())})
+    found = _needles_in(whole, [c[0] for c in _CONFUSIONS] + phrases)
+    folds = any(c in whole for c in _CASE_FOLDS)  # (lower() turns two of them to ASCII)
     # the patterns that match somewhere in the post (one search each on the whole prose; a MASK
-    # line between regions keeps matches inside one region), then only those, region by region
+    # line between regions keeps matches inside one region), then only those, region by region;
+    # a pattern with phrases only when one of them occurs
     present = [
         c
         for c in _CONFUSIONS
-        if c[0] in lowered_whole and _may_match(c[0], lowered_whole, whole) and c[1].search(whole)
+        if c[0] in found
+        and (c[0] not in _PHRASES or folds or any(p in found for p in _PHRASES[c[0]]))
+        and c[1].search(whole)
     ]
     if not present:
         return
