@@ -98,15 +98,27 @@ class PerFile:
 
         try:
             stat = path.stat()
-            entry = self.known.get(rel)
-            if isinstance(entry, tuple) and len(entry) == 3 and entry[:2] == (stat.st_size, stat.st_mtime_ns):
-                value = entry[2]
-            else:
-                value = derive(read_text_file(path) if text is None else text)
+            entry = self._entry(rel, stat)
+            value = entry[2] if entry is not None else derive(read_text_file(path) if text is None else text)
         except OSError:
             return None
         self.fresh[rel] = (stat.st_size, stat.st_mtime_ns, value)
         return value
+
+    def peek(self, path: Path, rel: str) -> tuple[int, Any] | None:
+        """(size, cached value) of `rel` while its file's size and time are those cached; None
+        otherwise. Reads no file and records nothing (for readers of another owner's cache)."""
+        try:
+            entry = self._entry(rel, path.stat())
+        except OSError:
+            return None
+        return None if entry is None else (entry[0], entry[2])
+
+    def _entry(self, rel: str, stat: os.stat_result) -> tuple[int, int, Any] | None:
+        entry = self.known.get(rel)
+        if isinstance(entry, tuple) and len(entry) == 3 and entry[:2] == (stat.st_size, stat.st_mtime_ns):
+            return entry
+        return None
 
     def save(self) -> None:
         if self.fresh != self.known:

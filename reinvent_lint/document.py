@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from itertools import islice
 from pathlib import Path
-from typing import TYPE_CHECKING, overload
+from typing import TYPE_CHECKING, TypeVar, overload
 
 from .jekyll import liquid as liquid_scan
 from .files import MAX_FILE_BYTES, Refused, read_regular_file
@@ -117,12 +117,30 @@ class Block:
     end: int
 
 
-class Spans(Sequence[tuple[int, int]]):
+_Item = TypeVar("_Item")
+
+
+class _Columns(Sequence[_Item]):
+    """Items kept in columns (arrays), equal to and printed as the list of their items, like the
+    lists they replace."""
+
+    __slots__ = ()
+    __hash__ = None  # type: ignore[assignment]
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Sequence):
+            return list(self) == list(other)
+        return NotImplemented
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({list(self)!r})"
+
+
+class Spans(_Columns[tuple[int, int]]):
     """(start, end) offset pairs, kept in two arrays: 16 bytes a pair, where a list of tuples
     costs about 120 (a post of 300,000 paragraphs has that many inline segments)."""
 
     __slots__ = ("ends", "starts")
-    __hash__ = None  # type: ignore[assignment]
 
     def __init__(self, pairs: Iterable[tuple[int, int]] = ()) -> None:
         self.starts = array("q")
@@ -150,23 +168,14 @@ class Spans(Sequence[tuple[int, int]]):
             return list(zip(self.starts[index], self.ends[index]))
         return self.starts[index], self.ends[index]
 
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, Sequence):
-            return list(self) == list(other)
-        return NotImplemented
 
-    def __repr__(self) -> str:
-        return f"Spans({list(self)!r})"
-
-
-class Blocks(Sequence[Block]):
+class Blocks(_Columns[Block]):
     """The blocks of a post, kept as columns (a kind and four offsets in arrays: ~40 bytes a
     block, where a `Block` with its ints costs ~200) and made into `Block`s only when read: a post
     of 280,000 paragraphs would otherwise hold 56 MB of them. A slice is a view, not a copy
     (RL301 reads `blocks[i + 1 :]` after each heading)."""
 
     __slots__ = ("_ends", "_firsts", "_hi", "_kinds", "_lasts", "_lo", "_starts")
-    __hash__ = None  # type: ignore[assignment]
 
     def __init__(self) -> None:
         self._kinds: list[str] = []
@@ -227,14 +236,6 @@ class Blocks(Sequence[Block]):
             raise IndexError("block index out of range")
         i = lo + index
         return Block(self._kinds[i], self._firsts[i], self._lasts[i], self._starts[i], self._ends[i])
-
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, Sequence):
-            return list(self) == list(other)
-        return NotImplemented
-
-    def __repr__(self) -> str:
-        return f"Blocks({list(self)!r})"
 
 
 _ATX = re.compile(r"^( {0,3})(#{1,6})(?=[ \t]|$)([ \t]*)(.*?)(?:[ \t]+#+)?([ \t]*)$")

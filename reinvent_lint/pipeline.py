@@ -620,35 +620,22 @@ def _other_words(site: Site, words: dict[str, bytes]) -> None:
 def _fill_words(store: Any, slots: Sequence[_Slot]) -> None:
     """Each file's vocabulary digest, for the files that have none yet: from the vocabulary the
     speller just learned (spelling.site_words keeps it per file), else from the text."""
-    from . import cache
+    from .cache import PerFile
     from .result_cache import words_digest
+    from .rules.spelling import WORDS_CACHE
 
     for slot in slots:
         slot.words = slot.words or _words_of_unstored(slot)
     missing = [s for s in slots if not s.words]
     if not missing:
         return
-    known = cache.load(VOCABULARY_CACHE, str(store.site.root)) or {}
+    known = PerFile(WORDS_CACHE, store.site.root)  # read, never written here
     for slot in missing:
-        entry = known.get(slot.target.relative)
-        if isinstance(entry, tuple) and len(entry) == 3 and entry[2] and entry[:2] == _stamp(slot):
-            slot.words = words_digest(entry[2])
+        found = known.peek(slot.target.path, str(slot.target.relative))
+        if found is not None and found[0] == slot.size and found[1]:  # (the file as read: same size)
+            slot.words = words_digest(found[1])
         else:
             slot.words = _words_digest(slot.data)
-
-
-# The per-file cache where rules/spelling.site_words keeps each file's (words, code words), under
-# the file's (size, modification time): read, never written here.
-VOCABULARY_CACHE = "vocabulary-3"
-
-
-def _stamp(slot: _Slot) -> tuple[int, int] | None:
-    """The (size, modification time) of the file as read, None when it changed since."""
-    try:
-        stat = os.stat(slot.target.path)
-    except OSError:
-        return None
-    return (stat.st_size, stat.st_mtime_ns) if stat.st_size == slot.size else None
 
 
 def _speller_factory(site: Site, options: Any) -> Callable[[], Any]:

@@ -17,7 +17,6 @@ import heapq
 import re
 from array import array
 from collections.abc import Iterator, Sequence
-from collections.abc import Set as AbstractSet
 from itertools import islice
 from typing import NamedTuple, overload
 
@@ -355,9 +354,8 @@ _AFTER_WORD = _BEFORE_WORD + "."
 _SPACED = bytes(32 if chr(c) in '!"()*,-:;?[]|~' else c for c in range(256))
 
 
-def distinct_words(segment: str, skip: AbstractSet[str] = frozenset()) -> set[str]:
-    """The words of a region, without positions: cheap, for a first pass. `skip`: words the
-    caller does not need (words already judged fine); they may be left out.
+def distinct_words(segment: str) -> set[str]:
+    """The words of a region, without positions: cheap, for a first pass.
 
     The same set as WORD_TOKEN over the whole region (tests/test_spelling_speed.py compares them
     on random text), read per distinct whitespace-separated chunk: a chunk that is letters,
@@ -369,7 +367,7 @@ def distinct_words(segment: str, skip: AbstractSet[str] = frozenset()) -> set[st
     for start, end in pieces(segment):  # a 20 MB post is never one list of chunks
         piece = segment[start:end].encode("utf-8", "surrogatepass").translate(_SPACED)
         chunks.update(piece.decode("utf-8", "surrogatepass").split())
-    for chunk in chunks - skip if skip else chunks:
+    for chunk in chunks:
         core = chunk.lstrip(_BEFORE_WORD).rstrip(_AFTER_WORD)
         if core.isalpha() and core.isascii():
             add(core)

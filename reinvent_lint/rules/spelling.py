@@ -34,6 +34,10 @@ _SPELLING: Key[list[tuple[Any, int, int, bool]]] = Key("spelling")
 _DISTINCT: Key[set[str]] = Key("distinct-words")
 
 
+# Each file's (words, code words) for the site vocabulary, under its size and modification time.
+WORDS_CACHE = "vocabulary-3"
+
+
 def accept_file(site: Site) -> Path:
     return (site.root or Path.cwd()) / ACCEPT_FILE
 
@@ -112,7 +116,7 @@ def site_words(site: Site) -> tuple[Counter[str], set[str]]:
     whole = cache.load("vocabulary-site-2", str(site.root))
     if isinstance(whole, tuple) and len(whole) == 3 and whole[0] == stamp:
         return Counter(whole[1]), set(whole[2])
-    index = cache.PerFile("vocabulary-3", site.root)  # (pipeline._fill_words reads it too)
+    index = cache.PerFile(WORDS_CACHE, site.root)  # (pipeline._fill_words reads it too)
     derive = lambda text: (tuple(sorted(words_of(text))), tuple(sorted(code_words_of(text))))
     for rel in files:
         doc = read.get(rel)
@@ -226,7 +230,7 @@ def _joined_prose(doc: Document) -> str:
 
 
 def _lowered_prose(doc: Document) -> str:
-    """`_joined_prose` lower-cased, once per post (RL501, RL502 and RL503 read it)."""
+    """`_joined_prose` lower-cased, once per post (RL501 counts a flagged word's uses in it)."""
     return doc.memo.get(_LOWERED, lambda: _joined_prose(doc).lower())
 
 
@@ -533,6 +537,10 @@ _PHRASES = {
 _CASE_FOLDS = ("\u017f", "\u0131", "\u0130", "\u212a")  # long s, dotless i, dotted I, Kelvin sign
 
 
+# what RL503 looks for in a post first: each pattern's needle and the phrases of those that have them
+_NEEDLES = [c[0] for c in _CONFUSIONS] + sorted({p for c in _CONFUSIONS for p in _PHRASES.get(c[0], ())})
+
+
 def _needles_in(text: str, needles: list[str]) -> set[str]:
     """The (ASCII, lower-case) needles found in `text` lowered, read a megabyte at a time: no
     lowered copy of a 20 MB post's whole prose (the windows overlap by the longest needle)."""
@@ -552,8 +560,7 @@ def _needles_in(text: str, needles: list[str]) -> set[str]:
 )
 def apostrophe_confusion(ctx: Context) -> Iterator[Problem]:
     whole = _joined_prose(ctx.doc).replace("’", "'")
-    phrases = sorted({p for c in _CONFUSIONS for p in _PHRASES.get(c[0], ())})
-    found = _needles_in(whole, [c[0] for c in _CONFUSIONS] + phrases)
+    found = _needles_in(whole, _NEEDLES)
     folds = any(c in whole for c in _CASE_FOLDS)  # (lower() turns two of them to ASCII)
     # the patterns that match somewhere in the post (one search each on the whole prose; a MASK
     # line between regions keeps matches inside one region), then only those, region by region;
