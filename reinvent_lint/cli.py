@@ -9,7 +9,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO, cast
+from typing import TYPE_CHECKING, NoReturn, TextIO, cast
 
 from . import __version__, signals
 from .errors import ReinventLintError
@@ -145,7 +145,12 @@ def _check_options(p: argparse.ArgumentParser) -> None:
     )
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def run() -> NoReturn:
+    """The program: `reinvent-lint` and `python -m reinvent_lint`."""
+    sys.exit(main(settle=True))
+
+
+def main(argv: Sequence[str] | None = None, *, settle: bool = False) -> int:
     parser = _parser()
     try:
         args = parser.parse_args(argv)
@@ -191,7 +196,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"reinvent-lint: error: {exc.filename or 'output'}: {exc.strerror or exc}", file=sys.stderr)
         return EXIT_ERROR
     finally:
-        restore()
+        if settle:  # a program about to exit: a late signal still exits 128 + its number
+            signals.settle()
+        else:  # an in-process caller gets its own handlers back
+            restore()
 
 
 def _stdin_paths(args: argparse.Namespace) -> None:

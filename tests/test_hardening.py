@@ -483,6 +483,24 @@ def test_signals_stop_a_200_post_run_cleanly(
         assert (site / rel).read_bytes() in (_POSTS[rel].encode(), fixed_posts[rel]), rel
 
 
+def test_a_signal_as_the_program_exits_still_gives_one_line_and_128_plus_signum(tmp_path: Path) -> None:
+    """A SIGTERM that lands after the work is done, while the interpreter shuts down, once killed the
+    process by the signal (exit -15, no line): the program keeps a handler to the very end."""
+    write_site(tmp_path, {"_posts/2024-01-01-a.md": FM + "Words.\n"})
+    script = (
+        "import os, signal, sys\n"
+        "from reinvent_lint import cli\n"
+        "code = cli.main(['check', '--no-cache'], settle=True)\n"
+        "os.kill(os.getpid(), signal.SIGTERM)\n"
+        "sys.exit(code)\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+    done = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, env=env, capture_output=True, text=True,
+                          timeout=60)  # fmt: skip
+    assert done.returncode == 143
+    assert done.stderr.strip() == "reinvent-lint: terminated"
+
+
 # ----- issue 21: huge posts (the block parse reads plain runs itself; a cap on findings) ---------
 def test_a_million_lines_stop_each_rule_at_the_findings_cap(tmp_path: Path) -> None:
     write_site(tmp_path, {"_posts/2024-01-01-lines.md": FM + "line\n" * 1_000_000})  # "line line": repeated
