@@ -76,8 +76,8 @@ class _Client:
     """One request at a time through an httpx transport, without httpx.AsyncClient's per-request
     machinery (cookie jar, auth, redirect and event-hook plumbing, header merging): the checker
     needs none of it, and on the link benchmark it was a third of the CPU per request. The
-    interface stays httpx's: httpx.Request in, httpx.Response out, any httpx transport (the
-    aiohttp-backed one by default, httpx's own, or a MockTransport in tests)."""
+    interface stays httpx's: httpx.Request in, httpx.Response out, any httpx transport (our
+    link_transport.LinkTransport by default, httpx's own, or a MockTransport in tests)."""
 
     def __init__(self, transport: Any, timeout: float) -> None:
         import httpx
@@ -102,8 +102,8 @@ class _Client:
 
 
 def _describe(exc: BaseException) -> str:
-    """An honest reason for a failed request. httpx-aiohttp maps some connection errors to
-    httpx timeouts, so the original aiohttp exception decides."""
+    """An honest reason for a failed request: the transport's original exception (the cause)
+    decides, as an httpx error's class may be coarser."""
     import httpx
 
     cause = exc.__cause__ or exc
@@ -120,58 +120,7 @@ def _describe(exc: BaseException) -> str:
 
 def preload() -> None:
     """Import the HTTP stack now (link_worker.py does it while the posts are read)."""
-    import httpx  # noqa: F401
-
-    try:
-        import aiohttp  # noqa: F401
-        import httpx_aiohttp  # noqa: F401
-    except ImportError:  # pragma: no cover - the dependency is declared
-        pass
-
-
-Addresses = Callable[[str, int], Awaitable[list[str]]]
-
-
-def _fast_transport(concurrency: int, addresses: Addresses | None = None) -> object | None:
-    """httpx over aiohttp (httpx-aiohttp): measured 623 URLs/s against httpx's own transport's
-    275 on the link benchmark, where httpx's pool is CPU-bound (encode/httpx#3215). Its session
-    keeps no cookies. `addresses(host, port)`, when given, is where it connects: the addresses
-    the checker resolved and judged once per host (aiohttp would otherwise resolve each host
-    again, and a second answer need not be the one judged)."""
-    try:
-        import aiohttp
-        from aiohttp.abc import AbstractResolver, ResolveResult
-        from httpx_aiohttp import AiohttpTransport
-    except ImportError:  # pragma: no cover - the dependency is declared
-        return None
-
-    class Judged(AbstractResolver):
-        async def resolve(self, host: str, port: int = 0, family: int = socket.AF_INET) -> list[ResolveResult]:
-            assert addresses is not None
-            return [
-                {"hostname": host, "host": a, "port": port, "proto": 0, "flags": socket.AI_NUMERICHOST,
-                 "family": socket.AF_INET6 if ":" in a else socket.AF_INET}
-                for a in await addresses(host, port)
-            ]  # fmt: skip
-
-        async def close(self) -> None:
-            pass
-
-    def session() -> aiohttp.ClientSession:
-        connector = aiohttp.TCPConnector(limit=concurrency, resolver=Judged() if addresses else None)
-        client = aiohttp.ClientSession(connector=connector, cookie_jar=aiohttp.DummyCookieJar())
-        # aiohttp quietly repeats an idempotent request once after a reset; our retries are the
-        # only ones, so a reset is tried 1 + `retries` times in all (3 by default).
-        if hasattr(client, "_retry_connection"):
-            client._retry_connection = False
-        return client
-
-    # The transport builds an httpx TLS context (certifi's bundle: ~18 ms of CPU) that it uses
-    # only for a session of its own; ours comes from `session()`, whose connector verifies with
-    # aiohttp's default context. A bare context (no CA: it could verify nothing) stands in.
-    import ssl
-
-    return AiohttpTransport(verify=ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT), client=session)
+    from . import link_transport  # noqa: F401 - httpx and h11 with it
 
 
 async def _deadline(work: Awaitable[T], seconds: float) -> T:
@@ -221,12 +170,9 @@ class Checker:
         s = self.settings
         transport = self.transport
         if transport is None:
-            transport = _fast_transport(s.concurrency, self._connect_to)
-        if transport is None:  # pragma: no cover - httpx-aiohttp is a declared dependency
-            import httpx
+            from .link_transport import LinkTransport
 
-            limits = httpx.Limits(max_connections=s.concurrency, max_keepalive_connections=s.concurrency)
-            transport = httpx.AsyncHTTPTransport(limits=limits, trust_env=False)
+            transport = LinkTransport(self._connect_to)
         client = _Client(transport, s.timeout)
         gate = asyncio.Semaphore(s.concurrency)
         results: dict[str, Verdict] = {}

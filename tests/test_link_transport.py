@@ -1,0 +1,135 @@
+"""The link checker's transport (link_transport.py) against real servers on 127.0.0.1: kept-alive
+connections per host, a connection the server dropped, TLS that cannot be verified."""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import ssl
+import subprocess
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from reinvent_lint.http_check import Checker, Settings
+from reinvent_lint.link_transport import LinkTransport
+
+
+class Counting(ThreadingHTTPServer):
+    """Counts the connections it accepts and the requests it answers."""
+
+    daemon_threads = True
+
+    def __init__(self, tls: ssl.SSLContext | None = None) -> None:
+        self.connections = 0
+        self.requests: list[tuple[str, str]] = []
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+            def do_HEAD(self) -> None:
+                self.answer()
+
+            def do_GET(self) -> None:
+                self.answer()
+
+            def answer(self) -> None:
+                server.requests.append((self.command, self.path))
+                status = 405 if self.path.startswith("/no-head") and self.command == "HEAD" else 200
+                self.send_response(status)
+                self.send_header("Content-Length", "2")
+                self.end_headers()
+                if self.command == "GET":
+                    self.wfile.write(b"ok")
+                if self.path.startswith("/drops"):  # hangs up, without saying so in its headers
+                    self.close_connection = True
+
+        super().__init__(("127.0.0.1", 0), Handler)
+        if tls is not None:
+            self.socket = tls.wrap_socket(self.socket, server_side=True)
+
+    def get_request(self) -> tuple[Any, Any]:
+        request = super().get_request()
+        self.connections += 1
+        return request
+
+
+@pytest.fixture
+def serve() -> Iterator[Any]:
+    servers: list[Counting] = []
+
+    def start(tls: ssl.SSLContext | None = None) -> Counting:
+        server = Counting(tls)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        servers.append(server)
+        return server
+
+    yield start
+    for server in servers:
+        server.shutdown()
+        server.server_close()
+
+
+def _check(urls: list[str], per_host: int = 2) -> tuple[dict[str, Any], Checker]:
+    checker = Checker(Settings(per_host=per_host, timeout=2, retries=0, allow_private=True))
+    return asyncio.run(checker.check_all(urls)), checker
+
+
+def test_a_host_keeps_its_connections_for_the_next_requests(serve: Any) -> None:
+    server = serve()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    urls = [f"{base}/page-{i}" for i in range(12)] + [f"{base}/no-head-{i}" for i in range(4)]
+    results, checker = _check(urls, per_host=2)
+    assert all(v.status == "ok" for v in results.values())
+    assert checker.requests == 20 == len(server.requests)  # HEAD each, then GET for the 4 refusing HEAD
+    assert server.connections == 2  # one per slot: a GET's short body, read with its head, frees it too
+
+
+def test_a_connection_the_server_dropped_is_replaced_without_a_failure(serve: Any) -> None:
+    server = serve()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    urls = [f"{base}/drops-{i}" for i in range(6)]
+    results, _ = _check(urls, per_host=1)
+    assert {v.status for v in results.values()} == {"ok"}
+    assert sorted(path for _, path in server.requests) == sorted(u.removeprefix(base) for u in urls)
+
+
+def test_a_host_with_no_address_that_answers_is_a_connection_error() -> None:
+    async def nowhere(host: str, port: int) -> list[str]:
+        return []
+
+    async def ask() -> None:
+        transport = LinkTransport(nowhere)
+        try:
+            await transport.handle_async_request(httpx.Request("HEAD", "http://example.test/"))
+        finally:
+            await transport.aclose()
+
+    with pytest.raises(httpx.ConnectError, match="no address"):
+        asyncio.run(ask())
+
+
+@pytest.mark.skipif(shutil.which("openssl") is None, reason="needs openssl to make a certificate")
+def test_a_certificate_that_cannot_be_verified_is_a_tls_error(serve: Any, tmp_path: Path) -> None:
+    key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
+         "-keyout", str(key), "-out", str(cert)],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    tls.load_cert_chain(cert, key)
+    server = serve(tls)
+    url = f"https://127.0.0.1:{server.server_address[1]}/page"
+    results, _ = _check([url])
+    assert results[url].status == "unverified" and results[url].reason.startswith("TLS error")
+    assert server.requests == []  # the handshake failed: nothing was asked
