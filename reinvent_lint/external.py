@@ -155,7 +155,7 @@ def check_external(
     cached = set(verdicts)
     todo = [] if mode == "cached" else [u for u in urls if u not in verdicts]
     if todo:
-        from .http_check import Settings
+        from .link_settings import Settings
 
         options = Settings(
             concurrency=settings["concurrency"], per_host=settings["per-host"],

@@ -22,30 +22,17 @@ import time
 import sys
 from collections import deque
 from collections.abc import Awaitable, Callable, Iterable
-from dataclasses import dataclass
 from typing import Any, TypeVar
 from urllib.parse import urljoin, urlsplit
 
 from . import __version__
 from .link_cache import Verdict
+from .link_settings import Settings
 
 Resolver = Callable[[str, int], Awaitable[list[str]]]
 T = TypeVar("T")
 USER_AGENT = f"reinvent-lint/{__version__} (+https://pypi.org/project/reinvent-lint/; link checker)"
 _HEAD_FALLBACK = {400, 403, 405, 406, 501}
-
-
-@dataclass(frozen=True)
-class Settings:
-    concurrency: int = 32
-    per_host: int = 4
-    min_interval: float = 0.0  # seconds between requests to one host
-    timeout: float = 10.0
-    retries: int = 2
-    backoff: float = 0.5
-    max_redirects: int = 10
-    retry_after_cap: float = 60.0
-    allow_private: bool = False
 
 
 async def system_resolver(host: str, port: int) -> list[str]:

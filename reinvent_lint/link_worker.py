@@ -20,7 +20,7 @@ import struct
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .http_check import Settings
+    from .link_settings import Settings
     from .link_cache import Verdict
 
 _LENGTH = struct.Struct("!Q")
@@ -63,9 +63,7 @@ class LinkWorker:
     @classmethod
     def start(cls) -> LinkWorker | None:
         """Fork the worker (None where fork is not available or fails)."""
-        import multiprocessing
-
-        if "fork" not in multiprocessing.get_all_start_methods():
+        if not hasattr(os, "fork"):  # (importing multiprocessing to ask would cost ~10 ms here)
             return None
         from .signals import deferred
 

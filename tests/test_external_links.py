@@ -313,6 +313,30 @@ def test_the_early_link_worker_gives_the_in_process_verdicts(server: LinkServer)
     assert gone.check(urls, settings) is None and gone.pid == 0
 
 
+def test_handing_the_urls_to_the_link_worker_imports_no_asyncio() -> None:
+    # The run that forks the worker builds the checker's settings and hands them over; asyncio
+    # (~25 ms of CPU) is the worker's to import, not that run's.
+    import subprocess
+    import sys
+
+    script = """
+import sys
+from reinvent_lint.external import DEFAULTS, Occurrence, check_external
+from reinvent_lint.link_cache import Verdict
+
+class Worker:
+    def check(self, urls, settings):
+        return {u: Verdict(u, "dead", 404, "HTTP 404") for u in urls}
+
+found = [Occurrence("https://example.org/a", "a.md", 1, 1, 1, 2, 0, 1)]
+problems, _ = check_external(found, dict(DEFAULTS, mode="all"), None, {"RL410": (type("R", (), {"name": "dead-link"}), "error")}, use_cache=False, worker=Worker())
+print(len(problems), "asyncio" in sys.modules)
+"""
+    env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parents[1]))
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, check=True).stdout
+    assert out.split() == ["1", "False"]
+
+
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
 def test_a_stop_during_the_link_phase_stops_the_link_worker_too(
     tmp_path: Path, server: LinkServer, signum: int
