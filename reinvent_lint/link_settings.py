@@ -4,7 +4,9 @@ CPU on that path; the worker has the checker imported already."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -18,3 +20,12 @@ class Settings:
     max_redirects: int = 10
     retry_after_cap: float = 60.0
     allow_private: bool = False
+
+
+def from_config(links: Mapping[str, Any]) -> Settings:
+    """The settings of a `[links]` table (external.DEFAULTS filled in)."""
+    return Settings(
+        concurrency=links["concurrency"], per_host=links["per-host"], min_interval=links["min-interval"],
+        timeout=links["timeout"], retries=links["retries"], max_redirects=links["max-redirects"],
+        retry_after_cap=links["retry-after-cap"], allow_private=links["allow-private"],
+    )  # fmt: skip

@@ -133,3 +133,21 @@ def test_a_certificate_that_cannot_be_verified_is_a_tls_error(serve: Any, tmp_pa
     results, _ = _check([url])
     assert results[url].status == "unverified" and results[url].reason.startswith("TLS error")
     assert server.requests == []  # the handshake failed: nothing was asked
+
+
+def test_the_link_workers_preload_leaves_out_httpxs_command_line() -> None:
+    # httpx imports its command line (click, pygments) when they are installed: ~20-30 ms the
+    # link phase would wait for. The worker's preload keeps it out, and httpx still works.
+    import importlib.util
+    import os
+    import sys
+
+    if importlib.util.find_spec("click") is None:
+        pytest.skip("httpx's command line is not installed, so there is nothing to keep out")
+    script = (
+        "import sys; from reinvent_lint import http_check; http_check.preload(); import httpx; "
+        "print('httpx._main' in sys.modules, 'click' in sys.modules, httpx.Request('HEAD', 'http://a.test/').method)"
+    )
+    env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parents[1]))
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, check=True).stdout
+    assert out.split() == ["False", "False", "HEAD"]
