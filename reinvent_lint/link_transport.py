@@ -23,6 +23,7 @@ import httpx
 Addresses = Callable[[str, int], Awaitable[list[str]]]
 T = TypeVar("T")
 _READ = 65536
+_REST_WAIT = 0.25  # seconds to finish reading a short body, for the connection's sake
 
 
 class ServerDisconnectedError(ConnectionError):
@@ -58,27 +59,32 @@ class _Connection:
                 raise ServerDisconnectedError()
             self.h11.receive_data(data)
 
-    async def reusable(self, timeout: float | None) -> bool:
+    async def reusable(self) -> bool:
         """Whether the connection can serve the next request: the response has ended, once a
-        short rest of its body (at most _READ bytes more, as a refused HEAD's GET has) is read."""
-        budget = _READ
+        short rest of its body (a refused HEAD's GET) is read: at most _READ bytes more within
+        _REST_WAIT seconds, so a slow body never delays the verdict the head already gave."""
         try:
             while self.h11.their_state is h11.SEND_BODY:
-                if self.h11.next_event() is not h11.NEED_DATA:
-                    continue
-                if budget <= 0:
-                    return False
-                data = await _within(self.reader.read(_READ), timeout)
-                if not data:
-                    return False
-                budget -= len(data)
-                self.h11.receive_data(data)
+                if self.h11.next_event() is h11.NEED_DATA:
+                    await _within(self._rest(), _REST_WAIT)
+                    break
         except (h11.ProtocolError, OSError, asyncio.TimeoutError, TimeoutError):
             return False
         if self.h11.our_state is h11.DONE and self.h11.their_state is h11.DONE:
             self.h11.start_next_cycle()
             return True
         return False
+
+    async def _rest(self) -> None:
+        budget = _READ
+        while self.h11.their_state is h11.SEND_BODY and budget > 0:
+            if self.h11.next_event() is not h11.NEED_DATA:
+                continue
+            data = await self.reader.read(_READ)
+            if not data:
+                return
+            budget -= len(data)
+            self.h11.receive_data(data)
 
     def close(self) -> None:
         self.writer.close()
@@ -169,7 +175,7 @@ class LinkTransport(httpx.AsyncBaseTransport):
                 return
             reusable = False
             try:
-                reusable = await connection.reusable(timeouts.get("read"))
+                reusable = await connection.reusable()
             finally:
                 if reusable:
                     self.busy.discard(connection)

@@ -8,6 +8,7 @@ import shutil
 import ssl
 import subprocess
 import threading
+import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -44,11 +45,15 @@ class Counting(ThreadingHTTPServer):
 
             def answer(self) -> None:
                 server.requests.append((self.command, self.path))
-                status = 405 if self.path.startswith("/no-head") and self.command == "HEAD" else 200
+                refuses_head = self.path.startswith(("/no-head", "/slow-body"))
+                status = 405 if refuses_head and self.command == "HEAD" else 200
                 self.send_response(status)
                 self.send_header("Content-Length", "2")
                 self.end_headers()
                 if self.command == "GET":
+                    if self.path.startswith("/slow-body"):  # the head at once, the body a second later
+                        self.wfile.flush()
+                        time.sleep(1.0)
                     self.wfile.write(b"ok")
                 if self.path.startswith("/drops"):  # hangs up, without saying so in its headers
                     self.close_connection = True
@@ -92,6 +97,16 @@ def test_a_host_keeps_its_connections_for_the_next_requests(serve: Any) -> None:
     assert all(v.status == "ok" for v in results.values())
     assert checker.requests == 20 == len(server.requests)  # HEAD each, then GET for the 4 refusing HEAD
     assert server.connections == 2  # one per slot: a GET's short body, read with its head, frees it too
+
+
+def test_a_slow_body_after_the_head_is_not_waited_for(serve: Any) -> None:
+    # The verdict is in the head; the transport reads on only briefly to keep the connection,
+    # then gives it up rather than wait.
+    server = serve()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    results, _ = _check([f"{base}/slow-body", f"{base}/page"], per_host=1)
+    assert {v.status for v in results.values()} == {"ok"}
+    assert server.connections == 2  # the slow one's connection was not kept
 
 
 def test_a_connection_the_server_dropped_is_replaced_without_a_failure(serve: Any) -> None:
