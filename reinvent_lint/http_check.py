@@ -313,7 +313,7 @@ class Stream:
         if transport is None:
             from .link_transport import LinkTransport
 
-            transport = LinkTransport(checker._connect_to)
+            transport = LinkTransport(checker._connect_to, max_idle=checker.settings.concurrency)
         self.client = _Client(transport, checker.settings.timeout)
         self.gate = asyncio.Semaphore(checker.settings.concurrency)
         self.results: dict[str, Verdict] = {}

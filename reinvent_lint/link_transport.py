@@ -106,12 +106,17 @@ class _Body(httpx.AsyncByteStream):
 
 class LinkTransport(httpx.AsyncBaseTransport):
     """An httpx transport for the link checker. `addresses(host, port)` says where a host may
-    be reached (the checker's judged addresses); a host none of them answers is a connect error."""
+    be reached (the checker's judged addresses); a host none of them answers is a connect error.
+    At most `max_idle` kept-alive connections stay open between requests."""
 
-    def __init__(self, addresses: Addresses) -> None:
+    def __init__(self, addresses: Addresses, max_idle: int = 32) -> None:
         self.addresses = addresses
         self.idle: dict[tuple[str, str, int], list[_Connection]] = {}
         self.busy: set[_Connection] = set()
+        # Idle connections, the least recently used first: past `max_idle` the oldest is closed,
+        # so a run over hundreds of hosts keeps no more sockets open than it can use.
+        self.max_idle = max(max_idle, 1)
+        self._idle_order: dict[_Connection, tuple[str, str, int]] = {}
         self._tls: ssl.SSLContext | None = None
 
     def _tls_context(self) -> ssl.SSLContext:
@@ -147,7 +152,11 @@ class LinkTransport(httpx.AsyncBaseTransport):
         key = (scheme, host, port)
         timeouts = request.extensions.get("timeout", {})
         pool = self.idle.get(key)
-        connection = pool.pop() if pool else await self._connect(scheme, host, port, timeouts.get("connect"))
+        if pool:
+            connection = pool.pop()
+            del self._idle_order[connection]
+        else:
+            connection = await self._connect(scheme, host, port, timeouts.get("connect"))
         self.busy.add(connection)
         try:
             outgoing = h11.Request(method=request.method, target=url.raw_path, headers=request.headers.raw)
@@ -179,7 +188,7 @@ class LinkTransport(httpx.AsyncBaseTransport):
             finally:
                 if reusable:
                     self.busy.discard(connection)
-                    self.idle.setdefault(key, []).append(connection)
+                    self._keep(key, connection)
                 else:
                     self._drop(connection)
 
@@ -190,6 +199,15 @@ class LinkTransport(httpx.AsyncBaseTransport):
             extensions={"http_version": b"HTTP/1.1", "reason_phrase": event.reason},
         )
 
+    def _keep(self, key: tuple[str, str, int], connection: _Connection) -> None:
+        self.idle.setdefault(key, []).append(connection)
+        self._idle_order[connection] = key
+        if len(self._idle_order) > self.max_idle:
+            oldest, its_key = next(iter(self._idle_order.items()))
+            del self._idle_order[oldest]
+            self.idle[its_key].remove(oldest)
+            oldest.close()
+
     def _drop(self, connection: _Connection) -> None:
         self.busy.discard(connection)
         connection.close()
@@ -199,3 +217,4 @@ class LinkTransport(httpx.AsyncBaseTransport):
             connection.close()
         self.busy.clear()
         self.idle.clear()
+        self._idle_order.clear()

@@ -99,6 +99,18 @@ def test_a_host_keeps_its_connections_for_the_next_requests(serve: Any) -> None:
     assert server.connections == 2  # one per slot: a GET's short body, read with its head, frees it too
 
 
+def test_idle_connections_past_the_cap_are_closed_the_oldest_first(serve: Any) -> None:
+    # One request at a time keeps one idle connection (the cap is the concurrency): the first
+    # host's is closed when the second host's is kept, so the first host's next URL reconnects.
+    first, second = serve(), serve()
+    a, b = (f"http://127.0.0.1:{s.server_address[1]}" for s in (first, second))
+    checker = Checker(Settings(concurrency=1, per_host=1, timeout=2, retries=0, allow_private=True))
+    results = asyncio.run(checker.check_all([f"{a}/page-1", f"{a}/page-2", f"{b}/page-1"]))
+    assert {v.status for v in results.values()} == {"ok"}
+    assert [path for _, path in first.requests] == ["/page-1", "/page-2"] and len(second.requests) == 1
+    assert first.connections == 2 and second.connections == 1  # a/1, b/1 (a's closed), a/2
+
+
 def test_a_slow_body_after_the_head_is_not_waited_for(serve: Any) -> None:
     # The verdict is in the head; the transport reads on only briefly to keep the connection,
     # then gives it up rather than wait.
