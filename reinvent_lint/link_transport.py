@@ -47,7 +47,8 @@ class _Connection:
     def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         self.reader = reader
         self.writer = writer
-        self.h11 = h11.Connection(h11.CLIENT)
+        # a head up to 64 KiB (h11's default is 16; some sites send long security headers)
+        self.h11 = h11.Connection(h11.CLIENT, max_incomplete_event_size=_READ)
 
     async def next_event(self, timeout: float | None) -> object:
         while True:
@@ -152,6 +153,7 @@ class LinkTransport(httpx.AsyncBaseTransport):
         key = (scheme, host, port)
         timeouts = request.extensions.get("timeout", {})
         pool = self.idle.get(key)
+        reused = bool(pool)
         if pool:
             connection = pool.pop()
             del self._idle_order[connection]
@@ -174,6 +176,10 @@ class LinkTransport(httpx.AsyncBaseTransport):
             raise httpx.RemoteProtocolError(str(exc)) from exc
         except OSError as exc:  # a reset, or ServerDisconnectedError
             self._drop(connection)
+            if reused and not isinstance(exc, ServerDisconnectedError):
+                # a kept-alive connection the server had dropped, reset before any answer: the
+                # same case as a plain close, asked again once on a fresh connection
+                exc = ServerDisconnectedError()
             raise httpx.ReadError(str(exc) or type(exc).__name__) from exc
         except BaseException:
             self._drop(connection)

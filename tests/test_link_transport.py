@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import asyncio
 import shutil
+import socket
 import ssl
+import struct
 import subprocess
 import threading
 import time
@@ -45,6 +47,12 @@ class Counting(ThreadingHTTPServer):
 
             def answer(self) -> None:
                 server.requests.append((self.command, self.path))
+                self.served = getattr(self, "served", 0) + 1  # requests on this connection
+                if self.path.startswith("/resets-reused") and self.served > 1:  # hangs up with a reset
+                    self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                    self.connection.close()
+                    self.close_connection = True
+                    return
                 refuses_head = self.path.startswith(("/no-head", "/slow-body"))
                 status = 405 if refuses_head and self.command == "HEAD" else 200
                 self.send_response(status)
@@ -109,6 +117,15 @@ def test_idle_connections_past_the_cap_are_closed_the_oldest_first(serve: Any) -
     assert {v.status for v in results.values()} == {"ok"}
     assert [path for _, path in first.requests] == ["/page-1", "/page-2"] and len(second.requests) == 1
     assert first.connections == 2 and second.connections == 1  # a/1, b/1 (a's closed), a/2
+
+
+def test_a_kept_alive_connection_reset_before_any_answer_is_asked_again_on_a_fresh_one(serve: Any) -> None:
+    # No retries allowed, so only the once-more for a dropped kept-alive connection can save it.
+    server = serve()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    results, _ = _check([f"{base}/page", f"{base}/resets-reused"], per_host=1)
+    assert {v.status for v in results.values()} == {"ok"}
+    assert server.connections == 2 and [p for _, p in server.requests].count("/resets-reused") == 2
 
 
 def test_a_slow_body_after_the_head_is_not_waited_for(serve: Any) -> None:
