@@ -120,8 +120,8 @@ def main() -> int:
                 base.append(run([*lint, "--links", "off"], site, server))
                 cold.append(run([*lint, "--links", "all", "--no-cache"], site, server))
                 if args.versus:
-                    ref_base.append(run([*lint, "--links", "off"], site, server, args.versus).wall)
-                    ref_cold.append(run([*lint, "--links", "all", "--no-cache"], site, server, args.versus).wall)
+                    ref_base.append(run([*lint, "--links", "off"], site, server, args.versus))
+                    ref_cold.append(run([*lint, "--links", "all", "--no-cache"], site, server, args.versus))
             base.sort(key=lambda r: r.wall)
             cold.sort(key=lambda r: r.wall)
             b, c = base[len(base) // 2], cold[len(cold) // 2]
@@ -135,9 +135,12 @@ def main() -> int:
                   f"{cpu / URLS * 1000:.2f} CPU-s per 1,000 links (target <= 1); {dead} of {BROKEN} broken found; "
                   f"{c.requests / URLS:.2f} requests per URL; peak {c.rss} MB")  # fmt: skip
             if args.versus:  # measured as ours: median run with links minus median run without
-                ref = sorted(ref_cold)[len(ref_cold) // 2] - sorted(ref_base)[len(ref_base) // 2]
+                rb = sorted(ref_base, key=lambda r: r.wall)[len(ref_base) // 2]
+                rc = sorted(ref_cold, key=lambda r: r.wall)[len(ref_cold) // 2]
+                ref, ref_cpu = rc.wall - rb.wall, rc.cpu - rb.cpu
                 print(f"reference at {args.versus}: link phase {ref:.2f} s = {URLS / ref:.0f} URLs/s "
-                      f"(ours {phase / ref:.2f}x its time)")  # fmt: skip
+                      f"(ours {phase / ref:.2f}x its time); {ref_cpu / URLS * 1000:.2f} CPU-s per 1,000 links "
+                      f"(ours {cpu / max(ref_cpu, 1e-9):.2f}x); {rc.requests / URLS:.2f} requests per URL")  # fmt: skip
             run([*lint, "--links", "all"], site, server)  # fill the cache
             warm = run([*lint, "--links", "new"], site, server)
             print(f"warm cache (--links new): link phase {max(warm.wall - b.wall, 0):.2f} s, {warm.requests} requests")
