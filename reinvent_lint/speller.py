@@ -37,6 +37,7 @@ from .pieces import pieces
 __all__ = ["Lexicon", "Misspellings", "Speller", "Verdict", "clear_winner", "lexicon", "preload"]
 
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
+_OTHER_LETTERS = {c: _LETTERS.replace(c, "") for c in _LETTERS}  # the letters a replace may write
 _SUGGESTABLE = ZIPF | ENGLISH | TERM  # not a person's name, not only a cased product name
 
 # A typo: a one-edit neighbour at least TYPO_GAP Zipf units (x10) more frequent than the word,
@@ -195,13 +196,17 @@ def _common_english(value: int) -> bool:
 @lru_cache(maxsize=8192)
 def edits1(word: str) -> frozenset[str]:
     """Every string one delete, transpose, replace or insert away (callers sort what they keep:
-    no result depends on hash order)."""
-    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
-    out = {a + b[1:] for a, b in splits if b}
-    out.update([a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1])  # lists: faster than generators
-    out.update([a + c + b[1:] for a, b in splits if b for c in _LETTERS])
-    out.update([a + c + b for a, b in splits for c in _LETTERS])
-    out.discard(word)
+    no result depends on hash order). Built as one list (each string by one f-string, the word
+    itself never made) and hashed once, into the frozenset."""
+    n = len(word)
+    out = [word[:i] + word[i + 1 :] for i in range(n)]
+    out += [word[:i] + word[i + 1] + word[i] + word[i + 2 :] for i in range(n - 1) if word[i] != word[i + 1]]
+    for i in range(n):
+        head, tail = word[:i], word[i + 1 :]
+        out += [f"{head}{c}{tail}" for c in _OTHER_LETTERS.get(word[i], _LETTERS)]
+    for i in range(n + 1):
+        head, tail = word[:i], word[i:]
+        out += [f"{head}{c}{tail}" for c in _LETTERS]
     return frozenset(out)
 
 
@@ -364,7 +369,7 @@ class Speller:
         except KeyError:
             pass
         candidates = edits1(lower)
-        found = sorted((self.lex.values.keys() & candidates) | (self.site_lower.keys() & candidates))
+        found = sorted(self.lex.members(candidates) | (self.site_lower.keys() & candidates))
         self._neighbour_memo[lower] = found
         return found
 
@@ -416,7 +421,7 @@ class Speller:
         """Two common words written as one (`livelock`, `dogfooding` is not: `dog` is short)."""
         for i in range(4, len(lower) - 3):
             head, tail = lower[:i], lower[i:]
-            if _common_english(self.lex.values.get(head, 0)) and _common_english(self.lex.values.get(tail, 0)):
+            if _common_english(self.lex.get(head)) and _common_english(self.lex.get(tail)):
                 return True
         return False
 
@@ -496,7 +501,7 @@ class Speller:
     def _judge(self, word: str) -> Verdict | None:
         lex = self.lex
         lower = word.lower()
-        value = lex.values.get(lower, 0)
+        value = lex.get(lower)
         if word == lower:  # the common case: a lower-case dictionary word or term, one lookup
             if value & TERM or (value & ENGLISH and not self.locale):
                 return None
@@ -772,10 +777,10 @@ class Speller:
         """At most three known words one edit away: site use, then frequency, then the word."""
         lower = word.lower()
         scored = []
-        values, site = self.lex.values, self.site_lower
+        get, site = self.lex.get, self.site_lower
         for c in self._neighbours(lower):
             # cheap membership first: known() only for words of the web, the dictionary or the site
-            if (c in site or values.get(c, 0) & _SUGGESTABLE) and self.known(c):
+            if (c in site or get(c) & _SUGGESTABLE) and self.known(c):
                 scored.append((-self.site_uses(c), -self.zipf(c), c))
         scored.sort()
         return [self._form(word, c) for *_, c in scored[:3]]

@@ -52,6 +52,9 @@ def _read_accepted(site: Site) -> set[str]:
 
 
 LOCALES = ("", "en-US", "en-GB")
+# A run that judges this many posts builds the lexicon's dict at once: it would look up more words
+# than the dict costs (fewer, as a one-post run, are looked up in the packed lexicon one by one).
+MANY_DOCUMENTS = 8
 
 
 def built_speller(site: Site) -> Any | None:
@@ -64,7 +67,7 @@ def built_speller(site: Site) -> Any | None:
 def speller_for(site: Site, options: Any) -> Any:
     """One Speller per site and run: site vocabulary learned once from every document. RL504
     passes no options and shares the speller RL501 built (it uses misspelled-word's options)."""
-    from ..speller import Speller
+    from ..speller import Speller, lexicon
 
     cached = site.memo.peek(_SPELLER)
     if "site-min-posts" not in options:
@@ -78,6 +81,9 @@ def speller_for(site: Site, options: Any) -> Any:
     if cached is not None and cached[0] == key:
         return cached[1]
     accepted = _read_accepted(site) | set(options["words"])
+    read = site.memo.peek(READ_DOCUMENTS)
+    if read is not None and len(read) >= MANY_DOCUMENTS:
+        lexicon().build()  # many posts to judge: every word in one dict now (see lexicon.PROBES)
     counts, code = site_words(site)
     speller = Speller(counts, int(options["site-min-posts"]), accepted, locale, code)
     site.memo.put(_SPELLER, (key, speller))
