@@ -15,6 +15,8 @@ needs no Python objects per word until the single dict is built:
   Python object per word of the lexicon; a run that looks up many (a whole blog, whose one-edit
   neighbour searches probe hundreds of strings a word) builds one dict of them all, once;
 - the cased terms that are not the canonical form of their word (`ADA` beside `Ada`);
+- the lower-case forms of the names with capitals inside (`github`, `macos`): where the speller
+  looks for a near name of a mixed-case word;
 - the misspellings (two aligned sorted lists, zlib-compressed, looked up by bisection);
 - the British -> American pairs;
 - the rare words only wordfreq knows (Zipf under 2), in hashed buckets: a judged word is looked
@@ -39,7 +41,7 @@ from pathlib import Path
 
 DATA = Path(__file__).parent / "data"
 PACK = DATA / "lexicon.bin"
-FORMAT = 2
+FORMAT = 3
 
 ZIPF = 0x7F
 ENGLISH = 1 << 7
@@ -79,6 +81,16 @@ def _le(values: array.array[int]) -> bytes:
 # The sources shipped with the package; their digest is recorded in the pack.
 SHIPPED = ("wordfreq-en.txt.gz", "cspell-terms.txt.gz", "cspell-people-names.txt.gz", "cspell-misspellings.txt",
            "tech-words.txt")  # fmt: skip
+
+
+def mixed_case(form: str) -> bool:
+    """Capitals inside, not all capitals: `GitHub`, `macOS`."""
+    if form.isupper():
+        return False
+    rest = form[1:]
+    if rest.isascii():  # (an ASCII letter is a capital exactly when lower() changes it)
+        return rest != rest.lower()
+    return any(c.isupper() for c in rest)
 
 
 def _package_data(package: str, *parts: str) -> Path | None:
@@ -212,7 +224,7 @@ def payload(sources: Sources) -> tuple[object, ...]:
     return (
         FORMAT, shipped_digest(), "\n" + "\n".join(words) + "\n", _le(table), _le(starts), _le(firsts),
         "\n".join(forms), "\n".join(extra), spelt, "\n".join(f"{k}->{v}" for k, v in sorted(british.items())),
-        blob, _le(offsets),
+        blob, _le(offsets), "\n".join(sorted({f.lower() for f in forms if mixed_case(f)})),
     )  # fmt: skip
 
 
@@ -238,11 +250,12 @@ class Lexicon:
     """Every word layer, looked up by the lower-case word (one int per word)."""
 
     def __init__(self, payload: tuple[object, ...]) -> None:
-        _, self.digest, words, table, starts, firsts, forms, extra, spelt, british, rare, offsets = payload
+        _, self.digest, words, table, starts, firsts, forms, extra, spelt, british, rare, offsets, mixed = payload
         assert isinstance(words, str) and isinstance(table, bytes) and isinstance(forms, str)
         assert isinstance(starts, bytes) and isinstance(firsts, bytes)
         assert isinstance(extra, str) and isinstance(spelt, bytes) and isinstance(british, str)
-        assert isinstance(rare, str) and isinstance(offsets, bytes)
+        assert isinstance(rare, str) and isinstance(offsets, bytes) and isinstance(mixed, str)
+        self.mixed = mixed.split("\n")  # the lower-case forms of the names with capitals inside
         self._words = words
         self._table = _uint32(table)
         self._starts = _uint32(starts)
@@ -306,6 +319,11 @@ class Lexicon:
     @property
     def misspellings(self) -> Misspellings:
         return _misspellings(self._spelt)
+
+    def fixes(self, lower: str) -> list[str] | None:
+        """`misspellings.get(lower)`, decompressed only for a word flagged as a known misspelling
+        (a run whose words are none builds no list of the 65,000)."""
+        return self.misspellings.get(lower) if self.get(lower) & MISSPELT else None
 
     def zipf(self, lower: str) -> int:
         """Zipf x10 on the web (0: never seen)."""
@@ -388,7 +406,7 @@ def load(path: Path = PACK) -> Lexicon:
     """The packed lexicon; built from the sources in memory when the pack is missing or unreadable."""
     try:
         packed = marshal.loads(path.read_bytes())
-        if isinstance(packed, tuple) and packed[:1] == (FORMAT,) and len(packed) == 12:
+        if isinstance(packed, tuple) and packed[:1] == (FORMAT,) and len(packed) == 13:
             return Lexicon(packed)
     except (OSError, EOFError, ValueError, TypeError):
         pass

@@ -31,6 +31,7 @@ from functools import lru_cache
 from typing import Any
 
 from .lexicon import ENGLISH, MISSPELT, NAME, TERM, ZIPF, Lexicon, Misspellings
+from .lexicon import mixed_case as _mixed_case
 from .lexicon import load as _load_lexicon
 from .pieces import pieces
 
@@ -250,16 +251,6 @@ def one_edit(word: str, other: str) -> bool:
     return False
 
 
-def _mixed_case(form: str) -> bool:
-    """Capitals inside, not all capitals: `GitHub`, `macOS`."""
-    if form.isupper():
-        return False
-    rest = form[1:]
-    if rest.isascii():  # (an ASCII letter is a capital exactly when lower() changes it)
-        return rest != rest.lower()
-    return any(c.isupper() for c in rest)
-
-
 _ACRONYM_PLURAL = re.compile(r"[A-Z]{2,}s|[A-Z][a-z]{1,2}S")  # URLs, APIs; SaaS, PaaS
 _HUMP = re.compile(r"[A-Z]+(?![a-z])|[A-Z][a-z]+|[a-z]+")
 
@@ -377,13 +368,13 @@ class Speller:
         """A word whose name form has capitals inside (`GitHub`, a site's `KubeVirt`) is one edit
         from `lower` and starts with its letter: the only neighbours from which a mixed-case
         word's "name" verdict can come. Those words are few (about 1,500 in the word data), kept
-        by first letter and length and compared one by one: no 500 candidate edits built."""
+        by first letter and length and compared one by one: no 500 candidate edits built (the
+        word data's are listed in it: no pass over its 44,000 cased forms)."""
         if self._mixed is None:
             self._mixed = {}
             site = (w for w, (n, form) in self.site_lower.items() if n >= self.min_posts and _mixed_case(form))
             # (an ASCII form with no capital after its first letter is left out without a call)
-            forms = [f for f in self.lex.forms if not f.isascii() or f[1:] != f[1:].lower()]
-            for word in sorted({f.lower() for f in forms if _mixed_case(f)}.union(site)):
+            for word in sorted(set(self.lex.mixed).union(site)):
                 self._mixed.setdefault((word[:1], len(word)), []).append(word)
         first, size = lower[:1], len(lower)
         return any(
@@ -543,7 +534,7 @@ class Speller:
             if near:
                 return Verdict(word, "name", near[:3])  # PostgresSQL, KubeVrt, PaperFqaces
             return None if branded else self._hump_typo(word)  # ClearCnotainers
-        fixes = lex.misspellings.get(lower)
+        fixes = lex.fixes(lower)
         if fixes and not lex.english(lower) and not lex.term_lower(lower) and american_form(lower, self.known) is None:
             return Verdict(word, "misspelling", [_match_case(word, f) for f in fixes][:3])
         locale = self._locale(word, lower)
@@ -678,7 +669,7 @@ class Speller:
             return Verdict(word, "miscased", [official])
         if len(word) < 5 or self.known(lower) or self.lex.term(word) or self.site_ok(word):
             return None
-        fixes = self.lex.misspellings.get(lower)
+        fixes = self.lex.fixes(lower)
         if fixes and not self.lex.english(lower):
             return Verdict(word, "misspelling", [f.upper() for f in fixes][:3])
         if not re.search(r"[AEIOU]", word[1:-1]):

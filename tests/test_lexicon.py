@@ -70,3 +70,13 @@ def test_many_lookups_build_the_dict(monkeypatch: Any) -> None:
     lex = lexicon.load()
     answers = [lex.get(w) for w in ["the", "zzqx", "colour"] * 5]  # the threshold crossed by look-ups
     assert lex.built and answers == [lex.values.get(w, 0) for w in ["the", "zzqx", "colour"] * 5]
+
+
+def test_fixes_answer_as_the_misspellings_and_mixed_names_as_the_forms() -> None:
+    lex = lexicon.load()
+    spelt = lex.misspellings
+    keys = list(spelt._raw)[::17]
+    for word in [*keys, "definately", "the", "github", "qzxvbn", ""]:
+        assert lex.fixes(word) == spelt.get(word), word
+    assert lex.mixed == sorted({f.lower() for f in lex.forms if lexicon.mixed_case(f)})
+    assert "github" in lex.mixed and "macos" in lex.mixed and "linux" not in lex.mixed
