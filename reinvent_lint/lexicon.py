@@ -274,6 +274,7 @@ class Lexicon:
         """Every searchable word's uint32, as one dict (built on first use: about 50 ms)."""
         if self._values is None:
             self._values = dict(zip(self._words[1:-1].split("\n"), self._table))
+            self._words = ""  # (the buckets are no longer read: their 2.7 MB released)
         return self._values
 
     @property

@@ -116,3 +116,19 @@ def test_site_vocabulary_updated_in_place_equals_a_recount(tmp_path: Path, monke
     assert (counts, code) == recount()
     assert "delta" not in counts and counts["beta"] == 2 and "frobnicate" not in code and "quuxify" in code
     assert site_words(Site(tmp_path)) == (counts, code)  # the mended sums, read back
+
+
+def test_site_vocabulary_sums_of_another_shape_are_counted_again(tmp_path: Path) -> None:
+    # a cached entry that is not what this version writes is recounted, never a traceback
+    from reinvent_lint import cache
+    from reinvent_lint.jekyll.site import Site
+    from reinvent_lint.rules.spelling import SITE_CACHE, site_words
+
+    (tmp_path / "_posts").mkdir()
+    post = tmp_path / "_posts" / "2024-01-01-a.md"
+    post.write_text("Alpha beta.\n")
+    first = site_words(Site(tmp_path))
+    stamp = cache.load(SITE_CACHE, str(tmp_path))[0]
+    stamp["_posts/2024-01-01-a.md"] = (0, 0)  # the post looks changed: the sums are mended
+    cache.store(SITE_CACHE, str(tmp_path), (stamp, {"Alpha": "one"}, {}, {"_posts/2024-01-01-a.md": "x\0"}))
+    assert site_words(Site(tmp_path)) == first

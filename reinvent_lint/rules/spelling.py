@@ -132,23 +132,9 @@ def site_words(site: Site) -> tuple[Counter[str], set[str]]:
         changed = [rel for rel in files if old_stamp.get(rel) != stamp[rel]]
         gone = [rel for rel in old_stamp if rel not in stamp]
         if len(changed) + len(gone) <= FEW_CHANGED:
-            counts, code_counts = Counter(old_counts), Counter(old_code)
-            for rel in [*changed, *gone]:
-                if rel in joined:
-                    old_words, old_code_words = _split(joined.pop(rel))
-                    counts.subtract(old_words)
-                    code_counts.subtract(old_code_words)
-            for rel in changed:
-                doc = read.get(rel)
-                text = doc.text if doc is not None else _read(site.root / rel)
-                if text is not None:
-                    words, code_words = _derive(text)
-                    counts.update(words)
-                    code_counts.update(code_words)
-                    joined[rel] = _join(words, code_words)
-            counts, code_counts = +counts, +code_counts  # (drops the words no file uses any more)
-            cache.store(SITE_CACHE, str(site.root), (stamp, dict(counts), dict(code_counts), joined))
-            return counts, set(code_counts)
+            mended = _mend(site, read, stamp, old_counts, old_code, joined, [*changed, *gone], changed)
+            if mended is not None:
+                return mended
     index = cache.PerFile(WORDS_CACHE, site.root)  # (pipeline._fill_words reads it too)
     code_counts = Counter()
     joined = {}
@@ -168,6 +154,52 @@ def site_words(site: Site) -> tuple[Counter[str], set[str]]:
 # code word, each file's words and code words joined), under the site's root.
 SITE_CACHE = "vocabulary-site-3"
 FEW_CHANGED = 16  # more changed files than this: their old words are read from the per-file cache
+
+
+def _mend(
+    site: Site,
+    read: dict[str, Any],
+    stamp: dict[str, tuple[int, int]],
+    old_counts: dict[str, int],
+    old_code: dict[str, int],
+    joined: dict[str, str],
+    out: list[str],
+    changed: list[str],
+) -> tuple[Counter[str], set[str]] | None:
+    """The cached sums with the old words of the files in `out` taken out and the new words of
+    the `changed` ones added, stored back; None when the cached entry holds something else."""
+    from .. import cache
+
+    assert site.root is not None
+    try:
+        counts, code_counts = Counter(old_counts), Counter(old_code)
+        dropped: set[str] = set()
+        dropped_code: set[str] = set()
+        for rel in out:
+            if rel in joined:
+                old_words, old_code_words = _split(joined.pop(rel))
+                counts.subtract(old_words)
+                code_counts.subtract(old_code_words)
+                dropped.update(old_words)
+                dropped_code.update(old_code_words)
+        for rel in changed:
+            doc = read.get(rel)
+            text = doc.text if doc is not None else _read(site.root / rel)
+            if text is not None:
+                words, code_words = _derive(text)
+                counts.update(words)
+                code_counts.update(code_words)
+                joined[rel] = _join(words, code_words)
+    except (TypeError, ValueError, AttributeError):
+        return None
+    for word in dropped:  # the words no file uses any more
+        if counts.get(word, 0) <= 0:
+            counts.pop(word, None)
+    for word in dropped_code:
+        if code_counts.get(word, 0) <= 0:
+            code_counts.pop(word, None)
+    cache.store(SITE_CACHE, str(site.root), (stamp, dict(counts), dict(code_counts), joined))
+    return counts, set(code_counts)
 
 
 def _derive(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
