@@ -35,7 +35,7 @@ import json
 import marshal
 import sys
 import zlib
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from functools import lru_cache
 from pathlib import Path
 
@@ -305,7 +305,7 @@ class Lexicon:
         at = self._words.find(f"\n{lower}\n", start, self._starts[b + 1] + 1)
         return 0 if at < 0 else self._table[self._firsts[b] + self._words.count("\n", start, at)]
 
-    def members(self, candidates: frozenset[str]) -> set[str]:
+    def members(self, candidates: Collection[str]) -> set[str]:
         """The searchable words among `candidates`."""
         if self._values is None:
             self._probes += len(candidates)
