@@ -12,7 +12,7 @@ import subprocess
 import threading
 import time
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +21,8 @@ import pytest
 
 from reinvent_lint.http_check import Checker, Settings
 from reinvent_lint.link_transport import LinkTransport
+
+from .linkserver import QuietHandler
 
 
 class Counting(ThreadingHTTPServer):
@@ -33,18 +35,7 @@ class Counting(ThreadingHTTPServer):
         self.requests: list[tuple[str, str]] = []
         server = self
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-            def do_HEAD(self) -> None:
-                self.answer()
-
-            def do_GET(self) -> None:
-                self.answer()
-
+        class Handler(QuietHandler):
             def answer(self) -> None:
                 server.requests.append((self.command, self.path))
                 self.served = getattr(self, "served", 0) + 1  # requests on this connection
