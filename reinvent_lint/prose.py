@@ -289,48 +289,55 @@ def _cuts(segments: Spans) -> list[int]:
     return cuts
 
 
-def _masked_parts(doc: Document) -> Iterator[str]:
-    """The text with the hidden ranges masked, as consecutive parts (a range on several lines
-    keeps its line breaks)."""
+def _masked_pieces(doc: Document) -> tuple[list[str], list[int]]:
+    """The text with the hidden ranges masked (a range on several lines keeps its line breaks),
+    then cleaned (`_clean`), in pieces cut at `_cuts`, with the offset of each. Cleaning piece by
+    piece reads as cleaning the whole when the masked body has no `<` (every other pattern of
+    `_clean` stays on its line, and a cut is at a line start); otherwise the body is joined and
+    cleaned whole, as one piece."""
     text = doc.text
-    newline_in = text.find
-    cursor = 0
+    cuts = _cuts(doc.inline_segments)
+    cuts.append(len(text) + 1)  # (no cut: the last piece ends with the text)
+    pieces: list[str] = []
+    chunks: list[str] = []  # a piece's parts joined a thousand at a time: never a million small strings
+    parts: list[str] = []
+    append, newline_in = parts.append, text.find
+
+    def close_piece() -> int:
+        chunks.append("".join(parts))
+        parts.clear()
+        pieces.append("".join(chunks))
+        chunks.clear()
+        return cuts[len(pieces)] if len(pieces) < len(cuts) else len(text) + 1
+
+    cut, cursor = cuts[0], 0
     for start, end in _hidden(doc):
         if end <= cursor:
             continue
         if start < cursor:
             start = cursor
-        if start > cursor:
-            yield text[cursor:start]
+        while cut < end:  # the piece ends before this range does (rarely inside it)
+            if cut <= start:
+                append(text[cursor:cut])
+            else:
+                append(text[cursor:start])
+                append(_blank(text[start:cut]))
+                start = cut
+            cursor = cut
+            cut = close_piece()
+        append(text[cursor:start])
         # a range on one line (most are) is blanked without slicing it first
-        yield MASK * (end - start) if newline_in("\n", start, end) < 0 else _blank(text[start:end])
+        append(MASK * (end - start) if newline_in("\n", start, end) < 0 else _blank(text[start:end]))
         cursor = end
-    if cursor < len(text):
-        yield text[cursor:]
-
-
-def _masked_pieces(doc: Document) -> tuple[list[str], list[int]]:
-    """The text with the hidden ranges masked, then cleaned (`_clean`), in pieces cut at
-    `_cuts`, with the offset of each. Cleaning piece by piece reads as cleaning the whole when
-    the masked body has no `<` (every other pattern of `_clean` stays on its line, and a cut is
-    at a line start); otherwise the body is joined and cleaned whole, as one piece."""
-    cuts = _cuts(doc.inline_segments)
-    cuts.append(len(doc.text) + 1)  # (no cut: the last piece ends with the text)
-    pieces: list[str] = []
-    parts: list[str] = []
-    at = 0  # the offset of the next part
-    cut = cuts[0]
-    for part in _masked_parts(doc):
-        while at + len(part) >= cut and cut <= len(doc.text):  # the part holds the cut: split it
-            parts.append(part[: cut - at])
-            pieces.append("".join(parts))
+        if len(parts) >= 2048:
+            chunks.append("".join(parts))
             parts.clear()
-            part, at = part[cut - at :], cut
-            cut = cuts[len(pieces)]
-        parts.append(part)
-        at += len(part)
-    pieces.append("".join(parts))
-    del parts
+    while cut <= len(text):
+        append(text[cursor:cut])
+        cursor = cut
+        cut = close_piece()
+    append(text[cursor:])
+    close_piece()
     bases = [0, *cuts[: len(pieces) - 1]]
     if len(pieces) > 1 and any("<" in piece for piece in pieces):
         whole = "".join(pieces)

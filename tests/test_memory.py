@@ -33,6 +33,8 @@ LINES = [
     "> a quoted lien of text",
     "Text[^1] with a footnote.\n\n[^1]: The nott.",
     "Ünïcödé wörds and ſ long s and İstanbul Σίσυφος.",
+    "{::comment}\nA hidden paragraph.\n\nAnother hidden one with a tpyo.\n{:/comment}",  # a cut inside a range
+    "{% comment %}\nLiquid hides\n\nthis paragraph too.\n{% endcomment %}",
 ]
 
 
@@ -87,7 +89,11 @@ def test_joined_prose_pieces_cover_the_joined_prose() -> None:
     assert spelling._joined_prose(doc) is spelling._joined_prose(doc)  # a small post's: kept
 
 
-def test_references_in_columns_are_the_references() -> None:
+@pytest.mark.parametrize("keep", [0, 10_000])
+def test_references_in_columns_are_the_references(monkeypatch: pytest.MonkeyPatch, keep: int) -> None:
+    from reinvent_lint.jekyll import references as module
+
+    monkeypatch.setattr(module, "_KEEP_MADE", keep)  # made at each read, or once and kept
     text = _post(2, True) + "\n\n{% link _posts/x.md %} and {% post_url 2020-01-01-x %} and <a href='/h'>h</a>\n"
     refs = references(Document("p.md", text))
     made = list(refs)
@@ -100,6 +106,8 @@ def test_references_in_columns_are_the_references() -> None:
     assert any(r.param for r in made) and any(r.template for r in made) and any(r.liquid for r in made)
     with pytest.raises(IndexError):
         refs[len(refs)]
+    refs.add("link", "/added", len(text), len(text))
+    assert list(refs) == [*made, Reference("link", "/added", len(text), len(text))]
 
 
 def test_references_sorted_and_filtered_as_a_list_was() -> None:

@@ -35,13 +35,27 @@ class Reference(NamedTuple):
 _MAKE = cast("Callable[[type[Reference], tuple[object, ...]], Reference]", tuple.__new__)
 
 
+_KEEP_MADE = 10_000  # references: up to this many are made once and kept, more are made as read
+
+
 class References(_Columns[Reference]):
     """A post's references, kept in columns (offsets in arrays, strings in lists; the fields most
-    references leave empty, only once one is set) and made into `Reference`s as they are read:
-    ~50 bytes a reference where a `Reference` with its three offset ints costs ~200 (a post of
-    280,000 links would hold 56 MB of them)."""
+    references leave empty, only once one is set) and made into `Reference`s as they are read
+    (up to _KEEP_MADE of them are made once and kept): ~50 bytes a reference where a `Reference`
+    with its three offset ints costs ~200 (a post of 280,000 links would hold 56 MB of them)."""
 
-    __slots__ = ("_ends", "_kinds", "_labels", "_liquids", "_params", "_starts", "_targets", "_templates", "_texts")
+    __slots__ = (
+        "_ends",
+        "_kinds",
+        "_labels",
+        "_liquids",
+        "_made",
+        "_params",
+        "_starts",
+        "_targets",
+        "_templates",
+        "_texts",
+    )
 
     def __init__(self, refs: Iterable[Reference] = ()) -> None:
         self._kinds: list[str] = []
@@ -51,6 +65,7 @@ class References(_Columns[Reference]):
         self._liquids: list[LiquidSpan | None] | None = None  # None: every one is None
         self._params: list[str] | None = None  # None: every one is ""
         self._templates: list[str] | None = None
+        self._made: list[Reference] | None = None  # the references made, once read (a few only)
         for ref in refs:
             self.add(*ref)
 
@@ -67,6 +82,7 @@ class References(_Columns[Reference]):
         template: str = "",
     ) -> None:
         count = len(self._kinds)
+        self._made = None
         self._kinds.append(kind)
         self._targets.append(target)
         self._starts.append(start)
@@ -90,7 +106,13 @@ class References(_Columns[Reference]):
         return len(self._kinds)
 
     def __iter__(self) -> Iterator[Reference]:
-        return map(_MAKE, repeat(Reference), zip(*self._columns()))
+        if self._made is not None:
+            return iter(self._made)
+        made = map(_MAKE, repeat(Reference), zip(*self._columns()))
+        if len(self._kinds) > _KEEP_MADE:
+            return made
+        self._made = list(made)  # a post's few references are made once, for every rule's loop
+        return iter(self._made)
 
     def _columns(self) -> list[Iterable[object]]:
         return [
@@ -209,6 +231,9 @@ def _scan_inline(doc: Document, refs: References) -> list[tuple[int, int]]:
     masked = doc.masked
     liquid_at = doc.liquid_at if doc.liquid.spans else None
     add = refs.add
+    # most links: no Liquid, and nothing else set yet: appended to the columns directly
+    kinds, targets, texts = refs._kinds.append, refs._targets.append, refs._texts.append
+    starts, ends, labels = refs._starts.append, refs._ends.append, refs._labels.append
     unclosed: list[tuple[int, int]] = []
     search = _next_link_start
     # Openers come in increasing order: whether one is in code (as Document.in_code says) is
@@ -248,7 +273,15 @@ def _scan_inline(doc: Document, refs: References) -> list[tuple[int, int]]:
                 shared.clear()
             target, label_text = text[start:end], text[m.start(2) : m.end(2)]
             target, label_text = shared.setdefault(target, target), shared.setdefault(label_text, label_text)
-            add(kind, target, start, end, label, label_text, span)
+            if span is not None or refs._liquids is not None or refs._made is not None:
+                add(kind, target, start, end, label, label_text, span)
+                continue
+            kinds(kind)
+            targets(target)
+            starts(start)
+            ends(end)
+            labels(label)
+            texts(label_text)
     return unclosed
 
 

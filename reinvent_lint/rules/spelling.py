@@ -344,7 +344,14 @@ def _beside_a_name(speller: Any, segment: str, at: int, end: int, title: bool) -
 
 def _distinct(doc: Document) -> set[str]:
     """The distinct words of the post's prose, once per post."""
-    return doc.memo.get(_DISTINCT, lambda: set().union(*map(distinct_words, _joined_prose(doc))))
+
+    def compute() -> set[str]:
+        words: set[str] = set()
+        for piece in _joined_prose(doc):  # one piece's words at a time beside the whole set
+            words |= distinct_words(piece)
+        return words
+
+    return doc.memo.get(_DISTINCT, compute)
 
 
 def _written(words: set[str], lower: str) -> list[str]:
@@ -395,13 +402,14 @@ def _verdicts(ctx: Context, warnings: bool) -> Iterator[tuple[Any, int, int, boo
 
 
 def _judge_post(ctx: Context) -> Iterator[tuple[Any, int, int, bool]]:
+    words = _distinct(ctx.doc)  # the prose first: what making it takes is freed before the word list loads
     speller = speller_for(ctx.site, ctx.options)
     ignore = _ignored(ctx.doc)
     check = speller.check
 
     # each distinct word of the post is judged once (and once per run: the speller memoises);
     # positions are read only in the regions that hold a flagged word
-    flagged = speller.flagged(_distinct(ctx.doc)) - ignore
+    flagged = speller.flagged(words) - ignore
     if not flagged:
         return
     headings = {h.text_start for h in ctx.doc.headings} | {
