@@ -402,14 +402,13 @@ def _verdicts(ctx: Context, warnings: bool) -> Iterator[tuple[Any, int, int, boo
 
 
 def _judge_post(ctx: Context) -> Iterator[tuple[Any, int, int, bool]]:
-    words = _distinct(ctx.doc)  # the prose first: what making it takes is freed before the word list loads
     speller = speller_for(ctx.site, ctx.options)
     ignore = _ignored(ctx.doc)
     check = speller.check
 
     # each distinct word of the post is judged once (and once per run: the speller memoises);
     # positions are read only in the regions that hold a flagged word
-    flagged = speller.flagged(words) - ignore
+    flagged = speller.flagged(_distinct(ctx.doc)) - ignore
     if not flagged:
         return
     headings = {h.text_start for h in ctx.doc.headings} | {
