@@ -13,7 +13,9 @@ addresses, hashes, numbers with units (`5TB`, `1.5X`, `p99`), identifiers (`snak
 
 from __future__ import annotations
 
+import bisect
 import heapq
+import operator
 import re
 from array import array
 from collections.abc import Iterator, Sequence
@@ -98,21 +100,36 @@ def _blank_match(m: re.Match[str]) -> str:
 
 def _hidden(doc: Document) -> Iterator[tuple[int, int]]:
     """The (start, end) ranges to mask, sorted. Each pair is kept as one int (start * width +
-    end, which sorts as the pair does) in an array while they are gathered: a post of 280,000
-    links and code spans holds 8 bytes a range, not a tuple of two ints (~120 bytes)."""
+    end, which sorts as the pair does) in an array per source (Liquid, code, links, comments),
+    each in order, and the sources are merged as they are read: a post of 280,000 links and code
+    spans holds 8 bytes a range, not a tuple of two ints (~120 bytes), nor a sorted list of
+    every key (~40 bytes each)."""
     width = len(doc.text) + 1
-    keys = array("q") if width < 1 << 31 else []  # (a text over 2 GB: plain ints, no overflow)
-    keys.extend(s.start * width + s.end for s in doc.liquid.spans)
-    keys.extend(start * width + end for start, end in doc.code_ranges)
-    for ref in references(doc):
-        if ref.kind in ("link", "image"):
-            keys.append(ref.start * width + ref.end)
-        elif ref.kind == "definition":
-            keys.append(ref.label_start * width + ref.end)
+    big = width >= 1 << 31  # (a text over 2 GB: plain ints, no overflow)
+    links = (
+        (ref.start if ref.kind != "definition" else ref.label_start) * width + ref.end
+        for ref in references(doc)
+        if ref.kind in ("link", "image", "definition")
+    )
+    sources = [
+        (s.start * width + s.end for s in doc.liquid.spans),
+        (start * width + end for start, end in doc.code_ranges),
+        links,
+    ]
     if "{::comment}" in doc.text:
-        keys.extend(m.start() * width + m.end() for m in _KRAMDOWN_COMMENT.finditer(doc.text, doc.body_offset))
-    keys = array("q", sorted(keys)) if isinstance(keys, array) else sorted(keys)
-    return (divmod(key, width) for key in keys)
+        found = _KRAMDOWN_COMMENT.finditer(doc.text, doc.body_offset)
+        sources.append(m.start() * width + m.end() for m in found)
+    keys = [_in_order(list(source) if big else array("q", source)) for source in sources]
+    keys = [k for k in keys if k]
+    merged = keys[0] if len(keys) == 1 else heapq.merge(*keys)
+    return (divmod(key, width) for key in merged)
+
+
+def _in_order(keys: array[int] | list[int]) -> array[int] | list[int]:
+    """The keys sorted: as they are when they are in order already (mostly)."""
+    if all(map(operator.le, keys, islice(keys, 1, None))):
+        return keys
+    return array("q", sorted(keys)) if isinstance(keys, array) else sorted(keys)
 
 
 def _table_lines(doc: Document) -> set[int]:
@@ -188,32 +205,36 @@ def _clean(segment: str) -> str:
 
 class Regions(Sequence[tuple[int, str, bool]]):
     """The prose regions of a post in order: (offset, masked text, in a table). The masked body
-    is kept as one string and each inline segment is cut from it as it is read, so a post of
-    280,000 paragraphs holds one 20 MB string, not 280,000 strings and tuples (~60 MB more)."""
+    is kept in pieces of about a megabyte, cut where a segment starts, and each inline segment is
+    cut from its piece as it is read: a post of 280,000 paragraphs holds 20 MB of text, not
+    280,000 strings and tuples (~60 MB more), and never the body twice while it is made."""
 
-    __slots__ = ("_extra", "_masked", "_segments", "_tables")
+    __slots__ = ("_bases", "_extra", "_pieces", "_segments", "_tables")
 
     def __init__(
         self,
-        masked: str,
+        pieces: list[str],
+        bases: list[int],
         segments: Spans,
         tables: dict[int, str],
         extra: list[tuple[int, str, bool]],
     ) -> None:
-        self._masked = masked  # the whole body, masked and cleaned (offsets as in the text)
-        self._segments = segments  # the inline segments, in order
+        self._pieces = pieces  # the whole body, masked and cleaned, in pieces (offsets as in the text)
+        self._bases = bases  # the offset of each piece
+        self._segments = segments  # the inline segments, in order (none spans two pieces)
         self._tables = tables  # segment index -> its text with data cells masked (table rows)
         self._extra = sorted(extra)  # alt texts, title, description
 
     def _inline(self) -> Iterator[tuple[int, str, bool]]:
-        masked, tables = self._masked, self._tables
-        if not tables:
-            for start, end in self._segments:
-                yield start, masked[start:end], False
-            return
-        for index, (start, end) in enumerate(self._segments):
-            table = tables.get(index)
-            yield (start, table, True) if table is not None else (start, masked[start:end], False)
+        pieces, bases, tables = self._pieces, self._bases, self._tables
+        index, last = 0, len(pieces) - 1
+        piece, base = pieces[0], bases[0]
+        for number, (start, end) in enumerate(self._segments):
+            while index < last and start >= bases[index + 1]:
+                index += 1
+                piece, base = pieces[index], bases[index]
+            table = tables.get(number) if tables else None
+            yield (start, table, True) if table is not None else (start, piece[start - base : end - base], False)
 
     def __iter__(self) -> Iterator[tuple[int, str, bool]]:
         if not self._extra:
@@ -224,13 +245,24 @@ class Regions(Sequence[tuple[int, str, bool]]):
         return len(self._segments) + len(self._extra)
 
     def join(self, separator: str) -> str:
-        """`separator.join` of the regions' texts, joined a thousand at a time: never a list of
-        every region's string alive at once (280,000 of them: ~30 MB beside the result)."""
-        chunks: list[str] = []
+        """`separator.join` of the regions' texts (see pieces: never a list of every region's
+        string alive at once; 280,000 of them: ~30 MB beside the result)."""
+        return "".join(self.pieces(separator))
+
+    def pieces(self, separator: str) -> Iterator[str]:
+        """`join(separator)` in pieces of at most 1,024 regions: their concatenation is the joined
+        text, and each piece after the first starts with the separator. A reader that goes piece
+        by piece sees what it would see in the joined text when the separator holds a break
+        (nothing it looks for spans one): a 20 MB post's prose is never one string."""
         texts = (text for _, text, _ in self)
+        first = True
         while batch := list(islice(texts, 1024)):
-            chunks.append(separator.join(batch))
-        return separator.join(chunks)
+            if not first:
+                batch.insert(0, "")  # the separator before the batch's first region
+            yield separator.join(batch)
+            first = False
+        if first:
+            yield ""  # no region: what join gives
 
     @overload
     def __getitem__(self, index: int) -> tuple[int, str, bool]: ...
@@ -240,20 +272,59 @@ class Regions(Sequence[tuple[int, str, bool]]):
         return list(self)[index]
 
 
-def _masked_segments(doc: Document) -> Regions:
-    """(offset, text, in a table) of each prose region, non-prose replaced by MASK characters.
-    The body is masked and cleaned once, as one string (the masks keep every offset), and the
-    regions are cut from it: no per-region regex passes."""
+PIECE = 1 << 20  # characters: the masked body is made and kept in pieces of about this size
+
+
+def _cuts(segments: Spans) -> list[int]:
+    """Where the masked body is cut into pieces: a segment's start, about every PIECE
+    characters, that no earlier segment reaches past (no segment spans two pieces)."""
+    cuts: list[int] = []
+    reach = 0  # the furthest end of the segments so far
+    size = due = PIECE
+    for start, end in segments:
+        if start >= due and start >= reach:
+            cuts.append(start)
+            due = start + size
+        reach = max(reach, end)
+    return cuts
+
+
+def _masked_pieces(doc: Document) -> tuple[list[str], list[int]]:
+    """The text with the hidden ranges masked (a range on several lines keeps its line breaks),
+    then cleaned (`_clean`), in pieces cut at `_cuts`, with the offset of each. Cleaning piece by
+    piece reads as cleaning the whole when the masked body has no `<` (every other pattern of
+    `_clean` stays on its line, and a cut is at a line start); otherwise the body is joined and
+    cleaned whole, as one piece."""
     text = doc.text
-    chunks: list[str] = []  # the parts joined a thousand at a time: not a million small strings alive
+    cuts = _cuts(doc.inline_segments)
+    cuts.append(len(text) + 1)  # (no cut: the last piece ends with the text)
+    pieces: list[str] = []
+    chunks: list[str] = []  # a piece's parts joined a thousand at a time: never a million small strings
     parts: list[str] = []
     append, newline_in = parts.append, text.find
-    cursor = 0
+
+    def close_piece() -> int:
+        chunks.append("".join(parts))
+        parts.clear()
+        pieces.append("".join(chunks))
+        chunks.clear()
+        return cuts[len(pieces)] if len(pieces) < len(cuts) else len(text) + 1
+
+    cut, cursor = cuts[0], 0
     for start, end in _hidden(doc):
         if end <= cursor:
             continue
         if start < cursor:
             start = cursor
+        while cut < end:  # the piece ends before this range does (rarely inside it)
+            if cut <= start:
+                append(text[cursor:cut])
+            else:
+                append(text[cursor:start])
+                append(_blank(text[start:cut]))
+                start = cut
+            cursor = cut
+            cut = close_piece()
         append(text[cursor:start])
         # a range on one line (most are) is blanked without slicing it first
         append(MASK * (end - start) if newline_in("\n", start, end) < 0 else _blank(text[start:end]))
@@ -261,17 +332,36 @@ def _masked_segments(doc: Document) -> Regions:
         if len(parts) >= 2048:
             chunks.append("".join(parts))
             parts.clear()
-    parts.append(text[cursor:])
-    chunks.append("".join(parts))
-    del parts
-    masked = _clean("".join(chunks))
-    del chunks
+    while cut <= len(text):
+        append(text[cursor:cut])
+        cursor = cut
+        cut = close_piece()
+    append(text[cursor:])
+    close_piece()
+    bases = [0, *cuts[: len(pieces) - 1]]
+    if len(pieces) > 1 and any("<" in piece for piece in pieces):
+        whole = "".join(pieces)
+        pieces.clear()
+        return [_clean(whole)], [0]
+    for index, piece in enumerate(pieces):
+        pieces[index] = _clean(piece)
+    return pieces, bases
+
+
+def _masked_segments(doc: Document) -> Regions:
+    """(offset, text, in a table) of each prose region, non-prose replaced by MASK characters.
+    The body is masked and cleaned once, in pieces of a megabyte (the masks keep every offset),
+    and the regions are cut from it: no per-region regex passes."""
+    text = doc.text
+    pieces, bases = _masked_pieces(doc)
     table_lines = _table_lines(doc)
     tables: dict[int, str] = {}
     if table_lines:
         for index, (seg_start, seg_end) in enumerate(doc.inline_segments):
             if doc.position(seg_start)[0] in table_lines:
-                tables[index] = _mask_data_cells(masked[seg_start:seg_end])
+                number = bisect.bisect_right(bases, seg_start) - 1
+                piece, base = pieces[number], bases[number]
+                tables[index] = _mask_data_cells(piece[seg_start - base : seg_end - base])
     extra = _alt_texts(doc)
     fm = doc.front_matter
     if fm and fm.data:
@@ -280,7 +370,7 @@ def _masked_segments(doc: Document) -> Regions:
                 if isinstance(fm.data.get(key), str):
                     start = fm.yaml_start + scalar.start
                     extra.append((start, _clean(text[start : fm.yaml_start + scalar.end]), False))
-    return Regions(masked, doc.inline_segments, tables, extra)
+    return Regions(pieces, bases, doc.inline_segments, tables, extra)
 
 
 def _alt_texts(doc: Document) -> list[tuple[int, str, bool]]:

@@ -65,8 +65,6 @@ class StylePass:
     def start(self) -> None:
         import multiprocessing
 
-        import pymarkdown.api  # noqa: F401  (imported once, before forking)
-
         remove_stale_folders()
         self.folder = tempfile.mkdtemp(prefix=f"{FOLDER_PREFIX}{os.getpid()}-")
         atexit.register(self.close)
@@ -76,6 +74,8 @@ class StylePass:
                 self.problems.append(style.skipped(doc.path, f"larger than {STYLE_MAX_BYTES // 1024} KB"))
             else:
                 items.append((index, doc))
+        if items:  # (none: no worker, and no 12 MB of pymarkdownlnt beside a post too large for it)
+            import pymarkdown.api  # noqa: F401  (imported once, before forking)
         self._context = multiprocessing.get_context("fork")
         # Shares of about equal size, so the workers end together: the biggest post first, each to
         # the lightest share (the pack's cost grows about linearly with a post, style_scanner.py).

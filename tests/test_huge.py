@@ -245,9 +245,16 @@ def test_prose_regions_joined_in_batches_are_the_regions_joined(count: int) -> N
     starts = [m.start() for m in re.finditer(r"w\d+", body)]
     segments = Spans((s, body.index(" ", s)) for s in starts)
     extra = [(1, "extra", False)] if count % 2 else []
-    regions = Regions(body, segments, {}, extra)
-    assert regions.join("\n|\n") == "\n|\n".join(text for _, text, _ in regions)
-    assert Regions("", Spans(), {}, []).join("|") == ""
+    cut = starts[len(starts) // 2] if starts else 0  # the body in two pieces, cut at a segment
+    for parts, bases in (([body], [0]), ([body[:cut], body[cut:]], [0, cut])):
+        regions = Regions(parts, bases, segments, {}, extra)
+        assert [text for _, text, _ in regions if text != "extra"] == [body[s:e] for s, e in segments]
+        joined = "\n|\n".join(text for _, text, _ in regions)
+        assert regions.join("\n|\n") == joined
+        batches = list(regions.pieces("\n|\n"))
+        assert "".join(batches) == joined and all(b.startswith("\n|\n") for b in batches[1:])
+        assert len(batches) == max(1, -(-len(regions) // 1024))
+    assert Regions([""], [0], Spans(), {}, []).join("|") == ""
 
 
 def test_apostrophe_needles_are_found_across_the_windows_of_a_long_prose() -> None:

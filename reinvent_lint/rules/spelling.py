@@ -9,7 +9,8 @@ from __future__ import annotations
 import operator
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -28,8 +29,8 @@ _SPELLER: Key[tuple[tuple[int, tuple[str, ...], str], Any]] = Key("speller")
 _TARGETS_TEXT: Key[str] = Key("targets-text")
 _NAMES_IN_TARGETS: Key[set[str]] = Key("names-in-targets")
 _WORD_COUNTS: Key[Counter[str]] = Key("word-counts")
-_JOINED: Key[str] = Key("joined-prose")
-_LOWERED: Key[str] = Key("lowered-prose")
+_JOINED: Key[tuple[str]] = Key("joined-prose")
+_LOWERED: Key[tuple[str, ...]] = Key("lowered-prose")
 _SPELLING: Key[list[tuple[Any, int, int, bool]]] = Key("spelling")
 _DISTINCT: Key[set[str]] = Key("distinct-words")
 
@@ -320,26 +321,41 @@ def _named(speller: Any, named: set[str], lower: str) -> bool:
     )  # (a word the site uses in several posts is a name the typo is close to: `KubeVit`, kubevirt.io)
 
 
-def _joined_prose(doc: Document) -> str:
+_KEPT = 1 << 20  # characters: a post's joined prose up to this long is kept for its later readers
+
+
+def _joined_prose(doc: Document) -> tuple[str] | Iterator[str]:
     """The prose regions of a post in one string (a MASK line between them: no word or pair of
-    words spans two)."""
-    return doc.memo.get(_JOINED, lambda: prose_regions(doc).join(f"\n{MASK}\n"))
+    words spans two), given in pieces (see prose.Regions.pieces): read piece by piece, it reads as
+    the whole. The prose of a post under a megabyte is one piece, joined once and kept; a longer
+    one is joined anew, a thousand regions at a time, for each reader: a 20 MB post's prose is
+    never one more 20 MB string (nor two, while it is joined)."""
+    kept: tuple[str] | None = doc.memo.peek(_JOINED)
+    if kept is not None:
+        return kept
+    found = prose_regions(doc).pieces(f"\n{MASK}\n")
+    first = next(found)
+    second = next(found, None)
+    if second is None:
+        return doc.memo.put(_JOINED, (first,)) if len(first) < _KEPT else (first,)
+    return chain((first, second), found)
 
 
-def _lowered_prose(doc: Document) -> str:
-    """`_joined_prose` lower-cased, once per post (RL501 counts a flagged word's uses in it)."""
-    return doc.memo.get(_LOWERED, lambda: _joined_prose(doc).lower())
+def _lowered_prose(doc: Document) -> tuple[str, ...]:
+    """`_joined_prose` lower-cased piece by piece, once per post (RL501 counts a flagged word's
+    uses in it)."""
+    return doc.memo.get(_LOWERED, lambda: tuple(piece.lower() for piece in _joined_prose(doc)))
 
 
 def _uses(doc: Document, lower: str) -> int:
     """How many times the post's prose writes the word, in any case."""
     counts = doc.memo.get(_WORD_COUNTS, Counter)
     if lower not in counts:
-        joined = _joined_prose(doc)
-        count = _lowered_prose(doc).count(lower)  # an upper bound, exact when under 3 (the test)
+        # an upper bound, exact when under 3 (the test)
+        count = sum(piece.count(lower) for piece in _lowered_prose(doc))
         if count >= 3:
             pattern = re.compile(rf"(?<![A-Za-z]){re.escape(lower)}(?![A-Za-z])", re.IGNORECASE)
-            count = sum(1 for _ in pattern.finditer(joined))
+            count = sum(1 for piece in _joined_prose(doc) for _ in pattern.finditer(piece))
         counts[lower] = count
     return counts[lower]
 
@@ -425,7 +441,14 @@ def _beside_a_name(speller: Any, segment: str, at: int, end: int, title: bool) -
 
 def _distinct(doc: Document) -> set[str]:
     """The distinct words of the post's prose, once per post."""
-    return doc.memo.get(_DISTINCT, lambda: distinct_words(_joined_prose(doc)))
+
+    def compute() -> set[str]:
+        words: set[str] = set()
+        for piece in _joined_prose(doc):  # one piece's words at a time beside the whole set
+            words |= distinct_words(piece)
+        return words
+
+    return doc.memo.get(_DISTINCT, compute)
 
 
 def _written(words: set[str], lower: str) -> list[str]:
@@ -582,20 +605,26 @@ _FINE_TWICE |= {"long", "much", "far", "har", "etc", "really", "many", "more", "
 
 
 def _twice_in_a_row(text: str) -> bool:
-    """Whether two whitespace-separated tokens in a row are equal, case aside: `text.lower().split()`
+    """Whether two whitespace-separated tokens in a row are equal, case aside."""
+    return _twice_across((text,))
+
+
+def _twice_across(texts: Iterable[str]) -> bool:
+    """`_twice_in_a_row` of the texts' concatenation (each cut at whitespace): `text.lower().split()`
     piece by piece (cut at a space or line break), so a 20 MB post is never one list of words."""
     last = None
-    for start, end in pieces(text):
-        tokens = text[start:end].lower().split()
-        if tokens and (tokens[0] == last or any(map(operator.eq, tokens, tokens[1:]))):
-            return True
-        last = tokens[-1] if tokens else last
+    for text in texts:
+        for start, end in pieces(text):
+            tokens = text[start:end].lower().split()
+            if tokens and (tokens[0] == last or any(map(operator.eq, tokens, tokens[1:]))):
+                return True
+            last = tokens[-1] if tokens else last
     return False
 
 
 @rule("RL502", "repeated-word", "A word repeated by accident (`the the`), also across a line break.", fixable=True)
 def repeated_word(ctx: Context) -> Iterator[Problem]:
-    if not _twice_in_a_row(_joined_prose(ctx.doc)):  # (lower-cased piece by piece: no 20 MB copy)
+    if not _twice_across(_joined_prose(ctx.doc)):  # (lower-cased piece by piece: no 20 MB copy)
         return  # one cheap test for the whole post (MASK between regions: no pair across two)
     for offset, segment in prose_text(ctx.doc):
         if not _twice_in_a_row(segment):
@@ -656,9 +685,12 @@ def _needles_in(text: str, needles: list[str]) -> set[str]:
     fixable=True,
 )
 def apostrophe_confusion(ctx: Context) -> Iterator[Problem]:
-    whole = _joined_prose(ctx.doc).replace("’", "'")
-    found = _needles_in(whole, _NEEDLES)
-    folds = any(c in whole for c in _CASE_FOLDS)  # (lower() turns two of them to ASCII)
+    found: set[str] = set()
+    folds = False  # (lower() turns two of them to ASCII)
+    for piece in _joined_prose(ctx.doc):
+        whole = piece.replace("’", "'")
+        found |= _needles_in(whole, _NEEDLES)
+        folds = folds or any(c in whole for c in _CASE_FOLDS)
     # the patterns that match somewhere in the post (one search each on the whole prose; a MASK
     # line between regions keeps matches inside one region), then only those, region by region;
     # a pattern with phrases only when one of them occurs
@@ -667,7 +699,7 @@ def apostrophe_confusion(ctx: Context) -> Iterator[Problem]:
         for c in _CONFUSIONS
         if c[0] in found
         and (c[0] not in _PHRASES or folds or any(p in found for p in _PHRASES[c[0]]))
-        and c[1].search(whole)
+        and any(c[1].search(piece.replace("’", "'")) for piece in _joined_prose(ctx.doc))
     ]
     if not present:
         return
