@@ -31,6 +31,18 @@ from pathlib import Path
 FM = "---\ntitle: x\n---\n\n"
 PARAGRAPH = "Some paragraph text with a [link](https://example.com/x) and `code`.\n\n"
 N = 50_000
+
+
+def _letters(number: int) -> str:
+    """A distinct run of letters for each number (base 26, a-z)."""
+    out = ""
+    number += 26 * 26
+    while number:
+        number, digit = divmod(number, 26)
+        out += "abcdefghijklmnopqrstuvwxyz"[digit]
+    return out
+
+
 # Made one at a time: the bench process stays small, so the peak of each forked run is its own.
 POSTS: dict[str, Callable[[], str]] = {
     "20 MB post": lambda: FM + PARAGRAPH * 280_000,  # over the default 10 MB cap: skipped
@@ -65,6 +77,9 @@ POSTS: dict[str, Callable[[], str]] = {
     "50,000 &": lambda: FM + "&amp" * N + "\n",
     "50,000 urls": lambda: FM + "http://a.b/" * (N // 10) + "\n",
     "misspelled words, one line": lambda: FM + "teh " * N + "\n",
+    "20,000 distinct unknown words": lambda: (
+        FM + "".join(f"Paragraph with zq{_letters(i)}vx in it.\n\n" for i in range(20_000))
+    ),
     "apostrophes, one line": lambda: FM + "it's " * N + "\n",
     "yaml billion laughs": lambda: (
         "---\na: &a [x,x,x,x,x,x,x,x,x]\n"

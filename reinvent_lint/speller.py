@@ -200,7 +200,9 @@ def edits1(word: str) -> frozenset[str]:
     return frozenset(_edits(word))
 
 
-@lru_cache(maxsize=8192)
+# ~30 KB an entry; a blog asks again for few words (22 of 714 on the largest corpus blog), and a post
+# of thousands of unknown words held hundreds of megabytes here at 8,192 entries
+@lru_cache(maxsize=256)
 def _edits(word: str) -> tuple[str, ...]:
     """The strings of `edits1(word)`, some twice (`aa`: both deletes give `a`), as a tuple: the
     cycle collector stops tracking a tuple of strings the first time it meets it, where each

@@ -132,3 +132,20 @@ def test_site_vocabulary_sums_of_another_shape_are_counted_again(tmp_path: Path)
     stamp["_posts/2024-01-01-a.md"] = (0, 0)  # the post looks changed: the sums are mended
     cache.store(SITE_CACHE, str(tmp_path), (stamp, {"Alpha": "one"}, {}, {"_posts/2024-01-01-a.md": "x\0"}))
     assert site_words(Site(tmp_path)) == first
+
+
+def test_past_the_first_flagged_words_uses_are_counted_the_same_way() -> None:
+    """A word the post writes three times is the author's (not reported); past the first few
+    flagged words of a post its uses come from one count of the prose's letter runs, not a scan of
+    the prose per word (quadratic on a post of thousands of flagged words), with the same bounds:
+    `frobnizzles` is not a use of `frobnizzle`."""
+    from reinvent_lint.rules import spelling
+
+    others = " ".join(f"zq{a}{b}vx" for a in "bcdfg" for b in "hjklmnp")  # 35 unknown words, once each
+    body = (
+        f"{others}.\n\nOne frobnizzle, two frobnizzle, three frobnizzle.\n\n"
+        "A wizzlebop, one more wizzlebop, and wizzlebops or wizzlebopping.\n"
+    )
+    found = [p.snippet for p in check_text(f"---\ntitle: Notes\n---\n\n{body}") if p.code in ("RL501", "RL504")]
+    assert found.count("wizzlebop") == 2 and "frobnizzle" not in found
+    assert len(others.split()) > spelling._SCANS  # the two words are counted, not scanned for

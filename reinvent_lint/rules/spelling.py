@@ -29,6 +29,8 @@ _SPELLER: Key[tuple[tuple[int, tuple[str, ...], str], Any]] = Key("speller")
 _TARGETS_TEXT: Key[str] = Key("targets-text")
 _NAMES_IN_TARGETS: Key[set[str]] = Key("names-in-targets")
 _WORD_COUNTS: Key[Counter[str]] = Key("word-counts")
+_LETTER_RUNS: Key[Counter[str]] = Key("letter-runs")
+_SCANNED: Key[list[int]] = Key("prose-scans")
 _JOINED: Key[tuple[str]] = Key("joined-prose")
 _LOWERED: Key[tuple[str, ...]] = Key("lowered-prose")
 _SPELLING: Key[list[tuple[Any, int, int, bool]]] = Key("spelling")
@@ -334,11 +336,14 @@ def _joined_prose(doc: Document) -> tuple[str] | Iterator[str]:
     if kept is not None:
         return kept
     found = prose_regions(doc).pieces(f"\n{MASK}\n")
-    first = next(found)
-    second = next(found, None)
-    if second is None:
-        return doc.memo.put(_JOINED, (first,)) if len(first) < _KEPT else (first,)
-    return chain((first, second), found)
+    head: list[str] = []
+    size = 0
+    for piece in found:
+        head.append(piece)
+        size += len(piece)
+        if size >= _KEPT:  # a huge post: its pieces, joined anew for each reader
+            return chain(head, found)
+    return doc.memo.put(_JOINED, ("".join(head),))  # (a post of many short regions is many pieces)
 
 
 def _lowered_prose(doc: Document) -> tuple[str, ...]:
@@ -347,17 +352,36 @@ def _lowered_prose(doc: Document) -> tuple[str, ...]:
     return doc.memo.get(_LOWERED, lambda: tuple(piece.lower() for piece in _joined_prose(doc)))
 
 
+_LETTER_RUN = re.compile(r"[a-z]+")
+_SCANS = 16  # words counted by scanning the prose before its letter runs are counted once
+_SCANS_MAX = 256  # words outside a-z (`naïve`, `isn't`) scanned for at most, per post
+
+
 def _uses(doc: Document, lower: str) -> int:
-    """How many times the post's prose writes the word, in any case."""
+    """How many times the post's prose writes the word, in any case (at least 3, or under 3:
+    what the callers test). The first words are looked for in the prose; past `_SCANS` words,
+    a word of a-z is looked up in a count of the prose's letter runs, made once, so a post with
+    thousands of flagged words is not read once per word; past `_SCANS_MAX` scans, a word outside
+    a-z counts as unused (only a hostile post has that many)."""
     counts = doc.memo.get(_WORD_COUNTS, Counter)
-    if lower not in counts:
+    if lower in counts:
+        return counts[lower]
+    scans = doc.memo.get(_SCANNED, lambda: [0])  # how many words were looked for in the prose
+    if scans[0] >= _SCANS and lower.isascii() and lower.isalpha():
+        runs = doc.memo.get(_LETTER_RUNS, lambda: Counter(chain.from_iterable(
+            _LETTER_RUN.findall(piece) for piece in _lowered_prose(doc))))  # fmt: skip
+        count = runs[lower]
+    elif scans[0] >= _SCANS_MAX:
+        count = 0
+    else:
+        scans[0] += 1
         # an upper bound, exact when under 3 (the test)
         count = sum(piece.count(lower) for piece in _lowered_prose(doc))
         if count >= 3:
             pattern = re.compile(rf"(?<![A-Za-z]){re.escape(lower)}(?![A-Za-z])", re.IGNORECASE)
             count = sum(1 for piece in _joined_prose(doc) for _ in pattern.finditer(piece))
-        counts[lower] = count
-    return counts[lower]
+    counts[lower] = count
+    return count
 
 
 _BEFORE = re.compile(r"[\s|*_\[(\"'“‘>#~+-]*$")
@@ -498,6 +522,9 @@ def _verdicts(ctx: Context, warnings: bool) -> Iterator[tuple[Any, int, int, boo
     return (item for item in found if item[0].is_error == warnings)
 
 
+_PREFILTER = 32  # flagged words a segment is searched for before its words are read
+
+
 def _judge_post(ctx: Context) -> Iterator[tuple[Any, int, int, bool]]:
     speller = speller_for(ctx.site, ctx.options)
     ignore = _ignored(ctx.doc)
@@ -512,8 +539,8 @@ def _judge_post(ctx: Context) -> Iterator[tuple[Any, int, int, bool]]:
         o for o, _, _ in prose_regions(ctx.doc) if o < ctx.doc.body_offset
     }
     for offset, segment, in_table in prose_regions(ctx.doc):
-        if not any(w in segment for w in flagged):
-            continue
+        if len(flagged) <= _PREFILTER and not any(w in segment for w in flagged):
+            continue  # (past a few flagged words, reading the segment's words is cheaper)
         for text, start, end in segment_words(offset, segment):
             if text in flagged:
                 verdict = check(text)
