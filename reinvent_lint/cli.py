@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn, TextIO, cast
@@ -146,16 +147,23 @@ def _check_options(p: argparse.ArgumentParser) -> None:
 
 
 def run() -> NoReturn:
-    """The program: `reinvent-lint` and `python -m reinvent_lint`."""
-    sys.exit(main(settle=True))
+    """The program: `reinvent-lint` and `python -m reinvent_lint`. A `check` whose inputs are
+    all as they were when it last ran prints that run's output again (replay.py)."""
+    from .replay import replayed
+
+    signals.settle()  # a stop while the recorded output is written: one line, 130 or 143
+    code = replayed(sys.argv[1:])
+    sys.exit(code if code is not None else main(settle=True, record=True))
 
 
-def main(argv: Sequence[str] | None = None, *, settle: bool = False) -> int:
+def main(argv: Sequence[str] | None = None, *, settle: bool = False, record: bool = False) -> int:
+    """`record`: a `check` records its output for the lean path of the next run (replay.py)."""
     parser = _parser()
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse exits 2 on usage errors, 0 on --help/--version
         return int(exc.code or 0)
+    args.argv = list(sys.argv[1:] if argv is None else argv) if record else None
     if args.command is None:
         parser.print_help(sys.stderr)
         return EXIT_ERROR
@@ -356,11 +364,13 @@ def _exit_code(report: Report, linter: Linter, exit_zero: bool = False) -> int:
     return EXIT_CLEAN
 
 
-def _print_errors(report: Report) -> None:
-    for warning in report.warnings:
-        print(f"reinvent-lint: warning: {warning}", file=sys.stderr)
-    for error in report.errors:
-        print(f"reinvent-lint: {error}", file=sys.stderr)
+def _print_errors(report: Report) -> str:
+    """Print the run's warnings and errors to standard error; returns what was printed."""
+    lines = [f"reinvent-lint: warning: {warning}\n" for warning in report.warnings]
+    lines += [f"reinvent-lint: {error}\n" for error in report.errors]
+    text = "".join(lines)
+    sys.stderr.write(text)
+    return text
 
 
 def _format(args: argparse.Namespace) -> str:
@@ -441,6 +451,87 @@ def _close_worker(worker: object) -> None:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    from .replay import Opened
+
+    started = time.time()
+    recording = bool(getattr(args, "argv", None)) and not (
+        args.stdin or args.watch or args.since or args.staged or args.output or args.no_cache
+    )
+    if recording:
+        Opened.start()
+    try:
+        report, linter = _check_run(args)
+    finally:
+        opened = Opened.stop() if recording else set()
+    if args.staged:
+        _only_changed(report, None)
+    out = _Tee(sys.stdout) if recording else None
+    _emit(report, args, cast("TextIO | None", out), config=linter.config)
+    err = _print_errors(report)
+    if args.watch and not args.stdin:
+        return _watch(linter, args)
+    code = _exit_code(report, linter, args.exit_zero)
+    if out is not None:
+        sys.stdout.flush()  # the report first: recording takes a walk over the site
+        _record(args, linter, report, "".join(out.parts), err, code, opened, started)
+    return code
+
+
+class _Tee:
+    """Standard output, and a copy of what was written to it (for replay.py)."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.parts: list[str] = []
+
+    def write(self, text: str) -> int:
+        self.parts.append(text)
+        return self.stream.write(text)
+
+    def flush(self) -> None:
+        self.stream.flush()
+
+    def isatty(self) -> bool:
+        return self.stream.isatty()
+
+
+def _record(
+    args: argparse.Namespace,
+    linter: Linter,
+    report: Report,
+    out: str,
+    err: str,
+    code: int,
+    opened: set[str],
+    started: float,
+) -> None:
+    """Record the run for replay.py when its output depends on files alone."""
+    from .jekyll.site import CONFIG_NAMES, _SKIP_DIRS
+    from .replay import record
+    from .result_cache import LAST
+
+    sites = linter.sites_seen()
+    if report.warnings or not LAST.cached or not sites or any(s.root is None for s in sites):
+        return
+    mode = str(linter.config.links.get("mode", "off"))
+    if mode not in ("off", "cached") or any(linter.looks_up_links(s.root) for s in sites):
+        return  # link verdicts age: the output changes with the time alone
+    extra: list[str] = []
+    ours = list(LAST.files)
+    folder = Path(str(linter.config.links.get("cache-dir", ".reinvent-lint-cache")))
+    for site in sites:
+        for base in (site.root, site.config_dir):
+            if base is not None:  # a link cache appearing would make the run read verdicts
+                ours.append(str((folder if folder.is_absolute() else base / folder) / "links.sqlite"))
+                extra.extend(str(base / name) for name in CONFIG_NAMES)
+    extra += [str(p) for p in (args.config, args.baseline) if p is not None]
+    roots = [(str(s.config_dir), str(s.root)) for s in sites if s.config_dir is not None and s.root is not None]
+    starts = [str(p) for p in args.paths] or [os.getcwd()]
+    record(args.argv, out, err, code, sites=roots, starts=starts, skip=_SKIP_DIRS, ignored=LAST.folders,
+           extra=extra, ours=ours, opened=opened, read=LAST.read, due=LAST.due, started=started)  # fmt: skip
+
+
+def _check_run(args: argparse.Namespace) -> tuple[Report, Linter]:
     # As early as possible: --links on the command line says so before the config is read.
     worker = None if args.stdin else _link_worker(args.links)
     try:
@@ -462,19 +553,11 @@ def cmd_check(args: argparse.Namespace) -> int:
                 _end_progress(linter)
     finally:
         _close_worker(worker)
-    if args.staged:
-        _only_changed(report, None)
-    _emit(report, args, config=linter.config)
-    _print_errors(report)
-    if args.watch and not args.stdin:
-        return _watch(linter, args)
-    return _exit_code(report, linter, args.exit_zero)
+    return report, linter
 
 
 def _watch(linter: Linter, args: argparse.Namespace) -> int:
     """Re-check the posts that change (only those), until Ctrl-C."""
-    import time
-
     from .live import watch
 
     roots = [p for p in args.paths] or [linter.site_for(Path.cwd()).root or Path.cwd()]
@@ -675,6 +758,9 @@ def cmd_cache(args: argparse.Namespace) -> int:
     if not folder.is_absolute():
         folder = (find_root(args.path.resolve()) or Path.cwd()) / folder
     results = clear(folder)
+    from .replay import clear as clear_replays
+
+    clear_replays()
     cache = LinkCache(folder, 0, 0)
     removed = cache.clear()
     cache.close()

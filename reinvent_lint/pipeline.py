@@ -355,6 +355,10 @@ def check(
     valid are neither parsed nor checked again (result_cache.py)."""
     report = Report()
     whole_site = not paths
+    if linter.use_result_cache:
+        from .result_cache import LAST
+
+        LAST.cached = False
     targets = linter.targets(paths, report.errors)
     stores = _open_caches(linter, targets, report.warnings) if linter.use_result_cache and preread is None else {}
     slots = (
@@ -418,6 +422,7 @@ def check(
         signature = (linter.checks_links, style_runs, sites_ran)
         finished = _finish_cached(linter, raw, slots, relative, ran, signature)
         _store(stores, slots, whole_site)
+        _note_for_replay(stores, targets, slots)
     else:
         docs = {s.target.display: s.need_unit(linter).doc for s in slots}
         finished = finish(linter, raw, docs, relative, ran)
@@ -576,6 +581,17 @@ def _read_slots(
     errors.extend(failed[i] for i in sorted(failed))
     LAST.checked, LAST.reused = checked, reused
     return [s for s in slots if s.index >= 0]
+
+
+def _note_for_replay(stores: dict[int, Any], targets: Sequence[Target], slots: Sequence[_Slot]) -> None:
+    """What replay.py records besides the output: see result_cache.Stats."""
+    from .result_cache import LAST
+
+    LAST.cached = all(id(t.site) in stores for t in targets)
+    LAST.read = {os.path.realpath(s.target.path): s.content for s in slots}
+    LAST.due = min((store.valid_until for store in stores.values()), default=float("inf"))
+    LAST.folders = [str(store.path.parent) for store in stores.values()]
+    LAST.files = [str(store.path) for store in stores.values()]
 
 
 def _spelling_options(linter: Linter) -> Any:

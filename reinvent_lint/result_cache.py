@@ -714,7 +714,8 @@ class ResultCache:
         )
         fingerprint = self.fingerprint_now if complete else b""
         files_read = {str(k[1]): v for e in entries.values() for k, v in e[1] if k[0] == "file"}
-        packed = (self.key, entries, _next_due(self.site), fingerprint, FORMAT, self.vocabulary_now, table, files_read)
+        self.valid_until = _next_due(self.site)
+        packed = (self.key, entries, self.valid_until, fingerprint, FORMAT, self.vocabulary_now, table, files_read)
         cache.write_atomic(self.path, marshal.dumps(packed))
         _prune(self.path.parent)
 
@@ -776,6 +777,13 @@ class Stats:
 
     checked: list[str] = field(default_factory=list)
     reused: list[str] = field(default_factory=list)
+    # for replay.py: whether every checked file's site had a result cache, each checked file's
+    # content hash as read (by real path), when a post comes due, the sites' cache folders
+    cached: bool = False
+    read: dict[str, bytes] = field(default_factory=dict)
+    due: float = float("inf")
+    folders: list[str] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
 
 
 LAST = Stats()
