@@ -149,9 +149,10 @@ def main() -> int:
                 if edited:
                     (blog / post).write_bytes(original + f"\nOne more line, edit {i}.\n".encode())
                 runs[label].append(timed(cmd, blog, repo))
-                if edited:  # back as it was, its result cached again (untimed)
+                if edited:  # back as it was, its result cached again (untimed) by every checkout timed
                     (blog / post).write_bytes(original)
-                    timed(cmd, blog, repo)
+                    for checkout in dict.fromkeys(r for c, r, _ in commands.values() if c is ours):
+                        timed(cmd, blog, checkout)
         walls = {label: statistics.median(w for w, _ in r) for label, r in runs.items()}
         cpus = {label: statistics.median(c for _, c in r) for label, r in runs.items()}
         ours_label = "reinvent-lint check POST"

@@ -149,11 +149,25 @@ def _check_options(p: argparse.ArgumentParser) -> None:
 def run() -> NoReturn:
     """The program: `reinvent-lint` and `python -m reinvent_lint`. A `check` whose inputs are
     all as they were when it last ran prints that run's output again (replay.py)."""
+    signals.settle()  # a stop while the recorded output is written: one line, 130 or 143
+    code = _replayed(sys.argv[1:])
+    sys.exit(code if code is not None else main(settle=True, record=True))
+
+
+def _replayed(argv: list[str]) -> int | None:
+    """The recorded output of this run when nothing it depends on changed (replay.py), written
+    with `main`'s handling of a reader gone away or a failed write; None: run the linter."""
     from .replay import replayed
 
-    signals.settle()  # a stop while the recorded output is written: one line, 130 or 143
-    code = replayed(sys.argv[1:])
-    sys.exit(code if code is not None else main(settle=True, record=True))
+    try:
+        return replayed(argv)
+    except BrokenPipeError:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_PROBLEMS
+    except OSError as exc:
+        print(f"reinvent-lint: error: {exc.filename or 'output'}: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_ERROR
 
 
 def main(argv: Sequence[str] | None = None, *, settle: bool = False, record: bool = False) -> int:

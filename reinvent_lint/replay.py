@@ -17,7 +17,7 @@ its output and exit code with the *stamps* (modification and change times, size,
   `sys.path` (a package installed or removed there, such as a rule plugin).
 
 The record is kept under the user cache folder (`cache.py`), one file per argument list,
-folder and environment. A later run with the same key stats those paths, and when every stamp
+folder and environment (the `KEEP` most recent). A later run with the same key stats those paths, and when every stamp
 is the same and no post has come due since (`result_cache._next_due`), it writes the recorded
 output. A file changed less than `RACY` seconds before its run ended may change again within
 one tick of the file system's clock without its stamp changing (git's "racily clean" files):
@@ -41,6 +41,7 @@ from typing import Any, ClassVar
 FORMAT = 1
 NAME = "replay"
 RACY = 2.0  # seconds: a file changed this recently may change again with the same stamp
+KEEP = 32  # records kept, the most recent
 _ENV_PREFIXES = ("REINVENT_LINT", "PYTHON", "LC_", "GITHUB_")
 _ENV_NAMES = ("LANG", "LANGUAGE", "TZ", "HOME", "XDG_CACHE_HOME", "CI", "NO_COLOR", "NO_PROGRESS", "TERM",
               "COLUMNS", "FORCE_COLOR")  # fmt: skip
@@ -230,6 +231,21 @@ def record(
     for path in ours:  # a corrupt or cleared result cache: the run warns, or checks again
         stamps[path] = _stamp(path)
     store(NAME, _key(argv), (FORMAT, sorted(stamps.items()), hashed, due, out, err, code))
+    _prune(str(folder))
+
+
+def _prune(folder: str) -> None:
+    """Keep the KEEP most recent records (a pre-commit hook checks other posts each time)."""
+    try:
+        records = [e for e in os.scandir(folder) if e.name.startswith(NAME + "-") and e.name.endswith(".marshal")]
+        records.sort(key=lambda e: e.stat().st_mtime_ns, reverse=True)
+    except OSError:
+        return
+    for entry in records[KEEP:]:
+        try:
+            os.unlink(entry.path)
+        except OSError:
+            pass
 
 
 def clear() -> int:
