@@ -57,6 +57,7 @@ class Found:
     links: list[Occurrence] = field(default_factory=list)
     reads: set[tuple[Any, ...]] | None = None  # what the rules read of the site (result_cache.py), when recorded
     words: dict[str, bytes] = field(default_factory=dict)  # the words the speller judged, when recorded
+    stored_reads: tuple[Any, ...] | None = None  # `reads` and `words` as its cache entry stores them
 
 
 @dataclass(frozen=True)
@@ -391,10 +392,16 @@ def check(
     record = [bool(stores) and s.stored(linter) for s in misses]
     root = next((s.target.site.root for s in slots if s.target.site.root), None)
     looks_up = linter.looks_up_links(root)
-    for slot, found in zip(
-        misses,
-        map_units(lambda i: document_phase(linter, units[i], record[i], looks_up), len(units), jobs, linter.progress),
-    ):
+    _SENT_WORDS.clear()
+
+    def work(i: int) -> Found:
+        found = document_phase(linter, units[i], record[i], looks_up)
+        store = stores.get(id(units[i].target.site))
+        if found.reads is not None and store is not None:
+            _ready_to_store(found, store.evaluate)
+        return found
+
+    for slot, found in zip(misses, map_units(work, len(units), jobs, linter.progress)):
         slot.found = found
     links: list[Occurrence] = []
     for slot in slots:
@@ -583,6 +590,26 @@ def _read_slots(
     return [s for s in slots if s.index >= 0]
 
 
+_SENT_WORDS: set[str] = set()  # words whose verdicts this process has sent back in this run
+
+
+def _ready_to_store(found: Found, evaluate: Callable[[Any], bytes]) -> None:
+    """A recorded document's reads as its cache entry stores them: each key with its digest now,
+    its words and their verdicts' digest, sorted; done where it was checked (a worker process),
+    not in the main one. Of the verdicts only those this process has not sent yet go back: the
+    main process merges them all into the run's verdict table."""
+    from .result_cache import words_key
+
+    assert found.reads is not None
+    pairs = [(k, evaluate(k)) for k in found.reads]
+    if found.words:
+        pairs.append(words_key(found.words))
+    found.stored_reads = tuple(sorted(pairs, key=repr))
+    found.reads = set()
+    found.words = {w: v for w, v in found.words.items() if w not in _SENT_WORDS}
+    _SENT_WORDS.update(found.words)
+
+
 def _note_for_replay(stores: dict[int, Any], targets: Sequence[Target], slots: Sequence[_Slot]) -> None:
     """What replay.py records besides the output: see result_cache.Stats."""
     from .result_cache import LAST
@@ -743,7 +770,7 @@ def _finish_cached(
 
 
 def _store(stores: dict[int, Any], slots: Sequence[_Slot], whole_site: bool) -> None:
-    from .result_cache import Entry, pack_error, pack_occurrence, pack_problem, words_key
+    from .result_cache import Entry, pack_error, pack_occurrence, pack_problem
 
     for key, store in stores.items():
         contents: dict[str, bytes] = {}
@@ -765,14 +792,11 @@ def _store(stores: dict[int, Any], slots: Sequence[_Slot], whole_site: bool) -> 
             old = slot.entry
             if old is not None and old.found is not None:
                 reads, found = old.reads, old.found
-            elif slot.found.reads is None:
+            elif slot.found.stored_reads is None:
                 continue
             else:
-                pairs = [(k, store.evaluate(k)) for k in slot.found.reads]
-                if slot.found.words:
-                    pairs.append(words_key(slot.found.words))
-                    verdicts.update(slot.found.words)
-                reads = tuple(sorted(pairs, key=repr))
+                verdicts.update(slot.found.words)
+                reads = slot.found.stored_reads
                 found = (
                     tuple(pack_problem(p, display) for p in slot.found.problems),
                     tuple(pack_error(e, display) for e in slot.found.errors),
