@@ -4,7 +4,6 @@ or internal error (and unreadable inputs)."""
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 import time
@@ -16,6 +15,8 @@ from . import __version__, signals
 from .errors import ReinventLintError
 
 if TYPE_CHECKING:
+    import argparse
+
     from .config import Config
     from .engine import Linter, Report
     from .reporters.text import TextOptions
@@ -30,6 +31,8 @@ class UsageError(ReinventLintError):
 
 
 def _parser() -> argparse.ArgumentParser:
+    import argparse  # here: a replayed run (replay.py) parses no arguments
+
     parser = argparse.ArgumentParser(prog="reinvent-lint", description="Lint and fix the posts of a Jekyll blog.")
     parser.add_argument("--version", action="version", version=f"reinvent-lint {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -735,13 +738,15 @@ def cmd_words(args: argparse.Namespace) -> int:
     if args.words_command == "add":
         new = list(args.words)
     else:
+        from argparse import Namespace
+
         from .config import load_config
         from .engine import Linter
 
         rules = _rules()
         config = load_config(Path.cwd(), rules)
         config = _with_cli_overrides(
-            config, argparse.Namespace(fail_on=None, select="misspelled-word,unknown-word", ignore=None), rules
+            config, Namespace(fail_on=None, select="misspelled-word,unknown-word", ignore=None), rules
         )
         report = Linter(config, rules).check_paths(args.paths)
         # Only unknown words are learned: a misspelling, a miscased name or a word one edit from a

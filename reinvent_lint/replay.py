@@ -17,12 +17,13 @@ its output and exit code with the *stamps* (modification and change times, size,
   `sys.path` (a package installed or removed there, such as a rule plugin).
 
 The record is kept under the user cache folder (`cache.py`), one file per argument list,
-folder and environment (the `KEEP` most recent). A later run with the same key stats those paths, and when every stamp
-is the same and no post has come due since (`result_cache._next_due`), it writes the recorded
-output. A file changed less than `RACY` seconds before its run ended may change again within
-one tick of the file system's clock without its stamp changing (git's "racily clean" files):
-a checked post in that window is recorded with the content hash the run read and is hashed
-again before a replay; any other file in that window means no record.
+folder and environment (the `KEEP` most recent). A later run with the same key stats those
+paths, and when every stamp is the same and no post has come due since
+(`result_cache._next_due`), it writes the recorded output. A file changed less than `RACY`
+seconds before its run began may change again within one tick of the file system's clock
+without its stamp changing (git's "racily clean" files): a checked post in that window is
+recorded with the content hash the run read and is hashed again before a replay; any other
+file or folder in that window means no record.
 
 Runs whose output depends on more than files are never recorded: `--watch`, `--since`,
 `--staged`, standard input, `--output`, `--no-cache`, link checks that read the link cache or
@@ -36,9 +37,10 @@ import os
 import sys
 import time
 from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
 from typing import Any, ClassVar
 
-FORMAT = 1
+FORMAT = 2
 NAME = "replay"
 RACY = 2.0  # seconds: a file changed this recently may change again with the same stamp
 KEEP = 32  # records kept, the most recent
@@ -66,6 +68,17 @@ def _key(argv: Sequence[str]) -> str:
     return repr((FORMAT, list(argv), os.getcwd(), env, ttys, sys.executable, sys.version, _PACKAGE))
 
 
+def _path(key: str) -> str | None:
+    """Where the record of a run with this key is kept (None: caching is off). The record holds
+    its key too: two keys under one name only replace each other's record."""
+    from binascii import crc32  # not hashlib: importing it costs more than the rest of a replay
+
+    from .cache import cache_dir
+
+    folder = cache_dir()
+    return None if folder is None else os.path.join(folder, f"{NAME}-{crc32(key.encode()):08x}.marshal")
+
+
 def _isatty(stream: Any) -> bool:
     try:
         return bool(stream.isatty())
@@ -85,12 +98,20 @@ def replayed(argv: Sequence[str]) -> int | None:
     valid record (the caller runs the linter). Reads one file and stats the recorded paths."""
     if not argv or argv[0] != "check":
         return None
-    from .cache import load
+    import marshal
 
-    record = load(NAME, _key(argv))
-    if not (isinstance(record, tuple) and len(record) == 7 and record[0] == FORMAT):
+    key = _key(argv)
+    path = _path(key)
+    if path is None:
         return None
-    _, stamps, hashed, due, out, err, code = record
+    try:
+        with open(path, "rb") as handle:
+            record = marshal.loads(handle.read())
+    except (OSError, EOFError, ValueError, TypeError):
+        return None
+    if not (isinstance(record, tuple) and len(record) == 8 and record[:2] == (FORMAT, key)):
+        return None
+    _, _, stamps, hashed, due, out, err, code = record
     if time.time() >= due:
         return None
     try:
@@ -195,11 +216,15 @@ def record(
     `opened`: files the run opened; `read`: each checked file's content hash as
     the run read it; `due`: when a post comes due (the output changes then); `started`: when
     the run began."""
-    from .cache import cache_dir, store
+    import marshal
+
+    from .cache import cache_dir, write_atomic
     from .jekyll.local_paths import BUILD_PROBES
 
     folder = cache_dir()
-    if folder is None:
+    key = _key(argv)
+    destination = _path(key)
+    if folder is None or destination is None:
         return
     stamps: dict[str, Stamp] = {}
     _tree(_PACKAGE, ("__pycache__",), stamps)
@@ -230,7 +255,7 @@ def record(
         hashed.append((path, content))
     for path in ours:  # a corrupt or cleared result cache: the run warns, or checks again
         stamps[path] = _stamp(path)
-    store(NAME, _key(argv), (FORMAT, sorted(stamps.items()), hashed, due, out, err, code))
+    write_atomic(Path(destination), marshal.dumps((FORMAT, key, sorted(stamps.items()), hashed, due, out, err, code)))
     _prune(str(folder))
 
 

@@ -145,3 +145,13 @@ def test_runs_that_depend_on_more_than_files_are_never_replayed(blog: Path) -> N
     for args in (["--no-cache"], ["--output", "report.txt"]):
         _recorded(blog, *args)
         assert not _run(blog, "check", "--links", "off", *args)[3]
+
+
+def test_runs_that_read_aging_link_verdicts_are_never_replayed(blog: Path) -> None:
+    """Verdicts from the link cache age (`cached 2 h ago`, then no longer reported): a run that
+    reads them (`--links cached`, the default, once the link cache exists) is checked each time."""
+    assert not _run(blog, "check")[3]
+    assert _run(blog, "check")[3]  # no link cache: nothing read that ages
+    (blog / ".reinvent-lint-cache" / "links.sqlite").write_bytes(b"")  # an empty SQLite database
+    for _ in range(2):
+        assert not _run(blog, "check")[3]
