@@ -358,6 +358,32 @@ def test_a_vocabulary_change_seen_by_a_one_post_run_still_rejudges_the_others(tm
     assert after == _cold(root, raw=raw)
 
 
+def test_a_one_post_run_sees_another_post_change_the_vocabulary(tmp_path: Path) -> None:
+    """A one-post run stands the other posts' words by their size and time (as the speller's word
+    cache does): one of them starting to use a word the checked post uses makes it the site's own."""
+    word = "snarfblat"
+    raw = {"select": ["RL501", "RL504"]}
+    posts = {
+        f"_posts/2024-02-0{i}-p{i}.md": POST.format(title=f"Post {i}", body=f"We tried the {word} approach here.\n")
+        for i in (1, 2)
+    }
+    posts["_posts/2024-02-03-p3.md"] = POST.format(title="Post 3", body="A post about something else.\n")
+    root = write_site(tmp_path / "blog", posts)
+    os.chdir(root)
+    one = [root / "_posts/2024-02-01-p1.md"]
+
+    def run(cache: bool) -> list[str]:
+        linter = _linter(root, raw) if cache else linter_for(root, raw=raw)
+        return [f"{p.path}:{p.line} {p.code} {p.message}" for p in linter.check_paths(one, jobs=1).problems]
+
+    assert [line for line in run(True) if word in line]
+    assert run(True) == run(False)
+    _edit(root, "_posts/2024-02-03-p3.md", "about something else", f"about {word} too")
+    after = run(True)
+    assert [line for line in after if word in line] == []
+    assert after == run(False)
+
+
 def test_the_style_pack_findings_are_cached_too(blog: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     pytest.importorskip("pymarkdown")
     from reinvent_lint import style_run
