@@ -5,6 +5,7 @@ or internal error (and unreadable inputs)."""
 from __future__ import annotations
 
 import os
+import signal
 import sys
 import time
 from collections.abc import Sequence
@@ -154,7 +155,13 @@ def run() -> NoReturn:
     all as they were when it last ran prints that run's output again (replay.py)."""
     signals.settle()  # a stop while the recorded output is written: one line, 130 or 143
     code = _replayed(sys.argv[1:])
-    sys.exit(code if code is not None else main(settle=True, record=True))
+    code = code if code is not None else main(settle=True, record=True)
+    # The work is done and the output flushed (signals.settle): the interpreter's shutdown puts
+    # the default handlers back, and a signal then would kill the process by the signal (-15),
+    # with no line. Held from here, a late signal leaves the exit code the run's own.
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    sys.exit(code)
 
 
 def _replayed(argv: list[str]) -> int | None:
@@ -530,22 +537,25 @@ def _record(
     sites = linter.sites_seen()
     if report.warnings or not LAST.cached or not sites or any(s.root is None for s in sites):
         return
-    mode = str(linter.config.links.get("mode", "off"))
-    if mode not in ("off", "cached") or any(linter.looks_up_links(s.root) for s in sites):
-        return  # link verdicts age: the output changes with the time alone
+    from .external import LINK_CODES
+
+    if str(linter.config.links.get("mode", "off")) not in ("off", "cached"):
+        return  # links checked over the network
+    if any(p.code in LINK_CODES for p in report.problems):
+        return  # a verdict from the link cache ages ("cached 2 h ago"), then drops out
     extra: list[str] = []
-    ours = list(LAST.files)
     folder = Path(str(linter.config.links.get("cache-dir", ".reinvent-lint-cache")))
     for site in sites:
         for base in (site.root, site.config_dir):
-            if base is not None:  # a link cache appearing would make the run read verdicts
-                ours.append(str((folder if folder.is_absolute() else base / folder) / "links.sqlite"))
+            if base is not None:  # the link cache (WAL) gaining a verdict, or appearing
+                links = str((folder if folder.is_absolute() else base / folder) / "links.sqlite")
+                extra += [links, links + "-wal"]
                 extra.extend(str(base / name) for name in CONFIG_NAMES)
     extra += [str(p) for p in (args.config, args.baseline) if p is not None]
     roots = [(str(s.config_dir), str(s.root)) for s in sites if s.config_dir is not None and s.root is not None]
     starts = [str(p) for p in args.paths] or [os.getcwd()]
     record(args.argv, out, err, code, sites=roots, starts=starts, skip=_SKIP_DIRS, ignored=LAST.folders,
-           extra=extra, ours=ours, opened=opened, read=LAST.read, due=LAST.due, started=started)  # fmt: skip
+           extra=extra, ours=LAST.files, opened=opened, read=LAST.read, due=LAST.due, started=started)  # fmt: skip
 
 
 def _check_run(args: argparse.Namespace) -> tuple[Report, Linter]:
@@ -768,7 +778,7 @@ def cmd_words(args: argparse.Namespace) -> int:
 
 def cmd_cache(args: argparse.Namespace) -> int:
     from .config import load_config
-    from .link_cache import LinkCache
+    from .link_cache import FILE_NAME, LinkCache
     from .jekyll.site import find_root
     from .result_cache import clear
 
@@ -780,10 +790,12 @@ def cmd_cache(args: argparse.Namespace) -> int:
     from .replay import clear as clear_replays
 
     clear_replays()
-    cache = LinkCache(folder, 0, 0)
-    removed = cache.clear()
-    cache.close()
-    print(f"removed {removed} cached link result{'s' if removed != 1 else ''} from {cache.path}")
+    removed = 0
+    if (folder / FILE_NAME).exists():  # none is made: a link cache's presence makes runs read it
+        cache = LinkCache(folder, 0, 0)
+        removed = cache.clear()
+        cache.close()
+    print(f"removed {removed} cached link result{'s' if removed != 1 else ''} from {folder / FILE_NAME}")
     if results:
         print(f"removed the cached check results from {folder}")
     return EXIT_CLEAN

@@ -26,9 +26,11 @@ recorded with the content hash the run read and is hashed again before a replay;
 file or folder in that window means no record.
 
 Runs whose output depends on more than files are never recorded: `--watch`, `--since`,
-`--staged`, standard input, `--output`, `--no-cache`, link checks that read the link cache or
-the network (their verdicts age), runs that printed a warning (a rebuilt cache warns once),
-and runs outside a Jekyll site. `cache clear` removes every record.
+`--staged`, standard input, `--output`, `--no-cache`, link checks over the network, runs that
+report a finding from a link verdict (a cached verdict ages, `cached 2 h ago`, then drops out;
+one that says nothing cannot age into the output, and a new one changes the link cache's
+stamp), runs that printed a warning (a rebuilt cache warns once), and runs outside a Jekyll
+site. `cache clear` removes every record.
 """
 
 from __future__ import annotations
@@ -212,10 +214,9 @@ def record(
     root) of each site checked; `starts`: where the searches began; `skip`: folder names not
     walked; `ignored`: folders (the sites' caches) neither walked nor stamped; `extra`: more
     paths to stamp; `ours`: the result caches this run read or wrote (replaced whole on each
-    write, so a new stamp each time: never racy) and link caches whose presence alone matters;
-    `opened`: files the run opened; `read`: each checked file's content hash as
-    the run read it; `due`: when a post comes due (the output changes then); `started`: when
-    the run began."""
+    write, so a new stamp each time: never racy); `opened`: files the run opened; `read`: each
+    checked file's content hash as the run read it; `due`: when a post comes due (the output
+    changes then); `started`: when the run began."""
     import marshal
 
     from .cache import cache_dir, write_atomic

@@ -147,11 +147,25 @@ def test_runs_that_depend_on_more_than_files_are_never_replayed(blog: Path) -> N
         assert not _run(blog, "check", "--links", "off", *args)[3]
 
 
-def test_runs_that_read_aging_link_verdicts_are_never_replayed(blog: Path) -> None:
-    """Verdicts from the link cache age (`cached 2 h ago`, then no longer reported): a run that
-    reads them (`--links cached`, the default, once the link cache exists) is checked each time."""
+def test_runs_reporting_aging_link_verdicts_are_never_replayed(blog: Path) -> None:
+    """A verdict from the link cache ages (`cached 2 h ago`, then no longer reported): a run that
+    reports one is checked each time. A run whose links the cache says nothing about is replayed
+    until the cache gains a verdict."""
+    from reinvent_lint.link_cache import LinkCache, Verdict
+
+    _edit = blog / "_posts/2024-01-02-beta.md"
+    _edit.write_text(POST.format(title="Beta", body="See [the spec](https://example.com/spec)."))
+    os.utime(_edit, (AN_HOUR_AGO, AN_HOUR_AGO))
+    os.utime(_edit.parent, (AN_HOUR_AGO, AN_HOUR_AGO))
+    cache = LinkCache(blog / ".reinvent-lint-cache", 7 * 86400, 6 * 3600)
+    cache.close()
+    time.sleep(2.1)  # the link cache was just written: within replay.RACY
     assert not _run(blog, "check")[3]
-    assert _run(blog, "check")[3]  # no link cache: nothing read that ages
-    (blog / ".reinvent-lint-cache" / "links.sqlite").write_bytes(b"")  # an empty SQLite database
+    assert _run(blog, "check")[3]  # the link cache holds no verdict on that link
+    cache = LinkCache(blog / ".reinvent-lint-cache", 7 * 86400, 6 * 3600)
+    cache.put([Verdict("https://example.com/spec", "dead", 404, "HTTP 404", checked_at=time.time())])
+    cache.close()
+    dead = _run(blog, "check")
+    assert not dead[3] and "RL410" in dead[1] and "cached" in dead[1]
     for _ in range(2):
         assert not _run(blog, "check")[3]
