@@ -17,6 +17,10 @@ the same loop. The blog is copied to a temporary folder first: the result cache 
   again. What the spelling rules add there is their bookkeeping (each file's words digest).
 - one post changed: warm, after one post's bytes changed (a trailing newline added, so its words
   stay the same): the speller is built (the word data, the cached site vocabulary) to check it.
+
+Then the speller's build, part by part, in a fresh process each run (CPU, medians): loading the
+word data, building its dict of every word (what a run over many posts adds), the site
+vocabulary (cold; cached; cached with one post changed) and the Speller itself.
 """
 
 from __future__ import annotations
@@ -112,6 +116,63 @@ def _measure(blog: Path, source: Path, runs: int) -> None:
         print(f"codespell on the same files: {median('codespell', 1):.2f} CPU-s, {median('codespell', 0):.2f} s wall")
     else:
         print("codespell not installed (pip install codespell) for the comparison")
+    speller_build(blog, changed, runs)
+
+
+# One run of the speller's build, part by part (CPU seconds, JSON on stdout), in the blog's folder.
+_BUILD = """
+import json, os, sys, tempfile, time
+from pathlib import Path
+clock = time.process_time
+found = {}
+t = clock()
+from reinvent_lint.speller import Speller, lexicon
+lex = lexicon()
+found["speller imported, word data loaded"] = clock() - t
+t = clock()
+getattr(lex, "build", lambda: lex.values)()
+found["its dict built (many posts)"] = clock() - t
+from reinvent_lint.jekyll.site import Site
+from reinvent_lint.rules.spelling import site_words
+root, post = Path.cwd(), Path(sys.argv[1])
+os.environ["REINVENT_LINT_CACHE_DIR"] = "off"
+t = clock()
+counts, code = site_words(Site(root))
+found["site vocabulary, cold"] = clock() - t
+os.environ["REINVENT_LINT_CACHE_DIR"] = tempfile.mkdtemp()
+site_words(Site(root))
+t = clock()
+site_words(Site(root))
+found["site vocabulary, cached"] = clock() - t
+original = post.read_bytes()
+post.write_bytes(original + b"\\n")
+try:
+    t = clock()
+    site_words(Site(root))
+    found["site vocabulary, one post changed"] = clock() - t
+finally:
+    post.write_bytes(original)
+t = clock()
+Speller(counts, 3, set(), "", code)
+found["Speller()"] = clock() - t
+print(json.dumps(found))
+"""
+
+
+def speller_build(blog: Path, post: Path, runs: int) -> None:
+    """The speller's build, part by part: medians of `runs` fresh processes."""
+    import json
+
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env.update(PYTHONPATH=str(ROOT))
+    samples: dict[str, list[float]] = {}
+    for _ in range(runs):
+        out = subprocess.run([sys.executable, "-c", _BUILD, str(post)], cwd=blog, env=env, capture_output=True,
+                             text=True, check=True).stdout  # fmt: skip
+        for part, seconds in json.loads(out).items():
+            samples.setdefault(part, []).append(seconds)
+    print("speller build, CPU ms (medians): " + ", ".join(
+        f"{part} {statistics.median(values) * 1000:.0f}" for part, values in samples.items()))  # fmt: skip
 
 
 def main() -> int:

@@ -101,6 +101,13 @@ def _request_url(url: str) -> str:
     return url.split("#", 1)[0]
 
 
+def requested(found: Iterable[Occurrence], settings: dict[str, Any]) -> list[str]:
+    """The URLs the occurrences ask to request, once each and sorted: the excluded ones left out,
+    fragments cut (the link worker is fed the same, document by document)."""
+    excluded = [re.compile(p) for p in settings["exclude"]]
+    return sorted({_request_url(o.url) for o in found if not any(p.search(o.url) for p in excluded)})
+
+
 def _progress(stream: Any) -> Any:
     if not stream.isatty() or os.environ.get("CI") or os.environ.get("NO_PROGRESS"):
         return None
@@ -138,8 +145,7 @@ def check_external(
 
     from .link_cache import LinkCache, Verdict
 
-    excluded = [re.compile(p) for p in settings["exclude"]]
-    urls = sorted({_request_url(o.url) for o in found if not any(p.search(o.url) for p in excluded)})
+    urls = requested(found, settings)
     cache = None
     if use_cache:
         try:
@@ -155,14 +161,9 @@ def check_external(
     cached = set(verdicts)
     todo = [] if mode == "cached" else [u for u in urls if u not in verdicts]
     if todo:
-        from .http_check import Settings
+        from .link_settings import from_config
 
-        options = Settings(
-            concurrency=settings["concurrency"], per_host=settings["per-host"],
-            min_interval=settings["min-interval"],
-            timeout=settings["timeout"], retries=settings["retries"], max_redirects=settings["max-redirects"],
-            retry_after_cap=settings["retry-after-cap"], allow_private=settings["allow-private"],
-        )  # fmt: skip
+        options = from_config(settings)
         # The worker process forked at the start of the run (link_worker.py) has the HTTP stack
         # imported by now; without one (or if it failed), the same checker runs here.
         fresh = worker.check(todo, options) if worker is not None and resolver is transport is None else None

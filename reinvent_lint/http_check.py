@@ -22,30 +22,17 @@ import time
 import sys
 from collections import deque
 from collections.abc import Awaitable, Callable, Iterable
-from dataclasses import dataclass
 from typing import Any, TypeVar
 from urllib.parse import urljoin, urlsplit
 
 from . import __version__
 from .link_cache import Verdict
+from .link_settings import Settings
 
 Resolver = Callable[[str, int], Awaitable[list[str]]]
 T = TypeVar("T")
 USER_AGENT = f"reinvent-lint/{__version__} (+https://pypi.org/project/reinvent-lint/; link checker)"
 _HEAD_FALLBACK = {400, 403, 405, 406, 501}
-
-
-@dataclass(frozen=True)
-class Settings:
-    concurrency: int = 32
-    per_host: int = 4
-    min_interval: float = 0.0  # seconds between requests to one host
-    timeout: float = 10.0
-    retries: int = 2
-    backoff: float = 0.5
-    max_redirects: int = 10
-    retry_after_cap: float = 60.0
-    allow_private: bool = False
 
 
 async def system_resolver(host: str, port: int) -> list[str]:
@@ -76,8 +63,8 @@ class _Client:
     """One request at a time through an httpx transport, without httpx.AsyncClient's per-request
     machinery (cookie jar, auth, redirect and event-hook plumbing, header merging): the checker
     needs none of it, and on the link benchmark it was a third of the CPU per request. The
-    interface stays httpx's: httpx.Request in, httpx.Response out, any httpx transport (the
-    aiohttp-backed one by default, httpx's own, or a MockTransport in tests)."""
+    interface stays httpx's: httpx.Request in, httpx.Response out, any httpx transport (our
+    link_transport.LinkTransport by default, httpx's own, or a MockTransport in tests)."""
 
     def __init__(self, transport: Any, timeout: float) -> None:
         import httpx
@@ -102,8 +89,8 @@ class _Client:
 
 
 def _describe(exc: BaseException) -> str:
-    """An honest reason for a failed request. httpx-aiohttp maps some connection errors to
-    httpx timeouts, so the original aiohttp exception decides."""
+    """An honest reason for a failed request: the transport's original exception (the cause)
+    decides, as an httpx error's class may be coarser."""
     import httpx
 
     cause = exc.__cause__ or exc
@@ -119,59 +106,17 @@ def _describe(exc: BaseException) -> str:
 
 
 def preload() -> None:
-    """Import the HTTP stack now (link_worker.py does it while the posts are read)."""
-    import httpx  # noqa: F401
-
+    """Import the HTTP stack now (link_worker.py does it while the posts are read; the link
+    phase waits for it). httpx imports its own command line (click, pygments: ~20-30 ms of CPU)
+    when it can; a None in sys.modules makes it take its fallback, and is removed after."""
+    blocked = "httpx._main" not in sys.modules and "httpx" not in sys.modules
+    if blocked:
+        sys.modules["httpx._main"] = None  # type: ignore[assignment]
     try:
-        import aiohttp  # noqa: F401
-        import httpx_aiohttp  # noqa: F401
-    except ImportError:  # pragma: no cover - the dependency is declared
-        pass
-
-
-Addresses = Callable[[str, int], Awaitable[list[str]]]
-
-
-def _fast_transport(concurrency: int, addresses: Addresses | None = None) -> object | None:
-    """httpx over aiohttp (httpx-aiohttp): measured 623 URLs/s against httpx's own transport's
-    275 on the link benchmark, where httpx's pool is CPU-bound (encode/httpx#3215). Its session
-    keeps no cookies. `addresses(host, port)`, when given, is where it connects: the addresses
-    the checker resolved and judged once per host (aiohttp would otherwise resolve each host
-    again, and a second answer need not be the one judged)."""
-    try:
-        import aiohttp
-        from aiohttp.abc import AbstractResolver, ResolveResult
-        from httpx_aiohttp import AiohttpTransport
-    except ImportError:  # pragma: no cover - the dependency is declared
-        return None
-
-    class Judged(AbstractResolver):
-        async def resolve(self, host: str, port: int = 0, family: int = socket.AF_INET) -> list[ResolveResult]:
-            assert addresses is not None
-            return [
-                {"hostname": host, "host": a, "port": port, "proto": 0, "flags": socket.AI_NUMERICHOST,
-                 "family": socket.AF_INET6 if ":" in a else socket.AF_INET}
-                for a in await addresses(host, port)
-            ]  # fmt: skip
-
-        async def close(self) -> None:
-            pass
-
-    def session() -> aiohttp.ClientSession:
-        connector = aiohttp.TCPConnector(limit=concurrency, resolver=Judged() if addresses else None)
-        client = aiohttp.ClientSession(connector=connector, cookie_jar=aiohttp.DummyCookieJar())
-        # aiohttp quietly repeats an idempotent request once after a reset; our retries are the
-        # only ones, so a reset is tried 1 + `retries` times in all (3 by default).
-        if hasattr(client, "_retry_connection"):
-            client._retry_connection = False
-        return client
-
-    # The transport builds an httpx TLS context (certifi's bundle: ~18 ms of CPU) that it uses
-    # only for a session of its own; ours comes from `session()`, whose connector verifies with
-    # aiohttp's default context. A bare context (no CA: it could verify nothing) stands in.
-    import ssl
-
-    return AiohttpTransport(verify=ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT), client=session)
+        from . import link_transport  # noqa: F401 - httpx and h11 with it
+    finally:
+        if blocked:
+            del sys.modules["httpx._main"]
 
 
 async def _deadline(work: Awaitable[T], seconds: float) -> T:
@@ -183,11 +128,15 @@ async def _deadline(work: Awaitable[T], seconds: float) -> T:
     return await asyncio.wait_for(work, seconds)  # pragma: no cover - Python 3.10
 
 
+def _host_of(url: str) -> str:
+    return url.split("/", 3)[2] if url.count("/") >= 2 else ""
+
+
 def _queues(urls: Iterable[str]) -> list[deque[str]]:
     """The URLs by host (as written in the URL), the longest queue first: it sets the run's length."""
     by_host: dict[str, deque[str]] = {}
     for url in urls:
-        by_host.setdefault(url.split("/", 3)[2] if url.count("/") >= 2 else "", deque()).append(url)
+        by_host.setdefault(_host_of(url), deque()).append(url)
     return sorted(by_host.values(), key=len, reverse=True)
 
 
@@ -216,39 +165,9 @@ class Checker:
     async def check_all(
         self, urls: Iterable[str], progress: Callable[[int, int], None] | None = None
     ) -> dict[str, Verdict]:
-        queues = _queues(dict.fromkeys(urls))
-        total = sum(len(q) for q in queues)
-        s = self.settings
-        transport = self.transport
-        if transport is None:
-            transport = _fast_transport(s.concurrency, self._connect_to)
-        if transport is None:  # pragma: no cover - httpx-aiohttp is a declared dependency
-            import httpx
-
-            limits = httpx.Limits(max_connections=s.concurrency, max_keepalive_connections=s.concurrency)
-            transport = httpx.AsyncHTTPTransport(limits=limits, trust_env=False)
-        client = _Client(transport, s.timeout)
-        gate = asyncio.Semaphore(s.concurrency)
-        results: dict[str, Verdict] = {}
-
-        async def drain(queue: deque[str]) -> None:
-            while queue:
-                url = queue.popleft()
-                results[url] = await self.check(client, gate, url)
-                self.done += 1
-                if progress:
-                    progress(self.done, total)
-
-        # Each host's queue is worked by as many tasks as it may have requests in flight, the
-        # tasks started one host at a time in turn: the first request to every host goes out at
-        # once, a freed slot takes the host's next URL in the same task, and a run of 1,000 URLs
-        # has 80 tasks (20 hosts x 4), not 1,000 queued on semaphores.
-        workers = [drain(q) for turn in range(max(s.per_host, 1)) for q in queues if turn < len(q)]
-        try:
-            await asyncio.gather(*workers)
-        finally:
-            await client.aclose()
-        return results
+        run = Stream(self, progress)
+        run.add(urls)
+        return await run.finish()
 
     async def _safe(self, url: str) -> Verdict | None:
         """A verdict when the URL must not be requested (or its host does not exist)."""
@@ -377,3 +296,69 @@ class Checker:
                 await asyncio.sleep(s.backoff * (2 ** (attempt - 1)) * (0.5 + random.random()))
                 continue
             return status, location, reason or (f"HTTP {status}" if status else "no response")
+
+
+class Stream:
+    """One link phase, whose URLs may come in batches (the link worker takes them while the run
+    still reads the posts). Each host's queue is worked by as many tasks as it may have requests
+    in flight, the tasks started one host at a time in turn: the first request to every host
+    goes out at once, a freed slot takes the host's next URL in the same task, and 1,000 URLs on
+    20 hosts make 80 tasks (20 x 4), not 1,000 queued on semaphores. A URL is checked once,
+    whichever batches name it. Runs in the event loop of `finish`."""
+
+    def __init__(self, checker: Checker, progress: Callable[[int, int], None] | None = None) -> None:
+        self.checker = checker
+        self.progress = progress
+        transport = checker.transport
+        if transport is None:
+            from .link_transport import LinkTransport
+
+            transport = LinkTransport(checker._connect_to, max_idle=checker.settings.concurrency)
+        self.client = _Client(transport, checker.settings.timeout)
+        self.gate = asyncio.Semaphore(checker.settings.concurrency)
+        self.results: dict[str, Verdict] = {}
+        self.seen: set[str] = set()
+        self.queues: dict[str, deque[str]] = {}
+        self.workers: dict[str, int] = {}  # tasks working each host's queue
+        self.tasks: set[asyncio.Future[None]] = set()
+        self.total = 0
+
+    def add(self, urls: Iterable[str]) -> None:
+        fresh = [u for u in dict.fromkeys(urls) if u not in self.seen]
+        self.seen.update(fresh)
+        self.total += len(fresh)
+        slots = max(self.checker.settings.per_host, 1)
+        wanted: list[tuple[str, int]] = []
+        for batch in _queues(fresh):  # the longest queue first: it sets the run's length
+            key = _host_of(batch[0])
+            queue = self.queues.setdefault(key, deque())
+            queue.extend(batch)
+            wanted.append((key, min(slots - self.workers.get(key, 0), len(queue))))
+        for turn in range(slots):
+            for key, count in wanted:
+                if turn < count:
+                    self.workers[key] = self.workers.get(key, 0) + 1
+                    task = asyncio.ensure_future(self._drain(key))
+                    self.tasks.add(task)
+                    task.add_done_callback(self.tasks.discard)
+
+    async def _drain(self, key: str) -> None:
+        queue, checker = self.queues[key], self.checker
+        try:
+            while queue:
+                url = queue.popleft()
+                self.results[url] = await checker.check(self.client, self.gate, url)
+                checker.done += 1
+                if self.progress:
+                    self.progress(checker.done, self.total)
+        finally:
+            self.workers[key] -= 1
+
+    async def finish(self) -> dict[str, Verdict]:
+        """The verdicts, once every URL added has one."""
+        try:
+            while self.tasks:
+                await asyncio.gather(*self.tasks)
+        finally:
+            await self.client.aclose()
+        return self.results

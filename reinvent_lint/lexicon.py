@@ -7,11 +7,16 @@ slow for every run, so `bench/build_vocab.py --pack` (or `python -m reinvent_lin
 them into data/lexicon.bin: a marshal of plain strings and bytes, which is version-stable and
 needs no Python objects per word until the single dict is built:
 
-- every lower-case word of every layer, sorted, "\\n"-joined, and beside it one uint32 per word:
-  bits 0-6 the Zipf frequency x10, then one bit per layer (English dictionary, lower-case term,
-  product name, person's name, known misspelling, has a cased form) and from bit 13 the index of
-  its cased form (`github` -> `GitHub`) in a second list;
+- every lower-case word of every layer, "\\n"-joined in hashed buckets (sorted within each), and
+  beside it one uint32 per word: bits 0-6 the Zipf frequency x10, then one bit per layer (English
+  dictionary, lower-case term, product name, person's name, known misspelling, has a cased form)
+  and from bit 13 the index of its cased form (`github` -> `GitHub`) in a second list. A run that
+  looks up few words (one post) finds each in its bucket, in the loaded string, and builds no
+  Python object per word of the lexicon; a run that looks up many (a whole blog, whose one-edit
+  neighbour searches probe hundreds of strings a word) builds one dict of them all, once;
 - the cased terms that are not the canonical form of their word (`ADA` beside `Ada`);
+- the lower-case forms of the names with capitals inside (`github`, `macos`): where the speller
+  looks for a near name of a mixed-case word;
 - the misspellings (two aligned sorted lists, zlib-compressed, looked up by bisection);
 - the British -> American pairs;
 - the rare words only wordfreq knows (Zipf under 2), in hashed buckets: a judged word is looked
@@ -30,13 +35,13 @@ import json
 import marshal
 import sys
 import zlib
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from functools import lru_cache
 from pathlib import Path
 
 DATA = Path(__file__).parent / "data"
 PACK = DATA / "lexicon.bin"
-FORMAT = 1
+FORMAT = 3
 
 ZIPF = 0x7F
 ENGLISH = 1 << 7
@@ -47,16 +52,45 @@ MISSPELT = 1 << 11  # a key of the misspelling lists
 CASED = 1 << 12  # has a canonical cased form
 SHIFT = 13
 RARE = 20  # a word only wordfreq knows, less frequent than this, is "attested", not searched
-BUCKETS = 8192
+BUCKETS = 8192  # of the rare words
+WORD_BUCKETS = 32768  # of the searchable words: about nine a bucket
+# Bucket look-ups (about a microsecond each) a run makes before the dict of every searchable word
+# is built (about 50 ms, then about 0.1 microsecond a look-up): the dict's cost in look-ups.
+PROBES = 50_000
 
 
-def _bucket(word: str) -> int:
-    return zlib.crc32(word.encode()) % BUCKETS
+def _bucket(word: str, buckets: int = BUCKETS) -> int:
+    return zlib.crc32(word.encode()) % buckets
+
+
+def _uint32(data: bytes) -> array.array[int]:
+    values = array.array("I")
+    values.frombytes(data)
+    if sys.byteorder != "little":
+        values.byteswap()
+    return values
+
+
+def _le(values: array.array[int]) -> bytes:
+    if sys.byteorder != "little":
+        values = array.array("I", values)
+        values.byteswap()
+    return values.tobytes()
 
 
 # The sources shipped with the package; their digest is recorded in the pack.
 SHIPPED = ("wordfreq-en.txt.gz", "cspell-terms.txt.gz", "cspell-people-names.txt.gz", "cspell-misspellings.txt",
            "tech-words.txt")  # fmt: skip
+
+
+def mixed_case(form: str) -> bool:
+    """Capitals inside, not all capitals: `GitHub`, `macOS`."""
+    if form.isupper():
+        return False
+    rest = form[1:]
+    if rest.isascii():  # (an ASCII letter is a capital exactly when lower() changes it)
+        return rest != rest.lower()
+    return any(c.isupper() for c in rest)
 
 
 def _package_data(package: str, *parts: str) -> Path | None:
@@ -173,16 +207,24 @@ def payload(sources: Sources) -> tuple[object, ...]:
     offsets = array.array("I", [0])
     for b in buckets:
         offsets.append(offsets[-1] + sum(len(x) + 1 for x in b) + 1 + (1 if not b else 0))
-    words = sorted(values)
+    # the searchable words by bucket, sorted within it: "\n" + the words "\n"-joined + "\n"; bucket b
+    # holds the words after the "\n" at starts[b] up to the one at starts[b + 1]; firsts[b] is the
+    # index of its first word in the table
+    by_bucket: list[list[str]] = [[] for _ in range(WORD_BUCKETS)]
+    for word in sorted(values):
+        by_bucket[_bucket(word, WORD_BUCKETS)].append(word)
+    words = [w for b in by_bucket for w in b]
+    starts, firsts = array.array("I", [0]), array.array("I", [0])
+    for b in by_bucket:
+        starts.append(starts[-1] + sum(len(w) + 1 for w in b))
+        firsts.append(firsts[-1] + len(b))
     table = array.array("I", (values[w] for w in words))
-    if sys.byteorder != "little":
-        table.byteswap()
-        offsets.byteswap()
     wrongs = sorted(misspelt)
     spelt = zlib.compress(marshal.dumps(("\n".join(wrongs), "\n".join(misspelt[w] for w in wrongs)), 4), 6)
     return (
-        FORMAT, shipped_digest(), "\n".join(words), table.tobytes(), "\n".join(forms), "\n".join(extra),
-        spelt, "\n".join(f"{k}->{v}" for k, v in sorted(british.items())), blob, offsets.tobytes(),
+        FORMAT, shipped_digest(), "\n" + "\n".join(words) + "\n", _le(table), _le(starts), _le(firsts),
+        "\n".join(forms), "\n".join(extra), spelt, "\n".join(f"{k}->{v}" for k, v in sorted(british.items())),
+        blob, _le(offsets), "\n".join(sorted({f.lower() for f in forms if mixed_case(f)})),
     )  # fmt: skip
 
 
@@ -205,36 +247,89 @@ class Misspellings:
 
 
 class Lexicon:
-    """Every word layer, looked up by the lower-case word (one dict, one int per word)."""
+    """Every word layer, looked up by the lower-case word (one int per word)."""
 
     def __init__(self, payload: tuple[object, ...]) -> None:
-        _, self.digest, words, table, forms, extra, spelt, british, rare, offsets = payload
+        _, self.digest, words, table, starts, firsts, forms, extra, spelt, british, rare, offsets, mixed = payload
         assert isinstance(words, str) and isinstance(table, bytes) and isinstance(forms, str)
+        assert isinstance(starts, bytes) and isinstance(firsts, bytes)
         assert isinstance(extra, str) and isinstance(spelt, bytes) and isinstance(british, str)
-        assert isinstance(rare, str) and isinstance(offsets, bytes)
-        values = array.array("I")
-        values.frombytes(table)
-        if sys.byteorder != "little":
-            values.byteswap()
-        self.values: dict[str, int] = dict(zip(words.split("\n"), values))
+        assert isinstance(rare, str) and isinstance(offsets, bytes) and isinstance(mixed, str)
+        self.mixed = mixed.split("\n")  # the lower-case forms of the names with capitals inside
+        self._words = words
+        self._table = _uint32(table)
+        self._starts = _uint32(starts)
+        self._firsts = _uint32(firsts)
+        self._values: dict[str, int] | None = None
+        self._probes = 0
         self.forms = forms.split("\n")
         self.extra_terms = frozenset(extra.split("\n"))
         self._spelt = spelt
         self._rare = rare
-        self._offsets = array.array("I")
-        self._offsets.frombytes(offsets)
-        if sys.byteorder != "little":
-            self._offsets.byteswap()
+        self._offsets = _uint32(offsets)
         self.british = dict(line.split("->", 1) for line in british.split("\n") if "->" in line)
+
+    @property
+    def values(self) -> dict[str, int]:
+        """Every searchable word's uint32, as one dict (built on first use: about 50 ms)."""
+        if self._values is None:
+            self._values = dict(zip(self._words[1:-1].split("\n"), self._table))
+            self._words = ""  # (the buckets are no longer read: their 2.7 MB released)
+        return self._values
+
+    @property
+    def built(self) -> bool:
+        """Whether the dict of every searchable word has been built."""
+        return self._values is not None
+
+    def build(self) -> None:
+        """Build the dict now: a run that will look up many words (before worker processes fork,
+        so they share it)."""
+        self.values  # noqa: B018
+
+    def get(self, lower: str) -> int:
+        """The word's uint32 (0: not a searchable word): from its bucket until the run has made
+        PROBES look-ups, then from the dict."""
+        if self._values is not None:
+            return self._values.get(lower, 0)
+        self._probes += 1
+        if self._probes > PROBES:
+            return self.values.get(lower, 0)
+        return self._probe(lower)
+
+    def _probe(self, lower: str) -> int:
+        if not lower or "\n" in lower:
+            return 0
+        b = _bucket(lower, WORD_BUCKETS)
+        start = self._starts[b]
+        at = self._words.find(f"\n{lower}\n", start, self._starts[b + 1] + 1)
+        return 0 if at < 0 else self._table[self._firsts[b] + self._words.count("\n", start, at)]
+
+    def members(self, candidates: Collection[str]) -> set[str]:
+        """The searchable words among `candidates`."""
+        if self._values is None:
+            self._probes += len(candidates)
+            if self._probes <= PROBES:
+                return {c for c in candidates if self._probe(c)}
+        return self.values.keys() & candidates
+
+    def searchable(self, lower: str) -> bool:
+        """A word of the dict (not only a rare word of the web)."""
+        return self.get(lower) != 0
 
     @property
     def misspellings(self) -> Misspellings:
         return _misspellings(self._spelt)
 
+    def fixes(self, lower: str) -> list[str] | None:
+        """`misspellings.get(lower)`, decompressed only for a word flagged as a known misspelling
+        (a run whose words are none builds no list of the 65,000)."""
+        return self.misspellings.get(lower) if self.get(lower) & MISSPELT else None
+
     def zipf(self, lower: str) -> int:
         """Zipf x10 on the web (0: never seen)."""
-        value = self.values.get(lower)
-        if value is not None:
+        value = self.get(lower)
+        if value:
             return value & ZIPF
         return self.rare_zipf(lower)
 
@@ -251,32 +346,32 @@ class Lexicon:
         return int(bucket[start : bucket.index("\n", start)])
 
     def flags(self, lower: str) -> int:
-        return self.values.get(lower, 0)
+        return self.get(lower)
 
     def english(self, lower: str) -> bool:
-        return bool(self.values.get(lower, 0) & ENGLISH)
+        return bool(self.get(lower) & ENGLISH)
 
     def term_lower(self, lower: str) -> bool:
-        return bool(self.values.get(lower, 0) & TERM)
+        return bool(self.get(lower) & TERM)
 
     def name(self, lower: str) -> bool:
-        return bool(self.values.get(lower, 0) & NAME)
+        return bool(self.get(lower) & NAME)
 
     def person(self, lower: str) -> bool:
-        return bool(self.values.get(lower, 0) & PERSON)
+        return bool(self.get(lower) & PERSON)
 
     def dictionary(self, lower: str) -> bool:
         """An English word, a term or a name (any case)."""
-        return bool(self.values.get(lower, 0) & (ENGLISH | TERM | CASED))
+        return bool(self.get(lower) & (ENGLISH | TERM | CASED))
 
     def canonical(self, lower: str) -> str | None:
-        value = self.values.get(lower, 0)
+        value = self.get(lower)
         return self.forms[value >> SHIFT] if value & CASED else None
 
     def term(self, word: str) -> bool:
         """`word` is written as a term, a name or a person's name of the lists (case kept)."""
         lower = word.lower()
-        value = self.values.get(lower, 0)
+        value = self.get(lower)
         if word == lower and value & TERM:
             return True
         return (value & CASED and self.forms[value >> SHIFT] == word) or word in self.extra_terms
@@ -312,7 +407,7 @@ def load(path: Path = PACK) -> Lexicon:
     """The packed lexicon; built from the sources in memory when the pack is missing or unreadable."""
     try:
         packed = marshal.loads(path.read_bytes())
-        if isinstance(packed, tuple) and packed[:1] == (FORMAT,) and len(packed) == 10:
+        if isinstance(packed, tuple) and packed[:1] == (FORMAT,) and len(packed) == 13:
             return Lexicon(packed)
     except (OSError, EOFError, ValueError, TypeError):
         pass

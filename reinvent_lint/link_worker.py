@@ -1,6 +1,6 @@
 """External links checked in a process forked as soon as a run knows it will request them.
 
-Importing the HTTP stack (asyncio, httpx, aiohttp and its SSL context) costs about 0.2 s of CPU,
+Importing the HTTP stack (asyncio, httpx, h11) costs about 0.1 s of CPU (0.2 s with aiohttp before),
 which used to sit inside the link phase. A thread cannot hide it: an import holds the GIL, and
 so does the per-document phase it would overlap. A forked process imports it on the other core
 while this one reads and checks the posts, then takes the URLs through a pipe, runs the same
@@ -20,14 +20,21 @@ import struct
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .http_check import Settings
+    from collections.abc import Callable, Sequence
+
+    from .external import Occurrence
     from .link_cache import Verdict
+    from .link_settings import Settings
 
 _LENGTH = struct.Struct("!Q")
 
 
+def _frame(data: bytes) -> bytes:
+    return _LENGTH.pack(len(data)) + data
+
+
 def _write_all(fd: int, data: bytes) -> None:
-    view = memoryview(_LENGTH.pack(len(data)) + data)
+    view = memoryview(_frame(data))
     while view:
         view = view[os.write(fd, view) :]
 
@@ -59,13 +66,12 @@ class LinkWorker:
         self._jobs = jobs  # write end: the job, to the child
         self._results = results  # read end: the verdicts, from the child
         self.used = False
+        self._pending = bytearray()  # fed URLs the pipe had no room for yet
 
     @classmethod
     def start(cls) -> LinkWorker | None:
         """Fork the worker (None where fork is not available or fails)."""
-        import multiprocessing
-
-        if "fork" not in multiprocessing.get_all_start_methods():
+        if not hasattr(os, "fork"):  # (importing multiprocessing to ask would cost ~10 ms here)
             return None
         from .signals import deferred
 
@@ -89,14 +95,36 @@ class LinkWorker:
         os.close(result_write)
         return cls(pid, job_write, result_read)
 
+    def feed(self, urls: list[str], settings: Settings) -> None:
+        """URLs the run will ask `check` about, handed over early: the worker starts on them
+        while the run still reads the posts. Never blocks (what the pipe cannot take now waits
+        for the next feed or for `check`); a worker that is gone is `check`'s to notice."""
+        if self.used or not urls or self._jobs < 0:
+            return
+        self._pending += _frame(pickle.dumps(("feed", urls, settings)))
+        try:
+            self._flush(block=False)
+        except OSError:
+            self._pending.clear()
+
+    def _flush(self, block: bool) -> None:
+        os.set_blocking(self._jobs, block)
+        while self._pending:
+            try:
+                written = os.write(self._jobs, self._pending)
+            except BlockingIOError:
+                return
+            del self._pending[:written]
+
     def check(self, urls: list[str], settings: Settings) -> dict[str, Verdict] | None:
         """The verdicts on `urls` from the worker, or None (it is gone or was used: the caller
-        checks in-process)."""
+        checks in-process). URLs fed before and not among `urls` are checked but not returned."""
         if self.used:
             return None
         self.used = True
         try:
-            _write_all(self._jobs, pickle.dumps((urls, settings)))
+            self._pending += _frame(pickle.dumps(("check", urls, settings)))
+            self._flush(block=True)
             result = _read_message(self._results)
         except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError):
             result = None
@@ -127,6 +155,29 @@ class LinkWorker:
             self.pid = 0
 
 
+def feeder(linter: Any) -> Callable[[Sequence[Occurrence]], None] | None:
+    """For a run in mode `all` whose worker will check the links: a function handing the URLs
+    of each document's links to the worker as soon as they are found, so it requests them while
+    the run reads the next posts (in mode `new` only the cache can say which URLs to request,
+    and the worker waits for `check`)."""
+    worker = linter.link_worker
+    links = dict(linter.config.links)
+    if not isinstance(worker, LinkWorker) or links.get("mode") != "all":
+        return None
+    if linter.resolver is not None or linter.transport is not None:  # tests check in process
+        return None
+    from .external import requested
+    from .link_settings import from_config
+
+    settings = from_config(links)
+
+    def feed(found: Sequence[Occurrence]) -> None:
+        if found:
+            worker.feed(requested(found, links), settings)
+
+    return feed
+
+
 def _child(jobs: int, results: int) -> None:  # pragma: no cover - runs in the forked child
     code = 1
     try:
@@ -141,17 +192,73 @@ def _child(jobs: int, results: int) -> None:  # pragma: no cover - runs in the f
         http_check.preload()  # the HTTP stack, while the parent reads the posts
         job = _read_message(jobs)
         if job is not None:
-            urls, settings = job
             progress = None
             if sys.stderr.isatty():  # the rest of the package only when it can show something
                 from .external import _progress
 
                 progress = _progress(sys.stderr)
-            checker = http_check.Checker(settings)
-            verdicts = asyncio.run(checker.check_all(urls, progress))
-            _write_all(results, pickle.dumps(verdicts))
+            verdicts = asyncio.run(_serve(job, _Inbox(jobs), progress))
+            if verdicts is not None:
+                _write_all(results, pickle.dumps(verdicts))
         code = 0
     except BaseException:  # the parent sees no answer and checks in-process
         pass
     finally:
         os._exit(code)
+
+
+class _Inbox:  # pragma: no cover - runs in the forked child
+    """The parent's further messages, read in the child's event loop as they come."""
+
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+        self.buffer = bytearray()
+
+    async def message(self) -> Any | None:
+        import asyncio
+
+        loop = asyncio.get_running_loop()
+        os.set_blocking(self.fd, False)
+        while True:
+            if len(self.buffer) >= _LENGTH.size:
+                end = _LENGTH.size + _LENGTH.unpack_from(self.buffer)[0]
+                if len(self.buffer) >= end:
+                    body = bytes(self.buffer[_LENGTH.size : end])
+                    del self.buffer[:end]
+                    return pickle.loads(body)  # our own parent, through a pipe
+            try:
+                chunk = os.read(self.fd, 1 << 20)
+            except BlockingIOError:
+                ready: asyncio.Future[None] = loop.create_future()
+                loop.add_reader(self.fd, _wake, ready)
+                try:
+                    await ready
+                finally:
+                    loop.remove_reader(self.fd)
+                continue
+            if not chunk:
+                return None  # the parent closed or died
+            self.buffer += chunk
+
+
+def _wake(future: Any) -> None:  # pragma: no cover - runs in the forked child
+    if not future.done():
+        future.set_result(None)
+
+
+async def _serve(job: Any, inbox: _Inbox, progress: Any) -> dict[str, Verdict] | None:  # pragma: no cover
+    """Check what the parent feeds as it comes; answer its final `check` with the verdicts on
+    exactly the URLs that names."""
+    from .http_check import Checker, Stream
+
+    kind, urls, settings = job
+    run = Stream(Checker(settings), progress)
+    run.add(urls)
+    while kind == "feed":
+        job = await inbox.message()
+        if job is None:
+            return None
+        kind, urls, _ = job
+        run.add(urls)
+    verdicts = await run.finish()
+    return {url: verdicts[url] for url in urls}

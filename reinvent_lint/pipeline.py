@@ -22,7 +22,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
-from . import suppress
+from . import link_worker, suppress
 from .document import Document, ReadError, read_bytes
 from .external import LINK_CODES, Occurrence, occurrences
 from .files import max_bytes
@@ -116,15 +116,18 @@ def map_units(
     jobs: int,
     progress: Callable[[int, int, str], None] | None = None,
     phase: str = "checked",
+    each: Callable[[Any], None] | None = None,
 ) -> list[Any]:
     """`work(i)` for i in range(count), in forked workers that inherit everything this process
-    built (documents, sites, config) instead of pickling it; `progress(done, total, phase)` as
-    results arrive (progress.py shows it on a terminal)."""
+    built (documents, sites, config) instead of pickling it; `progress(done, total, phase)` and
+    `each(result)`, in this process, as results arrive (progress.py shows it on a terminal)."""
     processes = _parallel(jobs, count)
     results: list[Any] = []
     if processes == 1:
         for i in range(count):
             results.append(work(i))
+            if each:
+                each(results[-1])
             if progress:
                 progress(len(results), count, phase)
         return results
@@ -145,6 +148,8 @@ def map_units(
             try:
                 for result in pool.imap(_run_forked, range(count), chunksize=8):
                     results.append(result)
+                    if each:
+                        each(result)
                     if progress:
                         progress(len(results), count, phase)
             except BaseException:  # a stop (signals.Interrupted) or a worker's error
@@ -432,7 +437,12 @@ def check(
             _ready_to_store(found, store.evaluate)
         return found
 
-    for slot, found in zip(misses, map_units(work, len(units), jobs, linter.progress)):
+    # In mode `all`, the link worker gets each document's URLs as they are found (link_worker.py).
+    feed = link_worker.feeder(linter) if looks_up else None
+    if feed is not None:
+        feed([o for s in slots if s.found is not None for o in s.found.links])  # from the result cache
+    each = None if feed is None else lambda found: feed(found.links)
+    for slot, found in zip(misses, map_units(work, len(units), jobs, linter.progress, each=each)):
         slot.found = found
     links: list[Occurrence] = []
     for slot in slots:

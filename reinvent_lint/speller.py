@@ -31,12 +31,14 @@ from functools import lru_cache
 from typing import Any
 
 from .lexicon import ENGLISH, MISSPELT, NAME, TERM, ZIPF, Lexicon, Misspellings
+from .lexicon import mixed_case as _mixed_case
 from .lexicon import load as _load_lexicon
 from .pieces import pieces
 
 __all__ = ["Lexicon", "Misspellings", "Speller", "Verdict", "clear_winner", "lexicon", "preload"]
 
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
+_OTHER_LETTERS = {c: _LETTERS.replace(c, "") for c in _LETTERS}  # the letters a replace may write
 _SUGGESTABLE = ZIPF | ENGLISH | TERM  # not a person's name, not only a cased product name
 
 # A typo: a one-edit neighbour at least TYPO_GAP Zipf units (x10) more frequent than the word,
@@ -192,17 +194,28 @@ def _common_english(value: int) -> bool:
     return bool(value & ENGLISH) and value & ZIPF >= 40
 
 
-@lru_cache(maxsize=8192)
 def edits1(word: str) -> frozenset[str]:
     """Every string one delete, transpose, replace or insert away (callers sort what they keep:
     no result depends on hash order)."""
-    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
-    out = {a + b[1:] for a, b in splits if b}
-    out.update([a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1])  # lists: faster than generators
-    out.update([a + c + b[1:] for a, b in splits if b for c in _LETTERS])
-    out.update([a + c + b for a, b in splits for c in _LETTERS])
-    out.discard(word)
-    return frozenset(out)
+    return frozenset(_edits(word))
+
+
+@lru_cache(maxsize=8192)
+def _edits(word: str) -> tuple[str, ...]:
+    """The strings of `edits1(word)`, some twice (`aa`: both deletes give `a`), as a tuple: the
+    cycle collector stops tracking a tuple of strings the first time it meets it, where each
+    cached set of 500 strings was walked again by every collection (~0.02 s a blog). Built as
+    one list, each string by one f-string, the word itself never made."""
+    n = len(word)
+    out = [word[:i] + word[i + 1 :] for i in range(n)]
+    out += [word[:i] + word[i + 1] + word[i] + word[i + 2 :] for i in range(n - 1) if word[i] != word[i + 1]]
+    for i in range(n):
+        head, tail = word[:i], word[i + 1 :]
+        out += [f"{head}{c}{tail}" for c in _OTHER_LETTERS.get(word[i], _LETTERS)]
+    for i in range(n + 1):
+        head, tail = word[:i], word[i:]
+        out += [f"{head}{c}{tail}" for c in _LETTERS]
+    return tuple(out)
 
 
 @contextmanager
@@ -243,16 +256,6 @@ def one_edit(word: str, other: str) -> bool:
         i = next((i for i in range(size) if word[i] != other[i]), size)
         return other[i] in _LETTER_SET and other[:i] + other[i + 1 :] == word
     return False
-
-
-def _mixed_case(form: str) -> bool:
-    """Capitals inside, not all capitals: `GitHub`, `macOS`."""
-    if form.isupper():
-        return False
-    rest = form[1:]
-    if rest.isascii():  # (an ASCII letter is a capital exactly when lower() changes it)
-        return rest != rest.lower()
-    return any(c.isupper() for c in rest)
 
 
 _ACRONYM_PLURAL = re.compile(r"[A-Z]{2,}s|[A-Z][a-z]{1,2}S")  # URLs, APIs; SaaS, PaaS
@@ -363,8 +366,8 @@ class Speller:
             return self._neighbour_memo[lower]
         except KeyError:
             pass
-        candidates = edits1(lower)
-        found = sorted((self.lex.values.keys() & candidates) | (self.site_lower.keys() & candidates))
+        candidates = _edits(lower)
+        found = sorted(self.lex.members(candidates) | (self.site_lower.keys() & candidates))
         self._neighbour_memo[lower] = found
         return found
 
@@ -372,13 +375,13 @@ class Speller:
         """A word whose name form has capitals inside (`GitHub`, a site's `KubeVirt`) is one edit
         from `lower` and starts with its letter: the only neighbours from which a mixed-case
         word's "name" verdict can come. Those words are few (about 1,500 in the word data), kept
-        by first letter and length and compared one by one: no 500 candidate edits built."""
+        by first letter and length and compared one by one: no 500 candidate edits built (the
+        word data's are listed in it: no pass over its 44,000 cased forms)."""
         if self._mixed is None:
             self._mixed = {}
             site = (w for w, (n, form) in self.site_lower.items() if n >= self.min_posts and _mixed_case(form))
             # (an ASCII form with no capital after its first letter is left out without a call)
-            forms = [f for f in self.lex.forms if not f.isascii() or f[1:] != f[1:].lower()]
-            for word in sorted({f.lower() for f in forms if _mixed_case(f)}.union(site)):
+            for word in sorted(set(self.lex.mixed).union(site)):
                 self._mixed.setdefault((word[:1], len(word)), []).append(word)
         first, size = lower[:1], len(lower)
         return any(
@@ -416,7 +419,7 @@ class Speller:
         """Two common words written as one (`livelock`, `dogfooding` is not: `dog` is short)."""
         for i in range(4, len(lower) - 3):
             head, tail = lower[:i], lower[i:]
-            if _common_english(self.lex.values.get(head, 0)) and _common_english(self.lex.values.get(tail, 0)):
+            if _common_english(self.lex.get(head)) and _common_english(self.lex.get(tail)):
                 return True
         return False
 
@@ -448,7 +451,7 @@ class Speller:
         lower = word.lower()
         count = max(self.site_counts.get(word, 0), self.site_uses(lower) if word == lower else 0)
         ok = count >= self.min_posts
-        near = self.site_lower.keys() & edits1(lower) if ok else set()
+        near = self.site_lower.keys() & _edits(lower) if ok else set()
         if ok:
             for candidate in near:
                 if self.site_uses(candidate) >= SITE_RATIO * count and candidate.rstrip("s") != lower.rstrip("s"):
@@ -496,7 +499,7 @@ class Speller:
     def _judge(self, word: str) -> Verdict | None:
         lex = self.lex
         lower = word.lower()
-        value = lex.values.get(lower, 0)
+        value = lex.get(lower)
         if word == lower:  # the common case: a lower-case dictionary word or term, one lookup
             if value & TERM or (value & ENGLISH and not self.locale):
                 return None
@@ -538,7 +541,7 @@ class Speller:
             if near:
                 return Verdict(word, "name", near[:3])  # PostgresSQL, KubeVrt, PaperFqaces
             return None if branded else self._hump_typo(word)  # ClearCnotainers
-        fixes = lex.misspellings.get(lower)
+        fixes = lex.fixes(lower)
         if fixes and not lex.english(lower) and not lex.term_lower(lower) and american_form(lower, self.known) is None:
             return Verdict(word, "misspelling", [_match_case(word, f) for f in fixes][:3])
         locale = self._locale(word, lower)
@@ -673,7 +676,7 @@ class Speller:
             return Verdict(word, "miscased", [official])
         if len(word) < 5 or self.known(lower) or self.lex.term(word) or self.site_ok(word):
             return None
-        fixes = self.lex.misspellings.get(lower)
+        fixes = self.lex.fixes(lower)
         if fixes and not self.lex.english(lower):
             return Verdict(word, "misspelling", [f.upper() for f in fixes][:3])
         if not re.search(r"[AEIOU]", word[1:-1]):
@@ -772,10 +775,10 @@ class Speller:
         """At most three known words one edit away: site use, then frequency, then the word."""
         lower = word.lower()
         scored = []
-        values, site = self.lex.values, self.site_lower
+        get, site = self.lex.get, self.site_lower
         for c in self._neighbours(lower):
             # cheap membership first: known() only for words of the web, the dictionary or the site
-            if (c in site or values.get(c, 0) & _SUGGESTABLE) and self.known(c):
+            if (c in site or get(c) & _SUGGESTABLE) and self.known(c):
                 scored.append((-self.site_uses(c), -self.zipf(c), c))
         scored.sort()
         return [self._form(word, c) for *_, c in scored[:3]]

@@ -10,6 +10,24 @@ from collections import Counter
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
+class QuietHandler(BaseHTTPRequestHandler):
+    """HTTP/1.1 (connections kept alive), no log lines, HEAD and GET answered alike by `answer`."""
+
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+    def do_HEAD(self) -> None:
+        self.answer()
+
+    def do_GET(self) -> None:
+        self.answer()
+
+    def answer(self) -> None:
+        raise NotImplementedError
+
+
 class LinkServer:
     def __init__(self, delay: float = 0.0) -> None:
         self.hits: Counter[str] = Counter()
@@ -19,17 +37,9 @@ class LinkServer:
         lock = threading.Lock()
         server = self
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-            def do_HEAD(self) -> None:
-                self.handle_any("HEAD")
-
-            def do_GET(self) -> None:
-                self.handle_any("GET")
+        class Handler(QuietHandler):
+            def answer(self) -> None:
+                self.handle_any(self.command)
 
             def send(self, status: int, headers: dict[str, str] | None = None, body: bytes = b"") -> None:
                 self.send_response(status)

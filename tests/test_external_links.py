@@ -310,7 +310,85 @@ def test_the_early_link_worker_gives_the_in_process_verdicts(server: LinkServer)
     gone = LinkWorker.start()
     assert gone is not None
     os.kill(gone.pid, signal.SIGKILL)  # a worker that died: no answer, no hang
-    assert gone.check(urls, settings) is None and gone.pid == 0
+    os.waitpid(gone.pid, 0)  # reaped here, so the feed below meets a pipe nobody reads
+    gone.pid = 0
+    gone.feed(urls, settings)  # feeding a dead worker raises nothing ...
+    assert gone.check(urls, settings) is None  # ... and the run then checks in process
+
+
+def test_the_link_worker_starts_on_fed_urls_before_the_run_asks(server: LinkServer) -> None:
+    import time
+
+    from reinvent_lint.link_worker import LinkWorker
+
+    settings = Settings(timeout=2, retries=0, allow_private=True)
+    fed = [server.base + "/fed-early-missing", server.base + "/ok-fed-early"]
+    worker = LinkWorker.start()
+    assert worker is not None
+    worker.feed(fed, settings)
+    deadline = time.monotonic() + 30
+    while not all(server.hits[u.removeprefix(server.base)] for u in fed) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert all(server.hits[u.removeprefix(server.base)] == 1 for u in fed)  # requested before `check`
+    later = server.base + "/gone"
+    hits = server.hits["/gone"]
+    verdicts = worker.check([*fed, later], settings)
+    assert verdicts is not None and set(verdicts) == {*fed, later}
+    assert [verdicts[u].status for u in (*fed, later)] == ["dead", "ok", "dead"]
+    assert all(server.hits[u.removeprefix(server.base)] == 1 for u in fed)  # and not again
+    assert server.hits["/gone"] == hits + 1
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_run_requests_each_url_once_across_posts_and_cached_files(
+    tmp_path: Path, server: LinkServer, capsys: pytest.CaptureFixture[str], jobs: str
+) -> None:
+    # Mode `all` feeds the link worker post by post (and the posts the result cache answers for
+    # at once); a URL in many posts is still requested once per run.
+    base = server.base
+    shared = f"{base}/shared-{jobs}-missing"
+    files: dict[str, str] = {".reinvent-lint.toml": "[links]\nallow-private = true\ntimeout = 2\nretries = 0\n"}
+    for i in range(12):
+        files[f"_posts/2024-01-{i + 1:02d}-p.md"] = (
+            f"---\ntitle: P{i}\n---\n\n[s]({shared}) [own]({base}/ok-{jobs}-{i}) [frag]({shared}#part)\n"
+        )
+    write_site(tmp_path, files)
+    old = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        for run in range(2):  # the second run reads every post's links from the result cache
+            hits = server.hits[f"/shared-{jobs}-missing"]
+            assert main(["check", "--links", "all", "--jobs", jobs]) == 1
+            out = capsys.readouterr().out
+            assert "24 problems (24 errors) in 12 files" in out and "ok-" not in out  # two uses a post
+            assert server.hits[f"/shared-{jobs}-missing"] == hits + 1
+            assert all(server.hits[f"/ok-{jobs}-{i}"] == run + 1 for i in range(12))
+    finally:
+        os.chdir(old)
+
+
+def test_handing_the_urls_to_the_link_worker_imports_no_asyncio() -> None:
+    # The run that forks the worker builds the checker's settings and hands them over; asyncio
+    # (~25 ms of CPU) is the worker's to import, not that run's.
+    import subprocess
+    import sys
+
+    script = """
+import sys
+from reinvent_lint.external import DEFAULTS, Occurrence, check_external
+from reinvent_lint.link_cache import Verdict
+
+class Worker:
+    def check(self, urls, settings):
+        return {u: Verdict(u, "dead", 404, "HTTP 404") for u in urls}
+
+found = [Occurrence("https://example.org/a", "a.md", 1, 1, 1, 2, 0, 1)]
+problems, _ = check_external(found, dict(DEFAULTS, mode="all"), None, {"RL410": (type("R", (), {"name": "dead-link"}), "error")}, use_cache=False, worker=Worker())
+print(len(problems), "asyncio" in sys.modules)
+"""
+    env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parents[1]))
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, check=True).stdout
+    assert out.split() == ["1", "False"]
 
 
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])

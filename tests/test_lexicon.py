@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from reinvent_lint import lexicon
 
@@ -43,3 +44,39 @@ def test_missing_or_corrupt_pack_falls_back_to_the_sources(tmp_path: Path) -> No
     assert fallback.canonical("github") == "GitHub"
     assert fallback.values == lexicon.load().values
     assert lexicon.load(tmp_path / "missing.bin").values == fallback.values
+
+
+def test_bucket_lookups_answer_as_the_dict() -> None:
+    # a run that looks up few words finds them in the packed buckets; the answers are the dict's
+    lex = lexicon.load()
+    values = lexicon.load().values
+    sample = [*list(values)[::53], "github", "the", "colour", "kubectl", "definately"]
+    others = [w + "q" for w in sample] + [w[1:] for w in sample] + ["", "a\nb", "qzxvbn", "naïve"]
+    for word in sample + others:
+        assert lex.get(word) == values.get(word, 0), word
+    candidates = frozenset(sample[:200] + others[:200])
+    assert lex.members(candidates) == values.keys() & candidates
+    assert not lex.built  # no dict built for these few look-ups
+
+
+def test_many_lookups_build_the_dict(monkeypatch: Any) -> None:
+    monkeypatch.setattr(lexicon, "PROBES", 10)
+    lex = lexicon.load()
+    for word in ("the", "of", "and", "github", "colour"):
+        assert lex.get(word)
+    assert not lex.built
+    assert lex.members(frozenset(["the", "zzqx", "kubectl", "of", "an", "a1"])) == {"the", "kubectl", "of", "an"}
+    assert lex.built and lex.get("github") == lex.values["github"]
+    lex = lexicon.load()
+    answers = [lex.get(w) for w in ["the", "zzqx", "colour"] * 5]  # the threshold crossed by look-ups
+    assert lex.built and answers == [lex.values.get(w, 0) for w in ["the", "zzqx", "colour"] * 5]
+
+
+def test_fixes_answer_as_the_misspellings_and_mixed_names_as_the_forms() -> None:
+    lex = lexicon.load()
+    spelt = lex.misspellings
+    keys = list(spelt._raw)[::17]
+    for word in [*keys, "definately", "the", "github", "qzxvbn", ""]:
+        assert lex.fixes(word) == spelt.get(word), word
+    assert lex.mixed == sorted({f.lower() for f in lex.forms if lexicon.mixed_case(f)})
+    assert "github" in lex.mixed and "macos" in lex.mixed and "linux" not in lex.mixed

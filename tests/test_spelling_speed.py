@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import random
+from collections import Counter
+from pathlib import Path
 
 import pytest
 
@@ -77,3 +80,55 @@ def test_one_edit_agrees_with_edits1() -> None:
                  word[:i] + letter + word[i + 1 :], word[:i] + letter + word[i:]]
             )  # fmt: skip
         assert one_edit(word, other) == (other in edits1(word)), (word, other)
+
+
+def test_site_vocabulary_updated_in_place_equals_a_recount(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # one edited, one removed and one new post: the cached sums are mended file by file (the old
+    # words of a changed file taken out), and give what counting every file again gives
+    from reinvent_lint import cache
+    from reinvent_lint.jekyll.site import Site
+    from reinvent_lint.rules.spelling import site_words
+
+    posts = tmp_path / "_posts"
+    posts.mkdir()
+    (tmp_path / "_config.yml").write_text("title: Sums\n")
+    texts = {
+        "2024-01-01-a.md": "Alpha beta Gamma.\n\n```\nfrobnicate()\n```\n",
+        "2024-01-02-b.md": "Beta gamma delta, with `quuxify` in code.\n",
+        "2024-01-03-c.md": "Gamma epsilon beta.\n",
+    }
+    for name, text in texts.items():
+        (posts / name).write_text(text)
+
+    def recount() -> tuple[Counter[str], set[str]]:
+        with monkeypatch.context() as m:
+            m.setenv("REINVENT_LINT_CACHE_DIR", "off")
+            return site_words(Site(tmp_path))
+
+    assert site_words(Site(tmp_path)) == recount()
+    (posts / "2024-01-01-a.md").write_text("Alpha zeta, and no code any more.\n")  # frobnicate gone
+    (posts / "2024-01-02-b.md").unlink()  # delta and quuxify gone
+    (posts / "2024-01-04-d.md").write_text("Theta `quuxify` beta.\n")
+    os.utime(posts / "2024-01-01-a.md", ns=(1, 1))  # a new modification time, whatever the clock
+    with monkeypatch.context() as m:  # mended from the sums alone: the per-file cache is not read
+        m.setattr(cache, "PerFile", None)
+        counts, code = site_words(Site(tmp_path))
+    assert (counts, code) == recount()
+    assert "delta" not in counts and counts["beta"] == 2 and "frobnicate" not in code and "quuxify" in code
+    assert site_words(Site(tmp_path)) == (counts, code)  # the mended sums, read back
+
+
+def test_site_vocabulary_sums_of_another_shape_are_counted_again(tmp_path: Path) -> None:
+    # a cached entry that is not what this version writes is recounted, never a traceback
+    from reinvent_lint import cache
+    from reinvent_lint.jekyll.site import Site
+    from reinvent_lint.rules.spelling import SITE_CACHE, site_words
+
+    (tmp_path / "_posts").mkdir()
+    post = tmp_path / "_posts" / "2024-01-01-a.md"
+    post.write_text("Alpha beta.\n")
+    first = site_words(Site(tmp_path))
+    stamp = cache.load(SITE_CACHE, str(tmp_path))[0]
+    stamp["_posts/2024-01-01-a.md"] = (0, 0)  # the post looks changed: the sums are mended
+    cache.store(SITE_CACHE, str(tmp_path), (stamp, {"Alpha": "one"}, {}, {"_posts/2024-01-01-a.md": "x\0"}))
+    assert site_words(Site(tmp_path)) == first

@@ -52,6 +52,9 @@ def _read_accepted(site: Site) -> set[str]:
 
 
 LOCALES = ("", "en-US", "en-GB")
+# A run that judges this many posts builds the lexicon's dict at once: it would look up more words
+# than the dict costs (fewer, as a one-post run, are looked up in the packed lexicon one by one).
+MANY_DOCUMENTS = 8
 
 
 def built_speller(site: Site) -> Any | None:
@@ -64,7 +67,7 @@ def built_speller(site: Site) -> Any | None:
 def speller_for(site: Site, options: Any) -> Any:
     """One Speller per site and run: site vocabulary learned once from every document. RL504
     passes no options and shares the speller RL501 built (it uses misspelled-word's options)."""
-    from ..speller import Speller
+    from ..speller import Speller, lexicon
 
     cached = site.memo.peek(_SPELLER)
     if "site-min-posts" not in options:
@@ -78,6 +81,9 @@ def speller_for(site: Site, options: Any) -> Any:
     if cached is not None and cached[0] == key:
         return cached[1]
     accepted = _read_accepted(site) | set(options["words"])
+    read = site.memo.peek(READ_DOCUMENTS)
+    if read is not None and len(read) >= MANY_DOCUMENTS:
+        lexicon().build()  # many posts to judge: every word in one dict now (see lexicon.PROBES)
     counts, code = site_words(site)
     speller = Speller(counts, int(options["site-min-posts"]), accepted, locale, code)
     site.memo.put(_SPELLER, (key, speller))
@@ -98,6 +104,8 @@ def site_words(site: Site) -> tuple[Counter[str], set[str]]:
 
     counts: Counter[str] = Counter()
     code: set[str] = set()
+    code_counts: Counter[str]
+    joined: dict[str, str]
     if site.root is None:
         return counts, code
     files = site.markdown_files()
@@ -110,23 +118,112 @@ def site_words(site: Site) -> tuple[Counter[str], set[str]]:
                 counts.update(words_of(text))
                 code.update(code_words_of(text))
         return counts, code
-    # The sums too are cached, under the size and time of every file: an unchanged site (a
-    # pre-commit run on one post) reads them instead of adding up every file's words again.
-    stamp = [(rel, *_stat(site.root / rel)) for rel in files]
-    whole = cache.load("vocabulary-site-2", str(site.root))
-    if isinstance(whole, tuple) and len(whole) == 3 and whole[0] == stamp:
-        return Counter(whole[1]), set(whole[2])
+    # The sums too are cached, under the size and time of every file, with each file's words (one
+    # string a file, so loading them makes no object per word): an unchanged site (a pre-commit
+    # run on one post) reads the sums; a site where a few files changed (one edited post) takes
+    # their old words out of the sums and adds their new ones, reading no other file and no
+    # per-file cache.
+    stamp = {rel: _stat(site.root / rel) for rel in files}
+    whole = cache.load(SITE_CACHE, str(site.root))
+    if isinstance(whole, tuple) and _valid_sums(whole):
+        old_stamp, old_counts, old_code, joined = whole
+        if old_stamp == stamp:
+            return Counter(old_counts), set(old_code)
+        changed = [rel for rel in files if old_stamp.get(rel) != stamp[rel]]
+        gone = [rel for rel in old_stamp if rel not in stamp]
+        if len(changed) + len(gone) <= FEW_CHANGED:
+            mended = _mend(site, read, stamp, old_counts, old_code, joined, [*changed, *gone], changed)
+            if mended is not None:
+                return mended
     index = cache.PerFile(WORDS_CACHE, site.root)  # (pipeline._fill_words reads it too)
-    derive = lambda text: (tuple(sorted(words_of(text))), tuple(sorted(code_words_of(text))))
+    code_counts = Counter()
+    joined = {}
     for rel in files:
         doc = read.get(rel)
-        entry = index.get(site.root / rel, rel, derive, None if doc is None else doc.text)
+        entry = index.get(site.root / rel, rel, _derive, None if doc is None else doc.text)
         if entry:
             counts.update(entry[0])
-            code.update(entry[1])
+            code_counts.update(entry[1])
+            joined[rel] = _join(*entry)
     index.save()
-    cache.store("vocabulary-site-2", str(site.root), (stamp, dict(counts), sorted(code)))
-    return counts, code
+    cache.store(SITE_CACHE, str(site.root), (stamp, dict(counts), dict(code_counts), joined))
+    return counts, set(code_counts)
+
+
+# The whole site's sums: (size and time of each file, posts using each word form, files using each
+# code word, each file's words and code words joined), under the site's root.
+SITE_CACHE = "vocabulary-site-3"
+FEW_CHANGED = 16  # more changed files than this: their old words are read from the per-file cache
+
+
+def _mend(
+    site: Site,
+    read: dict[str, Any],
+    stamp: dict[str, tuple[int, int]],
+    old_counts: dict[str, int],
+    old_code: dict[str, int],
+    joined: dict[str, str],
+    out: list[str],
+    changed: list[str],
+) -> tuple[Counter[str], set[str]] | None:
+    """The cached sums with the old words of the files in `out` taken out and the new words of
+    the `changed` ones added, stored back; None when the cached entry holds something else."""
+    from .. import cache
+
+    assert site.root is not None
+    try:
+        counts, code_counts = Counter(old_counts), Counter(old_code)
+        dropped: set[str] = set()
+        dropped_code: set[str] = set()
+        for rel in out:
+            if rel in joined:
+                old_words, old_code_words = _split(joined.pop(rel))
+                counts.subtract(old_words)
+                code_counts.subtract(old_code_words)
+                dropped.update(old_words)
+                dropped_code.update(old_code_words)
+        for rel in changed:
+            doc = read.get(rel)
+            text = doc.text if doc is not None else _read(site.root / rel)
+            if text is not None:
+                words, code_words = _derive(text)
+                counts.update(words)
+                code_counts.update(code_words)
+                joined[rel] = _join(words, code_words)
+    except (TypeError, ValueError, AttributeError):
+        return None
+    for word in dropped:  # the words no file uses any more
+        if counts.get(word, 0) <= 0:
+            counts.pop(word, None)
+    for word in dropped_code:
+        if code_counts.get(word, 0) <= 0:
+            code_counts.pop(word, None)
+    cache.store(SITE_CACHE, str(site.root), (stamp, dict(counts), dict(code_counts), joined))
+    return counts, set(code_counts)
+
+
+def _derive(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """A file's entry of the per-file cache: its distinct words and code words, sorted."""
+    from ..speller import code_words_of, words_of
+
+    return tuple(sorted(words_of(text))), tuple(sorted(code_words_of(text)))
+
+
+def _join(words: tuple[str, ...], code: tuple[str, ...]) -> str:
+    return "\n".join(words) + "\0" + "\n".join(code)  # (a word holds neither character)
+
+
+def _split(joined: str) -> tuple[list[str], list[str]]:
+    words, _, code = joined.partition("\0")
+    return (words.split("\n") if words else []), (code.split("\n") if code else [])
+
+
+def _valid_sums(whole: tuple[Any, ...]) -> bool:
+    return (
+        len(whole) == 4
+        and all(isinstance(part, dict) for part in whole)
+        and all(isinstance(v, str) for v in whole[3].values())
+    )
 
 
 def _read(path: Path) -> str | None:
