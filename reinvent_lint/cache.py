@@ -9,10 +9,8 @@ be written is skipped without a word: it only ever saves time.
 
 from __future__ import annotations
 
-import hashlib
 import marshal
 import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +29,8 @@ def _path(name: str, key: str) -> Path | None:
     folder = cache_dir()
     if folder is None:
         return None
+    import hashlib  # here, as tempfile below: the lean path of a warm run (replay.py) needs neither
+
     digest = hashlib.sha256(f"{FORMAT}\0{key}".encode()).hexdigest()[:16]
     return folder / f"{name}-{digest}.marshal"
 
@@ -59,6 +59,8 @@ def store(name: str, key: str, value: Any) -> None:
 def write_atomic(path: Path, data: bytes) -> None:
     """Write a cache file whole or not at all: a Ctrl-C or SIGTERM waits for the rename, so no
     half-written cache and no temporary file is left. A cache that cannot be written only costs time."""
+    import tempfile
+
     from .signals import deferred
 
     try:

@@ -4,9 +4,10 @@ or internal error (and unreadable inputs)."""
 
 from __future__ import annotations
 
-import argparse
 import os
+import signal
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn, TextIO, cast
@@ -15,6 +16,8 @@ from . import __version__, signals
 from .errors import ReinventLintError
 
 if TYPE_CHECKING:
+    import argparse
+
     from .config import Config
     from .engine import Linter, Report
     from .reporters.text import TextOptions
@@ -29,6 +32,8 @@ class UsageError(ReinventLintError):
 
 
 def _parser() -> argparse.ArgumentParser:
+    import argparse  # here: a replayed run (replay.py) parses no arguments
+
     parser = argparse.ArgumentParser(prog="reinvent-lint", description="Lint and fix the posts of a Jekyll blog.")
     parser.add_argument("--version", action="version", version=f"reinvent-lint {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -146,16 +151,43 @@ def _check_options(p: argparse.ArgumentParser) -> None:
 
 
 def run() -> NoReturn:
-    """The program: `reinvent-lint` and `python -m reinvent_lint`."""
-    sys.exit(main(settle=True))
+    """The program: `reinvent-lint` and `python -m reinvent_lint`. A `check` whose inputs are
+    all as they were when it last ran prints that run's output again (replay.py)."""
+    signals.settle()  # a stop while the recorded output is written: one line, 130 or 143
+    code = _replayed(sys.argv[1:])
+    code = code if code is not None else main(settle=True, record=True)
+    # The work is done and the output flushed (signals.settle): the interpreter's shutdown puts
+    # the default handlers back, and a signal then would kill the process by the signal (-15),
+    # with no line. Held from here, a late signal leaves the exit code the run's own.
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    sys.exit(code)
 
 
-def main(argv: Sequence[str] | None = None, *, settle: bool = False) -> int:
+def _replayed(argv: list[str]) -> int | None:
+    """The recorded output of this run when nothing it depends on changed (replay.py), written
+    with `main`'s handling of a reader gone away or a failed write; None: run the linter."""
+    from .replay import replayed
+
+    try:
+        return replayed(argv)
+    except BrokenPipeError:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_PROBLEMS
+    except OSError as exc:
+        print(f"reinvent-lint: error: {exc.filename or 'output'}: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_ERROR
+
+
+def main(argv: Sequence[str] | None = None, *, settle: bool = False, record: bool = False) -> int:
+    """`record`: a `check` records its output for the lean path of the next run (replay.py)."""
     parser = _parser()
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse exits 2 on usage errors, 0 on --help/--version
         return int(exc.code or 0)
+    args.argv = list(sys.argv[1:] if argv is None else argv) if record else None
     if args.command is None:
         parser.print_help(sys.stderr)
         return EXIT_ERROR
@@ -356,11 +388,13 @@ def _exit_code(report: Report, linter: Linter, exit_zero: bool = False) -> int:
     return EXIT_CLEAN
 
 
-def _print_errors(report: Report) -> None:
-    for warning in report.warnings:
-        print(f"reinvent-lint: warning: {warning}", file=sys.stderr)
-    for error in report.errors:
-        print(f"reinvent-lint: {error}", file=sys.stderr)
+def _print_errors(report: Report) -> str:
+    """Print the run's warnings and errors to standard error; returns what was printed."""
+    lines = [f"reinvent-lint: warning: {warning}\n" for warning in report.warnings]
+    lines += [f"reinvent-lint: {error}\n" for error in report.errors]
+    text = "".join(lines)
+    sys.stderr.write(text)
+    return text
 
 
 def _format(args: argparse.Namespace) -> str:
@@ -441,6 +475,90 @@ def _close_worker(worker: object) -> None:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    from .replay import Opened
+
+    started = time.time()
+    recording = bool(getattr(args, "argv", None)) and not (
+        args.stdin or args.watch or args.since or args.staged or args.output or args.no_cache
+    )
+    if recording:
+        Opened.start()
+    try:
+        report, linter = _check_run(args)
+    finally:
+        opened = Opened.stop() if recording else set()
+    if args.staged:
+        _only_changed(report, None)
+    out = _Tee(sys.stdout) if recording else None
+    _emit(report, args, cast("TextIO | None", out), config=linter.config)
+    err = _print_errors(report)
+    if args.watch and not args.stdin:
+        return _watch(linter, args)
+    code = _exit_code(report, linter, args.exit_zero)
+    if out is not None:
+        sys.stdout.flush()  # the report first: recording takes a walk over the site
+        _record(args, linter, report, "".join(out.parts), err, code, opened, started)
+    return code
+
+
+class _Tee:
+    """Standard output, and a copy of what was written to it (for replay.py)."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.parts: list[str] = []
+
+    def write(self, text: str) -> int:
+        self.parts.append(text)
+        return self.stream.write(text)
+
+    def flush(self) -> None:
+        self.stream.flush()
+
+    def isatty(self) -> bool:
+        return self.stream.isatty()
+
+
+def _record(
+    args: argparse.Namespace,
+    linter: Linter,
+    report: Report,
+    out: str,
+    err: str,
+    code: int,
+    opened: set[str],
+    started: float,
+) -> None:
+    """Record the run for replay.py when its output depends on files alone."""
+    from .jekyll.site import CONFIG_NAMES, _SKIP_DIRS
+    from .replay import record
+    from .result_cache import LAST
+
+    sites = linter.sites_seen()
+    if report.warnings or not LAST.cached or not sites or any(s.root is None for s in sites):
+        return
+    from .external import LINK_CODES
+
+    if str(linter.config.links.get("mode", "off")) not in ("off", "cached"):
+        return  # links checked over the network
+    if any(p.code in LINK_CODES for p in report.problems):
+        return  # a verdict from the link cache ages ("cached 2 h ago"), then drops out
+    extra: list[str] = []
+    folder = Path(str(linter.config.links.get("cache-dir", ".reinvent-lint-cache")))
+    for site in sites:
+        for base in (site.root, site.config_dir):
+            if base is not None:  # the link cache (WAL) gaining a verdict, or appearing
+                links = str((folder if folder.is_absolute() else base / folder) / "links.sqlite")
+                extra += [links, links + "-wal"]
+                extra.extend(str(base / name) for name in CONFIG_NAMES)
+    extra += [str(p) for p in (args.config, args.baseline) if p is not None]
+    roots = [(str(s.config_dir), str(s.root)) for s in sites if s.config_dir is not None and s.root is not None]
+    starts = [str(p) for p in args.paths] or [os.getcwd()]
+    record(args.argv, out, err, code, sites=roots, starts=starts, skip=_SKIP_DIRS, ignored=LAST.folders,
+           extra=extra, ours=LAST.files, opened=opened, read=LAST.read, due=LAST.due, started=started)  # fmt: skip
+
+
+def _check_run(args: argparse.Namespace) -> tuple[Report, Linter]:
     # As early as possible: --links on the command line says so before the config is read.
     worker = None if args.stdin else _link_worker(args.links)
     try:
@@ -462,19 +580,11 @@ def cmd_check(args: argparse.Namespace) -> int:
                 _end_progress(linter)
     finally:
         _close_worker(worker)
-    if args.staged:
-        _only_changed(report, None)
-    _emit(report, args, config=linter.config)
-    _print_errors(report)
-    if args.watch and not args.stdin:
-        return _watch(linter, args)
-    return _exit_code(report, linter, args.exit_zero)
+    return report, linter
 
 
 def _watch(linter: Linter, args: argparse.Namespace) -> int:
     """Re-check the posts that change (only those), until Ctrl-C."""
-    import time
-
     from .live import watch
 
     roots = [p for p in args.paths] or [linter.site_for(Path.cwd()).root or Path.cwd()]
@@ -638,13 +748,15 @@ def cmd_words(args: argparse.Namespace) -> int:
     if args.words_command == "add":
         new = list(args.words)
     else:
+        from argparse import Namespace
+
         from .config import load_config
         from .engine import Linter
 
         rules = _rules()
         config = load_config(Path.cwd(), rules)
         config = _with_cli_overrides(
-            config, argparse.Namespace(fail_on=None, select="misspelled-word,unknown-word", ignore=None), rules
+            config, Namespace(fail_on=None, select="misspelled-word,unknown-word", ignore=None), rules
         )
         report = Linter(config, rules).check_paths(args.paths)
         # Only unknown words are learned: a misspelling, a miscased name or a word one edit from a
@@ -666,7 +778,7 @@ def cmd_words(args: argparse.Namespace) -> int:
 
 def cmd_cache(args: argparse.Namespace) -> int:
     from .config import load_config
-    from .link_cache import LinkCache
+    from .link_cache import FILE_NAME, LinkCache
     from .jekyll.site import find_root
     from .result_cache import clear
 
@@ -675,10 +787,15 @@ def cmd_cache(args: argparse.Namespace) -> int:
     if not folder.is_absolute():
         folder = (find_root(args.path.resolve()) or Path.cwd()) / folder
     results = clear(folder)
-    cache = LinkCache(folder, 0, 0)
-    removed = cache.clear()
-    cache.close()
-    print(f"removed {removed} cached link result{'s' if removed != 1 else ''} from {cache.path}")
+    from .replay import clear as clear_replays
+
+    clear_replays()
+    removed = 0
+    if (folder / FILE_NAME).exists():  # none is made: a link cache's presence makes runs read it
+        cache = LinkCache(folder, 0, 0)
+        removed = cache.clear()
+        cache.close()
+    print(f"removed {removed} cached link result{'s' if removed != 1 else ''} from {folder / FILE_NAME}")
     if results:
         print(f"removed the cached check results from {folder}")
     return EXIT_CLEAN

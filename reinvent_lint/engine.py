@@ -61,6 +61,10 @@ class Linter:
             self._sites[root] = Site(root, tag_dirs, str(self.config.site.get("platform", "auto")))
         return self._sites[root]
 
+    def sites_seen(self) -> list[Site]:
+        """The sites this linter has read so far."""
+        return list(self._sites.values())
+
     def display(self, path: Path) -> str:
         absolute = Path(os.path.abspath(path))
         try:

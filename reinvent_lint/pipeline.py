@@ -57,6 +57,7 @@ class Found:
     links: list[Occurrence] = field(default_factory=list)
     reads: set[tuple[Any, ...]] | None = None  # what the rules read of the site (result_cache.py), when recorded
     words: dict[str, bytes] = field(default_factory=dict)  # the words the speller judged, when recorded
+    stored_reads: tuple[Any, ...] | None = None  # `reads` and `words` as its cache entry stores them
 
 
 @dataclass(frozen=True)
@@ -144,16 +145,47 @@ def map_units(
         with deferred():  # a stop during the fork would leave workers holding our output open
             pool = multiprocessing.get_context("fork").Pool(processes, quiet_child)
         with pool:
-            for result in pool.imap(_run_forked, range(count), chunksize=8):
-                results.append(result)
-                if each:
-                    each(result)
-                if progress:
-                    progress(len(results), count, phase)
+            try:
+                for result in pool.imap(_run_forked, range(count), chunksize=8):
+                    results.append(result)
+                    if each:
+                        each(result)
+                    if progress:
+                        progress(len(results), count, phase)
+            except BaseException:  # a stop (signals.Interrupted) or a worker's error
+                _abandon(pool)
+                raise
             return results
     finally:
         _FORKED = None
         gc.unfreeze()
+
+
+def _abandon(pool: Any) -> None:
+    """Stop the workers of an interrupted pool without `Pool.terminate`'s clean-up, which hangs
+    in CPython when a worker is stopped while it sends a result larger than the pipe holds: that
+    worker keeps the result pipe's lock, which the clean-up takes to write its sentinel (an
+    interrupted 200-post check hung so in about 1 run of 20). The pool's handler threads are told
+    to stop (they are daemons), its workers are killed, and its exit-time clean-up cancelled. A
+    Pool without these internals (another Python) is terminated as usual."""
+    from multiprocessing.pool import TERMINATE
+
+    try:
+        handlers = (pool._worker_handler, pool._task_handler, pool._result_handler)
+        workers, notifier, cleanup = list(pool._pool), pool._change_notifier, pool._terminate
+    except AttributeError:
+        pool.terminate()
+        return
+    pool._state = TERMINATE
+    for handler in handlers:
+        handler._state = TERMINATE
+    notifier.put(None)  # wakes the worker handler, which stops (and starts no new worker)
+    handlers[0].join(5)
+    for worker in workers:
+        worker.kill()
+    for worker in workers:
+        worker.join(5)
+    cleanup.cancel()
 
 
 def prepare_sites(linter: Linter, units: Sequence[Unit], parallel: bool) -> None:
@@ -360,6 +392,10 @@ def check(
     valid are neither parsed nor checked again (result_cache.py)."""
     report = Report()
     whole_site = not paths
+    if linter.use_result_cache:
+        from .result_cache import LAST
+
+        LAST.cached = False
     targets = linter.targets(paths, report.errors)
     stores = _open_caches(linter, targets, report.warnings) if linter.use_result_cache and preread is None else {}
     slots = (
@@ -392,17 +428,21 @@ def check(
     record = [bool(stores) and s.stored(linter) for s in misses]
     root = next((s.target.site.root for s in slots if s.target.site.root), None)
     looks_up = linter.looks_up_links(root)
+    _SENT_WORDS.clear()
+
+    def work(i: int) -> Found:
+        found = document_phase(linter, units[i], record[i], looks_up)
+        store = stores.get(id(units[i].target.site))
+        if found.reads is not None and store is not None:
+            _ready_to_store(found, store.evaluate)
+        return found
+
     # In mode `all`, the link worker gets each document's URLs as they are found (link_worker.py).
     feed = link_worker.feeder(linter) if looks_up else None
     if feed is not None:
         feed([o for s in slots if s.found is not None for o in s.found.links])  # from the result cache
-    for slot, found in zip(
-        misses,
-        map_units(
-            lambda i: document_phase(linter, units[i], record[i], looks_up), len(units), jobs, linter.progress,
-            each=None if feed is None else lambda found: feed(found.links),
-        ),
-    ):  # fmt: skip
+    each = None if feed is None else lambda found: feed(found.links)
+    for slot, found in zip(misses, map_units(work, len(units), jobs, linter.progress, each=each)):
         slot.found = found
     links: list[Occurrence] = []
     for slot in slots:
@@ -430,6 +470,7 @@ def check(
         signature = (linter.checks_links, style_runs, sites_ran)
         finished = _finish_cached(linter, raw, slots, relative, ran, signature)
         _store(stores, slots, whole_site)
+        _note_for_replay(stores, targets, slots)
     else:
         docs = {s.target.display: s.need_unit(linter).doc for s in slots}
         finished = finish(linter, raw, docs, relative, ran)
@@ -590,6 +631,37 @@ def _read_slots(
     return [s for s in slots if s.index >= 0]
 
 
+_SENT_WORDS: set[str] = set()  # words whose verdicts this process has sent back in this run
+
+
+def _ready_to_store(found: Found, evaluate: Callable[[Any], bytes]) -> None:
+    """A recorded document's reads as its cache entry stores them: each key with its digest now,
+    its words and their verdicts' digest, sorted; done where it was checked (a worker process),
+    not in the main one. Of the verdicts only those this process has not sent yet go back: the
+    main process merges them all into the run's verdict table."""
+    from .result_cache import words_key
+
+    assert found.reads is not None
+    pairs = [(k, evaluate(k)) for k in found.reads]
+    if found.words:
+        pairs.append(words_key(found.words))
+    found.stored_reads = tuple(sorted(pairs, key=repr))
+    found.reads = set()
+    found.words = {w: v for w, v in found.words.items() if w not in _SENT_WORDS}
+    _SENT_WORDS.update(found.words)
+
+
+def _note_for_replay(stores: dict[int, Any], targets: Sequence[Target], slots: Sequence[_Slot]) -> None:
+    """What replay.py records besides the output: see result_cache.Stats."""
+    from .result_cache import LAST
+
+    LAST.cached = all(id(t.site) in stores for t in targets)
+    LAST.read = {os.path.realpath(s.target.path): s.content for s in slots}
+    LAST.due = min((store.valid_until for store in stores.values()), default=float("inf"))
+    LAST.folders = [str(store.path.parent) for store in stores.values()]
+    LAST.files = [str(store.path) for store in stores.values()]
+
+
 def _spelling_options(linter: Linter) -> Any:
     """The speller's options when a spelling rule runs (None: none does)."""
     if not any(r.code in ("RL501", "RL504") for r in linter.rules):
@@ -615,17 +687,17 @@ def _words_of_unstored(slot: _Slot) -> bytes:
 
 
 def _other_words(site: Site, words: dict[str, bytes]) -> None:
-    """The vocabulary of the site's Markdown files not checked in this run: their bytes stand
-    for their words."""
-    from .files import Refused, read_regular_file
-    from .result_cache import content_hash
-
+    """The vocabulary of the site's Markdown files not checked in this run: their size and
+    modification time stand for their words, as they do for the speller's own per-file word
+    cache (rules.spelling.WORDS_CACHE, cache.PerFile), which reads a file again only when they
+    change. Reading and hashing every other post instead cost a one-post run 0.02 CPU-s."""
     assert site.root is not None
     for rel in site.markdown_files():
         if rel not in words:
             try:
-                words[rel] = content_hash(read_regular_file(site.root / rel, None))
-            except (OSError, Refused):
+                stat = os.stat(site.root / rel)
+                words[rel] = b"%d:%d" % (stat.st_size, stat.st_mtime_ns)
+            except OSError:
                 words[rel] = b""
 
 
@@ -739,7 +811,7 @@ def _finish_cached(
 
 
 def _store(stores: dict[int, Any], slots: Sequence[_Slot], whole_site: bool) -> None:
-    from .result_cache import Entry, pack_error, pack_occurrence, pack_problem, words_key
+    from .result_cache import Entry, pack_error, pack_occurrence, pack_problem
 
     for key, store in stores.items():
         contents: dict[str, bytes] = {}
@@ -761,14 +833,11 @@ def _store(stores: dict[int, Any], slots: Sequence[_Slot], whole_site: bool) -> 
             old = slot.entry
             if old is not None and old.found is not None:
                 reads, found = old.reads, old.found
-            elif slot.found.reads is None:
+            elif slot.found.stored_reads is None:
                 continue
             else:
-                pairs = [(k, store.evaluate(k)) for k in slot.found.reads]
-                if slot.found.words:
-                    pairs.append(words_key(slot.found.words))
-                    verdicts.update(slot.found.words)
-                reads = tuple(sorted(pairs, key=repr))
+                verdicts.update(slot.found.words)
+                reads = slot.found.stored_reads
                 found = (
                     tuple(pack_problem(p, display) for p in slot.found.problems),
                     tuple(pack_error(e, display) for e in slot.found.errors),

@@ -51,7 +51,7 @@ if TYPE_CHECKING:
     from .external import Occurrence
     from .jekyll.site import Site
 
-FORMAT = 1
+FORMAT = 2  # 2: the entries judged under the stored vocabulary (`ResultCache.judged`)
 # marshal from version 3 on writes a back-reference for an object it has seen, so equal data
 # built differently (fresh vs unmarshalled strings) dumps differently: digests use version 2.
 _NO_REFS = 2
@@ -601,11 +601,18 @@ class ResultCache:
         self.vocabulary = b""  # digest of the site vocabulary the stored verdicts were judged with
         self.verdicts: dict[str, bytes] = {}  # word -> digest of its verdict under that vocabulary
         self.files_read: dict[str, bytes] = {}  # other files the entries read (includes ...) -> content digest
+        # Entries whose spelling verdicts are known to hold under the stored vocabulary: while it
+        # is the same, their `words` read need not be judged again (see `lookup`).
+        self.judged: set[str] = set()
+        self.validated: set[str] = set()  # entries that hold under this run's vocabulary
+        self.reused: set[str] = set()  # entries found valid (the others put are checked in this run)
+        self.vocabulary_begun = b""  # the vocabulary `begin` compared (what `validated` holds under)
         self._read_as: tuple[tuple[int, ...], tuple[Any, ...] | None] | None = None  # see `_read`
         raw = self._read(warnings)
         if raw is not None and raw[0] == key:
             self.entries, self.valid_until, self.fingerprint = raw[1], raw[2], raw[3]
             self.vocabulary, self.verdicts, self.files_read = raw[5], raw[6], raw[7]
+            self.judged = set(raw[8])
         self.all_valid = False  # set by `begin` when nothing the site holds changed
         self.vocabulary_same = False
         self.vocabulary_now = b""
@@ -633,9 +640,11 @@ class ResultCache:
             return None
         try:
             raw = marshal.loads(data)
-            if not (isinstance(raw, tuple) and len(raw) == 8 and raw[4] == FORMAT and isinstance(raw[1], dict)):
+            if not (isinstance(raw, tuple) and len(raw) == 9 and raw[4] == FORMAT and isinstance(raw[1], dict)):
                 raise ValueError("unexpected layout")
             if not isinstance(raw[6], dict) or not isinstance(raw[5], bytes) or not isinstance(raw[7], dict):
+                raise ValueError("unexpected layout")
+            if not isinstance(raw[8], frozenset):
                 raise ValueError("unexpected layout")
             for entry in raw[1].values():
                 if not (isinstance(entry, tuple) and len(entry) == 6 and isinstance(entry[0], bytes)):
@@ -659,6 +668,7 @@ class ResultCache:
             self.all_valid = all(evaluate(("file", path)) == value for path, value in self.files_read.items())
         self.vocabulary_now = digest(sorted(words.items())) if words is not None else b""
         self.vocabulary_same = bool(self.vocabulary) and self.vocabulary_now == self.vocabulary
+        self.vocabulary_begun = self.vocabulary_now
 
     def stored_words(self, rel: str, content: bytes) -> bytes | None:
         raw = self.entries.get(rel)
@@ -671,13 +681,20 @@ class ResultCache:
         entry = Entry(*raw)
         if entry.found is not None and not self.all_valid:
             assert self.evaluate is not None
+            # the speller's answers read only the vocabulary: as it was, so are they; so are the
+            # verdicts of an entry judged under it (the others are looked up in its verdict table)
+            judged = self.vocabulary_same and rel in self.judged
             for key, value in entry.reads:
-                if key[0] == SPELLER and self.vocabulary_same:
-                    continue  # the speller's answers read only the vocabulary: as it was
+                if self.vocabulary_same and (key[0] == SPELLER or (judged and key[0] == "words")):
+                    continue
                 if self.evaluate(key) != value:
                     entry.found = None
                     entry.finished = None
                     break
+        if entry.found is not None:
+            self.reused.add(rel)
+            if not self.all_valid or rel in self.judged:
+                self.validated.add(rel)  # its verdicts hold under the vocabulary `begin` compared
         return entry
 
     def put(self, rel: str, entry: Entry) -> None:
@@ -699,10 +716,18 @@ class ResultCache:
             self.vocabulary_same = False
         entries = dict(self.entries)
         table = dict(self.verdicts) if self.vocabulary_same else {}
+        # judged under this vocabulary: what this run checked, what it found valid under it, and,
+        # while the vocabulary is the stored one, what was judged under it before
+        judged = self.fresh.keys() - self.reused
+        if self.vocabulary_now == self.vocabulary_begun:
+            judged |= self.validated
+        if self.vocabulary_same:
+            judged |= self.judged
         current = self._read(None)
         if current is not None and current[0] == self.key and current[5] == self.vocabulary_now:
             entries.update(current[1])
             table.update(current[6])
+            judged |= current[8]
         entries.update(self.fresh)
         for rel in self.unstored.intersection(entries):  # an entry from before it grew
             del entries[rel]
@@ -714,7 +739,19 @@ class ResultCache:
         )
         fingerprint = self.fingerprint_now if complete else b""
         files_read = {str(k[1]): v for e in entries.values() for k, v in e[1] if k[0] == "file"}
-        packed = (self.key, entries, _next_due(self.site), fingerprint, FORMAT, self.vocabulary_now, table, files_read)
+        self.valid_until = _next_due(self.site)
+        marks = frozenset(judged.intersection(entries))
+        packed = (
+            self.key,
+            entries,
+            self.valid_until,
+            fingerprint,
+            FORMAT,
+            self.vocabulary_now,
+            table,
+            files_read,
+            marks,
+        )
         cache.write_atomic(self.path, marshal.dumps(packed))
         _prune(self.path.parent)
 
@@ -776,6 +813,13 @@ class Stats:
 
     checked: list[str] = field(default_factory=list)
     reused: list[str] = field(default_factory=list)
+    # for replay.py: whether every checked file's site had a result cache, each checked file's
+    # content hash as read (by real path), when a post comes due, the sites' cache folders
+    cached: bool = False
+    read: dict[str, bytes] = field(default_factory=dict)
+    due: float = float("inf")
+    folders: list[str] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
 
 
 LAST = Stats()

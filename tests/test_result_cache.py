@@ -316,6 +316,74 @@ def test_a_word_the_site_stops_using_is_rejudged_in_every_post_that_uses_it(tmp_
     assert after == _cold(root, raw={"select": ["RL501", "RL504"]})
 
 
+def test_posts_judged_under_an_unchanged_vocabulary_are_not_judged_again(
+    blog: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An edit that keeps the site's vocabulary (no word added or dropped) re-checks the post; the
+    other posts' spelling verdicts, judged under that vocabulary, are not looked at again."""
+    _run(blog)
+    _edit(blog, "_posts/2024-01-04-delta.md", "about caching.", "about caching. A post about caching.")
+    judged: list[int] = []
+    real = result_cache.Evaluator.verdicts_of
+
+    def counted(self: result_cache.Evaluator, words: list[str]) -> list[bytes]:
+        judged.append(len(words))
+        return real(self, words)
+
+    monkeypatch.setattr(result_cache.Evaluator, "verdicts_of", counted)
+    after, checked = _run(blog)
+    assert _names(checked) == {"delta"} and judged == []
+    assert after == _cold(blog)
+
+
+def test_a_vocabulary_change_seen_by_a_one_post_run_still_rejudges_the_others(tmp_path: Path) -> None:
+    """A run of one post stores the new vocabulary; the posts it did not check were judged under
+    the old one, so the next whole-site run judges them again (the new vocabulary accepts the word)."""
+    word = "snarfblat"
+    raw = {"select": ["RL501", "RL504"]}
+    posts = {
+        f"_posts/2024-02-0{i}-p{i}.md": POST.format(title=f"Post {i}", body=f"We tried the {word} approach here.\n")
+        for i in (1, 2)
+    }
+    posts["_posts/2024-02-03-p3.md"] = POST.format(title="Post 3", body="A post about something else.\n")
+    root = write_site(tmp_path / "blog", posts)
+    os.chdir(root)
+    before, _ = _run(root, raw=raw)
+    assert len([line for line in before if word in line]) == 2
+    _edit(root, "_posts/2024-02-03-p3.md", "about something else", f"about {word} too")
+    _linter(root, raw).check_paths([root / "_posts/2024-02-01-p1.md"], jobs=1)
+    after, checked = _run(root, raw=raw)
+    assert "p2" in _names(checked) and "p1" not in _names(checked)
+    assert [line for line in after if word in line] == []
+    assert after == _cold(root, raw=raw)
+
+
+def test_a_one_post_run_sees_another_post_change_the_vocabulary(tmp_path: Path) -> None:
+    """A one-post run stands the other posts' words by their size and time (as the speller's word
+    cache does): one of them starting to use a word the checked post uses makes it the site's own."""
+    word = "snarfblat"
+    raw = {"select": ["RL501", "RL504"]}
+    posts = {
+        f"_posts/2024-02-0{i}-p{i}.md": POST.format(title=f"Post {i}", body=f"We tried the {word} approach here.\n")
+        for i in (1, 2)
+    }
+    posts["_posts/2024-02-03-p3.md"] = POST.format(title="Post 3", body="A post about something else.\n")
+    root = write_site(tmp_path / "blog", posts)
+    os.chdir(root)
+    one = [root / "_posts/2024-02-01-p1.md"]
+
+    def run(cache: bool) -> list[str]:
+        linter = _linter(root, raw) if cache else linter_for(root, raw=raw)
+        return [f"{p.path}:{p.line} {p.code} {p.message}" for p in linter.check_paths(one, jobs=1).problems]
+
+    assert [line for line in run(True) if word in line]
+    assert run(True) == run(False)
+    _edit(root, "_posts/2024-02-03-p3.md", "about something else", f"about {word} too")
+    after = run(True)
+    assert [line for line in after if word in line] == []
+    assert after == run(False)
+
+
 def test_the_style_pack_findings_are_cached_too(blog: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     pytest.importorskip("pymarkdown")
     from reinvent_lint import style_run
@@ -415,7 +483,7 @@ def test_saving_merges_what_another_run_wrote_and_only_then_reads_the_file_again
 
     def counted(data: bytes) -> object:
         value = real_loads(data)
-        if isinstance(value, tuple) and len(value) == 8 and value[4] == result_cache.FORMAT:
+        if isinstance(value, tuple) and len(value) == 9 and value[4] == result_cache.FORMAT:
             loads.append(len(data))  # the result cache (marshal.loads also reads the other caches)
         return value
 

@@ -50,6 +50,8 @@ def decode_path(path: str) -> str:
 
 # Names that say the repository runs a build step beside Jekyll.
 _BUILD_FILES = ("gulpfile.js", "gulpfile.babel.js", "Gruntfile.js", "webpack.config.js", "rollup.config.js")
+# What `build_step` reads in a site's folder and in the folder above it (replay.py stamps them).
+BUILD_PROBES = (*_BUILD_FILES, "package.json", "Gemfile")
 _BUILD_WORDS = re.compile(r"\b(gulp|grunt|webpack|imagemin|sharp|responsive|rollup|parcel)\b", re.IGNORECASE)
 _ASSET_GEMS = re.compile(
     r"jekyll[-_](assets|picture[-_]tag|responsive[-_]image|cloudinary|imagemagick|gulp|postcss|webpack)",
