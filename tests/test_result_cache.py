@@ -276,17 +276,28 @@ def test_off_turns_the_cache_off(blog: Path, capsys: pytest.CaptureFixture[str])
     assert not list((blog / ".reinvent-lint-cache").glob("results-*.marshal"))
 
 
+_WORD = "snarfblat"
+_SPELLING = {"select": ["RL501", "RL504"]}
+
+
+def _snarfblat_site(tmp_path: Path, other: str = "_posts/2024-02-03-p3.md") -> Path:
+    """Posts 1 and 2 use an unknown word, the other post does not (yet); the current folder is
+    the site."""
+    posts = {
+        f"_posts/2024-02-0{i}-p{i}.md": POST.format(title=f"Post {i}", body=f"We tried the {_WORD} approach here.\n")
+        for i in (1, 2)
+    }
+    posts[other] = POST.format(title="Other", body="A post about something else.\n")
+    root = write_site(tmp_path / "blog", posts)
+    os.chdir(root)
+    return root
+
+
 def test_the_vocabulary_rejudges_only_the_posts_whose_verdicts_changed(tmp_path: Path) -> None:
     """A word used in enough posts becomes the site's own: adding the post that makes it so
     re-checks the posts using the word, not the others."""
-    word = "snarfblat"
-    posts = {
-        f"_posts/2024-02-0{i}-p{i}.md": POST.format(title=f"Post {i}", body=f"We tried the {word} approach here.\n")
-        for i in (1, 2)
-    }
-    posts["_posts/2024-02-05-other.md"] = POST.format(title="Other", body="A post about something else.\n")
-    root = write_site(tmp_path / "blog", posts)
-    os.chdir(root)
+    word = _WORD
+    root = _snarfblat_site(tmp_path, other="_posts/2024-02-05-other.md")
     before, _ = _run(root, raw={"select": ["RL501", "RL504"]})
     assert len([line for line in before if word in line]) == 2
     (root / "_posts/2024-02-03-p3.md").write_text(POST.format(title="Post 3", body=f"More {word} again.\n"))
@@ -339,15 +350,8 @@ def test_posts_judged_under_an_unchanged_vocabulary_are_not_judged_again(
 def test_a_vocabulary_change_seen_by_a_one_post_run_still_rejudges_the_others(tmp_path: Path) -> None:
     """A run of one post stores the new vocabulary; the posts it did not check were judged under
     the old one, so the next whole-site run judges them again (the new vocabulary accepts the word)."""
-    word = "snarfblat"
-    raw = {"select": ["RL501", "RL504"]}
-    posts = {
-        f"_posts/2024-02-0{i}-p{i}.md": POST.format(title=f"Post {i}", body=f"We tried the {word} approach here.\n")
-        for i in (1, 2)
-    }
-    posts["_posts/2024-02-03-p3.md"] = POST.format(title="Post 3", body="A post about something else.\n")
-    root = write_site(tmp_path / "blog", posts)
-    os.chdir(root)
+    word, raw = _WORD, _SPELLING
+    root = _snarfblat_site(tmp_path)
     before, _ = _run(root, raw=raw)
     assert len([line for line in before if word in line]) == 2
     _edit(root, "_posts/2024-02-03-p3.md", "about something else", f"about {word} too")
@@ -361,15 +365,8 @@ def test_a_vocabulary_change_seen_by_a_one_post_run_still_rejudges_the_others(tm
 def test_a_one_post_run_sees_another_post_change_the_vocabulary(tmp_path: Path) -> None:
     """A one-post run stands the other posts' words by their size and time (as the speller's word
     cache does): one of them starting to use a word the checked post uses makes it the site's own."""
-    word = "snarfblat"
-    raw = {"select": ["RL501", "RL504"]}
-    posts = {
-        f"_posts/2024-02-0{i}-p{i}.md": POST.format(title=f"Post {i}", body=f"We tried the {word} approach here.\n")
-        for i in (1, 2)
-    }
-    posts["_posts/2024-02-03-p3.md"] = POST.format(title="Post 3", body="A post about something else.\n")
-    root = write_site(tmp_path / "blog", posts)
-    os.chdir(root)
+    word, raw = _WORD, _SPELLING
+    root = _snarfblat_site(tmp_path)
     one = [root / "_posts/2024-02-01-p1.md"]
 
     def run(cache: bool) -> list[str]:
