@@ -162,9 +162,11 @@ class Opened:
                 Opened.paths.add(os.path.abspath(path))
 
 
-def _tree(root: str, skip: Iterable[str], stamps: dict[str, Stamp], ignored: Sequence[str] = ()) -> None:
-    """Stamp every folder and file under `root`, except folders named in `skip` and the folders
-    `ignored` (absolute paths)."""
+def _tree(
+    root: str, skip: Iterable[str], stamps: dict[str, Stamp], ignored: Sequence[str] = (), folders: bool = True
+) -> None:
+    """Stamp every file under `root`, and every folder unless `folders` is false, except folders
+    named in `skip` and the folders `ignored` (absolute paths)."""
     from .files import walk
 
     names_skipped = set(skip)
@@ -174,7 +176,8 @@ def _tree(root: str, skip: Iterable[str], stamps: dict[str, Stamp], ignored: Seq
         return rel.rsplit("/", 1)[-1] in names_skipped or os.path.join(root, rel) in paths_skipped
 
     for folder, _dirs, names in walk(root, skipped):
-        stamps[folder] = _stamp(folder)
+        if folders:
+            stamps[folder] = _stamp(folder)
         for name in names:
             path = os.path.join(folder, name)
             stamps[path] = _stamp(path)
@@ -228,7 +231,10 @@ def record(
     if folder is None or destination is None:
         return
     stamps: dict[str, Stamp] = {}
-    _tree(_PACKAGE, ("__pycache__",), stamps)
+    # the tool's own files, not its folders: Python writing bytecode makes a `__pycache__` in
+    # each folder as it is first imported, which changes the folder's stamp (an upgrade or an
+    # edit changes the files themselves)
+    _tree(_PACKAGE, ("__pycache__",), stamps, folders=False)
     for config_dir, root in sites:
         for base in dict.fromkeys((config_dir, root)):
             _tree(base, skip, stamps, ignored)
