@@ -108,6 +108,14 @@ def _expand(template: str, values: dict[str, str]) -> str:
     return re.sub(r"/+", "/", result)
 
 
+def _suffix(rel: str) -> str:
+    """`PurePosixPath(rel).suffix` of a clean site-relative path (Site.files: no `.` or empty
+    parts), without building a path: the one loop over every file of the site builds none."""
+    name = rel.rsplit("/", 1)[-1]
+    i = name.rfind(".")
+    return name[i:] if 0 < i < len(name) - 1 else ""
+
+
 def _variants(url: str) -> set[str]:
     """A URL and the spellings that reach the same file on GitHub Pages."""
     out = {url}
@@ -309,10 +317,9 @@ def site_urls(site: Site) -> SiteUrls:
         add(fate.url, rel, data)
         add(fate.url.lower(), rel, {})
     collections = config.get("collections") or {}
-    markdown = site.markdown_suffixes | MARKDOWN_SUFFIXES
+    rendered = site.markdown_suffixes | MARKDOWN_SUFFIXES | {".html"}
     for rel in site.files:
-        suffix = PurePosixPath(rel).suffix.lower()
-        if suffix not in markdown | {".html"}:
+        if _suffix(rel).lower() not in rendered:
             continue
         top = rel.split("/", 1)[0]
         if top.startswith("_") or "/_" in rel:
