@@ -10,6 +10,7 @@ Built lazily, once per run, and only when a rule asks.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
@@ -288,8 +289,10 @@ def site_urls(site: Site) -> SiteUrls:
     # a one-post run does not re-read every post of the site.
     index = PerFile("frontmatter3", site.root)  # type: ignore[arg-type]  # 3: keeps an empty `published:`
 
+    root = str(site.root)
+
     def front_matter(rel: str) -> dict[str, Any]:
-        return index.get(site.root / rel, rel, _url_front_matter) or {}  # type: ignore[operator]
+        return index.get(os.path.join(root, rel), rel, _url_front_matter) or {}  # (no Path per file)
 
     config = site.config
     style = str(config.get("permalink") or "date")
