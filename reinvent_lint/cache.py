@@ -93,13 +93,13 @@ class PerFile:
         self.known: dict[str, Any] = known if isinstance(known, dict) else {}
         self.fresh: dict[str, Any] = {}
 
-    def get(self, path: Path, rel: str, derive: Any, text: str | None = None) -> Any | None:
+    def get(self, path: str | Path, rel: str, derive: Any, text: str | None = None) -> Any | None:
         """derive(text of `path`) for site-relative `rel`, cached; None when it cannot be read.
         `text`: the file's text when the caller has read it already."""
         from .files import read_text_file
 
         try:
-            stat = path.stat()
+            stat = os.stat(path)
             entry = self._entry(rel, stat)
             value = entry[2] if entry is not None else derive(read_text_file(path) if text is None else text)
         except OSError:

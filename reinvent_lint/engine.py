@@ -66,6 +66,12 @@ class Linter:
         return list(self._sites.values())
 
     def display(self, path: Path) -> str:
+        text = str(path)
+        base = str(self.cwd)
+        # A normalized absolute path under the cwd (a whole-site run's every target): the rest of
+        # the string, as the general way below gives it, without two paths built per file.
+        if os.sep == "/" and text.startswith(base + "/") and base != "/" and "/." not in text and "//" not in text:
+            return text[len(base) + 1 :]
         absolute = Path(os.path.abspath(path))
         try:
             return absolute.relative_to(self.cwd).as_posix()

@@ -93,9 +93,9 @@ def walk(root: str, skip: Callable[[str], bool] = lambda rel: False) -> Iterator
     each sub-folder's root-relative POSIX path; folders it accepts are not entered. Symlinks to
     folders are neither entered nor listed; other entries (files, symlinks to files, broken
     links, FIFOs ...) are listed as files. Unreadable folders are skipped."""
-    stack = [root]
+    stack = [(root, "")]  # each folder with its root-relative POSIX prefix ("a/b/"), as relpath gives it
     while stack:
-        folder = stack.pop()
+        folder, prefix = stack.pop()
         dirs: list[str] = []
         names: list[str] = []
         try:
@@ -111,11 +111,9 @@ def walk(root: str, skip: Callable[[str], bool] = lambda rel: False) -> Iterator
                         dirs.append(entry.name)
         except OSError:
             continue
-        rel = os.path.relpath(folder, root)
-        prefix = "" if rel == "." else rel.replace(os.sep, "/") + "/"
         dirs = [d for d in dirs if not skip(prefix + d)]
         yield folder, dirs, names
-        stack.extend(os.path.join(folder, d) for d in reversed(dirs))
+        stack.extend((os.path.join(folder, d), prefix + d + "/") for d in reversed(dirs))
 
 
 def pid_alive(pid: int) -> bool:

@@ -28,10 +28,8 @@ from __future__ import annotations
 
 import array
 import bisect
-import gzip
 import hashlib
 import importlib.util
-import json
 import marshal
 import sys
 import zlib
@@ -108,6 +106,8 @@ def _lines(path: Path | None) -> list[str]:
     except OSError:
         return []
     if path.suffix == ".gz":
+        import gzip  # (only when the pack is built: a run loads lexicon.bin)
+
         data = gzip.decompress(data)
     return data.decode("utf-8").splitlines()
 
@@ -127,6 +127,9 @@ def shipped_digest() -> str:
 
 def read_sources() -> Sources:
     """(English words, Zipf x10 by word, cased terms, people's names, misspellings, British -> American)."""
+    import gzip
+    import json
+
     english: list[str] = []
     path = _package_data("spellchecker", "resources", "en.json.gz")
     if path is not None:

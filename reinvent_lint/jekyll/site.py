@@ -209,8 +209,8 @@ class Site:
         found: list[str] = []
         root = str(self.root)
         for folder, _, names in walk(root, lambda rel: rel.rsplit("/", 1)[-1] in _SKIP_DIRS or self.is_excluded(rel)):
-            rel_folder = os.path.relpath(folder, root)
-            rel_folder = "" if rel_folder == "." else rel_folder.replace(os.sep, "/") + "/"
+            # (walk joins each folder onto `root`, a resolved path: the rest of it is its relpath)
+            rel_folder = "" if folder == root else folder[len(root.rstrip(os.sep)) + 1 :].replace(os.sep, "/") + "/"
             for name in names:
                 rel = rel_folder + name
                 if self.is_excluded(rel):

@@ -10,9 +10,11 @@ Built lazily, once per run, and only when a rule asks.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from . import facts
@@ -107,6 +109,14 @@ def _expand(template: str, values: dict[str, str]) -> str:
     return re.sub(r"/+", "/", result)
 
 
+def _suffix(rel: str) -> str:
+    """`PurePosixPath(rel).suffix` of a clean site-relative path (Site.files: no `.` or empty
+    parts), without building a path: the one loop over every file of the site builds none."""
+    name = rel.rsplit("/", 1)[-1]
+    i = name.rfind(".")
+    return name[i:] if 0 < i < len(name) - 1 else ""
+
+
 def _variants(url: str) -> set[str]:
     """A URL and the spellings that reach the same file on GitHub Pages."""
     out = {url}
@@ -153,30 +163,71 @@ class SiteUrls:
     posts: dict[str, PostFate] = field(default_factory=dict)  # post file -> its fate
 
 
-def _post_values(rel: str, data: dict[str, Any], date: dt.datetime, slug: str) -> dict[str, str]:
+class _PostDrop(dict[str, str]):
     """Jekyll's UrlDrop for a post: categories from the folders before `_posts` and the front
-    matter, downcased; the title slugified ("pretty", case kept)."""
-    before = rel.split("_posts/", 1)[0].strip("/")
-    categories = [c for c in before.split("/") if c] if before else []
-    for value in (_listify(data.get("categories")), _listify(data.get("category"))):
-        categories += value
-    seen: list[str] = []
-    for c in categories:
-        if c.lower() not in seen:
-            seen.append(c.lower())
-    own_slug = data.get("slug")
-    title = facts.slugify(str(own_slug) if own_slug else slug, "pretty", cased=True)
-    return {
-        "categories": "/".join(seen), "year": f"{date.year:04d}", "month": f"{date.month:02d}",
-        "day": f"{date.day:02d}", "i_month": str(date.month), "i_day": str(date.day),
-        "hour": f"{date.hour:02d}", "minute": f"{date.minute:02d}", "second": f"{date.second:02d}",
-        "y_day": f"{date.timetuple().tm_yday:03d}", "short_year": f"{date.year % 100:02d}",
-        "short_month": date.strftime("%b"), "long_month": date.strftime("%B"),
-        "week": f"{date.isocalendar()[1]:02d}", "short_day": date.strftime("%a"),
-        "long_day": date.strftime("%A"), "w_year": str(date.isocalendar()[0]),
-        "title": title, "slug": facts.slugify(str(own_slug) if own_slug else slug),
-        "name": facts.slugify(PurePosixPath(rel).stem), "output_ext": ".html",
-    }  # fmt: skip
+    matter, downcased; the title slugified ("pretty", case kept). Each value is computed when a
+    template first names it (a template names a few of the 22: computing them all cost a
+    273-post site's URL table a third of its time)."""
+
+    def __init__(self, rel: str, data: dict[str, Any], date: dt.datetime, slug: str) -> None:
+        super().__init__()
+        self.rel, self.data, self.date, self.slug = rel, data, date, slug
+
+    def __contains__(self, key: object) -> bool:
+        return key in _POST_VALUES or dict.__contains__(self, key)
+
+    def __missing__(self, key: str) -> str:
+        make = _POST_VALUES.get(key)
+        if make is None:
+            raise KeyError(key)
+        value = self[key] = make(self)
+        return value
+
+    def categories(self) -> str:
+        rel, data = self.rel, self.data
+        before = rel.split("_posts/", 1)[0].strip("/")
+        categories = [c for c in before.split("/") if c] if before else []
+        for value in (_listify(data.get("categories")), _listify(data.get("category"))):
+            categories += value
+        seen: list[str] = []
+        for c in categories:
+            if c.lower() not in seen:
+                seen.append(c.lower())
+        return "/".join(seen)
+
+    def own_slug(self) -> str:
+        own = self.data.get("slug")
+        return str(own) if own else self.slug
+
+
+_POST_VALUES: dict[str, Callable[[_PostDrop], str]] = {
+    "categories": _PostDrop.categories,
+    "year": lambda v: f"{v.date.year:04d}",
+    "month": lambda v: f"{v.date.month:02d}",
+    "day": lambda v: f"{v.date.day:02d}",
+    "i_month": lambda v: str(v.date.month),
+    "i_day": lambda v: str(v.date.day),
+    "hour": lambda v: f"{v.date.hour:02d}",
+    "minute": lambda v: f"{v.date.minute:02d}",
+    "second": lambda v: f"{v.date.second:02d}",
+    "y_day": lambda v: f"{v.date.timetuple().tm_yday:03d}",
+    "short_year": lambda v: f"{v.date.year % 100:02d}",
+    "short_month": lambda v: v.date.strftime("%b"),
+    "long_month": lambda v: v.date.strftime("%B"),
+    "week": lambda v: f"{v.date.isocalendar()[1]:02d}",
+    "short_day": lambda v: v.date.strftime("%a"),
+    "long_day": lambda v: v.date.strftime("%A"),
+    "w_year": lambda v: str(v.date.isocalendar()[0]),
+    "title": lambda v: facts.slugify(v.own_slug(), "pretty", cased=True),
+    "slug": lambda v: facts.slugify(v.own_slug()),
+    "name": lambda v: facts.slugify(PurePosixPath(v.rel).stem),
+    "output_ext": lambda v: ".html",
+}
+
+
+def _post_values(rel: str, data: dict[str, Any], date: dt.datetime, slug: str) -> dict[str, str]:
+    """Jekyll's UrlDrop for a post (see `_PostDrop`)."""
+    return _PostDrop(rel, data, date, slug)
 
 
 def post_fate(site: Site, rel: str, data: dict[str, Any], template: str, now: dt.datetime) -> PostFate | None:
@@ -238,8 +289,10 @@ def site_urls(site: Site) -> SiteUrls:
     # a one-post run does not re-read every post of the site.
     index = PerFile("frontmatter3", site.root)  # type: ignore[arg-type]  # 3: keeps an empty `published:`
 
+    root = str(site.root)
+
     def front_matter(rel: str) -> dict[str, Any]:
-        return index.get(site.root / rel, rel, _url_front_matter) or {}  # type: ignore[operator]
+        return index.get(os.path.join(root, rel), rel, _url_front_matter) or {}  # (no Path per file)
 
     config = site.config
     style = str(config.get("permalink") or "date")
@@ -267,10 +320,9 @@ def site_urls(site: Site) -> SiteUrls:
         add(fate.url, rel, data)
         add(fate.url.lower(), rel, {})
     collections = config.get("collections") or {}
-    markdown = site.markdown_suffixes | MARKDOWN_SUFFIXES
+    rendered = site.markdown_suffixes | MARKDOWN_SUFFIXES | {".html"}
     for rel in site.files:
-        suffix = PurePosixPath(rel).suffix.lower()
-        if suffix not in markdown | {".html"}:
+        if _suffix(rel).lower() not in rendered:
             continue
         top = rel.split("/", 1)[0]
         if top.startswith("_") or "/_" in rel:

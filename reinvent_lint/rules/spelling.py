@@ -7,6 +7,7 @@ a repeated word and an apostrophe confusion where the grammar is unambiguous."""
 from __future__ import annotations
 
 import operator
+import os
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -126,7 +127,8 @@ def site_words(site: Site) -> tuple[Counter[str], set[str]]:
     # run on one post) reads the sums; a site where a few files changed (one edited post) takes
     # their old words out of the sums and adds their new ones, reading no other file and no
     # per-file cache.
-    stamp = {rel: _stat(site.root / rel) for rel in files}
+    root = str(site.root)  # (os.path.join: no Path built per file)
+    stamp = {rel: _stat(os.path.join(root, rel)) for rel in files}
     whole = cache.load(SITE_CACHE, str(site.root))
     if isinstance(whole, tuple) and _valid_sums(whole):
         old_stamp, old_counts, old_code, joined = whole
@@ -238,9 +240,9 @@ def _read(path: Path) -> str | None:
         return None
 
 
-def _stat(path: Path) -> tuple[int, int]:
+def _stat(path: str | Path) -> tuple[int, int]:
     try:
-        stat = path.stat()
+        stat = os.stat(path)
     except OSError:
         return (-1, -1)
     return (stat.st_size, stat.st_mtime_ns)
