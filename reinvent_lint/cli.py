@@ -171,6 +171,8 @@ def _replayed(argv: list[str]) -> int | None:
 
     try:
         return replayed(argv)
+    except (FileNotFoundError, RuntimeError):  # no current folder, no home folder: run the linter
+        return None
     except BrokenPipeError:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())

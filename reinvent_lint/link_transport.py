@@ -137,12 +137,13 @@ class LinkTransport(httpx.AsyncBaseTransport):
                 )  # fmt: skip
                 return _Connection(reader, writer)
             except (asyncio.TimeoutError, TimeoutError) as exc:
-                error = exc
-                raise httpx.ConnectTimeout(f"connecting to {host} timed out") from exc
+                error = exc  # the next address may answer (an IPv6 address silently dropped)
             except OSError as exc:  # ssl.SSLError is one
                 error = exc
         if error is None:
             raise httpx.ConnectError(f"no address for {host}")
+        if isinstance(error, (asyncio.TimeoutError, TimeoutError)):
+            raise httpx.ConnectTimeout(f"connecting to {host} timed out") from error
         raise httpx.ConnectError(str(error) or type(error).__name__) from error
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:

@@ -251,6 +251,10 @@ def record(
     for path in opened:
         if not path.startswith(outside) and path not in stamps:
             stamps[path] = _stamp(path)
+    for module in list(sys.modules.values()):  # code outside the installed packages: a rule plugin
+        source = getattr(module, "__file__", None)  # installed editable, whose source may be edited
+        if isinstance(source, str) and not source.startswith((*outside, _PACKAGE + os.sep)):
+            stamps[source] = _stamp(source)
     hashed: list[tuple[str, bytes]] = []
     newest = (started - RACY) * 1e9
     for path, stamp in stamps.items():

@@ -153,6 +153,47 @@ def test_a_host_with_no_address_that_answers_is_a_connection_error() -> None:
         asyncio.run(ask())
 
 
+def test_an_address_that_times_out_gives_way_to_the_next(serve: Any) -> None:
+    """A host's first address silently drops the connection (as an unroutable IPv6 address does):
+    the next address is tried, not the whole request given up as a connect timeout."""
+    server = serve()
+    port = server.server_address[1]
+    silent = socket.socket()  # on 127.0.0.2, the same port: a backlog kept full drops every SYN
+    try:
+        silent.bind(("127.0.0.2", port))
+    except OSError:
+        pytest.skip("127.0.0.2 is not a loopback address here")
+    silent.listen(0)
+    fillers = []
+    for _ in range(4):
+        filler = socket.socket()
+        filler.setblocking(False)
+        filler.connect_ex(("127.0.0.2", port))
+        fillers.append(filler)
+    time.sleep(0.2)
+
+    async def both(host: str, port: int) -> list[str]:
+        return ["127.0.0.2", "127.0.0.1"]
+
+    async def ask() -> int:
+        transport = LinkTransport(both)
+        try:
+            request = httpx.Request("HEAD", f"http://example.test:{port}/", extensions={"timeout": {"connect": 0.5}})
+            response = await transport.handle_async_request(request)
+            await response.aclose()
+            return response.status_code
+        finally:
+            await transport.aclose()
+
+    try:
+        assert asyncio.run(ask()) == 200
+        assert server.connections == 1
+    finally:
+        for filler in fillers:
+            filler.close()
+        silent.close()
+
+
 @pytest.mark.skipif(shutil.which("openssl") is None, reason="needs openssl to make a certificate")
 def test_a_certificate_that_cannot_be_verified_is_a_tls_error(serve: Any, tmp_path: Path) -> None:
     key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"

@@ -32,6 +32,7 @@ _NAMES_IN_TARGETS: Key[set[str]] = Key("names-in-targets")
 _WORD_COUNTS: Key[Counter[str]] = Key("word-counts")
 _LETTER_RUNS: Key[Counter[str]] = Key("letter-runs")
 _SCANNED: Key[list[int]] = Key("prose-scans")
+_WORD_RUNS: Key[Counter[str]] = Key("word-runs")
 _JOINED: Key[tuple[str]] = Key("joined-prose")
 _LOWERED: Key[tuple[str, ...]] = Key("lowered-prose")
 _SPELLING: Key[list[tuple[Any, int, int, bool]]] = Key("spelling")
@@ -355,8 +356,9 @@ def _lowered_prose(doc: Document) -> tuple[str, ...]:
 
 
 _LETTER_RUN = re.compile(r"[a-z]+")
+_WORD_RUN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 _SCANS = 16  # words counted by scanning the prose before its letter runs are counted once
-_SCANS_MAX = 256  # words outside a-z (`naïve`, `isn't`) scanned for at most, per post
+_SCANS_MAX = 256  # words outside a-z (`naïve`, `isn't`) scanned for, per post, before they are counted too
 
 
 def _uses(doc: Document, lower: str) -> int:
@@ -364,7 +366,8 @@ def _uses(doc: Document, lower: str) -> int:
     what the callers test). The first words are looked for in the prose; past `_SCANS` words,
     a word of a-z is looked up in a count of the prose's letter runs, made once, so a post with
     thousands of flagged words is not read once per word; past `_SCANS_MAX` scans, a word outside
-    a-z counts as unused (only a hostile post has that many)."""
+    a-z (`größe`, `isn't`) is looked up in a count of the prose's runs of letters, digits and
+    inner apostrophes."""
     counts = doc.memo.get(_WORD_COUNTS, Counter)
     if lower in counts:
         return counts[lower]
@@ -373,8 +376,10 @@ def _uses(doc: Document, lower: str) -> int:
         runs = doc.memo.get(_LETTER_RUNS, lambda: Counter(chain.from_iterable(
             _LETTER_RUN.findall(piece) for piece in _lowered_prose(doc))))  # fmt: skip
         count = runs[lower]
-    elif scans[0] >= _SCANS_MAX:
-        count = 0
+    elif scans[0] >= _SCANS_MAX:  # (the same count over runs of letters, digits and inner apostrophes)
+        runs = doc.memo.get(_WORD_RUNS, lambda: Counter(chain.from_iterable(
+            _WORD_RUN.findall(piece) for piece in _lowered_prose(doc))))  # fmt: skip
+        count = runs[lower]
     else:
         scans[0] += 1
         # an upper bound, exact when under 3 (the test)
