@@ -432,7 +432,9 @@ def test_fix_removes_temporary_files_left_by_a_killed_run(tmp_path: Path) -> Non
 
 
 # ----- clean stops ---------------------------------------------------------------------------------
-_BODY = "".join(f"## Part {k}\n\nSome words in a paragraph, teh end.  \n\n" for k in range(30))
+# 120 sections a post: long enough that `check` and `fix` both outlast the 2 s stops (at 30, both
+# finished first and those tests skipped once the warm and link work made runs faster)
+_BODY = "".join(f"## Part {k}\n\nSome words in a paragraph, teh end.  \n\n" for k in range(120))
 _POSTS = {f"_posts/2024-{1 + i % 12:02d}-{1 + i % 28:02d}-post-{i}.md": FM + _BODY for i in range(200)}
 
 
