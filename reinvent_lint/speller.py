@@ -195,18 +195,13 @@ def _common_english(value: int) -> bool:
     return bool(value & ENGLISH) and value & ZIPF >= 40
 
 
-def edits1(word: str) -> frozenset[str]:
-    """Every string one delete, transpose, replace or insert away (callers sort what they keep:
-    no result depends on hash order)."""
-    return frozenset(_edits(word))
-
-
 # ~30 KB an entry; a blog asks again for few words (22 of 714 on the largest corpus blog), and a post
 # of thousands of unknown words held hundreds of megabytes here at 8,192 entries
 @lru_cache(maxsize=256)
 def _edits(word: str) -> tuple[str, ...]:
-    """The strings of `edits1(word)`, some twice (`aa`: both deletes give `a`), as a tuple: the
-    cycle collector stops tracking a tuple of strings the first time it meets it, where each
+    """Every string one delete, transpose, replace or insert away, some twice (`aa`: both
+    deletes give `a`), as a tuple (callers sort what they keep: no result depends on hash
+    order): the cycle collector stops tracking a tuple of strings the first time it meets it, where each
     cached set of 500 strings was walked again by every collection (~0.02 s a blog). Built as
     one list, each string by one f-string, the word itself never made."""
     n = len(word)
@@ -241,7 +236,7 @@ _LETTER_SET = frozenset(_LETTERS)
 
 
 def one_edit(word: str, other: str) -> bool:
-    """`other in edits1(word)`, without building the edits: one character deleted, two
+    """`other in _edits(word)`, without building the edits: one character deleted, two
     neighbours swapped, or one replaced or inserted by a lower-case ASCII letter."""
     size, other_size = len(word), len(other)
     if other_size == size:

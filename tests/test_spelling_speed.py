@@ -66,8 +66,8 @@ def test_site_vocabulary_words_equal_the_site_word_pattern() -> None:
         assert words_of(text) == set(_SITE_WORD.findall(text)), repr(text)
 
 
-def test_one_edit_agrees_with_edits1() -> None:
-    from reinvent_lint.speller import edits1, one_edit
+def test_one_edit_agrees_with_the_built_edits() -> None:
+    from reinvent_lint.speller import _edits, one_edit
 
     rng = random.Random(21)
     for _ in range(20_000):
@@ -79,7 +79,7 @@ def test_one_edit_agrees_with_edits1() -> None:
                 [word[:i] + word[i + 1 :], word[:i] + word[i + 1 : i + 2] + word[i : i + 1] + word[i + 2 :],
                  word[:i] + letter + word[i + 1 :], word[:i] + letter + word[i:]]
             )  # fmt: skip
-        assert one_edit(word, other) == (other in edits1(word)), (word, other)
+        assert one_edit(word, other) == (other in _edits(word)), (word, other)
 
 
 def test_site_vocabulary_updated_in_place_equals_a_recount(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

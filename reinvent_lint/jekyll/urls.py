@@ -225,11 +225,6 @@ _POST_VALUES: dict[str, Callable[[_PostDrop], str]] = {
 }
 
 
-def _post_values(rel: str, data: dict[str, Any], date: dt.datetime, slug: str) -> dict[str, str]:
-    """Jekyll's UrlDrop for a post (see `_PostDrop`)."""
-    return _PostDrop(rel, data, date, slug)
-
-
 def post_fate(site: Site, rel: str, data: dict[str, Any], template: str, now: dt.datetime) -> PostFate | None:
     """Where Jekyll writes a post and whether it publishes it (see jekyll_facts)."""
     name = PurePosixPath(rel).name
@@ -239,7 +234,7 @@ def post_fate(site: Site, rel: str, data: dict[str, Any], template: str, now: dt
     zone = site.timezone
     if data.get(YAML_ERROR):
         # The front matter is dropped before the file name is read: today's date, whole stem.
-        values = _post_values(rel, {}, now, PurePosixPath(name).stem.rstrip("."))
+        values = _PostDrop(rel, {}, now, PurePosixPath(name).stem.rstrip("."))
         values["title"] = facts.slugify(PurePosixPath(name).stem, "pretty", cased=True)
         return PostFate(_expand(template, values), "yaml-error", now)
     state = "published"
@@ -254,7 +249,7 @@ def post_fate(site: Site, rel: str, data: dict[str, Any], template: str, now: dt
             state = "build-fails"
             day = dt.date(1970, 1, 1)
         date = dt.datetime(day.year, day.month, day.day, tzinfo=zone)
-    values = _post_values(rel, data, date, m.group(4).rstrip("."))
+    values = _PostDrop(rel, data, date, m.group(4).rstrip("."))
     own = data.get("permalink")
     url = _expand(str(own), values) if own else _expand(template, values)
     if state == "published" and unpublished_flag(data):

@@ -361,6 +361,11 @@ _SCANS = 16  # words counted by scanning the prose before its letter runs are co
 _SCANS_MAX = 256  # words outside a-z (`naïve`, `isn't`) scanned for, per post, before they are counted too
 
 
+def _runs(doc: Document, key: Key[Counter[str]], pattern: re.Pattern[str]) -> Counter[str]:
+    """How often each match of `pattern` occurs in the post's lowered prose (counted once a post)."""
+    return doc.memo.get(key, lambda: Counter(chain.from_iterable(pattern.findall(p) for p in _lowered_prose(doc))))
+
+
 def _uses(doc: Document, lower: str) -> int:
     """How many times the post's prose writes the word, in any case (at least 3, or under 3:
     what the callers test). The first words are looked for in the prose; past `_SCANS` words,
@@ -373,13 +378,9 @@ def _uses(doc: Document, lower: str) -> int:
         return counts[lower]
     scans = doc.memo.get(_SCANNED, lambda: [0])  # how many words were looked for in the prose
     if scans[0] >= _SCANS and lower.isascii() and lower.isalpha():
-        runs = doc.memo.get(_LETTER_RUNS, lambda: Counter(chain.from_iterable(
-            _LETTER_RUN.findall(piece) for piece in _lowered_prose(doc))))  # fmt: skip
-        count = runs[lower]
+        count = _runs(doc, _LETTER_RUNS, _LETTER_RUN)[lower]
     elif scans[0] >= _SCANS_MAX:  # (the same count over runs of letters, digits and inner apostrophes)
-        runs = doc.memo.get(_WORD_RUNS, lambda: Counter(chain.from_iterable(
-            _WORD_RUN.findall(piece) for piece in _lowered_prose(doc))))  # fmt: skip
-        count = runs[lower]
+        count = _runs(doc, _WORD_RUNS, _WORD_RUN)[lower]
     else:
         scans[0] += 1
         # an upper bound, exact when under 3 (the test)
