@@ -123,15 +123,28 @@ class BlockTokens(Sequence[BlockToken]):
                     yield piece[i], piece[i + 1]
 
 
-# A plain line starts with an ASCII letter: it cannot open or interrupt any block, nor underline
-# a heading, nor be a table's delimiter row. After a blank line, at the top level, a run of plain
-# and blank lines is plain paragraphs, whatever came before, except inside a fence or an HTML
-# block of CommonMark's types 1-5 (they run until their end marker): `_pieces` re-reads those.
-# (No repeated groups: Python's re keeps a backtracking mark per repetition, 100 MB a million.)
-_GROUP_END = re.compile(r"\n(?![A-Za-z])")  # the end of a run of plain lines
+# A plain line starts with a character that cannot open or interrupt any block, nor underline
+# a heading, nor be a table's delimiter row: a letter (any script), a digit that does not start an
+# ordered list's marker, or punctuation that marks no block (not `#>*-_+=|:` nor a backtick or
+# tilde, `<` or `[`; not a space, tab or control character). After a blank line, at the top
+# level, a run of plain and blank lines is plain paragraphs, whatever came before, except inside
+# a fence or an HTML block of CommonMark's types 1-5 (they run until their end marker): `_pieces`
+# re-reads those. (No repeated groups: Python's re keeps a backtracking mark per repetition,
+# 100 MB a million.)
+_PLAIN = r"""(?:[A-Za-z!"$%&'(),./;?@\\\]^{}\x80-\U0010ffff]|[0-9](?![0-9]{0,8}[.)]))"""
+_GROUP_END = re.compile(r"\n(?!" + _PLAIN + ")")  # the end of a run of plain lines
 _BLANKS = re.compile(r"[ \t\n]*")
-_CUT = re.compile(r"\n[ \t]*\n(?=[A-Za-z])")  # a plain line after a blank one: a piece may start
-_LETTER = re.compile(r"[A-Za-z]")
+# A plain line or a `[` after a blank one: a piece may start (`[` opens no block but a reference
+# definition, which ends on its line or before the next blank one).
+_CUT = re.compile(r"\n[ \t]*\n(?=" + _PLAIN + r"|\[)")
+_LETTER = re.compile(_PLAIN)  # a plain line's first character
+# A reference definition on one line that markdown-it takes as one whatever the next line is,
+# when that line is blank or another of these: a label of plain characters, a destination without
+# `<`, escapes or spaces, and perhaps a title without escapes or line breaks. It makes no token.
+_DEFINITION = re.compile(
+    r"""\[[A-Za-z0-9][^\[\]\\\n]{0,200}\]:[ \t]*([^\x00-\x20\x7f<\\]+)"""
+    r"""(?:[ \t]+(?:"[^"\\\n]*"|'[^'\\\n]*'|\([^()\\\n]*\)))?[ \t]*(?:\n|\Z)"""
+)
 _HTML_END = re.compile(r">")  # CommonMark's end markers of HTML blocks 1-5 all end with `>`
 _RETRIES = 3
 
@@ -152,6 +165,13 @@ def _pieces(text: str) -> list[Piece]:
             at, line, group = _plain_run(text, at, line, pieces)
             if at >= n:
                 break
+        if group < 0 and text.startswith("[", at):
+            after = _definitions_end(text, at)
+            if after > at:  # a run of reference definitions: no tokens
+                line += text.count("\n", at, after)
+                at = after
+                plain = True  # what follows the blank lines after them starts at the top level
+                continue
         cut = _CUT.search(text, at)
         end = cut.end() if cut else n
         tokens: list[SlimToken] = []
@@ -209,6 +229,41 @@ def _plain_run(text: str, at: int, line: int, pieces: list[Piece]) -> tuple[int,
     if pairs:
         pieces.append(pairs)
     return at, line, -1
+
+
+def _definitions_end(text: str, at: int) -> int:
+    """After the run of one-line reference definitions at `at` (a line start at the top level)
+    and the blank lines after it; `at` when there is no such run, or a line that is not blank
+    follows it directly (it might hold a title or continue a label: markdown-it reads those)."""
+    end = at
+    while (m := _DEFINITION.match(text, end)) is not None and _valid_destination(m.group(1)):
+        end = m.end()
+    if end == at:
+        return at
+    after = _blank_lines_end(text, end)
+    return after if after > end or after >= len(text) else at
+
+
+def _valid_destination(destination: str) -> bool:
+    """Whether markdown-it takes a definition with this destination (of the characters
+    `_DEFINITION` allows): its parentheses balance, and its scheme is not one that markdown-it's
+    `validateLink` refuses (`javascript:` and the like, perhaps spelt with entities such as
+    `&colon;`, which markdown-it decodes first). Otherwise the line is a paragraph."""
+    if "(" in destination or ")" in destination:
+        depth = 0
+        for ch in destination:
+            if ch == "(":
+                depth += 1
+                if depth > 32:
+                    return False
+            elif ch == ")":
+                depth -= 1
+                if depth < 0:
+                    return False
+        if depth:
+            return False
+    # Other schemes are left to markdown-it (the run is read by it).
+    return destination.startswith(("http://", "https://")) or not (":" in destination or "&" in destination)
 
 
 def _blank_lines_end(text: str, at: int) -> int:

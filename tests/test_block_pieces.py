@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -57,6 +58,35 @@ LINES = [
     "xxxxxxxxxxxxxxx",
     "A line > with a bracket",
     "Tab\tinside",
+    "![An image](/a.png)",
+    "(A parenthesis",
+    '"Quoted" words',
+    "\u00c9t\u00e9 en fran\u00e7ais",
+    "\u00a0non-breaking space first",
+    "\\# an escaped hash",
+    "{: .note}",
+    "2019 was a year",
+    "1234567890. ten digits",
+    "[link](https://example.com) first",
+    '[ref]: /path "Title"',
+    "[ref]: javascript:alert(1)",
+    '"title on its own line"',
+    ":--|--:",
+    "`code` first",
+    "[Ref two]: https://example.com/a_(b) 'Title'",
+    "[r]: /a(b",
+    "[r]: /a)b",
+    "[r]: /a&amp;b",
+    "[r]: javascript&colon;alert(1)",
+    "[r]: data:text/html,x",
+    "[r]: /x (Title)",
+    "[r]:/x",
+    "[r]: /x y",
+    "[r]:",
+    "   /on-the-next-line",
+    "'Title on the next line'",
+    '[r]: /x "Title',
+    'continued"',
 ]
 
 
@@ -105,3 +135,39 @@ def test_a_long_paragraph_before_another_kind_of_line_is_not_read_twice() -> Non
     tokens = parse_blocks("Intro\n\n" + "words\n" * 1000 + "- item\n")
     assert [len(p) for p in tokens.pieces if isinstance(p, list)] == [10]  # the paragraph's 3, the list's 7
     assert next(iter(tokens.parsed())).map == [2, 1002]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Intro\n\n[a]: /x\n'Title on the next line'\n\nEnd\n",
+        '[a]: /x\n"Title"\n',
+        "[a]: /x\n[b]: /y\ncontinued paragraph\n",
+        "[a]: /x\n===\n",
+        "[a]: /x\n|---|\n",
+        "[a]: /x\n- item\n\n[b]: /y\n",
+        "[a]: /x\n    indented\n\nText\n",
+        "- item\n\n[a]: /x\n\n  not in the item\n",
+        "> quote\n\n[a]: /x\n> quote again\n",
+        "```\n\n[a]: /x\n\n```\n\n[b]: /y\n",
+        "<!--\n\n[a]: /x\n\n-->\n",
+        "[a]: javascript:alert(1)\n\n[b]: JAVASCRIPT:x\n\n[c]: java&#115;cript:x\n\n[d]: mailto:a@b.c\n",
+        '[a]: /a(b)c "T"\n[b]: /a((b))\n[c]: /a(b\n[d]: /a)b\n\nText\n',
+        "[a]: " + "(" * 33 + ")" * 33 + "\n\n[b]: " + "(" * 32 + ")" * 32 + "\n",
+        '[a]: /x "T" trailing\n\n[b]: /x \'T\n\n[c]: /x (T (U))\n',
+        "[" + "a" * 300 + "]: /x\n\n[ ]: /x\n\n[^1]: /x\n",
+        "[a]: /x\t\n[b]:\t/y\t'T'\t\n[c]: /x  \n",
+        "Text\n\n[a]: /x",
+        "[a]: /x\n\n\n",
+    ],
+)
+def test_reference_definitions_match_markdown_it(text: str) -> None:
+    _same(text)
+    _same("Intro\n\n" + text)
+
+
+def test_reference_definitions_are_read_without_markdown_it() -> None:
+    """A run of one-line definitions after a blank line makes no token and no markdown-it piece."""
+    tokens = parse_blocks("Intro\n\n[a]: https://example.com/a\n[b]: /b 'B'\n\n[c]: /c\n")
+    assert [len(p) for p in tokens.pieces if isinstance(p, list)] == []
+    assert list(tokens.plain_paragraphs()) == [(0, 1)]
