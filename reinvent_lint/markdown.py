@@ -134,9 +134,10 @@ class BlockTokens(Sequence[BlockToken]):
 _PLAIN = r"""(?:[A-Za-z!"$%&'(),./;?@\\\]^{}\x80-\U0010ffff]|[0-9](?![0-9]{0,8}[.)]))"""
 _GROUP_END = re.compile(r"\n(?!" + _PLAIN + ")")  # the end of a run of plain lines
 _BLANKS = re.compile(r"[ \t\n]*")
-# A plain line or a `[` after a blank one: a piece may start (`[` opens no block but a reference
-# definition, which ends on its line or before the next blank one).
-_CUT = re.compile(r"\n[ \t]*\n(?=" + _PLAIN + r"|\[)")
+# A plain line, or a `[`, `#` or fence at the start of a line, after a blank one: a piece may start
+# (none of them continues a block a blank line left open, but a fence or an HTML block of types
+# 1-5, which `_pieces` reads again).
+_CUT = re.compile(r"\n[ \t]*\n(?=" + _PLAIN + r"|[\[#]|```|~~~)")
 _LETTER = re.compile(_PLAIN)  # a plain line's first character
 # A reference definition on one line that markdown-it takes as one whatever the next line is,
 # when that line is blank or another of these: a label of plain characters, a destination without
@@ -165,12 +166,12 @@ def _pieces(text: str) -> list[Piece]:
             at, line, group = _plain_run(text, at, line, pieces)
             if at >= n:
                 break
-        if group < 0 and text.startswith("[", at):
-            after = _definitions_end(text, at)
-            if after > at:  # a run of reference definitions: no tokens
+        if group < 0:
+            after = _block_here(text, at, line, pieces)
+            if after > at:  # definitions, a heading or a fence, and the blank lines after them
                 line += text.count("\n", at, after)
                 at = after
-                plain = True  # what follows the blank lines after them starts at the top level
+                plain = True  # what follows them starts at the top level, with no block open
                 continue
         cut = _CUT.search(text, at)
         end = cut.end() if cut else n
@@ -229,6 +230,49 @@ def _plain_run(text: str, at: int, line: int, pieces: list[Piece]) -> tuple[int,
     if pairs:
         pieces.append(pairs)
     return at, line, -1
+
+
+# An ATX heading at the start of a line (its level, and no `|`: a table's header row comes first).
+_HEADING = re.compile(r"(#{1,6})(?:[ \t][^\n|]*)?(?:\n|\Z)")
+# A fence's opening line at the start of a line: its marker, and the info string after it.
+_FENCE = re.compile(r"(`{3,}|~{3,})([^\n|]*)(?:\n|\Z)")
+
+
+def _block_here(text: str, at: int, line: int, pieces: list[Piece]) -> int:
+    """Read the blocks at `at` (a line start at the top level, with no block open) that are
+    simple to read here: a run of reference definitions (no token), an ATX heading or a closed
+    fence (their tokens, as markdown-it makes them, are added to `pieces`). Return the offset
+    after them and the blank lines that follow, or `at` when there is none: markdown-it reads it."""
+    first = text[at]
+    if first == "[":
+        return _definitions_end(text, at)
+    if first == "#":
+        m = _HEADING.match(text, at)
+        if m is None:
+            return at
+        markup, tag, lines = m.group(1), f"h{len(m.group(1))}", [line, line + 1]
+        pieces.append(
+            [
+                SlimToken("heading_open", tag, 1, 0, lines, markup),
+                SlimToken("inline", "", 0, 1, list(lines)),
+                SlimToken("heading_close", tag, -1, 0, None, markup),
+            ]
+        )
+        return _blank_lines_end(text, m.end())
+    if first in "`~":
+        m = _FENCE.match(text, at)
+        if m is None or (first == "`" and "`" in m.group(2)):
+            return at  # not a fence: markdown-it reads the line as a paragraph
+        markup = m.group(1)
+        close = re.compile(r"^ {0,3}" + re.escape(first) + "{" + str(len(markup)) + r",}[ \t]*$", re.MULTILINE)
+        closing = close.search(text, m.end()) if m.end() < len(text) else None
+        if closing is None:
+            return at  # open to the end: markdown-it reads it (its end depends on trailing blanks)
+        end = closing.end() + 1 if closing.end() < len(text) else closing.end()
+        last = line + 2 + text.count("\n", m.end(), closing.start())  # after the closing line
+        pieces.append([SlimToken("fence", "code", 0, 0, [line, last], markup, m.group(2))])
+        return _blank_lines_end(text, end)
+    return at
 
 
 def _definitions_end(text: str, at: int) -> int:

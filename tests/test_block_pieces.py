@@ -166,8 +166,42 @@ def test_reference_definitions_match_markdown_it(text: str) -> None:
     _same("Intro\n\n" + text)
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "# One\n## Two ##\n###### Six\n####### Seven\n#\n#\tTab\n#NoSpace\n\nText\n",
+        "# A | B\n--|--\n\n# C | D\n\n# E\n--|--\n",
+        "# Title\n===\n\n# Title\nText right after\n- item\n",
+        "```\ncode\n```\n```python\nmore\n```\nText\n",
+        "````\n```\nstill code\n````\n\n~~~ info `ticks`\n~~~~\n",
+        "```\n  ```\n\n```\n    ```\ncode\n```\n\n```\n\t```\ncode\n```   \n\n```\n \t```\ncode\n```\n",
+        "``` info `tick`\nnot a fence\n```\n",
+        "```a|b\n-|-\n```\n",
+        "```\nunclosed\n\nText\n",
+        "```\n```",
+        "~~~\n~~~\n\n\n",
+        "```\n\n# not a heading\n\n[a]: /not-a-definition\n\n```\n",
+        "- item\n\n```\nfence after a list\n```\n\n# After\n",
+        "> quote\n\n# Heading\n> quote\n",
+    ],
+)
+def test_headings_and_fences_match_markdown_it(text: str) -> None:
+    _same(text)
+    _same("Intro\n\n" + text)
+
+
 def test_reference_definitions_are_read_without_markdown_it() -> None:
     """A run of one-line definitions after a blank line makes no token and no markdown-it piece."""
     tokens = parse_blocks("Intro\n\n[a]: https://example.com/a\n[b]: /b 'B'\n\n[c]: /c\n")
     assert [len(p) for p in tokens.pieces if isinstance(p, list)] == []
     assert list(tokens.plain_paragraphs()) == [(0, 1)]
+
+
+def test_headings_and_fences_are_read_without_markdown_it() -> None:
+    tokens = parse_blocks("# Title\n\n```sh\nls\n```\nText\n\n## End\n")
+    assert [[t.type for t in p] for p in tokens.pieces if isinstance(p, list)] == [
+        ["heading_open", "inline", "heading_close"],
+        ["fence"],
+        ["heading_open", "inline", "heading_close"],
+    ]
+    assert list(tokens.plain_paragraphs()) == [(5, 6)]
