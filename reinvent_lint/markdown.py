@@ -139,6 +139,10 @@ _BLANKS = re.compile(r"[ \t\n]*")
 # 1-5, which `_pieces` reads again).
 _CUT = re.compile(r"\n[ \t]*\n(?=" + _PLAIN + r"|[\[#]|```|~~~)")
 _LETTER = re.compile(_PLAIN)  # a plain line's first character
+# The first line of a paragraph at the top level, with no block open: a plain line, a `[` that
+# cannot start a reference definition or a footnote (a `[` or a `]` not followed by `:` closes
+# its label first), or emphasis (`*` not followed by a space: neither a list item nor a rule).
+_PARAGRAPH_START = re.compile(_PLAIN + r"|\[(?=[^\[\]\\\n]*(?:\[|\](?!:)))|\*+(?=[^\s*])")
 # A reference definition on one line that markdown-it takes as one whatever the next line is,
 # when that line is blank or another of these: a label of plain characters, a destination without
 # `<`, escapes or spaces, and perhaps a title without escapes or line breaks. It makes no token.
@@ -201,15 +205,16 @@ def _pieces(text: str) -> list[Piece]:
 
 
 def _plain_run(text: str, at: int, line: int, pieces: list[Piece]) -> tuple[int, int, int]:
-    """Read the plain paragraphs from `at` (a plain line at the top level); return where the
-    run stops (offset, line) and -1: at the end, or at a line that is not plain after a blank
-    line. When a line that is not plain follows a paragraph directly (it may underline it,
-    continue it or start a table with its last line), return the paragraph's last line and its
-    first: markdown-it reads from the last line, and `_pieces` moves the start back. Plain lines
-    cannot start, end or change a block, so reading them again would only cost time."""
+    """Read the plain paragraphs from `at` (a line start at the top level, with no block open);
+    return where the run stops (offset, line) and -1: at the end, at a line after a blank line
+    that starts no paragraph (`_PARAGRAPH_START`), or at a heading or fence that ends a paragraph
+    directly. When another line that is not plain follows a paragraph directly (it may underline
+    it, continue it or start a table with its last line), return the paragraph's last line and
+    its first: markdown-it reads from the last line, and `_pieces` moves the start back. Plain
+    lines cannot start, end or change a block, so reading them again would only cost time."""
     n = len(text)
     pairs = array("q")
-    while at < n and _LETTER.match(text, at):
+    while at < n and _PARAGRAPH_START.match(text, at):
         stop = _GROUP_END.search(text, at)
         group_end = stop.start() if stop else n
         count = text.count("\n", at, group_end) + 1
@@ -219,6 +224,10 @@ def _plain_run(text: str, at: int, line: int, pieces: list[Piece]) -> tuple[int,
             break
         blanks_end = _blank_lines_end(text, group_end + 1)
         if blanks_end == group_end + 1 < n:  # another kind of line follows the paragraph directly
+            if _interrupts(text, group_end + 1):  # a heading or a fence: the paragraph ends here
+                pairs.extend((line, line + count))
+                at, line = group_end + 1, line + count
+                break
             if pairs:
                 pieces.append(pairs)
             if count == 1:
@@ -232,6 +241,18 @@ def _plain_run(text: str, at: int, line: int, pieces: list[Piece]) -> tuple[int,
     return at, line, -1
 
 
+def _interrupts(text: str, at: int) -> bool:
+    """Whether the line at `at` is one `_block_here` reads as a heading or a fence: it ends a
+    paragraph it follows (its line has no `|`: a table's header row may not)."""
+    first = text[at]
+    if first == "#":
+        return _HEADING.match(text, at) is not None
+    if first in "`~":
+        m = _FENCE.match(text, at)
+        return m is not None and not (first == "`" and "`" in m.group(2))
+    return False
+
+
 # An ATX heading at the start of a line (its level, and no `|`: a table's header row comes first).
 _HEADING = re.compile(r"(#{1,6})(?:[ \t][^\n|]*)?(?:\n|\Z)")
 # A fence's opening line at the start of a line: its marker, and the info string after it.
@@ -240,10 +261,13 @@ _FENCE = re.compile(r"(`{3,}|~{3,})([^\n|]*)(?:\n|\Z)")
 
 def _block_here(text: str, at: int, line: int, pieces: list[Piece]) -> int:
     """Read the blocks at `at` (a line start at the top level, with no block open) that are
-    simple to read here: a run of reference definitions (no token), an ATX heading or a closed
-    fence (their tokens, as markdown-it makes them, are added to `pieces`). Return the offset
-    after them and the blank lines that follow, or `at` when there is none: markdown-it reads it."""
+    simple to read here: blank lines or a run of reference definitions (no token), an ATX
+    heading or a closed fence (their tokens, as markdown-it makes them, are added to `pieces`).
+    Return the offset after them and the blank lines that follow, or `at` when there is none:
+    markdown-it reads it."""
     first = text[at]
+    if first in " \t\n":  # blank lines (the masked front matter is spaces) make no token
+        return _blank_lines_end(text, at)
     if first == "[":
         return _definitions_end(text, at)
     if first == "#":
