@@ -132,7 +132,11 @@ class BlockTokens(Sequence[BlockToken]):
 # re-reads those. (No repeated groups: Python's re keeps a backtracking mark per repetition,
 # 100 MB a million.)
 _PLAIN = r"""(?:[A-Za-z!"$%&'(),./;?@\\\]^{}\x80-\U0010ffff]|[0-9](?![0-9]{0,8}[.)]))"""
-_GROUP_END = re.compile(r"\n(?!" + _PLAIN + ")")  # the end of a run of plain lines
+# A line that continues a paragraph, as a plain line does: also a `[` that cannot start a
+# footnote (a reference definition cannot interrupt a paragraph), one or two backticks (not a
+# fence) and emphasis (`*` not followed by a space: neither a list item nor a rule).
+_CONTINUATION = _PLAIN + r"|\[(?!\^)|`(?!``)|\*+(?=[^\s*])"
+_GROUP_END = re.compile(r"\n(?!" + _CONTINUATION + ")")  # the end of a run of lines that continue a paragraph
 _BLANKS = re.compile(r"[ \t\n]*")
 # A plain line, or a `[`, `#` or fence at the start of a line, after a blank one: a piece may start
 # (none of them continues a block a blank line left open, but a fence or an HTML block of types
@@ -141,8 +145,8 @@ _CUT = re.compile(r"\n[ \t]*\n(?=" + _PLAIN + r"|[\[#]|```|~~~)")
 _LETTER = re.compile(_PLAIN)  # a plain line's first character
 # The first line of a paragraph at the top level, with no block open: a plain line, a `[` that
 # cannot start a reference definition or a footnote (a `[` or a `]` not followed by `:` closes
-# its label first), or emphasis (`*` not followed by a space: neither a list item nor a rule).
-_PARAGRAPH_START = re.compile(_PLAIN + r"|\[(?=[^\[\]\\\n]*(?:\[|\](?!:)))|\*+(?=[^\s*])")
+# its label first), one or two backticks, or emphasis.
+_PARAGRAPH_START = re.compile(_PLAIN + r"|\[(?=[^\[\]\\\n]*(?:\[|\](?!:)))|`(?!``)|\*+(?=[^\s*])")
 # A reference definition on one line that markdown-it takes as one whatever the next line is,
 # when that line is blank or another of these: a label of plain characters, a destination without
 # `<`, escapes or spaces, and perhaps a title without escapes or line breaks. It makes no token.
@@ -230,9 +234,10 @@ def _plain_run(text: str, at: int, line: int, pieces: list[Piece]) -> tuple[int,
                 break
             if pairs:
                 pieces.append(pairs)
-            if count == 1:
+            last = text.rfind("\n", at, group_end) + 1
+            if count == 1 or not _PARAGRAPH_START.match(text, last):  # a `[a]: /x` line would be read as a definition
                 return at, line, -1
-            return text.rfind("\n", at, group_end) + 1, line + count - 1, line
+            return last, line + count - 1, line
         pairs.extend((line, line + count))
         line += count + text.count("\n", group_end + 1, blanks_end)
         at = blanks_end

@@ -198,6 +198,8 @@ def test_reference_definitions_match_markdown_it(text: str) -> None:
         "*Emphasis* then\n# Heading\n\n[Link](/x) then\n```\ncode\n```\n",
         "[a]\n: /x\n\n[b]\n\n[c]: /y\n",
         "Text\n\n* item\n\n*emphasis*\n\n** two\n\n***\n\n*\ttab\n\n**strong**\n- item\n",
+        "Text\n[a]: /x\n---\n\nText\n[b]: /y\n- item\n\nText\n[^1]: note\n\nText\n`code`\n```\nfence\n```\n",
+        "Text\n`code`\n===\n\nText\n*emphasis*\n--|--\n\nText\n[link](/x)\n- item\n\nText\n``not a fence``\n",
     ],
 )
 def test_headings_and_fences_match_markdown_it(text: str) -> None:
