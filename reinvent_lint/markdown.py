@@ -138,10 +138,10 @@ _PLAIN = r"""(?:[A-Za-z!"$%&'(),./;?@\\\]^{}\x80-\U0010ffff]|[0-9](?![0-9]{0,8}[
 _CONTINUATION = _PLAIN + r"|\[(?!\^)|`(?!``)|\*+(?=[^\s*])"
 _GROUP_END = re.compile(r"\n(?!" + _CONTINUATION + ")")  # the end of a run of lines that continue a paragraph
 _BLANKS = re.compile(r"[ \t\n]*")
-# A plain line, or a `[`, `#` or fence at the start of a line, after a blank one: a piece may start
+# A plain line, or a `[`, `#`, fence or `<!--` at the start of a line, after a blank one: a piece may start
 # (none of them continues a block a blank line left open, but a fence or an HTML block of types
 # 1-5, which `_pieces` reads again).
-_CUT = re.compile(r"\n[ \t]*\n(?=" + _PLAIN + r"|[\[#]|```|~~~)")
+_CUT = re.compile(r"\n[ \t]*\n(?=" + _PLAIN + r"|[\[#]|```|~~~|<!--)")
 _LETTER = re.compile(_PLAIN)  # a plain line's first character
 # The first line of a paragraph at the top level, with no block open: a plain line, a `[` that
 # cannot start a reference definition or a footnote (a `[` or a `]` not followed by `:` closes
@@ -267,41 +267,82 @@ _FENCE = re.compile(r"(`{3,}|~{3,})([^\n|]*)(?:\n|\Z)")
 def _block_here(text: str, at: int, line: int, pieces: list[Piece]) -> int:
     """Read the blocks at `at` (a line start at the top level, with no block open) that are
     simple to read here: blank lines or a run of reference definitions (no token), an ATX
-    heading or a closed fence (their tokens, as markdown-it makes them, are added to `pieces`).
-    Return the offset after them and the blank lines that follow, or `at` when there is none:
-    markdown-it reads it."""
+    heading, a closed fence, an indented code block or an HTML comment (their tokens, as
+    markdown-it makes them, are added to `pieces`). Return the offset after them and the blank
+    lines that follow, or `at` when there is none: markdown-it reads it."""
     first = text[at]
     if first in " \t\n":  # blank lines (the masked front matter is spaces) make no token
-        return _blank_lines_end(text, at)
+        after = _blank_lines_end(text, at)
+        return after if after > at else _indented_code(text, at, line, pieces)
     if first == "[":
         return _definitions_end(text, at)
     if first == "#":
-        m = _HEADING.match(text, at)
-        if m is None:
-            return at
-        markup, tag, lines = m.group(1), f"h{len(m.group(1))}", [line, line + 1]
-        pieces.append(
-            [
-                SlimToken("heading_open", tag, 1, 0, lines, markup),
-                SlimToken("inline", "", 0, 1, list(lines)),
-                SlimToken("heading_close", tag, -1, 0, None, markup),
-            ]
-        )
-        return _blank_lines_end(text, m.end())
+        return _heading(text, at, line, pieces)
     if first in "`~":
-        m = _FENCE.match(text, at)
-        if m is None or (first == "`" and "`" in m.group(2)):
-            return at  # not a fence: markdown-it reads the line as a paragraph
-        markup = m.group(1)
-        close = re.compile(r"^ {0,3}" + re.escape(first) + "{" + str(len(markup)) + r",}[ \t]*$", re.MULTILINE)
-        closing = close.search(text, m.end()) if m.end() < len(text) else None
-        if closing is None:
-            return at  # open to the end: markdown-it reads it (its end depends on trailing blanks)
-        end = closing.end() + 1 if closing.end() < len(text) else closing.end()
-        last = line + 2 + text.count("\n", m.end(), closing.start())  # after the closing line
-        pieces.append([SlimToken("fence", "code", 0, 0, [line, last], markup, m.group(2))])
-        return _blank_lines_end(text, end)
+        return _fence(text, at, line, pieces)
+    if first == "<" and text.startswith("<!--", at):
+        return _html_comment(text, at, line, pieces)
     return at
+
+
+def _heading(text: str, at: int, line: int, pieces: list[Piece]) -> int:
+    m = _HEADING.match(text, at)
+    if m is None:
+        return at
+    markup, tag, lines = m.group(1), f"h{len(m.group(1))}", [line, line + 1]
+    pieces.append(
+        [
+            SlimToken("heading_open", tag, 1, 0, lines, markup),
+            SlimToken("inline", "", 0, 1, list(lines)),
+            SlimToken("heading_close", tag, -1, 0, None, markup),
+        ]
+    )
+    return _blank_lines_end(text, m.end())
+
+
+def _fence(text: str, at: int, line: int, pieces: list[Piece]) -> int:
+    first = text[at]
+    m = _FENCE.match(text, at)
+    if m is None or (first == "`" and "`" in m.group(2)):
+        return at  # not a fence: markdown-it reads the line as a paragraph
+    markup = m.group(1)
+    close = re.compile(r"^ {0,3}" + re.escape(first) + "{" + str(len(markup)) + r",}[ \t]*$", re.MULTILINE)
+    closing = close.search(text, m.end()) if m.end() < len(text) else None
+    if closing is None:
+        return at  # open to the end: markdown-it reads it (its end depends on trailing blanks)
+    end = closing.end() + 1 if closing.end() < len(text) else closing.end()
+    last = line + 2 + text.count("\n", m.end(), closing.start())  # after the closing line
+    pieces.append([SlimToken("fence", "code", 0, 0, [line, last], markup, m.group(2))])
+    return _blank_lines_end(text, end)
+
+
+def _html_comment(text: str, at: int, line: int, pieces: list[Piece]) -> int:
+    """An HTML block of type 2 (`<!--`): it ends on the line that holds `-->` (`<!-->` too)."""
+    close = text.find("-->", at)
+    eol = text.find("\n", at)
+    if close < 0 or "|" in text[at : eol if eol >= 0 else len(text)]:
+        return at  # open to the end, or perhaps a table's header row: markdown-it reads it
+    end = text.find("\n", close) + 1 or len(text)
+    pieces.append([SlimToken("html_block", "", 0, 0, [line, line + 1 + text.count("\n", at, close)])])
+    return _blank_lines_end(text, end)
+
+
+# The start of an indented code block (4 columns: a table's header row cannot be indented so),
+# and the line break before the first line after it that is neither blank nor indented so.
+_INDENTED = re.compile(r" {4}| {0,3}\t")
+_INDENTED_END = re.compile(r"\n(?! {4}| {0,3}\t|[ \t]*(?:\n|\Z))")
+
+
+def _indented_code(text: str, at: int, line: int, pieces: list[Piece]) -> int:
+    """Read the indented code block at `at` (see `_block_here`); `at` when there is none. It
+    runs over indented and blank lines, and ends with its last indented line."""
+    if _INDENTED.match(text, at) is None:
+        return at
+    stop = _INDENTED_END.search(text, at)
+    end = stop.start() if stop else len(text)
+    last = at + len(text[at:end].rstrip(" \t\n"))  # the end of the last line that is not blank
+    pieces.append([SlimToken("code_block", "code", 0, 0, [line, line + 1 + text.count("\n", at, last)])])
+    return _blank_lines_end(text, end + 1) if end < len(text) else end
 
 
 def _definitions_end(text: str, at: int) -> int:

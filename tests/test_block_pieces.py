@@ -200,6 +200,11 @@ def test_reference_definitions_match_markdown_it(text: str) -> None:
         "Text\n\n* item\n\n*emphasis*\n\n** two\n\n***\n\n*\ttab\n\n**strong**\n- item\n",
         "Text\n[a]: /x\n---\n\nText\n[b]: /y\n- item\n\nText\n[^1]: note\n\nText\n`code`\n```\nfence\n```\n",
         "Text\n`code`\n===\n\nText\n*emphasis*\n--|--\n\nText\n[link](/x)\n- item\n\nText\n``not a fence``\n",
+        "    code\n\n\tmore\n  \n      \n   not code\n\n    a | b\n    --|--\n\n \tcode\n    \x0c\n\n",
+        "Text\n    lazy\n\n    code\n   \n",
+        "- item\n\n    item text\n\n    code?\n",
+        "<!-- one -->\n<!-->\n<!-- two\n\nlines -->after\nText\n\n<!-- a | b -->\n--|--\n\n<!-- open\n\nText\n",
+        "Text\n<!-- ends the paragraph -->\n\n<div>\n\n<!--\n-->",
     ],
 )
 def test_headings_and_fences_match_markdown_it(text: str) -> None:
