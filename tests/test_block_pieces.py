@@ -4,11 +4,13 @@ in segments: its tokens must be exactly markdown-it's over the whole text, whate
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from reinvent_lint.document import Document, ReadError
 from reinvent_lint.markdown import BlockTokens, _parser, parse_blocks
 
 LINES = [
@@ -227,3 +229,19 @@ def test_headings_and_fences_are_read_without_markdown_it() -> None:
         ["heading_open", "inline", "heading_close"],
     ]
     assert list(tokens.plain_paragraphs()) == [(5, 6)]
+
+
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus is not beside this clone")
+def test_real_posts_match_markdown_it() -> None:
+    """Real blogs' posts, as the rules parse them (Liquid masked): one in five of each blog."""
+    posts = sorted(p for p in CORPUS.glob("*/**/*") if p.suffix in (".md", ".markdown") and p.is_file())
+    assert posts
+    for post in posts[::5]:
+        try:
+            doc = Document.from_bytes(str(post), post.read_bytes())
+        except ReadError:
+            continue
+        _same(doc.masked)
