@@ -280,8 +280,12 @@ def _block_here(text: str, at: int, line: int, pieces: list[Piece]) -> int:
         return _heading(text, at, line, pieces)
     if first in "`~":
         return _fence(text, at, line, pieces)
-    if first == "<" and text.startswith("<!--", at):
-        return _html_comment(text, at, line, pieces)
+    if first == "<":
+        return (
+            _html_comment(text, at, line, pieces)
+            if text.startswith("<!--", at)
+            else _html_block(text, at, line, pieces)
+        )
     return at
 
 
@@ -325,6 +329,25 @@ def _html_comment(text: str, at: int, line: int, pieces: list[Piece]) -> int:
     end = text.find("\n", close) + 1 or len(text)
     pieces.append([SlimToken("html_block", "", 0, 0, [line, line + 1 + text.count("\n", at, close)])])
     return _blank_lines_end(text, end)
+
+
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
+
+
+def _html_block(text: str, at: int, line: int, pieces: list[Piece]) -> int:
+    """An HTML block of CommonMark's type 6 (`<div>`, `</p>`, ... a block-level tag): it ends
+    before the next blank line. Its first line is judged by markdown-it's own patterns, in its
+    order (types 1-5 come first)."""
+    from markdown_it.rules_block.html_block import HTML_SEQUENCES
+
+    eol = text.find("\n", at)
+    first_line = text[at : eol if eol >= 0 else len(text)]
+    kind = next((i for i, (opening, _, _) in enumerate(HTML_SEQUENCES) if opening.search(first_line)), None)
+    blank = _BLANK_LINE.search(text, at) if eol >= 0 else None
+    if kind != 5 or "|" in first_line or blank is None:
+        return at  # another type, perhaps a table's header row, or open to the end: markdown-it reads it
+    pieces.append([SlimToken("html_block", "", 0, 0, [line, line + 1 + text.count("\n", at, blank.start())])])
+    return _blank_lines_end(text, blank.start() + 1)
 
 
 # The start of an indented code block (4 columns: a table's header row cannot be indented so),

@@ -207,6 +207,8 @@ def test_reference_definitions_match_markdown_it(text: str) -> None:
         "- item\n\n    item text\n\n    code?\n",
         "<!-- one -->\n<!-->\n<!-- two\n\nlines -->after\nText\n\n<!-- a | b -->\n--|--\n\n<!-- open\n\nText\n",
         "Text\n<!-- ends the paragraph -->\n\n<div>\n\n<!--\n-->",
+        "<div>\ntext\n  \t\nafter\n\n<DIV class='x'>\n\n</p>\n\n<divx>\n\n<img src='a.png'>\n\n<div>\nno blank",
+        "<script>\n\nvar a;\n</script>\n\n<pre>\n\n</pre>\n\n<?php\n\n?>\n\n<!X\n\n>\n\n<div class='a|b'>\n--|--\n\nafter\n",
     ],
 )
 def test_headings_and_fences_match_markdown_it(text: str) -> None:
