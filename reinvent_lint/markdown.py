@@ -35,7 +35,10 @@ _SETEXT_UNDERLINE = re.compile(r"^[ \t>]*(?:=+|-+)[ \t]*$", re.MULTILINE)
 
 def parse_blocks(text: str) -> BlockTokens:
     """The block tokens of `text`, as markdown-it makes them, in linear time and small memory on
-    long posts: runs of plain paragraphs are read here, the rest by markdown-it (see `_pieces`)."""
+    long posts: the simple blocks at the top level (paragraphs, ATX headings, closed fences,
+    indented code, HTML comments and type 6 blocks, reference definitions) are read here, the
+    rest (lists, quotes, tables, other HTML) by markdown-it (see `_pieces`). A post of simple
+    blocks does not import markdown-it."""
     return BlockTokens(_pieces(text))
 
 
@@ -159,9 +162,10 @@ _RETRIES = 3
 
 
 def _pieces(text: str) -> list[Piece]:
-    """Split the text at plain lines after blank lines (where nothing can be open but a fence or
-    an HTML block); read plain runs here and the rest with markdown-it, one segment at a time, so
-    that a segment it left open at its end (an unclosed fence) is read again from that block on."""
+    """Split the text at plain lines (and `[`, `#`, fences, `<!--`) after blank lines, where
+    nothing can be open but a fence or an HTML block; read plain runs and the blocks
+    `_block_here` knows here, and the rest with markdown-it, one segment at a time, so that a
+    segment it left open at its end (an unclosed fence) is read again from that block on."""
     pieces: list[Piece] = []
     env: dict[str, object] = {}
     n = len(text)
@@ -343,7 +347,7 @@ def _html_block(text: str, at: int, line: int, pieces: list[Piece]) -> int:
     eol = text.find("\n", at)
     first_line = text[at : eol if eol >= 0 else len(text)]
     kind = next((i for i, (opening, _, _) in enumerate(HTML_SEQUENCES) if opening.search(first_line)), None)
-    blank = _BLANK_LINE.search(text, at) if eol >= 0 else None
+    blank = _BLANK_LINE.search(text, at) if kind == 5 and eol >= 0 else None
     if kind != 5 or "|" in first_line or blank is None:
         return at  # another type, perhaps a table's header row, or open to the end: markdown-it reads it
     pieces.append([SlimToken("html_block", "", 0, 0, [line, line + 1 + text.count("\n", at, blank.start())])])
