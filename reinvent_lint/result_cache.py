@@ -35,7 +35,7 @@ import sys
 import time
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence, Set
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from itertools import repeat
 from pathlib import Path
 from types import FunctionType
@@ -479,13 +479,23 @@ def pack_problem(p: Problem, path: str) -> tuple[Any, ...]:
             p.end_line, p.end_column, p.snippet, p.fix_regions)  # fmt: skip
 
 
+_PROBLEM_FIELDS = tuple(f.name for f in fields(Problem))
+_SEVERITIES = {int(s): s for s in Severity}
+
+
 def unpack_problem(t: Sequence[Any], path: str) -> Problem:
+    """The Problem `pack_problem` packed. Its fields are set without the frozen dataclass's
+    __init__ (one object.__setattr__ a field): a warm run unpacks every cached finding, twice
+    over when a post changed (its raw findings and its finished ones), at a third of the cost."""
     fix = None
     if t[7] is not None:
         edits, safety, description, protected = t[7]
         fix = Fix(tuple(Edit(*e) for e in edits), Safety(safety), description, protected)
-    return Problem(t[0] if t[0] is not None else path, t[1], t[2], t[3], t[4], t[5], Severity(t[6]), fix,
-                   t[8], t[9], t[10], t[11], t[12], tuple(tuple(r) for r in t[13]))  # fmt: skip
+    values = (t[0] if t[0] is not None else path, t[1], t[2], t[3], t[4], t[5], _SEVERITIES[t[6]], fix,
+              t[8], t[9], t[10], t[11], t[12], tuple(map(tuple, t[13])))  # fmt: skip
+    problem: Problem = object.__new__(Problem)
+    problem.__dict__.update(zip(_PROBLEM_FIELDS, values))
+    return problem
 
 
 def pack_error(e: FileError, path: str) -> tuple[Any, ...]:
@@ -620,6 +630,9 @@ class ResultCache:
         self.evaluate: Evaluator | None = None
         self.linter: Any = None
         self.unstored: set[str] = set()  # files of the run whose results are not stored (`worth_storing`)
+        # the stamps standing for the words of the site's Markdown files the run did not check
+        # (pipeline._other_words), taken as the run began: `save` stores them without a second stat
+        self.other_words: dict[str, bytes] | None = None
 
     def _read(self, warnings: list[str] | None) -> tuple[Any, ...] | None:
         """The cache file's contents (None: none or unreadable). The file is only ever replaced

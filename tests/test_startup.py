@@ -104,3 +104,26 @@ def test_a_warm_run_over_an_unchanged_site_parses_nothing_and_reports_the_same(t
     assert "yaml" in cold["modules"] and "markdown_it" in cold["modules"]
     # nothing changed: neither the posts' front matter, their Markdown nor _config.yml is parsed
     assert "yaml" not in warm["modules"] and "markdown_it" not in warm["modules"]
+
+
+LISTED = """
+import json, sys
+from reinvent_lint.cli import main
+code = main(["check", "--format", "json", sys.argv[1]])
+print(json.dumps({"code": code, "modules": sorted(sys.modules)}))
+"""
+
+
+def test_one_post_check_imports_no_fix_engine_link_worker_or_toml_parser(tmp_path: Path) -> None:
+    """A check of one post in a site without a TOML config neither fixes, nor forks a link worker,
+    nor reads TOML: the fix engine, the link worker (with pickle) and tomllib stay unimported."""
+    post = _site(tmp_path / "site")
+    env = dict(os.environ, PYTHONPATH=str(REPO))
+    proc = subprocess.run(
+        [sys.executable, "-c", LISTED, str(post.relative_to(tmp_path / "site"))],
+        cwd=tmp_path / "site", env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    modules = set(json.loads(proc.stdout.strip().splitlines()[-1])["modules"])
+    assert "reinvent_lint.engine" in modules  # the probe did run the linter
+    assert not modules & {"reinvent_lint.fixer", "reinvent_lint.link_worker", "pickle", "tomllib"}
