@@ -28,7 +28,6 @@ concurrent run wrote meanwhile. An unreadable file is rebuilt with one warning.
 
 from __future__ import annotations
 
-import hashlib
 import marshal
 import os
 import sys
@@ -42,6 +41,7 @@ from types import FunctionType
 from typing import TYPE_CHECKING, Any
 
 from . import cache
+from .digests import blake2b
 from .memo import Key, Memo
 from .problem import Edit, Fix, Problem, Safety, Severity
 from .report import FileError
@@ -374,11 +374,11 @@ def _canon(value: Any) -> Any:
 
 
 def digest(value: Any) -> bytes:
-    return hashlib.blake2b(repr(_canon(value)).encode(), digest_size=12).digest()
+    return blake2b(repr(_canon(value)).encode(), digest_size=12).digest()
 
 
 def content_hash(data: bytes) -> bytes:
-    return hashlib.blake2b(data, digest_size=16).digest()
+    return blake2b(data, digest_size=16).digest()
 
 
 class Evaluator:
@@ -448,18 +448,18 @@ class Evaluator:
 
 def words_digest(words: Any) -> bytes:
     """Digest of one file's contribution to the site vocabulary (marshal-able data)."""
-    return hashlib.blake2b(marshal.dumps(words, _NO_REFS), digest_size=12).digest()
+    return blake2b(marshal.dumps(words, _NO_REFS), digest_size=12).digest()
 
 
 def verdict_digest(verdict: Any) -> bytes:
-    return hashlib.blake2b(repr(verdict).encode(), digest_size=8).digest()
+    return blake2b(repr(verdict).encode(), digest_size=8).digest()
 
 
 _NO_VERDICT = verdict_digest(None)
 
 
 def words_verdicts_digest(digests: list[bytes]) -> bytes:
-    return hashlib.blake2b(b"".join(digests), digest_size=12).digest()
+    return blake2b(b"".join(digests), digest_size=12).digest()
 
 
 def words_key(words: Mapping[str, bytes]) -> tuple[ReadKey, bytes]:
@@ -581,7 +581,7 @@ def run_key(linter: Linter, site: Site) -> bytes:
     # The cwd: findings name files by their path from it.
     parts = [str(FORMAT), _source_fingerprint(), repr(linter.config), repr(rules), str(site.root), str(linter.cwd)]
     parts += _settings_fingerprint(site)
-    return hashlib.blake2b("\0".join(parts).encode(), digest_size=16).digest()
+    return blake2b("\0".join(parts).encode(), digest_size=16).digest()
 
 
 def cache_folder(linter: Linter, site: Site) -> Path | None:
@@ -846,4 +846,4 @@ def finish_digest(
     known = packed or {}
     # marshal version 0 writes every str alike, interned or not (1+ mark interned ones)
     dumped = sorted(marshal.dumps(known.get(id(p)) or pack_problem(p, path), 0) for p in problems)
-    return hashlib.blake2b(marshal.dumps((dumped, ran), 0), digest_size=16).digest()
+    return blake2b(marshal.dumps((dumped, ran), 0), digest_size=16).digest()

@@ -116,7 +116,8 @@ print(json.dumps({"code": code, "modules": sorted(sys.modules)}))
 
 def test_one_post_check_imports_no_fix_engine_link_worker_or_toml_parser(tmp_path: Path) -> None:
     """A check of one post in a site without a TOML config neither fixes, nor forks a link worker,
-    nor reads TOML: the fix engine, the link worker (with pickle) and tomllib stay unimported."""
+    nor reads TOML: the fix engine, the link worker (with pickle) and tomllib stay unimported; nor
+    does hashlib (OpenSSL), the caches' hashes come from digests.py."""
     post = _site(tmp_path / "site")
     env = dict(os.environ, PYTHONPATH=str(REPO))
     proc = subprocess.run(
@@ -126,4 +127,14 @@ def test_one_post_check_imports_no_fix_engine_link_worker_or_toml_parser(tmp_pat
     assert proc.returncode == 0, proc.stderr
     modules = set(json.loads(proc.stdout.strip().splitlines()[-1])["modules"])
     assert "reinvent_lint.engine" in modules  # the probe did run the linter
-    assert not modules & {"reinvent_lint.fixer", "reinvent_lint.link_worker", "pickle", "tomllib"}
+    assert not modules & {"reinvent_lint.fixer", "reinvent_lint.link_worker", "pickle", "tomllib", "hashlib"}
+
+
+def test_the_caches_hashes_are_hashlibs() -> None:
+    import hashlib
+
+    from reinvent_lint.digests import blake2b, sha256_hex
+
+    for data in (b"", b"reinvent-lint", bytes(range(256)) * 100):
+        assert blake2b(data, digest_size=12).digest() == hashlib.blake2b(data, digest_size=12).digest()
+        assert sha256_hex(data) == hashlib.sha256(data).hexdigest()

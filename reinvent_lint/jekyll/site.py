@@ -414,11 +414,10 @@ def _load_config(text: str) -> dict[str, Any]:
     cache under a hash of its text, so a run that finds every post in the result cache neither
     imports PyYAML nor constructs a large config again; data marshal cannot hold (dates) is
     simply not cached."""
-    import hashlib
-
     from .. import __version__, cache
+    from ..digests import blake2b
 
-    key = f"{__version__}\0" + hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+    key = f"{__version__}\0" + blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
     known = cache.load("site-config-1", key)
     if isinstance(known, dict):
         return known

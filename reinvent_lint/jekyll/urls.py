@@ -398,10 +398,10 @@ def _table_key(
     """Digest of everything `_build_urls` reads but the time: the code's version, the site's
     settings (its config, whether future posts are published, its time zone and Markdown
     suffixes), which documents there are and each one's URL front matter."""
-    import hashlib
     import marshal
 
     from .. import __version__
+    from ..digests import blake2b
 
     settings = repr((__version__, site.config, site.future, site.timezone, sorted(site.markdown_suffixes)))
     files = (posts, sorted(others, key=lambda other: other[0]))
@@ -409,7 +409,7 @@ def _table_key(
         packed = marshal.dumps((_TABLE_FORMAT, settings, files))
     except ValueError:  # not plain data (cannot happen with _url_data's values): never stored
         return b""
-    return hashlib.blake2b(packed, digest_size=16).digest()
+    return blake2b(packed, digest_size=16).digest()
 
 
 def _stored_table(site: Site, key: bytes, now: dt.datetime) -> SiteUrls | None:
