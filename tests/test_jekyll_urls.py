@@ -515,3 +515,26 @@ def test_a_url_table_with_a_post_dated_the_day_of_the_build_is_not_kept(
     tomorrow = dt.datetime.now(ZoneInfo("Europe/Berlin")) + dt.timedelta(days=1)
     monkeypatch.setattr(urls, "_now", lambda zone: tomorrow.astimezone(zone))
     assert f"/{tomorrow:%Y/%m/%d}/2024-02-01-broken.html" in _table(root).urls
+
+
+def test_a_change_to_the_code_that_builds_the_url_table_builds_it_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    code = tmp_path / "urls.py"
+    code.write_text("# the builder\n")
+    monkeypatch.setattr(urls, "_CODE_FILES", (str(code),))
+    root = write_site(tmp_path / "site", TABLE_SITE)
+    _table(root)
+    built: list[int] = []
+    real = urls._build_urls
+
+    def counted(*args: object) -> urls.SiteUrls:
+        built.append(1)
+        return real(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(urls, "_build_urls", counted)
+    _table(root)
+    assert built == []
+    code.write_text("# the builder, edited\n")
+    _table(root)
+    assert built == [1]

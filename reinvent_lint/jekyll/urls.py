@@ -390,20 +390,27 @@ def _build_urls(
 # ----- the table kept between runs ------------------------------------------------------------
 _TABLE = "urltable"
 _TABLE_FORMAT = 1
+# The code that builds the table: a change to it (an upgrade, an edit in development) rebuilds it.
+_CODE_FILES = tuple(os.path.join(os.path.dirname(__file__), name) for name in ("urls.py", "facts.py", "publishing.py"))
 
 
 def _table_key(
     site: Site, posts: list[tuple[str, dict[str, Any]]], others: list[tuple[str, str | None, dict[str, Any]]]
 ) -> bytes:
-    """Digest of everything `_build_urls` reads but the time: the code's version, the site's
-    settings (its config, whether future posts are published, its time zone and Markdown
-    suffixes), which documents there are and each one's URL front matter."""
+    """Digest of everything `_build_urls` reads but the time: the code (its version, and the
+    size and time of its files), the site's settings (its config, whether future posts are
+    published, its time zone and Markdown suffixes), which documents there are and each one's
+    URL front matter. Empty (never stored) when the code's files cannot be stat-ed."""
     import marshal
 
     from .. import __version__
     from ..digests import blake2b
 
-    settings = repr((__version__, site.config, site.future, site.timezone, sorted(site.markdown_suffixes)))
+    try:
+        code = [(stat.st_size, stat.st_mtime_ns) for stat in map(os.stat, _CODE_FILES)]
+    except OSError:
+        return b""
+    settings = repr((__version__, code, site.config, site.future, site.timezone, sorted(site.markdown_suffixes)))
     files = (posts, sorted(others, key=lambda other: other[0]))
     try:
         packed = marshal.dumps((_TABLE_FORMAT, settings, files))
