@@ -327,13 +327,8 @@ def test_a_word_the_site_stops_using_is_rejudged_in_every_post_that_uses_it(tmp_
     assert after == _cold(root, raw={"select": ["RL501", "RL504"]})
 
 
-def test_posts_judged_under_an_unchanged_vocabulary_are_not_judged_again(
-    blog: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """An edit that keeps the site's vocabulary (no word added or dropped) re-checks the post; the
-    other posts' spelling verdicts, judged under that vocabulary, are not looked at again."""
-    _run(blog)
-    _edit(blog, "_posts/2024-01-04-delta.md", "about caching.", "about caching. A post about caching.")
+def _judged(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """From now on, how many words each re-judging of cached verdicts judged (one item each)."""
     judged: list[int] = []
     real = result_cache.Evaluator.verdicts_of
 
@@ -342,6 +337,17 @@ def test_posts_judged_under_an_unchanged_vocabulary_are_not_judged_again(
         return real(self, words)
 
     monkeypatch.setattr(result_cache.Evaluator, "verdicts_of", counted)
+    return judged
+
+
+def test_posts_judged_under_an_unchanged_vocabulary_are_not_judged_again(
+    blog: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An edit that keeps the site's vocabulary (no word added or dropped) re-checks the post; the
+    other posts' spelling verdicts, judged under that vocabulary, are not looked at again."""
+    _run(blog)
+    _edit(blog, "_posts/2024-01-04-delta.md", "about caching.", "about caching. A post about caching.")
+    judged = _judged(monkeypatch)
     after, checked = _run(blog)
     assert _names(checked) == {"delta"} and judged == []
     assert after == _cold(blog)
@@ -550,14 +556,7 @@ def test_a_one_post_run_stores_the_other_posts_as_they_are_now(tmp_path: Path, m
     _linter(root, raw).check_paths(one, jobs=1)
     _edit(root, "_posts/2024-02-03-p3.md", "about something else", f"about {word} too")
     first = _linter(root, raw).check_paths(one, jobs=1).problems
-    judged: list[int] = []
-    real = result_cache.Evaluator.verdicts_of
-
-    def counted(self: result_cache.Evaluator, words: list[str]) -> list[bytes]:
-        judged.append(len(words))
-        return real(self, words)
-
-    monkeypatch.setattr(result_cache.Evaluator, "verdicts_of", counted)
+    judged = _judged(monkeypatch)
     second = _linter(root, raw).check_paths(one, jobs=1).problems
     assert result_cache.LAST.checked == [] and judged == []
     assert second == first
