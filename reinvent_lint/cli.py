@@ -155,11 +155,7 @@ def run() -> NoReturn:
     all as they were when it last ran prints that run's output again (replay.py)."""
     signals.settle()  # a stop while the recorded output is written: one line, 130 or 143
     code = _replayed(sys.argv[1:])
-    if code is None:
-        from .codecache import cached
-
-        with cached():  # the code dataclasses generates, compiled once across runs
-            code = main(settle=True, record=True)
+    code = code if code is not None else main(settle=True, record=True)
     # The work is done and the output flushed (signals.settle): the interpreter's shutdown puts
     # the default handlers back, and a signal then would kill the process by the signal (-15),
     # with no line. Held from here, a late signal leaves the exit code the run's own.
