@@ -38,6 +38,16 @@ def test_distinct_words_on_prose(text: str) -> None:
     assert distinct_words(text) == _by_regex(text)
 
 
+def test_fenced_blocks_equal_the_fence_pattern_on_random_text() -> None:
+    from reinvent_lint.speller import _FENCE, fenced_blocks
+
+    rng = random.Random(18)
+    parts = ["`", "```", "````", "~~~", "~", "\n", " ", "  ", "a", "\n   ```", "\n    ```", "\n~~~", "\n  ~~~ x"]
+    for _ in range(30_000):
+        text = "".join(rng.choice(parts) for _ in range(rng.randint(0, 24)))
+        assert fenced_blocks(text) == [m.group() for m in _FENCE.finditer(text)], repr(text)
+
+
 @pytest.mark.parametrize(
     ("text", "found"),
     [
