@@ -159,3 +159,14 @@ def test_past_the_first_flagged_words_uses_are_counted_the_same_way() -> None:
     found = [p.snippet for p in check_text(f"---\ntitle: Notes\n---\n\n{body}") if p.code in ("RL501", "RL504")]
     assert found.count("wizzlebop") == 2 and "frobnizzle" not in found
     assert len(others.split()) > spelling._SCANS  # the two words are counted, not scanned for
+
+
+def test_needles_found_through_their_anchors_are_those_found_one_by_one() -> None:
+    from reinvent_lint.rules.spelling import _NEEDLES, _needles_in_lowered
+
+    rng = random.Random(503)
+    parts = ["could", "would", "should", "must", "might", " of ", " of", "ld of", "let's ", "you", "them", " own",
+             "it's", "'s", "'re", "there", "r welcome", "its a", " ", "x"]  # fmt: skip
+    for _ in range(20_000):
+        text = "".join(rng.choice(parts) for _ in range(rng.randint(0, 12)))
+        assert _needles_in_lowered(text, _NEEDLES) == {n for n in _NEEDLES if n in text}, repr(text)

@@ -349,6 +349,13 @@ def _joined_prose(doc: Document) -> tuple[str] | Iterator[str]:
     return doc.memo.put(_JOINED, ("".join(head),))  # (a post of many short regions is many pieces)
 
 
+def _kept_lowered(doc: Document) -> tuple[str, ...] | None:
+    """`_lowered_prose` when the post's joined prose is kept (under `_KEPT`): RL501, RL502 and
+    RL503 share one lower-cased copy; a longer post's is made piece by piece by each (None)."""
+    _joined_prose(doc)
+    return _lowered_prose(doc) if doc.memo.peek(_JOINED) is not None else None
+
+
 def _lowered_prose(doc: Document) -> tuple[str, ...]:
     """`_joined_prose` lower-cased piece by piece, once per post (RL501 counts a flagged word's
     uses in it)."""
@@ -644,13 +651,15 @@ def _twice_in_a_row(text: str) -> bool:
     return _twice_across((text,))
 
 
-def _twice_across(texts: Iterable[str]) -> bool:
+def _twice_across(texts: Iterable[str], lowered: bool = False) -> bool:
     """`_twice_in_a_row` of the texts' concatenation (each cut at whitespace): `text.lower().split()`
-    piece by piece (cut at a space or line break), so a 20 MB post is never one list of words."""
+    piece by piece (cut at a space or line break), so a 20 MB post is never one list of words.
+    `lowered`: the texts are lower-cased already (lowering a text whole or cut at whitespace
+    gives the same words: no case mapping looks across whitespace)."""
     last = None
     for text in texts:
         for start, end in pieces(text):
-            tokens = text[start:end].lower().split()
+            tokens = text[start:end].split() if lowered else text[start:end].lower().split()
             if tokens and (tokens[0] == last or any(map(operator.eq, tokens, tokens[1:]))):
                 return True
             last = tokens[-1] if tokens else last
@@ -659,7 +668,8 @@ def _twice_across(texts: Iterable[str]) -> bool:
 
 @rule("RL502", "repeated-word", "A word repeated by accident (`the the`), also across a line break.", fixable=True)
 def repeated_word(ctx: Context) -> Iterator[Problem]:
-    if not _twice_across(_joined_prose(ctx.doc)):  # (lower-cased piece by piece: no 20 MB copy)
+    lowered = _kept_lowered(ctx.doc)
+    if not (_twice_across(lowered, True) if lowered is not None else _twice_across(_joined_prose(ctx.doc))):
         return  # one cheap test for the whole post (MASK between regions: no pair across two)
     for offset, segment in prose_text(ctx.doc):
         if not _twice_in_a_row(segment):
@@ -708,9 +718,19 @@ def _needles_in(text: str, needles: list[str]) -> set[str]:
     found: set[str] = set()
     step, overlap = 1 << 20, max(map(len, needles)) - 1
     for at in range(0, max(len(text), 1), step):
-        window = text[at : at + step + overlap].lower()
-        found.update(needle for needle in needles if needle in window)
+        found |= _needles_in_lowered(text[at : at + step + overlap].lower(), needles)
     return found
+
+
+# Parts of several needles: a needle is looked for only when its parts occur (a post without
+# " own" is not searched for "'s own", "'re own" and "re own").
+_ANCHORS = (" own", "let's ", " of", "ld of")
+
+
+def _needles_in_lowered(lowered: str, needles: list[str]) -> set[str]:
+    """The needles found in `lowered` (lower-cased already)."""
+    absent = {anchor for anchor in _ANCHORS if anchor not in lowered}
+    return {n for n in needles if not any(a in n for a in absent) and n in lowered}
 
 
 @rule(
@@ -722,10 +742,14 @@ def _needles_in(text: str, needles: list[str]) -> set[str]:
 def apostrophe_confusion(ctx: Context) -> Iterator[Problem]:
     found: set[str] = set()
     folds = False  # (lower() turns two of them to ASCII)
+    kept = _kept_lowered(ctx.doc)
     for piece in _joined_prose(ctx.doc):
         whole = piece.replace("’", "'")
-        found |= _needles_in(whole, _NEEDLES)
-        folds = folds or any(c in whole for c in _CASE_FOLDS)
+        if kept is None:
+            found |= _needles_in(whole, _NEEDLES)
+        folds = folds or (not whole.isascii() and any(c in whole for c in _CASE_FOLDS))
+    for piece in kept or ():  # (’ is lower-case: replaced before lowering or after, the same)
+        found |= _needles_in_lowered(piece.replace("’", "'"), _NEEDLES)
     # the patterns that match somewhere in the post (one search each on the whole prose; a MASK
     # line between regions keeps matches inside one region), then only those, region by region;
     # a pattern with phrases only when one of them occurs
