@@ -170,3 +170,18 @@ def test_needles_found_through_their_anchors_are_those_found_one_by_one() -> Non
     for _ in range(20_000):
         text = "".join(rng.choice(parts) for _ in range(rng.randint(0, 12)))
         assert _needles_in_lowered(text, _NEEDLES) == {n for n in _NEEDLES if n in text}, repr(text)
+
+
+def test_names_in_targets_answer_as_the_set_of_their_words() -> None:
+    from reinvent_lint.rules.spelling import _TARGET_WORD, _Named
+
+    rng = random.Random(501)
+    parts = ["ab", "Ab", "abc", "ABC", "b", "x", "/", "-", "_", "1", "'", "\n", " ", "é", "\u212a", ".", "abcd"]
+    asked = ["ab", "abc", "abcd", "b", "x", "bab", "a", "ab'c", "", "abé", "k", "Ab"]
+    for _ in range(5_000):
+        text = "".join(rng.choice(parts) for _ in range(rng.randint(0, 16)))
+        words = {w.lower() for w in _TARGET_WORD.findall(text)}
+        named = _Named(text)
+        for word in asked:
+            assert (word in named) == (word in words), (text, word)
+            assert sorted(set(named.starting(word))) == sorted(w for w in words if w.startswith(word)), (text, word)

@@ -28,7 +28,7 @@ ACCEPT_FILE = Path(".reinvent-lint") / "words.txt"
 # What the spelling rules compute once per run (site) or per post (document), shared by RL501 and RL504.
 _SPELLER: Key[tuple[tuple[int, tuple[str, ...], str], Any]] = Key("speller")
 _TARGETS_TEXT: Key[str] = Key("targets-text")
-_NAMES_IN_TARGETS: Key[set[str]] = Key("names-in-targets")
+_NAMES_IN_TARGETS: Key[_Named] = Key("names-in-targets")
 _WORD_COUNTS: Key[Counter[str]] = Key("word-counts")
 _LETTER_RUNS: Key[Counter[str]] = Key("letter-runs")
 _SCANNED: Key[list[int]] = Key("prose-scans")
@@ -287,28 +287,78 @@ def _targets_text(doc: Document) -> str:
     return doc.memo.get(_TARGETS_TEXT, compute)
 
 
-def _names_in_targets(doc: Document) -> set[str]:
+_ASKS = 24  # words looked for in a post's targets and code before all their words are listed
+
+
+class _Named:
+    """The lower-case words (runs of ASCII letters, lowered) of a post's link and image targets,
+    reference labels and code, asked about a word at a time: the texts are joined (a line break
+    between them: no run spans two) and the word is looked for in them; past `_ASKS` questions,
+    or when they are not ASCII, the set of all their words is made once. A post of a thousand
+    lines of code asked about three words is not read word by word."""
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        # (in ASCII, lowering changes no letter's bounds: a run of the lowered text is a run lowered)
+        self._lower = text.lower() if text.isascii() else None
+        self._words: set[str] | None = None
+        self._asked = 0
+
+    def words(self) -> set[str]:
+        if self._words is None:
+            self._words = set(map(str.lower, _TARGET_WORD.findall(self._text)))
+        return self._words
+
+    def _searched(self) -> str | None:
+        """The lowered text to search, or None: ask the set."""
+        if self._words is not None or self._lower is None or self._asked >= _ASKS:
+            return None
+        self._asked += 1
+        return self._lower
+
+    def __contains__(self, word: object) -> bool:
+        text = self._searched()
+        if text is None:
+            return word in self.words()
+        if not (isinstance(word, str) and word.isascii() and word.isalpha() and word.islower()):
+            return False  # (every word of the set is a run of a-z)
+        size = len(word)
+        at = text.find(word)
+        while at >= 0:
+            if not text[at - 1 : at].isalpha() and not text[at + size : at + size + 1].isalpha():
+                return True
+            at = text.find(word, at + 1)
+        return False
+
+    def starting(self, prefix: str) -> list[str]:
+        """The words that start with `prefix` (some perhaps twice)."""
+        text = self._searched() if prefix else None
+        if text is None:
+            return [w for w in self.words() if w.startswith(prefix)]
+        if not (prefix.isascii() and prefix.isalpha() and prefix.islower()):
+            return []
+        return re.findall(rf"(?<![a-z]){prefix}[a-z]*", text)
+
+
+def _names_in_targets(doc: Document) -> _Named:
     """Lower-case words of the post's link and image targets (`github.com/artsy/forgetsy`,
     `paperfaces-hjalle.jpg`) and of its code: a word the post also uses in a URL or in code is a
     name or an identifier, not a typo."""
     from ..jekyll.references import references
 
-    cached = doc.memo.peek(_NAMES_IN_TARGETS)
-    if cached is not None:
-        return cached
-    found = doc.memo.put(_NAMES_IN_TARGETS, set())
-    for ref in references(doc):
-        if ref.target and _is_target(ref):
-            found.update(map(str.lower, _TARGET_WORD.findall(ref.target)))
-    text = doc.text
-    if "][" in text:  # reference labels: `[Kensler permutation][kensler]`
-        found.update(m.lower() for label in _LABEL.findall(text) for m in _TARGET_WORD.findall(label))
-    for start, end in doc.code_ranges:  # `pwrite` in the code of the post is an identifier in its prose too
-        found.update(map(str.lower, _TARGET_WORD.findall(text, start, end)))
-    return found
+    def compute() -> _Named:
+        parts = [ref.target for ref in references(doc) if ref.target and _is_target(ref)]
+        text = doc.text
+        if "][" in text:  # reference labels: `[Kensler permutation][kensler]`
+            parts += _LABEL.findall(text)
+        # `pwrite` in the code of the post is an identifier in its prose too
+        parts += [text[start:end] for start, end in doc.code_ranges]
+        return _Named("\n".join(parts))
+
+    return doc.memo.get(_NAMES_IN_TARGETS, compute)
 
 
-def _named(speller: Any, named: set[str], lower: str) -> bool:
+def _named(speller: Any, named: _Named, lower: str) -> bool:
     """The word, or another form of a name, is in the post's URLs or code: `abliterated` beside
     a link to `.../abliteration` (a shared stem: all but the last three letters, six at least, of
     a word no dictionary knows; `reliabile` beside `/reliable-tests` is still a typo)."""
@@ -322,7 +372,7 @@ def _named(speller: Any, named: set[str], lower: str) -> bool:
         and w[:stem] == lower[:stem]
         and not speller.known(w)
         and speller.site_uses(w) < speller.min_posts
-        for w in named
+        for w in named.starting(lower[:stem])
     )  # (a word the site uses in several posts is a name the typo is close to: `KubeVit`, kubevirt.io)
 
 
@@ -497,7 +547,7 @@ def _written(words: set[str], lower: str) -> list[str]:
     return [f for i, f in enumerate(forms) if f in words and f not in forms[:i]]
 
 
-def _post_typo(speller: Any, verdict: Any, words: set[str], named: set[str]) -> Any | None:
+def _post_typo(speller: Any, verdict: Any, words: set[str], named: _Named) -> Any | None:
     """An unknown word one slip from a word of five letters or more that the same post writes and
     the speller accepts is a typo of it (`Gotaee` in a post about a `goatee`, `Pper` beside
     `Paper`): the post itself is the much more common word. Only for words the web never uses, or
@@ -550,9 +600,7 @@ def _judge_post(ctx: Context) -> Iterator[tuple[Any, int, int, bool]]:
     flagged = speller.flagged(_distinct(ctx.doc)) - ignore
     if not flagged:
         return
-    headings = {h.text_start for h in ctx.doc.headings} | {
-        o for o, _, _ in prose_regions(ctx.doc) if o < ctx.doc.body_offset
-    }
+    headings: set[int] | None = None  # where headings and front-matter texts start (made when needed)
     for offset, segment, in_table in prose_regions(ctx.doc):
         if len(flagged) <= _PREFILTER and not any(w in segment for w in flagged):
             continue  # (past a few flagged words, reading the segment's words is cheaper)
@@ -589,6 +637,10 @@ def _judge_post(ctx: Context) -> Iterator[tuple[Any, int, int, bool]]:
                 if joined == "glued" or (joined and (verdict.reason != "misspelling" or len(text) < 4)):
                     continue  # part of a hyphenated word or name: `mis-typing`, `aas-sign`, `Daweson-Howe`
                 if verdict.reason in ("typo", "misspelling", "name") and text[:1].isupper() and not text.isupper():
+                    if headings is None:
+                        headings = {h.text_start for h in ctx.doc.headings} | {
+                            o for o, _, _ in prose_regions(ctx.doc) if o < ctx.doc.body_offset
+                        }
                     position = _common_position(segment, at, offset in headings)
                     first = verdict.suggestions[0].lower() if verdict.suggestions else ""
                     lower_here = first in _distinct(ctx.doc)
