@@ -296,7 +296,7 @@ def _masked_pieces(doc: Document) -> tuple[list[str], list[int]]:
     `_clean` stays on its line, and a cut is at a line start); otherwise the body is joined and
     cleaned whole, as one piece."""
     text = doc.text
-    cuts = _cuts(doc.inline_segments)
+    cuts = _cuts(doc.inline_segments) if len(text) > PIECE else []  # (a cut is at PIECE or past it)
     cuts.append(len(text) + 1)  # (no cut: the last piece ends with the text)
     pieces: list[str] = []
     chunks: list[str] = []  # a piece's parts joined a thousand at a time: never a million small strings
