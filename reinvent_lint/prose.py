@@ -19,6 +19,7 @@ import operator
 import re
 from array import array
 from collections.abc import Iterator, Sequence
+from collections.abc import Set as AbstractSet
 from itertools import islice
 from typing import NamedTuple, overload
 
@@ -433,6 +434,17 @@ def segment_words(offset: int, segment: str) -> Iterator[tuple[str, int, int]]:
         word = normalize(m.group())
         start = offset + m.start()
         yield word, start, start + len(word)
+
+
+def words_among(offset: int, segment: str, wanted: AbstractSet[str]) -> Iterator[tuple[str, int, int]]:
+    """The `segment_words` whose word is in `wanted` (no tuple made for the others)."""
+    for m in WORD_TOKEN.finditer(segment):
+        word = m.group()
+        if "'" in word or "’" in word:
+            word = normalize(word)
+        if word in wanted:
+            start = offset + m.start()
+            yield word, start, start + len(word)
 
 
 # Characters that may stand before (after) a word: none is in WORD_TOKEN's look-behind (look-ahead)

@@ -222,3 +222,13 @@ def test_judging_every_post_at_once_finds_what_judging_post_by_post_finds(
     with monkeypatch.context() as m:
         m.setattr(spelling, "_judge_every_post", lambda site, speller: None)
         assert findings() == batched
+
+
+def test_words_among_are_the_segment_words_wanted() -> None:
+    from reinvent_lint.prose import segment_words, words_among
+
+    rng = random.Random(16)
+    wanted = {"abc", "X", "a", "it's", "b'c", "c"}
+    for _ in range(20_000):
+        text = "".join(rng.choice(_ALPHABET) for _ in range(rng.randint(1, 14)))
+        assert list(words_among(7, text, wanted)) == [w for w in segment_words(7, text) if w[0] in wanted], repr(text)

@@ -17,7 +17,7 @@ from typing import Any
 
 from ..problem import Fix, Problem, Safety, Severity
 from ..pieces import pieces
-from ..prose import MASK, distinct_words, prose_regions, prose_text, segment_words
+from ..prose import MASK, distinct_words, prose_regions, prose_text, words_among
 from ..rule import Context, rule
 from ..document import Document
 from ..jekyll.site import Site
@@ -628,60 +628,55 @@ def _judge_post(ctx: Context) -> Iterator[tuple[Any, int, int, bool]]:
     for offset, segment, in_table in prose_regions(ctx.doc):
         if len(flagged) <= _PREFILTER and not any(w in segment for w in flagged):
             continue  # (past a few flagged words, reading the segment's words is cheaper)
-        for text, start, end in segment_words(offset, segment):
-            if text in flagged:
-                verdict = check(text)
-                assert verdict is not None
-                upgraded = None
-                if verdict.reason == "unknown":
-                    upgraded = _post_typo(speller, verdict, _distinct(ctx.doc), _names_in_targets(ctx.doc))
-                    verdict = upgraded or verdict
-                named = _names_in_targets(ctx.doc)  # once per post, when needed
-                if verdict.reason in ("typo", "name", "unknown") and (
-                    _named(speller, named, text.lower()) or _uses(ctx.doc, text.lower()) >= 3
-                ):
-                    continue  # a name the post links to (a user, a project), or written so on purpose
-                targets = _targets_text(ctx.doc)
-                in_url = text.lower() in targets  # reported when the URL holds the right form too, never fixed
+        for text, start, end in words_among(offset, segment, flagged):
+            verdict = check(text)
+            assert verdict is not None
+            upgraded = None
+            if verdict.reason == "unknown":
+                upgraded = _post_typo(speller, verdict, _distinct(ctx.doc), _names_in_targets(ctx.doc))
+                verdict = upgraded or verdict
+            named = _names_in_targets(ctx.doc)  # once per post, when needed
+            if verdict.reason in ("typo", "name", "unknown") and (
+                _named(speller, named, text.lower()) or _uses(ctx.doc, text.lower()) >= 3
+            ):
+                continue  # a name the post links to (a user, a project), or written so on purpose
+            targets = _targets_text(ctx.doc)
+            in_url = text.lower() in targets  # reported when the URL holds the right form too, never fixed
+            if verdict.reason != "miscased" and in_url and not any(s.lower() in targets for s in verdict.suggestions):
+                continue  # part of a URL the post links to: `[Shortcat](https://shortcatapp.com)`;
+                # not `[Jekyl](https://jekyllrb.com)`: the URL holds the right form too
+            if (
+                verdict.reason == "misspelling"
+                and _uses(ctx.doc, text.lower()) >= 3
+                and any(" " in s for s in verdict.suggestions)
+            ):
+                continue  # a compound the post uses as a term (`checkin`, a location check-in)
+            at, stop = start - offset, end - offset
+            joined = _fragment(segment, at, stop)
+            if joined == "glued" or (joined and (verdict.reason != "misspelling" or len(text) < 4)):
+                continue  # part of a hyphenated word or name: `mis-typing`, `aas-sign`, `Daweson-Howe`
+            if verdict.reason in ("typo", "misspelling", "name") and text[:1].isupper() and not text.isupper():
+                if headings is None:
+                    headings = {h.text_start for h in ctx.doc.headings} | {
+                        o for o, _, _ in prose_regions(ctx.doc) if o < ctx.doc.body_offset
+                    }
+                position = _common_position(segment, at, offset in headings)
+                first = verdict.suggestions[0].lower() if verdict.suggestions else ""
+                lower_here = first in _distinct(ctx.doc)
+                spelt_here = upgraded is not None or first in _names_in_targets(ctx.doc)
                 if (
-                    verdict.reason != "miscased"
-                    and in_url
-                    and not any(s.lower() in targets for s in verdict.suggestions)
+                    not lower_here
+                    and not spelt_here  # the post or its links spell the name: not another name
+                    and _beside_a_name(speller, segment, at, stop, position == "title")
                 ):
-                    continue  # part of a URL the post links to: `[Shortcat](https://shortcatapp.com)`;
-                    # not `[Jekyl](https://jekyllrb.com)`: the URL holds the right form too
-                if (
-                    verdict.reason == "misspelling"
-                    and _uses(ctx.doc, text.lower()) >= 3
-                    and any(" " in s for s in verdict.suggestions)
-                ):
-                    continue  # a compound the post uses as a term (`checkin`, a location check-in)
-                at, stop = start - offset, end - offset
-                joined = _fragment(segment, at, stop)
-                if joined == "glued" or (joined and (verdict.reason != "misspelling" or len(text) < 4)):
-                    continue  # part of a hyphenated word or name: `mis-typing`, `aas-sign`, `Daweson-Howe`
-                if verdict.reason in ("typo", "misspelling", "name") and text[:1].isupper() and not text.isupper():
-                    if headings is None:
-                        headings = {h.text_start for h in ctx.doc.headings} | {
-                            o for o, _, _ in prose_regions(ctx.doc) if o < ctx.doc.body_offset
-                        }
-                    position = _common_position(segment, at, offset in headings)
-                    first = verdict.suggestions[0].lower() if verdict.suggestions else ""
-                    lower_here = first in _distinct(ctx.doc)
-                    spelt_here = upgraded is not None or first in _names_in_targets(ctx.doc)
-                    if (
-                        not lower_here
-                        and not spelt_here  # the post or its links spell the name: not another name
-                        and _beside_a_name(speller, segment, at, stop, position == "title")
-                    ):
-                        continue  # next to a first name: a surname (`Mathieu Ropert`); not when the
-                        # post writes the word it is close to in lower case (`Swift Pckage Manager`)
-                    cased = speller.lex.name(first) and not speller.lex.english(first)  # Kubernetes, not Data
-                    if verdict.reason != "name" and not cased and not position:
-                        continue  # capitalised inside a sentence and close to a common word: a name
-                        # (`Bounze`); close to a name it is a typo of the name (`Kubernets`)
-                no_fix = in_table or bool(joined) or (in_url and verdict.reason != "miscased")
-                yield verdict, start, end, no_fix  # no fix inside a hyphenated word or a URL's word
+                    continue  # next to a first name: a surname (`Mathieu Ropert`); not when the
+                    # post writes the word it is close to in lower case (`Swift Pckage Manager`)
+                cased = speller.lex.name(first) and not speller.lex.english(first)  # Kubernetes, not Data
+                if verdict.reason != "name" and not cased and not position:
+                    continue  # capitalised inside a sentence and close to a common word: a name
+                    # (`Bounze`); close to a name it is a typo of the name (`Kubernets`)
+            no_fix = in_table or bool(joined) or (in_url and verdict.reason != "miscased")
+            yield verdict, start, end, no_fix  # no fix inside a hyphenated word or a URL's word
 
 
 @rule("RL501", "misspelled-word", "Words in the prose must be spelt right (names and tech terms included).",
