@@ -187,43 +187,6 @@ def test_names_in_targets_answer_as_the_set_of_their_words() -> None:
             assert sorted(set(named.starting(word))) == sorted(w for w in words if w.startswith(word)), (text, word)
 
 
-def test_judging_every_post_at_once_finds_what_judging_post_by_post_finds(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # a run over many posts judges all their words when the speller is first asked; the findings
-    # are those of judging each post's words as it is checked
-    from reinvent_lint.engine import check_paths, default_linter
-    from reinvent_lint.rules import spelling
-
-    monkeypatch.setenv("REINVENT_LINT_CACHE_DIR", "off")
-    (tmp_path / "_config.yml").write_text("title: Batch\n")
-    posts = tmp_path / "_posts"
-    posts.mkdir()
-    lines = ["The recieve path is fine.", "A Kubernets cluster and a Postgres server.", "Teh the the end.",
-             "An aggresively denormalized table of frobnizzle values.", "Plain words only here."]  # fmt: skip
-    for i in range(12):
-        text = f"---\ntitle: Post {i}\n---\n\n{lines[i % 5]} {lines[i * 3 % 5]}\n"
-        (posts / f"2024-01-{i + 1:02d}-p.md").write_text(text)
-    batches: list[int] = []
-    judge_every_post = spelling._judge_every_post
-
-    def counted(site: object, speller: object) -> None:
-        batches.append(1)
-        judge_every_post(site, speller)  # type: ignore[arg-type]
-
-    def findings() -> list[tuple[str, int, str, str]]:
-        report = check_paths([tmp_path], default_linter(cwd=tmp_path))
-        return sorted((p.path, p.line, p.code, p.message) for p in report.problems if p.code.startswith("RL50"))
-
-    with monkeypatch.context() as m:
-        m.setattr(spelling, "_judge_every_post", counted)
-        batched = findings()
-    assert batches and any(code == "RL501" for _, _, code, _ in batched)
-    with monkeypatch.context() as m:
-        m.setattr(spelling, "_judge_every_post", lambda site, speller: None)
-        assert findings() == batched
-
-
 def test_words_among_are_the_segment_words_wanted() -> None:
     from reinvent_lint.prose import segment_words, words_among
 

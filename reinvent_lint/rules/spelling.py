@@ -37,7 +37,6 @@ _JOINED: Key[tuple[str]] = Key("joined-prose")
 _LOWERED: Key[tuple[str, ...]] = Key("lowered-prose")
 _SPELLING: Key[list[tuple[Any, int, int, bool]]] = Key("spelling")
 _DISTINCT: Key[set[str]] = Key("distinct-words")
-_ALL_JUDGED: Key[bool] = Key("all-posts-judged")
 
 
 # Each file's (words, code words) for the site vocabulary, under its size and modification time.
@@ -254,29 +253,7 @@ def _prepare(site: Site, options: Any) -> None:
     from ..speller import preload
 
     preload()
-    site.memo.put(_ALL_JUDGED, True)  # (each worker judges its own posts' words: none judges all)
     speller_for(site, options)
-
-
-def _judge_every_post(site: Site, speller: Any) -> None:
-    """In a run over many posts in one process, the words of every post it read, judged in one
-    batch when the speller is first asked: the same verdicts (each word's is its own, memoised),
-    found in one tight loop instead of between the parsing of each post, where the word data had
-    left the processor's caches (about a quarter of the judging's time on a whole blog). A run
-    that prepared the speller before forking workers does not: each worker judges its own posts."""
-    if site.memo.peek(_ALL_JUDGED) is not None:
-        return
-    site.memo.put(_ALL_JUDGED, True)
-    read = site.memo.peek(READ_DOCUMENTS)
-    if read is None or len(read) < MANY_DOCUMENTS:
-        return
-    words: set[str] = set()
-    for doc in read.values():
-        try:
-            words |= _distinct(doc)
-        except Exception:  # (reported by the post's own check, not by this one)
-            continue
-    speller.flagged(words)
 
 
 def _ignored(doc: Any) -> set[str]:
@@ -615,7 +592,6 @@ _PREFILTER = 32  # flagged words a segment is searched for before its words are 
 
 def _judge_post(ctx: Context) -> Iterator[tuple[Any, int, int, bool]]:
     speller = speller_for(ctx.site, ctx.options)
-    _judge_every_post(ctx.site, speller)
     ignore = _ignored(ctx.doc)
     check = speller.check
 
