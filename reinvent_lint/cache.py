@@ -29,9 +29,9 @@ def _path(name: str, key: str) -> Path | None:
     folder = cache_dir()
     if folder is None:
         return None
-    import hashlib  # here, as tempfile below: the lean path of a warm run (replay.py) needs neither
+    from .digests import sha256_hex  # here, as tempfile below: the lean path of a warm run (replay.py) needs neither
 
-    digest = hashlib.sha256(f"{FORMAT}\0{key}".encode()).hexdigest()[:16]
+    digest = sha256_hex(f"{FORMAT}\0{key}".encode())[:16]
     return folder / f"{name}-{digest}.marshal"
 
 

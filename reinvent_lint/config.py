@@ -18,11 +18,6 @@ from .files import LIMITS, read_text_file
 from .problem import Severity
 from .rule import Rule
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
-
 CONFIG_NAME = ".reinvent-lint.toml"
 CONFIG_MAX_BYTES = 1024 * 1024
 _TOP_KEYS = {"fail-on", "exclude", "select", "ignore", "rules", "site", "links", "style", "output", "limits"}
@@ -75,6 +70,11 @@ def find_config(start: Path) -> tuple[Path, dict[str, Any]] | None:
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
+    # here: a site without a TOML config (most) imports no TOML parser
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - Python 3.10
+        import tomli as tomllib
     try:
         return tomllib.loads(read_text_file(path, CONFIG_MAX_BYTES, errors="strict"))
     except tomllib.TOMLDecodeError as exc:

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from . import fixer, pipeline
+from . import pipeline
 from .config import Config, build_config, resolve_rule
 from .document import Document
 from .external import LINK_CODES, Occurrence, check_external, looks_up, occurrences
@@ -353,6 +353,8 @@ def fix_text(
     doc = Document(path, text.lstrip("\ufeff").replace("\r\n", "\n"), kind=site.kind_of(path))
     target = Target(Path(path), path, site, path)
     check = linter.fix_checker(whole_site=False)
+    from . import fixer  # here: a check imports no fix engine
+
     return fixer.fix_document(doc, lambda d: check(d, target, []), unsafe=unsafe).text
 
 

@@ -87,12 +87,16 @@ def read_text_file(path: Path | str, max_bytes: int | None = MAX_FILE_BYTES, err
     return read_regular_file(path, max_bytes).decode("utf-8-sig", errors=errors)
 
 
-def walk(root: str, skip: Callable[[str], bool] = lambda rel: False) -> Iterator[tuple[str, list[str], list[str]]]:
+def walk(
+    root: str, skip: Callable[[str], bool] = lambda rel: False, links: set[str] | None = None
+) -> Iterator[tuple[str, list[str], list[str]]]:
     """Like os.walk(root) without following symlinks, but iterative (no recursion limit) and
     without sorting: yields (folder, sub-folder names, file names). `skip(rel)` is called with
     each sub-folder's root-relative POSIX path; folders it accepts are not entered. Symlinks to
     folders are neither entered nor listed; other entries (files, symlinks to files, broken
-    links, FIFOs ...) are listed as files. Unreadable folders are skipped."""
+    links, FIFOs ...) are listed as files. Unreadable folders are skipped. `links`, when given,
+    gets the path (folder joined with name) of each file listed that is a symbolic link, as the
+    folder's listing tells it (no `lstat` per file)."""
     stack = [(root, "")]  # each folder with its root-relative POSIX prefix ("a/b/"), as relpath gives it
     while stack:
         folder, prefix = stack.pop()
@@ -107,6 +111,8 @@ def walk(root: str, skip: Callable[[str], bool] = lambda rel: False) -> Iterator
                         is_dir = False
                     if not is_dir:
                         names.append(entry.name)
+                        if links is not None and entry.is_symlink():
+                            links.add(entry.path)
                     elif not entry.is_symlink():
                         dirs.append(entry.name)
         except OSError:

@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import array
 import bisect
-import hashlib
 import importlib.util
 import marshal
 import sys
@@ -116,6 +115,8 @@ Sources = tuple[list[str], dict[str, int], list[str], list[str], dict[str, str],
 
 
 def shipped_digest() -> str:
+    import hashlib  # here: only building the pack needs it (a run's import would load OpenSSL)
+
     digest = hashlib.sha256()
     for name in SHIPPED:
         try:

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
-from . import link_worker, suppress
+from . import suppress
 from .document import Document, ReadError, read_bytes
 from .external import LINK_CODES, Occurrence, occurrences
 from .files import max_bytes
@@ -438,7 +438,7 @@ def check(
         return found
 
     # In mode `all`, the link worker gets each document's URLs as they are found (link_worker.py).
-    feed = link_worker.feeder(linter) if looks_up else None
+    feed = _feeder(linter) if looks_up else None
     if feed is not None:
         feed([o for s in slots if s.found is not None for o in s.found.links])  # from the result cache
     each = None if feed is None else lambda found: feed(found.links)
@@ -476,6 +476,16 @@ def check(
         finished = finish(linter, raw, docs, relative, ran)
     report.problems = apply_filters(finished, filters, linter.cwd)
     return report
+
+
+def _feeder(linter: Linter) -> Callable[[Sequence[Occurrence]], None] | None:
+    """link_worker.feeder; with no worker forked (every run but a network one) it would say None,
+    and link_worker (with pickle) is not imported."""
+    if linter.link_worker is None:
+        return None
+    from . import link_worker
+
+    return link_worker.feeder(linter)
 
 
 # ----- the result cache's side of the run (result_cache.py) -------------------------------------
@@ -597,7 +607,7 @@ def _read_slots(
                     _words_of_unstored(slot) or store.stored_words(rel, slot.content) or _words_digest(slot.data)
                 )
                 words[rel] = slot.words
-            _other_words(store.site, words)
+            store.other_words = _other_words(store.site, words)
         store.begin(contents, words)
         store.evaluate = Evaluator(store.site, store, _speller_factory(store.site, spelling))
     checked: list[str] = []
@@ -705,20 +715,23 @@ def _words_of_unstored(slot: _Slot) -> bytes:
     return b"" if worth_storing(slot.size) else slot.content
 
 
-def _other_words(site: Site, words: dict[str, bytes]) -> None:
+def _other_words(site: Site, words: dict[str, bytes]) -> dict[str, bytes]:
     """The vocabulary of the site's Markdown files not checked in this run: their size and
     modification time stand for their words, as they do for the speller's own per-file word
     cache (rules.spelling.WORDS_CACHE, cache.PerFile), which reads a file again only when they
     change. Reading and hashing every other post instead cost a one-post run 0.02 CPU-s."""
     assert site.root is not None
     root = str(site.root)
+    others: dict[str, bytes] = {}
     for rel in site.markdown_files():
         if rel not in words:
             try:
                 stat = os.stat(os.path.join(root, rel))
-                words[rel] = b"%d:%d" % (stat.st_size, stat.st_mtime_ns)
+                others[rel] = b"%d:%d" % (stat.st_size, stat.st_mtime_ns)
             except OSError:
-                words[rel] = b""
+                others[rel] = b""
+    words.update(others)
+    return others
 
 
 def _fill_words(store: Any, slots: Sequence[_Slot]) -> None:
@@ -841,7 +854,10 @@ def _store(stores: dict[int, Any], slots: Sequence[_Slot], whole_site: bool) -> 
         if _spelling_options(store.linter) is not None:
             _fill_words(store, mine)
             words = {s.target.relative: s.words for s in mine if s.target.relative}
-            _other_words(store.site, words)
+            if store.other_words is not None and store.other_words.keys().isdisjoint(words):
+                words.update(store.other_words)  # stamped as the run began: not stat-ed again
+            else:
+                _other_words(store.site, words)
         for slot in slots:
             rel, display = slot.target.relative, slot.target.display
             if id(slot.target.site) != key or rel is None or slot.found is None:

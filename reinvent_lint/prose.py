@@ -19,6 +19,7 @@ import operator
 import re
 from array import array
 from collections.abc import Iterator, Sequence
+from collections.abc import Set as AbstractSet
 from itertools import islice
 from typing import NamedTuple, overload
 
@@ -296,7 +297,7 @@ def _masked_pieces(doc: Document) -> tuple[list[str], list[int]]:
     `_clean` stays on its line, and a cut is at a line start); otherwise the body is joined and
     cleaned whole, as one piece."""
     text = doc.text
-    cuts = _cuts(doc.inline_segments)
+    cuts = _cuts(doc.inline_segments) if len(text) > PIECE else []  # (a cut is at PIECE or past it)
     cuts.append(len(text) + 1)  # (no cut: the last piece ends with the text)
     pieces: list[str] = []
     chunks: list[str] = []  # a piece's parts joined a thousand at a time: never a million small strings
@@ -433,6 +434,17 @@ def segment_words(offset: int, segment: str) -> Iterator[tuple[str, int, int]]:
         word = normalize(m.group())
         start = offset + m.start()
         yield word, start, start + len(word)
+
+
+def words_among(offset: int, segment: str, wanted: AbstractSet[str]) -> Iterator[tuple[str, int, int]]:
+    """The `segment_words` whose word is in `wanted` (no tuple made for the others)."""
+    for m in WORD_TOKEN.finditer(segment):
+        word = m.group()
+        if "'" in word or "’" in word:
+            word = normalize(word)
+        if word in wanted:
+            start = offset + m.start()
+            yield word, start, start + len(word)
 
 
 # Characters that may stand before (after) a word: none is in WORD_TOKEN's look-behind (look-ahead)

@@ -89,7 +89,7 @@ def _isatty(stream: Any) -> bool:
 
 
 def _content_hash(data: bytes) -> bytes:
-    from hashlib import blake2b
+    from .digests import blake2b
 
     return blake2b(data, digest_size=16).digest()  # as result_cache.content_hash
 

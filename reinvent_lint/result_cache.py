@@ -28,20 +28,20 @@ concurrent run wrote meanwhile. An unreadable file is rebuilt with one warning.
 
 from __future__ import annotations
 
-import hashlib
 import marshal
 import os
 import sys
 import time
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence, Set
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from itertools import repeat
 from pathlib import Path
 from types import FunctionType
 from typing import TYPE_CHECKING, Any
 
 from . import cache
+from .digests import blake2b
 from .memo import Key, Memo
 from .problem import Edit, Fix, Problem, Safety, Severity
 from .report import FileError
@@ -374,11 +374,11 @@ def _canon(value: Any) -> Any:
 
 
 def digest(value: Any) -> bytes:
-    return hashlib.blake2b(repr(_canon(value)).encode(), digest_size=12).digest()
+    return blake2b(repr(_canon(value)).encode(), digest_size=12).digest()
 
 
 def content_hash(data: bytes) -> bytes:
-    return hashlib.blake2b(data, digest_size=16).digest()
+    return blake2b(data, digest_size=16).digest()
 
 
 class Evaluator:
@@ -448,18 +448,18 @@ class Evaluator:
 
 def words_digest(words: Any) -> bytes:
     """Digest of one file's contribution to the site vocabulary (marshal-able data)."""
-    return hashlib.blake2b(marshal.dumps(words, _NO_REFS), digest_size=12).digest()
+    return blake2b(marshal.dumps(words, _NO_REFS), digest_size=12).digest()
 
 
 def verdict_digest(verdict: Any) -> bytes:
-    return hashlib.blake2b(repr(verdict).encode(), digest_size=8).digest()
+    return blake2b(repr(verdict).encode(), digest_size=8).digest()
 
 
 _NO_VERDICT = verdict_digest(None)
 
 
 def words_verdicts_digest(digests: list[bytes]) -> bytes:
-    return hashlib.blake2b(b"".join(digests), digest_size=12).digest()
+    return blake2b(b"".join(digests), digest_size=12).digest()
 
 
 def words_key(words: Mapping[str, bytes]) -> tuple[ReadKey, bytes]:
@@ -479,13 +479,23 @@ def pack_problem(p: Problem, path: str) -> tuple[Any, ...]:
             p.end_line, p.end_column, p.snippet, p.fix_regions)  # fmt: skip
 
 
+_PROBLEM_FIELDS = tuple(f.name for f in fields(Problem))
+_SEVERITIES = {int(s): s for s in Severity}
+
+
 def unpack_problem(t: Sequence[Any], path: str) -> Problem:
+    """The Problem `pack_problem` packed. Its fields are set without the frozen dataclass's
+    __init__ (one object.__setattr__ a field): a warm run unpacks every cached finding, twice
+    over when a post changed (its raw findings and its finished ones), at a third of the cost."""
     fix = None
     if t[7] is not None:
         edits, safety, description, protected = t[7]
         fix = Fix(tuple(Edit(*e) for e in edits), Safety(safety), description, protected)
-    return Problem(t[0] if t[0] is not None else path, t[1], t[2], t[3], t[4], t[5], Severity(t[6]), fix,
-                   t[8], t[9], t[10], t[11], t[12], tuple(tuple(r) for r in t[13]))  # fmt: skip
+    values = (t[0] if t[0] is not None else path, t[1], t[2], t[3], t[4], t[5], _SEVERITIES[t[6]], fix,
+              t[8], t[9], t[10], t[11], t[12], tuple(map(tuple, t[13])))  # fmt: skip
+    problem: Problem = object.__new__(Problem)
+    problem.__dict__.update(zip(_PROBLEM_FIELDS, values))
+    return problem
 
 
 def pack_error(e: FileError, path: str) -> tuple[Any, ...]:
@@ -571,7 +581,7 @@ def run_key(linter: Linter, site: Site) -> bytes:
     # The cwd: findings name files by their path from it.
     parts = [str(FORMAT), _source_fingerprint(), repr(linter.config), repr(rules), str(site.root), str(linter.cwd)]
     parts += _settings_fingerprint(site)
-    return hashlib.blake2b("\0".join(parts).encode(), digest_size=16).digest()
+    return blake2b("\0".join(parts).encode(), digest_size=16).digest()
 
 
 def cache_folder(linter: Linter, site: Site) -> Path | None:
@@ -620,6 +630,9 @@ class ResultCache:
         self.evaluate: Evaluator | None = None
         self.linter: Any = None
         self.unstored: set[str] = set()  # files of the run whose results are not stored (`worth_storing`)
+        # the stamps standing for the words of the site's Markdown files the run did not check
+        # (pipeline._other_words), taken as the run began: `save` stores them without a second stat
+        self.other_words: dict[str, bytes] | None = None
 
     def _read(self, warnings: list[str] | None) -> tuple[Any, ...] | None:
         """The cache file's contents (None: none or unreadable). The file is only ever replaced
@@ -833,4 +846,4 @@ def finish_digest(
     known = packed or {}
     # marshal version 0 writes every str alike, interned or not (1+ mark interned ones)
     dumped = sorted(marshal.dumps(known.get(id(p)) or pack_problem(p, path), 0) for p in problems)
-    return hashlib.blake2b(marshal.dumps((dumped, ran), 0), digest_size=16).digest()
+    return blake2b(marshal.dumps((dumped, ran), 0), digest_size=16).digest()

@@ -145,12 +145,52 @@ _HIGHLIGHT = re.compile(r"\{%-?\s*highlight\b.*?endhighlight\s*-?%\}", re.DOTALL
 _SPAN = re.compile(r"`[^`\n]+`")
 
 
+def fenced_blocks(text: str) -> list[str]:
+    """What `_FENCE.finditer` matches, in order (a fence at a line start after at most three
+    spaces, up to the first line that starts the same way with the same fence), found by
+    searching for the fences themselves: the pattern's lazy `.*?` tries a closing fence at every
+    character of the file."""
+    found: list[str] = []
+    # the next occurrence of each fence at or after `at` (-1: none left, or a fence of that kind
+    # was never closed, so no later one is)
+    next_at = {fence: text.find(fence) for fence in ("```", "~~~")}
+    at = 0
+    while True:
+        for fence, i in next_at.items():
+            if 0 <= i < at:
+                next_at[fence] = text.find(fence, at)
+        starts = [(i, fence) for fence, i in next_at.items() if i >= 0]
+        if not starts:
+            return found
+        start, fence = min(starts)
+        line = _fence_line(text, start)
+        if line < 0:
+            at = start + 1
+            continue
+        end = text.find(fence, start + 3)
+        while end >= 0 and _fence_line(text, end) <= start:  # (the closing fence is on a later line)
+            end = text.find(fence, end + 1)
+        if end < 0:
+            next_at[fence] = -1
+            at = start + 1
+            continue
+        at = end + 3
+        found.append(text[line:at])
+
+
+def _fence_line(text: str, at: int) -> int:
+    """The start of the line of a fence at `at`, when only up to three spaces precede it on its
+    line; else -1."""
+    line = text.rfind("\n", 0, at) + 1
+    return line if at - line <= 3 and not text[line:at].strip(" ") else -1
+
+
 def code_words_of(text: str) -> set[str]:
     """The distinct lower-case words of a text's code blocks, highlight bodies and code spans
     (one pass per kind, each only when its marker occurs: no alternation tried at every offset)."""
     chunks: list[str] = []
     if "```" in text or "~~~" in text:
-        chunks += [m.group() for m in _FENCE.finditer(text)]
+        chunks += fenced_blocks(text)
     if "highlight" in text:
         chunks += [m.group() for m in _HIGHLIGHT.finditer(text)]
     found = {w.lower() for w in words_of("\n".join(chunks))} if chunks else set()
@@ -493,8 +533,29 @@ class Speller:
 
     def flagged(self, words: set[str]) -> set[str]:
         """The words of `words` with a verdict: the words already judged fine are taken out by
-        one set difference, so a post's common words cost no Python call at all."""
-        return {w for w in words - self.good if self.check(w) is not None}
+        one set difference, so a post's common words cost no Python call at all; the new ones
+        that pass `_judge`'s first test (a dictionary word in lower case or capitalised, most
+        of a blog's words) are taken out in one loop, without a call each."""
+        new = words - self.good
+        if new and not self.locale:
+            new -= self._plainly_fine(new)
+        return {w for w in new if self.check(w) is not None}
+
+    def _plainly_fine(self, words: set[str]) -> set[str]:
+        """The words `_judge` passes at its first test (no locale configured): a lower-case
+        dictionary word or term, a capitalised dictionary word that is no product name. Added
+        to `good`, as `check` adds them."""
+        get = self.lex.get
+        fine = set()
+        for word in words:
+            lower = word.lower()
+            value = get(lower)
+            if not value & (ENGLISH | TERM):
+                continue
+            if word == lower or (word[1:] == lower[1:] and value & ENGLISH and not value & (NAME | MISSPELT)):
+                fine.add(word)
+        self.good |= fine
+        return fine
 
     def _judge(self, word: str) -> Verdict | None:
         lex = self.lex
@@ -583,7 +644,13 @@ class Speller:
         lower = word.lower()
         own = self.site_uses(lower)
         found = []
-        for c in self._slip_neighbours(lower):
+        # only the site's words can qualify: its one-edit words (no search of the word data), in
+        # the order of `_slip_neighbours` (sorted, the first letter kept, a short word's last not added)
+        short = len(lower) < LONG - 1
+        near = sorted(self.site_lower.keys() & _edits(lower))
+        for c in near:
+            if c[:1] != lower[:1] or (short and c == lower[:-1]):
+                continue
             entry = self.site_lower.get(c)
             if entry is None or entry[0] < max(self.min_posts, SITE_RATIO * own) or _plural_pair(c, lower):
                 continue

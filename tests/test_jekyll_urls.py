@@ -421,3 +421,120 @@ def test_a_dangling_link_has_no_front_matter(tmp_path: Path) -> None:
     os.symlink(tmp_path / "missing.md", tmp_path / "dangling.md")
     assert "dangling.md" in site.files
     assert link_problem(site, "/dangling.md") is None  # unreadable: judged a static file, never a page
+
+
+# ----- the table kept between runs (issue 18: a one-post run takes it from the user cache) -----
+TABLE_SITE = {
+    "_config.yml": "title: t\ntimezone: Europe/Berlin\ncollections:\n  guides:\n    output: true\n",
+    "_posts/2024-01-02-plain.md": "---\ntitle: Plain\ndate: 2024-01-02 23:30:00 +0000\n---\nText.\n",
+    "_posts/2024-03-31-clock.md": "---\ntitle: Clock\ndate: 2024-10-27 02:30:00 +0100\n---\nText.\n",
+    "_guides/setup.md": "---\ntitle: Setup\n---\nText.\n",
+    "about.md": "---\ntitle: About\npermalink: /about-us/\n---\nText.\n",
+}
+
+
+def _table(root: Path) -> urls.SiteUrls:
+    return Site(root).urls  # a new Site each time: a new run
+
+
+def _fresh(root: Path, monkeypatch: pytest.MonkeyPatch) -> urls.SiteUrls:
+    """The table built from the files, not taken from the cache."""
+    with monkeypatch.context() as m:
+        m.setattr(urls, "_stored_table", lambda *args: None)
+        return _table(root)
+
+
+def _same(a: urls.SiteUrls, b: urls.SiteUrls) -> None:
+    assert (a.urls, a.owner, a.primary, a.data) == (b.urls, b.owner, b.primary, b.data)
+    assert a.posts == b.posts
+    assert repr(a.posts) == repr(b.posts)  # the result cache digests reprs: same zone object, same fold
+
+
+def test_the_url_table_of_an_unchanged_site_is_taken_from_the_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = write_site(tmp_path / "site", TABLE_SITE)
+    first = _table(root)
+    with monkeypatch.context() as m:
+        m.setattr(urls, "_build_urls", lambda *args: pytest.fail("built again"))
+        second = _table(root)
+        # an edit below the front matter changes no URL: still the stored table
+        post = root / "_posts/2024-01-02-plain.md"
+        post.write_text(post.read_text() + "More text.\n")
+        third = _table(root)
+    _same(second, first)
+    _same(third, first)
+    _same(third, _fresh(root, monkeypatch))
+    assert first.posts["_posts/2024-03-31-clock.md"].date.fold == 1  # 02:30 CET, the second of the two
+
+
+@pytest.mark.parametrize(
+    ("path", "text", "expected"),
+    [
+        ("_posts/2024-01-02-plain.md", "---\ntitle: Plain\npermalink: /moved/\n---\nText.\n", "/moved/"),
+        ("_config.yml", TABLE_SITE["_config.yml"] + "permalink: pretty\n", "/2024/01/03/plain/"),
+        ("_guides/more.md", "---\ntitle: More\n---\nText.\n", "/guides/more.html"),
+        ("news.md", "---\ntitle: News\n---\nText.\n", "/news.html"),
+    ],
+    ids=["a-post-permalink", "the-config", "a-collection-document", "a-page"],
+)
+def test_the_url_table_is_built_again_when_its_inputs_change(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, path: str, text: str, expected: str
+) -> None:
+    root = write_site(tmp_path / "site", TABLE_SITE)
+    assert expected not in _table(root).urls
+    (root / path).write_text(text)
+    after = _table(root)
+    assert expected in after.urls
+    _same(after, _fresh(root, monkeypatch))
+
+
+def test_a_stored_url_table_holds_until_a_future_post_comes_due(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    soon = dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=2)
+    root = write_site(
+        tmp_path / "site", {**TABLE_SITE, f"_posts/{soon:%Y-%m-%d}-soon.md": "---\ntitle: Soon\n---\nText.\n"}
+    )
+    rel = f"_posts/{soon:%Y-%m-%d}-soon.md"
+    assert _table(root).posts[rel].state == "future"
+    assert _table(root).posts[rel].state == "future"  # from the cache
+    later = soon + dt.timedelta(days=1)
+    monkeypatch.setattr(urls, "_now", lambda zone: later.astimezone(zone))
+    assert _table(root).posts[rel].state == "published"
+
+
+def test_a_url_table_with_a_post_dated_the_day_of_the_build_is_not_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A post whose front matter does not parse is dated the day of the build (its URL too)."""
+    root = write_site(tmp_path / "site", {**TABLE_SITE, "_posts/2024-02-01-broken.md": "---\ntitle: [x\n---\nText.\n"})
+    assert _table(root).posts["_posts/2024-02-01-broken.md"].state == "yaml-error"
+    from zoneinfo import ZoneInfo
+
+    tomorrow = dt.datetime.now(ZoneInfo("Europe/Berlin")) + dt.timedelta(days=1)
+    monkeypatch.setattr(urls, "_now", lambda zone: tomorrow.astimezone(zone))
+    assert f"/{tomorrow:%Y/%m/%d}/2024-02-01-broken.html" in _table(root).urls
+
+
+def test_a_change_to_the_code_that_builds_the_url_table_builds_it_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    code = tmp_path / "urls.py"
+    code.write_text("# the builder\n")
+    monkeypatch.setattr(urls, "_CODE_FILES", (str(code),))
+    root = write_site(tmp_path / "site", TABLE_SITE)
+    _table(root)
+    built: list[int] = []
+    real = urls._build_urls
+
+    def counted(*args: object) -> urls.SiteUrls:
+        built.append(1)
+        return real(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(urls, "_build_urls", counted)
+    _table(root)
+    assert built == []
+    code.write_text("# the builder, edited\n")
+    _table(root)
+    assert built == [1]

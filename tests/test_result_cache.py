@@ -327,13 +327,8 @@ def test_a_word_the_site_stops_using_is_rejudged_in_every_post_that_uses_it(tmp_
     assert after == _cold(root, raw={"select": ["RL501", "RL504"]})
 
 
-def test_posts_judged_under_an_unchanged_vocabulary_are_not_judged_again(
-    blog: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """An edit that keeps the site's vocabulary (no word added or dropped) re-checks the post; the
-    other posts' spelling verdicts, judged under that vocabulary, are not looked at again."""
-    _run(blog)
-    _edit(blog, "_posts/2024-01-04-delta.md", "about caching.", "about caching. A post about caching.")
+def _judged(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """From now on, how many words each re-judging of cached verdicts judged (one item each)."""
     judged: list[int] = []
     real = result_cache.Evaluator.verdicts_of
 
@@ -342,6 +337,17 @@ def test_posts_judged_under_an_unchanged_vocabulary_are_not_judged_again(
         return real(self, words)
 
     monkeypatch.setattr(result_cache.Evaluator, "verdicts_of", counted)
+    return judged
+
+
+def test_posts_judged_under_an_unchanged_vocabulary_are_not_judged_again(
+    blog: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An edit that keeps the site's vocabulary (no word added or dropped) re-checks the post; the
+    other posts' spelling verdicts, judged under that vocabulary, are not looked at again."""
+    _run(blog)
+    _edit(blog, "_posts/2024-01-04-delta.md", "about caching.", "about caching. A post about caching.")
+    judged = _judged(monkeypatch)
     after, checked = _run(blog)
     assert _names(checked) == {"delta"} and judged == []
     assert after == _cold(blog)
@@ -516,3 +522,41 @@ def test_the_traced_site_records_every_look_up_through_a_kept_wrapper(blog: Path
         assert traced.files is traced.files
     assert ("s", "files", "in", "_posts/2024-01-01-alpha.md") in recorder.keys
     assert ("s", "files", "in", "_posts/2024-01-09-none.md") in recorder.keys
+
+
+def test_a_packed_problem_unpacks_to_the_problem_it_was() -> None:
+    """unpack_problem builds the frozen Problem without its __init__: it must give the same
+    problem (fields, equality, hash, repr), frozen still, whatever its path, fix and regions."""
+    import dataclasses
+
+    from reinvent_lint.problem import Fix, Problem, Safety, Severity
+
+    fix = Fix.replace(3, 7, "teh", safety=Safety.UNSAFE, description="typo", edits_protected=True)
+    first = Problem("_posts/a.md", 2, 5, "RL501", "misspelled-word", "'teh'", Severity.ERROR, fix, 3, 7, 2, 9, "teh")
+    problems = [
+        dataclasses.replace(first, fix_regions=((2, 5, 2, 9),)),
+        Problem("_posts/other.md", 1, 1, "RL706", "duplicate-permalink", "written twice", Severity.INFO),
+    ]
+    for problem in problems:
+        unpacked = result_cache.unpack_problem(result_cache.pack_problem(problem, "_posts/a.md"), "_posts/a.md")
+        assert dataclasses.astuple(unpacked) == dataclasses.astuple(problem)
+        assert unpacked == problem and hash(unpacked) == hash(problem) and repr(unpacked) == repr(problem)
+        assert type(unpacked.severity) is Severity and type(unpacked.fix_regions) is tuple
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            unpacked.line = 3  # type: ignore[misc]
+
+
+def test_a_one_post_run_stores_the_other_posts_as_they_are_now(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The other posts' stamps a one-post run stores (taken once, as it began) are those of the
+    posts as they are: after another post changed, the second run of the same post finds the
+    vocabulary it stored, and neither checks nor judges anything again."""
+    word, raw = _WORD, _SPELLING
+    root = _snarfblat_site(tmp_path)
+    one = [root / "_posts/2024-02-01-p1.md"]
+    _linter(root, raw).check_paths(one, jobs=1)
+    _edit(root, "_posts/2024-02-03-p3.md", "about something else", f"about {word} too")
+    first = _linter(root, raw).check_paths(one, jobs=1).problems
+    judged = _judged(monkeypatch)
+    second = _linter(root, raw).check_paths(one, jobs=1).problems
+    assert result_cache.LAST.checked == [] and judged == []
+    assert second == first

@@ -38,6 +38,16 @@ def test_distinct_words_on_prose(text: str) -> None:
     assert distinct_words(text) == _by_regex(text)
 
 
+def test_fenced_blocks_equal_the_fence_pattern_on_random_text() -> None:
+    from reinvent_lint.speller import _FENCE, fenced_blocks
+
+    rng = random.Random(18)
+    parts = ["`", "```", "````", "~~~", "~", "\n", " ", "  ", "a", "\n   ```", "\n    ```", "\n~~~", "\n  ~~~ x"]
+    for _ in range(30_000):
+        text = "".join(rng.choice(parts) for _ in range(rng.randint(0, 24)))
+        assert fenced_blocks(text) == [m.group() for m in _FENCE.finditer(text)], repr(text)
+
+
 @pytest.mark.parametrize(
     ("text", "found"),
     [
@@ -149,3 +159,39 @@ def test_past_the_first_flagged_words_uses_are_counted_the_same_way() -> None:
     found = [p.snippet for p in check_text(f"---\ntitle: Notes\n---\n\n{body}") if p.code in ("RL501", "RL504")]
     assert found.count("wizzlebop") == 2 and "frobnizzle" not in found
     assert len(others.split()) > spelling._SCANS  # the two words are counted, not scanned for
+
+
+def test_needles_found_through_their_anchors_are_those_found_one_by_one() -> None:
+    from reinvent_lint.rules.spelling import _NEEDLES, _needles_in_lowered
+
+    rng = random.Random(503)
+    parts = ["could", "would", "should", "must", "might", " of ", " of", "ld of", "let's ", "you", "them", " own",
+             "it's", "'s", "'re", "there", "r welcome", "its a", " ", "x"]  # fmt: skip
+    for _ in range(20_000):
+        text = "".join(rng.choice(parts) for _ in range(rng.randint(0, 12)))
+        assert _needles_in_lowered(text, _NEEDLES) == {n for n in _NEEDLES if n in text}, repr(text)
+
+
+def test_names_in_targets_answer_as_the_set_of_their_words() -> None:
+    from reinvent_lint.rules.spelling import _TARGET_WORD, _Named
+
+    rng = random.Random(501)
+    parts = ["ab", "Ab", "abc", "ABC", "b", "x", "/", "-", "_", "1", "'", "\n", " ", "é", "\u212a", ".", "abcd"]
+    asked = ["ab", "abc", "abcd", "b", "x", "bab", "a", "ab'c", "", "abé", "k", "Ab"]
+    for _ in range(5_000):
+        text = "".join(rng.choice(parts) for _ in range(rng.randint(0, 16)))
+        words = {w.lower() for w in _TARGET_WORD.findall(text)}
+        named = _Named(text)
+        for word in asked:
+            assert (word in named) == (word in words), (text, word)
+            assert sorted(set(named.starting(word))) == sorted(w for w in words if w.startswith(word)), (text, word)
+
+
+def test_words_among_are_the_segment_words_wanted() -> None:
+    from reinvent_lint.prose import segment_words, words_among
+
+    rng = random.Random(16)
+    wanted = {"abc", "X", "a", "it's", "b'c", "c"}
+    for _ in range(20_000):
+        text = "".join(rng.choice(_ALPHABET) for _ in range(rng.randint(1, 14)))
+        assert list(words_among(7, text, wanted)) == [w for w in segment_words(7, text) if w[0] in wanted], repr(text)

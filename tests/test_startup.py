@@ -9,6 +9,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 
 REPO = Path(__file__).resolve().parents[1]
@@ -21,8 +22,7 @@ from reinvent_lint.cli import main
 parsed = []  # the texts whose blocks were parsed (plain posts need no markdown-it import)
 markdown.parse_blocks = lambda text, parse=markdown.parse_blocks: parsed.append(text) or parse(text)
 code = main(["check", "--format", "json", sys.argv[1]])
-modules = sorted(m for m in sys.modules if "." not in m)
-print(json.dumps({"code": code, "modules": modules, "parsed": len(parsed)}))
+print(json.dumps({"code": code, "modules": sorted(sys.modules), "parsed": len(parsed)}))
 """
 
 
@@ -38,15 +38,21 @@ def _site(root: Path) -> Path:
     return post
 
 
-def test_one_post_without_external_links_imports_no_http_stack_or_style_pack(tmp_path: Path) -> None:
+def _probe(tmp_path: Path, script: str) -> dict[str, Any]:
+    """Run `script` (a one-post check that prints JSON last) on the post of `_site`."""
     post = _site(tmp_path / "site")
     env = dict(os.environ, PYTHONPATH=str(REPO))
     proc = subprocess.run(
-        [sys.executable, "-c", PROBE, str(post.relative_to(tmp_path / "site"))],
+        [sys.executable, "-c", script, str(post.relative_to(tmp_path / "site"))],
         cwd=tmp_path / "site", env=env, capture_output=True, text=True, timeout=120,
     )  # fmt: skip
     assert proc.returncode == 0, proc.stderr
-    result = json.loads(proc.stdout.strip().splitlines()[-1])
+    result: dict[str, Any] = json.loads(proc.stdout.strip().splitlines()[-1])
+    return result
+
+
+def test_one_post_without_external_links_imports_no_http_stack_or_style_pack(tmp_path: Path) -> None:
+    result = _probe(tmp_path, PROBE)
     assert not [m for m in HEAVY if m in result["modules"]]
     assert result["parsed"]  # the post was parsed: its rules ran
     assert result["code"] == 0  # warnings only: the internal link resolved
@@ -112,3 +118,22 @@ def test_a_warm_run_over_an_unchanged_site_parses_nothing_and_reports_the_same(t
     assert "yaml" in cold["modules"] and cold["parsed"]
     # nothing changed: neither the posts' front matter, their Markdown nor _config.yml is parsed
     assert "yaml" not in warm["modules"] and "markdown_it" not in warm["modules"] and not warm["parsed"]
+
+
+def test_one_post_check_imports_no_fix_engine_link_worker_or_toml_parser(tmp_path: Path) -> None:
+    """A check of one post in a site without a TOML config neither fixes, nor forks a link worker,
+    nor reads TOML: the fix engine, the link worker (with pickle) and tomllib stay unimported; nor
+    does hashlib (OpenSSL), the caches' hashes come from digests.py."""
+    modules = set(_probe(tmp_path, PROBE)["modules"])
+    assert "reinvent_lint.engine" in modules  # the probe did run the linter
+    assert not modules & {"reinvent_lint.fixer", "reinvent_lint.link_worker", "pickle", "tomllib", "hashlib"}
+
+
+def test_the_caches_hashes_are_hashlibs() -> None:
+    import hashlib
+
+    from reinvent_lint.digests import blake2b, sha256_hex
+
+    for data in (b"", b"reinvent-lint", bytes(range(256)) * 100):
+        assert blake2b(data, digest_size=12).digest() == hashlib.blake2b(data, digest_size=12).digest()
+        assert sha256_hex(data) == hashlib.sha256(data).hexdigest()

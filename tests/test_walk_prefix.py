@@ -50,3 +50,25 @@ def test_site_files_are_relpaths(tmp_path: Path) -> None:
         if not os.path.relpath(folder, root).startswith("_site")
     }
     assert site.files == expected
+
+
+@pytest.mark.parametrize("spelling", ["{root}", "{root}/"])
+def test_walk_names_the_linked_files_as_islink_does(tmp_path: Path, spelling: str) -> None:
+    """Site.files drops a link out of the site by the links walk reports (its folder listing),
+    not by an lstat of every file: the same files as os.path.islink finds."""
+    root = tmp_path / "blog"
+    root.mkdir()
+    _tree(root)
+    (tmp_path / "outside.png").write_text("x", encoding="utf-8")
+    (tmp_path / "elsewhere").mkdir()
+    os.symlink(tmp_path / "outside.png", root / "deep" / "out.png")  # out of the site: dropped
+    os.symlink(root / "a.md", root / "deep" / "er" / "in.md")  # inside: kept
+    os.symlink(root / "gone.md", root / "broken.md")  # broken, pointing inside: kept
+    os.symlink(tmp_path / "elsewhere", root / "folder-link")  # a link to a folder: neither entered nor listed
+    start = spelling.format(root=root)
+    links: set[str] = set()
+    listed = [os.path.join(folder, n) for folder, _, names in walk(start, links=links) for n in names]
+    assert links == {p for p in listed if os.path.islink(p)} and len(links) == 3
+    files = Site(root).files
+    assert {"deep/er/in.md", "broken.md", "a.md"} <= files
+    assert not {"deep/out.png", "folder-link"} & files

@@ -78,6 +78,14 @@ _DATE_TIME = re.compile(
 )
 
 
+def suffix(rel: str) -> str:
+    """`PurePosixPath(rel).suffix` of a clean site-relative path (`Site.files`: no `.` or empty
+    parts), without building a path (loops over every file or post of a site)."""
+    name = rel.rsplit("/", 1)[-1]
+    i = name.rfind(".")
+    return name[i:] if 0 < i < len(name) - 1 else ""
+
+
 def parse_date(value: object, zone: dt.tzinfo) -> dt.datetime | None:
     """A front-matter `date` as the local time of the build (`zone`), or None when this model
     cannot tell (Ruby's `Time.parse` reads more forms than are modelled here)."""

@@ -208,16 +208,19 @@ class Site:
             return frozenset()
         found: list[str] = []
         root = str(self.root)
-        for folder, _, names in walk(root, lambda rel: rel.rsplit("/", 1)[-1] in _SKIP_DIRS or self.is_excluded(rel)):
+        links: set[str] = set()  # (the folder listings say which files are links: no lstat per file)
+        skip = lambda rel: rel.rsplit("/", 1)[-1] in _SKIP_DIRS or self.is_excluded(rel)
+        for folder, _, names in walk(root, skip, links):
             # (walk joins each folder onto `root`, a resolved path: the rest of it is its relpath)
             rel_folder = "" if folder == root else folder[len(root.rstrip(os.sep)) + 1 :].replace(os.sep, "/") + "/"
             for name in names:
                 rel = rel_folder + name
                 if self.is_excluded(rel):
                     continue
-                full = os.path.join(folder, name)
-                if os.path.islink(full) and not self._inside(full):
-                    continue
+                if links:
+                    full = os.path.join(folder, name)
+                    if full in links and not self._inside(full):
+                        continue
                 found.append(rel)
         return frozenset(found)
 
@@ -273,7 +276,8 @@ class Site:
     @cached_property
     def posts(self) -> list[str]:
         """The posts Jekyll renders through a converter (Markdown or HTML)."""
-        return [f for f in self.post_files if PurePosixPath(f).suffix.lower() in self.markdown_suffixes | {".html"}]
+        rendered = self.markdown_suffixes | {".html"}
+        return [f for f in self.post_files if facts.suffix(f).lower() in rendered]
 
     @cached_property
     def post_names(self) -> dict[str, str]:
@@ -410,11 +414,10 @@ def _load_config(text: str) -> dict[str, Any]:
     cache under a hash of its text, so a run that finds every post in the result cache neither
     imports PyYAML nor constructs a large config again; data marshal cannot hold (dates) is
     simply not cached."""
-    import hashlib
-
     from .. import __version__, cache
+    from ..digests import blake2b
 
-    key = f"{__version__}\0" + hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+    key = f"{__version__}\0" + blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
     known = cache.load("site-config-1", key)
     if isinstance(known, dict):
         return known

@@ -109,12 +109,7 @@ def _expand(template: str, values: dict[str, str]) -> str:
     return re.sub(r"/+", "/", result)
 
 
-def _suffix(rel: str) -> str:
-    """`PurePosixPath(rel).suffix` of a clean site-relative path (Site.files: no `.` or empty
-    parts), without building a path: the one loop over every file of the site builds none."""
-    name = rel.rsplit("/", 1)[-1]
-    i = name.rfind(".")
-    return name[i:] if 0 < i < len(name) - 1 else ""
+_suffix = facts.suffix  # the one loop over every file of the site builds no path
 
 
 def _variants(url: str) -> set[str]:
@@ -275,9 +270,11 @@ def page_template(style: str) -> str:
 
 
 def site_urls(site: Site) -> SiteUrls:
-    """The URLs of the site's pages, posts and output collections."""
-    result = SiteUrls()
-    urls, owner = result.urls, result.owner
+    """The URLs of the site's pages, posts and output collections. The table is kept in the
+    user cache (`cache.py`) with the inputs it was built from: the site's settings, its file
+    listing and every document's URL front matter. A run whose inputs are the same (a one-post
+    run, or an edit below a post's front matter) takes it from there instead of working out
+    every document's URL again, until the first post dated in the future comes due."""
     from ..cache import PerFile
 
     # Each document's URL-relevant front matter, cached by file size and modification time, so
@@ -290,9 +287,48 @@ def site_urls(site: Site) -> SiteUrls:
         return index.get(os.path.join(root, rel), rel, _url_front_matter) or {}  # (no Path per file)
 
     config = site.config
+    posts = [(rel, front_matter(rel)) for rel in site.posts]
+    collections = config.get("collections") or {}
+    rendered = site.markdown_suffixes | MARKDOWN_SUFFIXES | {".html"}
+    others: list[tuple[str, str | None, dict[str, Any]]] = []  # (file, its output collection or None, front matter)
+    for rel in site.files:
+        if _suffix(rel).lower() not in rendered:
+            continue
+        top = rel.split("/", 1)[0]
+        if top.startswith("_") or "/_" in rel:
+            name = top[1:]
+            settings = collections.get(name) if isinstance(collections, dict) else None
+            if not (top.startswith("_") and isinstance(settings, dict) and settings.get("output")):
+                continue
+            others.append((rel, name, front_matter(rel)))
+        else:
+            others.append((rel, None, front_matter(rel)))
+    index.save()
+    now = _now(site.timezone)
+    key = _table_key(site, posts, others)
+    result = _stored_table(site, key, now)
+    if result is None:
+        result = _build_urls(site, posts, others, now)
+        _store_table(site, key, result)
+    return result
+
+
+def _now(zone: dt.tzinfo) -> dt.datetime:
+    """The time of the build (a function of its own, so tests can move it)."""
+    return dt.datetime.now(zone)
+
+
+def _build_urls(
+    site: Site,
+    posts: list[tuple[str, dict[str, Any]]],
+    others: list[tuple[str, str | None, dict[str, Any]]],
+    now: dt.datetime,
+) -> SiteUrls:
+    result = SiteUrls()
+    urls, owner = result.urls, result.owner
+    config = site.config
     style = str(config.get("permalink") or "date")
     template = _STYLES.get(style, style)
-    now = dt.datetime.now(site.timezone)
 
     def add(url: str, rel: str, data: dict[str, Any]) -> None:
         result.primary.setdefault(rel, url)
@@ -303,8 +339,7 @@ def site_urls(site: Site) -> SiteUrls:
             urls.add(u)
             owner.setdefault(u, rel)
 
-    for rel in site.posts:
-        data = front_matter(rel)
+    for rel, data in posts:
         fate = post_fate(site, rel, data, template, now)
         if fate is None:
             continue
@@ -315,26 +350,18 @@ def site_urls(site: Site) -> SiteUrls:
         add(fate.url, rel, data)
         add(fate.url.lower(), rel, {})
     collections = config.get("collections") or {}
-    rendered = site.markdown_suffixes | MARKDOWN_SUFFIXES | {".html"}
-    for rel in site.files:
-        if _suffix(rel).lower() not in rendered:
-            continue
-        top = rel.split("/", 1)[0]
-        if top.startswith("_") or "/_" in rel:
-            name = top[1:]
-            settings = collections.get(name) if isinstance(collections, dict) else None
-            if not (top.startswith("_") and isinstance(settings, dict) and settings.get("output")):
-                continue
-            data = front_matter(rel)
+    for rel, collection, data in others:
+        if collection is not None:
             if data.get(NO_FRONT_MATTER):
                 continue  # a collection file without front matter is copied as a static file
+            settings = collections[collection]
             path = str(PurePosixPath(rel.split("/", 1)[1]).with_suffix("")).rstrip(".")
             # Collection#url_template: a style name is not expanded here (`permalink: pretty`
             # writes every document to /pretty.html); without one, the site's style adds its suffix.
             coll_template = str(settings.get("permalink") or "/:collection/:path" + permalink_suffix(style))
             stem = PurePosixPath(path).name
             values = {
-                "collection": name,
+                "collection": collection,
                 "path": "/" + path,
                 "name": facts.slugify(stem),
                 "title": facts.slugify(str(data.get("slug") or stem), "pretty", cased=True),
@@ -346,7 +373,6 @@ def site_urls(site: Site) -> SiteUrls:
             continue
         # A page without front matter is copied as a static file by plain Jekyll, but GitHub
         # Pages renders it (jekyll-optional-front-matter): both URLs are kept.
-        data = front_matter(rel)
         own = data.get("permalink")
         if own:
             add(_expand(str(own), {}), rel, data)
@@ -358,8 +384,79 @@ def site_urls(site: Site) -> SiteUrls:
         else:
             url = _expand(page_template(style), {"path": folder, "basename": pure.stem, "output_ext": ".html"})
         add(url, rel, data)
-    index.save()
     return result
+
+
+# ----- the table kept between runs ------------------------------------------------------------
+_TABLE = "urltable"
+_TABLE_FORMAT = 1
+# The code that builds the table: a change to it (an upgrade, an edit in development) rebuilds it.
+_CODE_FILES = tuple(os.path.join(os.path.dirname(__file__), name) for name in ("urls.py", "facts.py", "publishing.py"))
+
+
+def _table_key(
+    site: Site, posts: list[tuple[str, dict[str, Any]]], others: list[tuple[str, str | None, dict[str, Any]]]
+) -> bytes:
+    """Digest of everything `_build_urls` reads but the time: the code (its version, and the
+    size and time of its files), the site's settings (its config, whether future posts are
+    published, its time zone and Markdown suffixes), which documents there are and each one's
+    URL front matter. Empty (never stored) when the code's files cannot be stat-ed."""
+    import marshal
+
+    from .. import __version__
+    from ..digests import blake2b
+
+    try:
+        code = [(stat.st_size, stat.st_mtime_ns) for stat in map(os.stat, _CODE_FILES)]
+    except OSError:
+        return b""
+    settings = repr((__version__, code, site.config, site.future, site.timezone, sorted(site.markdown_suffixes)))
+    files = (posts, sorted(others, key=lambda other: other[0]))
+    try:
+        packed = marshal.dumps((_TABLE_FORMAT, settings, files))
+    except ValueError:  # not plain data (cannot happen with _url_data's values): never stored
+        return b""
+    return blake2b(packed, digest_size=16).digest()
+
+
+def _stored_table(site: Site, key: bytes, now: dt.datetime) -> SiteUrls | None:
+    """The stored table, when it was built from these inputs and no post it holds as dated in
+    the future has come due since (only the time changes then)."""
+    from ..cache import load
+
+    stored = load(_TABLE, str(site.root)) if key else None
+    if not (isinstance(stored, tuple) and len(stored) == 4 and stored[:2] == (_TABLE_FORMAT, key)):
+        return None
+    due, (urls, owner, primary, data, posts) = stored[2], stored[3]
+    if now.timestamp() >= due:
+        return None
+    zone = site.timezone
+    fates = {}
+    for rel, (url, state, date, fold) in posts.items():
+        when = None if date is None else dt.datetime.fromisoformat(date).replace(tzinfo=zone, fold=fold)
+        fates[rel] = PostFate(url, state, when)
+    return SiteUrls(set(urls), owner, primary, data, fates)
+
+
+def _store_table(site: Site, key: bytes, table: SiteUrls) -> None:
+    """Keep the table for the next run. Not kept: a table with a post whose front matter does
+    not parse (Jekyll dates it the day of the build), or a post date in another zone than the
+    site's (a date is stored as the site's local time)."""
+    from ..cache import store
+
+    zone = site.timezone
+    posts = {}
+    due = float("inf")
+    for rel, fate in table.posts.items():
+        if fate.state == "yaml-error" or (fate.date is not None and fate.date.tzinfo is not zone):
+            return
+        date = None if fate.date is None else fate.date.replace(tzinfo=None).isoformat()
+        posts[rel] = (fate.url, fate.state, date, 0 if fate.date is None else fate.date.fold)
+        if fate.state == "future" and fate.date is not None:
+            due = min(due, fate.date.timestamp())
+    if key:
+        store(_TABLE, str(site.root), (_TABLE_FORMAT, key, due, (list(table.urls), table.owner, table.primary,
+                                                                 table.data, posts)))  # fmt: skip
 
 
 # ----- what `{% link %}` and `{% post_url %}` find ---------------------------------------

@@ -17,7 +17,7 @@ from typing import Any
 
 from ..problem import Fix, Problem, Safety, Severity
 from ..pieces import pieces
-from ..prose import MASK, distinct_words, prose_regions, prose_text, segment_words
+from ..prose import MASK, distinct_words, prose_regions, prose_text, words_among
 from ..rule import Context, rule
 from ..document import Document
 from ..jekyll.site import Site
@@ -28,7 +28,7 @@ ACCEPT_FILE = Path(".reinvent-lint") / "words.txt"
 # What the spelling rules compute once per run (site) or per post (document), shared by RL501 and RL504.
 _SPELLER: Key[tuple[tuple[int, tuple[str, ...], str], Any]] = Key("speller")
 _TARGETS_TEXT: Key[str] = Key("targets-text")
-_NAMES_IN_TARGETS: Key[set[str]] = Key("names-in-targets")
+_NAMES_IN_TARGETS: Key[_Named] = Key("names-in-targets")
 _WORD_COUNTS: Key[Counter[str]] = Key("word-counts")
 _LETTER_RUNS: Key[Counter[str]] = Key("letter-runs")
 _SCANNED: Key[list[int]] = Key("prose-scans")
@@ -287,28 +287,78 @@ def _targets_text(doc: Document) -> str:
     return doc.memo.get(_TARGETS_TEXT, compute)
 
 
-def _names_in_targets(doc: Document) -> set[str]:
+_ASKS = 24  # words looked for in a post's targets and code before all their words are listed
+
+
+class _Named:
+    """The lower-case words (runs of ASCII letters, lowered) of a post's link and image targets,
+    reference labels and code, asked about a word at a time: the texts are joined (a line break
+    between them: no run spans two) and the word is looked for in them; past `_ASKS` questions,
+    or when they are not ASCII, the set of all their words is made once. A post of a thousand
+    lines of code asked about three words is not read word by word."""
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        # (in ASCII, lowering changes no letter's bounds: a run of the lowered text is a run lowered)
+        self._lower = text.lower() if text.isascii() else None
+        self._words: set[str] | None = None
+        self._asked = 0
+
+    def words(self) -> set[str]:
+        if self._words is None:
+            self._words = set(map(str.lower, _TARGET_WORD.findall(self._text)))
+        return self._words
+
+    def _searched(self) -> str | None:
+        """The lowered text to search, or None: ask the set."""
+        if self._words is not None or self._lower is None or self._asked >= _ASKS:
+            return None
+        self._asked += 1
+        return self._lower
+
+    def __contains__(self, word: object) -> bool:
+        text = self._searched()
+        if text is None:
+            return word in self.words()
+        if not (isinstance(word, str) and word.isascii() and word.isalpha() and word.islower()):
+            return False  # (every word of the set is a run of a-z)
+        size = len(word)
+        at = text.find(word)
+        while at >= 0:
+            if not text[at - 1 : at].isalpha() and not text[at + size : at + size + 1].isalpha():
+                return True
+            at = text.find(word, at + 1)
+        return False
+
+    def starting(self, prefix: str) -> list[str]:
+        """The words that start with `prefix` (some perhaps twice)."""
+        text = self._searched() if prefix else None
+        if text is None:
+            return [w for w in self.words() if w.startswith(prefix)]
+        if not (prefix.isascii() and prefix.isalpha() and prefix.islower()):
+            return []
+        return re.findall(rf"(?<![a-z]){prefix}[a-z]*", text)
+
+
+def _names_in_targets(doc: Document) -> _Named:
     """Lower-case words of the post's link and image targets (`github.com/artsy/forgetsy`,
     `paperfaces-hjalle.jpg`) and of its code: a word the post also uses in a URL or in code is a
     name or an identifier, not a typo."""
     from ..jekyll.references import references
 
-    cached = doc.memo.peek(_NAMES_IN_TARGETS)
-    if cached is not None:
-        return cached
-    found = doc.memo.put(_NAMES_IN_TARGETS, set())
-    for ref in references(doc):
-        if ref.target and _is_target(ref):
-            found.update(map(str.lower, _TARGET_WORD.findall(ref.target)))
-    text = doc.text
-    if "][" in text:  # reference labels: `[Kensler permutation][kensler]`
-        found.update(m.lower() for label in _LABEL.findall(text) for m in _TARGET_WORD.findall(label))
-    for start, end in doc.code_ranges:  # `pwrite` in the code of the post is an identifier in its prose too
-        found.update(map(str.lower, _TARGET_WORD.findall(text, start, end)))
-    return found
+    def compute() -> _Named:
+        parts = [ref.target for ref in references(doc) if ref.target and _is_target(ref)]
+        text = doc.text
+        if "][" in text:  # reference labels: `[Kensler permutation][kensler]`
+            parts += _LABEL.findall(text)
+        # `pwrite` in the code of the post is an identifier in its prose too
+        parts += [text[start:end] for start, end in doc.code_ranges]
+        return _Named("\n".join(parts))
+
+    return doc.memo.get(_NAMES_IN_TARGETS, compute)
 
 
-def _named(speller: Any, named: set[str], lower: str) -> bool:
+def _named(speller: Any, named: _Named, lower: str) -> bool:
     """The word, or another form of a name, is in the post's URLs or code: `abliterated` beside
     a link to `.../abliteration` (a shared stem: all but the last three letters, six at least, of
     a word no dictionary knows; `reliabile` beside `/reliable-tests` is still a typo)."""
@@ -322,7 +372,7 @@ def _named(speller: Any, named: set[str], lower: str) -> bool:
         and w[:stem] == lower[:stem]
         and not speller.known(w)
         and speller.site_uses(w) < speller.min_posts
-        for w in named
+        for w in named.starting(lower[:stem])
     )  # (a word the site uses in several posts is a name the typo is close to: `KubeVit`, kubevirt.io)
 
 
@@ -347,6 +397,13 @@ def _joined_prose(doc: Document) -> tuple[str] | Iterator[str]:
         if size >= _KEPT:  # a huge post: its pieces, joined anew for each reader
             return chain(head, found)
     return doc.memo.put(_JOINED, ("".join(head),))  # (a post of many short regions is many pieces)
+
+
+def _kept_lowered(doc: Document) -> tuple[str, ...] | None:
+    """`_lowered_prose` when the post's joined prose is kept (under `_KEPT`): RL501, RL502 and
+    RL503 share one lower-cased copy; a longer post's is made piece by piece by each (None)."""
+    _joined_prose(doc)
+    return _lowered_prose(doc) if doc.memo.peek(_JOINED) is not None else None
 
 
 def _lowered_prose(doc: Document) -> tuple[str, ...]:
@@ -490,7 +547,7 @@ def _written(words: set[str], lower: str) -> list[str]:
     return [f for i, f in enumerate(forms) if f in words and f not in forms[:i]]
 
 
-def _post_typo(speller: Any, verdict: Any, words: set[str], named: set[str]) -> Any | None:
+def _post_typo(speller: Any, verdict: Any, words: set[str], named: _Named) -> Any | None:
     """An unknown word one slip from a word of five letters or more that the same post writes and
     the speller accepts is a typo of it (`Gotaee` in a post about a `goatee`, `Pper` beside
     `Paper`): the post itself is the much more common word. Only for words the web never uses, or
@@ -543,62 +600,59 @@ def _judge_post(ctx: Context) -> Iterator[tuple[Any, int, int, bool]]:
     flagged = speller.flagged(_distinct(ctx.doc)) - ignore
     if not flagged:
         return
-    headings = {h.text_start for h in ctx.doc.headings} | {
-        o for o, _, _ in prose_regions(ctx.doc) if o < ctx.doc.body_offset
-    }
+    headings: set[int] | None = None  # where headings and front-matter texts start (made when needed)
     for offset, segment, in_table in prose_regions(ctx.doc):
         if len(flagged) <= _PREFILTER and not any(w in segment for w in flagged):
             continue  # (past a few flagged words, reading the segment's words is cheaper)
-        for text, start, end in segment_words(offset, segment):
-            if text in flagged:
-                verdict = check(text)
-                assert verdict is not None
-                upgraded = None
-                if verdict.reason == "unknown":
-                    upgraded = _post_typo(speller, verdict, _distinct(ctx.doc), _names_in_targets(ctx.doc))
-                    verdict = upgraded or verdict
-                named = _names_in_targets(ctx.doc)  # once per post, when needed
-                if verdict.reason in ("typo", "name", "unknown") and (
-                    _named(speller, named, text.lower()) or _uses(ctx.doc, text.lower()) >= 3
-                ):
-                    continue  # a name the post links to (a user, a project), or written so on purpose
-                targets = _targets_text(ctx.doc)
-                in_url = text.lower() in targets  # reported when the URL holds the right form too, never fixed
+        for text, start, end in words_among(offset, segment, flagged):
+            verdict = check(text)
+            assert verdict is not None
+            upgraded = None
+            if verdict.reason == "unknown":
+                upgraded = _post_typo(speller, verdict, _distinct(ctx.doc), _names_in_targets(ctx.doc))
+                verdict = upgraded or verdict
+            named = _names_in_targets(ctx.doc)  # once per post, when needed
+            if verdict.reason in ("typo", "name", "unknown") and (
+                _named(speller, named, text.lower()) or _uses(ctx.doc, text.lower()) >= 3
+            ):
+                continue  # a name the post links to (a user, a project), or written so on purpose
+            targets = _targets_text(ctx.doc)
+            in_url = text.lower() in targets  # reported when the URL holds the right form too, never fixed
+            if verdict.reason != "miscased" and in_url and not any(s.lower() in targets for s in verdict.suggestions):
+                continue  # part of a URL the post links to: `[Shortcat](https://shortcatapp.com)`;
+                # not `[Jekyl](https://jekyllrb.com)`: the URL holds the right form too
+            if (
+                verdict.reason == "misspelling"
+                and _uses(ctx.doc, text.lower()) >= 3
+                and any(" " in s for s in verdict.suggestions)
+            ):
+                continue  # a compound the post uses as a term (`checkin`, a location check-in)
+            at, stop = start - offset, end - offset
+            joined = _fragment(segment, at, stop)
+            if joined == "glued" or (joined and (verdict.reason != "misspelling" or len(text) < 4)):
+                continue  # part of a hyphenated word or name: `mis-typing`, `aas-sign`, `Daweson-Howe`
+            if verdict.reason in ("typo", "misspelling", "name") and text[:1].isupper() and not text.isupper():
+                if headings is None:
+                    headings = {h.text_start for h in ctx.doc.headings} | {
+                        o for o, _, _ in prose_regions(ctx.doc) if o < ctx.doc.body_offset
+                    }
+                position = _common_position(segment, at, offset in headings)
+                first = verdict.suggestions[0].lower() if verdict.suggestions else ""
+                lower_here = first in _distinct(ctx.doc)
+                spelt_here = upgraded is not None or first in _names_in_targets(ctx.doc)
                 if (
-                    verdict.reason != "miscased"
-                    and in_url
-                    and not any(s.lower() in targets for s in verdict.suggestions)
+                    not lower_here
+                    and not spelt_here  # the post or its links spell the name: not another name
+                    and _beside_a_name(speller, segment, at, stop, position == "title")
                 ):
-                    continue  # part of a URL the post links to: `[Shortcat](https://shortcatapp.com)`;
-                    # not `[Jekyl](https://jekyllrb.com)`: the URL holds the right form too
-                if (
-                    verdict.reason == "misspelling"
-                    and _uses(ctx.doc, text.lower()) >= 3
-                    and any(" " in s for s in verdict.suggestions)
-                ):
-                    continue  # a compound the post uses as a term (`checkin`, a location check-in)
-                at, stop = start - offset, end - offset
-                joined = _fragment(segment, at, stop)
-                if joined == "glued" or (joined and (verdict.reason != "misspelling" or len(text) < 4)):
-                    continue  # part of a hyphenated word or name: `mis-typing`, `aas-sign`, `Daweson-Howe`
-                if verdict.reason in ("typo", "misspelling", "name") and text[:1].isupper() and not text.isupper():
-                    position = _common_position(segment, at, offset in headings)
-                    first = verdict.suggestions[0].lower() if verdict.suggestions else ""
-                    lower_here = first in _distinct(ctx.doc)
-                    spelt_here = upgraded is not None or first in _names_in_targets(ctx.doc)
-                    if (
-                        not lower_here
-                        and not spelt_here  # the post or its links spell the name: not another name
-                        and _beside_a_name(speller, segment, at, stop, position == "title")
-                    ):
-                        continue  # next to a first name: a surname (`Mathieu Ropert`); not when the
-                        # post writes the word it is close to in lower case (`Swift Pckage Manager`)
-                    cased = speller.lex.name(first) and not speller.lex.english(first)  # Kubernetes, not Data
-                    if verdict.reason != "name" and not cased and not position:
-                        continue  # capitalised inside a sentence and close to a common word: a name
-                        # (`Bounze`); close to a name it is a typo of the name (`Kubernets`)
-                no_fix = in_table or bool(joined) or (in_url and verdict.reason != "miscased")
-                yield verdict, start, end, no_fix  # no fix inside a hyphenated word or a URL's word
+                    continue  # next to a first name: a surname (`Mathieu Ropert`); not when the
+                    # post writes the word it is close to in lower case (`Swift Pckage Manager`)
+                cased = speller.lex.name(first) and not speller.lex.english(first)  # Kubernetes, not Data
+                if verdict.reason != "name" and not cased and not position:
+                    continue  # capitalised inside a sentence and close to a common word: a name
+                    # (`Bounze`); close to a name it is a typo of the name (`Kubernets`)
+            no_fix = in_table or bool(joined) or (in_url and verdict.reason != "miscased")
+            yield verdict, start, end, no_fix  # no fix inside a hyphenated word or a URL's word
 
 
 @rule("RL501", "misspelled-word", "Words in the prose must be spelt right (names and tech terms included).",
@@ -644,13 +698,15 @@ def _twice_in_a_row(text: str) -> bool:
     return _twice_across((text,))
 
 
-def _twice_across(texts: Iterable[str]) -> bool:
+def _twice_across(texts: Iterable[str], lowered: bool = False) -> bool:
     """`_twice_in_a_row` of the texts' concatenation (each cut at whitespace): `text.lower().split()`
-    piece by piece (cut at a space or line break), so a 20 MB post is never one list of words."""
+    piece by piece (cut at a space or line break), so a 20 MB post is never one list of words.
+    `lowered`: the texts are lower-cased already (lowering a text whole or cut at whitespace
+    gives the same words: no case mapping looks across whitespace)."""
     last = None
     for text in texts:
         for start, end in pieces(text):
-            tokens = text[start:end].lower().split()
+            tokens = text[start:end].split() if lowered else text[start:end].lower().split()
             if tokens and (tokens[0] == last or any(map(operator.eq, tokens, tokens[1:]))):
                 return True
             last = tokens[-1] if tokens else last
@@ -659,7 +715,8 @@ def _twice_across(texts: Iterable[str]) -> bool:
 
 @rule("RL502", "repeated-word", "A word repeated by accident (`the the`), also across a line break.", fixable=True)
 def repeated_word(ctx: Context) -> Iterator[Problem]:
-    if not _twice_across(_joined_prose(ctx.doc)):  # (lower-cased piece by piece: no 20 MB copy)
+    lowered = _kept_lowered(ctx.doc)
+    if not (_twice_across(lowered, True) if lowered is not None else _twice_across(_joined_prose(ctx.doc))):
         return  # one cheap test for the whole post (MASK between regions: no pair across two)
     for offset, segment in prose_text(ctx.doc):
         if not _twice_in_a_row(segment):
@@ -708,9 +765,19 @@ def _needles_in(text: str, needles: list[str]) -> set[str]:
     found: set[str] = set()
     step, overlap = 1 << 20, max(map(len, needles)) - 1
     for at in range(0, max(len(text), 1), step):
-        window = text[at : at + step + overlap].lower()
-        found.update(needle for needle in needles if needle in window)
+        found |= _needles_in_lowered(text[at : at + step + overlap].lower(), needles)
     return found
+
+
+# Parts of several needles: a needle is looked for only when its parts occur (a post without
+# " own" is not searched for "'s own", "'re own" and "re own").
+_ANCHORS = (" own", "let's ", " of", "ld of")
+
+
+def _needles_in_lowered(lowered: str, needles: list[str]) -> set[str]:
+    """The needles found in `lowered` (lower-cased already)."""
+    absent = {anchor for anchor in _ANCHORS if anchor not in lowered}
+    return {n for n in needles if not any(a in n for a in absent) and n in lowered}
 
 
 @rule(
@@ -722,10 +789,14 @@ def _needles_in(text: str, needles: list[str]) -> set[str]:
 def apostrophe_confusion(ctx: Context) -> Iterator[Problem]:
     found: set[str] = set()
     folds = False  # (lower() turns two of them to ASCII)
+    kept = _kept_lowered(ctx.doc)
     for piece in _joined_prose(ctx.doc):
         whole = piece.replace("’", "'")
-        found |= _needles_in(whole, _NEEDLES)
-        folds = folds or any(c in whole for c in _CASE_FOLDS)
+        if kept is None:
+            found |= _needles_in(whole, _NEEDLES)
+        folds = folds or (not whole.isascii() and any(c in whole for c in _CASE_FOLDS))
+    for piece in kept or ():  # (’ is lower-case: replaced before lowering or after, the same)
+        found |= _needles_in_lowered(piece.replace("’", "'"), _NEEDLES)
     # the patterns that match somewhere in the post (one search each on the whole prose; a MASK
     # line between regions keeps matches inside one region), then only those, region by region;
     # a pattern with phrases only when one of them occurs
