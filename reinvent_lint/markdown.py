@@ -35,7 +35,10 @@ _SETEXT_UNDERLINE = re.compile(r"^[ \t>]*(?:=+|-+)[ \t]*$", re.MULTILINE)
 
 def parse_blocks(text: str) -> BlockTokens:
     """The block tokens of `text`, as markdown-it makes them, in linear time and small memory on
-    long posts: runs of plain paragraphs are read here, the rest by markdown-it (see `_pieces`)."""
+    long posts: the simple blocks at the top level (paragraphs, ATX headings, closed fences,
+    indented code, HTML comments and type 6 blocks, reference definitions) are read here, the
+    rest (lists, quotes, tables, other HTML) by markdown-it (see `_pieces`). A post of simple
+    blocks does not import markdown-it."""
     return BlockTokens(_pieces(text))
 
 
@@ -123,23 +126,46 @@ class BlockTokens(Sequence[BlockToken]):
                     yield piece[i], piece[i + 1]
 
 
-# A plain line starts with an ASCII letter: it cannot open or interrupt any block, nor underline
-# a heading, nor be a table's delimiter row. After a blank line, at the top level, a run of plain
-# and blank lines is plain paragraphs, whatever came before, except inside a fence or an HTML
-# block of CommonMark's types 1-5 (they run until their end marker): `_pieces` re-reads those.
-# (No repeated groups: Python's re keeps a backtracking mark per repetition, 100 MB a million.)
-_GROUP_END = re.compile(r"\n(?![A-Za-z])")  # the end of a run of plain lines
+# A plain line starts with a character that cannot open or interrupt any block, nor underline
+# a heading, nor be a table's delimiter row: a letter (any script), a digit that does not start an
+# ordered list's marker, or punctuation that marks no block (not `#>*-_+=|:` nor a backtick or
+# tilde, `<` or `[`; not a space, tab or control character). After a blank line, at the top
+# level, a run of plain and blank lines is plain paragraphs, whatever came before, except inside
+# a fence or an HTML block of CommonMark's types 1-5 (they run until their end marker): `_pieces`
+# re-reads those. (No repeated groups: Python's re keeps a backtracking mark per repetition,
+# 100 MB a million.)
+_PLAIN = r"""(?:[A-Za-z!"$%&'(),./;?@\\\]^{}\x80-\U0010ffff]|[0-9](?![0-9]{0,8}[.)]))"""
+# A line that continues a paragraph, as a plain line does: also a `[` that cannot start a
+# footnote (a reference definition cannot interrupt a paragraph), one or two backticks (not a
+# fence) and emphasis (`*` not followed by a space: neither a list item nor a rule).
+_CONTINUATION = _PLAIN + r"|\[(?!\^)|`(?!``)|\*+(?=[^\s*])"
+_GROUP_END = re.compile(r"\n(?!" + _CONTINUATION + ")")  # the end of a run of lines that continue a paragraph
 _BLANKS = re.compile(r"[ \t\n]*")
-_CUT = re.compile(r"\n[ \t]*\n(?=[A-Za-z])")  # a plain line after a blank one: a piece may start
-_LETTER = re.compile(r"[A-Za-z]")
+# A plain line, or a `[`, `#`, fence or `<!--` at the start of a line, after a blank one: a piece may start
+# (none of them continues a block a blank line left open, but a fence or an HTML block of types
+# 1-5, which `_pieces` reads again).
+_CUT = re.compile(r"\n[ \t]*\n(?=" + _PLAIN + r"|[\[#]|```|~~~|<!--)")
+_LETTER = re.compile(_PLAIN)  # a plain line's first character
+# The first line of a paragraph at the top level, with no block open: a plain line, a `[` that
+# cannot start a reference definition or a footnote (a `[` or a `]` not followed by `:` closes
+# its label first), one or two backticks, or emphasis.
+_PARAGRAPH_START = re.compile(_PLAIN + r"|\[(?=[^\[\]\\\n]*(?:\[|\](?!:)))|`(?!``)|\*+(?=[^\s*])")
+# A reference definition on one line that markdown-it takes as one whatever the next line is,
+# when that line is blank or another of these: a label of plain characters, a destination without
+# `<`, escapes or spaces, and perhaps a title without escapes or line breaks. It makes no token.
+_DEFINITION = re.compile(
+    r"""\[[A-Za-z0-9][^\[\]\\\n]{0,200}\]:[ \t]*([^\x00-\x20\x7f<\\]+)"""
+    r"""(?:[ \t]+(?:"[^"\\\n]*"|'[^'\\\n]*'|\([^()\\\n]*\)))?[ \t]*(?:\n|\Z)"""
+)
 _HTML_END = re.compile(r">")  # CommonMark's end markers of HTML blocks 1-5 all end with `>`
 _RETRIES = 3
 
 
 def _pieces(text: str) -> list[Piece]:
-    """Split the text at plain lines after blank lines (where nothing can be open but a fence or
-    an HTML block); read plain runs here and the rest with markdown-it, one segment at a time, so
-    that a segment it left open at its end (an unclosed fence) is read again from that block on."""
+    """Split the text at plain lines (and `[`, `#`, fences, `<!--`) after blank lines, where
+    nothing can be open but a fence or an HTML block; read plain runs and the blocks
+    `_block_here` knows here, and the rest with markdown-it, one segment at a time, so that a
+    segment it left open at its end (an unclosed fence) is read again from that block on."""
     pieces: list[Piece] = []
     env: dict[str, object] = {}
     n = len(text)
@@ -152,6 +178,13 @@ def _pieces(text: str) -> list[Piece]:
             at, line, group = _plain_run(text, at, line, pieces)
             if at >= n:
                 break
+        if group < 0:
+            after = _block_here(text, at, line, pieces)
+            if after > at:  # definitions, a heading or a fence, and the blank lines after them
+                line += text.count("\n", at, after)
+                at = after
+                plain = True  # what follows them starts at the top level, with no block open
+                continue
         cut = _CUT.search(text, at)
         end = cut.end() if cut else n
         tokens: list[SlimToken] = []
@@ -180,15 +213,16 @@ def _pieces(text: str) -> list[Piece]:
 
 
 def _plain_run(text: str, at: int, line: int, pieces: list[Piece]) -> tuple[int, int, int]:
-    """Read the plain paragraphs from `at` (a plain line at the top level); return where the
-    run stops (offset, line) and -1: at the end, or at a line that is not plain after a blank
-    line. When a line that is not plain follows a paragraph directly (it may underline it,
-    continue it or start a table with its last line), return the paragraph's last line and its
-    first: markdown-it reads from the last line, and `_pieces` moves the start back. Plain lines
-    cannot start, end or change a block, so reading them again would only cost time."""
+    """Read the plain paragraphs from `at` (a line start at the top level, with no block open);
+    return where the run stops (offset, line) and -1: at the end, at a line after a blank line
+    that starts no paragraph (`_PARAGRAPH_START`), or at a heading or fence that ends a paragraph
+    directly. When another line that is not plain follows a paragraph directly (it may underline
+    it, continue it or start a table with its last line), return the paragraph's last line and
+    its first: markdown-it reads from the last line, and `_pieces` moves the start back. Plain
+    lines cannot start, end or change a block, so reading them again would only cost time."""
     n = len(text)
     pairs = array("q")
-    while at < n and _LETTER.match(text, at):
+    while at < n and _PARAGRAPH_START.match(text, at):
         stop = _GROUP_END.search(text, at)
         group_end = stop.start() if stop else n
         count = text.count("\n", at, group_end) + 1
@@ -198,17 +232,179 @@ def _plain_run(text: str, at: int, line: int, pieces: list[Piece]) -> tuple[int,
             break
         blanks_end = _blank_lines_end(text, group_end + 1)
         if blanks_end == group_end + 1 < n:  # another kind of line follows the paragraph directly
+            if _interrupts(text, group_end + 1):  # a heading or a fence: the paragraph ends here
+                pairs.extend((line, line + count))
+                at, line = group_end + 1, line + count
+                break
             if pairs:
                 pieces.append(pairs)
-            if count == 1:
+            last = text.rfind("\n", at, group_end) + 1
+            if count == 1 or not _PARAGRAPH_START.match(text, last):  # a `[a]: /x` line would be read as a definition
                 return at, line, -1
-            return text.rfind("\n", at, group_end) + 1, line + count - 1, line
+            return last, line + count - 1, line
         pairs.extend((line, line + count))
         line += count + text.count("\n", group_end + 1, blanks_end)
         at = blanks_end
     if pairs:
         pieces.append(pairs)
     return at, line, -1
+
+
+def _interrupts(text: str, at: int) -> bool:
+    """Whether the line at `at` is one `_block_here` reads as a heading or a fence: it ends a
+    paragraph it follows (its line has no `|`: a table's header row may not)."""
+    first = text[at]
+    if first == "#":
+        return _HEADING.match(text, at) is not None
+    if first in "`~":
+        m = _FENCE.match(text, at)
+        return m is not None and not (first == "`" and "`" in m.group(2))
+    return False
+
+
+# An ATX heading at the start of a line (its level, and no `|`: a table's header row comes first).
+_HEADING = re.compile(r"(#{1,6})(?:[ \t][^\n|]*)?(?:\n|\Z)")
+# A fence's opening line at the start of a line: its marker, and the info string after it.
+_FENCE = re.compile(r"(`{3,}|~{3,})([^\n|]*)(?:\n|\Z)")
+
+
+def _block_here(text: str, at: int, line: int, pieces: list[Piece]) -> int:
+    """Read the blocks at `at` (a line start at the top level, with no block open) that are
+    simple to read here: blank lines or a run of reference definitions (no token), an ATX
+    heading, a closed fence, an indented code block or an HTML comment (their tokens, as
+    markdown-it makes them, are added to `pieces`). Return the offset after them and the blank
+    lines that follow, or `at` when there is none: markdown-it reads it."""
+    first = text[at]
+    if first in " \t\n":  # blank lines (the masked front matter is spaces) make no token
+        after = _blank_lines_end(text, at)
+        return after if after > at else _indented_code(text, at, line, pieces)
+    if first == "[":
+        return _definitions_end(text, at)
+    if first == "#":
+        return _heading(text, at, line, pieces)
+    if first in "`~":
+        return _fence(text, at, line, pieces)
+    if first == "<":
+        return (
+            _html_comment(text, at, line, pieces)
+            if text.startswith("<!--", at)
+            else _html_block(text, at, line, pieces)
+        )
+    return at
+
+
+def _heading(text: str, at: int, line: int, pieces: list[Piece]) -> int:
+    m = _HEADING.match(text, at)
+    if m is None:
+        return at
+    markup, tag, lines = m.group(1), f"h{len(m.group(1))}", [line, line + 1]
+    pieces.append(
+        [
+            SlimToken("heading_open", tag, 1, 0, lines, markup),
+            SlimToken("inline", "", 0, 1, list(lines)),
+            SlimToken("heading_close", tag, -1, 0, None, markup),
+        ]
+    )
+    return _blank_lines_end(text, m.end())
+
+
+def _fence(text: str, at: int, line: int, pieces: list[Piece]) -> int:
+    first = text[at]
+    m = _FENCE.match(text, at)
+    if m is None or (first == "`" and "`" in m.group(2)):
+        return at  # not a fence: markdown-it reads the line as a paragraph
+    markup = m.group(1)
+    close = re.compile(r"^ {0,3}" + re.escape(first) + "{" + str(len(markup)) + r",}[ \t]*$", re.MULTILINE)
+    closing = close.search(text, m.end()) if m.end() < len(text) else None
+    if closing is None:
+        return at  # open to the end: markdown-it reads it (its end depends on trailing blanks)
+    end = closing.end() + 1 if closing.end() < len(text) else closing.end()
+    last = line + 2 + text.count("\n", m.end(), closing.start())  # after the closing line
+    pieces.append([SlimToken("fence", "code", 0, 0, [line, last], markup, m.group(2))])
+    return _blank_lines_end(text, end)
+
+
+def _html_comment(text: str, at: int, line: int, pieces: list[Piece]) -> int:
+    """An HTML block of type 2 (`<!--`): it ends on the line that holds `-->` (`<!-->` too)."""
+    close = text.find("-->", at)
+    eol = text.find("\n", at)
+    if close < 0 or "|" in text[at : eol if eol >= 0 else len(text)]:
+        return at  # open to the end, or perhaps a table's header row: markdown-it reads it
+    end = text.find("\n", close) + 1 or len(text)
+    pieces.append([SlimToken("html_block", "", 0, 0, [line, line + 1 + text.count("\n", at, close)])])
+    return _blank_lines_end(text, end)
+
+
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
+
+
+def _html_block(text: str, at: int, line: int, pieces: list[Piece]) -> int:
+    """An HTML block of CommonMark's type 6 (`<div>`, `</p>`, ... a block-level tag): it ends
+    before the next blank line. Its first line is judged by markdown-it's own patterns, in its
+    order (types 1-5 come first)."""
+    from markdown_it.rules_block.html_block import HTML_SEQUENCES
+
+    eol = text.find("\n", at)
+    first_line = text[at : eol if eol >= 0 else len(text)]
+    kind = next((i for i, (opening, _, _) in enumerate(HTML_SEQUENCES) if opening.search(first_line)), None)
+    blank = _BLANK_LINE.search(text, at) if kind == 5 and eol >= 0 else None
+    if kind != 5 or "|" in first_line or blank is None:
+        return at  # another type, perhaps a table's header row, or open to the end: markdown-it reads it
+    pieces.append([SlimToken("html_block", "", 0, 0, [line, line + 1 + text.count("\n", at, blank.start())])])
+    return _blank_lines_end(text, blank.start() + 1)
+
+
+# The start of an indented code block (4 columns: a table's header row cannot be indented so),
+# and the line break before the first line after it that is neither blank nor indented so.
+_INDENTED = re.compile(r" {4}| {0,3}\t")
+_INDENTED_END = re.compile(r"\n(?! {4}| {0,3}\t|[ \t]*(?:\n|\Z))")
+
+
+def _indented_code(text: str, at: int, line: int, pieces: list[Piece]) -> int:
+    """Read the indented code block at `at` (see `_block_here`); `at` when there is none. It
+    runs over indented and blank lines, and ends with its last indented line."""
+    if _INDENTED.match(text, at) is None:
+        return at
+    stop = _INDENTED_END.search(text, at)
+    end = stop.start() if stop else len(text)
+    last = at + len(text[at:end].rstrip(" \t\n"))  # the end of the last line that is not blank
+    pieces.append([SlimToken("code_block", "code", 0, 0, [line, line + 1 + text.count("\n", at, last)])])
+    return _blank_lines_end(text, end + 1) if end < len(text) else end
+
+
+def _definitions_end(text: str, at: int) -> int:
+    """After the run of one-line reference definitions at `at` (a line start at the top level)
+    and the blank lines after it; `at` when there is no such run, or a line that is not blank
+    follows it directly (it might hold a title or continue a label: markdown-it reads those)."""
+    end = at
+    while (m := _DEFINITION.match(text, end)) is not None and _valid_destination(m.group(1)):
+        end = m.end()
+    if end == at:
+        return at
+    after = _blank_lines_end(text, end)
+    return after if after > end or after >= len(text) else at
+
+
+def _valid_destination(destination: str) -> bool:
+    """Whether markdown-it takes a definition with this destination (of the characters
+    `_DEFINITION` allows): its parentheses balance, and its scheme is not one that markdown-it's
+    `validateLink` refuses (`javascript:` and the like, perhaps spelt with entities such as
+    `&colon;`, which markdown-it decodes first). Otherwise the line is a paragraph."""
+    if "(" in destination or ")" in destination:
+        depth = 0
+        for ch in destination:
+            if ch == "(":
+                depth += 1
+                if depth > 32:
+                    return False
+            elif ch == ")":
+                depth -= 1
+                if depth < 0:
+                    return False
+        if depth:
+            return False
+    # Other schemes are left to markdown-it (the run is read by it).
+    return destination.startswith(("http://", "https://")) or not (":" in destination or "&" in destination)
 
 
 def _blank_lines_end(text: str, at: int) -> int:

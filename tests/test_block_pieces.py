@@ -4,10 +4,13 @@ in segments: its tokens must be exactly markdown-it's over the whole text, whate
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from reinvent_lint.document import Document, ReadError
 from reinvent_lint.markdown import BlockTokens, _parser, parse_blocks
 
 LINES = [
@@ -57,6 +60,44 @@ LINES = [
     "xxxxxxxxxxxxxxx",
     "A line > with a bracket",
     "Tab\tinside",
+    "![An image](/a.png)",
+    "(A parenthesis",
+    '"Quoted" words',
+    "\u00c9t\u00e9 en fran\u00e7ais",
+    "\u00a0non-breaking space first",
+    "\\# an escaped hash",
+    "{: .note}",
+    "2019 was a year",
+    "1234567890. ten digits",
+    "[link](https://example.com) first",
+    '[ref]: /path "Title"',
+    "[ref]: javascript:alert(1)",
+    '"title on its own line"',
+    ":--|--:",
+    "`code` first",
+    "*Emphasis* first",
+    "**Strong** first",
+    "** not a list",
+    "*\tlist",
+    "[^1] not a note",
+    "[a]",
+    "[![image](/a.png)](/b)",
+    "#hashtag",
+    "#### Four",
+    "[Ref two]: https://example.com/a_(b) 'Title'",
+    "[r]: /a(b",
+    "[r]: /a)b",
+    "[r]: /a&amp;b",
+    "[r]: javascript&colon;alert(1)",
+    "[r]: data:text/html,x",
+    "[r]: /x (Title)",
+    "[r]:/x",
+    "[r]: /x y",
+    "[r]:",
+    "   /on-the-next-line",
+    "'Title on the next line'",
+    '[r]: /x "Title',
+    'continued"',
 ]
 
 
@@ -105,3 +146,104 @@ def test_a_long_paragraph_before_another_kind_of_line_is_not_read_twice() -> Non
     tokens = parse_blocks("Intro\n\n" + "words\n" * 1000 + "- item\n")
     assert [len(p) for p in tokens.pieces if isinstance(p, list)] == [10]  # the paragraph's 3, the list's 7
     assert next(iter(tokens.parsed())).map == [2, 1002]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Intro\n\n[a]: /x\n'Title on the next line'\n\nEnd\n",
+        '[a]: /x\n"Title"\n',
+        "[a]: /x\n[b]: /y\ncontinued paragraph\n",
+        "[a]: /x\n===\n",
+        "[a]: /x\n|---|\n",
+        "[a]: /x\n- item\n\n[b]: /y\n",
+        "[a]: /x\n    indented\n\nText\n",
+        "- item\n\n[a]: /x\n\n  not in the item\n",
+        "> quote\n\n[a]: /x\n> quote again\n",
+        "```\n\n[a]: /x\n\n```\n\n[b]: /y\n",
+        "<!--\n\n[a]: /x\n\n-->\n",
+        "[a]: javascript:alert(1)\n\n[b]: JAVASCRIPT:x\n\n[c]: java&#115;cript:x\n\n[d]: mailto:a@b.c\n",
+        '[a]: /a(b)c "T"\n[b]: /a((b))\n[c]: /a(b\n[d]: /a)b\n\nText\n',
+        "[a]: " + "(" * 33 + ")" * 33 + "\n\n[b]: " + "(" * 32 + ")" * 32 + "\n",
+        '[a]: /x "T" trailing\n\n[b]: /x \'T\n\n[c]: /x (T (U))\n',
+        "[" + "a" * 300 + "]: /x\n\n[ ]: /x\n\n[^1]: /x\n",
+        "[a]: /x\t\n[b]:\t/y\t'T'\t\n[c]: /x  \n",
+        "Text\n\n[a]: /x",
+        "[a]: /x\n\n\n",
+    ],
+)
+def test_reference_definitions_match_markdown_it(text: str) -> None:
+    _same(text)
+    _same("Intro\n\n" + text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "# One\n## Two ##\n###### Six\n####### Seven\n#\n#\tTab\n#NoSpace\n\nText\n",
+        "# A | B\n--|--\n\n# C | D\n\n# E\n--|--\n",
+        "# Title\n===\n\n# Title\nText right after\n- item\n",
+        "```\ncode\n```\n```python\nmore\n```\nText\n",
+        "````\n```\nstill code\n````\n\n~~~ info `ticks`\n~~~~\n",
+        "```\n  ```\n\n```\n    ```\ncode\n```\n\n```\n\t```\ncode\n```   \n\n```\n \t```\ncode\n```\n",
+        "``` info `tick`\nnot a fence\n```\n",
+        "```a|b\n-|-\n```\n",
+        "```\nunclosed\n\nText\n",
+        "```\n```",
+        "~~~\n~~~\n\n\n",
+        "```\n\n# not a heading\n\n[a]: /not-a-definition\n\n```\n",
+        "- item\n\n```\nfence after a list\n```\n\n# After\n",
+        "> quote\n\n# Heading\n> quote\n",
+        "Para\n# Heading\nPara\nmore\n```\ncode\n```\nPara\n```a`b\nPara\n#hashtag\n",
+        "Para\n```\nunclosed\n\nText\n",
+        "Para\nmore\n# a | b\n--|--\n",
+        "*Emphasis* then\n# Heading\n\n[Link](/x) then\n```\ncode\n```\n",
+        "[a]\n: /x\n\n[b]\n\n[c]: /y\n",
+        "Text\n\n* item\n\n*emphasis*\n\n** two\n\n***\n\n*\ttab\n\n**strong**\n- item\n",
+        "Text\n[a]: /x\n---\n\nText\n[b]: /y\n- item\n\nText\n[^1]: note\n\nText\n`code`\n```\nfence\n```\n",
+        "Text\n`code`\n===\n\nText\n*emphasis*\n--|--\n\nText\n[link](/x)\n- item\n\nText\n``not a fence``\n",
+        "    code\n\n\tmore\n  \n      \n   not code\n\n    a | b\n    --|--\n\n \tcode\n    \x0c\n\n",
+        "Text\n    lazy\n\n    code\n   \n",
+        "- item\n\n    item text\n\n    code?\n",
+        "<!-- one -->\n<!-->\n<!-- two\n\nlines -->after\nText\n\n<!-- a | b -->\n--|--\n\n<!-- open\n\nText\n",
+        "Text\n<!-- ends the paragraph -->\n\n<div>\n\n<!--\n-->",
+        "<div>\ntext\n  \t\nafter\n\n<DIV class='x'>\n\n</p>\n\n<divx>\n\n<img src='a.png'>\n\n<div>\nno blank",
+        "<script>\n\nvar a;\n</script>\n\n<pre>\n\n</pre>\n\n<?php\n\n?>\n\n<!X\n\n>\n\n<div class='a|b'>\n--|--\n\nafter\n",
+    ],
+)
+def test_headings_and_fences_match_markdown_it(text: str) -> None:
+    _same(text)
+    _same("Intro\n\n" + text)
+
+
+def test_reference_definitions_are_read_without_markdown_it() -> None:
+    """A run of one-line definitions after a blank line makes no token and no markdown-it piece."""
+    tokens = parse_blocks("Intro\n\n[a]: https://example.com/a\n[b]: /b 'B'\n\n[c]: /c\n")
+    assert [len(p) for p in tokens.pieces if isinstance(p, list)] == []
+    assert list(tokens.plain_paragraphs()) == [(0, 1)]
+
+
+def test_headings_and_fences_are_read_without_markdown_it() -> None:
+    tokens = parse_blocks("# Title\n\n```sh\nls\n```\nText\n\n## End\n")
+    assert [[t.type for t in p] for p in tokens.pieces if isinstance(p, list)] == [
+        ["heading_open", "inline", "heading_close"],
+        ["fence"],
+        ["heading_open", "inline", "heading_close"],
+    ]
+    assert list(tokens.plain_paragraphs()) == [(5, 6)]
+
+
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus is not beside this clone")
+def test_real_posts_match_markdown_it() -> None:
+    """Real blogs' posts, as the rules parse them (Liquid masked): one in five of each blog."""
+    posts = sorted(p for p in CORPUS.glob("*/**/*") if p.suffix in (".md", ".markdown") and p.is_file())
+    assert posts
+    for post in posts[::5]:
+        try:
+            doc = Document.from_bytes(str(post), post.read_bytes())
+        except ReadError:
+            continue
+        _same(doc.masked)

@@ -159,3 +159,12 @@ def test_heading_whitespace_is_invisible_on_the_page(tmp_path: Path) -> None:
     messy = build(tmp_path / "b", {"p.md": "---\n---\n##   Vite  8  \n\n##\tTwo \n"}).html("p.html")
     assert messy.replace('id="vite--8"', 'id="vite-8"').replace("Vite  8", "Vite 8") == clean
     assert 'id="vite--8"' in messy
+
+
+def test_gfm_slug_of_ascii_text_keeps_what_the_unicode_rule_keeps() -> None:
+    from reinvent_lint.jekyll.kramdown_ids import _is_word
+
+    every = "".join(chr(c) for c in range(128))
+    expected = "".join(ch for ch in every.lower() if ch in "- \t" or _is_word(ch)).replace(" ", "-").replace("\t", "-")
+    assert gfm_slug(every) == expected
+    assert gfm_slug("Ça va, ASCII_and Ünïcode 2") == "ça-va-ascii_and-ünïcode-2"

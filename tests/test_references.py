@@ -195,3 +195,21 @@ def test_reference_is_immutable() -> None:
     ref = Reference("link", "/x", 4, 6)
     with pytest.raises(AttributeError):
         ref.target = "/y"  # type: ignore[misc]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[a]: /x\n  [b]: /y\n   [c]: <z w>\n    [d]: /code\n",
+        "Text [a]: /x and [b]: /y\n[c] [d]: /z\n[e]: /w [f]: /v\n",
+        "[a]: /x",
+        "x[a]: /x\n\t[b]: /y\n[^1]: note\n[c]:\n[d]:/e\n",
+        "---\ntitle: T\n---\n[a]: /front-matter-end\n",
+    ],
+)
+def test_definitions_found_from_their_bracket_are_the_line_anchored_ones(text: str) -> None:
+    from reinvent_lint.jekyll.references import _DEFINITION, _definitions
+
+    for start in range(len(text) + 1):
+        expected = [(m.span(), m.groups()) for m in _DEFINITION.finditer(text, start)]
+        assert [(m.span(), m.groups()) for m in _definitions(text, start)] == expected, start

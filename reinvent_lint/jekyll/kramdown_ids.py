@@ -51,9 +51,18 @@ def _is_word(ch: str) -> bool:
     return category[0] in "LM" or category in ("Nd", "Pc", "Nl")
 
 
+# What gfm_slug drops of ASCII text, lowered: everything but word characters, `-`, space and tab.
+_ASCII_DROPPED = re.compile(r"[^a-z0-9_\- \t]+")
+
+
 def gfm_slug(text: str) -> str:
     """generate_gfm_header_id without the duplicate counter."""
-    return "".join(ch for ch in text.lower() if ch in "- \t" or _is_word(ch)).replace(" ", "-").replace("\t", "-")
+    lowered = text.lower()
+    if lowered.isascii():  # most headings: one substitution instead of a look-up per character
+        kept = _ASCII_DROPPED.sub("", lowered)
+    else:
+        kept = "".join(ch for ch in lowered if ch in "- \t" or _is_word(ch))
+    return kept.replace(" ", "-").replace("\t", "-")
 
 
 def basic_slug(text: str) -> str:
@@ -316,8 +325,10 @@ def heading_ids(doc: Document, config: Mapping[str, Any] | None = None) -> list[
     config = config or {}
     auto, prefix, gfm = kramdown_options(config)
     body = doc.masked
-    links = {_normal_label(m.group(1)) for m in _REF_DEF.finditer(body)}
-    notes = {m.group(1) for m in _FOOTNOTE_DEF.finditer(body)}
+    # The labels of the definitions and notes decide only the text of links (`[`): read when a
+    # heading has one (a pattern anchored at every line start costs ~10 ms a MB).
+    links: set[str] | None = None
+    notes: set[str] = set()
     result: list[str] = []
     counter: dict[str, int] = {}
     for h in kramdown_headings(doc):
@@ -327,7 +338,10 @@ def heading_ids(doc: Document, config: Mapping[str, Any] | None = None) -> list[
             result.append(explicit or "")
             continue
         raw = _HEADER_ID.sub("", raw).rstrip()
-        slug = gfm_slug(heading_text(raw, links, notes)) if gfm else basic_slug(raw) or "section"
+        if links is None and "[" in raw:
+            links = {_normal_label(m.group(1)) for m in _REF_DEF.finditer(body)}
+            notes = _footnote_names(body)
+        slug = gfm_slug(heading_text(raw, links or (), notes)) if gfm else basic_slug(raw) or "section"
         seen = counter.get(slug, -1) + 1
         counter[slug] = seen
         result.append(prefix + (slug if seen == 0 else f"{slug}-{seen}") if slug or seen else "")
@@ -344,12 +358,18 @@ def targets(doc: Document, config: Mapping[str, Any] | None = None, extra_ids: f
         elif slug:
             ids.add(slug)
     body = doc.masked
-    notes = {m.group(1) for m in _FOOTNOTE_DEF.finditer(body)}
+    notes = _footnote_names(body)
     ids.update(html_ids(doc.text))
     for m in re.finditer(r"\{:\s*(?:[^}#\n]*\s)?#([A-Za-z_:][\w.:-]*)", doc.text):
         ids.add(m.group(1))
-    ids.update(footnote_ids(body, notes))
+    if notes:
+        ids.update(footnote_ids(body, notes))
     return Targets(frozenset(ids), tuple(patterns))
+
+
+def _footnote_names(body: str) -> set[str]:
+    """The names of the footnote definitions (`[^name]:` at a line start)."""
+    return {m.group(1) for m in _FOOTNOTE_DEF.finditer(body)} if "[^" in body else set()
 
 
 def html_ids(text: str) -> set[str]:

@@ -170,6 +170,9 @@ class References(_Columns[Reference]):
 
 _LINK_START = re.compile(r"(!?)\[((?:[^\[\]\\\n]|\\.|\[[^\[\]\n]*\])*)\][ \t]?\(")
 _DEFINITION = re.compile(r"^ {0,3}\[([^\]\n^][^\]\n]*)\]:[ \t]*(<[^>\n]*>|\S+)", re.MULTILINE)
+# The same from its `[`: a search for it skips to each `[`, where one anchored at line starts tries
+# every offset (4x slower). `_definitions` keeps the matches whose line starts where `_DEFINITION` does.
+_DEFINITION_FROM_BRACKET = re.compile(r"\[([^\]\n^][^\]\n]*)\]:[ \t]*(<[^>\n]*>|\S+)")
 _AUTOLINK = re.compile(r"<((?:https?|ftp|mailto):[^\s<>]*)>", re.IGNORECASE)
 _ALT = re.compile(r"\balt\s*=\s*(?:\"([^\"]*)\"|'([^']*)')", re.IGNORECASE)
 # `[^<>]*?`: an attempt stops at the next `<`, so 50,000 unclosed `<a` take linear time.
@@ -305,7 +308,7 @@ def _extract(doc: Document):  # type: ignore[no-untyped-def]
         for m in _AUTOLINK.finditer(masked, seg_start, seg_end) if masked.find("<", seg_start, seg_end) >= 0 else ():
             if not doc.in_code(m.start()):
                 yield Reference("autolink", m.group(1), m.start(1), m.end(1))
-    for m in _DEFINITION.finditer(masked, doc.body_offset):
+    for m in _definitions(masked, doc.body_offset):
         if doc.in_code(m.start()) or not _is_block_start(doc, m.start()):
             continue
         raw = m.group(2)
@@ -351,6 +354,17 @@ def _extract(doc: Document):  # type: ignore[no-untyped-def]
                     dest = link_destination(text, m.end(), p.value_end)
                     if dest:
                         yield Reference("link", text[dest[0] : dest[1]], dest[0], dest[1], m.start(), m.group(2), span)
+
+
+def _definitions(text: str, start: int) -> Iterator[re.Match[str]]:
+    """`_DEFINITION.finditer(text, start)`, found from each `[`. Its matches stay on one line,
+    and a definition's `[` is the first on its line, so no match hides another."""
+    for m in _DEFINITION_FROM_BRACKET.finditer(text, start):
+        line_start = text.rfind("\n", 0, m.start()) + 1
+        if line_start >= start and m.start() - line_start <= 3:
+            found = _DEFINITION.match(text, line_start)
+            if found is not None:
+                yield found
 
 
 def unclosed_links(doc: Document) -> list[tuple[int, int]]:

@@ -327,7 +327,7 @@ def _outside_this_site(ctx: Context, target: str, url: str) -> bool:
     base = site.baseurl
     if base and target.startswith("/") and not (target == base or target.startswith(base + "/")):
         return True  # checked by _missing_baseurl when this site has the file
-    if not user_site(site.root, site.config):
+    if not _memo(ctx, ("user-site",), lambda: user_site(site.root, site.config)):  # a stat of CNAME
         return False
     top = url.strip("/").split("/", 1)[0]
     if not top or "." in top:
