@@ -207,9 +207,23 @@ def test_reference_is_immutable() -> None:
         "---\ntitle: T\n---\n[a]: /front-matter-end\n",
     ],
 )
-def test_definitions_found_from_their_bracket_are_the_line_anchored_ones(text: str) -> None:
+def test_definitions_found_line_by_line_are_the_line_anchored_ones(text: str) -> None:
     from reinvent_lint.jekyll.references import _DEFINITION, _definitions
 
     for start in range(len(text) + 1):
         expected = [(m.span(), m.groups()) for m in _DEFINITION.finditer(text, start)]
         assert [(m.span(), m.groups()) for m in _definitions(text, start)] == expected, start
+
+
+def test_definitions_line_by_line_match_the_anchored_search_on_random_text() -> None:
+    import random
+
+    from reinvent_lint.jekyll.references import _DEFINITION, _definitions
+
+    rng = random.Random(3)
+    parts = ["[a]: /x", "[", "]", ":", " ", "\n", "\t", "x", "^", "<z w>", "   ", "    "]
+    for _ in range(3_000):
+        text = "".join(rng.choice(parts) for _ in range(rng.randint(0, 12)))
+        for start in range(len(text) + 1):
+            expected = [(m.span(), m.groups()) for m in _DEFINITION.finditer(text, start)]
+            assert [(m.span(), m.groups()) for m in _definitions(text, start)] == expected, (text, start)
