@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import gc
 import os
-import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -36,7 +35,6 @@ if TYPE_CHECKING:
 
 UNUSED_SUPPRESSION = "RL001"
 PARALLEL_THRESHOLD = 48  # below this, starting worker processes costs more than it saves
-_STYLE_CODE = re.compile(r"(?i)md\d{3}")
 
 
 @dataclass
