@@ -172,3 +172,35 @@ def test_a_lazy_pattern_is_compiled_once_on_first_use() -> None:
     assert first is get() and get.cache_info().currsize == 1
     assert first.flags & re.MULTILINE and first.flags & re.IGNORECASE
     assert [m.group(1) for m in first.finditer("b\nAaA\nc")] == ["AaA"]
+
+
+def test_a_post_edited_below_its_front_matter_is_checked_again_without_pyyaml(tmp_path: Path) -> None:
+    """The result cache keeps each post's front matter by its YAML text (front_matter.packed): a
+    post whose body changed is checked again without importing PyYAML, and reports what a run
+    without the cache reports; an edit to the front matter itself is read with PyYAML."""
+    post = _site(tmp_path / "site")
+    rel = str(post.relative_to(tmp_path / "site"))
+    env = dict(os.environ, PYTHONPATH=str(REPO), REINVENT_LINT_CACHE_DIR=str(tmp_path / "cache"))
+
+    def run(*extra: str) -> dict[str, Any]:
+        script = PROBE.replace('"--format", "json"', '"--format", "json", *sys.argv[2:]')
+        proc = subprocess.run(
+            [sys.executable, "-c", script, rel, *extra], cwd=tmp_path / "site", env=env, capture_output=True,
+            text=True, timeout=120,
+        )  # fmt: skip
+        assert proc.returncode in (0, 1), proc.stderr
+        *report, last = proc.stdout.strip().splitlines()
+        result: dict[str, Any] = json.loads(last)
+        result["report"] = "\n".join(report)
+        return result
+
+    assert "yaml" in run()["modules"]  # the first run reads the front matter
+    post.write_text(post.read_text() + "\nA recieved line, edited.\n")
+    edited = run()
+    assert "yaml" not in edited["modules"] and "markdown_it" in edited["modules"]  # checked again
+    assert edited["report"] == run("--no-cache")["report"]
+    assert "recieved" in edited["report"]
+    post.write_text(post.read_text().replace("title: One", "title: One, renamed\nlayout: nosuch"))
+    renamed = run()
+    assert "yaml" in renamed["modules"]
+    assert "nosuch" in renamed["report"] and renamed["report"] == run("--no-cache")["report"]
