@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import gc
 import os
-import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -24,6 +23,8 @@ from typing import TYPE_CHECKING, Any, cast
 
 from . import suppress
 from .document import Document, ReadError, read_bytes
+from .jekyll.front_matter import packed as packed_front_matter
+from .jekyll.front_matter import remember as remember_front_matter
 from .external import LINK_CODES, Occurrence, occurrences
 from .files import max_bytes
 from .memo import READ_DOCUMENTS
@@ -36,7 +37,6 @@ if TYPE_CHECKING:
 
 UNUSED_SUPPRESSION = "RL001"
 PARALLEL_THRESHOLD = 48  # below this, starting worker processes costs more than it saves
-_STYLE_CODE = re.compile(r"(?i)md\d{3}")
 
 
 @dataclass
@@ -629,6 +629,8 @@ def _read_slots(
             )
             reused.append(rel or display)
         else:
+            if store is not None and rel is not None and (raw := store.entries.get(rel)) is not None:
+                remember_front_matter(raw[6])  # its front matter as last read, by its YAML text
             try:
                 slot.need_unit(linter)
             except ReadError as exc:
@@ -885,7 +887,10 @@ def _store(stores: dict[int, Any], slots: Sequence[_Slot], whole_site: bool) -> 
                     tuple(pack_problem(p, display) for p in slot.style[0]),
                     tuple(pack_error(e, display) for e in slot.style[1]),
                 )
-            store.put(rel, Entry(slot.content, reads, found, style, slot.finished, slot.words))
+            front = old.front if old is not None else None
+            if slot.unit is not None and slot.unit.doc.front_matter is not None:
+                front = packed_front_matter(slot.unit.doc.front_matter, slot.unit.doc.text)
+            store.put(rel, Entry(slot.content, reads, found, style, slot.finished, slot.words, front))
         store.save(contents, whole_site, verdicts, words)
 
 

@@ -51,7 +51,7 @@ if TYPE_CHECKING:
     from .external import Occurrence
     from .jekyll.site import Site
 
-FORMAT = 2  # 2: the entries judged under the stored vocabulary (`ResultCache.judged`)
+FORMAT = 3  # 2: the entries judged under the stored vocabulary (`ResultCache.judged`); 3: `Entry.front`
 # marshal from version 3 on writes a back-reference for an object it has seen, so equal data
 # built differently (fresh vs unmarshalled strings) dumps differently: digests use version 2.
 _NO_REFS = 2
@@ -527,9 +527,12 @@ class Entry:
     style: tuple[Any, ...] | None = None  # the style pack's findings, None: not run
     finished: tuple[bytes, tuple[Any, ...]] | None = None  # (digest of finish's input, its output)
     words: bytes = b""  # digest of the words it adds to the site vocabulary
+    # its front matter's YAML text and what it holds (front_matter.packed): read again from here
+    # when only the body changed, without PyYAML
+    front: bytes | None = None
 
     def pack(self) -> tuple[Any, ...]:
-        return (self.content, self.reads, self.found, self.style, self.finished, self.words)
+        return (self.content, self.reads, self.found, self.style, self.finished, self.words, self.front)
 
 
 def _source_fingerprint() -> str:
@@ -660,7 +663,7 @@ class ResultCache:
             if not isinstance(raw[8], frozenset):
                 raise ValueError("unexpected layout")
             for entry in raw[1].values():
-                if not (isinstance(entry, tuple) and len(entry) == 6 and isinstance(entry[0], bytes)):
+                if not (isinstance(entry, tuple) and len(entry) == 7 and isinstance(entry[0], bytes)):
                     raise ValueError("unexpected entry")
             self._read_as = (stamp, raw)
             return raw

@@ -34,6 +34,7 @@ from typing import Any
 from .lexicon import ENGLISH, MISSPELT, NAME, TERM, ZIPF, Lexicon, Misspellings
 from .lexicon import mixed_case as _mixed_case
 from .lexicon import load as _load_lexicon
+from .lazy_re import lazy
 from .pieces import pieces
 
 __all__ = ["Lexicon", "Misspellings", "Speller", "Verdict", "clear_winner", "lexicon", "preload"]
@@ -70,16 +71,16 @@ def misspellings() -> Misspellings:
 
 # British spellings by their regular endings, checked against the American dictionary form.
 _GB_TO_US = [
-    (re.compile(r"our(?=(?:s|ed|ing|ite|ites|hood|hoods|able|ful|less)?$)"), "or"),  # colour, neighbourhood
-    (re.compile(r"ll(?=(?:ed|ing|er|ers)$)"), "l"),  # labelled, travelling
-    (re.compile(r"is(?=(?:e|es|ed|ing|ation|ations|er|ers)$)"), "iz"),  # realise, organisation
-    (re.compile(r"ys(?=(?:e|es|ed|ing)$)"), "yz"),  # analyse
-    (re.compile(r"ogue(?=s?$)"), "og"),  # catalogue
-    (re.compile(r"ence(?=s?$)"), "ense"),  # licence, defence
-    (re.compile(r"tre(?=s?$)"), "ter"),  # centre, theatre
-    (re.compile(r"yre(?=s?$)"), "ire"),  # tyre
-    (re.compile(r"que(?=(?:s|d)?$)"), "ck"),  # cheque, chequered
-    (re.compile(r"^scep"), "skep"),  # sceptic
+    (lazy(r"our(?=(?:s|ed|ing|ite|ites|hood|hoods|able|ful|less)?$)"), "or"),  # colour, neighbourhood
+    (lazy(r"ll(?=(?:ed|ing|er|ers)$)"), "l"),  # labelled, travelling
+    (lazy(r"is(?=(?:e|es|ed|ing|ation|ations|er|ers)$)"), "iz"),  # realise, organisation
+    (lazy(r"ys(?=(?:e|es|ed|ing)$)"), "yz"),  # analyse
+    (lazy(r"ogue(?=s?$)"), "og"),  # catalogue
+    (lazy(r"ence(?=s?$)"), "ense"),  # licence, defence
+    (lazy(r"tre(?=s?$)"), "ter"),  # centre, theatre
+    (lazy(r"yre(?=s?$)"), "ire"),  # tyre
+    (lazy(r"que(?=(?:s|d)?$)"), "ck"),  # cheque, chequered
+    (lazy(r"^scep"), "skep"),  # sceptic
 ]
 
 
@@ -91,7 +92,7 @@ def american_form(lower: str, known: Any) -> str | None:
     if lex.zipf(lower) < ATTESTED:
         return None  # a British form is in use (`tyres`); `postres` is not `posters`
     for pattern, us in _GB_TO_US:
-        american = pattern.sub(us, lower, count=1)
+        american = pattern().sub(us, lower, count=1)
         if american != lower and known(american):
             return american
     return None

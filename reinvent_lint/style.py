@@ -13,7 +13,6 @@ default; `[style] mode` or `--style` turns it on.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -253,6 +252,8 @@ def _mask_liquid(doc: Document) -> str:
 def _edits(before: str, after: str) -> list[Edit]:
     """Text edits turning `before` into `after`: lines first, then characters within a changed
     line, so an edit never spans more than the fix changed (and rarely touches Liquid)."""
+    import difflib  # here: only a style fix needs it
+
     old_lines = before.splitlines(keepends=True)
     new_lines = after.splitlines(keepends=True)
     starts = [0]

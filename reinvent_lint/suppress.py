@@ -16,11 +16,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from .document import Document
+from .lazy_re import lazy
 from .problem import Problem
 
-_COMMENT = re.compile(
-    r"<!--\s*reinvent-lint\s+(disable-next-line|disable-line|disable-file|disable|enable)\b([^>]*?)\s*-->"
-)
+_COMMENT = lazy(r"<!--\s*reinvent-lint\s+(disable-next-line|disable-line|disable-file|disable|enable)\b([^>]*?)\s*-->")
 
 
 @dataclass
@@ -42,7 +41,7 @@ def parse(doc: Document, normalize: Callable[[str], str | None]) -> list[Suppres
     if "reinvent-lint" not in doc.text:
         return []
     found = []
-    for m in _COMMENT.finditer(doc.text):
+    for m in _COMMENT().finditer(doc.text):
         if doc.in_code(m.start()):
             continue
         codes = set()

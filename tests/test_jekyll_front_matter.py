@@ -167,3 +167,58 @@ def test_a_recursive_alias_is_counted_once() -> None:
 )
 def test_detect_other_format(text: str, expected: str | None) -> None:
     assert detect_other_format(text) == expected
+
+
+_REMEMBERED = [
+    "title: a\ntags: [x, y]\ntitle: a\nlayout: post\n",
+    "date: 2016-09-06 12:17:05 -0400\nupdated: 2016-09-07\nat: 2020-01-02T03:04:05.25Z\nlocal: 2020-01-02 03:04:05\n",
+    "bad_date: 2024-13-01\nset: !!set {a, b}\nblob: !!binary aGk=\nnested: {2016-01-01: x, 3: [1.5, null, true]}\n",
+    "title: [unclosed\n",
+    "- a list\n- not a mapping\n",
+    "a: &x [1, 2]\nb: *x\n'quoted': \"v\"\n",
+]
+
+
+@pytest.mark.parametrize("yaml_text", _REMEMBERED)
+def test_front_matter_remembered_from_the_cache_is_the_front_matter_parsed(yaml_text: str) -> None:
+    """The result cache keeps a post's front matter (`packed`, in marshal's types); read back by
+    `remember` for the same YAML text it gives exactly what PyYAML gives: data and its types
+    (dates, times with and without offsets, sets, bytes, non-string keys), positions, duplicates,
+    errors."""
+    import marshal
+
+    from reinvent_lint.jekyll import front_matter
+
+    text = f"---\n{yaml_text}---\nbody\n"
+    parsed = split(text)
+    assert parsed is not None
+    blob = front_matter.packed(parsed, text)
+    assert blob is not None and marshal.loads(blob)[0] == yaml_text
+    front_matter.remember(blob)
+    try:
+        again = split(text)
+        assert front_matter._KNOWN  # it was there to be used
+    finally:
+        front_matter._KNOWN.clear()
+    assert again == parsed
+    assert again is not None and repr(again.data) == repr(parsed.data)  # the same types, not only equal
+
+
+def test_remembered_front_matter_is_used_only_for_its_own_text() -> None:
+    import marshal
+
+    from reinvent_lint.jekyll import front_matter
+
+    text = "---\ntitle: a\n---\n"
+    parsed = split(text)
+    assert parsed is not None
+    blob = front_matter.packed(parsed, text)
+    assert blob is not None
+    entry = marshal.loads(blob)
+    front_matter.remember(marshal.dumps((*entry[:1], {"title": "remembered"}, *entry[2:])))
+    front_matter.remember(b"damaged")  # ignored
+    try:
+        assert split(text) is not None and split(text).data == {"title": "remembered"}  # type: ignore[union-attr]
+        assert split("---\ntitle: b\n---\n").data == {"title": "b"}  # type: ignore[union-attr]
+    finally:
+        front_matter._KNOWN.clear()

@@ -137,3 +137,77 @@ def test_the_caches_hashes_are_hashlibs() -> None:
     for data in (b"", b"reinvent-lint", bytes(range(256)) * 100):
         assert blake2b(data, digest_size=12).digest() == hashlib.blake2b(data, digest_size=12).digest()
         assert sha256_hex(data) == hashlib.sha256(data).hexdigest()
+
+
+LAZY_PROBE = """
+import json, sys
+from reinvent_lint.cli import main
+code = main(["check", "--format", "json", sys.argv[1]])
+from reinvent_lint.jekyll import kramdown_ids, local_paths, urls
+from reinvent_lint.rules import links, spelling
+from reinvent_lint import suppress
+getters = {
+    "kramdown_ids._ID_ATTR": kramdown_ids._ID_ATTR, "kramdown_ids._FOOTNOTE_DEF": kramdown_ids._FOOTNOTE_DEF,
+    "local_paths._FILTERED": local_paths._FILTERED, "local_paths._IMG_PARAM": local_paths._IMG_PARAM,
+    "urls._POST_NAME": urls._POST_NAME, "links._FIGCAPTION": links._FIGCAPTION,
+    "spelling._CONFUSIONS": spelling._CONFUSIONS[0][1],
+    "suppress._COMMENT": suppress._COMMENT,
+}
+compiled = sorted(name for name, get in getters.items() if get.cache_info().currsize)
+print(json.dumps({"code": code, "modules": sorted(sys.modules), "compiled": compiled}))
+"""
+
+
+def test_one_post_run_compiles_no_regex_its_post_does_not_need(tmp_path: Path) -> None:
+    """Rare constructs' patterns (an id attribute, a footnote, a Liquid-filtered link, a
+    figcaption, a date in a linked post's name, a grammar confusion, a suppression comment) are compiled on first use (lazy_re.py): a post without them never pays for them;
+    nor does it import difflib (the near-miss suggestions of a broken link or tag)."""
+    result = _probe(tmp_path, LAZY_PROBE)
+    assert result["code"] == 0
+    assert result["compiled"] == []
+    assert "difflib" not in result["modules"]
+
+
+def test_a_lazy_pattern_is_compiled_once_on_first_use() -> None:
+    import re
+
+    from reinvent_lint.lazy_re import lazy
+
+    get = lazy(r"^(a+)$", re.MULTILINE | re.IGNORECASE)
+    assert get.cache_info().currsize == 0  # nothing compiled yet
+    first = get()
+    assert first is get() and get.cache_info().currsize == 1
+    assert first.flags & re.MULTILINE and first.flags & re.IGNORECASE
+    assert [m.group(1) for m in first.finditer("b\nAaA\nc")] == ["AaA"]
+
+
+def test_a_post_edited_below_its_front_matter_is_checked_again_without_pyyaml(tmp_path: Path) -> None:
+    """The result cache keeps each post's front matter by its YAML text (front_matter.packed): a
+    post whose body changed is checked again without importing PyYAML, and reports what a run
+    without the cache reports; an edit to the front matter itself is read with PyYAML."""
+    post = _site(tmp_path / "site")
+    rel = str(post.relative_to(tmp_path / "site"))
+    env = dict(os.environ, PYTHONPATH=str(REPO), REINVENT_LINT_CACHE_DIR=str(tmp_path / "cache"))
+
+    def run(*extra: str) -> dict[str, Any]:
+        script = PROBE.replace('"--format", "json"', '"--format", "json", *sys.argv[2:]')
+        proc = subprocess.run(
+            [sys.executable, "-c", script, rel, *extra], cwd=tmp_path / "site", env=env, capture_output=True,
+            text=True, timeout=120,
+        )  # fmt: skip
+        assert proc.returncode in (0, 1), proc.stderr
+        *report, last = proc.stdout.strip().splitlines()
+        result: dict[str, Any] = json.loads(last)
+        result["report"] = "\n".join(report)
+        return result
+
+    assert "yaml" in run()["modules"]  # the first run reads the front matter
+    post.write_text(post.read_text() + "\nA recieved line, edited.\n")
+    edited = run()
+    assert "yaml" not in edited["modules"] and "markdown_it" in edited["modules"]  # checked again
+    assert edited["report"] == run("--no-cache")["report"]
+    assert "recieved" in edited["report"]
+    post.write_text(post.read_text().replace("title: One", "title: One, renamed\nlayout: nosuch"))
+    renamed = run()
+    assert "yaml" in renamed["modules"]
+    assert "nosuch" in renamed["report"] and renamed["report"] == run("--no-cache")["report"]

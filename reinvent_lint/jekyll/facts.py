@@ -17,6 +17,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from ..lazy_re import lazy
+
 # document.rb DATE_FILENAME_MATCHER, applied to the file name: a post needs it or it is never read.
 POST_FILE = re.compile(r"^(\d{2,4})-(\d{1,2})-(\d{1,2})-(.*)(\.[^.]+)$")
 
@@ -133,14 +135,14 @@ def date_fails(value: object) -> bool:
     return m is not None and parse_ymd(f"{m.group(1)}-{m.group(2)}-{m.group(3)}").date is None
 
 
-_SLUG_PRETTY = re.compile(r"(?:[^\w._~!$&'()+,;=@]|_)+")
-_SLUG_DEFAULT = re.compile(r"(?:[^\w]|_)+")
+_SLUG_PRETTY = lazy(r"(?:[^\w._~!$&'()+,;=@]|_)+")
+_SLUG_DEFAULT = lazy(r"(?:[^\w]|_)+")
 
 
 def slugify(text: str, mode: str = "default", cased: bool = False) -> str:
     """Jekyll's `Utils.slugify` for the "default" and "pretty" modes (letters, marks and decimal
     digits are kept; "pretty" also keeps `._~!$&'()+,;=@`)."""
-    pattern = _SLUG_PRETTY if mode == "pretty" else _SLUG_DEFAULT
+    pattern = _SLUG_PRETTY() if mode == "pretty" else _SLUG_DEFAULT()
     slug = re.sub(r"^-|-$", "", pattern.sub("-", text))
     return slug if cased else slug.lower()
 

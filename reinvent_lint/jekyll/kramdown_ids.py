@@ -26,21 +26,22 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..document import Document, Heading
+from ..lazy_re import lazy
 from ..markdown import link_destination
 
 UNKNOWN = "\ue000"  # stands for a Liquid value this model cannot know
 _ESCAPABLE = frozenset("\\.*_+`<>()[]{}#!:|\"'$=-~")  # kramdown-parser-gfm's ESCAPED_CHARS_GFM
-_HEADER_ID = re.compile(r"[\t ]\{#([A-Za-z_:][\w.:-]*)\}$")
-_IAL_ID = re.compile(r"^ {0,3}\{:\s*(?:[^}#]*\s)?#([A-Za-z_:][\w.:-]*)[^}]*\}\s*$")
-_IAL_LINE = re.compile(r"^ {0,3}\{:[^}]*\}\s*$")
-_HTML_TAG = re.compile(r"</?[A-Za-z][\w:-]*(?:\s[^<>]*)?/?>|<!--.*?-->", re.DOTALL)
-_AUTOLINK = re.compile(r"<((?:[A-Za-z][\w+.-]*:|mailto:)[^\s<>]+|[\w.+-]+@[\w.-]+)>")
-_ENTITY = re.compile(r"&(?:[A-Za-z][A-Za-z0-9]*|#\d+|#[xX][0-9A-Fa-f]+);")
-_FOOTNOTE_MARKER = re.compile(r"\[\^([^\]\s]+)\]")
-_FOOTNOTE_DEF = re.compile(r"^ {0,3}\[\^([^\]\s]+)\]:", re.MULTILINE)
-_REF_DEF = re.compile(r"^ {0,3}\[([^\]\n^][^\]\n]*)\]:", re.MULTILINE)
-_ID_ATTR = re.compile(r"<[A-Za-z][^<>]*?\s(?:id|name)\s*=\s*(?:\"([^\"]+)\"|'([^']+)'|([^\s\"'=<>`]+))")
-_LIQUID_VAR = re.compile(r"^\{\{-?\s*(page|site)\.([\w.-]+)\s*-?\}\}$")
+_HEADER_ID = lazy(r"[\t ]\{#([A-Za-z_:][\w.:-]*)\}$")
+_IAL_ID = lazy(r"^ {0,3}\{:\s*(?:[^}#]*\s)?#([A-Za-z_:][\w.:-]*)[^}]*\}\s*$")
+_IAL_LINE = lazy(r"^ {0,3}\{:[^}]*\}\s*$")
+_HTML_TAG = lazy(r"</?[A-Za-z][\w:-]*(?:\s[^<>]*)?/?>|<!--.*?-->", re.DOTALL)
+_AUTOLINK = lazy(r"<((?:[A-Za-z][\w+.-]*:|mailto:)[^\s<>]+|[\w.+-]+@[\w.-]+)>")
+_ENTITY = lazy(r"&(?:[A-Za-z][A-Za-z0-9]*|#\d+|#[xX][0-9A-Fa-f]+);")
+_FOOTNOTE_MARKER = lazy(r"\[\^([^\]\s]+)\]")
+_FOOTNOTE_DEF = lazy(r"^ {0,3}\[\^([^\]\s]+)\]:", re.MULTILINE)
+_REF_DEF = lazy(r"^ {0,3}\[([^\]\n^][^\]\n]*)\]:", re.MULTILINE)
+_ID_ATTR = lazy(r"<[A-Za-z][^<>]*?\s(?:id|name)\s*=\s*(?:\"([^\"]+)\"|'([^']+)'|([^\s\"'=<>`]+))")
+_LIQUID_VAR = lazy(r"^\{\{-?\s*(page|site)\.([\w.-]+)\s*-?\}\}$")
 
 
 def _is_word(ch: str) -> bool:
@@ -116,15 +117,15 @@ class _Spans:
                 out.append(text)
             elif ch == "<":
                 flush()
-                m = _AUTOLINK.match(src, i) or _HTML_TAG.match(src, i)
+                m = _AUTOLINK().match(src, i) or _HTML_TAG().match(src, i)
                 if m is None:
                     raw.append(ch)
                     i += 1
                 else:
                     # kramdown's parse_autolink: the text is the address without `mailto:`
-                    out.append(re.sub(r"^mailto:", "", m.group(1)) if m.re is _AUTOLINK else "")
+                    out.append(re.sub(r"^mailto:", "", m.group(1)) if m.re is _AUTOLINK() else "")
                     i = m.end()
-            elif ch == "&" and (m := _ENTITY.match(src, i)):
+            elif ch == "&" and (m := _ENTITY().match(src, i)):
                 flush()
                 out.append(html.unescape(m.group()))
                 i = m.end()
@@ -191,7 +192,7 @@ class _Spans:
         image = src[i] == "!"
         start = i + (2 if image else 1)
         if not image and src.startswith("^", start):
-            m = _FOOTNOTE_MARKER.match(src, i)
+            m = _FOOTNOTE_MARKER().match(src, i)
             if m and m.group(1) in self.notes:
                 return "", m.end()
             return "[", i + 1
@@ -244,7 +245,7 @@ class Targets:
 
 
 def _liquid_value(markup: str, front: Mapping[str, Any], config: Mapping[str, Any]) -> str:
-    m = _LIQUID_VAR.match(markup)
+    m = _LIQUID_VAR().match(markup)
     if not m:
         return UNKNOWN
     value: Any = front if m.group(1) == "page" else config
@@ -270,13 +271,13 @@ def _with_liquid(doc: Document, start: int, end: int, config: Mapping[str, Any])
 
 
 def _explicit_id(doc: Document, line: int, raw: str) -> str | None:
-    m = _HEADER_ID.search(raw)
+    m = _HEADER_ID().search(raw)
     if m:
         return m.group(1)
     for step in (1, -1):  # the block IALs right after the heading, then those right before it
         neighbour = line + step
-        while 1 <= neighbour <= doc.line_count and _IAL_LINE.match(doc.line_text(neighbour)):
-            ial = _IAL_ID.match(doc.line_text(neighbour))
+        while 1 <= neighbour <= doc.line_count and _IAL_LINE().match(doc.line_text(neighbour)):
+            ial = _IAL_ID().match(doc.line_text(neighbour))
             if ial:
                 return ial.group(1)
             neighbour += step
@@ -304,7 +305,7 @@ def kramdown_headings(doc: Document) -> list[Heading]:
             line = doc.position(h.text_start)[0]
             last = doc.position(h.text_end)[0]
             # Block IAL lines (`{: .x}`) before the text are kramdown's, not the heading's.
-            while line < last and _IAL_LINE.match(doc.line_text(line)):
+            while line < last and _IAL_LINE().match(doc.line_text(line)):
                 line += 1
             if last != line:
                 continue
@@ -337,9 +338,9 @@ def heading_ids(doc: Document, config: Mapping[str, Any] | None = None) -> list[
         if explicit or not auto:
             result.append(explicit or "")
             continue
-        raw = _HEADER_ID.sub("", raw).rstrip()
+        raw = _HEADER_ID().sub("", raw).rstrip()
         if links is None and "[" in raw:
-            links = {_normal_label(m.group(1)) for m in _REF_DEF.finditer(body)}
+            links = {_normal_label(m.group(1)) for m in _REF_DEF().finditer(body)}
             notes = _footnote_names(body)
         slug = gfm_slug(heading_text(raw, links or (), notes)) if gfm else basic_slug(raw) or "section"
         seen = counter.get(slug, -1) + 1
@@ -369,13 +370,13 @@ def targets(doc: Document, config: Mapping[str, Any] | None = None, extra_ids: f
 
 def _footnote_names(body: str) -> set[str]:
     """The names of the footnote definitions (`[^name]:` at a line start)."""
-    return {m.group(1) for m in _FOOTNOTE_DEF.finditer(body)} if "[^" in body else set()
+    return {m.group(1) for m in _FOOTNOTE_DEF().finditer(body)} if "[^" in body else set()
 
 
 def html_ids(text: str) -> set[str]:
     """`id=` attributes of any element and `name=` of anchors: the browser scrolls to both."""
     found = set()
-    for m in _ID_ATTR.finditer(text):
+    for m in _ID_ATTR().finditer(text):
         value = next(g for g in m.groups() if g is not None)
         if "{" not in value:
             found.add(value)
@@ -387,7 +388,7 @@ def footnote_ids(body: str, notes: Container[str]) -> set[str]:
     ...) on each marker. Only notes that are referenced are rendered."""
     found: set[str] = set()
     uses: dict[str, int] = {}
-    for m in _FOOTNOTE_MARKER.finditer(body):
+    for m in _FOOTNOTE_MARKER().finditer(body):
         name = m.group(1)
         if name not in notes or body.startswith(":", m.end()):
             continue

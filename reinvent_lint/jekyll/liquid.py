@@ -11,6 +11,8 @@ import re
 from collections.abc import Container
 from dataclasses import dataclass
 
+from ..lazy_re import lazy
+
 # Blocks whose body the scanner treats specially.
 RAW, COMMENT, HIGHLIGHT = "raw", "comment", "highlight"
 
@@ -161,7 +163,7 @@ def scan(text: str, start: int = 0) -> LiquidScan:
     return LiquidScan(spans, bodies, errors)
 
 
-_PARAM = re.compile(r"""([\w-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"']+))""")
+_PARAM = lazy(r"""([\w-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"']+))""")
 
 
 @dataclass(frozen=True)
@@ -182,7 +184,7 @@ def include_params(text: str, span: LiquidSpan) -> tuple[str, list[IncludeParam]
     template = stripped.split(None, 1)[0] if stripped.strip() else ""
     params: list[IncludeParam] = []
     rest_at = inner_start + lead + len(template)
-    for m in _PARAM.finditer(text, rest_at, span.end - 2):
+    for m in _PARAM().finditer(text, rest_at, span.end - 2):
         group = 2 if m.group(2) is not None else 3 if m.group(3) is not None else 4
         params.append(IncludeParam(m.group(1), m.group(group), m.start(group), m.end(group), group != 4))
     return template, params

@@ -13,15 +13,15 @@ from typing import Any
 from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
+from ..lazy_re import lazy
+
 if TYPE_CHECKING:
     from .site import Site
 
 _QUOTED = r"""(?:'([^'{}]*)'|"([^"{}]*)")"""
 # `{{ '/x' | relative_url }}`, `{{ "/x" | absolute_url }}`, `{{ '/x' | prepend: site.baseurl }}`
-_FILTERED = re.compile(
-    r"\{\{-?\s*" + _QUOTED + r"\s*\|\s*(relative_url|absolute_url|prepend:\s*site\.baseurl)\s*-?\}\}"
-)
-_SITE_VAR = re.compile(r"\{\{-?\s*site\.(baseurl|url)\s*-?\}\}")
+_FILTERED = lazy(r"\{\{-?\s*" + _QUOTED + r"\s*\|\s*(relative_url|absolute_url|prepend:\s*site\.baseurl)\s*-?\}\}")
+_SITE_VAR = lazy(r"\{\{-?\s*site\.(baseurl|url)\s*-?\}\}")
 
 
 def resolve_liquid(target: str, baseurl: str) -> str | None:
@@ -34,8 +34,8 @@ def resolve_liquid(target: str, baseurl: str) -> str | None:
             return baseurl + path
         return baseurl + (path if path.startswith("/") else "/" + path)
 
-    out = _FILTERED.sub(filtered, target)
-    out = _SITE_VAR.sub(lambda m: baseurl if m.group(1) == "baseurl" else "\0", out)
+    out = _FILTERED().sub(filtered, target)
+    out = _SITE_VAR().sub(lambda m: baseurl if m.group(1) == "baseurl" else "\0", out)
     # `{{ site.url }}{{ site.baseurl }}/x` and `{{ site.url }}/x`: a URL on this site's host
     out = out.replace("\0", "", 1) if out.startswith("\0") else out
     if "{" in out or "\0" in out or not out.startswith("/") or out.startswith("//"):
@@ -52,8 +52,8 @@ def decode_path(path: str) -> str:
 _BUILD_FILES = ("gulpfile.js", "gulpfile.babel.js", "Gruntfile.js", "webpack.config.js", "rollup.config.js")
 # What `build_step` reads in a site's folder and in the folder above it (replay.py stamps them).
 BUILD_PROBES = (*_BUILD_FILES, "package.json", "Gemfile")
-_BUILD_WORDS = re.compile(r"\b(gulp|grunt|webpack|imagemin|sharp|responsive|rollup|parcel)\b", re.IGNORECASE)
-_ASSET_GEMS = re.compile(
+_BUILD_WORDS = lazy(r"\b(gulp|grunt|webpack|imagemin|sharp|responsive|rollup|parcel)\b", re.IGNORECASE)
+_ASSET_GEMS = lazy(
     r"jekyll[-_](assets|picture[-_]tag|responsive[-_]image|cloudinary|imagemagick|gulp|postcss|webpack)",
     re.IGNORECASE,
 )
@@ -73,17 +73,17 @@ def build_step(root: Path, config: Mapping[str, Any]) -> str:
         package = folder / "package.json"
         if package.is_file():
             text = _read(package)
-            if _BUILD_WORDS.search(text):
+            if _BUILD_WORDS().search(text):
                 return "package.json runs a build step"
         gemfile = folder / "Gemfile"
         if gemfile.is_file():
-            m = _ASSET_GEMS.search(_read(gemfile))
+            m = _ASSET_GEMS().search(_read(gemfile))
             if m:
                 return f"the Gemfile uses {m.group()}"
     plugins = config.get("plugins") or config.get("gems") or []
     if isinstance(plugins, list):
         for plugin in plugins:
-            if isinstance(plugin, str) and _ASSET_GEMS.search(plugin):
+            if isinstance(plugin, str) and _ASSET_GEMS().search(plugin):
                 return f"the plugin {plugin}"
     return ""
 
@@ -122,7 +122,7 @@ def user_site(root: Path, config: Mapping[str, Any]) -> bool:
 
 
 # Include templates whose `<img src>` takes its value from an include parameter.
-_IMG_PARAM = re.compile(r"<img\b[^>]*\bsrc\s*=\s*[\"']?\{\{-?\s*include\.([\w-]+)", re.IGNORECASE)
+_IMG_PARAM = lazy(r"<img\b[^>]*\bsrc\s*=\s*[\"']?\{\{-?\s*include\.([\w-]+)", re.IGNORECASE)
 
 
 def image_includes(site: Site) -> dict[str, list[str]]:
@@ -135,7 +135,7 @@ def image_includes(site: Site) -> dict[str, list[str]]:
             text = (site.root / "_includes" / name).read_text(encoding="utf-8", errors="replace")
         except OSError:
             continue
-        params = sorted(set(_IMG_PARAM.findall(text)))
+        params = sorted(set(_IMG_PARAM().findall(text)))
         if params:
             found[name] = params
     return found

@@ -17,6 +17,7 @@ from pathlib import PurePosixPath
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from ..lazy_re import lazy
 from . import facts
 from .facts import MARKDOWN_SUFFIXES
 from .publishing import unpublished_flag
@@ -510,7 +511,7 @@ def link_problem(site: Site, name: str) -> str | None:
     return None
 
 
-_POST_NAME = re.compile(r"^(.+/)*(\d+-\d+-\d+)-(.*)$")
+_POST_NAME = lazy(r"^(.+/)*(\d+-\d+-\d+)-(.*)$")
 
 
 def post_url_problem(site: Site, name: str) -> str | None:
@@ -519,7 +520,7 @@ def post_url_problem(site: Site, name: str) -> str | None:
     matches `_posts/PATH/DATE-SLUG.ext` or `PATH/_posts/DATE-SLUG.ext` among published posts."""
     if not name or "{" in name or site.root is None:
         return None
-    m = _POST_NAME.match(name.lstrip("/"))
+    m = _POST_NAME().match(name.lstrip("/"))
     if not m:
         return "not a post name (YYYY-MM-DD-slug)"
     path, date, slug = m.group(1) or "", m.group(2), m.group(3)

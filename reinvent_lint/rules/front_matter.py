@@ -10,7 +10,6 @@ tests/test_jekyll_model.py.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import re
 from collections.abc import Iterator
 from pathlib import PurePosixPath
@@ -191,6 +190,8 @@ def unknown_tag(ctx: Context) -> Iterator[Problem]:
                 )
                 yield ctx.problem(begin, f"unknown tag '{tag}'; did you mean '{same_case[0]}'?", end=finish, fix=fix)
                 continue
+            import difflib  # here: only a near-miss suggestion needs it
+
             close = difflib.get_close_matches(tag.lower(), sorted(by_lower), n=1, cutoff=0.75)
             hint = f"; did you mean '{by_lower[close[0]][0]}'?" if close else " (no tag page for it)"
             yield ctx.problem(begin, f"unknown tag '{tag}'{hint}", end=finish)
@@ -294,6 +295,8 @@ def unknown_layout(ctx: Context) -> Iterator[Problem]:
         return  # the theme's layouts are not in the source tree
     pos = fm.keys["layout"]
     start = ctx.doc.line_start(pos.value_line) + pos.value_column - 1
+    import difflib  # here: only a near-miss suggestion needs it
+
     close = difflib.get_close_matches(layout, sorted(site.layouts), n=1)
     hint = f"; did you mean '{close[0]}'?" if close else ""
     yield ctx.problem(

@@ -16,6 +16,7 @@ from ..jekyll.liquid import LiquidSpan
 from ..jekyll import facts, publishing
 from ..problem import Edit, Fix, Problem, Safety, Severity
 from ..jekyll.references import references
+from ..lazy_re import lazy
 from ..rule import Context, SiteContext, graded, rule
 from ..jekyll.site import MARKDOWN_SUFFIXES, POST_NAME
 from ..jekyll.urls import draft_for, post_url_problem
@@ -93,10 +94,10 @@ def _wrap_in_raw(doc: Document, kind: str, start: int, end: int) -> Fix | None:
 
 # `{{ '{{' }}` and `{{ "{% raw %}" }}`: an output of a literal string is how authors print Liquid
 # delimiters on purpose; it renders the string.
-_LITERAL_OUTPUT = re.compile(r"""^\s*(?:'[^']*'|"[^"]*")\s*(?:\|.*)?$""", re.DOTALL)
+_LITERAL_OUTPUT = lazy(r"""^\s*(?:'[^']*'|"[^"]*")\s*(?:\|.*)?$""", re.DOTALL)
 # kramdown reads an HTML block from its opening tag to the matching closing tag, blank lines and
 # indented lines included; CommonMark ends it at a blank line and may see an indented code block.
-_HTML_BLOCK_OPEN = re.compile(
+_HTML_BLOCK_OPEN = lazy(
     r"^ {0,3}<(div|table|section|article|aside|figure|details|ul|ol|dl|pre|blockquote|form|nav|header|footer"
     r"|center|p)\b[^>]*>",
     re.IGNORECASE | re.MULTILINE,
@@ -109,7 +110,7 @@ def _kramdown_html_blocks(doc: Document) -> list[tuple[int, int]]:
     found: list[tuple[int, int]] = []
     pos = doc.body_offset
     while True:
-        m = _HTML_BLOCK_OPEN.search(text, pos)
+        m = _HTML_BLOCK_OPEN().search(text, pos)
         if not m:
             return found
         name = m.group(1).lower()
@@ -127,7 +128,7 @@ def _kramdown_html_blocks(doc: Document) -> list[tuple[int, int]]:
         pos = end
 
 
-_VARIABLE = re.compile(r"^\s*(page|site)\.([\w-]+)")
+_VARIABLE = lazy(r"^\s*(page|site)\.([\w-]+)")
 _SITE_VARIABLES = {"posts", "pages", "data", "collections", "categories", "tags", "time", "static_files",
                    "html_pages", "documents", "related_posts", "github", "baseurl", "url", "title"}  # fmt: skip
 _INCLUDES = {"include", "include_relative", "include_cached"}
@@ -137,7 +138,7 @@ def _intentional(span: LiquidSpan, ctx: Context | None = None) -> bool:
     """Liquid in code that is there on purpose: an output of a literal string (the escape idiom),
     an include of a file the site has (a script pulled into a code block), or an output of the
     post's or site's own data (`{{ page.uuid }}` when the front matter has `uuid`)."""
-    if span.kind == "output" and _LITERAL_OUTPUT.match(span.markup):
+    if span.kind == "output" and _LITERAL_OUTPUT().match(span.markup):
         return True
     if ctx is None:
         return False
@@ -147,7 +148,7 @@ def _intentional(span: LiquidSpan, ctx: Context | None = None) -> bool:
             base = PurePosixPath(ctx.relative).parent
             return bool(name) and ctx.site.root is not None and (base / name).as_posix() in ctx.site.files
         return bool(name) and name in ctx.site.includes
-    m = _VARIABLE.match(span.markup) if span.kind == "output" else None
+    m = _VARIABLE().match(span.markup) if span.kind == "output" else None
     if m:
         data = ctx.doc.front_matter.data if ctx.doc.front_matter and ctx.doc.front_matter.data else {}
         scope = data if m.group(1) == "page" else ctx.site.config
@@ -361,7 +362,7 @@ _TEXT_SUFFIXES = {
     ".xml",
     ".txt",
 }
-_FILE_NAME = re.compile(r"[\w.%-]+\.[A-Za-z0-9]{2,5}\b")
+_FILE_NAME = lazy(r"[\w.%-]+\.[A-Za-z0-9]{2,5}\b")
 
 
 @rule("RL708", "unused-asset", "Asset files that no post, page, layout, include or stylesheet refers to.",
@@ -385,7 +386,7 @@ def unused_asset(ctx: SiteContext) -> Iterator[Problem]:
                 text = read_text_file(site.root / rel)
             except OSError:
                 continue
-            mentioned.update(m.group() for m in _FILE_NAME.finditer(text))
+            mentioned.update(m.group() for m in _FILE_NAME().finditer(text))
     unused = [a for a in assets if PurePosixPath(a).name not in mentioned]
     total = 0
     for rel in unused:

@@ -8,7 +8,6 @@ Jekyll will actually do.
 from __future__ import annotations
 
 import bisect
-import difflib
 import posixpath
 import re
 from collections.abc import Iterator
@@ -19,6 +18,7 @@ from ..problem import Fix, Problem, Safety, Severity
 from ..jekyll.kramdown_ids import Targets, html_ids, targets
 from ..jekyll.local_paths import image_includes, asset_provider, build_step, decode_path, resolve_liquid, user_site
 from ..jekyll.references import Reference, references, unclosed_links
+from ..lazy_re import lazy
 from ..memo import Key
 from ..rule import Context, graded, rule
 from ..jekyll.urls import draft_for, GENERATOR_PLUGINS, link_problem, post_url_problem
@@ -28,11 +28,10 @@ _CHECKED_KINDS = _URL_KINDS | {"autolink"}
 _WEB_TLDS = r"(?:com|org|net|io|dev|co|ai|app|gov|edu|me|info|xyz|cloud|aws|uk|de)"
 
 
-_INCLUDE_ALT = re.compile(r"\balt\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
 _WELL_FORMED = re.compile(r"^(?:https?://(?!/|https?:)|#|\.{0,2}/(?!/*https?:)|mailto:|tel:|$)", re.IGNORECASE)
-_SPACE_BEFORE_PAREN = re.compile(r"\][ \t]\($")
-_LOOKS_LIKE_TARGET = re.compile(r"^(?:https?:|/|#|\./|\.\./|mailto:|\{%|\{\{)")
-_SPACE_IN_TARGET = re.compile(
+_SPACE_BEFORE_PAREN = lazy(r"\][ \t]\($")
+_LOOKS_LIKE_TARGET = lazy(r"^(?:https?:|/|#|\./|\.\./|mailto:|\{%|\{\{)")
+_SPACE_IN_TARGET = lazy(
     r"\]\((https?:[^\s()]*|/[^\s()]*)[ \t]+((?:[^\s()\"']|\([^()\n]*\))(?:[^()\n]|\([^()\n]*\))*)\)"
 )
 
@@ -117,7 +116,7 @@ def malformed_url(ctx: Context) -> Iterator[Problem]:
             continue
         if ref.kind in ("link", "image"):
             between = doc.text[ref.label_start : ref.start]
-            if _SPACE_BEFORE_PAREN.search(between) and _looks_like_target(target):
+            if _SPACE_BEFORE_PAREN().search(between) and _looks_like_target(target):
                 gap = ref.start - 2
                 fix = Fix.replace(gap, gap + 1, "", description="remove the space between ] and (")
                 yield ctx.problem(
@@ -145,7 +144,7 @@ def malformed_url(ctx: Context) -> Iterator[Problem]:
     for seg_start, seg_end in doc.inline_segments:
         if "](" not in doc.masked[seg_start:seg_end]:
             continue
-        for m in _SPACE_IN_TARGET.finditer(doc.masked[seg_start:seg_end]):
+        for m in _SPACE_IN_TARGET().finditer(doc.masked[seg_start:seg_end]):
             at = seg_start + m.start(1)
             rest = m.group(2)
             if doc.in_code(at) or (m.group(1).startswith("/") and not rest.startswith("(")):
@@ -172,10 +171,12 @@ def malformed_url(ctx: Context) -> Iterator[Problem]:
 
 
 def _looks_like_target(value: str) -> bool:
-    return bool(_LOOKS_LIKE_TARGET.match(value.strip()))
+    return bool(_LOOKS_LIKE_TARGET().match(value.strip()))
 
 
 def _did_you_mean(name: str, options: list[str]) -> str:
+    import difflib  # here: only a near-miss suggestion needs it
+
     close = difflib.get_close_matches(name, options, n=1, cutoff=0.6)
     return f"; did you mean '{close[0]}'?" if close else ""
 
@@ -206,6 +207,8 @@ def missing_link_target(ctx: Context) -> Iterator[Problem]:
             if why != "no such file in the site":
                 yield ctx.problem(ref.start, f"{{% link {ref.target} %}}: {why}: the build fails", end=ref.end)
                 continue
+            import difflib  # here: only a near-miss suggestion needs it
+
             close = _memo(
                 ctx,
                 ("link", ref.target),
@@ -334,6 +337,8 @@ def _outside_this_site(ctx: Context, target: str, url: str) -> bool:
         return False
     tops = _memo(ctx, ("tops",), lambda: sorted({f.split("/", 1)[0] for f in site.files} | {
         u.strip("/").split("/", 1)[0] for u in site.urls.urls}))  # fmt: skip
+    import difflib  # here: only a near-miss suggestion needs it
+
     if top in tops or difflib.get_close_matches(top, tops, n=1, cutoff=0.8):
         return False
     # The rest of the path under another folder of this site (`/video/x/a.jpg` when the site has
@@ -371,6 +376,8 @@ def _judge_page_url(ctx: Context, ref: Reference, url: str, target: str) -> Iter
         return
     if _outside_this_site(ctx, target, url):
         return
+    import difflib  # here: only a near-miss suggestion needs it
+
     close = _memo(ctx, ("url", url), lambda: difflib.get_close_matches(url, sorted(urls), n=1, cutoff=0.8))
     hint = f"; did you mean '{close[0]}'?" if close else ""
     yield ctx.problem(ref.start, f"'{target}': no page, post or file of the site has this URL{hint}", end=ref.end)
@@ -596,9 +603,9 @@ def _ids_of(ctx: Context, rel: str) -> Targets | None:
     return cache[rel]
 
 
-_IMG_TAG = re.compile(r"<img\b[^>]*>", re.IGNORECASE | re.DOTALL)
-_ALT_ATTR = re.compile(r"\balt\s*=\s*(\"[^\"]*\"|'[^']*'|\S+)", re.IGNORECASE)
-_INCLUDE_VAR = re.compile(r"\binclude\.([\w-]+)")
+_IMG_TAG = lazy(r"<img\b[^>]*>", re.IGNORECASE | re.DOTALL)
+_ALT_ATTR = lazy(r"\balt\s*=\s*(\"[^\"]*\"|'[^']*'|\S+)", re.IGNORECASE)
+_INCLUDE_VAR = lazy(r"\binclude\.([\w-]+)")
 
 
 def include_alt_params(ctx: Context, template: str) -> tuple[str, ...] | None:
@@ -616,12 +623,12 @@ def include_alt_params(ctx: Context, template: str) -> tuple[str, ...] | None:
         if not text:
             return None
         params: list[str] = []
-        if not _IMG_TAG.search(text):
+        if not _IMG_TAG().search(text):
             return None  # the image comes from elsewhere (a plugin tag, markdown): not known
-        for tag in _IMG_TAG.finditer(text):
-            alt = _ALT_ATTR.search(tag.group())
+        for tag in _IMG_TAG().finditer(text):
+            alt = _ALT_ATTR().search(tag.group())
             if alt:
-                params.extend(p for p in _INCLUDE_VAR.findall(alt.group(1)) if p not in params)
+                params.extend(p for p in _INCLUDE_VAR().findall(alt.group(1)) if p not in params)
         return tuple(params)
 
     return _memo(ctx, ("include-alt", template), learn)  # type: ignore[no-any-return]
@@ -673,15 +680,15 @@ def image_alt_text(ctx: Context) -> Iterator[Problem]:
             yield from _judge_alt(ctx, ref, value, span.start)
 
 
-_FILE_LIKE = re.compile(r"^(?:\S*[._]\S*|\d+|[^\s-]+(?:-[^\s-]+)+)$")
+_FILE_LIKE = lazy(r"^(?:\S*[._]\S*|\d+|[^\s-]+(?:-[^\s-]+)+)$")
 
 # HTML where an <img> needs no alt attribute: in a <figure> with a <figcaption> (the HTML
 # standard lets the caption stand for it), and the fallback inside <video>/<audio>/<object>,
 # which only a browser that cannot play the media shows.
 _NO_ALT_NEEDED: Key[list[tuple[int, int]]] = Key("img-no-alt-needed")
-_CONTAINER_OPEN = re.compile(r"<(figure|video|audio|object)\b[^<>]*>", re.IGNORECASE)
-_CONTAINER_CLOSE = re.compile(r"</(figure|video|audio|object)\s*>", re.IGNORECASE)
-_FIGCAPTION = re.compile(r"<figcaption\b[^<>]*>\s*[^\s<]|<figcaption\b[^<>]*>\s*<(?!/figcaption)", re.IGNORECASE)
+_CONTAINER_OPEN = lazy(r"<(figure|video|audio|object)\b[^<>]*>", re.IGNORECASE)
+_CONTAINER_CLOSE = lazy(r"</(figure|video|audio|object)\s*>", re.IGNORECASE)
+_FIGCAPTION = lazy(r"<figcaption\b[^<>]*>\s*[^\s<]|<figcaption\b[^<>]*>\s*<(?!/figcaption)", re.IGNORECASE)
 
 
 def _no_alt_needed(ctx: Context) -> list[tuple[int, int]]:
@@ -689,11 +696,11 @@ def _no_alt_needed(ctx: Context) -> list[tuple[int, int]]:
     the text (closing tags are found by bisection, not by a search per opening tag)."""
     text = ctx.doc.text
     closes: dict[str, list[int]] = {}
-    for m in _CONTAINER_CLOSE.finditer(text):
+    for m in _CONTAINER_CLOSE().finditer(text):
         closes.setdefault(m.group(1).lower(), []).append(m.end())
-    captions = [m.start() for m in _FIGCAPTION.finditer(text)]
+    captions = [m.start() for m in _FIGCAPTION().finditer(text)]
     spans = []
-    for m in _CONTAINER_OPEN.finditer(text):
+    for m in _CONTAINER_OPEN().finditer(text):
         name = m.group(1).lower()
         ends = closes.get(name, [])
         i = bisect.bisect_right(ends, m.end())
@@ -706,18 +713,18 @@ def _no_alt_needed(ctx: Context) -> list[tuple[int, int]]:
     return spans
 
 
-_LINK_OPEN_BEFORE = re.compile(r"<a\b[^<>]*>\s*", re.IGNORECASE)
-_LINK_CLOSE_AFTER = re.compile(r"[^<>]*>\s*</a\s*>", re.IGNORECASE)
+_LINK_OPEN_BEFORE = lazy(r"<a\b[^<>]*>\s*", re.IGNORECASE)
+_LINK_CLOSE_AFTER = lazy(r"[^<>]*>\s*</a\s*>", re.IGNORECASE)
 
 
 def _sole_link_content(text: str, img: int) -> bool:
     """Whether the `<img` at `img` is all an `<a>` holds, `<a href=...><img ... alt=""></a>`, and
     the link is not named otherwise (`aria-label`, `aria-labelledby`, `title`)."""
     before = text.rfind("<", 0, img)  # the tag just before the image must be the link's
-    opening = _LINK_OPEN_BEFORE.fullmatch(text, before, img) if before >= 0 else None
+    opening = _LINK_OPEN_BEFORE().fullmatch(text, before, img) if before >= 0 else None
     if opening is None or re.search(r"(?i)\b(?:aria-label|aria-labelledby|title)\s*=", opening.group()):
         return False
-    return bool(_LINK_CLOSE_AFTER.match(text, img + 4))
+    return bool(_LINK_CLOSE_AFTER().match(text, img + 4))
 
 
 def _inside(offset: int, spans: list[tuple[int, int]]) -> bool:
@@ -745,7 +752,7 @@ def _is_file_name(alt: str, name: str) -> bool:
     alt = alt.lower()
     if alt == name.lower():
         return True
-    return alt == PurePosixPath(name).stem.lower() and bool(_FILE_LIKE.match(alt))
+    return alt == PurePosixPath(name).stem.lower() and bool(_FILE_LIKE().match(alt))
 
 
 RULES = [malformed_url, missing_link_target, missing_local_file, broken_fragment, image_alt_text, unverified_local_file]

@@ -21,6 +21,7 @@ from ..prose import MASK, distinct_words, prose_regions, prose_text, words_among
 from ..rule import Context, rule
 from ..document import Document
 from ..jekyll.site import Site
+from ..lazy_re import lazy
 from ..memo import READ_DOCUMENTS, Key
 
 ACCEPT_FILE = Path(".reinvent-lint") / "words.txt"
@@ -736,14 +737,14 @@ def repeated_word(ctx: Context) -> Iterator[Problem]:
 # (needle, pattern, replacement): grammar that is unambiguous. The pattern runs only on regions
 # whose lower-cased text holds the needle, which keeps the rule cheap.
 _CONFUSIONS = [
-    ("'s own", re.compile(r"\b(it)'s( own)\b", re.IGNORECASE), r"\1s\2"),
-    ("let's ", re.compile(r"\b(let)'s( (?:you|him|her|them|users|people|developers))\b", re.IGNORECASE), r"\1s\2"),
+    ("'s own", lazy(r"\b(it)'s( own)\b", re.IGNORECASE), r"\1s\2"),
+    ("let's ", lazy(r"\b(let)'s( (?:you|him|her|them|users|people|developers))\b", re.IGNORECASE), r"\1s\2"),
     # "could of course" is "could, of course": the modal's verb comes after the aside.
-    (" of ", re.compile(r"\b(could|would|should|must|might) of\b(?!\s+course\b)", re.IGNORECASE), r"\1 have"),
-    ("r welcome", re.compile(r"\b(you)r( welcome)\b", re.IGNORECASE), r"\1're\2"),
-    ("'re own", re.compile(r"\b(you)'re( own)\b", re.IGNORECASE), r"\1r\2"),
-    ("re own", re.compile(r"\b(?:they're|there)( own)\b", re.IGNORECASE), r"their\1"),
-    ("its a", re.compile(r"^(its)( a\b)", re.IGNORECASE | re.MULTILINE), r"it's\2"),
+    (" of ", lazy(r"\b(could|would|should|must|might) of\b(?!\s+course\b)", re.IGNORECASE), r"\1 have"),
+    ("r welcome", lazy(r"\b(you)r( welcome)\b", re.IGNORECASE), r"\1're\2"),
+    ("'re own", lazy(r"\b(you)'re( own)\b", re.IGNORECASE), r"\1r\2"),
+    ("re own", lazy(r"\b(?:they're|there)( own)\b", re.IGNORECASE), r"their\1"),
+    ("its a", lazy(r"^(its)( a\b)", re.IGNORECASE | re.MULTILINE), r"it's\2"),
 ]
 # For the patterns whose needle is in most posts (" of "), the phrases one of which a match holds,
 # lower-cased: a whole post is searched only when one occurs. Exact, since `str.lower` and the
@@ -805,7 +806,7 @@ def apostrophe_confusion(ctx: Context) -> Iterator[Problem]:
         for c in _CONFUSIONS
         if c[0] in found
         and (c[0] not in _PHRASES or folds or any(p in found for p in _PHRASES[c[0]]))
-        and any(c[1].search(piece.replace("’", "'")) for piece in _joined_prose(ctx.doc))
+        and any(c[1]().search(piece.replace("’", "'")) for piece in _joined_prose(ctx.doc))
     ]
     if not present:
         return
@@ -815,7 +816,7 @@ def apostrophe_confusion(ctx: Context) -> Iterator[Problem]:
         for needle, pattern, replacement in present:
             if needle not in lowered:
                 continue
-            for m in pattern.finditer(text):
+            for m in pattern().finditer(text):
                 fixed = m.expand(replacement)
                 if m.group()[:1].isupper():
                     fixed = fixed[:1].upper() + fixed[1:]
