@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 import sys
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -353,22 +353,40 @@ def site_tables(counts: Mapping[str, int]) -> tuple[dict[str, int], dict[str, st
 
 
 def mend_tables(
-    counts: Mapping[str, int], totals: dict[str, int], forms: dict[str, str], cased: set[str], lowers: set[str]
+    old: Mapping[str, int],
+    counts: Mapping[str, int],
+    totals: dict[str, int],
+    forms: dict[str, str],
+    cased: str,
+    changed: Collection[str],
 ) -> None:
-    """`site_tables` mended in place for the lower-case words `lowers`, whose forms' counts
-    changed; `cased` is every form in `counts` not in lower case (the other forms of a word)."""
-    others: dict[str, list[str]] = {}
-    for form in cased:
+    """`site_tables` of `old` mended in place into those of `counts`, where the forms `changed`
+    (and no other) have new counts; `cased` is every form in `counts` not in lower case (the
+    other forms of a word), "\\n"-joined. A word's total moves by its forms' differences; its commonest form
+    is the old one or a changed one, unless the old one lost posts: then all its forms are
+    compared (those of `cased` listed once, only then)."""
+    by_lower: dict[str, list[str]] = {}
+    for form in changed:
         lower = form.lower()
-        if lower in lowers:
-            others.setdefault(lower, []).append(form)
-    for lower in lowers:
-        found = [f for f in (lower, *others.get(lower, ())) if counts.get(f, 0) > 0]
-        if not found:
+        by_lower.setdefault(lower, []).append(form)
+    others: dict[str, list[str]] | None = None
+    for lower, changed_forms in by_lower.items():
+        had = lower in totals
+        total = totals.get(lower, 0) + sum(counts.get(f, 0) - old.get(f, 0) for f in changed_forms)
+        if total <= 0:
             totals.pop(lower, None)
             forms.pop(lower, None)
             continue
-        totals[lower] = sum(counts[f] for f in found)
+        totals[lower] = total
+        held = forms.get(lower, lower) if had else None
+        if held is None or counts.get(held, 0) >= old.get(held, 0):
+            found = [f for f in (*changed_forms, *(() if held is None else (held,))) if counts.get(f, 0) > 0]
+        else:  # the commonest form lost posts: another may now lead
+            if others is None:
+                others = {}
+                for form in cased.split("\n") if cased else ():
+                    others.setdefault(form.lower(), []).append(form)
+            found = [f for f in (lower, *others.get(lower, ())) if counts.get(f, 0) > 0]
         best = min(found, key=lambda f: (-counts[f], f))
         if best != lower:
             forms[lower] = best

@@ -186,6 +186,13 @@ def test_speller_tables_kept_with_the_vocabulary_equal_tables_made_anew(
     (posts / "2024-01-02-b.md").unlink()
     check()
     assert _site_vocabulary(Site(tmp_path))[2] == ({"kubevirt": 2, "zeta": 1}, {"kubevirt": "KubeVirt"})
+    (posts / "2024-01-04-d.md").write_text("Kubevirt.\n")  # a changed form overtakes the commonest
+    check()
+    assert _site_vocabulary(Site(tmp_path))[2] == ({"kubevirt": 3, "zeta": 1}, {"kubevirt": "Kubevirt"})
+    (posts / "2024-01-01-a.md").write_text("KubeVirt zeta.\n")  # the commonest loses a post
+    os.utime(posts / "2024-01-01-a.md", ns=(9, 9))
+    check()
+    assert _site_vocabulary(Site(tmp_path))[2] == ({"kubevirt": 2, "zeta": 1}, {"kubevirt": "KubeVirt"})
 
 
 def test_past_the_first_flagged_words_uses_are_counted_the_same_way() -> None:

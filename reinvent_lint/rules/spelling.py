@@ -219,14 +219,15 @@ def _mend(
         for word in dropped_code:
             if code_counts.get(word, 0) <= 0:
                 code_counts.pop(word, None)
-        touched = dropped | added
-        cased = set(cased_forms.split("\n")) if cased_forms else set()
-        cased.difference_update(w for w in dropped if w not in counts)
-        cased.update(w for w in added if not w.islower())
-        mend_tables(counts, totals, forms, cased, {w.lower() for w in touched})
+        changed_forms = [w for w in dropped | added if counts.get(w, 0) != old_counts.get(w, 0)]
+        gone = {w for w in changed_forms if w not in counts and not w.islower()}
+        new = {w for w in changed_forms if w not in old_counts and not w.islower()}
+        if gone or new:  # (the forms with capitals, the other forms of a word: kept up to date)
+            cased = (set(cased_forms.split("\n")) if cased_forms else set()) - gone | new
+            cased_forms = "\n".join(sorted(cased))
+        mend_tables(old_counts, counts, totals, forms, cased_forms, changed_forms)
     except (TypeError, ValueError, AttributeError, KeyError):
         return None
-    cased_forms = "\n".join(cased)
     cache.store(
         SITE_CACHE, str(site.root), (stamp, dict(counts), dict(code_counts), joined, totals, forms, cased_forms)
     )
