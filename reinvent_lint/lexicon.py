@@ -4,14 +4,15 @@ The sources (see data/README.md for each and its licence) are text files that pe
 diff: codespell's misspellings and British forms, pyspellchecker's English words, wordfreq's
 frequencies, the cspell dictionaries and our tech-words.txt. Parsing them takes about 0.3 s, too
 slow for every run, so `bench/build_vocab.py --pack` (or `python -m reinvent_lint.lexicon`) folds
-them into data/lexicon.bin: a marshal of plain strings and bytes, which is version-stable and
-needs no Python objects per word until the single dict is built:
+them into data/lexicon.bin: a small marshalled header and raw sections of UTF-8 and uint32, which
+a run memory-maps and reads in place (no read or decoding of the 6.5 MB), and which need no
+Python object per word until the single dict is built:
 
 - every lower-case word of every layer, "\\n"-joined in hashed buckets (sorted within each), and
   beside it one uint32 per word: bits 0-6 the Zipf frequency x10, then one bit per layer (English
   dictionary, lower-case term, product name, person's name, known misspelling, has a cased form)
   and from bit 13 the index of its cased form (`github` -> `GitHub`) in a second list. A run that
-  looks up few words (one post) finds each in its bucket, in the loaded string, and builds no
+  looks up few words (one post) finds each in its bucket, in the mapped file, and builds no
   Python object per word of the lexicon; a run that looks up many (a whole blog, whose one-edit
   neighbour searches probe hundreds of strings a word) builds one dict of them all, once;
 - the cased terms that are not the canonical form of their word (`ADA` beside `Ada`);
@@ -30,6 +31,8 @@ import array
 import bisect
 import importlib.util
 import marshal
+import mmap
+import os
 import sys
 import zlib
 from collections.abc import Collection, Iterator, Mapping
@@ -38,7 +41,8 @@ from pathlib import Path
 
 DATA = Path(__file__).parent / "data"
 PACK = DATA / "lexicon.bin"
-FORMAT = 3
+FORMAT = 4
+MAGIC = b"RLLEXICON4\n"
 
 ZIPF = 0x7F
 ENGLISH = 1 << 7
@@ -66,6 +70,14 @@ def _uint32(data: bytes) -> array.array[int]:
     if sys.byteorder != "little":
         values.byteswap()
     return values
+
+
+def _uint32_view(view: memoryview, start: int, end: int) -> memoryview | array.array[int]:
+    """The little-endian uint32 values in view[start:end], read in place (copied and swapped on
+    a big-endian machine)."""
+    if sys.byteorder == "little" and start % 4 == 0:
+        return view[start:end].cast("I")
+    return _uint32(bytes(view[start:end]))
 
 
 def _le(values: array.array[int]) -> bytes:
@@ -161,12 +173,17 @@ def read_sources() -> Sources:
 
 
 def pack(sources: Sources) -> bytes:
-    """The packed form of the sources: deterministic bytes (sorted, no hash order)."""
-    return marshal.dumps(payload(sources), 4)  # type: ignore[arg-type]
+    """The packed form of the sources: deterministic bytes (sorted, no hash order). MAGIC, the
+    header's length (uint32), the marshalled header (the small parts), then the sections' bytes
+    one after the other, each section's length listed last in the header."""
+    header, sections = payload(sources)
+    head = marshal.dumps((*header, tuple(len(part) for part in sections)), 4)
+    head += bytes(-(len(MAGIC) + 4 + len(head)) % 4)  # (marshal ignores bytes after its value)
+    return b"".join((MAGIC, _le(array.array("I", [len(head)])), head, *sections))
 
 
-def payload(sources: Sources) -> tuple[object, ...]:
-    """The tuple the pack holds."""
+def payload(sources: Sources) -> tuple[tuple[int, str, str, bytes, str, str], tuple[bytes, ...]]:
+    """The pack's header (its small parts) and its sections (see Lexicon)."""
     english, zipf, terms, people, misspelt, british = sources
     values: dict[str, int] = {}
 
@@ -210,7 +227,7 @@ def payload(sources: Sources) -> tuple[object, ...]:
     blob = "".join("\n" + "\n".join(b) + "\n" for b in buckets)
     offsets = array.array("I", [0])
     for b in buckets:
-        offsets.append(offsets[-1] + sum(len(x) + 1 for x in b) + 1 + (1 if not b else 0))
+        offsets.append(offsets[-1] + sum(len(x.encode()) + 1 for x in b) + 1 + (1 if not b else 0))
     # the searchable words by bucket, sorted within it: "\n" + the words "\n"-joined + "\n"; bucket b
     # holds the words after the "\n" at starts[b] up to the one at starts[b + 1]; firsts[b] is the
     # index of its first word in the table
@@ -220,16 +237,23 @@ def payload(sources: Sources) -> tuple[object, ...]:
     words = [w for b in by_bucket for w in b]
     starts, firsts = array.array("I", [0]), array.array("I", [0])
     for b in by_bucket:
-        starts.append(starts[-1] + sum(len(w) + 1 for w in b))
+        starts.append(starts[-1] + sum(len(w.encode()) + 1 for w in b))
         firsts.append(firsts[-1] + len(b))
     table = array.array("I", (values[w] for w in words))
     wrongs = sorted(misspelt)
     spelt = zlib.compress(marshal.dumps(("\n".join(wrongs), "\n".join(misspelt[w] for w in wrongs)), 4), 6)
-    return (
-        FORMAT, shipped_digest(), "\n" + "\n".join(words) + "\n", _le(table), _le(starts), _le(firsts),
-        "\n".join(forms), "\n".join(extra), spelt, "\n".join(f"{k}->{v}" for k, v in sorted(british.items())),
-        blob, _le(offsets), "\n".join(sorted({f.lower() for f in forms if mixed_case(f)})),
+    form_starts = array.array("I", [0])
+    for form in forms:
+        form_starts.append(form_starts[-1] + len(form.encode()) + 1)
+    header = (
+        FORMAT, shipped_digest(), "\n".join(extra), spelt, "\n".join(f"{k}->{v}" for k, v in sorted(british.items())),
+        "\n".join(sorted({f.lower() for f in forms if mixed_case(f)})),
     )  # fmt: skip
+    sections = (  # the uint32 arrays first: each starts on a multiple of 4, read in place
+        _le(table), _le(starts), _le(firsts), _le(form_starts), _le(offsets),
+        ("\n" + "\n".join(words) + "\n").encode(), "".join(f + "\n" for f in forms).encode(), blob.encode(),
+    )  # fmt: skip
+    return header, sections
 
 
 class Misspellings:
@@ -251,34 +275,80 @@ class Misspellings:
 
 
 class Lexicon:
-    """Every word layer, looked up by the lower-case word (one int per word)."""
+    """Every word layer, looked up by the lower-case word (one int per word), read in place from
+    the pack's bytes: a memory map of data/lexicon.bin, so a run reads and decodes only the
+    pages its look-ups touch (a one-post run a few dozen), not the 6.5 MB of the file.
 
-    def __init__(self, payload: tuple[object, ...]) -> None:
-        _, self.digest, words, table, starts, firsts, forms, extra, spelt, british, rare, offsets, mixed = payload
-        assert isinstance(words, str) and isinstance(table, bytes) and isinstance(forms, str)
-        assert isinstance(starts, bytes) and isinstance(firsts, bytes)
+    Sections (lengths in the header): five arrays of uint32 (little-endian): the searchable
+    words' values; `starts[b]`, the byte offset of bucket b's first "\\n" in the words; `firsts[b]`,
+    the table index of its first word; the byte offsets of the cased forms; those of the rare
+    words' buckets. Then three of UTF-8: the searchable words in hashed buckets ("\\n" before and
+    after each word), the cased forms (each followed by "\\n"), the rare words ("\\nword zipf"
+    lines, a bucket each)."""
+
+    def __init__(self, data: bytes | mmap.mmap) -> None:
+        if data[: len(MAGIC)] != MAGIC:
+            raise ValueError("not a lexicon pack")
+        (size,) = _uint32(data[len(MAGIC) : len(MAGIC) + 4])
+        at = len(MAGIC) + 4 + size
+        header = marshal.loads(data[len(MAGIC) + 4 : at])
+        if not (isinstance(header, tuple) and len(header) == 7 and header[0] == FORMAT):
+            raise ValueError("not a lexicon pack of this format")
+        _, self.digest, extra, spelt, british, mixed, sizes = header
         assert isinstance(extra, str) and isinstance(spelt, bytes) and isinstance(british, str)
-        assert isinstance(rare, str) and isinstance(offsets, bytes) and isinstance(mixed, str)
-        self.mixed = mixed.split("\n")  # the lower-case forms of the names with capitals inside
-        self._words = words
-        self._table = _uint32(table)
-        self._starts = _uint32(starts)
-        self._firsts = _uint32(firsts)
+        assert isinstance(mixed, str) and isinstance(sizes, tuple) and len(sizes) == 8
+        bounds = []
+        for length in sizes:
+            bounds.append((at, at + length))
+            at += length
+        if at != len(data):
+            raise ValueError("a truncated lexicon pack")
+        self._data = data
+        view = memoryview(data)
+        table, starts, firsts, form_starts, offsets, (self._w0, self._w1), (self._f0, _), (self._r0, _) = bounds
+        self._table = _uint32_view(view, *table)
+        self._starts = _uint32_view(view, *starts)
+        self._firsts = _uint32_view(view, *firsts)
+        self._form_starts = _uint32_view(view, *form_starts)
+        self._offsets = _uint32_view(view, *offsets)
         self._values: dict[str, int] | None = None
+        self._forms: list[str] | None = None
         self._probes = 0
-        self.forms = forms.split("\n")
+        self.mixed = mixed.split("\n")  # the lower-case forms of the names with capitals inside
         self.extra_terms = frozenset(extra.split("\n"))
         self._spelt = spelt
-        self._rare = rare
-        self._offsets = _uint32(offsets)
-        self.british = dict(line.split("->", 1) for line in british.split("\n") if "->" in line)
+        self._british = british
+        self._british_map: dict[str, str] | None = None
+
+    @property
+    def british(self) -> dict[str, str]:
+        """British -> American forms (made on first use)."""
+        if self._british_map is None:
+            self._british_map = dict(line.split("->", 1) for line in self._british.split("\n") if "->" in line)
+        return self._british_map
+
+    @property
+    def forms(self) -> list[str]:
+        """Every cased form, by index (made on first use; a look-up reads one: `form`)."""
+        if self._forms is None:
+            end = self._f0 + self._form_starts[len(self._form_starts) - 1]
+            self._forms = bytes(self._data[self._f0 : end]).decode()[:-1].split("\n")
+        return self._forms
+
+    def form(self, index: int) -> str:
+        """The cased form `index`."""
+        if self._forms is not None:
+            return self._forms[index]
+        return bytes(
+            self._data[self._f0 + self._form_starts[index] : self._f0 + self._form_starts[index + 1] - 1]
+        ).decode()
 
     @property
     def values(self) -> dict[str, int]:
         """Every searchable word's uint32, as one dict (built on first use: about 50 ms)."""
         if self._values is None:
-            self._values = dict(zip(self._words[1:-1].split("\n"), self._table))
-            self._words = ""  # (the buckets are no longer read: their 2.7 MB released)
+            words = bytes(self._data[self._w0 + 1 : self._w1 - 1]).decode().split("\n")
+            self._values = dict(zip(words, self._table))
         return self._values
 
     @property
@@ -304,10 +374,11 @@ class Lexicon:
     def _probe(self, lower: str) -> int:
         if not lower or "\n" in lower:
             return 0
-        b = _bucket(lower, WORD_BUCKETS)
-        start = self._starts[b]
-        at = self._words.find(f"\n{lower}\n", start, self._starts[b + 1] + 1)
-        return 0 if at < 0 else self._table[self._firsts[b] + self._words.count("\n", start, at)]
+        key = lower.encode()
+        b = zlib.crc32(key) % WORD_BUCKETS
+        start = self._w0 + self._starts[b]
+        at = self._data.find(b"\n" + key + b"\n", start, self._w0 + self._starts[b + 1] + 1)
+        return 0 if at < 0 else self._table[self._firsts[b] + self._data[start:at].count(b"\n")]
 
     def members(self, candidates: Collection[str]) -> set[str]:
         """The searchable words among `candidates`."""
@@ -341,13 +412,14 @@ class Lexicon:
         """Zipf x10 of a word only wordfreq knows, rarely (0: not even that)."""
         if not lower or "\n" in lower or " " in lower:
             return 0
-        b = _bucket(lower)
-        bucket = self._rare[self._offsets[b] : self._offsets[b + 1]]
-        at = bucket.find(f"\n{lower} ")
+        key = lower.encode()
+        b = zlib.crc32(key) % BUCKETS
+        end = self._r0 + self._offsets[b + 1]
+        at = self._data.find(b"\n" + key + b" ", self._r0 + self._offsets[b], end)
         if at < 0:
             return 0
-        start = at + len(lower) + 2
-        return int(bucket[start : bucket.index("\n", start)])
+        start = at + len(key) + 2
+        return int(self._data[start : self._data.find(b"\n", start, end)])
 
     def flags(self, lower: str) -> int:
         return self.get(lower)
@@ -370,7 +442,7 @@ class Lexicon:
 
     def canonical(self, lower: str) -> str | None:
         value = self.get(lower)
-        return self.forms[value >> SHIFT] if value & CASED else None
+        return self.form(value >> SHIFT) if value & CASED else None
 
     def term(self, word: str) -> bool:
         """`word` is written as a term, a name or a person's name of the lists (case kept)."""
@@ -378,7 +450,7 @@ class Lexicon:
         value = self.get(lower)
         if word == lower and value & TERM:
             return True
-        return (value & CASED and self.forms[value >> SHIFT] == word) or word in self.extra_terms
+        return (value & CASED and self.form(value >> SHIFT) == word) or word in self.extra_terms
 
 
 class _Sorted(Mapping[str, str]):
@@ -408,19 +480,24 @@ def _misspellings(spelt: bytes) -> Misspellings:
 
 
 def load(path: Path = PACK) -> Lexicon:
-    """The packed lexicon; built from the sources in memory when the pack is missing or unreadable."""
+    """The packed lexicon, memory-mapped; built from the sources in memory when the pack is
+    missing or unreadable."""
     try:
-        packed = marshal.loads(path.read_bytes())
-        if isinstance(packed, tuple) and packed[:1] == (FORMAT,) and len(packed) == 13:
-            return Lexicon(packed)
+        with open(path, "rb") as file:  # (the map outlives the file object)
+            data = mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)
+        return Lexicon(data)
     except (OSError, EOFError, ValueError, TypeError):
         pass
-    return Lexicon(payload(read_sources()))
+    return Lexicon(pack(read_sources()))
 
 
 def write_pack(path: Path = PACK) -> int:
+    """Write the pack from the sources: to a new file renamed over the old one, since a running
+    process may have the old one mapped (rewriting it in place would pull pages from under it)."""
     data = pack(read_sources())
-    path.write_bytes(data)
+    temporary = path.with_name(path.name + ".tmp")
+    temporary.write_bytes(data)
+    os.replace(temporary, path)
     return len(data)
 
 

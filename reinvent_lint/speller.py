@@ -21,12 +21,10 @@ frequency, then the word itself, so ties never depend on hash order.
 
 from __future__ import annotations
 
-import gc
 import re
 import sys
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -257,22 +255,6 @@ def _edits(word: str) -> tuple[str, ...]:
     return tuple(out)
 
 
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Build many small containers of plain data (tuples of strings and numbers) with the cycle
-    collector paused: it then examines them once, afterwards (and stops tracking such tuples),
-    instead of every 700 allocations; each pass it would make can end in a full collection over
-    every parsed post of the run."""
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
-
-
 _LETTER_SET = frozenset(_LETTERS)
 
 
@@ -350,6 +332,69 @@ _SUFFIXES = [
 _PREFIXES = ("re", "un", "de", "pre", "non", "multi", "sub", "auto", "under", "over")
 
 
+def site_tables(counts: Mapping[str, int]) -> tuple[dict[str, int], dict[str, str]]:
+    """From the posts using each word form: the posts using each lower-case word in any case, and
+    the form the site uses most for each word whose most used form is not its lower-case one
+    (ties by the form). One pass, no sort."""
+    totals: dict[str, int] = {}
+    best_count: dict[str, int] = {}
+    best: dict[str, str] = {}
+    for form, count in counts.items():
+        lower = form.lower()
+        held = best_count.get(lower)
+        if held is None:
+            totals[lower] = best_count[lower] = count
+            best[lower] = form
+        else:
+            totals[lower] += count
+            if count > held or (count == held and form < best[lower]):
+                best_count[lower] = count
+                best[lower] = form
+    return totals, {lower: form for lower, form in best.items() if form != lower}
+
+
+def mend_tables(
+    old: Mapping[str, int],
+    counts: Mapping[str, int],
+    totals: dict[str, int],
+    forms: dict[str, str],
+    cased: str,
+    changed: Collection[str],
+) -> None:
+    """`site_tables` of `old` mended in place into those of `counts`, where the forms `changed`
+    (and no other) have new counts; `cased` is every form in `counts` not in lower case (the
+    other forms of a word), "\\n"-joined. A word's total moves by its forms' differences; its commonest form
+    is the old one or a changed one, unless the old one lost posts: then all its forms are
+    compared (those of `cased` listed once, only then)."""
+    by_lower: dict[str, list[str]] = {}
+    for form in changed:
+        lower = form.lower()
+        by_lower.setdefault(lower, []).append(form)
+    others: dict[str, list[str]] | None = None
+    for lower, changed_forms in by_lower.items():
+        had = lower in totals
+        total = totals.get(lower, 0) + sum(counts.get(f, 0) - old.get(f, 0) for f in changed_forms)
+        if total <= 0:
+            totals.pop(lower, None)
+            forms.pop(lower, None)
+            continue
+        totals[lower] = total
+        held = forms.get(lower, lower) if had else None
+        if held is None or counts.get(held, 0) >= old.get(held, 0):
+            found = [f for f in (*changed_forms, *(() if held is None else (held,))) if counts.get(f, 0) > 0]
+        else:  # the commonest form lost posts: another may now lead
+            if others is None:
+                others = {}
+                for form in cased.split("\n") if cased else ():
+                    others.setdefault(form.lower(), []).append(form)
+            found = [f for f in (lower, *others.get(lower, ())) if counts.get(f, 0) > 0]
+        best = min(found, key=lambda f: (-counts[f], f))
+        if best != lower:
+            forms[lower] = best
+        else:
+            forms.pop(lower, None)
+
+
 class Speller:
     """Judges words against the layers; memoises per word."""
 
@@ -360,6 +405,7 @@ class Speller:
         accepted: set[str] | None = None,
         locale: str = "",
         code_words: set[str] | None = None,
+        tables: tuple[dict[str, int], dict[str, str]] | None = None,
     ) -> None:
         self.lex = lexicon()
         self.site_counts = site_counts or Counter()
@@ -368,24 +414,10 @@ class Speller:
         self.accepted_lower = {w.lower() for w in self.accepted}
         self.locale = locale
         self.code_words = code_words or set()
-        # lower -> (posts using any case of it, the form the site uses most; ties by the form)
-        # (one pass, no sort: the best form is the most used, ties by the form itself)
-        totals: dict[str, int] = {}
-        best_count: dict[str, int] = {}
-        best: dict[str, str] = {}
-        for form, count in self.site_counts.items():
-            lower = form.lower()
-            held = best_count.get(lower)
-            if held is None:
-                totals[lower] = best_count[lower] = count
-                best[lower] = form
-            else:
-                totals[lower] += count
-                if count > held or (count == held and form < best[lower]):
-                    best_count[lower] = count
-                    best[lower] = form
-        with _collector_paused():  # tens of thousands of tuples of a number and a string
-            self.site_lower = dict(zip(totals, zip(totals.values(), map(best.__getitem__, totals))))
+        # lower -> posts using any case of it; lower -> the form the site uses most (ties by the
+        # form), where that is not the lower-case form itself: given (from the vocabulary cache,
+        # see rules/spelling.py) or made here
+        self.site_totals, self._site_forms = tables if tables is not None else site_tables(self.site_counts)
         self._memo: dict[str, Verdict | None] = {}
         self.good: set[str] = set()  # the words judged fine so far
         self._known_memo: dict[str, bool] = {}
@@ -408,7 +440,7 @@ class Speller:
         candidates = _edits(lower)
         # interned: a neighbour is a new string cut from `lower`, and a site whose words are each
         # other's neighbours (a hostile post of 20,000 made-up words) held 1.4 million copies
-        found = sorted(map(sys.intern, self.lex.members(candidates) | (self.site_lower.keys() & candidates)))
+        found = sorted(map(sys.intern, self.lex.members(candidates) | (self.site_totals.keys() & candidates)))
         self._neighbour_memo[lower] = found
         return found
 
@@ -420,7 +452,8 @@ class Speller:
         word data's are listed in it: no pass over its 44,000 cased forms)."""
         if self._mixed is None:
             self._mixed = {}
-            site = (w for w, (n, form) in self.site_lower.items() if n >= self.min_posts and _mixed_case(form))
+            totals, min_posts = self.site_totals, self.min_posts  # (a lower-case form has no capitals inside)
+            site = (w for w, form in self._site_forms.items() if totals[w] >= min_posts and _mixed_case(form))
             # (an ASCII form with no capital after its first letter is left out without a call)
             for word in sorted(set(self.lex.mixed).union(site)):
                 self._mixed.setdefault((word[:1], len(word)), []).append(word)
@@ -436,8 +469,11 @@ class Speller:
         return [c for c in self._neighbours(lower) if c[:1] == lower[:1] and not (short and c == lower[:-1])]
 
     def site_uses(self, lower: str) -> int:
-        entry = self.site_lower.get(lower)
-        return entry[0] if entry else 0
+        return self.site_totals.get(lower, 0)
+
+    def _site_form(self, lower: str) -> str:
+        """The form the site writes `lower` in most (a word of the site)."""
+        return self._site_forms.get(lower, lower)
 
     def _dictionary(self, lower: str) -> bool:
         return self.lex.dictionary(lower)
@@ -492,7 +528,7 @@ class Speller:
         lower = word.lower()
         count = max(self.site_counts.get(word, 0), self.site_uses(lower) if word == lower else 0)
         ok = count >= self.min_posts
-        near = self.site_lower.keys() & _edits(lower) if ok else set()
+        near = self.site_totals.keys() & _edits(lower) if ok else set()
         if ok:
             for candidate in near:
                 if self.site_uses(candidate) >= SITE_RATIO * count and candidate.rstrip("s") != lower.rstrip("s"):
@@ -502,7 +538,7 @@ class Speller:
             # a word the web does not use, one slip from a common word the site uses more, and
             # written in the same case: the author's repeated typo (`captrues` in 11 posts,
             # `captures` in 38), not their own name (`Procfile` beside `profile`)
-            capitalised = self.site_lower[lower][1][:1].isupper() if lower in self.site_lower else word[:1].isupper()
+            capitalised = self._site_form(lower)[:1].isupper() if lower in self.site_totals else word[:1].isupper()
             short = len(lower) < LONG - 1
             for candidate in near:  # (the order does not matter: any one refuses the word)
                 freq = self.zipf(candidate)
@@ -510,7 +546,7 @@ class Speller:
                     candidate[:1] == lower[:1]  # a slip keeps the first letter
                     and not (short and candidate == lower[:-1])
                     and self.site_uses(candidate) > count
-                    and self.site_lower[candidate][1][:1].isupper() == capitalised
+                    and self._site_form(candidate)[:1].isupper() == capitalised
                     and freq >= COMMON + 10
                     and freq - self.zipf(lower) >= TYPO_GAP
                     and not _plural_pair(candidate, lower)
@@ -648,12 +684,12 @@ class Speller:
         # only the site's words can qualify: its one-edit words (no search of the word data), in
         # the order of `_slip_neighbours` (sorted, the first letter kept, a short word's last not added)
         short = len(lower) < LONG - 1
-        near = sorted(self.site_lower.keys() & _edits(lower))
+        near = sorted(self.site_totals.keys() & _edits(lower))
         for c in near:
             if c[:1] != lower[:1] or (short and c == lower[:-1]):
                 continue
-            entry = self.site_lower.get(c)
-            if entry is None or entry[0] < max(self.min_posts, SITE_RATIO * own) or _plural_pair(c, lower):
+            total = self.site_totals.get(c)
+            if total is None or total < max(self.min_posts, SITE_RATIO * own) or _plural_pair(c, lower):
                 continue
             if c[:-1] == lower[:-1] or self.lex.english(c):
                 continue  # names differ in their last letter; an English word is no name
@@ -806,24 +842,25 @@ class Speller:
         own = self.site_uses(lower)
         scored = []
         for c in self._slip_neighbours(lower):
-            entry = self.site_lower.get(c)
+            total = self.site_totals.get(c)
             site_name = (
-                entry is not None and entry[0] >= max(self.min_posts, SITE_RATIO * own) and not entry[1].islower()
+                total is not None
+                and total >= max(self.min_posts, SITE_RATIO * own)
+                and not self._site_form(c).islower()
             )
             if _plural_pair(c, lower) or (self.lex.english(c) and not site_name) or c[:-1] == lower[:-1]:
                 continue  # `PersistentVolumes` is not a typo of `PersistentVolume`; `Treo` not of `Tree`
             official = self.lex.canonical(c) if self.lex.name(c) else None
             if official or site_name:
-                form = official or entry[1]  # type: ignore[index]
+                form = official or self._site_form(c)
                 if form.isupper() and not word.isupper():
                     continue  # `Kaws` is not a typo of `KAS`
-                scored.append((-(entry[0] if entry else 0), -self.zipf(c), form))
+                scored.append((-(total or 0), -self.zipf(c), form))
         scored.sort()
         return [form for *_, form in scored[:3]]
 
     def _form(self, word: str, lower: str) -> str:
-        entry = self.site_lower.get(lower)
-        site_form = entry[1] if entry else None
+        site_form = self._site_form(lower) if lower in self.site_totals else None
         official = self.lex.canonical(lower) if self.lex.name(lower) else None
         form = (
             official
@@ -843,7 +880,7 @@ class Speller:
         """At most three known words one edit away: site use, then frequency, then the word."""
         lower = word.lower()
         scored = []
-        get, site = self.lex.get, self.site_lower
+        get, site = self.lex.get, self.site_totals
         for c in self._neighbours(lower):
             # cheap membership first: known() only for words of the web, the dictionary or the site
             if (c in site or get(c) & _SUGGESTABLE) and self.known(c):

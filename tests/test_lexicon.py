@@ -80,3 +80,22 @@ def test_fixes_answer_as_the_misspellings_and_mixed_names_as_the_forms() -> None
         assert lex.fixes(word) == spelt.get(word), word
     assert lex.mixed == sorted({f.lower() for f in lex.forms if lexicon.mixed_case(f)})
     assert "github" in lex.mixed and "macos" in lex.mixed and "linux" not in lex.mixed
+
+
+def test_the_mapped_pack_answers_as_the_pack_built_in_memory(tmp_path: Path) -> None:
+    # the shipped pack is read in place (memory-mapped); the same bytes held in memory, and a
+    # pack rebuilt from the sources, give the same answers, rare words and cased forms included
+    mapped = lexicon.load()
+    held = lexicon.Lexicon(lexicon.PACK.read_bytes())
+    words = [*list(held.values)[::401], "github", "macos", "colour", "nillified", "blosxom", "naïve", "qzxvbn", ""]
+    for word in words + [w + "e" for w in words]:
+        assert mapped.get(word) == held.get(word), word
+        assert mapped.zipf(word) == held.zipf(word) and mapped.canonical(word) == held.canonical(word), word
+    assert mapped.forms == held.forms and [mapped.form(i) for i in range(0, len(held.forms), 97)] == held.forms[::97]
+    assert mapped.british == held.british and mapped.mixed == held.mixed
+
+
+def test_a_truncated_pack_falls_back_to_the_sources(tmp_path: Path) -> None:
+    cut = tmp_path / "lexicon.bin"
+    cut.write_bytes(lexicon.PACK.read_bytes()[:-5])
+    assert lexicon.load(cut).canonical("github") == "GitHub"

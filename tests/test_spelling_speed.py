@@ -142,6 +142,57 @@ def test_site_vocabulary_sums_of_another_shape_are_counted_again(tmp_path: Path)
     stamp["_posts/2024-01-01-a.md"] = (0, 0)  # the post looks changed: the sums are mended
     cache.store(SITE_CACHE, str(tmp_path), (stamp, {"Alpha": "one"}, {}, {"_posts/2024-01-01-a.md": "x\0"}))
     assert site_words(Site(tmp_path)) == first
+    cache.store(SITE_CACHE, str(tmp_path), (stamp, {"Alpha": "one"}, {}, {"_posts/2024-01-01-a.md": "x\0"}, {}, {}, ""))
+    assert site_words(Site(tmp_path)) == first
+
+
+def test_speller_tables_kept_with_the_vocabulary_equal_tables_made_anew(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the speller's tables (posts using each word in any case, the site's commonest form of it)
+    # are stored beside the cached sums and mended with them: a word's commonest form changes
+    # when the post that made it the commonest changes, or a new form overtakes it (ties by the form)
+    from reinvent_lint.jekyll.site import Site
+    from reinvent_lint.rules.spelling import _site_vocabulary
+    from reinvent_lint.speller import Speller, site_tables
+
+    posts = tmp_path / "_posts"
+    posts.mkdir()
+    texts = {
+        "2024-01-01-a.md": "KubeVirt Kubevirt zeta.\n",
+        "2024-01-02-b.md": "KubeVirt kubevirt zeta Zeta.\n",
+        "2024-01-03-c.md": "Kubevirt kubevirt ZETA.\n",
+    }
+    for name, text in texts.items():
+        (posts / name).write_text(text)
+
+    def check() -> None:
+        counts, _, tables = _site_vocabulary(Site(tmp_path))
+        assert tables == site_tables(counts)
+        with monkeypatch.context() as m:
+            m.setenv("REINVENT_LINT_CACHE_DIR", "off")
+            assert _site_vocabulary(Site(tmp_path))[:2] == _site_vocabulary(Site(tmp_path))[:2]
+            recounted = _site_vocabulary(Site(tmp_path))[0]
+        assert counts == recounted
+        assert Speller(counts, tables=tables).site_totals == Speller(recounted).site_totals
+
+    check()  # counted, stored
+    assert _site_vocabulary(Site(tmp_path))[2] == ({"kubevirt": 6, "zeta": 4}, {"kubevirt": "KubeVirt"})
+    check()  # read back
+    for step, text in enumerate(["kubevirt zeta.\n", "ZETA ZETA Kubevirt.\n", "1, 2, 3.\n"]):
+        (posts / "2024-01-03-c.md").write_text(text)
+        os.utime(posts / "2024-01-03-c.md", ns=(step + 1, step + 1))
+        check()  # mended
+    (posts / "2024-01-02-b.md").unlink()
+    check()
+    assert _site_vocabulary(Site(tmp_path))[2] == ({"kubevirt": 2, "zeta": 1}, {"kubevirt": "KubeVirt"})
+    (posts / "2024-01-04-d.md").write_text("Kubevirt.\n")  # a changed form overtakes the commonest
+    check()
+    assert _site_vocabulary(Site(tmp_path))[2] == ({"kubevirt": 3, "zeta": 1}, {"kubevirt": "Kubevirt"})
+    (posts / "2024-01-01-a.md").write_text("KubeVirt zeta.\n")  # the commonest loses a post
+    os.utime(posts / "2024-01-01-a.md", ns=(9, 9))
+    check()
+    assert _site_vocabulary(Site(tmp_path))[2] == ({"kubevirt": 2, "zeta": 1}, {"kubevirt": "KubeVirt"})
 
 
 def test_past_the_first_flagged_words_uses_are_counted_the_same_way() -> None:

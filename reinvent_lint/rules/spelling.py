@@ -90,8 +90,8 @@ def speller_for(site: Site, options: Any) -> Any:
     read = site.memo.peek(READ_DOCUMENTS)
     if read is not None and len(read) >= MANY_DOCUMENTS:
         lexicon().build()  # many posts to judge: every word in one dict now (see lexicon.PROBES)
-    counts, code = site_words(site)
-    speller = Speller(counts, int(options["site-min-posts"]), accepted, locale, code)
+    counts, code, tables = _site_vocabulary(site)
+    speller = Speller(counts, int(options["site-min-posts"]), accepted, locale, code, tables)
     site.memo.put(_SPELLER, (key, speller))
     return speller
 
@@ -105,15 +105,26 @@ def site_words(site: Site) -> tuple[Counter[str], set[str]]:
     """How many of the site's documents use each word form, and the lower-case words of its code
     (an identifier the site writes in code is not a typo in prose). Each file's words are cached
     by its size and modification time, so a run re-reads only the files that changed."""
+    counts, code, _ = _site_vocabulary(site)
+    return counts, code
+
+
+Tables = tuple[dict[str, int], dict[str, str]]
+
+
+def _site_vocabulary(site: Site) -> tuple[Counter[str], set[str], Tables | None]:
+    """`site_words`, and the speller's tables of them (speller.site_tables) when the vocabulary
+    is cached: kept beside the cached sums, so a run whose site changed in a few files or none
+    makes no pass over every word form to build its speller (None: the speller makes them)."""
     from .. import cache
-    from ..speller import code_words_of, words_of
+    from ..speller import code_words_of, site_tables, words_of
 
     counts: Counter[str] = Counter()
     code: set[str] = set()
     code_counts: Counter[str]
     joined: dict[str, str]
     if site.root is None:
-        return counts, code
+        return counts, code, None
     files = site.markdown_files()
     read = site.memo.peek(READ_DOCUMENTS) or {}  # the documents this run read: no second read
     if cache.cache_dir() is None:  # nothing cached: each file's words counted as they are found
@@ -123,7 +134,7 @@ def site_words(site: Site) -> tuple[Counter[str], set[str]]:
             if text is not None:
                 counts.update(words_of(text))
                 code.update(code_words_of(text))
-        return counts, code
+        return counts, code, None
     # The sums too are cached, under the size and time of every file, with each file's words (one
     # string a file, so loading them makes no object per word): an unchanged site (a pre-commit
     # run on one post) reads the sums; a site where a few files changed (one edited post) takes
@@ -133,13 +144,13 @@ def site_words(site: Site) -> tuple[Counter[str], set[str]]:
     stamp = {rel: _stat(os.path.join(root, rel)) for rel in files}
     whole = cache.load(SITE_CACHE, str(site.root))
     if isinstance(whole, tuple) and _valid_sums(whole):
-        old_stamp, old_counts, old_code, joined = whole
+        old_stamp, old_counts, old_code, joined, totals, forms, cased = whole
         if old_stamp == stamp:
-            return Counter(old_counts), set(old_code)
+            return Counter(old_counts), set(old_code), (totals, forms)
         changed = [rel for rel in files if old_stamp.get(rel) != stamp[rel]]
         gone = [rel for rel in old_stamp if rel not in stamp]
         if len(changed) + len(gone) <= FEW_CHANGED:
-            mended = _mend(site, read, stamp, old_counts, old_code, joined, [*changed, *gone], changed)
+            mended = _mend(site, read, stamp, whole, [*changed, *gone], changed)
             if mended is not None:
                 return mended
     index = cache.PerFile(WORDS_CACHE, site.root)  # (pipeline._fill_words reads it too)
@@ -153,13 +164,16 @@ def site_words(site: Site) -> tuple[Counter[str], set[str]]:
             code_counts.update(entry[1])
             joined[rel] = _join(*entry)
     index.save()
-    cache.store(SITE_CACHE, str(site.root), (stamp, dict(counts), dict(code_counts), joined))
-    return counts, set(code_counts)
+    totals, forms = site_tables(counts)
+    cased = "\n".join(form for form in counts if not form.islower())  # (a site word holds a letter)
+    cache.store(SITE_CACHE, str(site.root), (stamp, dict(counts), dict(code_counts), joined, totals, forms, cased))
+    return counts, set(code_counts), (totals, forms)
 
 
 # The whole site's sums: (size and time of each file, posts using each word form, files using each
-# code word, each file's words and code words joined), under the site's root.
-SITE_CACHE = "vocabulary-site-3"
+# code word, each file's words and code words joined, the speller's two tables of the word forms
+# (speller.site_tables), the forms not in lower case "\n"-joined), under the site's root.
+SITE_CACHE = "vocabulary-site-4"
 FEW_CHANGED = 16  # more changed files than this: their old words are read from the per-file cache
 
 
@@ -167,19 +181,21 @@ def _mend(
     site: Site,
     read: dict[str, Any],
     stamp: dict[str, tuple[int, int]],
-    old_counts: dict[str, int],
-    old_code: dict[str, int],
-    joined: dict[str, str],
+    whole: tuple[Any, ...],
     out: list[str],
     changed: list[str],
-) -> tuple[Counter[str], set[str]] | None:
+) -> tuple[Counter[str], set[str], Tables] | None:
     """The cached sums with the old words of the files in `out` taken out and the new words of
-    the `changed` ones added, stored back; None when the cached entry holds something else."""
+    the `changed` ones added, and the tables mended for the words whose counts changed, stored
+    back; None when the cached entry holds something else."""
     from .. import cache
+    from ..speller import mend_tables
 
     assert site.root is not None
+    _, old_counts, old_code, joined, totals, forms, cased_forms = whole
     try:
         counts, code_counts = Counter(old_counts), Counter(old_code)
+        added: set[str] = set()
         dropped: set[str] = set()
         dropped_code: set[str] = set()
         for rel in out:
@@ -194,19 +210,29 @@ def _mend(
             text = doc.text if doc is not None else _read(site.root / rel)
             if text is not None:
                 words, code_words = _derive(text)
+                added.update(words)
                 counts.update(words)
                 code_counts.update(code_words)
                 joined[rel] = _join(words, code_words)
-    except (TypeError, ValueError, AttributeError):
+        for word in dropped:  # the words no file uses any more
+            if counts.get(word, 0) <= 0:
+                counts.pop(word, None)
+        for word in dropped_code:
+            if code_counts.get(word, 0) <= 0:
+                code_counts.pop(word, None)
+        changed_forms = [w for w in dropped | added if counts.get(w, 0) != old_counts.get(w, 0)]
+        gone = {w for w in changed_forms if w not in counts and not w.islower()}
+        new = {w for w in changed_forms if w not in old_counts and not w.islower()}
+        if gone or new:  # (the forms with capitals, the other forms of a word: kept up to date)
+            cased = (set(cased_forms.split("\n")) if cased_forms else set()) - gone | new
+            cased_forms = "\n".join(sorted(cased))
+        mend_tables(old_counts, counts, totals, forms, cased_forms, changed_forms)
+    except (TypeError, ValueError, AttributeError, KeyError):
         return None
-    for word in dropped:  # the words no file uses any more
-        if counts.get(word, 0) <= 0:
-            counts.pop(word, None)
-    for word in dropped_code:
-        if code_counts.get(word, 0) <= 0:
-            code_counts.pop(word, None)
-    cache.store(SITE_CACHE, str(site.root), (stamp, dict(counts), dict(code_counts), joined))
-    return counts, set(code_counts)
+    cache.store(
+        SITE_CACHE, str(site.root), (stamp, dict(counts), dict(code_counts), joined, totals, forms, cased_forms)
+    )
+    return counts, set(code_counts), (totals, forms)
 
 
 def _derive(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -227,8 +253,9 @@ def _split(joined: str) -> tuple[list[str], list[str]]:
 
 def _valid_sums(whole: tuple[Any, ...]) -> bool:
     return (
-        len(whole) == 4
-        and all(isinstance(part, dict) for part in whole)
+        len(whole) == 7
+        and all(isinstance(part, dict) for part in whole[:6])
+        and isinstance(whole[6], str)
         and all(isinstance(v, str) for v in whole[3].values())
     )
 
