@@ -560,3 +560,21 @@ def test_a_one_post_run_stores_the_other_posts_as_they_are_now(tmp_path: Path, m
     second = _linter(root, raw).check_paths(one, jobs=1).problems
     assert result_cache.LAST.checked == [] and judged == []
     assert second == first
+
+
+@pytest.mark.parametrize(
+    "front_matter",
+    [
+        "deep: " + "[" * 2_000 + "]" * 2_000,  # nested past what the cache keeps (and past marshal's limit)
+        "loop: &a [1, *a]",  # a list that holds itself
+    ],
+    ids=["nested-2000", "holds-itself"],
+)
+def test_front_matter_too_deep_to_keep_is_checked_and_read_again(blog: Path, front_matter: str) -> None:
+    # the cache keeps each post's front matter; data it cannot keep is not kept, and the run
+    # neither fails nor differs from a run without the cache, first time or second
+    (blog / "_posts" / "2024-01-08-deep.md").write_text(f"---\ntitle: Deep\n{front_matter}\n---\n\nDeep text.\n")
+    first, _ = _run(blog)
+    second, checked = _run(blog)
+    assert first == second == _cold(blog)
+    assert checked == set()

@@ -153,19 +153,26 @@ _KNOWN: dict[str, tuple[Any, ...]] = {}
 _DATE, _DATETIME = "\0date", "\0datetime"  # a date in packed data: (tag, ISO text)
 
 
-def _pack_value(value: Any) -> Any:
-    """Safe YAML's data in marshal's types; a date becomes a tagged tuple (YAML gives no tuples)."""
+_PACK_DEPTH = 100  # deeper data is not kept: read again by PyYAML, whose limits then apply
+
+
+def _pack_value(value: Any, depth: int = 0) -> Any:
+    """Safe YAML's data in marshal's types; a date becomes a tagged tuple (YAML gives no tuples).
+    TypeError for a type it does not know, or data nested deeper than `_PACK_DEPTH`."""
     import datetime as dt
 
     kind = type(value)
     if kind in (str, int, float, bool, bytes) or value is None:
         return value
+    if depth >= _PACK_DEPTH:
+        raise TypeError("nested too deeply")
+    depth += 1
     if kind is list:
-        return [_pack_value(v) for v in value]
+        return [_pack_value(v, depth) for v in value]
     if kind is dict:
-        return {_pack_value(k): _pack_value(v) for k, v in value.items()}
+        return {_pack_value(k, depth): _pack_value(v, depth) for k, v in value.items()}
     if kind is set:
-        return {_pack_value(v) for v in value}
+        return {_pack_value(v, depth) for v in value}
     if kind is dt.datetime:
         return (_DATETIME, value.isoformat())
     if kind is dt.date:
