@@ -92,6 +92,15 @@ def test_one_edit_agrees_with_the_built_edits() -> None:
         assert one_edit(word, other) == (other in _edits(word)), (word, other)
 
 
+def _write_posts(root: Path, texts: dict[str, str]) -> Path:
+    """`root/_posts` holding these posts (file name: text)."""
+    posts = root / "_posts"
+    posts.mkdir()
+    for name, text in texts.items():
+        (posts / name).write_text(text)
+    return posts
+
+
 def test_site_vocabulary_updated_in_place_equals_a_recount(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # one edited, one removed and one new post: the cached sums are mended file by file (the old
     # words of a changed file taken out), and give what counting every file again gives
@@ -99,16 +108,13 @@ def test_site_vocabulary_updated_in_place_equals_a_recount(tmp_path: Path, monke
     from reinvent_lint.jekyll.site import Site
     from reinvent_lint.rules.spelling import site_words
 
-    posts = tmp_path / "_posts"
-    posts.mkdir()
     (tmp_path / "_config.yml").write_text("title: Sums\n")
     texts = {
         "2024-01-01-a.md": "Alpha beta Gamma.\n\n```\nfrobnicate()\n```\n",
         "2024-01-02-b.md": "Beta gamma delta, with `quuxify` in code.\n",
         "2024-01-03-c.md": "Gamma epsilon beta.\n",
     }
-    for name, text in texts.items():
-        (posts / name).write_text(text)
+    posts = _write_posts(tmp_path, texts)
 
     def recount() -> tuple[Counter[str], set[str]]:
         with monkeypatch.context() as m:
@@ -156,15 +162,12 @@ def test_speller_tables_kept_with_the_vocabulary_equal_tables_made_anew(
     from reinvent_lint.rules.spelling import _site_vocabulary
     from reinvent_lint.speller import Speller, site_tables
 
-    posts = tmp_path / "_posts"
-    posts.mkdir()
     texts = {
         "2024-01-01-a.md": "KubeVirt Kubevirt zeta.\n",
         "2024-01-02-b.md": "KubeVirt kubevirt zeta Zeta.\n",
         "2024-01-03-c.md": "Kubevirt kubevirt ZETA.\n",
     }
-    for name, text in texts.items():
-        (posts / name).write_text(text)
+    posts = _write_posts(tmp_path, texts)
 
     def check() -> None:
         counts, _, tables = _site_vocabulary(Site(tmp_path))
