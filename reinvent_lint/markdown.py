@@ -38,7 +38,7 @@ def parse_blocks(text: str) -> BlockTokens:
     long posts: the simple blocks at the top level (paragraphs, ATX headings, closed fences,
     indented code, HTML comments and type 6 blocks, reference definitions) are read here, the
     rest (lists, quotes, tables, other HTML) by markdown-it (see `_pieces`). A post of simple
-    blocks does not import markdown-it."""
+    blocks but HTML blocks does not import markdown-it."""
     return BlockTokens(_pieces(text))
 
 
@@ -147,9 +147,9 @@ _BLANKS = re.compile(r"[ \t\n]*")
 _CUT = re.compile(r"\n[ \t]*\n(?=" + _PLAIN + r"|[\[#]|```|~~~|<!--)")
 _LETTER = re.compile(_PLAIN)  # a plain line's first character
 # The first line of a paragraph at the top level, with no block open: a plain line, a `[` that
-# cannot start a reference definition or a footnote (a `[` or a `]` not followed by `:` closes
-# its label first), one or two backticks, or emphasis.
-_PARAGRAPH_START = re.compile(_PLAIN + r"|\[(?=[^\[\]\\\n]*(?:\[|\](?!:)))|`(?!``)|\*+(?=[^\s*])")
+# cannot start a reference definition (a `[` or a `]` not followed by `:` closes its label first)
+# nor a footnote (`[^`: a footnote's label may hold a `[`), one or two backticks, or emphasis.
+_PARAGRAPH_START = re.compile(_PLAIN + r"|\[(?!\^)(?=[^\[\]\\\n]*(?:\[|\](?!:)))|`(?!``)|\*+(?=[^\s*])")
 # A reference definition on one line that markdown-it takes as one whatever the next line is,
 # when that line is blank or another of these: a label of plain characters, a destination without
 # `<`, escapes or spaces, and perhaps a title without escapes or line breaks. It makes no token.
@@ -180,7 +180,7 @@ def _pieces(text: str) -> list[Piece]:
                 break
         if group < 0:
             after = _block_here(text, at, line, pieces)
-            if after > at:  # definitions, a heading or a fence, and the blank lines after them
+            if after > at:  # simple blocks (see `_block_here`) and the blank lines after them
                 line += text.count("\n", at, after)
                 at = after
                 plain = True  # what follows them starts at the top level, with no block open

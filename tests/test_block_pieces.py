@@ -98,11 +98,17 @@ LINES = [
     "'Title on the next line'",
     '[r]: /x "Title',
     'continued"',
+    "[^a[b]: a footnote whose label holds a bracket",
+    "[^a\\b]: a footnote whose label holds a backslash",
+    "    an indented line",
 ]
 
 
 def _key(tokens: object) -> list[tuple[object, ...]]:
-    return [(t.type, t.tag, t.nesting, t.level, list(t.map) if t.map else None, t.markup) for t in tokens]  # type: ignore[attr-defined]
+    return [
+        (t.type, t.tag, t.nesting, t.level, list(t.map) if t.map else None, t.markup, t.info)  # type: ignore[attr-defined]
+        for t in tokens  # type: ignore[attr-defined]
+    ]
 
 
 def _same(text: str) -> None:
@@ -170,6 +176,7 @@ def test_a_long_paragraph_before_another_kind_of_line_is_not_read_twice() -> Non
         "[a]: /x\t\n[b]:\t/y\t'T'\t\n[c]: /x  \n",
         "Text\n\n[a]: /x",
         "[a]: /x\n\n\n",
+        "Text.\n\n[^a[b]: a footnote whose label holds a bracket\n\n    Its second paragraph.\n",
     ],
 )
 def test_reference_definitions_match_markdown_it(text: str) -> None:

@@ -498,7 +498,9 @@ def test_a_stored_url_table_holds_until_a_future_post_comes_due(
     )
     rel = f"_posts/{soon:%Y-%m-%d}-soon.md"
     assert _table(root).posts[rel].state == "future"
-    assert _table(root).posts[rel].state == "future"  # from the cache
+    with monkeypatch.context() as m:
+        m.setattr(urls, "_build_urls", None)  # from the cache: building it again would fail
+        assert _table(root).posts[rel].state == "future"
     later = soon + dt.timedelta(days=1)
     monkeypatch.setattr(urls, "_now", lambda zone: later.astimezone(zone))
     assert _table(root).posts[rel].state == "published"
