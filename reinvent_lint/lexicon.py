@@ -295,8 +295,10 @@ class Lexicon:
         if not (isinstance(header, tuple) and len(header) == 7 and header[0] == FORMAT):
             raise ValueError("not a lexicon pack of this format")
         _, self.digest, extra, spelt, british, mixed, sizes = header
-        assert isinstance(extra, str) and isinstance(spelt, bytes) and isinstance(british, str)
-        assert isinstance(mixed, str) and isinstance(sizes, tuple) and len(sizes) == 8
+        if not (
+            isinstance(extra, str) and isinstance(spelt, bytes) and isinstance(british, str) and isinstance(mixed, str)
+        ) or not (isinstance(sizes, tuple) and len(sizes) == 8 and all(isinstance(n, int) for n in sizes)):
+            raise ValueError("a damaged lexicon pack")  # (load() then builds the word data from its sources)
         bounds = []
         for length in sizes:
             bounds.append((at, at + length))

@@ -99,3 +99,12 @@ def test_a_truncated_pack_falls_back_to_the_sources(tmp_path: Path) -> None:
     cut = tmp_path / "lexicon.bin"
     cut.write_bytes(lexicon.PACK.read_bytes()[:-5])
     assert lexicon.load(cut).canonical("github") == "GitHub"
+
+
+def test_a_pack_whose_header_holds_the_wrong_types_falls_back_to_the_sources(tmp_path: Path) -> None:
+    import marshal
+
+    header = marshal.dumps((lexicon.FORMAT, "digest", 1, 2, 3, 4, (0,) * 8))
+    damaged = tmp_path / "lexicon.bin"
+    damaged.write_bytes(lexicon.MAGIC + len(header).to_bytes(4, "little") + header)
+    assert lexicon.load(damaged).canonical("github") == "GitHub"
