@@ -257,8 +257,7 @@ def _interrupts(text: str, at: int) -> bool:
     if first == "#":
         return _HEADING.match(text, at) is not None
     if first in "`~":
-        m = _FENCE.match(text, at)
-        return m is not None and not (first == "`" and "`" in m.group(2))
+        return _fence_opening(text, at) is not None
     return False
 
 
@@ -266,6 +265,17 @@ def _interrupts(text: str, at: int) -> bool:
 _HEADING = re.compile(r"(#{1,6})(?:[ \t][^\n|]*)?(?:\n|\Z)")
 # A fence's opening line at the start of a line: its marker, and the info string after it.
 _FENCE = re.compile(r"(`{3,}|~{3,})([^\n|]*)(?:\n|\Z)")
+
+
+def _fence_opening(text: str, at: int) -> re.Match[str] | None:
+    """The fence opening at `at` (a backtick fence's info string holds no backtick), or None."""
+    m = _FENCE.match(text, at)
+    return None if m is None or (m.group(1)[0] == "`" and "`" in m.group(2)) else m
+
+
+def _fence_close(markup: str) -> re.Pattern[str]:
+    """The line that closes a fence opened with `markup`: its character, at least as many times."""
+    return re.compile(r"^ {0,3}" + re.escape(markup[0]) + "{" + str(len(markup)) + r",}[ \t]*$", re.MULTILINE)
 
 
 def _block_here(text: str, at: int, line: int, pieces: list[Piece]) -> int:
@@ -309,13 +319,11 @@ def _heading(text: str, at: int, line: int, pieces: list[Piece]) -> int:
 
 
 def _fence(text: str, at: int, line: int, pieces: list[Piece]) -> int:
-    first = text[at]
-    m = _FENCE.match(text, at)
-    if m is None or (first == "`" and "`" in m.group(2)):
+    m = _fence_opening(text, at)
+    if m is None:
         return at  # not a fence: markdown-it reads the line as a paragraph
     markup = m.group(1)
-    close = re.compile(r"^ {0,3}" + re.escape(first) + "{" + str(len(markup)) + r",}[ \t]*$", re.MULTILINE)
-    closing = close.search(text, m.end()) if m.end() < len(text) else None
+    closing = _fence_close(markup).search(text, m.end()) if m.end() < len(text) else None
     if closing is None:
         return at  # open to the end: markdown-it reads it (its end depends on trailing blanks)
     end = closing.end() + 1 if closing.end() < len(text) else closing.end()
@@ -431,8 +439,7 @@ def _open_at_end(tokens: list[Token], lines: int) -> int | None:
 def _end_after_close(text: str, at: int, opened: Token) -> int:
     """The first cut after the line that may close `opened` (a fence or an HTML block), or the end."""
     if opened.type == "fence" and opened.markup:
-        fence = re.escape(opened.markup[0]) + "{" + str(len(opened.markup)) + ",}"
-        close = re.compile(r"^ {0,3}" + fence + r"[ \t]*$", re.MULTILINE).search(text, at)
+        close = _fence_close(opened.markup).search(text, at)
     else:
         close = _HTML_END.search(text, at)
     cut = _CUT.search(text, close.end()) if close else None
