@@ -60,8 +60,9 @@ WORD_BUCKETS = 32768  # of the searchable words: about nine a bucket
 PROBES = 50_000
 
 
-def _bucket(word: str, buckets: int = BUCKETS) -> int:
-    return zlib.crc32(word.encode()) % buckets
+def _bucket(key: bytes, buckets: int = BUCKETS) -> int:
+    """The bucket of a word (its UTF-8 bytes): where `payload` puts it and the look-ups find it."""
+    return zlib.crc32(key) % buckets
 
 
 def _uint32(data: bytes) -> array.array[int]:
@@ -223,7 +224,7 @@ def payload(sources: Sources) -> tuple[tuple[int, str, str, bytes, str, str], tu
         del values[word]
     buckets: list[list[str]] = [[] for _ in range(BUCKETS)]
     for word in rare:
-        buckets[_bucket(word)].append(f"{word} {zipf[word]}")
+        buckets[_bucket(word.encode())].append(f"{word} {zipf[word]}")
     blob = "".join("\n" + "\n".join(b) + "\n" for b in buckets)
     offsets = array.array("I", [0])
     for b in buckets:
@@ -233,7 +234,7 @@ def payload(sources: Sources) -> tuple[tuple[int, str, str, bytes, str, str], tu
     # index of its first word in the table
     by_bucket: list[list[str]] = [[] for _ in range(WORD_BUCKETS)]
     for word in sorted(values):
-        by_bucket[_bucket(word, WORD_BUCKETS)].append(word)
+        by_bucket[_bucket(word.encode(), WORD_BUCKETS)].append(word)
     words = [w for b in by_bucket for w in b]
     starts, firsts = array.array("I", [0]), array.array("I", [0])
     for b in by_bucket:
@@ -377,7 +378,7 @@ class Lexicon:
         if not lower or "\n" in lower:
             return 0
         key = lower.encode()
-        b = zlib.crc32(key) % WORD_BUCKETS
+        b = _bucket(key, WORD_BUCKETS)
         start = self._w0 + self._starts[b]
         at = self._data.find(b"\n" + key + b"\n", start, self._w0 + self._starts[b + 1] + 1)
         return 0 if at < 0 else self._table[self._firsts[b] + self._data[start:at].count(b"\n")]
@@ -415,7 +416,7 @@ class Lexicon:
         if not lower or "\n" in lower or " " in lower:
             return 0
         key = lower.encode()
-        b = zlib.crc32(key) % BUCKETS
+        b = _bucket(key)
         end = self._r0 + self._offsets[b + 1]
         at = self._data.find(b"\n" + key + b" ", self._r0 + self._offsets[b], end)
         if at < 0:

@@ -139,16 +139,15 @@ def _piece_words(text: str) -> set[str]:
     return found
 
 
-_FENCE = re.compile(r"^ {0,3}(```|~~~).*?^ {0,3}\1", re.DOTALL | re.MULTILINE)
 _HIGHLIGHT = re.compile(r"\{%-?\s*highlight\b.*?endhighlight\s*-?%\}", re.DOTALL)
 _SPAN = re.compile(r"`[^`\n]+`")
 
 
 def fenced_blocks(text: str) -> list[str]:
-    """What `_FENCE.finditer` matches, in order (a fence at a line start after at most three
-    spaces, up to the first line that starts the same way with the same fence), found by
-    searching for the fences themselves: the pattern's lazy `.*?` tries a closing fence at every
-    character of the file."""
+    """The fenced blocks, in order: from a fence at a line start after at most three spaces up to
+    the first line that starts the same way with the same fence (what the pattern
+    ``^ {0,3}(```|~~~).*?^ {0,3}\\1`` finds, with DOTALL and MULTILINE), found by searching for
+    the fences themselves: that pattern's lazy `.*?` tries a closing fence at every character."""
     found: list[str] = []
     # the next occurrence of each fence at or after `at` (-1: none left, or a fence of that kind
     # was never closed, so no later one is)
@@ -232,6 +231,13 @@ def _match_case(model: str, word: str) -> str:
 
 def _common_english(value: int) -> bool:
     return bool(value & ENGLISH) and value & ZIPF >= 40
+
+
+def _slips(lower: str, near: list[str]) -> list[str]:
+    """The neighbours of `near` (sorted) a typo of `lower` plausibly came from: the first letter
+    kept and no letter added at the end of a short word (`vsync`, `CPython`, `writev` are names)."""
+    short = len(lower) < LONG - 1
+    return [c for c in near if c[:1] == lower[:1] and not (short and c == lower[:-1])]
 
 
 # ~30 KB an entry; a blog asks again for few words (22 of 714 on the largest corpus blog), and a post
@@ -465,8 +471,7 @@ class Speller:
     def _slip_neighbours(self, lower: str) -> list[str]:
         """The neighbours a typo of `lower` plausibly came from: the first letter kept and no
         letter added at the end of a short word (`vsync`, `CPython`, `writev` are names, not slips)."""
-        short = len(lower) < LONG - 1
-        return [c for c in self._neighbours(lower) if c[:1] == lower[:1] and not (short and c == lower[:-1])]
+        return _slips(lower, self._neighbours(lower))
 
     def site_uses(self, lower: str) -> int:
         return self.site_totals.get(lower, 0)
@@ -681,15 +686,10 @@ class Speller:
         lower = word.lower()
         own = self.site_uses(lower)
         found = []
-        # only the site's words can qualify: its one-edit words (no search of the word data), in
-        # the order of `_slip_neighbours` (sorted, the first letter kept, a short word's last not added)
-        short = len(lower) < LONG - 1
-        near = sorted(self.site_totals.keys() & _edits(lower))
-        for c in near:
-            if c[:1] != lower[:1] or (short and c == lower[:-1]):
-                continue
-            total = self.site_totals.get(c)
-            if total is None or total < max(self.min_posts, SITE_RATIO * own) or _plural_pair(c, lower):
+        # only the site's words can qualify: its one-edit words (no search of the word data), as
+        # `_slip_neighbours` keeps them
+        for c in _slips(lower, sorted(self.site_totals.keys() & _edits(lower))):
+            if self.site_totals[c] < max(self.min_posts, SITE_RATIO * own) or _plural_pair(c, lower):
                 continue
             if c[:-1] == lower[:-1] or self.lex.english(c):
                 continue  # names differ in their last letter; an English word is no name

@@ -819,10 +819,9 @@ def apostrophe_confusion(ctx: Context) -> Iterator[Problem]:
     folds = False  # (lower() turns two of them to ASCII)
     kept = _kept_lowered(ctx.doc)
     for piece in _joined_prose(ctx.doc):
-        whole = piece.replace("’", "'")
         if kept is None:
-            found |= _needles_in(whole, _NEEDLES)
-        folds = folds or (not whole.isascii() and any(c in whole for c in _CASE_FOLDS))
+            found |= _needles_in(piece.replace("’", "'"), _NEEDLES)
+        folds = folds or (not piece.isascii() and any(c in piece for c in _CASE_FOLDS))  # (’ folds nothing)
     for piece in kept or ():  # (’ is lower-case: replaced before lowering or after, the same)
         found |= _needles_in_lowered(piece.replace("’", "'"), _NEEDLES)
     # the patterns that match somewhere in the post (one search each on the whole prose; a MASK
