@@ -120,6 +120,8 @@ def main() -> int:
         shutil.copytree(source.resolve(), blog, ignore=shutil.ignore_patterns(".reinvent-lint-cache", ".git"))
         post = args.post or median_post(blog).relative_to(blog)
         original = (blog / post).read_bytes()
+        # an edit adds a word the post did not use (the site vocabulary changes, as in a real edit)
+        new_word = next(w for w in ("walrus", "lantern", "orchard", "meadow") if w not in original.decode().lower())
         kb = len(original) / 1024
         print(f"blog {source}, post {post} ({kb:.1f} KB); median of {args.repeat} runs, 2 cores shared")
         ours = [sys.executable, "-m", "reinvent_lint", "check", str(post)]
@@ -129,7 +131,7 @@ def main() -> int:
         print("cached (replay.py: the last output, no file changed):")
         import_tree(ours, blog)
         print("edited (the post checked again):")
-        (blog / post).write_bytes(original + b"\nOne more line, edited.\n")
+        (blog / post).write_bytes(original + f"\nOne more line about the {new_word}.\n".encode())
         import_tree(ours, blog)
         (blog / post).write_bytes(original)
         timed(ours, blog)  # cached again
@@ -155,7 +157,7 @@ def main() -> int:
         for i in range(args.repeat):  # interleaved, so a burst of load hits every tool alike
             for label, (cmd, repo, edited) in commands.items():
                 if edited:
-                    (blog / post).write_bytes(original + f"\nOne more line, edit {i}.\n".encode())
+                    (blog / post).write_bytes(original + f"\nOne more line about the {new_word}, edit {i}.\n".encode())
                 runs[label].append(timed(cmd, blog, repo))
                 if edited:  # back as it was, its result cached again (untimed) by every checkout timed
                     (blog / post).write_bytes(original)
