@@ -251,3 +251,32 @@ def test_words_among_are_the_segment_words_wanted() -> None:
     for _ in range(20_000):
         text = "".join(rng.choice(_ALPHABET) for _ in range(rng.randint(1, 14)))
         assert list(words_among(7, text, wanted)) == [w for w in segment_words(7, text) if w[0] in wanted], repr(text)
+
+
+def test_names_starting_with_a_prefix_are_what_the_prefix_pattern_finds() -> None:
+    """`_Named.starting` finds runs by `str.find`, not by a pattern compiled per prefix."""
+    from reinvent_lint.rules.spelling import _Named
+
+    rng = random.Random(502)
+    parts = ["ab", "abc", "b", "x", "abab", "/", "-", " ", "\n", "1", "c"]
+    for _ in range(10_000):
+        text = "".join(rng.choice(parts) for _ in range(rng.randint(0, 14)))
+        for prefix in ("ab", "abc", "b", "ba", "xab"):
+            named = _Named(text)
+            assert named.starting(prefix) == re.findall(rf"(?<![a-z]){prefix}[a-z]*", text), (text, prefix)
+
+
+def test_a_words_uses_are_the_matches_of_its_bounded_pattern() -> None:
+    """`_count_word` counts in the lowered prose what the case-insensitive pattern with letter
+    bounds counts in the prose, including around the characters where lowering and IGNORECASE
+    differ (they take the pattern's path)."""
+    from reinvent_lint.rules.spelling import _count_word
+
+    rng = random.Random(504)
+    parts = ["ab", "AB", "aB", "a", "b", "'", "’", " ", "|", "é", "É", "\u212a", "\u017f", "\u0130", "\u0131", "k",
+             "s", "i", "ab'", "x"]  # fmt: skip
+    for _ in range(20_000):
+        text = "".join(rng.choice(parts) for _ in range(rng.randint(0, 12)))
+        for word in ("ab", "a", "ab'ab", "k", "s", "i", "abab", "b'"):
+            pattern = re.compile(rf"(?<![A-Za-z]){re.escape(word)}(?![A-Za-z])", re.IGNORECASE)
+            assert _count_word(text, text.lower(), word) == len(pattern.findall(text)), (text, word)
