@@ -280,3 +280,33 @@ def test_a_words_uses_are_the_matches_of_its_bounded_pattern() -> None:
         for word in ("ab", "a", "ab'ab", "k", "s", "i", "abab", "b'"):
             pattern = re.compile(rf"(?<![A-Za-z]){re.escape(word)}(?![A-Za-z])", re.IGNORECASE)
             assert _count_word(text, text.lower(), word) == len(pattern.findall(text)), (text, word)
+
+
+def test_near_cased_site_names_are_found_the_same_from_the_listed_cased_words(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past the first questions, `_site_cased_near` compares a word with the site's words written
+    with capitals (by first letter and length) instead of looking up its edits: the same names."""
+    from reinvent_lint import speller as module
+    from reinvent_lint.speller import Speller
+
+    rng = random.Random(505)
+    stems = ["paperfaces", "kubevirt", "clearcontainers", "opengl", "glfw", "ab", "abc"]
+
+    def slip(word: str) -> str:
+        i = rng.randrange(len(word))
+        return rng.choice([word[:i] + word[i + 1 :], word[:i] + "x" + word[i:], word[:i] + "q" + word[i + 1 :], word])
+
+    found = 0
+    for _ in range(200):
+        counts: Counter[str] = Counter()
+        for _ in range(rng.randint(1, 30)):
+            word = slip(rng.choice(stems))
+            form = "".join(c.upper() if rng.random() < 0.3 else c for c in word)
+            counts[rng.choice([word, form, form.capitalize()])] += rng.randint(1, 6)
+        asked = ["".join(c.upper() if rng.random() < 0.4 else c for c in slip(rng.choice(stems))) for _ in range(10)]
+        monkeypatch.setattr(module, "_CASED_DIRECT", 1_000_000)
+        direct = [Speller(counts)._site_cased_near(w) for w in asked]
+        monkeypatch.setattr(module, "_CASED_DIRECT", 0)
+        listed = [Speller(counts)._site_cased_near(w) for w in asked]
+        assert listed == direct, (counts, asked)
+        found += sum(map(bool, direct))
+    assert found > 10  # (names were found: the test compares something)
