@@ -310,3 +310,14 @@ def test_near_cased_site_names_are_found_the_same_from_the_listed_cased_words(mo
         assert listed == direct, (counts, asked)
         found += sum(map(bool, direct))
     assert found > 10  # (names were found: the test compares something)
+
+
+def test_a_word_twice_in_a_row_is_found_as_in_the_whole_lowered_text() -> None:
+    from reinvent_lint.rules.spelling import _twice_in_a_row
+
+    rng = random.Random(502)
+    parts = ["the", "The", "THE", "a", " ", "\n", "|", "x", "\u0130", "i\u0307", ",", "\t"]
+    for _ in range(20_000):
+        text = "".join(rng.choice(parts) for _ in range(rng.randint(0, 10)))
+        tokens = text.lower().split()
+        assert _twice_in_a_row(text) == any(a == b for a, b in zip(tokens, tokens[1:])), repr(text)

@@ -11,11 +11,12 @@ import os
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from itertools import chain
+from itertools import chain, islice
 from pathlib import Path
 from typing import Any
 
 from ..problem import Fix, Problem, Safety, Severity
+from ..pieces import SIZE as PIECE_SIZE
 from ..pieces import pieces
 from ..prose import MASK, distinct_words, prose_regions, prose_text, words_among
 from ..rule import Context, rule
@@ -759,6 +760,9 @@ _FINE_TWICE |= {"long", "much", "far", "har", "etc", "really", "many", "more", "
 
 def _twice_in_a_row(text: str) -> bool:
     """Whether two whitespace-separated tokens in a row are equal, case aside."""
+    if len(text) <= PIECE_SIZE:  # one piece (most regions): no generator of pieces made
+        tokens = text.lower().split()
+        return any(map(operator.eq, tokens, islice(tokens, 1, None)))
     return _twice_across((text,))
 
 
