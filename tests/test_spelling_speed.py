@@ -6,6 +6,7 @@ import os
 import random
 import re
 from collections import Counter
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -320,4 +321,4 @@ def test_a_word_twice_in_a_row_is_found_as_in_the_whole_lowered_text() -> None:
     for _ in range(20_000):
         text = "".join(rng.choice(parts) for _ in range(rng.randint(0, 10)))
         tokens = text.lower().split()
-        assert _twice_in_a_row(text) == any(a == b for a, b in zip(tokens, tokens[1:])), repr(text)
+        assert _twice_in_a_row(text) == any(a == b for a, b in pairwise(tokens)), repr(text)
