@@ -18,7 +18,8 @@ Python object per word until the single dict is built:
 - the cased terms that are not the canonical form of their word (`ADA` beside `Ada`);
 - the lower-case forms of the names with capitals inside (`github`, `macos`): where the speller
   looks for a near name of a mixed-case word;
-- the misspellings (two aligned sorted lists, zlib-compressed, looked up by bisection);
+- the misspellings, as "wrong->right" lines in hashed buckets: a flagged word's line is found
+  where it sits (a run unpacks none of the 65,000; unpacking them cost about 12 ms);
 - the British -> American pairs;
 - the rare words only wordfreq knows (Zipf under 2), in hashed buckets: a judged word is looked
   up there one at a time; they are never searched as one-edit neighbours.
@@ -41,8 +42,8 @@ from pathlib import Path
 
 DATA = Path(__file__).parent / "data"
 PACK = DATA / "lexicon.bin"
-FORMAT = 4
-MAGIC = b"RLLEXICON4\n"
+FORMAT = 5
+MAGIC = b"RLLEXICON5\n"
 
 ZIPF = 0x7F
 ENGLISH = 1 << 7
@@ -54,6 +55,7 @@ CASED = 1 << 12  # has a canonical cased form
 SHIFT = 13
 RARE = 20  # a word only wordfreq knows, less frequent than this, is "attested", not searched
 BUCKETS = 8192  # of the rare words
+SPELT_BUCKETS = 8192  # of the known misspellings
 WORD_BUCKETS = 32768  # of the searchable words: about nine a bucket
 # Bucket look-ups (about a microsecond each) a run makes before the dict of every searchable word
 # is built (about 50 ms, then about 0.1 microsecond a look-up): the dict's cost in look-ups.
@@ -183,7 +185,7 @@ def pack(sources: Sources) -> bytes:
     return b"".join((MAGIC, _le(array.array("I", [len(head)])), head, *sections))
 
 
-def payload(sources: Sources) -> tuple[tuple[int, str, str, bytes, str, str], tuple[bytes, ...]]:
+def payload(sources: Sources) -> tuple[tuple[int, str, str, int, str, str], tuple[bytes, ...]]:
     """The pack's header (its small parts) and its sections (see Lexicon)."""
     english, zipf, terms, people, misspelt, british = sources
     values: dict[str, int] = {}
@@ -241,18 +243,27 @@ def payload(sources: Sources) -> tuple[tuple[int, str, str, bytes, str, str], tu
         starts.append(starts[-1] + sum(len(w.encode()) + 1 for w in b))
         firsts.append(firsts[-1] + len(b))
     table = array.array("I", (values[w] for w in words))
-    wrongs = sorted(misspelt)
-    spelt = zlib.compress(marshal.dumps(("\n".join(wrongs), "\n".join(misspelt[w] for w in wrongs)), 4), 6)
+    # the misspellings as "wrong->right" lines in hashed buckets, laid out as the rare words: a
+    # run looks up the few flagged words where they sit, and unpacks none of the 65,000
+    spelt_buckets: list[list[str]] = [[] for _ in range(SPELT_BUCKETS)]
+    for wrong in sorted(misspelt):
+        spelt_buckets[_bucket(wrong.encode(), SPELT_BUCKETS)].append(f"{wrong}->{misspelt[wrong]}")
+    spelt = "".join("\n" + "\n".join(b) + "\n" for b in spelt_buckets)
+    spelt_offsets = array.array("I", [0])
+    for b in spelt_buckets:
+        spelt_offsets.append(spelt_offsets[-1] + sum(len(x.encode()) + 1 for x in b) + 1 + (1 if not b else 0))
     form_starts = array.array("I", [0])
     for form in forms:
         form_starts.append(form_starts[-1] + len(form.encode()) + 1)
     header = (
-        FORMAT, shipped_digest(), "\n".join(extra), spelt, "\n".join(f"{k}->{v}" for k, v in sorted(british.items())),
+        FORMAT, shipped_digest(), "\n".join(extra), SPELT_BUCKETS,
+        "\n".join(f"{k}->{v}" for k, v in sorted(british.items())),
         "\n".join(sorted({f.lower() for f in forms if mixed_case(f)})),
     )  # fmt: skip
     sections = (  # the uint32 arrays first: each starts on a multiple of 4, read in place
-        _le(table), _le(starts), _le(firsts), _le(form_starts), _le(offsets),
+        _le(table), _le(starts), _le(firsts), _le(form_starts), _le(offsets), _le(spelt_offsets),
         ("\n" + "\n".join(words) + "\n").encode(), "".join(f + "\n" for f in forms).encode(), blob.encode(),
+        spelt.encode(),
     )  # fmt: skip
     return header, sections
 
@@ -269,10 +280,13 @@ class Misspellings:
 
     def get(self, wrong: str) -> list[str] | None:
         right = self._raw.get(wrong)
-        if right is None:
-            return None
-        parts = [p.strip() for p in right.split(",")]
-        return [p for p in parts if p] if right.rstrip().endswith(",") else parts[:1]
+        return None if right is None else _fixes(right)
+
+
+def _fixes(right: str) -> list[str]:
+    """The fixes of a misspelling's entry (its text after `->`)."""
+    parts = [p.strip() for p in right.split(",")]
+    return [p for p in parts if p] if right.rstrip().endswith(",") else parts[:1]
 
 
 class Lexicon:
@@ -280,12 +294,13 @@ class Lexicon:
     the pack's bytes: a memory map of data/lexicon.bin, so a run reads and decodes only the
     pages its look-ups touch (a one-post run a few dozen), not the 6.5 MB of the file.
 
-    Sections (lengths in the header): five arrays of uint32 (little-endian): the searchable
+    Sections (lengths in the header): six arrays of uint32 (little-endian): the searchable
     words' values; `starts[b]`, the byte offset of bucket b's first "\\n" in the words; `firsts[b]`,
     the table index of its first word; the byte offsets of the cased forms; those of the rare
-    words' buckets. Then three of UTF-8: the searchable words in hashed buckets ("\\n" before and
-    after each word), the cased forms (each followed by "\\n"), the rare words ("\\nword zipf"
-    lines, a bucket each)."""
+    words' buckets; those of the misspellings' buckets. Then four of UTF-8: the searchable words
+    in hashed buckets ("\\n" before and after each word), the cased forms (each followed by
+    "\\n"), the rare words ("\\nword zipf" lines, a bucket each), the misspellings
+    ("\\nwrong->right" lines, a bucket each)."""
 
     def __init__(self, data: bytes | mmap.mmap) -> None:
         if data[: len(MAGIC)] != MAGIC:
@@ -297,8 +312,8 @@ class Lexicon:
             raise ValueError("not a lexicon pack of this format")
         _, self.digest, extra, spelt, british, mixed, sizes = header
         if not (
-            isinstance(extra, str) and isinstance(spelt, bytes) and isinstance(british, str) and isinstance(mixed, str)
-        ) or not (isinstance(sizes, tuple) and len(sizes) == 8 and all(isinstance(n, int) for n in sizes)):
+            isinstance(extra, str) and spelt == SPELT_BUCKETS and isinstance(british, str) and isinstance(mixed, str)
+        ) or not (isinstance(sizes, tuple) and len(sizes) == 10 and all(isinstance(n, int) for n in sizes)):
             raise ValueError("a damaged lexicon pack")  # (load() then builds the word data from its sources)
         bounds = []
         for length in sizes:
@@ -308,18 +323,19 @@ class Lexicon:
             raise ValueError("a truncated lexicon pack")
         self._data = data
         view = memoryview(data)
-        table, starts, firsts, form_starts, offsets, (self._w0, self._w1), (self._f0, _), (self._r0, _) = bounds
+        table, starts, firsts, form_starts, offsets, spelt_offsets, *rest = bounds
+        (self._w0, self._w1), (self._f0, _), (self._r0, _), (self._s0, self._s1) = rest
         self._table = _uint32_view(view, *table)
         self._starts = _uint32_view(view, *starts)
         self._firsts = _uint32_view(view, *firsts)
         self._form_starts = _uint32_view(view, *form_starts)
         self._offsets = _uint32_view(view, *offsets)
+        self._spelt_offsets = _uint32_view(view, *spelt_offsets)
         self._values: dict[str, int] | None = None
         self._forms: list[str] | None = None
         self._probes = 0
         self.mixed = mixed.split("\n")  # the lower-case forms of the names with capitals inside
         self.extra_terms = frozenset(extra.split("\n"))
-        self._spelt = spelt
         self._british = british
         self._british_map: dict[str, str] | None = None
 
@@ -397,12 +413,21 @@ class Lexicon:
 
     @property
     def misspellings(self) -> Misspellings:
-        return _misspellings(self._spelt)
+        return _misspellings(self)
 
     def fixes(self, lower: str) -> list[str] | None:
         """`misspellings.get(lower)`, decompressed only for a word flagged as a known misspelling
         (a run whose words are none builds no list of the 65,000)."""
-        return self.misspellings.get(lower) if self.get(lower) & MISSPELT else None
+        if not self.get(lower) & MISSPELT or "\n" in lower:
+            return None
+        key = lower.encode()
+        b = _bucket(key, SPELT_BUCKETS)
+        end = self._s0 + self._spelt_offsets[b + 1]
+        at = self._data.find(b"\n" + key + b"->", self._s0 + self._spelt_offsets[b], end)
+        if at < 0:
+            return None
+        start = at + len(key) + 3
+        return _fixes(bytes(self._data[start : self._data.find(b"\n", start, end)]).decode())
 
     def zipf(self, lower: str) -> int:
         """Zipf x10 on the web (0: never seen)."""
@@ -476,10 +501,12 @@ class _Sorted(Mapping[str, str]):
         return len(self._keys)
 
 
-@lru_cache(maxsize=4)
-def _misspellings(spelt: bytes) -> Misspellings:
-    wrongs, rights = marshal.loads(zlib.decompress(spelt))
-    return Misspellings(_Sorted(wrongs.split("\n"), rights.split("\n")))
+@lru_cache(maxsize=1)
+def _misspellings(lexicon: Lexicon) -> Misspellings:
+    """Every misspelling (each bucket's "wrong->right" lines, read whole)."""
+    text = bytes(lexicon._data[lexicon._s0 : lexicon._s1]).decode()
+    pairs = sorted(line.split("->", 1) for line in text.split("\n") if line)
+    return Misspellings(_Sorted([wrong for wrong, _ in pairs], [right for _, right in pairs]))
 
 
 def load(path: Path = PACK) -> Lexicon:

@@ -6,6 +6,7 @@ import os
 import random
 import re
 from collections import Counter
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -251,3 +252,73 @@ def test_words_among_are_the_segment_words_wanted() -> None:
     for _ in range(20_000):
         text = "".join(rng.choice(_ALPHABET) for _ in range(rng.randint(1, 14)))
         assert list(words_among(7, text, wanted)) == [w for w in segment_words(7, text) if w[0] in wanted], repr(text)
+
+
+def test_names_starting_with_a_prefix_are_what_the_prefix_pattern_finds() -> None:
+    """`_Named.starting` finds runs by `str.find`, not by a pattern compiled per prefix."""
+    from reinvent_lint.rules.spelling import _Named
+
+    rng = random.Random(502)
+    parts = ["ab", "abc", "b", "x", "abab", "/", "-", " ", "\n", "1", "c"]
+    for _ in range(10_000):
+        text = "".join(rng.choice(parts) for _ in range(rng.randint(0, 14)))
+        for prefix in ("ab", "abc", "b", "ba", "xab"):
+            named = _Named(text)
+            assert named.starting(prefix) == re.findall(rf"(?<![a-z]){prefix}[a-z]*", text), (text, prefix)
+
+
+def test_a_words_uses_are_the_matches_of_its_bounded_pattern() -> None:
+    """`_count_word` counts in the lowered prose what the case-insensitive pattern with letter
+    bounds counts in the prose, including around the characters where lowering and IGNORECASE
+    differ (they take the pattern's path)."""
+    from reinvent_lint.rules.spelling import _count_word
+
+    rng = random.Random(504)
+    parts = ["ab", "AB", "aB", "a", "b", "'", "’", " ", "|", "é", "É", "\u212a", "\u017f", "\u0130", "\u0131", "k",
+             "s", "i", "ab'", "x"]  # fmt: skip
+    for _ in range(20_000):
+        text = "".join(rng.choice(parts) for _ in range(rng.randint(0, 12)))
+        for word in ("ab", "a", "ab'ab", "k", "s", "i", "abab", "b'"):
+            pattern = re.compile(rf"(?<![A-Za-z]){re.escape(word)}(?![A-Za-z])", re.IGNORECASE)
+            assert _count_word(text, text.lower(), word) == len(pattern.findall(text)), (text, word)
+
+
+def test_near_cased_site_names_are_found_the_same_from_the_listed_cased_words(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past the first questions, `_site_cased_near` compares a word with the site's words written
+    with capitals (by first letter and length) instead of looking up its edits: the same names."""
+    from reinvent_lint import speller as module
+    from reinvent_lint.speller import Speller
+
+    rng = random.Random(505)
+    stems = ["paperfaces", "kubevirt", "clearcontainers", "opengl", "glfw", "ab", "abc"]
+
+    def slip(word: str) -> str:
+        i = rng.randrange(len(word))
+        return rng.choice([word[:i] + word[i + 1 :], word[:i] + "x" + word[i:], word[:i] + "q" + word[i + 1 :], word])
+
+    found = 0
+    for _ in range(200):
+        counts: Counter[str] = Counter()
+        for _ in range(rng.randint(1, 30)):
+            word = slip(rng.choice(stems))
+            form = "".join(c.upper() if rng.random() < 0.3 else c for c in word)
+            counts[rng.choice([word, form, form.capitalize()])] += rng.randint(1, 6)
+        asked = ["".join(c.upper() if rng.random() < 0.4 else c for c in slip(rng.choice(stems))) for _ in range(10)]
+        monkeypatch.setattr(module, "_CASED_DIRECT", 1_000_000)
+        direct = [Speller(counts)._site_cased_near(w) for w in asked]
+        monkeypatch.setattr(module, "_CASED_DIRECT", 0)
+        listed = [Speller(counts)._site_cased_near(w) for w in asked]
+        assert listed == direct, (counts, asked)
+        found += sum(map(bool, direct))
+    assert found > 10  # (names were found: the test compares something)
+
+
+def test_a_word_twice_in_a_row_is_found_as_in_the_whole_lowered_text() -> None:
+    from reinvent_lint.rules.spelling import _twice_in_a_row
+
+    rng = random.Random(502)
+    parts = ["the", "The", "THE", "a", " ", "\n", "|", "x", "\u0130", "i\u0307", ",", "\t"]
+    for _ in range(20_000):
+        text = "".join(rng.choice(parts) for _ in range(rng.randint(0, 10)))
+        tokens = text.lower().split()
+        assert _twice_in_a_row(text) == any(a == b for a, b in pairwise(tokens)), repr(text)

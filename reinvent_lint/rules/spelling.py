@@ -11,11 +11,12 @@ import os
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from itertools import chain
+from itertools import chain, islice
 from pathlib import Path
 from typing import Any
 
 from ..problem import Fix, Problem, Safety, Severity
+from ..pieces import SIZE as PIECE_SIZE
 from ..pieces import pieces
 from ..prose import MASK, distinct_words, prose_regions, prose_text, words_among
 from ..rule import Context, rule
@@ -315,6 +316,8 @@ def _targets_text(doc: Document) -> str:
     return doc.memo.get(_TARGETS_TEXT, compute)
 
 
+_A_TO_Z = frozenset("abcdefghijklmnopqrstuvwxyz")
+_A_TO_Z_RUN = re.compile(r"[a-z]+")
 _ASKS = 24  # words looked for in a post's targets and code before all their words are listed
 
 
@@ -365,7 +368,19 @@ class _Named:
             return [w for w in self.words() if w.startswith(prefix)]
         if not (prefix.isascii() and prefix.isalpha() and prefix.islower()):
             return []
-        return re.findall(rf"(?<![a-z]){prefix}[a-z]*", text)
+        # what `re.findall(rf"(?<![a-z]){prefix}[a-z]*", text)` finds, with no pattern compiled
+        # per prefix (a run asks for hundreds of prefixes, each one a new pattern)
+        found = []
+        at = text.find(prefix)
+        while at >= 0:
+            if at and text[at - 1] in _A_TO_Z:  # inside a run
+                at = text.find(prefix, at + 1)
+                continue
+            run = _A_TO_Z_RUN.match(text, at)
+            assert run is not None  # (the prefix itself is a run of a-z)
+            found.append(run.group())
+            at = text.find(prefix, run.end())
+        return found
 
 
 def _names_in_targets(doc: Document) -> _Named:
@@ -471,9 +486,31 @@ def _uses(doc: Document, lower: str) -> int:
         # an upper bound, exact when under 3 (the test)
         count = sum(piece.count(lower) for piece in _lowered_prose(doc))
         if count >= 3:
-            pattern = re.compile(rf"(?<![A-Za-z]){re.escape(lower)}(?![A-Za-z])", re.IGNORECASE)
-            count = sum(1 for piece in _joined_prose(doc) for _ in pattern.finditer(piece))
+            count = sum(
+                _count_word(piece, lowered, lower) for piece, lowered in zip(_joined_prose(doc), _lowered_prose(doc))
+            )
     counts[lower] = count
+    return count
+
+
+def _count_word(piece: str, lowered: str, lower: str) -> int:
+    """How many times `lower` (ASCII letters and apostrophes) occurs in `piece`, in any case,
+    with no ASCII letter just before or after: the matches of
+    ``(?<![A-Za-z])lower(?![A-Za-z])`` with IGNORECASE. Counted in `lowered` (`piece.lower()`),
+    no pattern compiled per word, when the two line up: lowering kept the length and `piece`
+    holds none of the four characters that IGNORECASE matches to an ASCII letter (for any other
+    character, matching an ASCII letter in any case is being one lowered)."""
+    if len(lowered) != len(piece) or (not piece.isascii() and any(c in piece for c in _CASE_FOLDS)):
+        pattern = re.compile(rf"(?<![A-Za-z]){re.escape(lower)}(?![A-Za-z])", re.IGNORECASE)
+        return sum(1 for _ in pattern.finditer(piece))
+    count, size = 0, len(lower)
+    at = lowered.find(lower)
+    while at >= 0:
+        if (not at or lowered[at - 1] not in _A_TO_Z) and lowered[at + size : at + size + 1] not in _A_TO_Z:
+            count += 1
+            at = lowered.find(lower, at + size)  # (matches do not overlap)
+        else:
+            at = lowered.find(lower, at + 1)
     return count
 
 
@@ -723,6 +760,9 @@ _FINE_TWICE |= {"long", "much", "far", "har", "etc", "really", "many", "more", "
 
 def _twice_in_a_row(text: str) -> bool:
     """Whether two whitespace-separated tokens in a row are equal, case aside."""
+    if len(text) <= PIECE_SIZE:  # one piece (most regions): no generator of pieces made
+        tokens = text.lower().split()
+        return any(map(operator.eq, tokens, islice(tokens, 1, None)))
     return _twice_across((text,))
 
 
