@@ -254,3 +254,18 @@ def test_real_posts_match_markdown_it() -> None:
         except ReadError:
             continue
         _same(doc.masked)
+
+
+def test_a_plain_lines_first_character_is_the_class_the_comment_names() -> None:
+    """`_PLAIN`'s class is written as what it excludes (a range up to U+10FFFF is slow to
+    compile); it must match exactly the characters of the class it stands for."""
+    import re
+
+    from reinvent_lint.markdown import _PLAIN
+
+    named = re.compile(r"""[A-Za-z!"$%&'(),./;?@\\\]^{}\x80-\U0010ffff]""")
+    written = re.compile(_PLAIN)
+    for code in range(0x110000):
+        char = chr(code)
+        expected = bool(named.fullmatch(char)) or (char.isdigit() and char.isascii())
+        assert bool(written.match(char + " ")) == expected, hex(code)
