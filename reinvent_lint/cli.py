@@ -443,16 +443,21 @@ def _emit(report: Report, args: argparse.Namespace, stream: TextIO | None = None
 def _only_changed(report: Report, ref: str | None) -> None:
     """Keep problems on lines changed since `ref`. With no ref (`--staged`, the pre-commit
     hook): leave out only info and style findings on lines the staged changes did not touch;
-    errors and warnings anywhere in the checked files still show."""
-    from .changes import changed_lines
+    errors and warnings anywhere in the checked files still show, so git is asked for the
+    staged lines only when there is such a finding (two git processes and `subprocess`: ~5 ms of
+    a pre-commit run on a post without one)."""
     from .problem import Severity
 
-    changed = changed_lines(ref, Path.cwd())
+    changed: dict[str, set[int] | None] | None = None
     kept = []
     for p in report.problems:
         if ref is None and p.severity > Severity.INFO and not p.code.startswith("MD"):
             kept.append(p)
             continue
+        if changed is None:
+            from .changes import changed_lines
+
+            changed = changed_lines(ref, Path.cwd())
         lines = changed.get(os.path.normpath(os.path.abspath(p.path)), set())
         if lines is None or p.line in lines:
             kept.append(p)
