@@ -39,6 +39,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import zlib
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -48,9 +49,16 @@ HEAVY = ("httpx", "aiohttp", "httpx_aiohttp", "pymarkdown", "spellchecker", "wor
 
 
 def env(repo: Path = REPO) -> dict[str, str]:
+    """The environment of a run of `repo`'s reinvent-lint. Each checkout gets a user cache folder
+    of its own: the caches kept there (the site's URL table, the speller's tables) are keyed by
+    the code's files, so two checkouts sharing one would replace each other's entries between
+    their runs, and each would build them again in every timed run."""
     result = dict(os.environ, PYTHONPATH=str(repo))
     result.pop("PYTHONDONTWRITEBYTECODE", None)
-    result.setdefault("REINVENT_LINT_CACHE_DIR", str(Path(tempfile.gettempdir()) / "rl-cache-bench-startup"))
+    folder = result.get("REINVENT_LINT_CACHE_DIR") or str(Path(tempfile.gettempdir()) / "rl-cache-bench-startup")
+    if repo != REPO:  # (a set REINVENT_LINT_CACHE_DIR too: the checkouts would share it)
+        folder += f"-{zlib.crc32(str(repo).encode()):08x}"
+    result["REINVENT_LINT_CACHE_DIR"] = folder
     return result
 
 

@@ -377,6 +377,11 @@ class Document:
 
         return parse_blocks(self.masked)
 
+    @property
+    def parsed(self) -> bool:
+        """Whether `tokens` was read (the blocks were parsed)."""
+        return "tokens" in vars(self)
+
     @cached_property
     def rendered(self) -> list[render.Block]:
         """The post rendered as Jekyll would (Liquid idioms, then Markdown), block by block:

@@ -25,6 +25,8 @@ from . import suppress
 from .document import Document, ReadError, read_bytes
 from .jekyll.front_matter import packed as packed_front_matter
 from .jekyll.front_matter import remember as remember_front_matter
+from .markdown import packed as packed_blocks
+from .markdown import remember as remember_blocks
 from .external import LINK_CODES, Occurrence, occurrences
 from .files import max_bytes
 from .memo import READ_DOCUMENTS
@@ -631,6 +633,7 @@ def _read_slots(
         else:
             if store is not None and rel is not None and (raw := store.entries.get(rel)) is not None:
                 remember_front_matter(raw[6])  # its front matter as last read, by its YAML text
+                remember_blocks(raw[7])  # what markdown-it said about its text as last parsed
             try:
                 slot.need_unit(linter)
             except ReadError as exc:
@@ -890,7 +893,10 @@ def _store(stores: dict[int, Any], slots: Sequence[_Slot], whole_site: bool) -> 
             front = old.front if old is not None else None
             if slot.unit is not None and slot.unit.doc.front_matter is not None:
                 front = packed_front_matter(slot.unit.doc.front_matter, slot.unit.doc.text)
-            store.put(rel, Entry(slot.content, reads, found, style, slot.finished, slot.words, front))
+            blocks = old.blocks if old is not None else None
+            if slot.unit is not None and slot.unit.doc.parsed:
+                blocks = packed_blocks(slot.unit.doc.tokens)
+            store.put(rel, Entry(slot.content, reads, found, style, slot.finished, slot.words, front, blocks))
         store.save(contents, whole_site, verdicts, words)
 
 

@@ -266,7 +266,9 @@ def record(
         hashed.append((path, content))
     for path in ours:  # a corrupt or cleared result cache: the run warns, or checks again
         stamps[path] = _stamp(path)
-    write_atomic(Path(destination), marshal.dumps((FORMAT, key, sorted(stamps.items()), hashed, due, out, err, code)))
+    # The checked files first: after an edit, `replayed` meets the changed one at its first stats.
+    ordered = sorted(stamps.items(), key=lambda item: (item[0] not in read, item[0]))
+    write_atomic(Path(destination), marshal.dumps((FORMAT, key, ordered, hashed, due, out, err, code)))
     _prune(str(folder))
 
 

@@ -51,7 +51,8 @@ if TYPE_CHECKING:
     from .external import Occurrence
     from .jekyll.site import Site
 
-FORMAT = 3  # 2: the entries judged under the stored vocabulary (`ResultCache.judged`); 3: `Entry.front`
+# 2: the entries judged under the stored vocabulary (`ResultCache.judged`); 3: `Entry.front`; 4: `Entry.blocks`
+FORMAT = 4
 # marshal from version 3 on writes a back-reference for an object it has seen, so equal data
 # built differently (fresh vs unmarshalled strings) dumps differently: digests use version 2.
 _NO_REFS = 2
@@ -530,9 +531,12 @@ class Entry:
     # its front matter's YAML text and what it holds (front_matter.packed): read again from here
     # when only the body changed, without PyYAML
     front: bytes | None = None
+    # what markdown-it said about its text when it was last parsed (markdown.packed): read again
+    # from here when the parts it read are unchanged, without markdown-it
+    blocks: bytes | None = None
 
     def pack(self) -> tuple[Any, ...]:
-        return (self.content, self.reads, self.found, self.style, self.finished, self.words, self.front)
+        return (self.content, self.reads, self.found, self.style, self.finished, self.words, self.front, self.blocks)
 
 
 def _source_fingerprint() -> str:
@@ -663,7 +667,7 @@ class ResultCache:
             if not isinstance(raw[8], frozenset):
                 raise ValueError("unexpected layout")
             for entry in raw[1].values():
-                if not (isinstance(entry, tuple) and len(entry) == 7 and isinstance(entry[0], bytes)):
+                if not (isinstance(entry, tuple) and len(entry) == 8 and isinstance(entry[0], bytes)):
                     raise ValueError("unexpected entry")
             self._read_as = (stamp, raw)
             return raw

@@ -4,6 +4,7 @@ in segments: its tokens must be exactly markdown-it's over the whole text, whate
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -254,3 +255,113 @@ def test_real_posts_match_markdown_it() -> None:
         except ReadError:
             continue
         _same(doc.masked)
+
+
+def test_a_plain_lines_first_character_is_the_class_the_comment_names() -> None:
+    """`_PLAIN`'s class is written as what it excludes (a range up to U+10FFFF is slow to
+    compile); it must match exactly the characters of the class it stands for."""
+    import re
+
+    from reinvent_lint.markdown import _PLAIN
+
+    named = re.compile(r"""[A-Za-z!"$%&'(),./;?@\\\]^{}\x80-\U0010ffff]""")
+    written = re.compile(_PLAIN)
+    for code in range(0x110000):
+        char = chr(code)
+        expected = bool(named.fullmatch(char)) or (char.isdigit() and char.isascii())
+        assert bool(written.match(char + " ")) == expected, hex(code)
+
+
+# ----- what markdown-it said, remembered from the post's last check (markdown.remember) -----
+def _remembered(text: str, earlier: str) -> BlockTokens:
+    """The blocks of `text`, parsed with what markdown-it said about `earlier` remembered."""
+    from reinvent_lint import markdown
+
+    markdown._KNOWN_SEGMENTS.clear()
+    markdown._KNOWN_KINDS.clear()
+    try:
+        markdown.remember(markdown.packed(parse_blocks(earlier)))
+        return parse_blocks(text)
+    finally:
+        markdown._KNOWN_SEGMENTS.clear()
+        markdown._KNOWN_KINDS.clear()
+
+
+@settings(max_examples=int(os.environ.get("REINVENT_LINT_FUZZ_EXAMPLES", "600")), deadline=None)
+@given(st.lists(st.sampled_from(LINES), max_size=40), st.integers(0, 40), st.sampled_from(LINES), st.booleans())
+def test_remembered_tokens_match_markdown_it_after_an_edit(
+    lines: list[str], at: int, replacement: str, final_newline: bool
+) -> None:
+    """A post edited anywhere: the segments it shares with its last check come from memory, the
+    rest from markdown-it (whose `env`, the labels of the segments read before, is then missing
+    what the remembered segments defined); the tokens are markdown-it's over the whole text."""
+    earlier = "\n".join(lines) + ("\n" if final_newline else "")
+    edited = [*lines[:at], replacement, *lines[at + 1 :]]
+    text = "\n".join(edited) + ("\n" if final_newline else "")
+    remembered = _remembered(text, earlier)
+    expected = _parser(True).parse(text)
+    assert _key(remembered) == _key(expected)
+
+
+def test_a_remembered_post_asks_markdown_it_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    from reinvent_lint import markdown
+
+    earlier = (
+        "Intro.\n\n<div>\nhtml\n</div>\n\n- a list\n- of two\n\n> a quote\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\nEnd.\n"
+    )
+    text = earlier.replace("Intro.", "Intro, edited.").replace("End.", "The end.") + "\nOne more paragraph.\n"
+    expected = _key(_parser(True).parse(text))
+    markdown.remember(markdown.packed(parse_blocks(earlier)))
+    try:
+        monkeypatch.setattr(markdown, "_parse_segment", lambda *args: pytest.fail("markdown-it asked"))
+        monkeypatch.setitem(sys.modules, "markdown_it.rules_block.html_block", None)  # importing it fails
+        assert _key(parse_blocks(text)) == expected
+    finally:
+        markdown._KNOWN_SEGMENTS.clear()
+        markdown._KNOWN_KINDS.clear()
+
+
+@pytest.mark.parametrize(
+    "blob",
+    [
+        None,
+        b"",
+        b"not marshal",
+        "text",
+        __import__("marshal").dumps((1, ((b"k", (("paragraph_open", "p", 1, 0, (0, 1), "", ""),)),))),  # too short
+        __import__("marshal").dumps((9, (), ())),  # another layout
+        __import__("marshal").dumps((1, ((b"k", (("paragraph_open", "p", "1", 0, (0, 1), "", ""),)),), ())),
+        __import__("marshal").dumps((1, ((b"k", (("paragraph_open", "p", 1, 0, (0,), "", ""),)),), ())),
+        __import__("marshal").dumps((1, (), (("<div>", "6"),))),
+        __import__("marshal").dumps((1, ((1, 2),), ())),
+    ],
+    ids=["none", "empty", "junk", "str", "short", "layout", "nesting", "map", "kind", "pair"],
+)
+def test_a_damaged_packing_is_ignored(blob: object) -> None:
+    """A damaged cache entry is never trusted: the text is parsed by markdown-it as without it."""
+    from reinvent_lint import markdown
+
+    text = "- a list\n\n<div>\nhtml\n</div>\n"
+    try:
+        markdown.remember(blob)
+        assert not markdown._KNOWN_SEGMENTS and not markdown._KNOWN_KINDS
+        assert _key(parse_blocks(text)) == _key(_parser(True).parse(text))
+    finally:
+        markdown._KNOWN_SEGMENTS.clear()
+        markdown._KNOWN_KINDS.clear()
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus is not beside this clone")
+def test_real_posts_remembered_match_markdown_it() -> None:
+    """Real blogs' posts (one in five of each blog), edited in their first and last paragraphs
+    and parsed with what markdown-it said about them before."""
+    posts = sorted(p for p in CORPUS.glob("*/**/*") if p.suffix in (".md", ".markdown") and p.is_file())
+    assert posts
+    for post in posts[2::5]:
+        try:
+            doc = Document.from_bytes(str(post), post.read_bytes())
+        except ReadError:
+            continue
+        text = doc.masked
+        edited = "Edited first.\n\n" + text + "\n\nEdited last.\n"
+        assert _key(_remembered(edited, text)) == _key(_parser(True).parse(edited)), post

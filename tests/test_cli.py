@@ -201,3 +201,36 @@ def test_color_only_when_asked_and_no_color_is_honoured(tmp_path: Path, monkeypa
     assert cli._color(Tty(), args) is False
     monkeypatch.delenv("NO_COLOR")
     assert cli._color(Tty(), args) is True
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["check"],
+        ["check", "a.md", "--format", "json", "--links", "off", "-j", "1", "--select", "RL501"],
+        ["check", "--help"],
+        ["check", "--format", "nosuch"],
+        ["check", "--bogus"],
+        ["check", "-", "--stdin-filename", "x.md", "--staged", "--show-info"],
+        ["check", "--jobs", "many"],
+    ],
+    ids=["bare", "options", "help", "bad-choice", "unknown-option", "stdin", "bad-int"],
+)
+def test_a_check_is_parsed_alike_without_the_other_commands(
+    argv: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Arguments that start with `check` are parsed by a parser that has no other commands (it
+    costs less to build): the same values, the same help and the same usage errors."""
+    from reinvent_lint import cli
+
+    def parse(only_check: bool) -> tuple[object, str, str]:
+        try:
+            result: object = vars(cli._parser(only_check).parse_args(argv))
+        except SystemExit as exc:
+            result = exc.code
+        out, err = capsys.readouterr()
+        return result, out, err
+
+    full = parse(False)
+    assert parse(True) == full
+    assert full[1] or full[2] or isinstance(full[0], dict)

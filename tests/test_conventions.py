@@ -226,6 +226,19 @@ def test_staged_leaves_out_style_findings_on_untouched_lines(
     assert ":7:1: RL501 misspelled-word [warning]" in out  # warnings anywhere in the file still show
 
 
+def test_staged_asks_git_nothing_when_no_finding_depends_on_the_changed_lines(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Warnings and errors show wherever they are: a run with no info or style finding needs no
+    staged lines, and runs no git."""
+    from reinvent_lint import changes
+
+    monkeypatch.setattr(changes, "changed_lines", lambda *args: pytest.fail("git asked"))
+    write_site(tmp_path, {"_posts/2024-01-01-a.md": "---\ntitle: A\n---\n\nTpyo here.\n"})
+    code, out, _ = run_cli(["check", "--staged", "_posts/2024-01-01-a.md"], tmp_path, capsys)
+    assert code == 0 and ":5:1: RL501 misspelled-word [warning]" in out
+
+
 # ----- watch -------------------------------------------------------------------------------------
 @pytest.mark.slow
 def test_watch_rechecks_a_changed_post(tmp_path: Path) -> None:

@@ -540,3 +540,16 @@ def test_a_change_to_the_code_that_builds_the_url_table_builds_it_again(
     code.write_text("# the builder, edited\n")
     _table(root)
     assert built == [1]
+
+
+def test_the_url_tables_key_is_the_same_for_equal_front_matter_however_it_was_made(tmp_path: Path) -> None:
+    """An edited post's front matter is parsed afresh, the others' come from the front-matter
+    cache: equal data made of other objects (one string shared or two equal copies) must give the
+    same key, or every run after an edit builds the table again."""
+    site = _site(tmp_path, {"page.md": POST})
+    shared = "".join(["/same", "/"])
+    once = [("_posts/2024-01-02-a.md", {"permalink": shared, "redirect_from": [shared]})]
+    copies = [("_posts/2024-01-02-a.md", {"permalink": "".join(["/same", "/"]), "redirect_from": ["/same/"]})]
+    key = urls._table_key(site, once, [])
+    assert key
+    assert urls._table_key(site, copies, []) == key

@@ -169,3 +169,21 @@ def test_runs_reporting_aging_link_verdicts_are_never_replayed(blog: Path) -> No
     assert not dead[3] and "RL410" in dead[1] and "cached" in dead[1]
     for _ in range(2):
         assert not _run(blog, "check")[3]
+
+
+def test_the_record_stamps_the_checked_files_first(blog: Path) -> None:
+    """After an edit, the lean path meets the changed post at its first stat, not after stat-ing
+    the rest of the site (the checked files lead the record; the others follow by path)."""
+    import marshal
+
+    from reinvent_lint.cache import cache_dir
+
+    post = os.path.realpath(blog / "_posts/2024-01-02-beta.md")
+    _recorded(blog, "_posts/2024-01-02-beta.md")
+    folder = cache_dir()
+    assert folder is not None
+    records = [marshal.loads(path.read_bytes()) for path in folder.glob("replay-*.marshal")]
+    (record,) = [r for r in records if str(blog) in r[1]]  # its key holds the folder it ran in
+    paths = [path for path, _ in record[2]]
+    assert paths[0] == post
+    assert paths[1:] == sorted(paths[1:]) and len(paths) > 10

@@ -501,7 +501,7 @@ def test_saving_merges_what_another_run_wrote_and_only_then_reads_the_file_again
     store = result_cache.open_cache(linter, site, [])
     assert store is not None
     other = real_loads(stored.read_bytes())
-    other[1]["\0written-meanwhile"] = (b"x", (), None, None, None, b"", None)
+    other[1]["\0written-meanwhile"] = (b"x", (), None, None, None, b"", None, None)
     result_cache.cache.write_atomic(stored, marshal.dumps(other))
     store.begin({}, None)
     store.vocabulary_now = other[5]  # the vocabulary both runs saw (else a run keeps only its own)

@@ -211,3 +211,37 @@ def test_a_post_edited_below_its_front_matter_is_checked_again_without_pyyaml(tm
     renamed = run()
     assert "yaml" in renamed["modules"]
     assert "nosuch" in renamed["report"] and renamed["report"] == run("--no-cache")["report"]
+
+
+def test_a_post_edited_outside_its_lists_is_checked_again_without_markdown_it(tmp_path: Path) -> None:
+    """The result cache keeps what markdown-it said about a post's lists, quotes, tables and HTML
+    blocks (markdown.packed): a post edited in its plain paragraphs is checked again without
+    importing markdown-it, and reports what a run without the cache reports."""
+    post = _site(tmp_path / "site")
+    post.write_text(
+        post.read_text() + "\n<div>\nhtml\n</div>\n\n- a recieved item\n- another\n\n> a quote\n\nThe end.\n"
+    )
+    rel = str(post.relative_to(tmp_path / "site"))
+    env = dict(os.environ, PYTHONPATH=str(REPO), REINVENT_LINT_CACHE_DIR=str(tmp_path / "cache"))
+
+    def run(*extra: str) -> dict[str, Any]:
+        script = PROBE.replace('"--format", "json"', '"--format", "json", *sys.argv[2:]')
+        proc = subprocess.run(
+            [sys.executable, "-c", script, rel, *extra], cwd=tmp_path / "site", env=env, capture_output=True,
+            text=True, timeout=120,
+        )  # fmt: skip
+        assert proc.returncode in (0, 1), proc.stderr
+        *report, last = proc.stdout.strip().splitlines()
+        result: dict[str, Any] = json.loads(last)
+        result["report"] = "\n".join(report)
+        return result
+
+    assert "markdown_it" in run()["modules"]  # the first run asks markdown-it
+    post.write_text(post.read_text().replace("The end.", "The end, edited with a teh typo.") + "\nMore.\n")
+    edited = run()
+    assert "markdown_it" not in edited["modules"] and edited["parsed"] > 0  # checked again
+    assert edited["report"] == run("--no-cache")["report"]
+    assert "recieved" in edited["report"] and "teh" in edited["report"]
+    post.write_text(post.read_text().replace("- another", "- another\n- and a third"))  # the list itself
+    listed = run()
+    assert "markdown_it" in listed["modules"] and listed["report"] == run("--no-cache")["report"]

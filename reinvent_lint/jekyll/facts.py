@@ -12,7 +12,6 @@ builds a site with the real Jekyll.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass
@@ -69,6 +68,8 @@ def parse_ymd(written: str) -> FileDate:
 
 
 def _month_length(year: int, month: int) -> int:
+    import calendar  # here: only a day past 28 in a post's file name needs it
+
     return calendar.monthrange(year, month)[1]
 
 

@@ -18,7 +18,6 @@ Verified against real Jekyll in tests/test_kramdown_ids.py.
 from __future__ import annotations
 
 import dataclasses
-import html
 import re
 import unicodedata
 from collections.abc import Container, Mapping
@@ -127,6 +126,8 @@ class _Spans:
                     i = m.end()
             elif ch == "&" and (m := _ENTITY().match(src, i)):
                 flush()
+                import html  # here: only an entity in a heading needs it (html.entities, ~1 ms to import)
+
                 out.append(html.unescape(m.group()))
                 i = m.end()
             elif ch == "[" or (ch == "!" and src.startswith("[", i + 1)):

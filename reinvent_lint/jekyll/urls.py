@@ -414,7 +414,11 @@ def _table_key(
     settings = repr((__version__, code, site.config, site.future, site.timezone, sorted(site.markdown_suffixes)))
     files = (posts, sorted(others, key=lambda other: other[0]))
     try:
-        packed = marshal.dumps((_TABLE_FORMAT, settings, files))
+        # Version 2: from 3 on, marshal writes a back-reference for an object it met before (and
+        # flags interned strings), so the same front matter, parsed afresh for an edited post or
+        # loaded from the front-matter cache for the others, dumped to other bytes: after every
+        # edit the table missed and was built again.
+        packed = marshal.dumps((_TABLE_FORMAT, settings, files), 2)
     except ValueError:  # not plain data (cannot happen with _url_data's values): never stored
         return b""
     return blake2b(packed, digest_size=16).digest()
