@@ -389,7 +389,16 @@ class Evaluator:
         self.cache = cache
         self.speller = speller  # the current speller, built when the vocabulary changed
         self.known: dict[ReadKey, bytes] = {}
-        self.verdicts: dict[str, bytes] = {}  # judged again in this run
+        self.judged: dict[str, bytes] = {}  # verdicts under this run's vocabulary, looked up in this run
+        # the stored verdicts that hold under this run's vocabulary (None: not worked out yet)
+        self.kept: Mapping[str, bytes] | None = None
+
+    @property
+    def verdicts(self) -> dict[str, bytes]:
+        """The verdict digests this run found, for the stored table, with the ident of the
+        vocabulary they hold under (when the speller was built in this process)."""
+        ident = _vocabulary_ident(self.site)
+        return {**self.judged, VOCABULARY: ident} if ident else self.judged
 
     def __call__(self, key: ReadKey) -> bytes:
         found = self.known.get(key)
@@ -399,20 +408,50 @@ class Evaluator:
 
     def verdicts_of(self, words: list[str]) -> list[bytes]:
         """The digest of each word's verdict under the current vocabulary: the stored table while
-        the vocabulary is as it was, else the current speller's (each word judged once a run)."""
+        the vocabulary is as it was; else the stored verdict of each word the change of the
+        vocabulary cannot affect (`_kept`), and the current speller's verdict on the others (each
+        word judged once a run)."""
         if self.cache.vocabulary_same:
             return list(map(self.cache.verdicts.get, words, repeat(b"?")))
-        table = self.verdicts
+        table = self.judged
         judge: Callable[[str], Any] | None = None
         found: list[bytes] = []
         for word in words:
             digest = table.get(word)
             if digest is None:
-                if judge is None:
-                    judge = self.speller().check
-                digest = table[word] = verdict_digest(judge(word))
+                if self.kept is None:
+                    self.kept = self._kept()
+                digest = self.kept.get(word)
+                if digest is None:
+                    if judge is None:
+                        judge = self.speller().check
+                    digest = verdict_digest(judge(word))
+                table[word] = digest
             found.append(digest)
         return found
+
+    def _kept(self) -> Mapping[str, bytes]:
+        """The stored verdicts that hold under the current vocabulary: those of the words whose
+        judgement reads nothing the change of the vocabulary since the stored one changed
+        (vocabulary_delta.py); none when that change is not known."""
+        from .vocabulary_delta import affected_words, delta_since, stems_cross
+
+        stored = self.cache.verdicts
+        since = stored.get(VOCABULARY)
+        speller = self.speller()  # (built from the current vocabulary: its state is known after)
+        state = _vocabulary_state(self.site)
+        if not since or state is None or speller is None:
+            return {}
+        try:
+            changes = delta_since(state[1], since)
+        except (TypeError, ValueError, AttributeError, IndexError):
+            return {}  # a history of another shape
+        if changes is None or stems_cross(changes, speller.min_posts, speller.lex.dictionary):
+            return {}
+        affected = affected_words(stored.keys() - {VOCABULARY}, changes.keys())
+        if not affected:
+            return stored
+        return {word: value for word, value in stored.items() if word not in affected}
 
     def _evaluate(self, key: ReadKey) -> bytes:
         kind = key[0]
@@ -444,6 +483,21 @@ class Evaluator:
         if op == "in":
             return b"1" if item in collection else b"0"
         return digest(collection.get(item))
+
+
+# The verdict table's entry naming the vocabulary its verdicts were judged under (its ident,
+# rules.spelling.VOCABULARY_STATE); no word holds a NUL.
+VOCABULARY = "\0vocabulary"
+
+
+def _vocabulary_state(site: Site) -> Any:
+    spelling = sys.modules.get("reinvent_lint.rules.spelling")
+    return None if spelling is None else spelling.vocabulary_state(site)
+
+
+def _vocabulary_ident(site: Site) -> bytes | None:
+    state = _vocabulary_state(site)
+    return state[0] if state is not None else None
 
 
 def words_digest(words: Any) -> bytes:
