@@ -76,7 +76,9 @@ def _edit(rng: random.Random, words: dict[str, set[str]]) -> tuple[str, set[str]
     return post, mine - removed, f"removed {len(removed)} words"
 
 
-def _changes(old: Counter[str], new: Counter[str], old_code: set[str], new_code: set[str]) -> dict[str, tuple[int, int]]:
+def _changes(
+    old: Counter[str], new: Counter[str], old_code: set[str], new_code: set[str]
+) -> dict[str, tuple[int, int]]:
     """As rules.spelling._mend records them."""
     before, _ = site_tables(old)
     after, _ = site_tables(new)

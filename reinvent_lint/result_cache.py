@@ -389,7 +389,7 @@ class Evaluator:
         self.cache = cache
         self.speller = speller  # the current speller, built when the vocabulary changed
         self.known: dict[ReadKey, bytes] = {}
-        self.judged: dict[str, bytes] = {}  # verdicts under this run's vocabulary, looked up in this run
+        self.judged: dict[str, bytes] = {}  # verdicts under this run's vocabulary (judged, or kept)
         # the stored verdicts that hold under this run's vocabulary (None: not worked out yet)
         self.kept: Mapping[str, bytes] | None = None
 
@@ -414,21 +414,19 @@ class Evaluator:
         if self.cache.vocabulary_same:
             return list(map(self.cache.verdicts.get, words, repeat(b"?")))
         table = self.judged
-        judge: Callable[[str], Any] | None = None
-        found: list[bytes] = []
-        for word in words:
-            digest = table.get(word)
-            if digest is None:
-                if self.kept is None:
-                    self.kept = self._kept()
-                digest = self.kept.get(word)
-                if digest is None:
-                    if judge is None:
-                        judge = self.speller().check
-                    digest = verdict_digest(judge(word))
-                table[word] = digest
-            found.append(digest)
-        return found
+        if self.kept is None:
+            self.kept = self._kept()
+            table.update(self.kept)
+        found: list[bytes | None] = list(map(table.get, words))  # (most words: in C)
+        if None in found:
+            judge = self.speller().check
+            for i, word in enumerate(words):
+                if found[i] is None:
+                    digest = table.get(word)  # (a word may come twice)
+                    if digest is None:
+                        digest = table[word] = verdict_digest(judge(word))
+                    found[i] = digest
+        return found  # type: ignore[return-value]  # (no None left)
 
     def _kept(self) -> Mapping[str, bytes]:
         """The stored verdicts that hold under the current vocabulary: those of the words whose
@@ -448,10 +446,11 @@ class Evaluator:
             return {}  # a history of another shape
         if changes is None or stems_cross(changes, speller.min_posts, speller.lex.dictionary):
             return {}
-        affected = affected_words(stored.keys() - {VOCABULARY}, changes.keys())
-        if not affected:
-            return stored
-        return {word: value for word, value in stored.items() if word not in affected}
+        kept = dict(stored)
+        del kept[VOCABULARY]  # (the table stored in this run names the vocabulary of this run)
+        for word in affected_words(kept.keys(), changes.keys()):
+            del kept[word]
+        return kept
 
     def _evaluate(self, key: ReadKey) -> bytes:
         kind = key[0]

@@ -63,9 +63,7 @@ def parts(word: str) -> set[str]:
     and those of its parts judged on their own (humps, a contraction's head, the rest after a
     prefix), recursively. A superset: a part is listed whether or not the speller gets to it."""
     lower = word.lower()
-    found = {lower}
-    if len(lower) >= _PREFIXED and lower.startswith(_PREFIXES):  # `_prefixed_typo`: a rest of six letters or more
-        found.update(lower[len(p) :] for p in _PREFIXES if lower.startswith(p) and len(lower) - len(p) >= 6)
+    found = {lower, *_rests(lower)}
     if "'" in word:
         head = word.rpartition("'")[0]
         found |= parts(head)
@@ -78,7 +76,14 @@ def parts(word: str) -> set[str]:
     return found
 
 
-_PREFIXED = min(map(len, _PREFIXES)) + 6  # the shortest word `_prefixed_typo` splits
+# the prefixes by their first two letters; the shortest word split after one
+_STARTS = {start: tuple(p for p in _PREFIXES if p[:2] == start) for start in {p[:2] for p in _PREFIXES}}
+_SPLIT = min(map(len, _PREFIXES)) + 6
+
+
+def _rests(lower: str) -> list[str]:
+    """What `_prefixed_typo` judges of `lower`: the rest after a prefix, six letters or more."""
+    return [lower[len(p) :] for p in _STARTS.get(lower[:2], ()) if lower.startswith(p) and len(lower) - len(p) >= 6]
 
 
 def _within_one_edit(key: str, alphabet: str) -> set[str]:
@@ -115,15 +120,13 @@ def affected_words(words: Collection[str], changed: Collection[str]) -> set[str]
     for key in changed:
         near |= _within_one_edit(key, letters)
     found = near.intersection(words)  # the lower-case words whose own key is near
-    for word in words:
+    for word in words:  # (the common cases first, without building their parts)
         lower = word if word.islower() else word.lower()
         if lower in near:
             found.add(word)
-        elif _has_parts(word, lower) and not near.isdisjoint(parts(word)):
+        elif "'" in word or word[1:] != lower[1:]:
+            if not near.isdisjoint(parts(word)):
+                found.add(word)
+        elif len(lower) >= _SPLIT and lower.startswith(_PREFIXES) and any(rest in near for rest in _rests(lower)):
             found.add(word)
     return found
-
-
-def _has_parts(word: str, lower: str) -> bool:
-    """Whether `parts(word)` may hold more than `lower`."""
-    return "'" in word or (len(lower) >= _PREFIXED and lower.startswith(_PREFIXES)) or word[1:] != lower[1:]

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from reinvent_lint import result_cache, vocabulary_delta
+from reinvent_lint.rules.spelling import History
 from reinvent_lint.speller import SITE_RATIO, Speller, site_tables
 from reinvent_lint.vocabulary_delta import affected_words, delta_since, parts, stems_cross
 
@@ -72,7 +73,7 @@ def _variants(rng: random.Random, word: str) -> Iterator[str]:
 
 def _pool(rng: random.Random) -> list[str]:
     words = set(WORDS) | set(NAMES) | set(CONTRACTIONS)
-    for word in list(words):
+    for word in sorted(words):  # (in a fixed order: the draws do not depend on string hashes)
         words.update(v for v in _variants(rng, word) if rng.random() < 0.25)
         words.add(_typo(rng, word))  # a slip: judged by its neighbours' use
     return sorted(words)
@@ -235,7 +236,7 @@ def test_a_change_affects_its_word_its_neighbours_and_the_words_it_is_part_of() 
 
 
 def test_the_changes_since_a_vocabulary_are_those_of_the_steps_after_it() -> None:
-    history = ((b"a", {}), (b"b", {"x": (1, 2)}), (b"c", {"x": (2, 3), "y": (0, 1)}))
+    history: History = ((b"a", {}), (b"b", {"x": (1, 2)}), (b"c", {"x": (2, 3), "y": (0, 1)}))
     assert delta_since(history, b"a") == {"x": (1, 3), "y": (0, 1)}
     assert delta_since(history, b"b") == {"x": (2, 3), "y": (0, 1)}
     assert delta_since(history, b"c") == {}
@@ -302,3 +303,55 @@ def test_an_edit_that_changes_the_vocabulary_reports_what_a_cold_run_reports(
     # stored verdicts were kept, but when `zorbly`, no dictionary word, fell under three posts
     # (what `known` reads of a stem: every word is judged again)
     assert [n > 0 for n in kept] == [True, True, False, True]
+
+
+def test_the_vocabulary_history_records_every_word_whose_site_data_changed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The sums mended after an edit record, under a new ident, each lower-case word whose posts,
+    commonest form or use in code changed, with its posts before and after; a site counted anew
+    starts a new history (the ident an older verdict table names is then not found)."""
+    import os
+
+    from reinvent_lint.jekyll.site import Site
+    from reinvent_lint.rules.spelling import _site_vocabulary, vocabulary_state
+
+    texts = {
+        "2024-01-01-a.md": "Alpha beta Gamma KubeVirt.\n\n```\nfrobnicate()\n```\n",
+        "2024-01-02-b.md": "Beta gamma delta kubevirt, with `quuxify` in code.\n",
+        "2024-01-03-c.md": "Gamma epsilon beta kubevirt.\n",
+    }
+    (tmp_path / "_posts").mkdir()
+    for name, text in texts.items():
+        (tmp_path / "_posts" / name).write_text(text)
+
+    def state() -> tuple[bytes, History, Counter[str], set[str]]:
+        site = Site(tmp_path)
+        counts, code, _ = _site_vocabulary(site)
+        found = vocabulary_state(site)
+        assert found is not None
+        return found[0], found[1], counts, code
+
+    first, _, counts, code = state()
+    assert state()[0] == first  # nothing changed: the same vocabulary
+    (tmp_path / "_posts/2024-01-01-a.md").write_text("Alpha zeta gamma KubeVirt kubevirt, no code.\n")
+    (tmp_path / "_posts/2024-01-02-b.md").write_text("Beta gamma delta KubeVirt, with `quuxify` in code.\n")
+    os.utime(tmp_path / "_posts/2024-01-01-a.md", ns=(1, 1))
+    os.utime(tmp_path / "_posts/2024-01-02-b.md", ns=(2, 2))
+    second, history, new_counts, new_code = state()
+    assert second != first
+    changes = delta_since(history, first)
+    assert changes is not None
+    old_totals, old_forms = site_tables(counts)
+    new_totals, new_forms = site_tables(new_counts)
+    differ = {
+        w
+        for w in old_totals.keys() | new_totals.keys()
+        if old_totals.get(w) != new_totals.get(w) or old_forms.get(w) != new_forms.get(w)
+    }
+    assert differ | (code ^ new_code) <= changes.keys()
+    assert changes["zeta"] == (0, 1) and changes["beta"] == (3, 2) and "frobnicate" in changes
+    monkeypatch.setattr("reinvent_lint.rules.spelling.FEW_CHANGED", 0)  # counted anew
+    (tmp_path / "_posts/2024-01-03-c.md").write_text("Gamma epsilon.\n")
+    third, history, _, _ = state()
+    assert delta_since(history, second) is None and delta_since(history, third) == {}
