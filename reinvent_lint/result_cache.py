@@ -302,7 +302,8 @@ class _LayeredMemo(Memo):
 def trace_speller(speller: Any) -> None:
     """Record the words each document's spelling verdicts were asked for, with a digest of each
     verdict. The verdicts read the site vocabulary; when it changes, the words a cached entry
-    used are judged again (`Evaluator`) and only entries whose verdicts changed are re-checked.
+    used whose verdicts the change can affect are judged again (`Evaluator`, vocabulary_delta.py)
+    and only entries whose verdicts changed are re-checked.
     Every other public method a rule calls on the speller (`known`, `site_uses` ...) may read
     the vocabulary too: each call is recorded as a read key of its own, ("speller", name, *args)."""
     if getattr(speller, "_traced_by_cache", False):

@@ -221,6 +221,19 @@ def test_a_stem_the_site_starts_using_changes_a_word_no_edit_away() -> None:
     assert stems_cross(changes, MIN_POSTS, new.lex.dictionary)
 
 
+def test_the_rest_after_a_prefix_reads_its_own_neighbours() -> None:
+    """`nonzorblifyng` is `non` + a slip of the site's `zorblifying` while five times as many posts
+    use that as the slip (`_prefixed_typo`); the word itself is two edits from it."""
+    old = Speller(Counter({"zorblify": 5, "zorblifying": 10}), MIN_POSTS)
+    new = Speller(Counter({"zorblify": 5, "zorblifying": 4}), MIN_POSTS)
+    verdict = old.check("nonzorblifyng")
+    assert verdict is not None and verdict.reason == "typo"
+    assert repr(verdict) != repr(new.check("nonzorblifyng"))
+    changes = {"zorblifying": (10, 4)}
+    assert not stems_cross(changes, MIN_POSTS, new.lex.dictionary)
+    assert affected_words(["nonzorblifyng", "Nonzorblifyng", "zorblify"], changes) == {"nonzorblifyng", "Nonzorblifyng"}
+
+
 def test_parts_are_the_humps_the_head_and_the_rest() -> None:
     assert parts("ClearCnotainers") == {"clearcnotainers", "clear", "cnotainers"}
     assert parts("wouldn't") == {"wouldn't", "wouldn", "would"}
