@@ -144,13 +144,13 @@ def _changes(
     return found
 
 
-def _differential(seed: int, trials: int) -> tuple[list[str], int, int]:
+def _differential(seed: int, trials: int, locale: str = "") -> tuple[list[str], int, int]:
     """Random changes of a random vocabulary; each word left out by the function whose verdict
     changed anyway is a miss. Returns (misses, trials checked, verdicts changed among the words found)."""
     rng = random.Random(seed)
     pool = _pool(rng)
     counts, code = _vocabulary(rng, pool)
-    old = Speller(Counter(counts), MIN_POSTS, set(), "", set(code))
+    old = Speller(Counter(counts), MIN_POSTS, set(), locale, set(code))
     verdicts = {w: old.check(w) for w in pool}
     before = {w: repr(v) for w, v in verdicts.items()}
     flagged = sorted(w for w, v in verdicts.items() if v is not None)  # the words whose verdicts read the site most
@@ -170,7 +170,7 @@ def _differential(seed: int, trials: int) -> tuple[list[str], int, int]:
                 new_counts[form] = _count(rng, new_counts.get(form, 0))
         new_counts = Counter({f: c for f, c in new_counts.items() if c > 0})
         changes = _changes(counts, new_counts, code, new_code)
-        new = Speller(Counter(new_counts), MIN_POSTS, set(), "", set(new_code))
+        new = Speller(Counter(new_counts), MIN_POSTS, set(), locale, set(new_code))
         if vocabulary_delta.stems_cross(changes, MIN_POSTS, new.lex.dictionary):
             continue  # every word is judged again
         checked += 1
@@ -185,9 +185,9 @@ def _differential(seed: int, trials: int) -> tuple[list[str], int, int]:
     return misses, checked, changed_verdicts
 
 
-@pytest.mark.parametrize("seed", [1, 2, 3])
-def test_no_verdict_changes_outside_the_words_found(seed: int) -> None:
-    misses, checked, changed = _differential(seed, 60)
+@pytest.mark.parametrize(("seed", "locale"), [(1, ""), (2, ""), (3, ""), (4, "en-US"), (5, "en-GB")])
+def test_no_verdict_changes_outside_the_words_found(seed: int, locale: str) -> None:
+    misses, checked, changed = _differential(seed, 60, locale)
     assert misses == []
     assert checked >= 20 and changed >= 4  # the trials did change verdicts (of words found)
 
