@@ -441,15 +441,16 @@ class Evaluator:
         state = _vocabulary_state(self.site)
         if not since or state is None or speller is None:
             return {}
-        try:
-            changes = delta_since(state[1], since)
-        except (TypeError, ValueError, AttributeError, IndexError):
-            return {}  # a history of another shape
-        if changes is None or stems_cross(changes, speller.min_posts, speller.lex.dictionary):
-            return {}
         kept = dict(stored)
         del kept[VOCABULARY]  # (the table stored in this run names the vocabulary of this run)
-        for word in affected_words(kept.keys(), changes.keys()):
+        try:
+            changes = delta_since(state[1], since)
+            if changes is None or stems_cross(changes, speller.min_posts, speller.lex.dictionary):
+                return {}
+            affected = affected_words(kept.keys(), changes.keys())
+        except (TypeError, ValueError, AttributeError, IndexError):
+            return {}  # a history of another shape
+        for word in affected:
             del kept[word]
         return kept
 
