@@ -368,3 +368,42 @@ def test_the_vocabulary_history_records_every_word_whose_site_data_changed(
     (tmp_path / "_posts/2024-01-03-c.md").write_text("Gamma epsilon.\n")
     third, history, _, _ = state()
     assert delta_since(history, second) is None and delta_since(history, third) == {}
+
+
+@pytest.mark.parametrize(
+    "history",
+    [(b"?", {"zebra": ("a", None)}), (b"?", ["zebra"]), (b"?",), "garbage"],
+    ids=["values", "a-list", "no-changes", "no-tuple"],
+)
+def test_a_vocabulary_history_of_another_shape_judges_every_word_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, history: object
+) -> None:
+    """Whatever the stored history holds after the stored ident, the run reports what a cold
+    run reports, with no traceback: the stored verdicts are simply not kept."""
+    from reinvent_lint.rules import spelling
+
+    root = write_site(
+        tmp_path / "blog", {f"_posts/2024-03-0{n}-p{n}.md": POST.format(n=n, body=b) for n, b in enumerate(BODIES, 1)}
+    )
+    monkeypatch.chdir(root)
+    raw = {"select": ["RL501", "RL504"]}
+
+    def run(cache: bool) -> list[str]:
+        linter = linter_for(root, raw=raw)
+        linter.use_result_cache = cache
+        return [f"{p.path}:{p.line}:{p.column} {p.code} {p.message}" for p in linter.check_paths([], jobs=1).problems]
+
+    run(True)
+    real = spelling.vocabulary_state
+
+    def broken(site: object) -> object:
+        found = real(site)  # type: ignore[arg-type]
+        if found is None:
+            return None
+        *before, last = found[1]
+        return (found[0], (*before, history, last))  # a step of another shape after the stored ident
+
+    monkeypatch.setattr(spelling, "vocabulary_state", broken)
+    path = next(root.glob("_posts/*-p5.md"))
+    path.write_text(path.read_text().replace("database", "database and a walrus"))
+    assert run(True) == run(False)
