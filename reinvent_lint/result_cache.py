@@ -303,7 +303,8 @@ class _LayeredMemo(Memo):
 def trace_speller(speller: Any) -> None:
     """Record the words each document's spelling verdicts were asked for, with a digest of each
     verdict. The verdicts read the site vocabulary; when it changes, the words a cached entry
-    used are judged again (`Evaluator`) and only entries whose verdicts changed are re-checked.
+    used whose verdicts the change can affect are judged again (`Evaluator`, vocabulary_delta.py)
+    and only entries whose verdicts changed are re-checked.
     Every other public method a rule calls on the speller (`known`, `site_uses` ...) may read
     the vocabulary too: each call is recorded as a read key of its own, ("speller", name, *args)."""
     if getattr(speller, "_traced_by_cache", False):
@@ -390,7 +391,16 @@ class Evaluator:
         self.cache = cache
         self.speller = speller  # the current speller, built when the vocabulary changed
         self.known: dict[ReadKey, bytes] = {}
-        self.verdicts: dict[str, bytes] = {}  # judged again in this run
+        self.judged: dict[str, bytes] = {}  # verdicts under this run's vocabulary (judged, or kept)
+        # the stored verdicts that hold under this run's vocabulary (None: not worked out yet)
+        self.kept: Mapping[str, bytes] | None = None
+
+    @property
+    def verdicts(self) -> dict[str, bytes]:
+        """The verdict digests this run found, for the stored table, with the ident of the
+        vocabulary they hold under (when the speller was built in this process)."""
+        ident = _vocabulary_ident(self.site)
+        return {**self.judged, VOCABULARY: ident} if ident else self.judged
 
     def __call__(self, key: ReadKey) -> bytes:
         found = self.known.get(key)
@@ -400,20 +410,50 @@ class Evaluator:
 
     def verdicts_of(self, words: list[str]) -> list[bytes]:
         """The digest of each word's verdict under the current vocabulary: the stored table while
-        the vocabulary is as it was, else the current speller's (each word judged once a run)."""
+        the vocabulary is as it was; else the stored verdict of each word the change of the
+        vocabulary cannot affect (`_kept`), and the current speller's verdict on the others (each
+        word judged once a run)."""
         if self.cache.vocabulary_same:
             return list(map(self.cache.verdicts.get, words, repeat(b"?")))
-        table = self.verdicts
-        judge: Callable[[str], Any] | None = None
-        found: list[bytes] = []
-        for word in words:
-            digest = table.get(word)
-            if digest is None:
-                if judge is None:
-                    judge = self.speller().check
-                digest = table[word] = verdict_digest(judge(word))
-            found.append(digest)
-        return found
+        table = self.judged
+        if self.kept is None:
+            self.kept = self._kept()
+            table.update(self.kept)
+        found: list[bytes | None] = list(map(table.get, words))  # (most words: in C)
+        if None in found:
+            judge = self.speller().check
+            for i, word in enumerate(words):
+                if found[i] is None:
+                    digest = table.get(word)  # (a word may come twice)
+                    if digest is None:
+                        digest = table[word] = verdict_digest(judge(word))
+                    found[i] = digest
+        return found  # type: ignore[return-value]  # (no None left)
+
+    def _kept(self) -> Mapping[str, bytes]:
+        """The stored verdicts that hold under the current vocabulary: those of the words whose
+        judgement reads nothing the change of the vocabulary since the stored one changed
+        (vocabulary_delta.py); none when that change is not known."""
+        from .vocabulary_delta import affected_words, delta_since, stems_cross
+
+        stored = self.cache.verdicts
+        since = stored.get(VOCABULARY)
+        speller = self.speller()  # (built from the current vocabulary: its state is known after)
+        state = _vocabulary_state(self.site)
+        if not since or state is None or speller is None:
+            return {}
+        kept = dict(stored)
+        del kept[VOCABULARY]  # (the table stored in this run names the vocabulary of this run)
+        try:
+            changes = delta_since(state[1], since)
+            if changes is None or stems_cross(changes, speller.min_posts, speller.lex.dictionary):
+                return {}
+            affected = affected_words(kept.keys(), changes.keys())
+        except (TypeError, ValueError, AttributeError, IndexError):
+            return {}  # a history of another shape
+        for word in affected:
+            del kept[word]
+        return kept
 
     def _evaluate(self, key: ReadKey) -> bytes:
         kind = key[0]
@@ -445,6 +485,21 @@ class Evaluator:
         if op == "in":
             return b"1" if item in collection else b"0"
         return digest(collection.get(item))
+
+
+# The verdict table's entry naming the vocabulary its verdicts were judged under (its ident,
+# rules.spelling.VOCABULARY_STATE); no word holds a NUL.
+VOCABULARY = "\0vocabulary"
+
+
+def _vocabulary_state(site: Site) -> Any:
+    spelling = sys.modules.get("reinvent_lint.rules.spelling")
+    return None if spelling is None else spelling.vocabulary_state(site)
+
+
+def _vocabulary_ident(site: Site) -> bytes | None:
+    state = _vocabulary_state(site)
+    return state[0] if state is not None else None
 
 
 def words_digest(words: Any) -> bytes:

@@ -145,8 +145,9 @@ def _site_vocabulary(site: Site) -> tuple[Counter[str], set[str], Tables | None]
     stamp = {rel: _stat(os.path.join(root, rel)) for rel in files}
     whole = cache.load(SITE_CACHE, str(site.root))
     if isinstance(whole, tuple) and _valid_sums(whole):
-        old_stamp, old_counts, old_code, joined, totals, forms, cased = whole
+        old_stamp, old_counts, old_code, joined, totals, forms, cased, ident, history = whole
         if old_stamp == stamp:
+            site.memo.put(VOCABULARY_STATE, (ident, history))
             return Counter(old_counts), set(old_code), (totals, forms)
         changed = [rel for rel in files if old_stamp.get(rel) != stamp[rel]]
         gone = [rel for rel in old_stamp if rel not in stamp]
@@ -167,14 +168,40 @@ def _site_vocabulary(site: Site) -> tuple[Counter[str], set[str], Tables | None]
     index.save()
     totals, forms = site_tables(counts)
     cased = "\n".join(form for form in counts if not form.islower())  # (a site word holds a letter)
-    cache.store(SITE_CACHE, str(site.root), (stamp, dict(counts), dict(code_counts), joined, totals, forms, cased))
+    ident = os.urandom(12)
+    history = ((ident, {}),)
+    site.memo.put(VOCABULARY_STATE, (ident, history))
+    cache.store(
+        SITE_CACHE,
+        str(site.root),
+        (stamp, dict(counts), dict(code_counts), joined, totals, forms, cased, ident, history),
+    )
     return counts, set(code_counts), (totals, forms)
 
 
 # The whole site's sums: (size and time of each file, posts using each word form, files using each
 # code word, each file's words and code words joined, the speller's two tables of the word forms
-# (speller.site_tables), the forms not in lower case "\n"-joined), under the site's root.
-SITE_CACHE = "vocabulary-site-4"
+# (speller.site_tables), the forms not in lower case "\n"-joined, the vocabulary's ident and its
+# history (see VOCABULARY_STATE)), under the site's root.
+SITE_CACHE = "vocabulary-site-5"
+# What changed between two vocabularies: each lower-case word whose posts (site_totals), forms or
+# code use changed -> (its posts before, its posts after).
+Changes = dict[str, tuple[int, int]]
+# The vocabulary's ident (random bytes, new whenever its sums are counted or mended) and the
+# idents of the last few before it, each with the changes that led from the one before: the result
+# cache stores the ident its verdicts were judged under and, when the vocabulary changed, judges
+# again only the words those changes can affect (vocabulary_delta.py).
+History = tuple[tuple[bytes, Changes], ...]
+VOCABULARY_STATE: Key[tuple[bytes, History]] = Key("vocabulary-state")
+HISTORY = 8  # idents kept
+
+
+def vocabulary_state(site: Site) -> tuple[bytes, History] | None:
+    """The ident and history of the vocabulary this run's speller was built from (None: not built,
+    or not cached)."""
+    return site.memo.peek(VOCABULARY_STATE)
+
+
 FEW_CHANGED = 16  # more changed files than this: their old words are read from the per-file cache
 
 
@@ -193,12 +220,13 @@ def _mend(
     from ..speller import mend_tables
 
     assert site.root is not None
-    _, old_counts, old_code, joined, totals, forms, cased_forms = whole
+    _, old_counts, old_code, joined, totals, forms, cased_forms, _, history = whole
     try:
         counts, code_counts = Counter(old_counts), Counter(old_code)
         added: set[str] = set()
         dropped: set[str] = set()
         dropped_code: set[str] = set()
+        added_code: set[str] = set()
         for rel in out:
             if rel in joined:
                 old_words, old_code_words = _split(joined.pop(rel))
@@ -212,6 +240,7 @@ def _mend(
             if text is not None:
                 words, code_words = _derive(text)
                 added.update(words)
+                added_code.update(code_words)
                 counts.update(words)
                 code_counts.update(code_words)
                 joined[rel] = _join(words, code_words)
@@ -227,11 +256,22 @@ def _mend(
         if gone or new:  # (the forms with capitals, the other forms of a word: kept up to date)
             cased = (set(cased_forms.split("\n")) if cased_forms else set()) - gone | new
             cased_forms = "\n".join(sorted(cased))
+        lowers = {w.lower() for w in changed_forms}
+        before = {w: totals.get(w, 0) for w in lowers}
         mend_tables(old_counts, counts, totals, forms, cased_forms, changed_forms)
+        changes = {w: (before[w], totals.get(w, 0)) for w in lowers}
+        for word in dropped_code | added_code:  # a word's use in code: its total as it is
+            if (old_code.get(word, 0) > 0) != (code_counts.get(word, 0) > 0) and word not in changes:
+                changes[word] = (totals.get(word, 0), totals.get(word, 0))
+        ident = os.urandom(12)
+        history = (*history[-(HISTORY - 1) :], (ident, changes))
     except (TypeError, ValueError, AttributeError, KeyError):
         return None
+    site.memo.put(VOCABULARY_STATE, (ident, history))
     cache.store(
-        SITE_CACHE, str(site.root), (stamp, dict(counts), dict(code_counts), joined, totals, forms, cased_forms)
+        SITE_CACHE,
+        str(site.root),
+        (stamp, dict(counts), dict(code_counts), joined, totals, forms, cased_forms, ident, history),
     )
     return counts, set(code_counts), (totals, forms)
 
@@ -254,10 +294,12 @@ def _split(joined: str) -> tuple[list[str], list[str]]:
 
 def _valid_sums(whole: tuple[Any, ...]) -> bool:
     return (
-        len(whole) == 7
+        len(whole) == 9
         and all(isinstance(part, dict) for part in whole[:6])
         and isinstance(whole[6], str)
         and all(isinstance(v, str) for v in whole[3].values())
+        and isinstance(whole[7], bytes)
+        and isinstance(whole[8], tuple)
     )
 
 
