@@ -489,6 +489,16 @@ class Speller:
         letter added at the end of a short word (`vsync`, `CPython`, `writev` are names, not slips)."""
         return _slips(lower, self._neighbours(lower))
 
+    def slip_neighbours(self, lower: str) -> list[str]:
+        """`_slip_neighbours` for a rule: a public method, so the result cache records the call
+        (it reads the site vocabulary) and checks it again when the vocabulary changes."""
+        return self._slip_neighbours(lower)
+
+    def written_form(self, word: str, lower: str) -> str:
+        """`_form` for a rule (a suggestion written as the site or the word data writes it),
+        public for the same reason as `slip_neighbours`."""
+        return self._form(word, lower)
+
     def site_uses(self, lower: str) -> int:
         return self.site_totals.get(lower, 0)
 

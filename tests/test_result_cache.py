@@ -578,3 +578,21 @@ def test_front_matter_too_deep_to_keep_is_checked_and_read_again(blog: Path, fro
     second, checked = _run(blog)
     assert first == second == _cold(blog)
     assert checked == set()
+
+
+def test_the_spelling_rules_questions_to_the_speller_are_read_keys() -> None:
+    """RL501's own typo search (`_post_typo`) asks the speller for a word's slip neighbours and
+    the form a suggestion is written in; both read the site vocabulary, so each call is recorded
+    as a read key that a later run with another vocabulary evaluates again."""
+    from collections import Counter
+
+    from reinvent_lint.rules.spelling import _Named, _post_typo
+    from reinvent_lint.speller import Speller, Verdict
+
+    speller = Speller(Counter({"ZorbuLator": 2, "zorbulator": 1}), min_posts=3)
+    result_cache.trace_speller(speller)
+    with result_cache.recording(result_cache.Recorder()) as recorder:
+        found = _post_typo(speller, Verdict("zorbulatr", "unknown", []), {"zorbulator", "zorbulatr"}, _Named(""))
+    assert found is not None and found.suggestions == ["ZorbuLator"]  # the site's commonest form
+    assert (result_cache.SPELLER, "slip_neighbours", "zorbulatr") in recorder.keys
+    assert (result_cache.SPELLER, "written_form", "zorbulatr", "zorbulator") in recorder.keys

@@ -667,7 +667,7 @@ def _post_typo(speller: Any, verdict: Any, words: set[str], named: _Named) -> An
     own = speller.zipf(lower)
     if len(word) < 4 or word.isupper() or any(c.isupper() for c in word[1:]) or own >= ATTESTED:
         return None
-    for near in speller._slip_neighbours(lower):
+    for near in speller.slip_neighbours(lower):
         if len(near) < 5 or _plural_pair(near, lower):
             continue
         forms = _written(words, near)
@@ -682,7 +682,7 @@ def _post_typo(speller: Any, verdict: Any, words: set[str], named: _Named) -> An
         written = [f for f in forms if speller.check(f) is None]
         if written:
             name = word[:1].isupper() and all(f[:1].isupper() for f in written)
-            return Verdict(word, "name" if name else "typo", [written[0] if name else speller._form(word, near)])
+            return Verdict(word, "name" if name else "typo", [written[0] if name else speller.written_form(word, near)])
     return None
 
 
