@@ -50,6 +50,7 @@ if TYPE_CHECKING:
     from .engine import Linter
     from .external import Occurrence
     from .jekyll.site import Site
+    from .vocabulary_delta import Reach
 
 # 2: the entries judged under the stored vocabulary (`ResultCache.judged`); 3: `Entry.front`; 4: `Entry.blocks`
 FORMAT = 4
@@ -394,6 +395,7 @@ class Evaluator:
         self.judged: dict[str, bytes] = {}  # verdicts under this run's vocabulary (judged, or kept)
         # the stored verdicts that hold under this run's vocabulary (None: not worked out yet)
         self.kept: Mapping[str, bytes] | None = None
+        self.reach: Reach | None = None  # what the change since the stored vocabulary reaches, when known
 
     @property
     def verdicts(self) -> dict[str, bytes]:
@@ -416,9 +418,7 @@ class Evaluator:
         if self.cache.vocabulary_same:
             return list(map(self.cache.verdicts.get, words, repeat(b"?")))
         table = self.judged
-        if self.kept is None:
-            self.kept = self._kept()
-            table.update(self.kept)
+        self._keep()
         found: list[bytes | None] = list(map(table.get, words))  # (most words: in C)
         if None in found:
             judge = self.speller().check
@@ -430,11 +430,26 @@ class Evaluator:
                     found[i] = digest
         return found  # type: ignore[return-value]  # (no None left)
 
+    def unreached(self, key: ReadKey) -> bool:
+        """Whether a speller answer (a SPELLER key) is as it was under the stored vocabulary: the
+        change since then reaches none of its word arguments. Each public speller method reads
+        the site data of its word's own key and of the keys one edit from it or from its parts
+        (vocabulary_delta.py, kinds 1, 2 and 4); `known` also kind 3, which a known change
+        (`reach`) never touches: `stems_cross` left it unknown."""
+        self._keep()
+        reach = self.reach
+        return reach is not None and len(key) > 2 and all(isinstance(a, str) and not reach.affects(a) for a in key[2:])
+
+    def _keep(self) -> None:
+        if self.kept is None:
+            self.kept = self._kept()
+            self.judged.update(self.kept)
+
     def _kept(self) -> Mapping[str, bytes]:
         """The stored verdicts that hold under the current vocabulary: those of the words whose
         judgement reads nothing the change of the vocabulary since the stored one changed
         (vocabulary_delta.py); none when that change is not known."""
-        from .vocabulary_delta import affected_words, delta_since, stems_cross
+        from .vocabulary_delta import Reach, delta_since, stems_cross
 
         stored = self.cache.verdicts
         since = stored.get(VOCABULARY)
@@ -448,9 +463,11 @@ class Evaluator:
             changes = delta_since(state[1], since)
             if changes is None or stems_cross(changes, speller.min_posts, speller.lex.dictionary):
                 return {}
-            affected = affected_words(kept.keys(), changes.keys())
+            reach = Reach(changes.keys(), kept.keys())
+            affected = reach.affected(kept.keys())
         except (TypeError, ValueError, AttributeError, IndexError):
             return {}  # a history of another shape
+        self.reach = reach
         for word in affected:
             del kept[word]
         return kept
@@ -759,9 +776,12 @@ class ResultCache:
             # the speller's answers read only the vocabulary: as it was, so are they; so are the
             # verdicts of an entry judged under it (the others are looked up in its verdict table)
             judged = self.vocabulary_same and rel in self.judged
+            under_stored = rel in self.judged  # its answers were read under the stored vocabulary
             for key, value in entry.reads:
                 if self.vocabulary_same and (key[0] == SPELLER or (judged and key[0] == "words")):
                     continue
+                if key[0] == SPELLER and under_stored and self.evaluate.unreached(key):
+                    continue  # a speller answer the change of the vocabulary cannot reach
                 if self.evaluate(key) != value:
                     entry.found = None
                     entry.finished = None

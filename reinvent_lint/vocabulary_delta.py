@@ -110,23 +110,46 @@ def affected_words(words: Collection[str], changed: Collection[str]) -> set[str]
     superset). Kind 3 is `stems_cross`'s: call it first."""
     if not changed:
         return set()
-    joined = "\n".join(words)
-    if joined.isascii():
-        alphabet = set(joined.lower())
-    else:  # (lowered one by one: a word's lower case may depend on its letters' places, as a final sigma's)
-        alphabet = set(joined).union(*map(str.lower, words))
-    letters = "".join(sorted(alphabet - {"\n"}))
-    near: set[str] = set()
-    for key in changed:
-        near |= _within_one_edit(key, letters)
-    found = near.intersection(words)  # the lower-case words whose own key is near
-    for word in words:  # (the common cases first, without building their parts)
-        lower = word if word.islower() else word.lower()
-        if lower in near:
-            found.add(word)
-        elif "'" in word or word[1:] != lower[1:]:
-            if not near.isdisjoint(parts(word)):
-                found.add(word)
-        elif len(lower) >= _SPLIT and lower.startswith(_PREFIXES) and any(rest in near for rest in _rests(lower)):
-            found.add(word)
-    return found
+    return Reach(changed, words).affected(words)
+
+
+class Reach:
+    """The lower-case words a change of the keys `changed` reaches (kinds 1, 2 and 4 above),
+    over the letters of `words`: every string within one edit of a changed key (its edits made
+    with those letters)."""
+
+    def __init__(self, changed: Collection[str], words: Collection[str]) -> None:
+        joined = "\n".join(words)
+        if joined.isascii():
+            alphabet = set(joined.lower())
+        else:  # (lowered one by one: a word's lower case may depend on its letters' places, as a final sigma's)
+            alphabet = set(joined).union(*map(str.lower, words))
+        alphabet.discard("\n")
+        self.letters = frozenset(alphabet)
+        letters = "".join(sorted(alphabet))
+        self.near: set[str] = set()
+        for key in changed:
+            self.near |= _within_one_edit(key, letters)
+
+    def affected(self, words: Iterable[str]) -> set[str]:
+        """The words of `words` (written with the letters given) the change may reach."""
+        return {word for word in words if _reached(self.near, word)}
+
+    def affects(self, word: str) -> bool:
+        """Whether the change may reach `word`, any word: one with a letter outside the letters
+        given may be one edit from a changed key by that letter, so it counts as reached."""
+        letters = self.letters
+        if not (letters.issuperset(word) and letters.issuperset(word.lower())):
+            return True
+        return _reached(self.near, word)
+
+
+def _reached(near: set[str], word: str) -> bool:
+    """Whether `word`, or a part of it judged on its own, is in `near` (cheap cases first: no
+    parts built for a plain word)."""
+    lower = word if word.islower() else word.lower()
+    if lower in near or word in near:
+        return True
+    if "'" in word or word[1:] != lower[1:]:
+        return not near.isdisjoint(parts(word))
+    return len(lower) >= _SPLIT and lower.startswith(_PREFIXES) and any(rest in near for rest in _rests(lower))

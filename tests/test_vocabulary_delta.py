@@ -407,3 +407,53 @@ def test_a_vocabulary_history_of_another_shape_judges_every_word_again(
     path = next(root.glob("_posts/*-p5.md"))
     path.write_text(path.read_text().replace("database", "database and a walrus"))
     assert run(True) == run(False)
+
+
+def test_a_speller_answer_the_change_cannot_reach_is_not_asked_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """RL501 asks the speller for an unknown word's slip neighbours (a read key of the post).
+    After an edit far from that word the stored answer holds and is not worked out again; after
+    one that reaches it, the warm run still reports what a cold run reports."""
+    bodies = [*BODIES, "The quorbulax engine runs the quorbulax jobs at night."]
+    root = write_site(
+        tmp_path / "blog", {f"_posts/2024-03-0{n}-p{n}.md": POST.format(n=n, body=b) for n, b in enumerate(bodies, 1)}
+    )
+    monkeypatch.chdir(root)
+    raw = {"select": ["RL501", "RL504"]}
+    asked: list[tuple[object, ...]] = []
+    real = result_cache.Evaluator._evaluate
+
+    def counted(self: result_cache.Evaluator, key: tuple[object, ...]) -> bytes:
+        if key[:2] == (result_cache.SPELLER, "slip_neighbours"):
+            asked.append(key)
+        return real(self, key)
+
+    monkeypatch.setattr(result_cache.Evaluator, "_evaluate", counted)
+
+    def run(cache: bool) -> list[str]:
+        linter = linter_for(root, raw=raw)
+        linter.use_result_cache = cache
+        return [f"{p.path}:{p.line}:{p.column} {p.code} {p.message}" for p in linter.check_paths([], jobs=1).problems]
+
+    def edit(name: str, old: str, new: str) -> None:
+        path = next(root.glob(f"_posts/*-{name}.md"))
+        path.write_text(path.read_text().replace(old, new))
+
+    first = run(True)
+    assert any("quorbulax" in line for line in first)
+    asked.clear()  # (a cold run works out each read key's digest to store it)
+    edit("p5", "database", "database and a walrus")  # far from `quorbulax`
+    assert run(True) == run(False)
+    assert not [key for key in asked if "quorbulax" in key]
+    edit("p4", "snarfblat", "quorbulaxe")  # one edit from it
+    assert run(True) == run(False)
+
+
+def test_a_word_with_a_letter_the_reach_was_not_made_with_counts_as_reached() -> None:
+    from reinvent_lint.vocabulary_delta import Reach
+
+    reach = Reach(["walrus"], ["walrus", "quorbulax", "banana"])
+    assert reach.affects("walrus") and reach.affects("walrs") and reach.affects("Walruss")
+    assert not reach.affects("quorbulax") and not reach.affects("banana")
+    assert reach.affects("walrusé")  # one edit from `walrus` by a letter none of the words has
