@@ -212,14 +212,14 @@ def site_vocabulary(texts: list[str]) -> Counter[str]:
 @dataclass
 class Verdict:
     word: str
-    reason: str  # misspelling | typo | miscased | name | locale | unknown
+    reason: str  # misspelling | typo | miscased | name | locale | unknown | unchecked
     suggestions: list[str] = field(default_factory=list)
     fixable: bool = True  # False: report, but never rewrite (a name's casing may be its own)
 
     @property
     def is_error(self) -> bool:
-        """A warning (RL501) rather than an unknown word (RL504)."""
-        return self.reason != "unknown"
+        """A warning (RL501) rather than an unknown word or a post not checked (RL504)."""
+        return self.reason not in ("unknown", "unchecked")
 
 
 def _match_case(model: str, word: str) -> str:
@@ -608,6 +608,12 @@ class Speller:
         if new and not self.locale:
             new -= self._plainly_fine(new)
         return {w for w in new if self.check(w) is not None}
+
+    def unusual(self, words: set[str]) -> int:
+        """How many of `words` no dictionary knows in lower case (the word data alone: the same
+        answer in every run, whatever was judged before)."""
+        get, known = self.lex.get, ENGLISH | TERM
+        return sum(1 for word in words if not get(word.lower()) & known)
 
     def _plainly_fine(self, words: set[str]) -> set[str]:
         """The words `_judge` passes at its first test (no locale configured): a lower-case

@@ -191,3 +191,20 @@ def test_same_output_under_different_hash_seeds(tmp_path: Path) -> None:
         assert '"RL501"' in result.stdout
         outputs.add(result.stdout)
     assert len(outputs) == 1
+
+
+def test_a_post_of_data_is_not_spell_checked_and_says_so() -> None:
+    """Thousands of distinct words no dictionary knows are data, not prose (a pasted dump):
+    RL504 says the post was not checked, instead of a neighbour search for each word."""
+    import random
+
+    rng = random.Random(5)
+    made_up = {"".join(rng.choice("bcdfghjklmnpqrstvwxz") + rng.choice("aeiou") for _ in range(4)) for _ in range(6000)}
+    data = " ".join(sorted(made_up)) + " and a recieve typo."
+    found = [
+        (p.code, p.message) for p in check_text("---\ntitle: Dump\n---\n\n" + data) if p.code in ("RL501", "RL504")
+    ]
+    assert len(found) == 1 and found[0][0] == "RL504" and found[0][1].startswith("spelling not checked: ")
+    prose = " ".join(sorted(made_up)[:1500]) + " and a recieve typo."  # a long post of odd words: checked
+    codes = [p.code for p in check_text("---\ntitle: Odd\n---\n\n" + prose) if p.code in ("RL501", "RL504")]
+    assert "RL501" in codes and len(codes) > 1000

@@ -695,6 +695,12 @@ def _verdicts(ctx: Context, warnings: bool) -> Iterator[tuple[Any, int, int, boo
 
 
 _PREFILTER = 32  # flagged words a segment is searched for before its words are read
+# A post whose distinct words no dictionary knows number more than _MOST_UNUSUAL is data, not
+# prose (a pasted dump, generated names): judging each costs a neighbour search (~0.2 ms), and
+# 20 MB of them took minutes. It is not checked, and RL504 says so. (Counted only past _MANY
+# distinct words: a long post has about 3,000.)
+_MANY = 5_000
+_MOST_UNUSUAL = 2_000
 
 
 def _judge_post(ctx: Context) -> Iterator[tuple[Any, int, int, bool]]:
@@ -702,9 +708,16 @@ def _judge_post(ctx: Context) -> Iterator[tuple[Any, int, int, bool]]:
     ignore = _ignored(ctx.doc)
     check = speller.check
 
+    distinct = _distinct(ctx.doc)
+    if len(distinct) > _MANY and (unusual := speller.unusual(distinct)) > _MOST_UNUSUAL:
+        from ..speller import Verdict
+
+        at = ctx.doc.body_offset
+        yield Verdict(f"{unusual:,}", "unchecked"), at, at, True
+        return
     # each distinct word of the post is judged once (and once per run: the speller memoises);
     # positions are read only in the regions that hold a flagged word
-    flagged = speller.flagged(_distinct(ctx.doc)) - ignore
+    flagged = speller.flagged(distinct) - ignore
     if not flagged:
         return
     headings: set[int] | None = None  # where headings and front-matter texts start (made when needed)
@@ -789,6 +802,10 @@ def misspelled_word(ctx: Context) -> Iterator[Problem]:
       severity=Severity.INFO)  # fmt: skip
 def unknown_word(ctx: Context) -> Iterator[Problem]:
     for verdict, start, end, _ in _verdicts(ctx, False):
+        if verdict.reason == "unchecked":
+            yield ctx.problem(start, f"spelling not checked: {verdict.word} distinct words of this post are in no "
+                                     f"dictionary (more than {_MOST_UNUSUAL:,}: data rather than prose)")  # fmt: skip
+            continue
         shown = ", ".join(f'"{s}"' for s in verdict.suggestions)
         message = f'"{verdict.word}" is not a known word' + (f" (close: {shown})" if shown else "")
         yield ctx.problem(start, message, end=end)
