@@ -20,8 +20,8 @@ from pathlib import Path
 
 from reinvent_lint.jekyll.site import Site
 from reinvent_lint.result_cache import verdict_digest
-from reinvent_lint.speller import Speller, code_words_of, site_tables, words_of
-from reinvent_lint.vocabulary_delta import affected_words, stems_cross
+from reinvent_lint.speller import Speller, code_words_of, words_of
+from reinvent_lint.vocabulary_delta import affected_words, changes_between, stems_cross
 
 CORPUS = Path(__file__).resolve().parent.parent.parent.parent / "shared" / "corpus"
 MIN_POSTS = 3  # misspelled-word's default `site-min-posts`
@@ -76,19 +76,6 @@ def _edit(rng: random.Random, words: dict[str, set[str]], most: int) -> tuple[st
     return post, mine - removed, f"removed {len(removed)} words"
 
 
-def _changes(
-    old: Counter[str], new: Counter[str], old_code: set[str], new_code: set[str]
-) -> dict[str, tuple[int, int]]:
-    """As rules.spelling._mend records them."""
-    before, _ = site_tables(old)
-    after, _ = site_tables(new)
-    changed = {f.lower() for f in old.keys() | new.keys() if old.get(f, 0) != new.get(f, 0)}
-    found = {w: (before.get(w, 0), after.get(w, 0)) for w in changed}
-    for word in old_code ^ new_code:
-        found.setdefault(word, (after.get(word, 0), after.get(word, 0)))
-    return found
-
-
 def bench_blog(root: Path, edits: int, seed: int, most: int) -> tuple[int, int]:
     rng = random.Random(seed)
     words, code_per_file = _site_words(root)
@@ -104,7 +91,7 @@ def bench_blog(root: Path, edits: int, seed: int, most: int) -> tuple[int, int]:
         post, new_words, what = _edit(rng, words, most)
         new_per_file = {**words, post: new_words}
         new_counts = _counts(new_per_file)
-        changes = _changes(counts, new_counts, code, code)
+        changes = changes_between(counts, new_counts, code, code)
         new = Speller(Counter(new_counts), MIN_POSTS, set(), "", set(code))
         start = time.process_time()
         full = {w: verdict_digest(new.check(w)) for w in table}

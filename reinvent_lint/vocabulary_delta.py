@@ -49,6 +49,24 @@ def delta_since(history: Iterable[tuple[bytes, Changes]], ident: bytes) -> dict[
     return found
 
 
+def changes_between(
+    old: Mapping[str, int], new: Mapping[str, int], old_code: Collection[str], new_code: Collection[str]
+) -> dict[str, tuple[int, int]]:
+    """The changes from one vocabulary (posts using each form; words the site's code uses) to
+    another, as rules.spelling's `_mend` records them in a history: each lower-case word whose
+    forms' posts changed, its posts before and after; a word whose use in code changed, its
+    posts as they are. (Made whole, from both vocabularies: for tests and benchmarks.)"""
+    from .speller import site_tables
+
+    before, _ = site_tables(old)
+    after, _ = site_tables(new)
+    changed = {f.lower() for f in old.keys() | new.keys() if old.get(f, 0) != new.get(f, 0)}
+    found = {w: (before.get(w, 0), after.get(w, 0)) for w in changed}
+    for word in set(old_code) ^ set(new_code):
+        found.setdefault(word, (after.get(word, 0), after.get(word, 0)))
+    return found
+
+
 def stems_cross(changes: Changes, min_posts: int, dictionary: Callable[[str], bool]) -> bool:
     """Whether a changed word may change what `Speller.known` answers: `_base(stem)` is
     `len(stem) >= 3 and (dictionary(stem) or site_uses(stem) >= min_posts)`."""

@@ -9,6 +9,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 
@@ -181,11 +182,9 @@ def test_a_lazy_pattern_is_compiled_once_on_first_use() -> None:
     assert [m.group(1) for m in first.finditer("b\nAaA\nc")] == ["AaA"]
 
 
-def test_a_post_edited_below_its_front_matter_is_checked_again_without_pyyaml(tmp_path: Path) -> None:
-    """The result cache keeps each post's front matter by its YAML text (front_matter.packed): a
-    post whose body changed is checked again without importing PyYAML, and reports what a run
-    without the cache reports; an edit to the front matter itself is read with PyYAML."""
-    post = _site(tmp_path / "site")
+def _edit_runner(tmp_path: Path, post: Path) -> Callable[..., dict[str, Any]]:
+    """A probe run of `check POST --format json [EXTRA]` in the site of `post`, with a user
+    cache of its own: its modules and counts, and its report as "report"."""
     rel = str(post.relative_to(tmp_path / "site"))
     env = dict(os.environ, PYTHONPATH=str(REPO), REINVENT_LINT_CACHE_DIR=str(tmp_path / "cache"))
 
@@ -200,6 +199,16 @@ def test_a_post_edited_below_its_front_matter_is_checked_again_without_pyyaml(tm
         result: dict[str, Any] = json.loads(last)
         result["report"] = "\n".join(report)
         return result
+
+    return run
+
+
+def test_a_post_edited_below_its_front_matter_is_checked_again_without_pyyaml(tmp_path: Path) -> None:
+    """The result cache keeps each post's front matter by its YAML text (front_matter.packed): a
+    post whose body changed is checked again without importing PyYAML, and reports what a run
+    without the cache reports; an edit to the front matter itself is read with PyYAML."""
+    post = _site(tmp_path / "site")
+    run = _edit_runner(tmp_path, post)
 
     assert "yaml" in run()["modules"]  # the first run reads the front matter
     post.write_text(post.read_text() + "\nA recieved line, edited.\n")
@@ -221,20 +230,7 @@ def test_a_post_edited_outside_its_lists_is_checked_again_without_markdown_it(tm
     post.write_text(
         post.read_text() + "\n<div>\nhtml\n</div>\n\n- a recieved item\n- another\n\n> a quote\n\nThe end.\n"
     )
-    rel = str(post.relative_to(tmp_path / "site"))
-    env = dict(os.environ, PYTHONPATH=str(REPO), REINVENT_LINT_CACHE_DIR=str(tmp_path / "cache"))
-
-    def run(*extra: str) -> dict[str, Any]:
-        script = PROBE.replace('"--format", "json"', '"--format", "json", *sys.argv[2:]')
-        proc = subprocess.run(
-            [sys.executable, "-c", script, rel, *extra], cwd=tmp_path / "site", env=env, capture_output=True,
-            text=True, timeout=120,
-        )  # fmt: skip
-        assert proc.returncode in (0, 1), proc.stderr
-        *report, last = proc.stdout.strip().splitlines()
-        result: dict[str, Any] = json.loads(last)
-        result["report"] = "\n".join(report)
-        return result
+    run = _edit_runner(tmp_path, post)
 
     assert "markdown_it" in run()["modules"]  # the first run asks markdown-it
     post.write_text(post.read_text().replace("The end.", "The end, edited with a teh typo.") + "\nMore.\n")

@@ -16,7 +16,7 @@ import pytest
 from reinvent_lint import result_cache, vocabulary_delta
 from reinvent_lint.rules.spelling import History
 from reinvent_lint.speller import SITE_RATIO, Speller, site_tables
-from reinvent_lint.vocabulary_delta import affected_words, delta_since, parts, stems_cross
+from reinvent_lint.vocabulary_delta import affected_words, changes_between, delta_since, parts, stems_cross
 
 from .conftest import linter_for, write_site
 
@@ -130,20 +130,6 @@ def _target(rng: random.Random, word: str, suggested: list[str]) -> str:
     return _typo(rng, rng.choice(word.split("'")) or lower).capitalize()
 
 
-def _changes(
-    old: Counter[str], new: Counter[str], old_code: set[str], new_code: set[str]
-) -> dict[str, tuple[int, int]]:
-    """What rules.spelling._mend records: each lower-case word whose forms' posts changed, its
-    posts before and after; a word whose use in code changed, its posts as they are."""
-    before, _ = site_tables(old)
-    after, _ = site_tables(new)
-    changed = {f.lower() for f in old.keys() | new.keys() if old.get(f, 0) != new.get(f, 0)}
-    found = {w: (before.get(w, 0), after.get(w, 0)) for w in changed}
-    for word in old_code ^ new_code:
-        found.setdefault(word, (after.get(word, 0), after.get(word, 0)))
-    return found
-
-
 def _differential(seed: int, trials: int, locale: str = "") -> tuple[list[str], int, int]:
     """Random changes of a random vocabulary; each word left out by the function whose verdict
     changed anyway is a miss. Returns (misses, trials checked, verdicts changed among the words found)."""
@@ -169,7 +155,7 @@ def _differential(seed: int, trials: int, locale: str = "") -> tuple[list[str], 
             if form:
                 new_counts[form] = _count(rng, new_counts.get(form, 0))
         new_counts = Counter({f: c for f, c in new_counts.items() if c > 0})
-        changes = _changes(counts, new_counts, code, new_code)
+        changes = changes_between(counts, new_counts, code, new_code)
         new = Speller(Counter(new_counts), MIN_POSTS, set(), locale, set(new_code))
         if vocabulary_delta.stems_cross(changes, MIN_POSTS, new.lex.dictionary):
             continue  # every word is judged again
