@@ -89,9 +89,7 @@ def read_units(
 
 
 def _can_fork() -> bool:
-    import multiprocessing
-
-    return "fork" in multiprocessing.get_all_start_methods()
+    return hasattr(os, "fork")  # (workers.py forks with os.fork; multiprocessing is not imported to ask)
 
 
 def _parallel(jobs: int, count: int) -> int:
@@ -102,14 +100,6 @@ def _parallel(jobs: int, count: int) -> int:
     return 1
 
 
-_FORKED: tuple[Callable[[int], Any], int] | None = None
-
-
-def _run_forked(index: int) -> Any:
-    assert _FORKED is not None
-    return _FORKED[0](index)
-
-
 def map_units(
     work: Callable[[int], Any],
     count: int,
@@ -117,10 +107,15 @@ def map_units(
     progress: Callable[[int, int, str], None] | None = None,
     phase: str = "checked",
     each: Callable[[Any], None] | None = None,
+    sizes: Sequence[int] | None = None,
+    meanwhile: Callable[[], None] | None = None,
 ) -> list[Any]:
     """`work(i)` for i in range(count), in forked workers that inherit everything this process
-    built (documents, sites, config) instead of pickling it; `progress(done, total, phase)` and
-    `each(result)`, in this process, as results arrive (progress.py shows it on a terminal)."""
+    built (documents, sites, config) instead of pickling it (workers.py); `progress(done, total,
+    phase)` and `each(result)`, in this process, as results arrive (progress.py shows it on a
+    terminal). `sizes`: each task's size; the largest are handed out first, so the last tasks
+    are short and both workers finish together. `meanwhile()`: work of this process that needs
+    no result, done while the workers run (or after the work, when there are none)."""
     processes = _parallel(jobs, count)
     results: list[Any] = []
     if processes == 1:
@@ -130,62 +125,33 @@ def map_units(
                 each(results[-1])
             if progress:
                 progress(len(results), count, phase)
+        if meanwhile is not None:
+            meanwhile()
         return results
-    global _FORKED
-    import multiprocessing
+    from . import workers
 
-    from .signals import deferred, quiet_child
+    slots: list[Any] = [None] * count
+    done = 0
 
-    _FORKED = (work, count)
+    def deliver(index: int, result: Any) -> None:
+        nonlocal done
+        slots[index] = result
+        done += 1
+        if each:
+            each(result)
+        if progress:
+            progress(done, count, phase)
+
+    order = range(count) if sizes is None else sorted(range(count), key=lambda i: -sizes[i])
     # What this process built (documents, the site, the lexicon) is frozen out of the collector
     # before forking: a collection in a worker would otherwise touch every object and copy each
     # page it shares with this process.
     gc.freeze()
     try:
-        with deferred():  # a stop during the fork would leave workers holding our output open
-            pool = multiprocessing.get_context("fork").Pool(processes, quiet_child)
-        with pool:
-            try:
-                for result in pool.imap(_run_forked, range(count), chunksize=8):
-                    results.append(result)
-                    if each:
-                        each(result)
-                    if progress:
-                        progress(len(results), count, phase)
-            except BaseException:  # a stop (signals.Interrupted) or a worker's error
-                _abandon(pool)
-                raise
-            return results
+        workers.run(work, order, processes, deliver, meanwhile)
     finally:
-        _FORKED = None
         gc.unfreeze()
-
-
-def _abandon(pool: Any) -> None:
-    """Stop the workers of an interrupted pool without `Pool.terminate`'s clean-up, which hangs
-    in CPython when a worker is stopped while it sends a result larger than the pipe holds: that
-    worker keeps the result pipe's lock, which the clean-up takes to write its sentinel (an
-    interrupted 200-post check hung so in about 1 run of 20). The pool's handler threads are told
-    to stop (they are daemons), its workers are killed, and its exit-time clean-up cancelled. A
-    Pool without these internals (another Python) is terminated as usual."""
-    from multiprocessing.pool import TERMINATE
-
-    try:
-        handlers = (pool._worker_handler, pool._task_handler, pool._result_handler)
-        workers, notifier, cleanup = list(pool._pool), pool._change_notifier, pool._terminate
-    except AttributeError:
-        pool.terminate()
-        return
-    pool._state = TERMINATE
-    for handler in handlers:
-        handler._state = TERMINATE
-    notifier.put(None)  # wakes the worker handler, which stops (and starts no new worker)
-    handlers[0].join(5)
-    for worker in workers:
-        worker.kill()
-    for worker in workers:
-        worker.join(5)
-    cleanup.cancel()
+    return slots
 
 
 def prepare_sites(linter: Linter, units: Sequence[Unit], parallel: bool) -> None:
@@ -442,7 +408,10 @@ def check(
     if feed is not None:
         feed([o for s in slots if s.found is not None for o in s.found.links])  # from the result cache
     each = None if feed is None else lambda found: feed(found.links)
-    for slot, found in zip(misses, map_units(work, len(units), jobs, linter.progress, each=each)):
+    sizes = [len(u.doc.text) for u in units]
+    meanwhile = (lambda: _prepare_entries(stores, misses)) if stores else None
+    mapped = map_units(work, len(units), jobs, linter.progress, each=each, sizes=sizes, meanwhile=meanwhile)
+    for slot, found in zip(misses, mapped):
         slot.found = found
     links: list[Occurrence] = []
     for slot in slots:
@@ -489,6 +458,9 @@ def _feeder(linter: Linter) -> Callable[[Sequence[Occurrence]], None] | None:
 
 
 # ----- the result cache's side of the run (result_cache.py) -------------------------------------
+_UNPACKED = b"\0unpacked"  # `_Slot.front` not computed yet
+
+
 @dataclass(eq=False)
 class _Slot:
     """One file of the run: its cached entry, or its parsed unit, or both."""
@@ -506,6 +478,7 @@ class _Slot:
     words: bytes = b""  # digest of what the file adds to the site vocabulary
     index: int = 0  # of its target
     size: int = -1  # of `data` (kept when a huge file's bytes are released)
+    front: bytes | None = _UNPACKED  # its front matter packed for its entry (`_prepare_entries`)
 
     def __post_init__(self) -> None:
         if self.size < 0:
@@ -845,6 +818,24 @@ def _finish_cached(
     return kept
 
 
+def _packed_front(unit: Unit) -> bytes | None:
+    assert unit.doc.front_matter is not None
+    return packed_front_matter(unit.doc.front_matter, unit.doc.text)
+
+
+def _prepare_entries(stores: dict[int, Any], slots: Sequence[_Slot]) -> None:
+    """What the cache entries of the files being checked need and their findings do not decide,
+    done while the workers check them (this process would wait idle meanwhile, and after them
+    it works alone: 25-30 ms of a whole-blog run): each file's vocabulary digest and its front
+    matter packed."""
+    for key, store in stores.items():
+        if _spelling_options(store.linter) is not None:
+            _fill_words(store, [s for s in slots if id(s.target.site) == key and s.target.relative])
+    for slot in slots:
+        if slot.unit is not None and slot.unit.doc.front_matter is not None:
+            slot.front = _packed_front(slot.unit)
+
+
 def _store(stores: dict[int, Any], slots: Sequence[_Slot], whole_site: bool) -> None:
     from .result_cache import Entry, pack_error, pack_occurrence, pack_problem
 
@@ -889,7 +880,7 @@ def _store(stores: dict[int, Any], slots: Sequence[_Slot], whole_site: bool) -> 
                 )
             front = old.front if old is not None else None
             if slot.unit is not None and slot.unit.doc.front_matter is not None:
-                front = packed_front_matter(slot.unit.doc.front_matter, slot.unit.doc.text)
+                front = slot.front if slot.front is not _UNPACKED else _packed_front(slot.unit)
             store.put(rel, Entry(slot.content, reads, found, style, slot.finished, slot.words, front))
         store.save(contents, whole_site, verdicts, words)
 
@@ -951,7 +942,8 @@ def fix(
 
     preread: dict[Path, Document] = {}
     warnings: list[str] = []
-    for unit, fixed in zip(units, map_units(work, len(units), jobs, linter.progress, "fixed")):
+    sizes = [len(u.doc.text) for u in units]
+    for unit, fixed in zip(units, map_units(work, len(units), jobs, linter.progress, "fixed", sizes=sizes)):
         run.unsafe_skipped += fixed.unsafe_skipped
         errors.extend(fixed.errors)
         display = unit.target.display

@@ -1,0 +1,212 @@
+"""Forked worker processes for the per-document phase (pipeline.map_units).
+
+Each child is forked from the main process once the site data is built, so it inherits the
+documents, the sites and the speller instead of receiving them. The children share one task
+pipe holding the positions of the work still to do, written once, in the order given (the
+largest documents first): a child reads the next position when it is free, so both cores stay
+busy to the end however uneven the documents are, and no process hands tasks out. Each child
+sends its results (pickled, with their index) through a pipe of its own; the main process
+waits on those pipes with `poll`, so it takes no CPU while the children work.
+
+`multiprocessing.Pool` did this before, at a cost measured in a whole-blog run (279 posts):
+its worker-handler thread wakes whenever the result pipe holds unread data and loops until the
+result thread has read it, ~1,200 turns and 35-50 ms of CPU in the main process while both
+cores were the workers'; and its `terminate()` took ~10 ms after the last result.
+
+A child takes no signal while it is forked (`signals.deferred`), then ignores SIGINT and dies on
+SIGTERM (`signals.quiet_child`); it never returns into the caller's code, and ends with
+`os._exit` (no clean-up of the state it inherited: that is the main process's). The main
+process kills and reaps every child it forked when it stops early (a signal, an error in a
+child), so no worker outlives the run.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import select
+import signal
+import struct
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from .errors import ReinventLintError
+
+_TASK = struct.Struct("<I")  # one task: a position in the order
+_HEADER = struct.Struct("<iQ")  # one result: its index (-1: the child's error), its length
+_PIPE_BUF = 4096  # POSIX's least PIPE_BUF: a write of at most this many bytes is never split
+
+
+class WorkerDied(ReinventLintError):
+    """A worker process stopped without sending all of its results (killed, out of memory)."""
+
+
+def run(
+    work: Callable[[int], Any],
+    order: Sequence[int],
+    processes: int,
+    deliver: Callable[[int, Any], None],
+    meanwhile: Callable[[], None] | None = None,
+) -> None:
+    """`work(i)` for each i of `order`, in `processes` forked children, each taking the next task
+    as it becomes free; `deliver(i, result)` in this process as each result arrives. An
+    exception raised by `work` in a child is raised here (once the children are stopped).
+    `meanwhile()`: work of this process that needs no result, done once the children run."""
+    from .signals import deferred
+
+    tasks = b"".join(_TASK.pack(i) for i in order)
+    task_read, task_write = os.pipe()
+    os.set_blocking(task_write, False)
+    children: dict[int, int] = {}  # result pipe -> pid
+    try:
+        tasks = _feed(task_write, tasks)
+        with deferred():  # a stop between a fork and noting its child would leave that child running
+            for _ in range(processes):
+                result_read, result_write = os.pipe()
+                pid = os.fork()
+                if pid == 0:  # pragma: no cover - the child (coverage does not follow a fork)
+                    _child(work, task_read, result_write, [task_write, result_read, *children])
+                os.close(result_write)
+                children[result_read] = pid
+        os.close(task_read)
+        task_read = -1
+        if not tasks:
+            os.close(task_write)
+            task_write = -1
+        if meanwhile is not None:
+            meanwhile()
+        _collect(children, task_write, tasks, len(order), deliver)
+        task_write = -1  # closed by _collect
+    finally:
+        for fd in (task_read, task_write):
+            if fd >= 0:
+                os.close(fd)
+        _stop(children)
+
+
+def _feed(fd: int, tasks: bytes) -> bytes:
+    """Write what the task pipe takes now, in whole pieces of at most PIPE_BUF bytes (so a
+    child's read of one task never sees half of one); returns the rest."""
+    while tasks:
+        try:
+            os.write(fd, tasks[:_PIPE_BUF])
+        except BlockingIOError:
+            break
+        tasks = tasks[_PIPE_BUF:]
+    return tasks
+
+
+def _collect(
+    children: dict[int, int], task_write: int, tasks: bytes, count: int, deliver: Callable[[int, Any], None]
+) -> None:
+    poller = select.poll()
+    for fd in children:
+        poller.register(fd, select.POLLIN)
+    if task_write >= 0:
+        poller.register(task_write, select.POLLOUT)
+    buffers = {fd: bytearray() for fd in children}
+    live = set(children)
+    received = 0
+    try:
+        while live:
+            for fd, _ in poller.poll():
+                if fd == task_write:
+                    tasks = _feed(task_write, tasks)
+                    if not tasks:
+                        poller.unregister(task_write)
+                        os.close(task_write)
+                        task_write = -1
+                    continue
+                chunk = os.read(fd, 1 << 20)
+                if not chunk:  # the child closed its pipe: it is done (or gone)
+                    poller.unregister(fd)
+                    live.discard(fd)
+                    if buffers[fd]:
+                        raise WorkerDied(f"a worker process stopped mid-result ({_status(children[fd])})")
+                    continue
+                buffer = buffers[fd]
+                buffer += chunk
+                start = 0
+                while len(buffer) - start >= _HEADER.size:
+                    index, size = _HEADER.unpack_from(buffer, start)
+                    end = start + _HEADER.size + size
+                    if len(buffer) < end:
+                        break
+                    value = pickle.loads(buffer[start + _HEADER.size : end])
+                    start = end
+                    if index < 0:
+                        raise value
+                    deliver(index, value)
+                    received += 1
+                del buffer[:start]
+    finally:
+        if task_write >= 0:
+            os.close(task_write)
+    if received < count:
+        statuses = ", ".join(sorted({_status(pid) for pid in children.values()}))
+        raise WorkerDied(f"a worker process stopped before its work was done ({statuses})")
+
+
+def _status(pid: int) -> str:
+    """How the child `pid` ended, once it has (it is reaped)."""
+    try:
+        _, status = os.waitpid(pid, 0)
+    except ChildProcessError:
+        return "already reaped"
+    if os.WIFSIGNALED(status):
+        return f"killed by signal {os.WTERMSIG(status)}"
+    return f"exit status {os.waitstatus_to_exitcode(status)}"
+
+
+def _stop(children: dict[int, int]) -> None:
+    """Kill (a child that is done has exited already) and reap every child; close their pipes."""
+    for fd, pid in children.items():
+        try:
+            os.close(fd)
+        except OSError:
+            pass
+        try:
+            if os.waitpid(pid, os.WNOHANG) == (0, 0):  # still running: stopped early
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+        except ChildProcessError:  # reaped by _status
+            pass
+
+
+def _child(work: Callable[[int], Any], tasks: int, out: int, inherited: Sequence[int]) -> None:  # pragma: no cover
+    """The child's whole life: take tasks until the pipe is empty, send each result, exit."""
+    code = 1
+    try:
+        from .signals import quiet_child
+
+        quiet_child()
+        for fd in inherited:
+            if fd >= 0:
+                os.close(fd)
+        while True:
+            task = os.read(tasks, _TASK.size)
+            if not task:
+                break
+            index = _TASK.unpack(task)[0]
+            try:
+                payload = pickle.dumps(work(index), pickle.HIGHEST_PROTOCOL)
+            except BaseException as exc:  # sent to the main process, which raises it
+                _send(out, -1, _pickled_error(exc))
+                return
+            _send(out, index, payload)
+        code = 0
+    finally:
+        os._exit(code)
+
+
+def _send(fd: int, index: int, payload: bytes) -> None:
+    data = memoryview(_HEADER.pack(index, len(payload)) + payload)
+    while data:
+        data = data[os.write(fd, data) :]
+
+
+def _pickled_error(exc: BaseException) -> bytes:
+    try:
+        return pickle.dumps(exc, pickle.HIGHEST_PROTOCOL)
+    except Exception:  # an exception that cannot be pickled: its type and message
+        return pickle.dumps(RuntimeError(f"{type(exc).__name__}: {exc}"), pickle.HIGHEST_PROTOCOL)
