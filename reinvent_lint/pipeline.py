@@ -106,27 +106,27 @@ def map_units(
     jobs: int,
     progress: Callable[[int, int, str], None] | None = None,
     phase: str = "checked",
-    each: Callable[[Any], None] | None = None,
+    each: Callable[[int, Any], None] | None = None,
     sizes: Sequence[int] | None = None,
     meanwhile: Callable[[], None] | None = None,
 ) -> list[Any]:
     """`work(i)` for i in range(count), in forked workers that inherit everything this process
     built (documents, sites, config) instead of pickling it (workers.py); `progress(done, total,
-    phase)` and `each(result)`, in this process, as results arrive (progress.py shows it on a
+    phase)` and `each(i, result)`, in this process, as results arrive (progress.py shows it on a
     terminal). `sizes`: each task's size; the largest are handed out first, so the last tasks
     are short and both workers finish together. `meanwhile()`: work of this process that needs
-    no result, done while the workers run (or after the work, when there are none)."""
+    no result, done while the workers run (before any result is delivered)."""
     processes = _parallel(jobs, count)
     results: list[Any] = []
     if processes == 1:
+        if meanwhile is not None:
+            meanwhile()
         for i in range(count):
             results.append(work(i))
             if each:
-                each(results[-1])
+                each(i, results[-1])
             if progress:
                 progress(len(results), count, phase)
-        if meanwhile is not None:
-            meanwhile()
         return results
     from . import workers
 
@@ -138,7 +138,7 @@ def map_units(
         slots[index] = result
         done += 1
         if each:
-            each(result)
+            each(index, result)
         if progress:
             progress(done, count, phase)
 
@@ -403,11 +403,33 @@ def check(
             _ready_to_store(found, store.evaluate)
         return found
 
+    relative: dict[str, str | None] = {s.target.display: s.target.relative for s in slots}
+    relative.update(site_paths)
+    ran = linter.ran(links=linter.checks_links, style=style is not None or style_runs, sites=sites_ran)
+    signature = (linter.checks_links, style_runs, sites_ran) if stores else None
+    # Without links and the style pack, a file's findings are all known once its document phase
+    # is done: it is finished then, while the workers check the others (this process is idle
+    # meanwhile, and works alone once they are done).
+    early: dict[str, list[Problem]] = {}
+    site_found: dict[str, list[Problem]] = {}
+    for p in site_problems:
+        site_found.setdefault(p.path, []).append(p)
+
+    def finish_early(slot: _Slot, found: Found) -> None:
+        slot.found = found
+        path = slot.target.display
+        early[path] = _finish_file(linter, path, site_found.get(path, []) + found.problems, slot, relative, ran,
+                                   signature, {})  # fmt: skip
+
     # In mode `all`, the link worker gets each document's URLs as they are found (link_worker.py).
     feed = _feeder(linter) if looks_up else None
     if feed is not None:
         feed([o for s in slots if s.found is not None for o in s.found.links])  # from the result cache
-    each = None if feed is None else lambda found: feed(found.links)
+    each: Callable[[int, Found], None] | None = None
+    if feed is not None:
+        each = lambda index, found: feed(found.links)
+    elif not linter.checks_links and not style_runs:
+        each = lambda index, found: finish_early(misses[index], found)
     sizes = [len(u.doc.text) for u in units]
     meanwhile = (lambda: _prepare_entries(stores, misses)) if stores else None
     mapped = map_units(work, len(units), jobs, linter.progress, each=each, sizes=sizes, meanwhile=meanwhile)
@@ -432,17 +454,15 @@ def check(
         for slot in slots:
             raw.extend(slot.style[0])
             report.errors.extend(slot.style[1])
-    relative: dict[str, str | None] = {s.target.display: s.target.relative for s in slots}
-    relative.update(site_paths)
-    ran = linter.ran(links=linter.checks_links, style=style is not None or style_runs, sites=sites_ran)
-    if stores:
-        signature = (linter.checks_links, style_runs, sites_ran)
-        finished = _finish_cached(linter, raw, slots, relative, ran, signature)
+    if signature is not None:
+        finished = _finish_cached(linter, raw, slots, relative, ran, signature, early)
         _store(stores, slots, whole_site)
         _note_for_replay(stores, targets, slots)
     else:
-        docs = {s.target.display: s.need_unit(linter).doc for s in slots}
-        finished = finish(linter, raw, docs, relative, ran)
+        rest = [p for p in raw if p.path not in early]
+        docs = {s.target.display: s.need_unit(linter).doc for s in slots if s.target.display not in early}
+        finished = finish(linter, rest, docs, relative, ran) + [p for done in early.values() for p in done]
+        finished.sort(key=lambda p: p.sort_key)
     report.problems = apply_filters(finished, filters, linter.cwd)
     return report
 
@@ -785,11 +805,11 @@ def _finish_cached(
     relative: Mapping[str, str | None],
     ran: Callable[[str], bool],
     signature: tuple[bool, ...],
+    early: Mapping[str, list[Problem]],
 ) -> list[Problem]:
     """`finish`, one file at a time, its output reused when its input (the file, the run key,
-    the raw findings of every phase) is what the cache finished last time."""
-    from .result_cache import finish_digest, pack_problem, unpack_problem
-
+    the raw findings of every phase) is what the cache finished last time. `early`: the files
+    finished already (`_finish_file`, as their document phase ended), by display path."""
     by_path: dict[str, list[Problem]] = {}
     for p in raw:
         by_path.setdefault(p.path, []).append(p)
@@ -800,22 +820,39 @@ def _finish_cached(
         if each.found is not None and each.entry is not None and each.entry.found is not None:
             packed.update(zip(map(id, each.found.problems), each.entry.found[0]))
     for path in sorted(set(by_path) | set(files)):
-        found = by_path.get(path, [])
-        slot = files.get(path)
-        if slot is None or not slot.stored(linter):  # a file whose results are not stored: no digest either
-            kept.extend(finish(linter, found, {path: slot.need_unit(linter).doc} if slot else {}, relative, ran))
-            continue
-        key = finish_digest(found, path, signature, packed)
-        cached = slot.entry.finished if slot.entry is not None else None
-        if cached is not None and cached[0] == key:
-            done = [unpack_problem(p, path) for p in cached[1]]
-            slot.finished = cached  # as stored: not packed again
-        else:
-            done = finish(linter, found, {path: slot.need_unit(linter).doc}, relative, ran)
-            slot.finished = (key, tuple(pack_problem(p, path) for p in done))
+        done = early.get(path)
+        if done is None:
+            done = _finish_file(linter, path, by_path.get(path, []), files.get(path), relative, ran, signature, packed)
         kept.extend(done)
     kept.sort(key=lambda p: p.sort_key)
     return kept
+
+
+def _finish_file(
+    linter: Linter,
+    path: str,
+    found: list[Problem],
+    slot: _Slot | None,
+    relative: Mapping[str, str | None],
+    ran: Callable[[str], bool],
+    signature: tuple[bool, ...] | None,
+    packed: Mapping[int, tuple[Any, ...]],
+) -> list[Problem]:
+    """`finish` of one file's raw findings (all of its phases'); with a `signature` (the result
+    cache is on), reused from its entry when its input is what the cache finished last time,
+    and kept on the slot for its entry."""
+    if signature is None or slot is None or not slot.stored(linter):  # not stored: no digest either
+        return finish(linter, found, {path: slot.need_unit(linter).doc} if slot else {}, relative, ran)
+    from .result_cache import finish_digest, pack_problem, unpack_problem
+
+    key = finish_digest(found, path, signature, packed)
+    cached = slot.entry.finished if slot.entry is not None else None
+    if cached is not None and cached[0] == key:
+        slot.finished = cached  # as stored: not packed again
+        return [unpack_problem(p, path) for p in cached[1]]
+    done = finish(linter, found, {path: slot.need_unit(linter).doc}, relative, ran)
+    slot.finished = (key, tuple(pack_problem(p, path) for p in done))
+    return done
 
 
 def _packed_front(unit: Unit) -> bytes | None:

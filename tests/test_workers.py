@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import os
 import signal
+from pathlib import Path
 
 import pytest
 
 from reinvent_lint import pipeline, workers
+
+from .conftest import linter_for, write_site
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="workers fork")
 
@@ -29,7 +32,7 @@ def test_results_come_back_in_index_order_with_each_result_seen_once() -> None:
         200,
         jobs=2,
         progress=lambda done, total, phase: progress.append(done),
-        each=lambda result: seen.append(result[0]),
+        each=lambda index, result: seen.append(index),
         sizes=sizes,
     )
     assert [r[0] for r in results] == list(range(200))
@@ -113,3 +116,30 @@ def test_a_stop_in_the_main_process_kills_the_workers() -> None:
     with pytest.raises(KeyboardInterrupt):
         workers.run(work, range(4), 2, deliver)
     assert _no_children_left()
+
+
+@pytest.mark.parametrize("use_cache", [False, True], ids=["no-cache", "cache"])
+def test_files_finished_as_their_results_arrive_match_those_finished_after(tmp_path: Path, use_cache: bool) -> None:
+    """Without links and the style pack, each file is finished (severity, suppressions, RL001,
+    the site-wide findings on it) as its worker result arrives; with links on (cached verdicts
+    only: none here), after all results. Both give the same report, in one process or two."""
+    posts = {
+        f"_posts/2024-01-{1 + i % 28:02d}-p{i}.md": (
+            f"---\ntitle: {'Same' if i < 3 else f'P{i}'}\npermalink: /p/{i % 40}/\n---\n\n"
+            "<!-- reinvent-lint disable-next-line RL103 -->\nSome teh words.\n\n# A\n\n# B\n\nText. \n"
+        )
+        for i in range(60)
+    }
+    write_site(tmp_path, posts)
+    reports = []
+    for links, jobs in (("off", 1), ("off", 2), ("cached", 2)):
+        linter = linter_for(tmp_path, raw={"links": {"mode": links}, "style": {"mode": "off"}})
+        linter.use_result_cache = use_cache
+        if use_cache:
+            from reinvent_lint import result_cache
+
+            result_cache.clear(tmp_path / ".reinvent-lint-cache")
+        reports.append(linter.check_paths([], jobs=jobs))
+    codes = {p.code for p in reports[0].problems}
+    assert {"RL001", "RL501"} <= codes and len(codes) >= 4  # unused suppressions, typos, site-wide findings
+    assert reports[0].problems == reports[1].problems == reports[2].problems
