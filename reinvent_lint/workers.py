@@ -17,7 +17,8 @@ A child takes no signal while it is forked (`signals.deferred`), then ignores SI
 SIGTERM (`signals.quiet_child`); it never returns into the caller's code, and ends with
 `os._exit` (no clean-up of the state it inherited: that is the main process's). The main
 process kills and reaps every child it forked when it stops early (a signal, an error in a
-child), so no worker outlives the run.
+child), so no worker outlives the run; after a complete run, the children that are still
+exiting are reaped by the next run (or by the system, with this process).
 """
 
 from __future__ import annotations
@@ -54,6 +55,7 @@ def run(
     `meanwhile()`: work of this process that needs no result, done once the children run."""
     from .signals import deferred
 
+    _reap(_EXITING)
     tasks = b"".join(_TASK.pack(i) for i in order)
     task_read, task_write = os.pipe()
     os.set_blocking(task_write, False)
@@ -77,6 +79,7 @@ def run(
             meanwhile()
         _collect(children, task_write, tasks, len(order), deliver)
         task_write = -1  # closed by _collect
+        _release(children)
     finally:
         for fd in (task_read, task_write):
             if fd >= 0:
@@ -158,6 +161,32 @@ def _status(pid: int) -> str:
     return f"exit status {os.waitstatus_to_exitcode(status)}"
 
 
+_EXITING: list[int] = []  # children done with their work, still exiting when the run ended
+
+
+def _reap(pids: list[int]) -> None:
+    """Reap the children of `pids` that have exited (without waiting); keep the others."""
+    for pid in list(pids):
+        try:
+            if os.waitpid(pid, os.WNOHANG) == (0, 0):
+                continue
+        except ChildProcessError:
+            pass
+        pids.remove(pid)
+
+
+def _release(children: dict[int, int]) -> None:
+    """After the last result: close the result pipes and reap the children without waiting for
+    their exit. A child closes its pipe as it exits, and its exit then still frees the memory
+    it shares with this process (~5 ms, measured: the pipe closed that much later when the
+    kernel closed it); those not yet gone are reaped at the next run (`_EXITING`)."""
+    for fd in children:
+        os.close(fd)
+    _EXITING.extend(children.values())
+    children.clear()
+    _reap(_EXITING)
+
+
 def _stop(children: dict[int, int]) -> None:
     """Kill (a child that is done has exited already) and reap every child; close their pipes."""
     for fd, pid in children.items():
@@ -196,7 +225,10 @@ def _child(work: Callable[[int], Any], tasks: int, out: int, inherited: Sequence
             _send(out, index, payload)
         code = 0
     finally:
-        os._exit(code)
+        try:
+            os.close(out)  # the main process sees the end now, not once this process is torn down
+        finally:
+            os._exit(code)
 
 
 def _send(fd: int, index: int, payload: bytes) -> None:

@@ -16,11 +16,14 @@ pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="workers fork")
 
 
 def _no_children_left() -> bool:
+    """Every worker ends: those still exiting after the run (workers._EXITING) are waited for."""
     try:
-        os.waitpid(-1, os.WNOHANG)
+        while True:
+            pid, _ = os.waitpid(-1, 0)
+            assert pid in workers._EXITING
+            workers._EXITING.remove(pid)
     except ChildProcessError:
-        return True
-    return False
+        return not workers._EXITING
 
 
 def test_results_come_back_in_index_order_with_each_result_seen_once() -> None:
