@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from . import suppress
-from .document import Document, ReadError, read_bytes
+from .document import Document, ReadError, decode_endings, read_bytes
 from .jekyll.front_matter import packed as packed_front_matter
 from .jekyll.front_matter import remember as remember_front_matter
 from .external import LINK_CODES, Occurrence, occurrences
@@ -48,6 +48,9 @@ class Unit:
     original: bytes = b""  # the bytes read, for the compare-and-swap write of `fix`
 
 
+_UNPACKED = b"\0unpacked"  # `_Slot.front`, `Found.front`: not computed
+
+
 @dataclass
 class Found:
     """What the per-document phase returns for one unit."""
@@ -58,6 +61,10 @@ class Found:
     reads: set[tuple[Any, ...]] | None = None  # what the rules read of the site (result_cache.py), when recorded
     words: dict[str, bytes] = field(default_factory=dict)  # the words the speller judged, when recorded
     stored_reads: tuple[Any, ...] | None = None  # `reads` and `words` as its cache entry stores them
+    # finished where it was checked (when no later phase adds findings): see `check`
+    finished: list[Problem] | None = None
+    finished_entry: tuple[bytes, tuple[Any, ...]] | None = None  # `_Slot.finished`
+    front: bytes | None = _UNPACKED  # `_Slot.front`
 
 
 @dataclass(frozen=True)
@@ -154,15 +161,17 @@ def map_units(
     return slots
 
 
-def prepare_sites(linter: Linter, units: Sequence[Unit], parallel: bool) -> None:
+def prepare_sites(linter: Linter, units: Sequence[tuple[Target, Any]], parallel: bool) -> None:
     """Build what rules share about each site once, before forking, so workers inherit it: the
     rules' own `prepare` (dictionaries, vocabularies), the file listing and URL map. A run in
     one process skips this: each rule builds what it reads when it first reads it, so a
-    one-post run loads no more than that post needs. Either way the documents read are put on
-    each site: a rule that learns from every file (the spelling vocabulary) need not read them again."""
-    sites = {id(u.target.site): u.target.site for u in units}.values()
+    one-post run loads no more than that post needs. Either way the documents read (`units`:
+    each target with its Document, or with its text not yet parsed: an object with `.text`) are
+    put on each site: a rule that learns from every file (the spelling vocabulary) need not read
+    them again."""
+    sites = {id(t.site): t.site for t, _ in units}.values()
     for site in sites:
-        read = {u.target.relative: u.doc for u in units if u.target.site is site and u.target.relative}
+        read = {t.relative: doc for t, doc in units if t.site is site and t.relative}
         site.memo.put(READ_DOCUMENTS, read)
     if not parallel:
         return
@@ -364,17 +373,25 @@ def check(
         LAST.cached = False
     targets = linter.targets(paths, report.errors)
     stores = _open_caches(linter, targets, report.warnings) if linter.use_result_cache and preread is None else {}
-    slots = (
-        _read_slots(linter, targets, report.errors, stores)
-        if stores
-        else [
-            _Slot(u.target, u.original, unit=u).released() for u in read_units(linter, targets, report.errors, preread)
-        ]
-    )
-    report.files = len(slots)
     from . import style as style_pack
 
-    style_runs = bool(slots) and style_pack.runs(linter.config.style, whole_site)
+    # Without links and the style pack, a file's findings are all known once its document phase
+    # is done: it is finished then, where it was checked. The files are then parsed there too,
+    # each by the worker that checks it, not all of them in this process before the workers
+    # start (~30 ms of a whole-blog run that only one core worked on); this process decodes
+    # them (for the site vocabulary, and to report a file that is not UTF-8 as before).
+    style_on = style_pack.runs(linter.config.style, whole_site)
+    early = not linter.checks_links and not style_on
+    lazy = early and preread is None
+    if stores:
+        slots = _read_slots(linter, targets, report.errors, stores, lazy)
+    elif lazy:
+        slots = _read_unparsed(linter, targets, report.errors)
+    else:
+        units_read = read_units(linter, targets, report.errors, preread)
+        slots = [_Slot(u.target, u.original, unit=u).released() for u in units_read]
+    report.files = len(slots)
+    style_runs = bool(slots) and style_on
     style_slots = [s for s in slots if s.entry is None or s.entry.style is None] if style_runs else []
     style = start_style(linter, [s.need_unit(linter) for s in style_slots], whole_site, jobs)
     raw: list[Problem] = []
@@ -383,43 +400,54 @@ def check(
     report.errors.extend(site_errors)
     misses = [s for s in slots if s.found is None]
     parallel = _parallel(jobs, len(misses)) > 1
-    units = [s.need_unit(linter) for s in misses]
-    if units:
+    if misses:
         # with the result cache, shared site data is built before the traced document phase (so
         # building it is not recorded as every document reading the whole site) and the speller
         # exists to be traced
-        prepare_sites(linter, units, parallel or bool(stores))
+        read = [(s.target, s.unit.doc if s.unit is not None else _Unparsed(s.decoded_text())) for s in misses]
+        prepare_sites(linter, read, parallel or bool(stores))
         if stores:
-            _trace_spellers(units)
+            _trace_spellers([s.target.site for s in misses])
     record = [bool(stores) and s.stored(linter) for s in misses]
     root = next((s.target.site.root for s in slots if s.target.site.root), None)
     looks_up = linter.looks_up_links(root)
     _SENT_WORDS.clear()
 
-    def work(i: int) -> Found:
-        found = document_phase(linter, units[i], record[i], looks_up)
-        store = stores.get(id(units[i].target.site))
-        if found.reads is not None and store is not None:
-            _ready_to_store(found, store.evaluate)
-        return found
-
     relative: dict[str, str | None] = {s.target.display: s.target.relative for s in slots}
     relative.update(site_paths)
     ran = linter.ran(links=linter.checks_links, style=style is not None or style_runs, sites=sites_ran)
     signature = (linter.checks_links, style_runs, sites_ran) if stores else None
-    # Without links and the style pack, a file's findings are all known once its document phase
-    # is done: it is finished then, while the workers check the others (this process is idle
-    # meanwhile, and works alone once they are done).
-    early: dict[str, list[Problem]] = {}
     site_found: dict[str, list[Problem]] = {}
     for p in site_problems:
         site_found.setdefault(p.path, []).append(p)
 
-    def finish_early(slot: _Slot, found: Found) -> None:
+    def work(i: int) -> Found:
+        slot = misses[i]
+        unit = slot.need_unit(linter)
+        found = document_phase(linter, unit, record[i], looks_up)
+        store = stores.get(id(unit.target.site))
+        if found.reads is not None and store is not None:
+            _ready_to_store(found, store.evaluate)
+        if early:  # (in a worker, `slot` is its own copy: what the main process needs is sent)
+            slot.found = found
+            path = unit.target.display
+            found.finished = _finish_file(linter, path, site_found.get(path, []) + found.problems, slot, relative,
+                                          ran, signature, {})  # fmt: skip
+            found.finished_entry = slot.finished
+            if stores and unit.doc.front_matter is not None:
+                found.front = _packed_front(unit)
+        return found
+
+    finished_early: dict[str, list[Problem]] = {}
+
+    def take_finished(slot: _Slot, found: Found) -> None:
+        assert found.finished is not None
         slot.found = found
-        path = slot.target.display
-        early[path] = _finish_file(linter, path, site_found.get(path, []) + found.problems, slot, relative, ran,
-                                   signature, {})  # fmt: skip
+        finished_early[slot.target.display] = found.finished
+        slot.finished = found.finished_entry
+        if found.front != _UNPACKED:
+            slot.front = found.front
+        found.finished = None
 
     # In mode `all`, the link worker gets each document's URLs as they are found (link_worker.py).
     feed = _feeder(linter) if looks_up else None
@@ -428,11 +456,11 @@ def check(
     each: Callable[[int, Found], None] | None = None
     if feed is not None:
         each = lambda index, found: feed(found.links)
-    elif not linter.checks_links and not style_runs:
-        each = lambda index, found: finish_early(misses[index], found)
-    sizes = [len(u.doc.text) for u in units]
+    elif early:
+        each = lambda index, found: take_finished(misses[index], found)
+    sizes = [s.size for s in misses]
     meanwhile = (lambda: _prepare_entries(stores, misses)) if stores else None
-    mapped = map_units(work, len(units), jobs, linter.progress, each=each, sizes=sizes, meanwhile=meanwhile)
+    mapped = map_units(work, len(misses), jobs, linter.progress, each=each, sizes=sizes, meanwhile=meanwhile)
     for slot, found in zip(misses, mapped):
         slot.found = found
     links: list[Occurrence] = []
@@ -455,13 +483,13 @@ def check(
             raw.extend(slot.style[0])
             report.errors.extend(slot.style[1])
     if signature is not None:
-        finished = _finish_cached(linter, raw, slots, relative, ran, signature, early)
+        finished = _finish_cached(linter, raw, slots, relative, ran, signature, finished_early)
         _store(stores, slots, whole_site)
         _note_for_replay(stores, targets, slots)
     else:
-        rest = [p for p in raw if p.path not in early]
-        docs = {s.target.display: s.need_unit(linter).doc for s in slots if s.target.display not in early}
-        finished = finish(linter, rest, docs, relative, ran) + [p for done in early.values() for p in done]
+        rest = [p for p in raw if p.path not in finished_early]
+        docs = {s.target.display: s.need_unit(linter).doc for s in slots if s.target.display not in finished_early}
+        finished = finish(linter, rest, docs, relative, ran) + [p for done in finished_early.values() for p in done]
         finished.sort(key=lambda p: p.sort_key)
     report.problems = apply_filters(finished, filters, linter.cwd)
     return report
@@ -478,7 +506,6 @@ def _feeder(linter: Linter) -> Callable[[Sequence[Occurrence]], None] | None:
 
 
 # ----- the result cache's side of the run (result_cache.py) -------------------------------------
-_UNPACKED = b"\0unpacked"  # `_Slot.front` not computed yet
 
 
 @dataclass(eq=False)
@@ -498,6 +525,7 @@ class _Slot:
     words: bytes = b""  # digest of what the file adds to the site vocabulary
     index: int = 0  # of its target
     size: int = -1  # of `data` (kept when a huge file's bytes are released)
+    decoded: tuple[str, bool, str] | None = None  # `decode_endings(data)`, before the file is parsed
     front: bytes | None = _UNPACKED  # its front matter packed for its entry (`_prepare_entries`)
 
     def __post_init__(self) -> None:
@@ -524,10 +552,32 @@ class _Slot:
     def need_unit(self, linter: Linter) -> Unit:
         if self.unit is None:
             target = self.target
-            doc = Document.from_bytes(target.display, self.data, target.site.kind_of(target.relative))
+            kind = target.site.kind_of(target.relative)
+            if self.decoded is None:
+                doc = Document.from_bytes(target.display, self.data, kind)
+            else:  # as Document.from_bytes makes it, from the text decoded already
+                text, bom, newline = self.decoded
+                doc = Document(target.display, text, bom=bom, crlf=newline == "\r\n", kind=kind, cr=newline == "\r")
+                self.decoded = None
             self.unit = Unit(target, doc, self.data)
             self.released()
         return self.unit
+
+    def decoded_text(self) -> str:
+        """The file's text before it is parsed (decoded once: `need_unit` parses it from there)."""
+        if self.unit is not None:
+            return self.unit.doc.text
+        if self.decoded is None:
+            self.decoded = decode_endings(self.data)
+        return self.decoded[0]
+
+
+@dataclass(frozen=True)
+class _Unparsed:
+    """A file's text before it is parsed: what the site vocabulary reads of a document (see
+    `prepare_sites`)."""
+
+    text: str
 
 
 SITE_PHASE = "\0site-phase"  # the entry holding the site-wide rules' findings
@@ -571,10 +621,11 @@ def _open_caches(linter: Linter, targets: Sequence[Target], warnings: list[str])
 
 
 def _read_slots(
-    linter: Linter, targets: Sequence[Target], errors: list[FileError], stores: dict[int, Any]
+    linter: Linter, targets: Sequence[Target], errors: list[FileError], stores: dict[int, Any], lazy: bool = False
 ) -> list[_Slot]:
     """Read every file's bytes; take each valid entry's findings from the cache, so only the
-    others are parsed and checked."""
+    others are parsed and checked. `lazy`: they are only decoded here, and parsed where they
+    are checked (see `check`)."""
     from .result_cache import LAST, Evaluator, content_hash, unpack_error, unpack_occurrence, unpack_problem
 
     slots: list[_Slot] = []
@@ -625,7 +676,7 @@ def _read_slots(
             if store is not None and rel is not None and (raw := store.entries.get(rel)) is not None:
                 remember_front_matter(raw[6])  # its front matter as last read, by its YAML text
             try:
-                slot.need_unit(linter)
+                slot.decoded_text() if lazy else slot.need_unit(linter)
             except ReadError as exc:
                 failed[slot.index] = FileError(display, exc.message, exc.line, exc.column)
                 slot.index = -1
@@ -634,6 +685,21 @@ def _read_slots(
     errors.extend(failed[i] for i in sorted(failed))
     LAST.checked, LAST.reused = checked, reused
     return [s for s in slots if s.index >= 0]
+
+
+def _read_unparsed(linter: Linter, targets: Sequence[Target], errors: list[FileError]) -> list[_Slot]:
+    """`read_units` without parsing: each file read and decoded (the same errors, in the same
+    order), to be parsed where it is checked (see `check`)."""
+    slots: list[_Slot] = []
+    for target in targets:
+        try:
+            slot = _Slot(target, read_bytes(target.path, max_bytes(linter.config.limits)))
+            slot.decoded_text()
+        except ReadError as exc:
+            errors.append(FileError(target.display, exc.message, exc.line, exc.column))
+            continue
+        slots.append(slot)
+    return slots
 
 
 _SENT_WORDS: set[str] = set()  # words whose verdicts this process has sent back in this run
@@ -759,7 +825,7 @@ def _speller_factory(site: Site, options: Any) -> Callable[[], Any]:
     return build
 
 
-def _trace_spellers(units: Sequence[Unit]) -> None:
+def _trace_spellers(sites: Iterable[Site]) -> None:
     """Let the result cache see which vocabulary entries the speller's verdicts read."""
     import sys
 
@@ -768,7 +834,7 @@ def _trace_spellers(units: Sequence[Unit]) -> None:
         return
     from .result_cache import trace_speller
 
-    for site in {id(u.target.site): u.target.site for u in units}.values():
+    for site in {id(site): site for site in sites}.values():
         speller = spelling.built_speller(site)
         if speller is not None:
             trace_speller(speller)
@@ -863,8 +929,9 @@ def _packed_front(unit: Unit) -> bytes | None:
 def _prepare_entries(stores: dict[int, Any], slots: Sequence[_Slot]) -> None:
     """What the cache entries of the files being checked need and their findings do not decide,
     done while the workers check them (this process would wait idle meanwhile, and after them
-    it works alone: 25-30 ms of a whole-blog run): each file's vocabulary digest and its front
-    matter packed."""
+    it works alone: 25-30 ms of a whole-blog run): each file's vocabulary digest and, for the
+    files parsed in this process, their front matter packed (the others' is packed by the
+    worker that parses them)."""
     for key, store in stores.items():
         if _spelling_options(store.linter) is not None:
             _fill_words(store, [s for s in slots if id(s.target.site) == key and s.target.relative])
@@ -916,8 +983,10 @@ def _store(stores: dict[int, Any], slots: Sequence[_Slot], whole_site: bool) -> 
                     tuple(pack_error(e, display) for e in slot.style[1]),
                 )
             front = old.front if old is not None else None
-            if slot.unit is not None and slot.unit.doc.front_matter is not None:
-                front = slot.front if slot.front is not _UNPACKED else _packed_front(slot.unit)
+            if slot.front is not _UNPACKED:  # packed already (in the worker that parsed it, or meanwhile)
+                front = slot.front
+            elif slot.unit is not None and slot.unit.doc.front_matter is not None:
+                front = _packed_front(slot.unit)
             store.put(rel, Entry(slot.content, reads, found, style, slot.finished, slot.words, front))
         store.save(contents, whole_site, verdicts, words)
 
@@ -962,7 +1031,7 @@ def fix(
     units = read_units(linter, targets, errors)
     if write:  # temporary files a killed run left beside the posts
         fixer.remove_stale_temps({Path(os.path.realpath(u.target.path)).parent for u in units})
-    prepare_sites(linter, units, _parallel(jobs, len(units)) > 1)
+    prepare_sites(linter, [(u.target, u.doc) for u in units], _parallel(jobs, len(units)) > 1)
     check_one = linter.fix_checker(whole_site=not paths)
 
     in_process = _parallel(jobs, len(units)) == 1

@@ -146,3 +146,52 @@ def test_files_finished_as_their_results_arrive_match_those_finished_after(tmp_p
     codes = {p.code for p in reports[0].problems}
     assert {"RL001", "RL501"} <= codes and len(codes) >= 4  # unused suppressions, typos, site-wide findings
     assert reports[0].problems == reports[1].problems == reports[2].problems
+
+
+def test_documents_are_parsed_by_the_workers_that_check_them(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without links and the style pack, this process only decodes the files; each is parsed
+    (its front matter read, its lines indexed) in the worker that checks it."""
+    from reinvent_lint import document
+
+    posts = {
+        f"_posts/2024-01-{1 + i % 28:02d}-p{i}.md": f"---\ntitle: P{i}\n---\n\nSome teh words.\n" for i in range(60)
+    }
+    write_site(tmp_path, posts)
+    parsed_here: list[str] = []
+    real_init = document.Document.__init__
+    main = os.getpid()
+
+    def counting_init(self: document.Document, path: str, *args: object, **kwargs: object) -> None:
+        if os.getpid() == main:
+            parsed_here.append(path)
+        real_init(self, path, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(document.Document, "__init__", counting_init)
+    for use_cache in (False, True):
+        linter = linter_for(tmp_path, raw={"links": {"mode": "off"}, "style": {"mode": "off"}})
+        linter.use_result_cache = use_cache
+        report = linter.check_paths([], jobs=2)
+        assert len([p for p in report.problems if p.code == "RL501"]) == 60
+        assert not [p for p in parsed_here if p.startswith("_posts/")]
+    assert _no_children_left()
+
+
+def test_files_that_cannot_be_read_are_reported_alike_when_parsed_in_the_workers(tmp_path: Path) -> None:
+    posts: dict[str, str | bytes] = {
+        f"_posts/2024-01-{1 + i % 28:02d}-p{i}.md": f"---\ntitle: P{i}\n---\n\nSome teh words.\n" for i in range(60)
+    }
+    posts["_posts/2024-02-01-latin1.md"] = "---\ntitle: L\n---\n\nCaf\xe9\n".encode("latin-1")
+    posts["_posts/2024-02-02-nul.md"] = b"---\ntitle: N\n---\n\nA\x00B\n"
+    write_site(tmp_path, posts)
+    reports = []
+    for links, jobs in (("off", 2), ("off", 1), ("cached", 2)):  # parsed in the workers, here, here before
+        linter = linter_for(tmp_path, raw={"links": {"mode": links}, "style": {"mode": "off"}})
+        reports.append(linter.check_paths([], jobs=jobs))
+    assert (
+        [str(e) for e in reports[0].errors]
+        == [str(e) for e in reports[1].errors]
+        == [str(e) for e in reports[2].errors]
+    )
+    assert len(reports[0].errors) == 2 and "not valid UTF-8" in str(reports[0].errors[0])
+    assert reports[0].problems == reports[1].problems == reports[2].problems
+    assert reports[0].files == 60
