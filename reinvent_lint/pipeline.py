@@ -65,6 +65,7 @@ class Found:
     finished: list[Problem] | None = None
     finished_entry: tuple[bytes, tuple[Any, ...]] | None = None  # `_Slot.finished`
     front: bytes | None = _UNPACKED  # `_Slot.front`
+    packed: tuple[Any, ...] | None = None  # (problems, errors, links) as its cache entry stores them
 
 
 @dataclass(frozen=True)
@@ -431,8 +432,12 @@ def check(
         if early:  # (in a worker, `slot` is its own copy: what the main process needs is sent)
             slot.found = found
             path = unit.target.display
+            packed: dict[int, tuple[Any, ...]] = {}
+            if found.stored_reads is not None:  # its entry will be stored: packed once, here
+                found.packed = _packed_found(found, path)
+                packed = dict(zip(map(id, found.problems), found.packed[0]))
             found.finished = _finish_file(linter, path, site_found.get(path, []) + found.problems, slot, relative,
-                                          ran, signature, {})  # fmt: skip
+                                          ran, signature, packed)  # fmt: skip
             found.finished_entry = slot.finished
             if stores and unit.doc.front_matter is not None:
                 found.front = _packed_front(unit)
@@ -940,8 +945,19 @@ def _prepare_entries(stores: dict[int, Any], slots: Sequence[_Slot]) -> None:
             slot.front = _packed_front(slot.unit)
 
 
+def _packed_found(found: Found, display: str) -> tuple[Any, ...]:
+    """A document's findings as its cache entry stores them."""
+    from .result_cache import pack_error, pack_occurrence, pack_problem
+
+    return (
+        tuple(pack_problem(p, display) for p in found.problems),
+        tuple(pack_error(e, display) for e in found.errors),
+        tuple(pack_occurrence(o, display) for o in found.links),
+    )
+
+
 def _store(stores: dict[int, Any], slots: Sequence[_Slot], whole_site: bool) -> None:
-    from .result_cache import Entry, pack_error, pack_occurrence, pack_problem
+    from .result_cache import Entry, pack_error, pack_problem
 
     for key, store in stores.items():
         contents: dict[str, bytes] = {}
@@ -971,11 +987,7 @@ def _store(stores: dict[int, Any], slots: Sequence[_Slot], whole_site: bool) -> 
             else:
                 verdicts.update(slot.found.words)
                 reads = slot.found.stored_reads
-                found = (
-                    tuple(pack_problem(p, display) for p in slot.found.problems),
-                    tuple(pack_error(e, display) for e in slot.found.errors),
-                    tuple(pack_occurrence(o, display) for o in slot.found.links),
-                )
+                found = slot.found.packed or _packed_found(slot.found, display)
             style = old.style if old is not None else None
             if slot.style_fresh and not slot.style_uncacheable:
                 style = (
