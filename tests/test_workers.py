@@ -195,3 +195,14 @@ def test_files_that_cannot_be_read_are_reported_alike_when_parsed_in_the_workers
     assert len(reports[0].errors) == 2 and "not valid UTF-8" in str(reports[0].errors[0])
     assert reports[0].problems == reports[1].problems == reports[2].problems
     assert reports[0].files == 60
+
+
+def test_workers_still_exiting_after_a_run_are_reaped_at_exit() -> None:
+    """Reaped, not left to the system: their CPU time counts in this process's children's (what
+    `time` and a benchmark's wait4 report)."""
+    workers.run(lambda i: i, range(10), 2, lambda i, r: None)
+    workers._reap_all()
+    assert workers._EXITING == []
+    with pytest.raises(ChildProcessError):  # none left, not even one exited and not yet reaped
+        os.waitpid(-1, os.WNOHANG)
+    assert workers._AT_EXIT  # registered with atexit by the first run
