@@ -1,14 +1,18 @@
 """One run is one pipeline, the same for `check`, `fix` and the library API:
 
 1. discover the files (`Linter.targets`);
-2. read and parse each file once, in this process, and build the site data (site-wide rules,
-   the URL map, what rules `prepare`) before forking, so workers share it copy-on-write;
-3. the per-document phase, in parallel: our rules and the external links each post holds
-   (`fix` replaces it with the fix loop, then runs this pipeline again on the fixed text);
+2. read each file once, in this process, and build the site data (site-wide rules, the URL
+   map, what rules `prepare`) before forking, so workers share it copy-on-write; each file is
+   parsed once, here, or (in a `check` without links and the style pack) in the worker that
+   checks it;
+3. the per-document phase, in parallel (workers.py): our rules and the external links each
+   post holds (`fix` replaces it with the fix loop, then runs this pipeline again on the fixed
+   text);
 4. the cross-document phases: site-wide rules, external links, the style pack;
 5. one post-processing stage for every finding, whatever phase made it (`finish`): severity,
    the cap at info in files no reader sees (drafts, `published: false`), per-rule and global
-   excludes, suppression comments and RL001, `--since`, baseline, sort;
+   excludes, suppression comments and RL001 (this much file by file, in the worker, when no
+   later phase adds findings to the file), `--since`, baseline, sort;
 6. the reporter (the caller's).
 """
 
