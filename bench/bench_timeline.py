@@ -1,7 +1,7 @@
 """A timeline of one whole-blog `check` (issue 18's cold run): what runs in the main process
 alone, when the workers start and end, and what each process spends (CPU time).
 
-Run:  python bench/bench_timeline.py --blog ../shared/corpus/artsy [--runs 5] [--args "--no-cache"]
+Run:  python bench/bench_timeline.py --blog ../shared/corpus/artsy [--runs 5] [--args=--no-cache]
 
 The blog is copied to a temporary folder; before each run its result cache is cleared (a cold
 run, as bench_check.py's), unless --args holds --no-cache. Each run happens in a child process
@@ -134,7 +134,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--blog", type=Path, required=True)
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--args", default="", help="more `check` arguments, e.g. --no-cache")
+    parser.add_argument("--args", default="", help="more `check` arguments, e.g. --args=--no-cache")
     options = parser.parse_args()
     args = ["check", "--links", "off", *shlex.split(options.args)]
     with tempfile.TemporaryDirectory() as tmp:
