@@ -515,8 +515,6 @@ def _feeder(linter: Linter) -> Callable[[Sequence[Occurrence]], None] | None:
 
 
 # ----- the result cache's side of the run (result_cache.py) -------------------------------------
-
-
 @dataclass(eq=False)
 class _Slot:
     """One file of the run: its cached entry, or its parsed unit, or both."""
@@ -535,7 +533,7 @@ class _Slot:
     index: int = 0  # of its target
     size: int = -1  # of `data` (kept when a huge file's bytes are released)
     decoded: tuple[str, bool, str] | None = None  # `decode_endings(data)`, before the file is parsed
-    front: bytes | None = _UNPACKED  # its front matter packed for its entry (`_prepare_entries`)
+    front: bytes | None = _UNPACKED  # its front matter packed for its entry (by its worker, or meanwhile)
 
     def __post_init__(self) -> None:
         if self.size < 0:

@@ -64,6 +64,7 @@ def run(
     tasks = b"".join(_TASK.pack(i) for i in order)
     task_read, task_write = os.pipe()
     os.set_blocking(task_write, False)
+    writing = [task_write]  # the task pipe's write end while open (-1: closed), closed once
     children: dict[int, int] = {}  # result pipe -> pid
     try:
         tasks = _feed(task_write, tasks)
@@ -78,18 +79,23 @@ def run(
         os.close(task_read)
         task_read = -1
         if not tasks:
-            os.close(task_write)
-            task_write = -1
+            _close(writing)
         if meanwhile is not None:
             meanwhile()
-        _collect(children, task_write, tasks, len(order), deliver)
-        task_write = -1  # closed by _collect
+        _collect(children, writing, tasks, len(order), deliver)
         _release(children)
     finally:
-        for fd in (task_read, task_write):
-            if fd >= 0:
-                os.close(fd)
+        if task_read >= 0:
+            os.close(task_read)
+        _close(writing)
         _stop(children)
+
+
+def _close(writing: list[int]) -> None:
+    """Close the task pipe's write end if still open: the children read to its end, then stop."""
+    if writing[0] >= 0:
+        os.close(writing[0])
+        writing[0] = -1
 
 
 def _feed(fd: int, tasks: bytes) -> bytes:
@@ -100,13 +106,17 @@ def _feed(fd: int, tasks: bytes) -> bytes:
             os.write(fd, tasks[:_PIPE_BUF])
         except BlockingIOError:
             break
+        except BrokenPipeError:  # every child is gone: their tasks are not done (`WorkerDied`)
+            return b""
         tasks = tasks[_PIPE_BUF:]
     return tasks
 
 
 def _collect(
-    children: dict[int, int], task_write: int, tasks: bytes, count: int, deliver: Callable[[int, Any], None]
+    children: dict[int, int], writing: list[int], tasks: bytes, count: int, deliver: Callable[[int, Any], None]
 ) -> None:
+    """Feed the rest of the tasks as the pipe takes them; read and deliver the results."""
+    task_write = writing[0]
     poller = select.poll()
     for fd in children:
         poller.register(fd, select.POLLIN)
@@ -115,41 +125,37 @@ def _collect(
     buffers = {fd: bytearray() for fd in children}
     live = set(children)
     received = 0
-    try:
-        while live:
-            for fd, _ in poller.poll():
-                if fd == task_write:
-                    tasks = _feed(task_write, tasks)
-                    if not tasks:
-                        poller.unregister(task_write)
-                        os.close(task_write)
-                        task_write = -1
-                    continue
-                chunk = os.read(fd, 1 << 20)
-                if not chunk:  # the child closed its pipe: it is done (or gone)
-                    poller.unregister(fd)
-                    live.discard(fd)
-                    if buffers[fd]:
-                        raise WorkerDied(f"a worker process stopped mid-result ({_status(children[fd])})")
-                    continue
-                buffer = buffers[fd]
-                buffer += chunk
-                start = 0
-                while len(buffer) - start >= _HEADER.size:
-                    index, size = _HEADER.unpack_from(buffer, start)
-                    end = start + _HEADER.size + size
-                    if len(buffer) < end:
-                        break
-                    value = pickle.loads(buffer[start + _HEADER.size : end])
-                    start = end
-                    if index < 0:
-                        raise value
-                    deliver(index, value)
-                    received += 1
-                del buffer[:start]
-    finally:
-        if task_write >= 0:
-            os.close(task_write)
+    while live:
+        for fd, _ in poller.poll():
+            if fd == task_write:
+                tasks = _feed(task_write, tasks)
+                if not tasks:
+                    poller.unregister(task_write)
+                    _close(writing)
+                    task_write = -1
+                continue
+            chunk = os.read(fd, 1 << 20)
+            if not chunk:  # the child closed its pipe: it is done (or gone)
+                poller.unregister(fd)
+                live.discard(fd)
+                if buffers[fd]:
+                    raise WorkerDied(f"a worker process stopped mid-result ({_status(children[fd])})")
+                continue
+            buffer = buffers[fd]
+            buffer += chunk
+            start = 0
+            while len(buffer) - start >= _HEADER.size:
+                index, size = _HEADER.unpack_from(buffer, start)
+                end = start + _HEADER.size + size
+                if len(buffer) < end:
+                    break
+                value = pickle.loads(buffer[start + _HEADER.size : end])
+                start = end
+                if index < 0:
+                    raise value
+                deliver(index, value)
+                received += 1
+            del buffer[:start]
     if received < count:
         statuses = ", ".join(sorted({_status(pid) for pid in children.values()}))
         raise WorkerDied(f"a worker process stopped before its work was done ({statuses})")

@@ -206,3 +206,17 @@ def test_workers_still_exiting_after_a_run_are_reaped_at_exit() -> None:
     with pytest.raises(ChildProcessError):  # none left, not even one exited and not yet reaped
         os.waitpid(-1, os.WNOHANG)
     assert workers._AT_EXIT  # registered with atexit by the first run
+
+
+def test_workers_that_all_die_with_tasks_left_unwritten_are_an_error() -> None:
+    """More tasks than the task pipe holds, and every worker killed: writing the rest fails (no
+    reader), and the run says the workers stopped (not a broken pipe, which the CLI would take
+    for its reader gone)."""
+
+    def work(i: int) -> int:
+        os.kill(os.getpid(), signal.SIGKILL)
+        return i
+
+    with pytest.raises(workers.WorkerDied, match="killed by signal 9"):
+        workers.run(work, range(40_000), 2, lambda i, r: None)
+    assert _no_children_left()
