@@ -172,7 +172,9 @@ def run() -> NoReturn:
     # with no line. Held from here, a late signal leaves the exit code the run's own.
     if hasattr(signal, "pthread_sigmask"):
         signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
-    sys.exit(code)
+    from .exiting import exit_now
+
+    exit_now(code)  # without the interpreter's teardown (~35 ms after a whole-blog run)
 
 
 def _replayed(argv: list[str]) -> int | None:

@@ -1,14 +1,18 @@
 """One run is one pipeline, the same for `check`, `fix` and the library API:
 
 1. discover the files (`Linter.targets`);
-2. read and parse each file once, in this process, and build the site data (site-wide rules,
-   the URL map, what rules `prepare`) before forking, so workers share it copy-on-write;
-3. the per-document phase, in parallel: our rules and the external links each post holds
-   (`fix` replaces it with the fix loop, then runs this pipeline again on the fixed text);
+2. read each file once, in this process, and build the site data (site-wide rules, the URL
+   map, what rules `prepare`) before forking, so workers share it copy-on-write; each file is
+   parsed once, here, or (in a `check` without links and the style pack) in the worker that
+   checks it;
+3. the per-document phase, in parallel (workers.py): our rules and the external links each
+   post holds (`fix` replaces it with the fix loop, then runs this pipeline again on the fixed
+   text);
 4. the cross-document phases: site-wide rules, external links, the style pack;
 5. one post-processing stage for every finding, whatever phase made it (`finish`): severity,
    the cap at info in files no reader sees (drafts, `published: false`), per-rule and global
-   excludes, suppression comments and RL001, `--since`, baseline, sort;
+   excludes, suppression comments and RL001 (this much file by file, in the worker, when no
+   later phase adds findings to the file), `--since`, baseline, sort;
 6. the reporter (the caller's).
 """
 
@@ -22,7 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from . import suppress
-from .document import Document, ReadError, read_bytes
+from .document import Document, ReadError, decode_endings, read_bytes
 from .jekyll.front_matter import packed as packed_front_matter
 from .jekyll.front_matter import remember as remember_front_matter
 from .markdown import packed as packed_blocks
@@ -50,6 +54,9 @@ class Unit:
     original: bytes = b""  # the bytes read, for the compare-and-swap write of `fix`
 
 
+_UNPACKED = b"\0unpacked"  # `_Slot.front`, `Found.front`: not computed
+
+
 @dataclass
 class Found:
     """What the per-document phase returns for one unit."""
@@ -60,6 +67,12 @@ class Found:
     reads: set[tuple[Any, ...]] | None = None  # what the rules read of the site (result_cache.py), when recorded
     words: dict[str, bytes] = field(default_factory=dict)  # the words the speller judged, when recorded
     stored_reads: tuple[Any, ...] | None = None  # `reads` and `words` as its cache entry stores them
+    # finished where it was checked (when no later phase adds findings): see `check`
+    finished: list[Problem] | None = None
+    finished_entry: tuple[bytes, tuple[Any, ...]] | None = None  # `_Slot.finished`
+    front: bytes | None = _UNPACKED  # `_Slot.front`
+    blocks: bytes | None = _UNPACKED  # `_Slot.blocks`
+    packed: tuple[Any, ...] | None = None  # (problems, errors, links) as its cache entry stores them
 
 
 @dataclass(frozen=True)
@@ -91,9 +104,7 @@ def read_units(
 
 
 def _can_fork() -> bool:
-    import multiprocessing
-
-    return "fork" in multiprocessing.get_all_start_methods()
+    return hasattr(os, "fork")  # (workers.py forks with os.fork; multiprocessing is not imported to ask)
 
 
 def _parallel(jobs: int, count: int) -> int:
@@ -104,101 +115,71 @@ def _parallel(jobs: int, count: int) -> int:
     return 1
 
 
-_FORKED: tuple[Callable[[int], Any], int] | None = None
-
-
-def _run_forked(index: int) -> Any:
-    assert _FORKED is not None
-    return _FORKED[0](index)
-
-
 def map_units(
     work: Callable[[int], Any],
     count: int,
     jobs: int,
     progress: Callable[[int, int, str], None] | None = None,
     phase: str = "checked",
-    each: Callable[[Any], None] | None = None,
+    each: Callable[[int, Any], None] | None = None,
+    sizes: Sequence[int] | None = None,
+    meanwhile: Callable[[], None] | None = None,
 ) -> list[Any]:
     """`work(i)` for i in range(count), in forked workers that inherit everything this process
-    built (documents, sites, config) instead of pickling it; `progress(done, total, phase)` and
-    `each(result)`, in this process, as results arrive (progress.py shows it on a terminal)."""
+    built (documents, sites, config) instead of pickling it (workers.py); `progress(done, total,
+    phase)` and `each(i, result)`, in this process, as results arrive (progress.py shows it on a
+    terminal). `sizes`: each task's size; the largest are handed out first, so the last tasks
+    are short and both workers finish together. `meanwhile()`: work of this process that needs
+    no result, done while the workers run (before any result is delivered)."""
     processes = _parallel(jobs, count)
     results: list[Any] = []
     if processes == 1:
+        if meanwhile is not None:
+            meanwhile()
         for i in range(count):
             results.append(work(i))
             if each:
-                each(results[-1])
+                each(i, results[-1])
             if progress:
                 progress(len(results), count, phase)
         return results
-    global _FORKED
-    import multiprocessing
+    from . import workers
 
-    from .signals import deferred, quiet_child
+    slots: list[Any] = [None] * count
+    done = 0
 
-    _FORKED = (work, count)
+    def deliver(index: int, result: Any) -> None:
+        nonlocal done
+        slots[index] = result
+        done += 1
+        if each:
+            each(index, result)
+        if progress:
+            progress(done, count, phase)
+
+    order = range(count) if sizes is None else sorted(range(count), key=lambda i: -sizes[i])
     # What this process built (documents, the site, the lexicon) is frozen out of the collector
     # before forking: a collection in a worker would otherwise touch every object and copy each
     # page it shares with this process.
     gc.freeze()
     try:
-        with deferred():  # a stop during the fork would leave workers holding our output open
-            pool = multiprocessing.get_context("fork").Pool(processes, quiet_child)
-        with pool:
-            try:
-                for result in pool.imap(_run_forked, range(count), chunksize=8):
-                    results.append(result)
-                    if each:
-                        each(result)
-                    if progress:
-                        progress(len(results), count, phase)
-            except BaseException:  # a stop (signals.Interrupted) or a worker's error
-                _abandon(pool)
-                raise
-            return results
+        workers.run(work, order, processes, deliver, meanwhile)
     finally:
-        _FORKED = None
         gc.unfreeze()
+    return slots
 
 
-def _abandon(pool: Any) -> None:
-    """Stop the workers of an interrupted pool without `Pool.terminate`'s clean-up, which hangs
-    in CPython when a worker is stopped while it sends a result larger than the pipe holds: that
-    worker keeps the result pipe's lock, which the clean-up takes to write its sentinel (an
-    interrupted 200-post check hung so in about 1 run of 20). The pool's handler threads are told
-    to stop (they are daemons), its workers are killed, and its exit-time clean-up cancelled. A
-    Pool without these internals (another Python) is terminated as usual."""
-    from multiprocessing.pool import TERMINATE
-
-    try:
-        handlers = (pool._worker_handler, pool._task_handler, pool._result_handler)
-        workers, notifier, cleanup = list(pool._pool), pool._change_notifier, pool._terminate
-    except AttributeError:
-        pool.terminate()
-        return
-    pool._state = TERMINATE
-    for handler in handlers:
-        handler._state = TERMINATE
-    notifier.put(None)  # wakes the worker handler, which stops (and starts no new worker)
-    handlers[0].join(5)
-    for worker in workers:
-        worker.kill()
-    for worker in workers:
-        worker.join(5)
-    cleanup.cancel()
-
-
-def prepare_sites(linter: Linter, units: Sequence[Unit], parallel: bool) -> None:
+def prepare_sites(linter: Linter, units: Sequence[tuple[Target, Any]], parallel: bool) -> None:
     """Build what rules share about each site once, before forking, so workers inherit it: the
     rules' own `prepare` (dictionaries, vocabularies), the file listing and URL map. A run in
     one process skips this: each rule builds what it reads when it first reads it, so a
-    one-post run loads no more than that post needs. Either way the documents read are put on
-    each site: a rule that learns from every file (the spelling vocabulary) need not read them again."""
-    sites = {id(u.target.site): u.target.site for u in units}.values()
+    one-post run loads no more than that post needs. Either way the documents read (`units`:
+    each target with its Document, or with its text not yet parsed: an object with `.text`) are
+    put on each site: a rule that learns from every file (the spelling vocabulary) need not read
+    them again."""
+    sites = {id(t.site): t.site for t, _ in units}.values()
     for site in sites:
-        read = {u.target.relative: u.doc for u in units if u.target.site is site and u.target.relative}
+        read = {t.relative: doc for t, doc in units if t.site is site and t.relative}
         site.memo.put(READ_DOCUMENTS, read)
     if not parallel:
         return
@@ -400,17 +381,25 @@ def check(
         LAST.cached = False
     targets = linter.targets(paths, report.errors)
     stores = _open_caches(linter, targets, report.warnings) if linter.use_result_cache and preread is None else {}
-    slots = (
-        _read_slots(linter, targets, report.errors, stores)
-        if stores
-        else [
-            _Slot(u.target, u.original, unit=u).released() for u in read_units(linter, targets, report.errors, preread)
-        ]
-    )
-    report.files = len(slots)
     from . import style as style_pack
 
-    style_runs = bool(slots) and style_pack.runs(linter.config.style, whole_site)
+    # Without links and the style pack, a file's findings are all known once its document phase
+    # is done: it is finished then, where it was checked. The files are then parsed there too,
+    # each by the worker that checks it, not all of them in this process before the workers
+    # start (~30 ms of a whole-blog run that only one core worked on); this process decodes
+    # them (for the site vocabulary, and to report a file that is not UTF-8 as before).
+    style_on = style_pack.runs(linter.config.style, whole_site)
+    early = not linter.checks_links and not style_on
+    lazy = early and preread is None
+    if stores:
+        slots = _read_slots(linter, targets, report.errors, stores, lazy)
+    elif lazy:
+        slots = _read_unparsed(linter, targets, report.errors)
+    else:
+        units_read = read_units(linter, targets, report.errors, preread)
+        slots = [_Slot(u.target, u.original, unit=u).released() for u in units_read]
+    report.files = len(slots)
+    style_runs = bool(slots) and style_on
     style_slots = [s for s in slots if s.entry is None or s.entry.style is None] if style_runs else []
     style = start_style(linter, [s.need_unit(linter) for s in style_slots], whole_site, jobs)
     raw: list[Problem] = []
@@ -419,32 +408,76 @@ def check(
     report.errors.extend(site_errors)
     misses = [s for s in slots if s.found is None]
     parallel = _parallel(jobs, len(misses)) > 1
-    units = [s.need_unit(linter) for s in misses]
-    if units:
+    if misses:
         # with the result cache, shared site data is built before the traced document phase (so
         # building it is not recorded as every document reading the whole site) and the speller
         # exists to be traced
-        prepare_sites(linter, units, parallel or bool(stores))
+        read = [(s.target, s.unit.doc if s.unit is not None else _Unparsed(s.decoded_text())) for s in misses]
+        prepare_sites(linter, read, parallel or bool(stores))
         if stores:
-            _trace_spellers(units)
+            _trace_spellers([s.target.site for s in misses])
     record = [bool(stores) and s.stored(linter) for s in misses]
     root = next((s.target.site.root for s in slots if s.target.site.root), None)
     looks_up = linter.looks_up_links(root)
     _SENT_WORDS.clear()
 
+    relative: dict[str, str | None] = {s.target.display: s.target.relative for s in slots}
+    relative.update(site_paths)
+    ran = linter.ran(links=linter.checks_links, style=style is not None or style_runs, sites=sites_ran)
+    signature = (linter.checks_links, style_runs, sites_ran) if stores else None
+    site_found: dict[str, list[Problem]] = {}
+    for p in site_problems:
+        site_found.setdefault(p.path, []).append(p)
+
     def work(i: int) -> Found:
-        found = document_phase(linter, units[i], record[i], looks_up)
-        store = stores.get(id(units[i].target.site))
+        slot = misses[i]
+        unit = slot.need_unit(linter)
+        found = document_phase(linter, unit, record[i], looks_up)
+        store = stores.get(id(unit.target.site))
         if found.reads is not None and store is not None:
             _ready_to_store(found, store.evaluate)
+        if early:  # (in a worker, `slot` is its own copy: what the main process needs is sent)
+            slot.found = found
+            path = unit.target.display
+            packed: dict[int, tuple[Any, ...]] = {}
+            if found.stored_reads is not None:  # its entry will be stored: packed once, here
+                found.packed = _packed_found(found, path)
+                packed = dict(zip(map(id, found.problems), found.packed[0]))
+            found.finished = _finish_file(linter, path, site_found.get(path, []) + found.problems, slot, relative,
+                                          ran, signature, packed)  # fmt: skip
+            found.finished_entry = slot.finished
+            if stores and unit.doc.front_matter is not None:
+                found.front = _packed_front(unit)
+            if stores and unit.doc.parsed:
+                found.blocks = packed_blocks(unit.doc.tokens)
         return found
+
+    finished_early: dict[str, list[Problem]] = {}
+
+    def take_finished(slot: _Slot, found: Found) -> None:
+        assert found.finished is not None
+        slot.found = found
+        finished_early[slot.target.display] = found.finished
+        slot.finished = found.finished_entry
+        if found.front != _UNPACKED:
+            slot.front = found.front
+        if found.blocks != _UNPACKED:
+            slot.blocks = found.blocks
+        found.finished = None
 
     # In mode `all`, the link worker gets each document's URLs as they are found (link_worker.py).
     feed = _feeder(linter) if looks_up else None
     if feed is not None:
         feed([o for s in slots if s.found is not None for o in s.found.links])  # from the result cache
-    each = None if feed is None else lambda found: feed(found.links)
-    for slot, found in zip(misses, map_units(work, len(units), jobs, linter.progress, each=each)):
+    each: Callable[[int, Found], None] | None = None
+    if feed is not None:
+        each = lambda index, found: feed(found.links)
+    elif early:
+        each = lambda index, found: take_finished(misses[index], found)
+    sizes = [s.size for s in misses]
+    meanwhile = (lambda: _prepare_entries(stores, misses)) if stores else None
+    mapped = map_units(work, len(misses), jobs, linter.progress, each=each, sizes=sizes, meanwhile=meanwhile)
+    for slot, found in zip(misses, mapped):
         slot.found = found
     links: list[Occurrence] = []
     for slot in slots:
@@ -465,17 +498,15 @@ def check(
         for slot in slots:
             raw.extend(slot.style[0])
             report.errors.extend(slot.style[1])
-    relative: dict[str, str | None] = {s.target.display: s.target.relative for s in slots}
-    relative.update(site_paths)
-    ran = linter.ran(links=linter.checks_links, style=style is not None or style_runs, sites=sites_ran)
-    if stores:
-        signature = (linter.checks_links, style_runs, sites_ran)
-        finished = _finish_cached(linter, raw, slots, relative, ran, signature)
+    if signature is not None:
+        finished = _finish_cached(linter, raw, slots, relative, ran, signature, finished_early)
         _store(stores, slots, whole_site)
         _note_for_replay(stores, targets, slots)
     else:
-        docs = {s.target.display: s.need_unit(linter).doc for s in slots}
-        finished = finish(linter, raw, docs, relative, ran)
+        rest = [p for p in raw if p.path not in finished_early]
+        docs = {s.target.display: s.need_unit(linter).doc for s in slots if s.target.display not in finished_early}
+        finished = finish(linter, rest, docs, relative, ran) + [p for done in finished_early.values() for p in done]
+        finished.sort(key=lambda p: p.sort_key)
     report.problems = apply_filters(finished, filters, linter.cwd)
     return report
 
@@ -508,6 +539,9 @@ class _Slot:
     words: bytes = b""  # digest of what the file adds to the site vocabulary
     index: int = 0  # of its target
     size: int = -1  # of `data` (kept when a huge file's bytes are released)
+    decoded: tuple[str, bool, str] | None = None  # `decode_endings(data)`, before the file is parsed
+    front: bytes | None = _UNPACKED  # its front matter packed for its entry (by its worker, or meanwhile)
+    blocks: bytes | None = _UNPACKED  # what markdown-it said of it, packed for its entry by its worker
 
     def __post_init__(self) -> None:
         if self.size < 0:
@@ -533,10 +567,32 @@ class _Slot:
     def need_unit(self, linter: Linter) -> Unit:
         if self.unit is None:
             target = self.target
-            doc = Document.from_bytes(target.display, self.data, target.site.kind_of(target.relative))
+            kind = target.site.kind_of(target.relative)
+            if self.decoded is None:
+                doc = Document.from_bytes(target.display, self.data, kind)
+            else:  # as Document.from_bytes makes it, from the text decoded already
+                text, bom, newline = self.decoded
+                doc = Document(target.display, text, bom=bom, crlf=newline == "\r\n", kind=kind, cr=newline == "\r")
+                self.decoded = None
             self.unit = Unit(target, doc, self.data)
             self.released()
         return self.unit
+
+    def decoded_text(self) -> str:
+        """The file's text before it is parsed (decoded once: `need_unit` parses it from there)."""
+        if self.unit is not None:
+            return self.unit.doc.text
+        if self.decoded is None:
+            self.decoded = decode_endings(self.data)
+        return self.decoded[0]
+
+
+@dataclass(frozen=True)
+class _Unparsed:
+    """A file's text before it is parsed: what the site vocabulary reads of a document (see
+    `prepare_sites`)."""
+
+    text: str
 
 
 SITE_PHASE = "\0site-phase"  # the entry holding the site-wide rules' findings
@@ -580,10 +636,11 @@ def _open_caches(linter: Linter, targets: Sequence[Target], warnings: list[str])
 
 
 def _read_slots(
-    linter: Linter, targets: Sequence[Target], errors: list[FileError], stores: dict[int, Any]
+    linter: Linter, targets: Sequence[Target], errors: list[FileError], stores: dict[int, Any], lazy: bool = False
 ) -> list[_Slot]:
     """Read every file's bytes; take each valid entry's findings from the cache, so only the
-    others are parsed and checked."""
+    others are parsed and checked. `lazy`: they are only decoded here, and parsed where they
+    are checked (see `check`)."""
     from .result_cache import LAST, Evaluator, content_hash, unpack_error, unpack_occurrence, unpack_problem
 
     slots: list[_Slot] = []
@@ -635,7 +692,7 @@ def _read_slots(
                 remember_front_matter(raw[6])  # its front matter as last read, by its YAML text
                 remember_blocks(raw[7])  # what markdown-it said about its text as last parsed
             try:
-                slot.need_unit(linter)
+                slot.decoded_text() if lazy else slot.need_unit(linter)
             except ReadError as exc:
                 failed[slot.index] = FileError(display, exc.message, exc.line, exc.column)
                 slot.index = -1
@@ -644,6 +701,21 @@ def _read_slots(
     errors.extend(failed[i] for i in sorted(failed))
     LAST.checked, LAST.reused = checked, reused
     return [s for s in slots if s.index >= 0]
+
+
+def _read_unparsed(linter: Linter, targets: Sequence[Target], errors: list[FileError]) -> list[_Slot]:
+    """`read_units` without parsing: each file read and decoded (the same errors, in the same
+    order), to be parsed where it is checked (see `check`)."""
+    slots: list[_Slot] = []
+    for target in targets:
+        try:
+            slot = _Slot(target, read_bytes(target.path, max_bytes(linter.config.limits)))
+            slot.decoded_text()
+        except ReadError as exc:
+            errors.append(FileError(target.display, exc.message, exc.line, exc.column))
+            continue
+        slots.append(slot)
+    return slots
 
 
 _SENT_WORDS: set[str] = set()  # words whose verdicts this process has sent back in this run
@@ -769,7 +841,7 @@ def _speller_factory(site: Site, options: Any) -> Callable[[], Any]:
     return build
 
 
-def _trace_spellers(units: Sequence[Unit]) -> None:
+def _trace_spellers(sites: Iterable[Site]) -> None:
     """Let the result cache see which vocabulary entries the speller's verdicts read."""
     import sys
 
@@ -778,7 +850,7 @@ def _trace_spellers(units: Sequence[Unit]) -> None:
         return
     from .result_cache import trace_speller
 
-    for site in {id(u.target.site): u.target.site for u in units}.values():
+    for site in {id(site): site for site in sites}.values():
         speller = spelling.built_speller(site)
         if speller is not None:
             trace_speller(speller)
@@ -815,11 +887,11 @@ def _finish_cached(
     relative: Mapping[str, str | None],
     ran: Callable[[str], bool],
     signature: tuple[bool, ...],
+    early: Mapping[str, list[Problem]],
 ) -> list[Problem]:
     """`finish`, one file at a time, its output reused when its input (the file, the run key,
-    the raw findings of every phase) is what the cache finished last time."""
-    from .result_cache import finish_digest, pack_problem, unpack_problem
-
+    the raw findings of every phase) is what the cache finished last time. `early`: the files
+    finished already (`_finish_file`, as their document phase ended), by display path."""
     by_path: dict[str, list[Problem]] = {}
     for p in raw:
         by_path.setdefault(p.path, []).append(p)
@@ -830,26 +902,73 @@ def _finish_cached(
         if each.found is not None and each.entry is not None and each.entry.found is not None:
             packed.update(zip(map(id, each.found.problems), each.entry.found[0]))
     for path in sorted(set(by_path) | set(files)):
-        found = by_path.get(path, [])
-        slot = files.get(path)
-        if slot is None or not slot.stored(linter):  # a file whose results are not stored: no digest either
-            kept.extend(finish(linter, found, {path: slot.need_unit(linter).doc} if slot else {}, relative, ran))
-            continue
-        key = finish_digest(found, path, signature, packed)
-        cached = slot.entry.finished if slot.entry is not None else None
-        if cached is not None and cached[0] == key:
-            done = [unpack_problem(p, path) for p in cached[1]]
-            slot.finished = cached  # as stored: not packed again
-        else:
-            done = finish(linter, found, {path: slot.need_unit(linter).doc}, relative, ran)
-            slot.finished = (key, tuple(pack_problem(p, path) for p in done))
+        done = early.get(path)
+        if done is None:
+            done = _finish_file(linter, path, by_path.get(path, []), files.get(path), relative, ran, signature, packed)
         kept.extend(done)
     kept.sort(key=lambda p: p.sort_key)
     return kept
 
 
+def _finish_file(
+    linter: Linter,
+    path: str,
+    found: list[Problem],
+    slot: _Slot | None,
+    relative: Mapping[str, str | None],
+    ran: Callable[[str], bool],
+    signature: tuple[bool, ...] | None,
+    packed: Mapping[int, tuple[Any, ...]],
+) -> list[Problem]:
+    """`finish` of one file's raw findings (all of its phases'); with a `signature` (the result
+    cache is on), reused from its entry when its input is what the cache finished last time,
+    and kept on the slot for its entry."""
+    if signature is None or slot is None or not slot.stored(linter):  # not stored: no digest either
+        return finish(linter, found, {path: slot.need_unit(linter).doc} if slot else {}, relative, ran)
+    from .result_cache import finish_digest, pack_problem, unpack_problem
+
+    key = finish_digest(found, path, signature, packed)
+    cached = slot.entry.finished if slot.entry is not None else None
+    if cached is not None and cached[0] == key:
+        slot.finished = cached  # as stored: not packed again
+        return [unpack_problem(p, path) for p in cached[1]]
+    done = finish(linter, found, {path: slot.need_unit(linter).doc}, relative, ran)
+    slot.finished = (key, tuple(pack_problem(p, path) for p in done))
+    return done
+
+
+def _packed_front(unit: Unit) -> bytes | None:
+    assert unit.doc.front_matter is not None
+    return packed_front_matter(unit.doc.front_matter, unit.doc.text)
+
+
+def _prepare_entries(stores: dict[int, Any], slots: Sequence[_Slot]) -> None:
+    """What the cache entries of the files being checked need and their findings do not decide,
+    done while the workers check them (this process would wait idle meanwhile, and after them
+    it works alone: 25-30 ms of a whole-blog run): each file's vocabulary digest and, for the
+    files parsed in this process, their front matter packed (the others' is packed by the
+    worker that parses them)."""
+    for key, store in stores.items():
+        if _spelling_options(store.linter) is not None:
+            _fill_words(store, [s for s in slots if id(s.target.site) == key and s.target.relative])
+    for slot in slots:
+        if slot.unit is not None and slot.unit.doc.front_matter is not None:
+            slot.front = _packed_front(slot.unit)
+
+
+def _packed_found(found: Found, display: str) -> tuple[Any, ...]:
+    """A document's findings as its cache entry stores them."""
+    from .result_cache import pack_error, pack_occurrence, pack_problem
+
+    return (
+        tuple(pack_problem(p, display) for p in found.problems),
+        tuple(pack_error(e, display) for e in found.errors),
+        tuple(pack_occurrence(o, display) for o in found.links),
+    )
+
+
 def _store(stores: dict[int, Any], slots: Sequence[_Slot], whole_site: bool) -> None:
-    from .result_cache import Entry, pack_error, pack_occurrence, pack_problem
+    from .result_cache import Entry, pack_error, pack_problem
 
     for key, store in stores.items():
         contents: dict[str, bytes] = {}
@@ -879,11 +998,7 @@ def _store(stores: dict[int, Any], slots: Sequence[_Slot], whole_site: bool) -> 
             else:
                 verdicts.update(slot.found.words)
                 reads = slot.found.stored_reads
-                found = (
-                    tuple(pack_problem(p, display) for p in slot.found.problems),
-                    tuple(pack_error(e, display) for e in slot.found.errors),
-                    tuple(pack_occurrence(o, display) for o in slot.found.links),
-                )
+                found = slot.found.packed or _packed_found(slot.found, display)
             style = old.style if old is not None else None
             if slot.style_fresh and not slot.style_uncacheable:
                 style = (
@@ -891,10 +1006,14 @@ def _store(stores: dict[int, Any], slots: Sequence[_Slot], whole_site: bool) -> 
                     tuple(pack_error(e, display) for e in slot.style[1]),
                 )
             front = old.front if old is not None else None
-            if slot.unit is not None and slot.unit.doc.front_matter is not None:
-                front = packed_front_matter(slot.unit.doc.front_matter, slot.unit.doc.text)
+            if slot.front is not _UNPACKED:  # packed already (in the worker that parsed it, or meanwhile)
+                front = slot.front
+            elif slot.unit is not None and slot.unit.doc.front_matter is not None:
+                front = _packed_front(slot.unit)
             blocks = old.blocks if old is not None else None
-            if slot.unit is not None and slot.unit.doc.parsed:
+            if slot.blocks is not _UNPACKED:  # packed by the worker that parsed it
+                blocks = slot.blocks
+            elif slot.unit is not None and slot.unit.doc.parsed:
                 blocks = packed_blocks(slot.unit.doc.tokens)
             store.put(rel, Entry(slot.content, reads, found, style, slot.finished, slot.words, front, blocks))
         store.save(contents, whole_site, verdicts, words)
@@ -940,7 +1059,7 @@ def fix(
     units = read_units(linter, targets, errors)
     if write:  # temporary files a killed run left beside the posts
         fixer.remove_stale_temps({Path(os.path.realpath(u.target.path)).parent for u in units})
-    prepare_sites(linter, units, _parallel(jobs, len(units)) > 1)
+    prepare_sites(linter, [(u.target, u.doc) for u in units], _parallel(jobs, len(units)) > 1)
     check_one = linter.fix_checker(whole_site=not paths)
 
     in_process = _parallel(jobs, len(units)) == 1
@@ -957,7 +1076,8 @@ def fix(
 
     preread: dict[Path, Document] = {}
     warnings: list[str] = []
-    for unit, fixed in zip(units, map_units(work, len(units), jobs, linter.progress, "fixed")):
+    sizes = [len(u.doc.text) for u in units]
+    for unit, fixed in zip(units, map_units(work, len(units), jobs, linter.progress, "fixed", sizes=sizes)):
         run.unsafe_skipped += fixed.unsafe_skipped
         errors.extend(fixed.errors)
         display = unit.target.display

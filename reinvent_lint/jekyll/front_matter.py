@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import marshal
 import re
-from dataclasses import astuple, dataclass, field
+from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -195,6 +195,12 @@ def _unpack_value(value: Any) -> Any:
     return value
 
 
+def _fields(position: KeyPosition | ScalarPosition) -> tuple[Any, ...]:
+    """A position's fields in order, as dataclasses.astuple gives them (they are plain values),
+    without its deep copy: astuple took 10 of the 13 ms that packing 239 posts' front matter took."""
+    return tuple(position.__dict__.values())
+
+
 def packed(fm: FrontMatter, text: str) -> bytes | None:
     """`fm` (split from `text`) for the result cache: its YAML text and what `_load` made of it,
     marshalled on their own, so that reading the cache file costs one bytes object per post and
@@ -210,10 +216,10 @@ def packed(fm: FrontMatter, text: str) -> bytes | None:
         (
             text[fm.yaml_start : fm.yaml_end],
             data,
-            tuple((k, astuple(v)) for k, v in fm.keys.items()),
-            tuple((k, astuple(v)) for k, v in fm.duplicates),
+            tuple((k, _fields(v)) for k, v in fm.keys.items()),
+            tuple((k, _fields(v)) for k, v in fm.duplicates),
             tuple(sorted(fm.same_duplicates)),
-            tuple((k, tuple(astuple(s) for s in v)) for k, v in fm.scalars.items()),
+            tuple((k, tuple(map(_fields, v))) for k, v in fm.scalars.items()),
             fm.error,
         )
     )
