@@ -652,6 +652,12 @@ def _read_slots(
             failed[index] = FileError(target.display, exc.message, exc.line, exc.column)
             continue
         slots.append(_Slot(target, data, content_hash(data), index=index))
+    for slot in slots:  # a changed file's front matter and blocks as last read: its URL
+        store = stores.get(id(slot.target.site))  # (the site's URL table) is read before it is parsed
+        raw = store.entries.get(slot.target.relative) if store is not None and slot.target.relative else None
+        if raw is not None and raw[0] != slot.content:
+            remember_front_matter(raw[6])  # by its YAML text: an edit below it needs no PyYAML
+            remember_blocks(raw[7])  # what markdown-it said about its text, by each part's digest
     spelling = _spelling_options(linter)
     for key, store in stores.items():
         mine = [s for s in slots if id(s.target.site) == key and s.target.relative]
@@ -689,8 +695,8 @@ def _read_slots(
             reused.append(rel or display)
         else:
             if store is not None and rel is not None and (raw := store.entries.get(rel)) is not None:
-                remember_front_matter(raw[6])  # its front matter as last read, by its YAML text
-                remember_blocks(raw[7])  # what markdown-it said about its text as last parsed
+                remember_front_matter(raw[6])  # (the same content, its findings no longer valid)
+                remember_blocks(raw[7])
             try:
                 slot.decoded_text() if lazy else slot.need_unit(linter)
             except ReadError as exc:

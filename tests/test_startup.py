@@ -182,10 +182,11 @@ def test_a_lazy_pattern_is_compiled_once_on_first_use() -> None:
     assert [m.group(1) for m in first.finditer("b\nAaA\nc")] == ["AaA"]
 
 
-def _edit_runner(tmp_path: Path, post: Path) -> Callable[..., dict[str, Any]]:
-    """A probe run of `check POST --format json [EXTRA]` in the site of `post`, with a user
-    cache of its own: its modules and counts, and its report as "report"."""
-    rel = str(post.relative_to(tmp_path / "site"))
+def _edit_runner(tmp_path: Path, post: Path, target: str | None = None) -> Callable[..., dict[str, Any]]:
+    """A probe run of `check POST --format json [EXTRA]` (or of `target` instead of the post) in
+    the site of `post`, with a user cache of its own: its modules and counts, and its report as
+    "report"."""
+    rel = target or str(post.relative_to(tmp_path / "site"))
     env = dict(os.environ, PYTHONPATH=str(REPO), REINVENT_LINT_CACHE_DIR=str(tmp_path / "cache"))
 
     def run(*extra: str) -> dict[str, Any]:
@@ -241,3 +242,19 @@ def test_a_post_edited_outside_its_lists_is_checked_again_without_markdown_it(tm
     post.write_text(post.read_text().replace("- another", "- another\n- and a third"))  # the list itself
     listed = run()
     assert "markdown_it" in listed["modules"] and listed["report"] == run("--no-cache")["report"]
+
+
+def test_a_whole_site_run_after_a_body_edit_reads_no_yaml(tmp_path: Path) -> None:
+    """A whole-site run after an edit below a post's front matter takes that front matter from
+    the result cache by its YAML text, also where the site's URL table reads it (before the post
+    is parsed): no PyYAML, and the report of a run without the cache."""
+    post = _site(tmp_path / "site")
+    (post.parent / "2024-01-01-zero.md").write_text(  # checked first: its links read the URL table
+        "---\ntitle: Zero\n---\n\nSee [one]({% post_url 2024-03-01-one %}) and [about](/about.html).\n"
+    )
+    run = _edit_runner(tmp_path, post, ".")
+    assert "yaml" in run()["modules"]
+    post.write_text(post.read_text() + "\nA recieved line, edited.\n")
+    edited = run()
+    assert "yaml" not in edited["modules"] and edited["parsed"] > 0
+    assert edited["report"] == run("--no-cache")["report"] and "recieved" in edited["report"]
