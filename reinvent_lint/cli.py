@@ -439,7 +439,11 @@ def _emit(report: Report, args: argparse.Namespace, stream: TextIO | None = None
             reporter(report, handle, False)
         return
     out = stream or sys.stdout
-    reporter(report, out, _color(out, args))
+    from io import StringIO
+
+    text = StringIO()  # the report written at once: one system call, not one per line (an
+    reporter(report, text, _color(out, args))  # unbuffered stream, PYTHONUNBUFFERED, writes each)
+    out.write(text.getvalue())
 
 
 def _only_changed(report: Report, ref: str | None) -> None:
