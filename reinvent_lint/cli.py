@@ -786,7 +786,7 @@ def cmd_words(args: argparse.Namespace) -> int:
         report = Linter(config, rules).check_paths(args.paths)
         # Only unknown words are learned: a misspelling, a miscased name or a word one edit from a
         # much more common one (RL501) is a typo to fix, not vocabulary.
-        new = sorted({p.snippet for p in report.problems if p.code == "RL504"})
+        new = sorted({p.snippet for p in report.problems if p.code == "RL504" and p.snippet})  # (not a post of data)
         refused = sorted({p.snippet for p in report.problems if p.code == "RL501"} - set(new))
     path = accept_file(site)
     existing = path.read_text(encoding="utf-8").splitlines() if path.is_file() else []

@@ -465,7 +465,7 @@ class Evaluator:
                 return {}
             reach = Reach(changes.keys(), kept.keys())
             affected = reach.affected(kept.keys())
-        except (TypeError, ValueError, AttributeError, IndexError):
+        except (TypeError, ValueError, AttributeError, LookupError):
             return {}  # a history of another shape
         self.reach = reach
         for word in affected:

@@ -609,12 +609,6 @@ class Speller:
             new -= self._plainly_fine(new)
         return {w for w in new if self.check(w) is not None}
 
-    def unusual(self, words: set[str]) -> int:
-        """How many of `words` no dictionary knows in lower case (the word data alone: the same
-        answer in every run, whatever was judged before)."""
-        get, known = self.lex.get, ENGLISH | TERM
-        return sum(1 for word in words if not get(word.lower()) & known)
-
     def _plainly_fine(self, words: set[str]) -> set[str]:
         """The words `_judge` passes at its first test (no locale configured): a lower-case
         dictionary word or term, a capitalised dictionary word that is no product name. Added

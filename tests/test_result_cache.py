@@ -596,3 +596,27 @@ def test_the_spelling_rules_questions_to_the_speller_are_read_keys() -> None:
     assert found is not None and found.suggestions == ["ZorbuLator"]  # the site's commonest form
     assert (result_cache.SPELLER, "slip_neighbours", "zorbulatr") in recorder.keys
     assert (result_cache.SPELLER, "written_form", "zorbulatr", "zorbulator") in recorder.keys
+
+
+def test_a_post_of_data_is_not_checked_again_when_the_vocabulary_changes(tmp_path: Path) -> None:
+    """Whether a post is data (too many unknown words: not spell-checked) is a question to the
+    word data, not to the site vocabulary: an edit of another post that changes the vocabulary
+    does not check the post of data again."""
+    import random
+
+    rng = random.Random(7)
+    made_up = {"".join(rng.choice("bcdfghjklmnpqrstvwxz") + rng.choice("aeiou") for _ in range(4)) for _ in range(6000)}
+    root = write_site(
+        tmp_path / "blog",
+        {
+            "_posts/2024-01-01-dump.md": POST.format(title="Dump", body=" ".join(sorted(made_up))),
+            "_posts/2024-01-02-prose.md": POST.format(title="Prose", body="A short post."),
+        },
+    )
+    first, _ = _run(root)
+    assert any("spelling not checked" in line for line in first)
+    prose = root / "_posts/2024-01-02-prose.md"
+    prose.write_text(prose.read_text().replace("A short post.", "A short post about a walrus."))
+    again, checked = _run(root)
+    assert _names(checked) == {"prose"}
+    assert again == first

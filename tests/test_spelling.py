@@ -208,3 +208,24 @@ def test_a_post_of_data_is_not_spell_checked_and_says_so() -> None:
     prose = " ".join(sorted(made_up)[:1500]) + " and a recieve typo."  # a long post of odd words: checked
     codes = [p.code for p in check_text("---\ntitle: Odd\n---\n\n" + prose) if p.code in ("RL501", "RL504")]
     assert "RL501" in codes and len(codes) > 1000
+
+
+def test_words_learn_learns_no_word_from_a_post_of_data(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The "spelling not checked" notice of a post of data names no word: `words learn` adds
+    nothing from it (the post's first line was learnt as a word)."""
+    import random
+
+    rng = random.Random(6)
+    made_up = {"".join(rng.choice("bcdfghjklmnpqrstvwxz") + rng.choice("aeiou") for _ in range(4)) for _ in range(6000)}
+    dump = "---\ntitle: Dump\n---\nHere is the dump:\n\n" + " ".join(sorted(made_up)) + "\n"
+    write_site(
+        tmp_path, {"_posts/2024-01-01-dump.md": dump, "_posts/2024-01-02-b.md": "---\ntitle: B\n---\n\nThe zorpd.\n"}
+    )
+    old = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        assert main(["words", "learn"]) == 0
+        capsys.readouterr()
+        assert (tmp_path / ".reinvent-lint/words.txt").read_text().split("\n") == ["zorpd", ""]
+    finally:
+        os.chdir(old)

@@ -358,8 +358,8 @@ def test_the_vocabulary_history_records_every_word_whose_site_data_changed(
 
 @pytest.mark.parametrize(
     "history",
-    [(b"?", {"zebra": ("a", None)}), (b"?", ["zebra"]), (b"?",), "garbage"],
-    ids=["values", "a-list", "no-changes", "no-tuple"],
+    [(b"?", {"zebra": ("a", None)}), (b"?", ["zebra"]), (b"?",), "garbage", {"a": 1}],
+    ids=["values", "a-list", "no-changes", "no-tuple", "a-dict"],
 )
 def test_a_vocabulary_history_of_another_shape_judges_every_word_again(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, history: object
@@ -387,7 +387,8 @@ def test_a_vocabulary_history_of_another_shape_judges_every_word_again(
         if found is None:
             return None
         *before, last = found[1]
-        return (found[0], (*before, history, last))  # a step of another shape after the stored ident
+        # a step of another shape before and after the stored ident
+        return (found[0], (history, *before, history, last))
 
     monkeypatch.setattr(spelling, "vocabulary_state", broken)
     path = next(root.glob("_posts/*-p5.md"))

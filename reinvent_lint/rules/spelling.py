@@ -703,13 +703,23 @@ _MANY = 5_000
 _MOST_UNUSUAL = 2_000
 
 
+def _unusual(lex: Any, words: set[str]) -> int:
+    """How many of `words` no dictionary knows in lower case: the word data alone, so the same
+    answer in every run whatever was judged before, and no read of the site (not a speller method:
+    the result cache records those as reads of the vocabulary)."""
+    from ..lexicon import ENGLISH, TERM
+
+    get, known = lex.get, ENGLISH | TERM
+    return sum(1 for word in words if not get(word.lower()) & known)
+
+
 def _judge_post(ctx: Context) -> Iterator[tuple[Any, int, int, bool]]:
     speller = speller_for(ctx.site, ctx.options)
     ignore = _ignored(ctx.doc)
     check = speller.check
 
     distinct = _distinct(ctx.doc)
-    if len(distinct) > _MANY and (unusual := speller.unusual(distinct)) > _MOST_UNUSUAL:
+    if len(distinct) > _MANY and (unusual := _unusual(speller.lex, distinct)) > _MOST_UNUSUAL:
         from ..speller import Verdict
 
         at = ctx.doc.body_offset
@@ -804,7 +814,8 @@ def unknown_word(ctx: Context) -> Iterator[Problem]:
     for verdict, start, end, _ in _verdicts(ctx, False):
         if verdict.reason == "unchecked":
             yield ctx.problem(start, f"spelling not checked: {verdict.word} distinct words of this post are in no "
-                                     f"dictionary (more than {_MOST_UNUSUAL:,}: data rather than prose)")  # fmt: skip
+                                     f"dictionary (more than {_MOST_UNUSUAL:,}: data rather than prose)",
+                              end=start)  # fmt: skip  # (no word: `words learn` learns nothing from it)
             continue
         shown = ", ".join(f'"{s}"' for s in verdict.suggestions)
         message = f'"{verdict.word}" is not a known word' + (f" (close: {shown})" if shown else "")
