@@ -694,8 +694,9 @@ def _read_slots(
             )
             reused.append(rel or display)
         else:
-            if store is not None and rel is not None and (raw := store.entries.get(rel)) is not None:
-                remember_front_matter(raw[6])  # (the same content, its findings no longer valid)
+            raw = store.entries.get(rel) if store is not None and rel is not None else None
+            if raw is not None and raw[0] == slot.content:  # (a changed file's: remembered above)
+                remember_front_matter(raw[6])  # the same content, its findings no longer valid
                 remember_blocks(raw[7])
             try:
                 slot.decoded_text() if lazy else slot.need_unit(linter)

@@ -168,15 +168,25 @@ def _site_vocabulary(site: Site) -> tuple[Counter[str], set[str], Tables | None]
     index.save()
     totals, forms = site_tables(counts)
     cased = "\n".join(form for form in counts if not form.islower())  # (a site word holds a letter)
+    _keep_sums(site, (stamp, counts, code_counts, joined, totals, forms, cased), (), {})
+    return counts, set(code_counts), (totals, forms)
+
+
+def _keep_sums(site: Site, sums: tuple[Any, ...], history: History, changes: Changes) -> None:
+    """Store the vocabulary `sums` (stamp, counts, code counts, joined words, totals, forms, cased
+    forms) under a new ident, `changes` leading to it from the last step of `history`, and note
+    that ident and history for this run (VOCABULARY_STATE)."""
+    from .. import cache
+
+    stamp, counts, code_counts, joined, totals, forms, cased = sums
     ident = os.urandom(12)
-    history = ((ident, {}),)
+    history = (*history[-(HISTORY - 1) :], (ident, changes))
     site.memo.put(VOCABULARY_STATE, (ident, history))
     cache.store(
         SITE_CACHE,
         str(site.root),
         (stamp, dict(counts), dict(code_counts), joined, totals, forms, cased, ident, history),
     )
-    return counts, set(code_counts), (totals, forms)
 
 
 # The whole site's sums: (size and time of each file, posts using each word form, files using each
@@ -216,7 +226,6 @@ def _mend(
     """The cached sums with the old words of the files in `out` taken out and the new words of
     the `changed` ones added, and the tables mended for the words whose counts changed, stored
     back; None when the cached entry holds something else."""
-    from .. import cache
     from ..speller import mend_tables
 
     assert site.root is not None
@@ -263,16 +272,9 @@ def _mend(
         for word in dropped_code | added_code:  # a word's use in code: its total as it is
             if (old_code.get(word, 0) > 0) != (code_counts.get(word, 0) > 0) and word not in changes:
                 changes[word] = (totals.get(word, 0), totals.get(word, 0))
-        ident = os.urandom(12)
-        history = (*history[-(HISTORY - 1) :], (ident, changes))
     except (TypeError, ValueError, AttributeError, KeyError):
         return None
-    site.memo.put(VOCABULARY_STATE, (ident, history))
-    cache.store(
-        SITE_CACHE,
-        str(site.root),
-        (stamp, dict(counts), dict(code_counts), joined, totals, forms, cased_forms, ident, history),
-    )
+    _keep_sums(site, (stamp, counts, code_counts, joined, totals, forms, cased_forms), history, changes)
     return counts, set(code_counts), (totals, forms)
 
 
