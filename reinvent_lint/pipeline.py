@@ -991,7 +991,13 @@ def _store(stores: dict[int, Any], slots: Sequence[_Slot], whole_site: bool) -> 
                 _other_words(store.site, words)
         for slot in slots:
             rel, display = slot.target.relative, slot.target.display
-            if id(slot.target.site) != key or rel is None or slot.found is None:
+            if id(slot.target.site) != key or slot.found is None:
+                continue
+            # every verdict the run judged, also one a file whose results are not stored sent first
+            # (a worker sends each word's once): an entry judged under this vocabulary finds all
+            # its words in the table (result_cache.Evaluator.verdicts_hold)
+            verdicts.update(slot.found.words)
+            if rel is None:
                 continue
             contents[rel] = slot.content
             if not slot.stored(store.linter):
@@ -1003,7 +1009,6 @@ def _store(stores: dict[int, Any], slots: Sequence[_Slot], whole_site: bool) -> 
             elif slot.found.stored_reads is None:
                 continue
             else:
-                verdicts.update(slot.found.words)
                 reads = slot.found.stored_reads
                 found = slot.found.packed or _packed_found(slot.found, display)
             style = old.style if old is not None else None

@@ -396,6 +396,8 @@ class Evaluator:
         # the stored verdicts that hold under this run's vocabulary (None: not worked out yet)
         self.kept: Mapping[str, bytes] | None = None
         self.reach: Reach | None = None  # what the change since the stored vocabulary reaches, when known
+        self.affected: set[str] = set()  # the stored table's words the change may reach (`_kept`)
+        self._hold: bool | None = None  # `verdicts_hold`, once worked out
 
     @property
     def verdicts(self) -> dict[str, bytes]:
@@ -440,6 +442,23 @@ class Evaluator:
         reach = self.reach
         return reach is not None and len(key) > 2 and all(isinstance(a, str) and not reach.affects(a) for a in key[2:])
 
+    def verdicts_hold(self) -> bool:
+        """Whether every verdict of the stored table is the same under the current vocabulary: the
+        change since the stored one is known (`_kept`), and the words it may reach, judged again,
+        got the verdicts the table holds for them. Then the "words" read of an entry judged under
+        the stored vocabulary gives what it gave: all its words are in the stored table (`save`
+        stores the verdict of every word a run judged, and an entry is marked judged only when
+        its words were judged or looked up under that vocabulary), and the verdicts of the words
+        the change cannot reach are the stored ones (vocabulary_delta.py)."""
+        if self._hold is None:
+            self._keep()
+            self._hold = False
+            if self.reach is not None:
+                stored = self.cache.verdicts
+                words = list(self.affected)
+                self._hold = self.verdicts_of(words) == [stored.get(w) for w in words]
+        return self._hold
+
     def _keep(self) -> None:
         if self.kept is None:
             self.kept = self._kept()
@@ -468,6 +487,7 @@ class Evaluator:
         except (TypeError, ValueError, AttributeError, LookupError):
             return {}  # a history of another shape
         self.reach = reach
+        self.affected = affected
         for word in affected:
             del kept[word]
         return kept
@@ -780,6 +800,8 @@ class ResultCache:
             for key, value in entry.reads:
                 if self.vocabulary_same and (key[0] == SPELLER or (judged and key[0] == "words")):
                     continue
+                if key[0] == "words" and under_stored and self.evaluate.verdicts_hold():
+                    continue  # no verdict of the stored table changed (all its words are there)
                 if key[0] == SPELLER and under_stored and self.evaluate.unreached(key):
                     continue  # a speller answer the change of the vocabulary cannot reach
                 if self.evaluate(key) != value:

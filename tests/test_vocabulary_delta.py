@@ -6,6 +6,7 @@ with one relation dropped from the function must find a word it misses (the test
 
 from __future__ import annotations
 
+import os
 import random
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -444,3 +445,107 @@ def test_a_word_with_a_letter_the_reach_was_not_made_with_counts_as_reached() ->
     assert reach.affects("walrus") and reach.affects("walrs") and reach.affects("Walruss")
     assert not reach.affects("quorbulax") and not reach.affects("banana")
     assert reach.affects("walrusé")  # one edit from `walrus` by a letter none of the words has
+
+
+def _site_run(root: Path, raw: dict[str, object]) -> Callable[[bool], list[str]]:
+    def run(cache: bool) -> list[str]:
+        linter = linter_for(root, raw=raw)
+        linter.use_result_cache = cache
+        return [f"{p.path}:{p.line}:{p.column} {p.code} {p.message}" for p in linter.check_paths([], jobs=1).problems]
+
+    return run
+
+
+def _holds(monkeypatch: pytest.MonkeyPatch) -> tuple[list[bool], list[int]]:
+    """From now on: what each run's `verdicts_hold` answered, and how many words each
+    `verdicts_of` call was asked about."""
+    answers: list[bool] = []
+    asked: list[int] = []
+    hold, verdicts_of = result_cache.Evaluator.verdicts_hold, result_cache.Evaluator.verdicts_of
+
+    def counted_hold(self: result_cache.Evaluator) -> bool:
+        if self._hold is None:
+            answers.append(hold(self))
+        return hold(self)
+
+    def counted_of(self: result_cache.Evaluator, words: list[str]) -> list[bytes]:
+        asked.append(len(words))
+        return verdicts_of(self, words)
+
+    monkeypatch.setattr(result_cache.Evaluator, "verdicts_hold", counted_hold)
+    monkeypatch.setattr(result_cache.Evaluator, "verdicts_of", counted_of)
+    return answers, asked
+
+
+def test_an_edit_that_changes_no_verdict_looks_up_no_other_posts_words(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The words the change reaches are judged again once; when each keeps its stored verdict,
+    the posts judged under the stored vocabulary keep their spelling verdicts without looking
+    up their words (one `verdicts_of` call in the run, not one a post)."""
+    root = write_site(
+        tmp_path / "blog", {f"_posts/2024-03-0{n}-p{n}.md": POST.format(n=n, body=b) for n, b in enumerate(BODIES, 1)}
+    )
+    monkeypatch.chdir(root)
+    run = _site_run(root, {"select": ["RL501", "RL504"]})
+    run(True)
+    answers, asked = _holds(monkeypatch)
+    path = next(root.glob("_posts/*-p5.md"))
+    path.write_text(path.read_text().replace("database", "database and a walrus"))
+    assert run(True) == run(False)
+    assert answers == [True] and len(asked) == 1
+    assert {Path(rel).stem[-2:] for rel in result_cache.LAST.checked} == {"p5"}
+
+
+def test_an_edit_that_changes_a_reached_verdict_checks_the_posts_using_the_word(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`nonzorblifyng` is `non` + a slip of `zorblifying` while five times as many posts use that
+    (`_prefixed_typo`). Six posts stop using it: no stem crosses `min_posts`, so the change is
+    known, and the verdict it reaches is another: the post using the word is checked again."""
+    posts = {
+        f"_posts/2024-04-{n:02d}-p{n}.md": POST.format(
+            n=n, body="The zorblifying step runs." + (" We zorblify it." if n <= 5 else "")
+        )
+        for n in range(1, 11)
+    }
+    posts["_posts/2024-04-11-user.md"] = POST.format(n=11, body="A nonzorblifyng pass.")
+    root = write_site(tmp_path / "blog", posts)
+    monkeypatch.chdir(root)
+    run = _site_run(root, {"select": ["RL501", "RL504"]})
+    before = run(True)
+    assert any("nonzorblifyng" in line for line in before)
+    answers, _ = _holds(monkeypatch)
+    for n in range(5, 11):
+        path = next(root.glob(f"_posts/*-p{n}.md"))
+        path.write_text(path.read_text().replace("zorblifying", "running"))
+    after = run(True)
+    assert after == run(False) and after != before
+    assert answers == [False]
+    assert "_posts/2024-04-11-user.md" in result_cache.LAST.checked
+
+
+def test_every_word_of_a_post_judged_under_the_stored_vocabulary_is_in_the_stored_table(tmp_path: Path) -> None:
+    """What `verdicts_hold` stands on. A worker sends each word's verdict once, with the first
+    post that judged it: a post whose results are not stored (more findings than a rule may
+    report) must not take its words' verdicts out of the table when a later post shares them."""
+    import marshal
+
+    posts = {
+        "_posts/2024-05-01-a.md": POST.format(n=1, body="A zorbly line. \n" * 5),  # 5 trailing spaces: not stored
+        "_posts/2024-05-02-b.md": POST.format(n=2, body="Another zorbly line.\n"),
+        "_posts/2024-05-03-c.md": POST.format(n=3, body="A post about the walrus.\n"),
+    }
+    root = write_site(tmp_path / "blog", posts)
+    os.chdir(root)
+    raw: dict[str, object] = {"limits": {"max-findings": 3}}
+    run = _site_run(root, raw)
+    run(True)
+    (stored,) = (root / ".reinvent-lint-cache").glob(result_cache.FILE_PATTERN)
+    raw_cache = marshal.loads(stored.read_bytes())
+    entries, table, marks = raw_cache[1], raw_cache[6], raw_cache[8]
+    assert "_posts/2024-05-02-b.md" in marks and "_posts/2024-05-01-a.md" not in entries
+    words = {rel: key[1].split("\n") for rel in marks for key, _ in entries[rel][1] if key[0] == "words"}
+    assert "zorbly" in words["_posts/2024-05-02-b.md"]
+    for rel, used in words.items():
+        assert set(used) <= table.keys(), rel
