@@ -10,7 +10,7 @@ import operator
 import os
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from itertools import chain, islice
 from pathlib import Path
 from typing import Any
@@ -117,7 +117,7 @@ def _site_vocabulary(site: Site) -> tuple[Counter[str], set[str], Tables | None]
     """`site_words`, and the speller's tables of them (speller.site_tables) when the vocabulary
     is cached: kept beside the cached sums, so a run whose site changed in a few files or none
     makes no pass over every word form to build its speller (None: the speller makes them)."""
-    from .. import cache
+    from .. import cache, delta_cache
     from ..speller import code_words_of, site_tables, words_of
 
     counts: Counter[str] = Counter()
@@ -143,7 +143,7 @@ def _site_vocabulary(site: Site) -> tuple[Counter[str], set[str], Tables | None]
     # per-file cache.
     root = str(site.root)  # (os.path.join: no Path built per file)
     stamp = {rel: _stat(os.path.join(root, rel)) for rel in files}
-    whole = cache.load(SITE_CACHE, str(site.root))
+    whole = delta_cache.load(SITE_CACHE, str(site.root), 6, 7, _valid_sums)
     if isinstance(whole, tuple) and _valid_sums(whole):
         old_stamp, old_counts, old_code, joined, totals, forms, cased, ident, history = whole
         if old_stamp == stamp:
@@ -172,21 +172,25 @@ def _site_vocabulary(site: Site) -> tuple[Counter[str], set[str], Tables | None]
     return counts, set(code_counts), (totals, forms)
 
 
-def _keep_sums(site: Site, sums: tuple[Any, ...], history: History, changes: Changes) -> None:
+def _keep_sums(
+    site: Site,
+    sums: tuple[Any, ...],
+    history: History,
+    changes: Changes,
+    touched: Sequence[Iterable[str]] | None = None,
+) -> None:
     """Store the vocabulary `sums` (stamp, counts, code counts, joined words, totals, forms, cased
     forms) under a new ident, `changes` leading to it from the last step of `history`, and note
-    that ident and history for this run (VOCABULARY_STATE)."""
-    from .. import cache
+    that ident and history for this run (VOCABULARY_STATE). `touched`: the keys of each of the six
+    dicts that changed since the sums were loaded (None: counted anew; see delta_cache.py)."""
+    from .. import delta_cache
 
     stamp, counts, code_counts, joined, totals, forms, cased = sums
     ident = os.urandom(12)
     history = (*history[-(HISTORY - 1) :], (ident, changes))
     site.memo.put(VOCABULARY_STATE, (ident, history))
-    cache.store(
-        SITE_CACHE,
-        str(site.root),
-        (stamp, dict(counts), dict(code_counts), joined, totals, forms, cased, ident, history),
-    )
+    whole = (stamp, dict(counts), dict(code_counts), joined, totals, forms, cased, ident, history)
+    delta_cache.store(SITE_CACHE, str(site.root), whole, None if touched is None else [set(t) for t in touched])
 
 
 # The whole site's sums: (size and time of each file, posts using each word form, files using each
@@ -274,7 +278,10 @@ def _mend(
                 changes[word] = (totals.get(word, 0), totals.get(word, 0))
     except (TypeError, ValueError, AttributeError, KeyError):
         return None
-    _keep_sums(site, (stamp, counts, code_counts, joined, totals, forms, cased_forms), history, changes)
+    files = [*out, *changed]
+    code_changed = [w for w in dropped_code | added_code if code_counts.get(w, 0) != old_code.get(w, 0)]
+    touched = [files, changed_forms, code_changed, files, lowers, lowers]
+    _keep_sums(site, (stamp, counts, code_counts, joined, totals, forms, cased_forms), history, changes, touched)
     return counts, set(code_counts), (totals, forms)
 
 
