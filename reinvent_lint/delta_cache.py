@@ -68,7 +68,7 @@ def _fits(delta: Any, whole: tuple[Any, ...], dicts: int, ident: int) -> bool:
 def store(name: str, key: str, value: tuple[Any, ...], touched: Sequence[Collection[Any]] | None) -> None:
     """Store `value`, a tuple loaded with `load` and changed only at the keys `touched` of each
     of its dicts (None: changed anywhere, or made anew): as a delta against the whole loaded
-    while few entries differ from it, else whole."""
+    while few entries differ from it, else whole. Its dicts may be subclasses (a Counter)."""
     loaded = _LOADED.get((name, key))
     if touched is not None and loaded is not None and len(touched) <= len(value):
         ident, known = loaded
@@ -80,5 +80,6 @@ def store(name: str, key: str, value: tuple[Any, ...], touched: Sequence[Collect
             cache.store(name + DELTA, key, (ident, changes, value[dicts:]))  # (the other parts: small)
             _LOADED[(name, key)] = (ident, keys)
             return
-    cache.store(name, key, value)  # (its new ident: any delta written before no longer applies)
+    # (its new ident: any delta written before no longer applies; marshal takes no dict subclass)
+    cache.store(name, key, tuple(dict(p) if isinstance(p, dict) and type(p) is not dict else p for p in value))
     _LOADED.pop((name, key), None)

@@ -189,7 +189,7 @@ def _keep_sums(
     ident = os.urandom(12)
     history = (*history[-(HISTORY - 1) :], (ident, changes))
     site.memo.put(VOCABULARY_STATE, (ident, history))
-    whole = (stamp, dict(counts), dict(code_counts), joined, totals, forms, cased, ident, history)
+    whole = (stamp, counts, code_counts, joined, totals, forms, cased, ident, history)  # (Counters: stored as dicts)
     delta_cache.store(SITE_CACHE, str(site.root), whole, None if touched is None else [set(t) for t in touched])
 
 
