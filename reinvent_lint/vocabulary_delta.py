@@ -150,8 +150,22 @@ class Reach:
             self.near |= _within_one_edit(key, letters)
 
     def affected(self, words: Iterable[str]) -> set[str]:
-        """The words of `words` (written with the letters given) the change may reach."""
-        return {word for word in words if _reached(self.near, word)}
+        """The words of `words` (written with the letters given) the change may reach. (`_reached`
+        with its lower-case case inlined: most of a site's ~14,000 words, one call fewer each.)"""
+        near = self.near
+        found: set[str] = set()
+        for word in words:
+            if not word.islower():
+                if _reached(near, word):
+                    found.add(word)
+            elif word in near:
+                found.add(word)
+            elif "'" in word:
+                if not near.isdisjoint(parts(word)):
+                    found.add(word)
+            elif len(word) >= _SPLIT and word.startswith(_PREFIXES) and any(rest in near for rest in _rests(word)):
+                found.add(word)
+        return found
 
     def affects(self, word: str) -> bool:
         """Whether the change may reach `word`, any word: one with a letter outside the letters

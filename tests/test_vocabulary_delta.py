@@ -549,3 +549,19 @@ def test_every_word_of_a_post_judged_under_the_stored_vocabulary_is_in_the_store
     assert "zorbly" in words["_posts/2024-05-02-b.md"]
     for rel, used in words.items():
         assert set(used) <= table.keys(), rel
+
+
+def test_the_reach_finds_the_words_reached_one_by_one() -> None:
+    """`Reach.affected` inlines `_reached` for lower-case words: the same words, of every kind
+    (contractions, capitals inside, a prefix's rest, letters outside ASCII)."""
+    from reinvent_lint.vocabulary_delta import Reach, _reached
+
+    rng = random.Random(181)
+    pool = _pool(rng) + ["nonzorblifyng", "unwalrused", "overprovisioned", "zorbly'll", "ÉCOLE", "école", "naïve"]
+    for _ in range(200):
+        words = rng.sample(pool, min(len(pool), 60))
+        words += [_typo(rng, w) for w in rng.sample(pool, 20)]
+        changed = [w.lower() for w in rng.sample(words, rng.randint(1, 6))]
+        changed += [_typo(rng, w).lower() for w in rng.sample(words, 2)]
+        reach = Reach(changed, words)
+        assert reach.affected(words) == {w for w in words if _reached(reach.near, w)}
