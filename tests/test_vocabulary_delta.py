@@ -557,7 +557,7 @@ def test_the_reach_finds_the_words_reached_one_by_one() -> None:
     from reinvent_lint.vocabulary_delta import Reach, _reached
 
     rng = random.Random(181)
-    pool = _pool(rng) + ["nonzorblifyng", "unwalrused", "overprovisioned", "zorbly'll", "ÉCOLE", "école", "naïve"]
+    pool = [*_pool(rng), "nonzorblifyng", "unwalrused", "overprovisioned", "zorbly'll", "ÉCOLE", "école", "naïve"]
     for _ in range(200):
         words = rng.sample(pool, min(len(pool), 60))
         words += [_typo(rng, w) for w in rng.sample(pool, 20)]
