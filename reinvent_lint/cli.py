@@ -161,11 +161,13 @@ def run() -> NoReturn:
     code = _replayed(sys.argv[1:])
     # A short program that builds its data once: the cyclic collector's default pass every 700
     # new containers ran ~35 times in a one-post run (~3 ms of 0.12 s) and found next to nothing
-    # (reference counting frees what a run drops). Every 10,000 (Python 3.13's is 2,000): the
-    # same peak memory on a whole blog (made-mistakes, 136 MB either way).
+    # (reference counting frees what a run drops). Every 50,000 (Python 3.13's is 2,000): a whole
+    # blog run after one post changed loads ~2 MB of cached results and vocabulary, and every
+    # 10,000 the collector still ran 32 times there (~5 ms of 0.15 s); the same peak memory on a
+    # whole blog (made-mistakes, ~87 MB either way) and on bench_hostile's posts.
     import gc
 
-    gc.set_threshold(10_000, 10, 10)
+    gc.set_threshold(50_000, 10, 10)
     code = code if code is not None else main(settle=True, record=True)
     # The work is done and the output flushed (signals.settle): the interpreter's shutdown puts
     # the default handlers back, and a signal then would kill the process by the signal (-15),

@@ -187,3 +187,36 @@ def test_the_record_stamps_the_checked_files_first(blog: Path) -> None:
     paths = [path for path, _ in record[2]]
     assert paths[0] == post
     assert paths[1:] == sorted(paths[1:]) and len(paths) > 10
+
+
+def test_the_record_stamps_what_a_walk_of_the_folder_finds(tmp_path: Path) -> None:
+    """`_tree` stamps through each folder's listing: the same paths and stamps as `files.walk`
+    with one `os.stat` per path (folders named in `skip` and `ignored` ones left out, a symlink
+    to a folder neither entered nor stamped, a broken link stamped as missing)."""
+    from reinvent_lint.files import walk
+    from reinvent_lint.replay import _stamp, _tree
+
+    root = tmp_path / "site"
+    for rel in ("a.md", "_posts/b.md", "_posts/deep/c.md", "_site/index.html", ".cache/x", "assets/i.png"):
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(rel)
+    (root / "linked").symlink_to(root / "_posts", target_is_directory=True)
+    (root / "alias.md").symlink_to(root / "a.md")
+    (root / "broken.md").symlink_to(root / "gone.md")
+    skip, ignored = ("_site",), [str(root / ".cache") + os.sep]
+
+    def skipped(rel: str) -> bool:
+        return rel.rsplit("/", 1)[-1] in skip or os.path.join(str(root), rel) in {p.rstrip(os.sep) for p in ignored}
+
+    expected: dict[str, object] = {}
+    for folder, _, names in walk(str(root), skipped):
+        expected[folder] = _stamp(folder)
+        expected.update((os.path.join(folder, n), _stamp(os.path.join(folder, n))) for n in names)
+    found: dict[str, object] = {}
+    _tree(str(root), skip, found, ignored)  # type: ignore[arg-type]
+    assert found == expected
+    assert found[str(root / "broken.md")] is None and str(root / "linked") not in found
+    assert str(root / "_posts/deep/c.md") in found and str(root / "_site/index.html") not in found
+    files: dict[str, object] = {}
+    _tree(str(root), skip, files, ignored, folders=False)  # type: ignore[arg-type]
+    assert files == {path: stamp for path, stamp in expected.items() if not os.path.isdir(path)}
