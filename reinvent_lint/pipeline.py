@@ -730,18 +730,20 @@ _SENT_WORDS: set[str] = set()  # words whose verdicts this process has sent back
 
 def _ready_to_store(found: Found, evaluate: Callable[[Any], bytes]) -> None:
     """A recorded document's reads as its cache entry stores them: each key with its digest now,
-    its words and their verdicts' digest, sorted; done where it was checked (a worker process),
+    sorted, then its words and their verdicts' digest; done where it was checked (a worker process),
     not in the main one. Of the verdicts only those this process has not sent yet go back: the
     main process merges them all into the run's verdict table."""
     from .result_cache import words_key
 
     assert found.reads is not None
-    pairs = [(k, evaluate(k)) for k in found.reads]
+    pairs = sorted([(k, evaluate(k)) for k in found.reads], key=repr)
     if found.words:
         pairs.append(words_key(found.words))
-    found.stored_reads = tuple(sorted(pairs, key=repr))
+    found.stored_reads = tuple(pairs)
     found.reads = set()
-    found.words = {w: v for w, v in found.words.items() if w not in _SENT_WORDS}
+    words = found.words
+    # (most were sent: a set difference in C, which iterates the post's words, not those sent)
+    found.words = {w: words[w] for w in set(words).difference(_SENT_WORDS)}
     _SENT_WORDS.update(found.words)
 
 
