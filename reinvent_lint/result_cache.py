@@ -780,6 +780,7 @@ class ResultCache:
         self.path = path
         self.key = key
         self.site = site
+        self.opened = time.time()  # (before the run reads the files it checks)
         self.entries: dict[str, tuple[Any, ...]] = {}
         self.fresh: dict[str, tuple[Any, ...]] = {}
         self.valid_until = 0.0
