@@ -365,7 +365,11 @@ class _SharedItems(dict[Hashable, Any]):
                 return
 
 
-_SHARED: Key[dict[Key[Any], _SharedItems]] = Key("result-cache-shared-items")
+# A site's shared item memos, with the run they belong to: a run starts with none (`open_cache`),
+# since the files they were computed from may have changed since an earlier run of this process
+# on the same Site (a `--watch` re-check).
+_SHARED: Key[tuple[int, dict[Key[Any], _SharedItems]]] = Key("result-cache-shared-items")
+_RUN = [0]  # the current run's number in this process
 
 
 class _LayeredMemo(Memo):
@@ -381,7 +385,9 @@ class _LayeredMemo(Memo):
     def get(self, key: Key[Any], compute: Callable[[], Any]) -> Any:
         if key in self._values:
             return self._values[key]
-        shared = self._base.get(_SHARED, dict)
+        run, shared = self._base.peek(_SHARED) or (-1, {})
+        if run != _RUN[0]:
+            shared = self._base.put(_SHARED, (_RUN[0], {}))[1]
         value = shared.get(key)
         if value is None:
             value = self._base.peek(key)
@@ -994,6 +1000,7 @@ def open_cache(linter: Linter, site: Site, warnings: list[str]) -> ResultCache |
     if site.config_dir is not None:
         _ROOTS.add(str(site.config_dir) + os.sep)
     _IGNORED.append(str(folder) + os.sep)
+    _RUN[0] += 1  # (every site's cache is opened before any document is checked)
     key = run_key(linter, site)
     store = ResultCache(folder / FILE_PATTERN.replace("*", key.hex()[:16]), key, site, warnings)
     store.linter = linter

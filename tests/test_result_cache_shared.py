@@ -112,3 +112,15 @@ def test_an_item_whose_computation_failed_is_not_shared_and_its_reads_stay_the_d
     with recording(Recorder()) as second:
         assert _lookup(TracedSite(site), "x") == "X"  # type: ignore[arg-type]  # computed again
     assert second.keys == {("s", "files", "in", "a")}
+
+
+def test_a_later_run_of_the_same_process_computes_the_items_again(blog: Path) -> None:
+    """`--watch` checks the posts that change with the same linter and sites: an item computed
+    in an earlier run is not reused (the linked post may have changed since)."""
+    linter = linter_for(blog)
+    linter.use_result_cache = True
+    linter.check_paths([], jobs=1)
+    alpha = blog / "_posts/2024-01-01-alpha.md"
+    alpha.write_text(alpha.read_text().replace("## Setting up", "## Getting started"))
+    report = linter.check_paths([blog / "_posts/2024-01-02-bravo.md"], jobs=1)
+    assert [p for p in report.problems if "setting-up" in p.message]
