@@ -391,7 +391,9 @@ class _LayeredMemo(Memo):
         value = shared.get(key)
         if value is None:
             value = self._base.peek(key)
-            if value is not None:
+            # (a memo of items on the site itself was filled by a document checked unrecorded,
+            # one too large to store: its items' reads are not known)
+            if value is not None and type(value) is not dict:
                 return value
             value = compute()
             if type(value) is dict and not value:  # a memo of items, filled as they are asked for

@@ -124,3 +124,19 @@ def test_a_later_run_of_the_same_process_computes_the_items_again(blog: Path) ->
     alpha.write_text(alpha.read_text().replace("## Setting up", "## Getting started"))
     report = linter.check_paths([blog / "_posts/2024-01-02-bravo.md"], jobs=1)
     assert [p for p in report.problems if "setting-up" in p.message]
+
+
+def test_what_an_unrecorded_post_computed_is_not_shared_without_its_reads(
+    blog: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A post too large to store is checked unrecorded, on the site itself: the linked post's ids
+    it computes (a plain memo on the site) must not reach the recorded posts without the reads."""
+    monkeypatch.setattr(result_cache, "HUGE", 300)
+    padding = "A long paragraph that makes this post too large to store. " * 6
+    (blog / "_posts/2023-12-31-aardvark.md").write_text(POST.format(title="Aardvark", body=LINK + "\n" + padding))
+    _run(blog)  # aardvark, checked first, computes alpha's ids unrecorded
+    alpha = blog / "_posts/2024-01-01-alpha.md"
+    alpha.write_text(alpha.read_text().replace("## Setting up", "## Getting started"))
+    after, checked = _run(blog)
+    assert {"bravo", "charlie"} <= checked
+    assert after == _run(blog, cache=False)[0]
