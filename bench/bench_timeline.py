@@ -34,6 +34,7 @@ STEPS = [
     ("reinvent_lint.pipeline", "_read_unparsed"),
     ("reinvent_lint.pipeline", "_site_phase"),
     ("reinvent_lint.pipeline", "prepare_sites"),
+    ("reinvent_lint.pipeline", "_import_parsers"),
     ("reinvent_lint.pipeline", "map_units"),
     ("reinvent_lint.pipeline", "_prepare_entries"),
     ("reinvent_lint.pipeline", "_finish_cached"),

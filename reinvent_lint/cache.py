@@ -116,6 +116,17 @@ class PerFile:
             return None
         return None if entry is None else (entry[0], entry[2])
 
+    def put(self, path: str | Path, rel: str, value: Any, read_before: float) -> None:
+        """Keep `value`, derived from the file as read before the time `read_before`, for `rel`
+        under the file's size and modification time now; not while that time is no earlier
+        than `read_before` (the file may have changed since it was read)."""
+        try:
+            stat = os.stat(path)
+        except OSError:
+            return
+        if stat.st_mtime_ns < read_before * 1e9:
+            self.fresh[rel] = (stat.st_size, stat.st_mtime_ns, value)
+
     def _entry(self, rel: str, stat: os.stat_result) -> tuple[int, int, Any] | None:
         entry = self.known.get(rel)
         if isinstance(entry, tuple) and len(entry) == 3 and entry[:2] == (stat.st_size, stat.st_mtime_ns):

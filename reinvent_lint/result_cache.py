@@ -87,9 +87,37 @@ class Recorder:
     def add(self, key: ReadKey) -> None:
         self.keys.add(key)
 
+    def take(self, keys: Set[ReadKey], words: Mapping[str, bytes]) -> None:
+        """Reads made for this document earlier, by another (see `_SharedItems`)."""
+        self.keys |= keys
+        for word in words.keys() - self.words.keys():
+            self.words[word] = words[word]
+
+
+class _Capture(Recorder):
+    """The reads made while one item of a shared site memo is computed (`_SharedItems`): kept
+    for the documents that use the item later, and the document computing it reads them too
+    (each key as it is read; the words once the item is stored, or when its recording ends)."""
+
+    def __init__(self, outer: Recorder, owner: _SharedItems, item: Hashable) -> None:
+        super().__init__()
+        self.outer, self.owner, self.item = outer, owner, item
+
+    def add(self, key: ReadKey) -> None:
+        self.keys.add(key)
+        self.outer.add(key)
+
+    def take(self, keys: Set[ReadKey], words: Mapping[str, bytes]) -> None:
+        super().take(keys, words)
+        self.outer.take(keys, words)
+
+    def close(self) -> None:
+        self.outer.take(frozenset(), self.words)
+
 
 CURRENT: Recorder | None = None
 _PAUSED = 0
+_CAPTURES: list[_Capture] = []  # open, innermost last
 
 
 def _note(key: ReadKey) -> None:
@@ -102,9 +130,12 @@ def recording(recorder: Recorder) -> Iterator[Recorder]:
     global CURRENT
     _install_audit_hook()
     previous, CURRENT = CURRENT, recorder
+    depth = len(_CAPTURES)
     try:
         yield recorder
     finally:
+        while len(_CAPTURES) > depth:  # left open by an exception while an item was computed
+            _CAPTURES.pop().close()
         CURRENT = previous
 
 
@@ -283,8 +314,67 @@ def _traced_method(name: str, method: Callable[..., Any]) -> Callable[..., Any]:
     return call
 
 
+class _SharedItems(dict[Hashable, Any]):
+    """A site memo that rules fill item by item (`if item not in memo: memo[item] = compute()`:
+    the ids of a linked post, a missing target's search), shared by the documents a run
+    records, with the reads that computed each item: a document that finds an item computed
+    reads them as if it had computed it (`Recorder.take`). Per document, each linked post was
+    read, parsed and its ids collected again for every post linking to it (~10% of a whole-blog
+    cold run's CPU). An item computed while nothing records (paused) is not known to the others."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.reads: dict[Hashable, tuple[set[ReadKey], dict[str, bytes]]] = {}
+
+    def __contains__(self, item: object) -> bool:
+        global CURRENT
+        if self._read(item):
+            return True
+        if CURRENT is not None and not _PAUSED and isinstance(item, Hashable):
+            _CAPTURES.append(_Capture(CURRENT, self, item))
+            CURRENT = _CAPTURES[-1]
+        return False  # (an item computed unrecorded is computed again: its reads are not known)
+
+    def __getitem__(self, item: Hashable) -> Any:
+        self._read(item)
+        return super().__getitem__(item)
+
+    def get(self, item: Hashable, default: Any = None) -> Any:
+        return super().get(item, default) if self._read(item) else default
+
+    def _read(self, item: object) -> bool:
+        """Whether `item` is known with its reads; they are read now (by the current document)."""
+        reads = self.reads.get(item) if isinstance(item, Hashable) else None
+        if reads is None:
+            return False
+        if CURRENT is not None and not _PAUSED:
+            CURRENT.take(*reads)
+        return True
+
+    def __setitem__(self, item: Hashable, value: Any) -> None:
+        global CURRENT
+        super().__setitem__(item, value)
+        for at in range(len(_CAPTURES) - 1, -1, -1):
+            capture = _CAPTURES[at]
+            if capture.owner is self and capture.item == item:
+                while len(_CAPTURES) > at:  # (inner ones an exception left open first)
+                    done = _CAPTURES.pop()
+                    done.close()
+                    CURRENT = done.outer
+                self.reads[item] = (capture.keys, capture.words)
+                return
+
+
+# A site's shared item memos, with the run they belong to: a run starts with none (`open_cache`),
+# since the files they were computed from may have changed since an earlier run of this process
+# on the same Site (a `--watch` re-check).
+_SHARED: Key[tuple[int, dict[Key[Any], _SharedItems]]] = Key("result-cache-shared-items")
+_RUN = [0]  # the current run's number in this process
+
+
 class _LayeredMemo(Memo):
-    """What `prepare` put on the site memo (a speller) is shared; the rest is per document."""
+    """What `prepare` put on the site memo (a speller) is shared; a memo of items
+    (`_SharedItems`) is shared with the reads of each item; the rest is per document."""
 
     __slots__ = ("_base",)
 
@@ -293,8 +383,23 @@ class _LayeredMemo(Memo):
         self._base = base
 
     def get(self, key: Key[Any], compute: Callable[[], Any]) -> Any:
-        found = self._base.peek(key)
-        return found if found is not None else super().get(key, compute)
+        if key in self._values:
+            return self._values[key]
+        run, shared = self._base.peek(_SHARED) or (-1, {})
+        if run != _RUN[0]:
+            shared = self._base.put(_SHARED, (_RUN[0], {}))[1]
+        value = shared.get(key)
+        if value is None:
+            value = self._base.peek(key)
+            # (a memo of items on the site itself was filled by a document checked unrecorded,
+            # one too large to store: its items' reads are not known)
+            if value is not None and type(value) is not dict:
+                return value
+            value = compute()
+            if type(value) is dict and not value:  # a memo of items, filled as they are asked for
+                value = shared[key] = _SharedItems()
+        self._values[key] = value
+        return value
 
     def peek(self, key: Key[Any]) -> Any:
         found = super().peek(key)
@@ -563,9 +668,9 @@ def words_verdicts_digest(digests: list[bytes]) -> bytes:
 
 
 def words_key(words: Mapping[str, bytes]) -> tuple[ReadKey, bytes]:
-    """The read of a document's spelling verdicts: the words judged, the digest of their verdicts."""
-    ordered = sorted(words)
-    return ("words", "\n".join(ordered)), words_verdicts_digest([words[w] for w in ordered])
+    """The read of a document's spelling verdicts: the words judged, the digest of their verdicts
+    (in the order judged: the key is evaluated in its own order, so it need not be sorted)."""
+    return ("words", "\n".join(words)), words_verdicts_digest(list(words.values()))
 
 
 # ----- records as marshal-able tuples -------------------------------------------------------
@@ -710,6 +815,7 @@ class ResultCache:
         self.path = path
         self.key = key
         self.site = site
+        self.opened = time.time()  # (before the run reads the files it checks)
         self.entries: dict[str, tuple[Any, ...]] = {}
         self.fresh: dict[str, tuple[Any, ...]] = {}
         self.valid_until = 0.0
@@ -925,6 +1031,7 @@ def open_cache(linter: Linter, site: Site, warnings: list[str]) -> ResultCache |
     if site.config_dir is not None:
         _ROOTS.add(str(site.config_dir) + os.sep)
     _IGNORED.append(str(folder) + os.sep)
+    _RUN[0] += 1  # (every site's cache is opened before any document is checked)
     key = run_key(linter, site)
     store = ResultCache(folder / FILE_PATTERN.replace("*", key.hex()[:16]), key, site, warnings)
     store.linter = linter
