@@ -90,7 +90,7 @@ def speller_for(site: Site, options: Any) -> Any:
     accepted = _read_accepted(site) | set(options["words"])
     read = site.memo.peek(READ_DOCUMENTS)
     if read is not None and len(read) >= MANY_DOCUMENTS:
-        lexicon().build()  # many posts to judge: every word in one dict now (see lexicon.PROBES)
+        lexicon().build()  # many posts to judge: every word in one set now (see lexicon.PROBES)
     counts, code, tables = _site_vocabulary(site)
     speller = Speller(counts, int(options["site-min-posts"]), accepted, locale, code, tables)
     site.memo.put(_SPELLER, (key, speller))
