@@ -402,10 +402,9 @@ class Lexicon:
         PROBES look-ups, then the set of every word is built, and a word of it is found in its
         bucket once and kept."""
         if self._words is not None:
-            try:
-                return self._found[lower]
-            except KeyError:
-                pass
+            value = self._found.get(lower)  # (not try/except: most words are looked up once)
+            if value is not None:
+                return value
             if lower not in self._words:
                 return 0
             value = self._found[lower] = self._probe(lower)

@@ -60,9 +60,23 @@ class Word(NamedTuple):
 MASK = "|"  # replaces non-prose: not a word character, and it breaks "word word" adjacency
 
 
+class _Masked(dict[int, str]):
+    """A `str.translate` table: every character to MASK but the line break (kept). Looked up
+    once per ASCII character a call (CPython caches the answers for ASCII text)."""
+
+    def __missing__(self, key: int) -> str:
+        return MASK
+
+
+_MASKED = _Masked({10: "\n"})
+
+
 def _blank(text: str) -> str:
+    """The text with every character but the line break replaced by MASK."""
     if "\n" not in text:
         return MASK * len(text)
+    if text.isascii():  # (in C: a code block of hundreds of lines is not split into lines)
+        return text.translate(_MASKED)
     return "\n".join(MASK * len(line) for line in text.split("\n"))
 
 

@@ -192,12 +192,12 @@ def code_words_of(text: str) -> set[str]:
         chunks += fenced_blocks(text)
     if "highlight" in text:
         chunks += [m.group() for m in _HIGHLIGHT.finditer(text)]
-    found = {w.lower() for w in words_of("\n".join(chunks))} if chunks else set()
+    found = set(map(str.lower, words_of("\n".join(chunks)))) if chunks else set()
     if "`" in text:  # code spans line by line, in pieces (a span holds no line break)
         for start, end in pieces(text, breaks="\n"):
             spans = _SPAN.findall(text, start, end)
             if spans:
-                found.update(w.lower() for w in words_of("\n".join(spans)))
+                found.update(map(str.lower, words_of("\n".join(spans))))
     return found
 
 

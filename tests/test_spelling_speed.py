@@ -322,3 +322,17 @@ def test_a_word_twice_in_a_row_is_found_as_in_the_whole_lowered_text() -> None:
         text = "".join(rng.choice(parts) for _ in range(rng.randint(0, 10)))
         tokens = text.lower().split()
         assert _twice_in_a_row(text) == any(a == b for a, b in pairwise(tokens)), repr(text)
+
+
+def test_a_blanked_range_is_a_mask_per_character_with_its_line_breaks_kept() -> None:
+    # `_blank` translates ASCII text in C; the answer is the line-by-line one it replaced
+    from reinvent_lint.prose import MASK, _blank
+
+    def by_lines(text: str) -> str:
+        return "\n".join(MASK * len(line) for line in text.split("\n"))
+
+    rng = random.Random(15)
+    for i in range(4000):
+        alphabet = "ab \n\r\t|`x" if i % 2 else "ab \n\r\t|`xé\u2028\u00a0"
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40)))
+        assert _blank(text) == by_lines(text), repr(text)
