@@ -336,3 +336,34 @@ def test_a_blanked_range_is_a_mask_per_character_with_its_line_breaks_kept() -> 
         alphabet = "ab \n\r\t|`x" if i % 2 else "ab \n\r\t|`xé\u2028\u00a0"
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40)))
         assert _blank(text) == by_lines(text), repr(text)
+
+
+def test_regions_merge_their_extra_texts_as_the_heap_merge_does() -> None:
+    # Regions splices the extra regions (alt texts, title) into the inline ones in C; the order is
+    # what heapq.merge gave, ties on an offset included (then the text decides, then inline first)
+    import heapq
+
+    from reinvent_lint.document import Spans
+    from reinvent_lint.prose import Regions
+
+    rng = random.Random(18)
+    for _ in range(3000):
+        text = "".join(rng.choice("ab c") for _ in range(60))
+        starts = sorted(rng.sample(range(50), rng.randint(0, 8)))
+        spans = Spans((s, s + rng.randint(0, 9)) for s in starts)
+        cut = rng.choice([None, *starts[1:]]) if starts else None  # one piece or two
+        pieces, bases = ([text], [0]) if cut is None else ([text[:cut], text[cut:]], [0, cut])
+        if cut is not None:
+            spans = Spans((s, min(e, cut)) if s < cut else (s, e) for s, e in spans)
+        tables = {i: "t" * rng.randint(0, 3) for i in range(len(starts)) if rng.random() < 0.2}
+        inline = list(Regions(pieces, bases, spans, tables, [])._inline_pieces())
+        extra = []
+        for _ in range(rng.randint(0, 4)):
+            offset = rng.choice([*starts, rng.randint(0, 60)])
+            extra.append((offset, rng.choice(["", "a", "b", "ab", text[offset : offset + 3]]), rng.random() < 0.5))
+            if inline and rng.random() < 0.3:
+                extra.append(rng.choice(inline))  # a tie: the inline region first
+        regions = Regions(pieces, bases, spans, tables, extra)
+        assert list(regions._inline()) == inline
+        assert list(regions) == list(heapq.merge(inline, sorted(extra)))
+        assert regions.join("\n|\n") == "\n|\n".join(t for _, t, _ in heapq.merge(inline, sorted(extra)))
