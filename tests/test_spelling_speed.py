@@ -367,3 +367,28 @@ def test_regions_merge_their_extra_texts_as_the_heap_merge_does() -> None:
         assert list(regions._inline()) == inline
         assert list(regions) == list(heapq.merge(inline, sorted(extra)))
         assert regions.join("\n|\n") == "\n|\n".join(t for _, t, _ in heapq.merge(inline, sorted(extra)))
+
+
+def test_regions_holding_a_flagged_word_are_those_that_hold_it() -> None:
+    # RL501 finds the regions that hold a flagged word by searching the post's joined prose; they
+    # are the regions a test of each region for each word keeps, in order
+    from reinvent_lint.document import Document
+    from reinvent_lint.prose import prose_regions
+    from reinvent_lint.rules.spelling import _distinct, _holding
+
+    rng = random.Random(21)
+    words = ["zorp", "Zorp", "blix", "ab", "a'b", "the", "qux"]
+    for _ in range(300):
+        lines = []
+        for _ in range(rng.randint(1, 12)):
+            kind = rng.choice(["", "# ", "- ", "| a | b |\n|---|---|\n| ", "> ", "    "])
+            lines.append(
+                kind + " ".join(rng.choice([*words, "word", "`code`", "[x](y)"]) for _ in range(rng.randint(0, 6)))
+            )
+        title = rng.choice(["", f"title: {rng.choice(words)} t\n", "description: zorp d\n"])
+        text = f"---\n{title}---\n\n" + "\n\n".join(lines) + "\n"
+        doc = Document("_posts/2024-01-01-a.md", text, kind="post")
+        _distinct(doc)  # (joins and keeps the prose, as RL501 does first)
+        flagged = set(rng.sample(words, rng.randint(1, 4)))
+        regions = list(prose_regions(doc))
+        assert list(_holding(doc, flagged)) == [r for r in regions if any(w in r[1] for w in flagged)], text

@@ -11,7 +11,8 @@ import os
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from itertools import chain, islice
+from bisect import bisect_right
+from itertools import accumulate, chain, islice, repeat
 from pathlib import Path
 from typing import Any
 
@@ -463,6 +464,7 @@ def _named(speller: Any, named: _Named, lower: str) -> bool:
     )  # (a word the site uses in several posts is a name the typo is close to: `KubeVit`, kubevirt.io)
 
 
+_SEPARATOR = f"\n{MASK}\n"  # between two regions in the joined prose
 _KEPT = 1 << 20  # characters: a post's joined prose up to this long is kept for its later readers
 
 
@@ -475,7 +477,7 @@ def _joined_prose(doc: Document) -> tuple[str] | Iterator[str]:
     kept: tuple[str] | None = doc.memo.peek(_JOINED)
     if kept is not None:
         return kept
-    found = prose_regions(doc).pieces(f"\n{MASK}\n")
+    found = prose_regions(doc).pieces(_SEPARATOR)
     head: list[str] = []
     size = 0
     for piece in found:
@@ -715,6 +717,31 @@ def _unusual(lex: Any, words: set[str]) -> int:
     return sum(1 for word in words if not get(word.lower()) & known)
 
 
+def _holding(doc: Document, flagged: set[str]) -> Iterable[tuple[int, str, bool]]:
+    """The prose regions that may hold a flagged word: with a few flagged words, those that hold
+    one of them as a substring (found by searching the post's joined prose for each, when it is
+    kept: no test a region; a word holds no line break or MASK, so it never spans two regions);
+    past a few, every region (reading the segment's words is cheaper)."""
+    regions = prose_regions(doc)
+    if len(flagged) > _PREFILTER:
+        return regions
+    kept = doc.memo.peek(_JOINED)
+    if kept is None:  # (a huge post: its joined prose is not kept)
+        return (r for r in regions if any(w in r[1] for w in flagged))
+    joined, items = kept[0], list(regions)
+    # where each region starts in the joined prose (after the MASK line that separates it), in C
+    sizes = map(operator.add, map(len, map(operator.itemgetter(1), items)), repeat(len(_SEPARATOR)))
+    starts = list(accumulate(sizes, initial=0))
+    holding: set[int] = set()
+    for word in flagged:
+        at = joined.find(word)
+        while at >= 0:
+            index = bisect_right(starts, at) - 1
+            holding.add(index)
+            at = joined.find(word, starts[index + 1]) if index + 1 < len(starts) else -1
+    return [items[i] for i in sorted(holding)]
+
+
 def _judge_post(ctx: Context) -> Iterator[tuple[Any, int, int, bool]]:
     speller = speller_for(ctx.site, ctx.options)
     ignore = _ignored(ctx.doc)
@@ -733,9 +760,7 @@ def _judge_post(ctx: Context) -> Iterator[tuple[Any, int, int, bool]]:
     if not flagged:
         return
     headings: set[int] | None = None  # where headings and front-matter texts start (made when needed)
-    for offset, segment, in_table in prose_regions(ctx.doc):
-        if len(flagged) <= _PREFILTER and not any(w in segment for w in flagged):
-            continue  # (past a few flagged words, reading the segment's words is cheaper)
+    for offset, segment, in_table in _holding(ctx.doc, flagged):
         for text, start, end in words_among(offset, segment, flagged):
             verdict = check(text)
             assert verdict is not None
