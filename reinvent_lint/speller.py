@@ -27,7 +27,8 @@ from collections import Counter
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import filterfalse
+from itertools import compress, count, filterfalse
+from operator import ne
 from typing import Any
 
 from .lexicon import ENGLISH, MISSPELT, NAME, TERM, ZIPF, Lexicon, Misspellings
@@ -267,21 +268,21 @@ _LETTER_SET = frozenset(_LETTERS)
 
 def one_edit(word: str, other: str) -> bool:
     """`other in _edits(word)`, without building the edits: one character deleted, two
-    neighbours swapped, or one replaced or inserted by a lower-case ASCII letter."""
+    neighbours swapped, or one replaced or inserted by a lower-case ASCII letter. The first
+    difference is found in C (map and compress), the rest compared as slices."""
     size, other_size = len(word), len(other)
     if other_size == size:
-        diffs = [i for i in range(size) if word[i] != other[i]]
-        if len(diffs) == 1:
-            return other[diffs[0]] in _LETTER_SET
-        if len(diffs) == 2:
-            i, j = diffs
-            return j == i + 1 and word[i] == other[j] and word[j] == other[i]
-        return False
+        i = next(compress(count(), map(ne, word, other)), -1)
+        if i < 0:
+            return False  # the word itself
+        if word[i + 1 :] == other[i + 1 :]:  # one replaced
+            return other[i] in _LETTER_SET
+        return i + 1 < size and word[i] == other[i + 1] and word[i + 1] == other[i] and word[i + 2 :] == other[i + 2 :]
     if other_size == size - 1:  # a delete
-        i = next((i for i in range(other_size) if word[i] != other[i]), other_size)
+        i = next(compress(count(), map(ne, word, other)), other_size)
         return word[:i] + word[i + 1 :] == other
     if other_size == size + 1:  # an insert (the letters around an inserted letter equal to it: one check)
-        i = next((i for i in range(size) if word[i] != other[i]), size)
+        i = next(compress(count(), map(ne, word, other)), size)
         return other[i] in _LETTER_SET and other[:i] + other[i + 1 :] == word
     return False
 
