@@ -27,7 +27,8 @@ from collections import Counter
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import compress, count, filterfalse
+from itertools import compress, filterfalse
+from itertools import count as _count
 from operator import ne
 from typing import Any
 
@@ -272,17 +273,17 @@ def one_edit(word: str, other: str) -> bool:
     difference is found in C (map and compress), the rest compared as slices."""
     size, other_size = len(word), len(other)
     if other_size == size:
-        i = next(compress(count(), map(ne, word, other)), -1)
+        i = next(compress(_count(), map(ne, word, other)), -1)
         if i < 0:
             return False  # the word itself
         if word[i + 1 :] == other[i + 1 :]:  # one replaced
             return other[i] in _LETTER_SET
         return i + 1 < size and word[i] == other[i + 1] and word[i + 1] == other[i] and word[i + 2 :] == other[i + 2 :]
     if other_size == size - 1:  # a delete
-        i = next(compress(count(), map(ne, word, other)), other_size)
+        i = next(compress(_count(), map(ne, word, other)), other_size)
         return word[:i] + word[i + 1 :] == other
     if other_size == size + 1:  # an insert (the letters around an inserted letter equal to it: one check)
-        i = next(compress(count(), map(ne, word, other)), size)
+        i = next(compress(_count(), map(ne, word, other)), size)
         return other[i] in _LETTER_SET and other[:i] + other[i + 1 :] == word
     return False
 
