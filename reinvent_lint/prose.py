@@ -495,7 +495,7 @@ def words_among(offset: int, segment: str, wanted: AbstractSet[str]) -> Iterator
 # Characters that may stand before (after) a word: none is in WORD_TOKEN's look-behind (look-ahead)
 # class, and `.` after a word is followed only by such characters or a space.
 _BEFORE_WORD = "!\"'()*,-:;?[]|~’‘“”"
-_AFTER_WORD = _BEFORE_WORD + "."
+_AFTER_WORD = _BEFORE_WORD + "."  # (no letter in either: a chunk of letters is its own core)
 # Those of them that are never part of a word either: read as spaces (in C), they leave every
 # match of WORD_TOKEN as it was, and `word,` and `(word` become `word`.
 _SPACED = bytes(32 if chr(c) in '!"()*,-:;?[]|~' else c for c in range(256))
@@ -515,6 +515,9 @@ def distinct_words(segment: str) -> set[str]:
         piece = segment[start:end].encode("utf-8", "surrogatepass").translate(_SPACED)
         chunks.update(piece.decode("utf-8", "surrogatepass").split())
     for chunk in chunks:
+        if chunk.isalpha() and chunk.isascii():  # (most chunks: no letter is stripped, see below)
+            add(chunk)
+            continue
         core = chunk.lstrip(_BEFORE_WORD).rstrip(_AFTER_WORD)
         if core.isalpha() and core.isascii():
             add(core)
