@@ -62,6 +62,7 @@ WORD_BUCKETS = 32768  # of the searchable words: about nine a bucket
 # Bucket look-ups (about a microsecond each) a run makes before the set of every searchable word
 # is built (about 25 ms, then about 0.1 microsecond a look-up): the set's cost in look-ups.
 PROBES = 50_000
+RARE_KEPT = 100_000  # rare_zipf answers kept (then forgotten: a long-lived process asks about many words)
 
 
 def _bucket(key: bytes, buckets: int = BUCKETS) -> int:
@@ -336,6 +337,7 @@ class Lexicon:
         self._values: dict[str, int] | None = None
         self._words: set[str] | None = None
         self._found: dict[str, int] = {}  # the values of the words looked up since the set was built
+        self._rare: dict[str, int] = {}  # rare_zipf's answers
         self._forms: list[str] | None = None
         self._probes = 0
         self.mixed = mixed.split("\n")  # the lower-case forms of the names with capitals inside
@@ -467,7 +469,17 @@ class Lexicon:
         return self.rare_zipf(lower)
 
     def rare_zipf(self, lower: str) -> int:
-        """Zipf x10 of a word only wordfreq knows, rarely (0: not even that)."""
+        """Zipf x10 of a word only wordfreq knows, rarely (0: not even that). Kept once found: the
+        speller asks several times about each unknown word."""
+        value = self._rare.get(lower, -1)
+        if value >= 0:
+            return value
+        if len(self._rare) >= RARE_KEPT:
+            self._rare.clear()
+        value = self._rare[lower] = self._rare_zipf(lower)
+        return value
+
+    def _rare_zipf(self, lower: str) -> int:
         if not lower or "\n" in lower or " " in lower:
             return 0
         key = lower.encode()

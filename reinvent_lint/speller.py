@@ -798,7 +798,7 @@ class Speller:
             once = lower[:i] + lower[i + 1] + lower[i] + lower[i + 2 :]
             for j in range(i + 2, n - 1):
                 twice = once[:j] + once[j + 1] + once[j] + once[j + 2 :]
-                if self.zipf(twice) >= COMMON + 10 and self.lex.english(twice):
+                if self.lex.english(twice) and self.zipf(twice) >= COMMON + 10:  # (a word of the set first)
                     found.add(twice)
         return [_match_case(word, w) for w in sorted(found)][:3]
 

@@ -128,3 +128,13 @@ def test_the_built_set_answers_as_the_dict() -> None:
     candidates = tuple(sample[:300] + others[:300])
     assert lex.members(candidates) == values.keys() & set(candidates)
     assert lex.members(frozenset(candidates)) == values.keys() & set(candidates)
+
+
+def test_rare_frequencies_kept_answer_as_the_buckets(monkeypatch: Any) -> None:
+    # rare_zipf keeps its answers (and forgets them past RARE_KEPT): asked again, the same answer
+    monkeypatch.setattr(lexicon, "RARE_KEPT", 5)
+    lex, fresh = lexicon.load(), lexicon.load()
+    words = ["nillified", "abliterated", "blosxom", "qzxvbn", "the", "", "a b", "heatmaps"] * 3
+    answers = [lex.rare_zipf(w) for w in words]
+    assert answers == [fresh._rare_zipf(w) for w in words] and len(lex._rare) <= 5
+    assert any(answers) and answers[:8] == answers[8:16]
