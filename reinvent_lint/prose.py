@@ -60,15 +60,9 @@ class Word(NamedTuple):
 MASK = "|"  # replaces non-prose: not a word character, and it breaks "word word" adjacency
 
 
-class _Masked(dict[int, str]):
-    """A `str.translate` table: every character to MASK but the line break (kept). Looked up
-    once per ASCII character a call (CPython caches the answers for ASCII text)."""
-
-    def __missing__(self, key: int) -> str:
-        return MASK
-
-
-_MASKED = _Masked({10: "\n"})
+# A `str.translate` table for ASCII text: every character to MASK but the line break (kept). Every
+# ASCII code is listed: a missing one would be looked up again in each call.
+_MASKED = {code: MASK for code in range(128)} | {10: "\n"}
 
 
 def _blank(text: str) -> str:
