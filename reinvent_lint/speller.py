@@ -36,6 +36,7 @@ from .lexicon import ENGLISH, MISSPELT, NAME, TERM, ZIPF, Lexicon, Misspellings
 from .lexicon import mixed_case as _mixed_case
 from .lexicon import load as _load_lexicon
 from .lazy_re import lazy
+from .pieces import SIZE as PIECE_SIZE
 from .pieces import pieces
 
 __all__ = ["Lexicon", "Misspellings", "Speller", "Verdict", "clear_winner", "lexicon", "preload"]
@@ -113,6 +114,8 @@ def words_of(text: str) -> set[str]:
     """The distinct word forms of a text (case kept), for the site vocabulary: what _SITE_WORD
     finds, read piece by piece (a word holds no space or line break), so a 20 MB post is never
     one list of words."""
+    if len(text) <= PIECE_SIZE:  # one piece (most posts): its set, not a copy of it
+        return _piece_words(text)
     found: set[str] = set()
     for start, end in pieces(text):
         found |= _piece_words(text[start:end])

@@ -643,8 +643,11 @@ def _distinct(doc: Document) -> set[str]:
     """The distinct words of the post's prose, once per post."""
 
     def compute() -> set[str]:
+        joined = _joined_prose(doc)
+        if isinstance(joined, tuple) and len(joined) == 1:  # kept whole (most posts): its set, not a copy
+            return distinct_words(joined[0])
         words: set[str] = set()
-        for piece in _joined_prose(doc):  # one piece's words at a time beside the whole set
+        for piece in joined:  # one piece's words at a time beside the whole set
             words |= distinct_words(piece)
         return words
 
