@@ -19,7 +19,7 @@ the same loop. The blog is copied to a temporary folder first: the result cache 
   stay the same): the speller is built (the word data, the cached site vocabulary) to check it.
 
 Then the speller's build, part by part, in a fresh process each run (CPU, medians): loading the
-word data, building its dict of every word (what a run over many posts adds), the site
+word data, building its set of every word (what a run over many posts adds), the site
 vocabulary (cold; cached, its speller tables included; cached with one post changed) and the
 Speller itself (its tables made from the counts, as a run without a cache does; and given from the
 cache, as a cached run does).
@@ -133,7 +133,7 @@ lex = lexicon()
 found["speller imported, word data loaded"] = clock() - t
 t = clock()
 getattr(lex, "build", lambda: lex.values)()
-found["its dict built (many posts)"] = clock() - t
+found["its word set built (many posts)"] = clock() - t
 from reinvent_lint.jekyll.site import Site
 from reinvent_lint.rules.spelling import site_words
 root, post = Path.cwd(), Path(sys.argv[1])

@@ -18,9 +18,9 @@ import heapq
 import operator
 import re
 from array import array
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from collections.abc import Set as AbstractSet
-from itertools import islice
+from itertools import chain, islice, repeat
 from typing import NamedTuple, overload
 
 from .document import Document, Spans
@@ -60,9 +60,17 @@ class Word(NamedTuple):
 MASK = "|"  # replaces non-prose: not a word character, and it breaks "word word" adjacency
 
 
+# A `str.translate` table for ASCII text: every character to MASK but the line break (kept). Every
+# ASCII code is listed: a missing one would be looked up again in each call.
+_MASKED = {code: MASK for code in range(128)} | {10: "\n"}
+
+
 def _blank(text: str) -> str:
+    """The text with every character but the line break replaced by MASK."""
     if "\n" not in text:
         return MASK * len(text)
+    if text.isascii():  # (in C: a code block of hundreds of lines is not split into lines)
+        return text.translate(_MASKED)
     return "\n".join(MASK * len(line) for line in text.split("\n"))
 
 
@@ -227,6 +235,21 @@ class Regions(Sequence[tuple[int, str, bool]]):
         self._extra = sorted(extra)  # alt texts, title, description
 
     def _inline(self) -> Iterator[tuple[int, str, bool]]:
+        if len(self._pieces) == 1 and not self._tables:  # (most posts: made in C, no Python call a region)
+            piece, starts = self._pieces[0], self._segments.starts
+            return zip(starts, map(piece.__getitem__, map(slice, starts, self._segments.ends)), repeat(False))
+        return self._inline_pieces()
+
+    def _item(self, index: int) -> tuple[int, str, bool]:
+        """The inline region `index`, as `_inline` gives it."""
+        start, end = self._segments[index]
+        table = self._tables.get(index) if self._tables else None
+        if table is not None:
+            return start, table, True
+        number = bisect.bisect_right(self._bases, start) - 1
+        return start, self._pieces[number][start - self._bases[number] : end - self._bases[number]], False
+
+    def _inline_pieces(self) -> Iterator[tuple[int, str, bool]]:
         pieces, bases, tables = self._pieces, self._bases, self._tables
         index, last = 0, len(pieces) - 1
         piece, base = pieces[0], bases[0]
@@ -238,9 +261,25 @@ class Regions(Sequence[tuple[int, str, bool]]):
             yield (start, table, True) if table is not None else (start, piece[start - base : end - base], False)
 
     def __iter__(self) -> Iterator[tuple[int, str, bool]]:
+        """The inline regions with the extra ones merged in: what `heapq.merge(inline, extra)`
+        gives (and sorting the whole list gave), with no Python call a region. The inline regions
+        come by rising offset, so an extra region comes after those that start before it, and
+        after those that start where it does as long as they are not greater (a tie goes to the
+        inline region, as in the merge)."""
+        inline = self._inline()
         if not self._extra:
-            return self._inline()
-        return heapq.merge(self._inline(), self._extra)  # what sorting the whole list gave
+            return inline
+        starts = self._segments.starts
+        parts: list[Iterable[tuple[int, str, bool]]] = []
+        done = 0
+        for extra in self._extra:
+            before = max(done, bisect.bisect_left(starts, extra[0]))
+            while before < len(starts) and starts[before] == extra[0] and self._item(before) <= extra:
+                before += 1
+            parts += [islice(inline, before - done), (extra,)]
+            done = before
+        parts.append(inline)
+        return chain.from_iterable(parts)
 
     def __len__(self) -> int:
         return len(self._segments) + len(self._extra)
@@ -255,7 +294,7 @@ class Regions(Sequence[tuple[int, str, bool]]):
         text, and each piece after the first starts with the separator. A reader that goes piece
         by piece sees what it would see in the joined text when the separator holds a break
         (nothing it looks for spans one): a 20 MB post's prose is never one string."""
-        texts = (text for _, text, _ in self)
+        texts = map(operator.itemgetter(1), self)  # (in C)
         first = True
         while batch := list(islice(texts, 1024)):
             if not first:
@@ -450,7 +489,7 @@ def words_among(offset: int, segment: str, wanted: AbstractSet[str]) -> Iterator
 # Characters that may stand before (after) a word: none is in WORD_TOKEN's look-behind (look-ahead)
 # class, and `.` after a word is followed only by such characters or a space.
 _BEFORE_WORD = "!\"'()*,-:;?[]|~’‘“”"
-_AFTER_WORD = _BEFORE_WORD + "."
+_AFTER_WORD = _BEFORE_WORD + "."  # (no letter in either: a chunk of letters is its own core)
 # Those of them that are never part of a word either: read as spaces (in C), they leave every
 # match of WORD_TOKEN as it was, and `word,` and `(word` become `word`.
 _SPACED = bytes(32 if chr(c) in '!"()*,-:;?[]|~' else c for c in range(256))
@@ -470,6 +509,9 @@ def distinct_words(segment: str) -> set[str]:
         piece = segment[start:end].encode("utf-8", "surrogatepass").translate(_SPACED)
         chunks.update(piece.decode("utf-8", "surrogatepass").split())
     for chunk in chunks:
+        if chunk.isalpha() and chunk.isascii():  # (most chunks: no letter is stripped, see below)
+            add(chunk)
+            continue
         core = chunk.lstrip(_BEFORE_WORD).rstrip(_AFTER_WORD)
         if core.isalpha() and core.isascii():
             add(core)

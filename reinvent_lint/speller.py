@@ -27,13 +27,16 @@ from collections import Counter
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import filterfalse
+from itertools import compress, filterfalse
+from itertools import count as _count
+from operator import ne
 from typing import Any
 
 from .lexicon import ENGLISH, MISSPELT, NAME, TERM, ZIPF, Lexicon, Misspellings
 from .lexicon import mixed_case as _mixed_case
 from .lexicon import load as _load_lexicon
 from .lazy_re import lazy
+from .pieces import SIZE as PIECE_SIZE
 from .pieces import pieces
 
 __all__ = ["Lexicon", "Misspellings", "Speller", "Verdict", "clear_winner", "lexicon", "preload"]
@@ -111,6 +114,8 @@ def words_of(text: str) -> set[str]:
     """The distinct word forms of a text (case kept), for the site vocabulary: what _SITE_WORD
     finds, read piece by piece (a word holds no space or line break), so a 20 MB post is never
     one list of words."""
+    if len(text) <= PIECE_SIZE:  # one piece (most posts): its set, not a copy of it
+        return _piece_words(text)
     found: set[str] = set()
     for start, end in pieces(text):
         found |= _piece_words(text[start:end])
@@ -192,12 +197,12 @@ def code_words_of(text: str) -> set[str]:
         chunks += fenced_blocks(text)
     if "highlight" in text:
         chunks += [m.group() for m in _HIGHLIGHT.finditer(text)]
-    found = {w.lower() for w in words_of("\n".join(chunks))} if chunks else set()
+    found = set(map(str.lower, words_of("\n".join(chunks)))) if chunks else set()
     if "`" in text:  # code spans line by line, in pieces (a span holds no line break)
         for start, end in pieces(text, breaks="\n"):
             spans = _SPAN.findall(text, start, end)
             if spans:
-                found.update(w.lower() for w in words_of("\n".join(spans)))
+                found.update(map(str.lower, words_of("\n".join(spans))))
     return found
 
 
@@ -267,21 +272,21 @@ _LETTER_SET = frozenset(_LETTERS)
 
 def one_edit(word: str, other: str) -> bool:
     """`other in _edits(word)`, without building the edits: one character deleted, two
-    neighbours swapped, or one replaced or inserted by a lower-case ASCII letter."""
+    neighbours swapped, or one replaced or inserted by a lower-case ASCII letter. The first
+    difference is found in C (map and compress), the rest compared as slices."""
     size, other_size = len(word), len(other)
     if other_size == size:
-        diffs = [i for i in range(size) if word[i] != other[i]]
-        if len(diffs) == 1:
-            return other[diffs[0]] in _LETTER_SET
-        if len(diffs) == 2:
-            i, j = diffs
-            return j == i + 1 and word[i] == other[j] and word[j] == other[i]
-        return False
+        i = next(compress(_count(), map(ne, word, other)), -1)
+        if i < 0:
+            return False  # the word itself
+        if word[i + 1 :] == other[i + 1 :]:  # one replaced
+            return other[i] in _LETTER_SET
+        return i + 1 < size and word[i] == other[i + 1] and word[i + 1] == other[i] and word[i + 2 :] == other[i + 2 :]
     if other_size == size - 1:  # a delete
-        i = next((i for i in range(other_size) if word[i] != other[i]), other_size)
+        i = next(compress(_count(), map(ne, word, other)), other_size)
         return word[:i] + word[i + 1 :] == other
     if other_size == size + 1:  # an insert (the letters around an inserted letter equal to it: one check)
-        i = next((i for i in range(size) if word[i] != other[i]), size)
+        i = next(compress(_count(), map(ne, word, other)), size)
         return other[i] in _LETTER_SET and other[:i] + other[i + 1 :] == word
     return False
 
@@ -796,7 +801,7 @@ class Speller:
             once = lower[:i] + lower[i + 1] + lower[i] + lower[i + 2 :]
             for j in range(i + 2, n - 1):
                 twice = once[:j] + once[j + 1] + once[j] + once[j + 2 :]
-                if self.zipf(twice) >= COMMON + 10 and self.lex.english(twice):
+                if self.lex.english(twice) and self.zipf(twice) >= COMMON + 10:  # (a word of the set first)
                     found.add(twice)
         return [_match_case(word, w) for w in sorted(found)][:3]
 

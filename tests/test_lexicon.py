@@ -108,3 +108,33 @@ def test_a_pack_whose_header_holds_the_wrong_types_falls_back_to_the_sources(tmp
     damaged = tmp_path / "lexicon.bin"
     damaged.write_bytes(lexicon.MAGIC + len(header).to_bytes(4, "little") + header)
     assert lexicon.load(damaged).canonical("github") == "GitHub"
+
+
+def test_the_built_set_answers_as_the_dict() -> None:
+    # a run over many posts builds the set of every searchable word, not the dict of their
+    # values: a word's value is found in its bucket once and kept; the answers are the dict's
+    lex = lexicon.load()
+    values = lexicon.load().values
+    lex.build()
+    assert lex.built and lex._values is None  # (the dict is not built: that is the saving)
+    sample = [*list(values)[::97], "github", "the", "colour", "kubectl", "definately", "nillified"]
+    others = [w + "q" for w in sample] + [w[1:] for w in sample] + ["", "a\nb", "qzxvbn", "naïve", "Github"]
+    for _ in range(2):  # looked up, then from what was kept
+        for word in sample + others:
+            assert lex.get(word) == values.get(word, 0), word
+    fresh = lexicon.load()  # (bucket look-ups only)
+    for word in sample[::7] + others[::7]:
+        assert lex.zipf(word) == fresh.zipf(word) and lex.canonical(word) == fresh.canonical(word), word
+    candidates = tuple(sample[:300] + others[:300])
+    assert lex.members(candidates) == values.keys() & set(candidates)
+    assert lex.members(frozenset(candidates)) == values.keys() & set(candidates)
+
+
+def test_rare_frequencies_kept_answer_as_the_buckets(monkeypatch: Any) -> None:
+    # rare_zipf keeps its answers (and forgets them past RARE_KEPT): asked again, the same answer
+    monkeypatch.setattr(lexicon, "RARE_KEPT", 5)
+    lex, fresh = lexicon.load(), lexicon.load()
+    words = ["nillified", "abliterated", "blosxom", "qzxvbn", "the", "", "a b", "heatmaps"] * 3
+    answers = [lex.rare_zipf(w) for w in words]
+    assert answers == [fresh._rare_zipf(w) for w in words] and len(lex._rare) <= 5
+    assert any(answers) and answers[:8] == answers[8:16]

@@ -322,3 +322,73 @@ def test_a_word_twice_in_a_row_is_found_as_in_the_whole_lowered_text() -> None:
         text = "".join(rng.choice(parts) for _ in range(rng.randint(0, 10)))
         tokens = text.lower().split()
         assert _twice_in_a_row(text) == any(a == b for a, b in pairwise(tokens)), repr(text)
+
+
+def test_a_blanked_range_is_a_mask_per_character_with_its_line_breaks_kept() -> None:
+    # `_blank` translates ASCII text in C; the answer is the line-by-line one it replaced
+    from reinvent_lint.prose import MASK, _blank
+
+    def by_lines(text: str) -> str:
+        return "\n".join(MASK * len(line) for line in text.split("\n"))
+
+    rng = random.Random(15)
+    for i in range(4000):
+        alphabet = "ab \n\r\t|`x" if i % 2 else "ab \n\r\t|`xé\u2028\u00a0"
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40)))
+        assert _blank(text) == by_lines(text), repr(text)
+
+
+def test_regions_merge_their_extra_texts_as_the_heap_merge_does() -> None:
+    # Regions splices the extra regions (alt texts, title) into the inline ones in C; the order is
+    # what heapq.merge gave, ties on an offset included (then the text decides, then inline first)
+    import heapq
+
+    from reinvent_lint.document import Spans
+    from reinvent_lint.prose import Regions
+
+    rng = random.Random(18)
+    for _ in range(3000):
+        text = "".join(rng.choice("ab c") for _ in range(60))
+        starts = sorted(rng.sample(range(50), rng.randint(0, 8)))
+        spans = Spans((s, s + rng.randint(0, 9)) for s in starts)
+        cut = rng.choice([None, *starts[1:]]) if starts else None  # one piece or two
+        pieces, bases = ([text], [0]) if cut is None else ([text[:cut], text[cut:]], [0, cut])
+        if cut is not None:
+            spans = Spans((s, min(e, cut)) if s < cut else (s, e) for s, e in spans)
+        tables = {i: "t" * rng.randint(0, 3) for i in range(len(starts)) if rng.random() < 0.2}
+        inline = list(Regions(pieces, bases, spans, tables, [])._inline_pieces())
+        extra = []
+        for _ in range(rng.randint(0, 4)):
+            offset = rng.choice([*starts, rng.randint(0, 60)])
+            extra.append((offset, rng.choice(["", "a", "b", "ab", text[offset : offset + 3]]), rng.random() < 0.5))
+            if inline and rng.random() < 0.3:
+                extra.append(rng.choice(inline))  # a tie: the inline region first
+        regions = Regions(pieces, bases, spans, tables, extra)
+        assert list(regions._inline()) == inline
+        assert list(regions) == list(heapq.merge(inline, sorted(extra)))
+        assert regions.join("\n|\n") == "\n|\n".join(t for _, t, _ in heapq.merge(inline, sorted(extra)))
+
+
+def test_regions_holding_a_flagged_word_are_those_that_hold_it() -> None:
+    # RL501 finds the regions that hold a flagged word by searching the post's joined prose; they
+    # are the regions a test of each region for each word keeps, in order
+    from reinvent_lint.document import Document
+    from reinvent_lint.prose import prose_regions
+    from reinvent_lint.rules.spelling import _distinct, _holding
+
+    rng = random.Random(21)
+    words = ["zorp", "Zorp", "blix", "ab", "a'b", "the", "qux"]
+    for _ in range(300):
+        lines = []
+        for _ in range(rng.randint(1, 12)):
+            kind = rng.choice(["", "# ", "- ", "| a | b |\n|---|---|\n| ", "> ", "    "])
+            lines.append(
+                kind + " ".join(rng.choice([*words, "word", "`code`", "[x](y)"]) for _ in range(rng.randint(0, 6)))
+            )
+        title = rng.choice(["", f"title: {rng.choice(words)} t\n", "description: zorp d\n"])
+        text = f"---\n{title}---\n\n" + "\n\n".join(lines) + "\n"
+        doc = Document("_posts/2024-01-01-a.md", text, kind="post")
+        _distinct(doc)  # (joins and keeps the prose, as RL501 does first)
+        flagged = set(rng.sample(words, rng.randint(1, 4)))
+        regions = list(prose_regions(doc))
+        assert list(_holding(doc, flagged)) == [r for r in regions if any(w in r[1] for w in flagged)], text

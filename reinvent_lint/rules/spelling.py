@@ -10,8 +10,9 @@ import operator
 import os
 import re
 from collections import Counter
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Sequence
-from itertools import chain, islice
+from itertools import accumulate, chain, islice, repeat
 from pathlib import Path
 from typing import Any
 
@@ -90,7 +91,7 @@ def speller_for(site: Site, options: Any) -> Any:
     accepted = _read_accepted(site) | set(options["words"])
     read = site.memo.peek(READ_DOCUMENTS)
     if read is not None and len(read) >= MANY_DOCUMENTS:
-        lexicon().build()  # many posts to judge: every word in one dict now (see lexicon.PROBES)
+        lexicon().build()  # many posts to judge: every word in one set now (see lexicon.PROBES)
     counts, code, tables = _site_vocabulary(site)
     speller = Speller(counts, int(options["site-min-posts"]), accepted, locale, code, tables)
     site.memo.put(_SPELLER, (key, speller))
@@ -470,6 +471,7 @@ def _named(speller: Any, named: _Named, lower: str) -> bool:
     )  # (a word the site uses in several posts is a name the typo is close to: `KubeVit`, kubevirt.io)
 
 
+_SEPARATOR = f"\n{MASK}\n"  # between two regions in the joined prose
 _KEPT = 1 << 20  # characters: a post's joined prose up to this long is kept for its later readers
 
 
@@ -482,7 +484,7 @@ def _joined_prose(doc: Document) -> tuple[str] | Iterator[str]:
     kept: tuple[str] | None = doc.memo.peek(_JOINED)
     if kept is not None:
         return kept
-    found = prose_regions(doc).pieces(f"\n{MASK}\n")
+    found = prose_regions(doc).pieces(_SEPARATOR)
     head: list[str] = []
     size = 0
     for piece in found:
@@ -648,8 +650,11 @@ def _distinct(doc: Document) -> set[str]:
     """The distinct words of the post's prose, once per post."""
 
     def compute() -> set[str]:
+        joined = _joined_prose(doc)
+        if isinstance(joined, tuple) and len(joined) == 1:  # kept whole (most posts): its set, not a copy
+            return distinct_words(joined[0])
         words: set[str] = set()
-        for piece in _joined_prose(doc):  # one piece's words at a time beside the whole set
+        for piece in joined:  # one piece's words at a time beside the whole set
             words |= distinct_words(piece)
         return words
 
@@ -722,6 +727,31 @@ def _unusual(lex: Any, words: set[str]) -> int:
     return sum(1 for word in words if not get(word.lower()) & known)
 
 
+def _holding(doc: Document, flagged: set[str]) -> Iterable[tuple[int, str, bool]]:
+    """The prose regions that may hold a flagged word: with a few flagged words, those that hold
+    one of them as a substring (found by searching the post's joined prose for each, when it is
+    kept: no test a region; a word holds no line break or MASK, so it never spans two regions);
+    past a few, every region (reading the segment's words is cheaper)."""
+    regions = prose_regions(doc)
+    if len(flagged) > _PREFILTER:
+        return regions
+    kept = doc.memo.peek(_JOINED)
+    if kept is None:  # (a huge post: its joined prose is not kept)
+        return (r for r in regions if any(w in r[1] for w in flagged))
+    joined, items = kept[0], list(regions)
+    # where each region starts in the joined prose (after the MASK line that separates it), in C
+    sizes = map(operator.add, map(len, map(operator.itemgetter(1), items)), repeat(len(_SEPARATOR)))
+    starts = list(accumulate(sizes, initial=0))
+    holding: set[int] = set()
+    for word in flagged:
+        at = joined.find(word)
+        while at >= 0:
+            index = bisect_right(starts, at) - 1
+            holding.add(index)
+            at = joined.find(word, starts[index + 1]) if index + 1 < len(starts) else -1
+    return [items[i] for i in sorted(holding)]
+
+
 def _judge_post(ctx: Context) -> Iterator[tuple[Any, int, int, bool]]:
     speller = speller_for(ctx.site, ctx.options)
     ignore = _ignored(ctx.doc)
@@ -740,9 +770,7 @@ def _judge_post(ctx: Context) -> Iterator[tuple[Any, int, int, bool]]:
     if not flagged:
         return
     headings: set[int] | None = None  # where headings and front-matter texts start (made when needed)
-    for offset, segment, in_table in prose_regions(ctx.doc):
-        if len(flagged) <= _PREFILTER and not any(w in segment for w in flagged):
-            continue  # (past a few flagged words, reading the segment's words is cheaper)
+    for offset, segment, in_table in _holding(ctx.doc, flagged):
         for text, start, end in words_among(offset, segment, flagged):
             verdict = check(text)
             assert verdict is not None
