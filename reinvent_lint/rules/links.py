@@ -25,6 +25,7 @@ from ..jekyll.urls import draft_for, GENERATOR_PLUGINS, link_problem, post_url_p
 
 _URL_KINDS = {"link", "image", "definition", "html-href", "html-src"}
 _CHECKED_KINDS = _URL_KINDS | {"autolink"}
+_LOCAL_KINDS = _URL_KINDS | {"include-param"}
 _WEB_TLDS = r"(?:com|org|net|io|dev|co|ai|app|gov|edu|me|info|xyz|cloud|aws|uk|de)"
 
 
@@ -141,11 +142,14 @@ def malformed_url(ctx: Context) -> Iterator[Problem]:
             yield ctx.problem(ref.start, f"malformed URL '{target}': {why}", end=ref.end, fix=repair)
     # kramdown reads `[text](http://x a b)` as a link to "http://x a b" (the browser asks for
     # "http://x%20a%20b"), and has no `(Title)` form: `[x](http://x (Title))` links to that too.
+    masked = doc.masked
     for seg_start, seg_end in doc.inline_segments:
-        if "](" not in doc.masked[seg_start:seg_end]:
+        if masked.find("](", seg_start, seg_end) < 0:  # no copy of each segment (issue 18)
             continue
-        for m in _SPACE_IN_TARGET().finditer(doc.masked[seg_start:seg_end]):
-            at = seg_start + m.start(1)
+        # The pattern has no anchor nor look-behind: searched within the bounds, it finds what
+        # it finds in the segment's copy.
+        for m in _SPACE_IN_TARGET().finditer(masked, seg_start, seg_end):
+            at = m.start(1)
             rest = m.group(2)
             if doc.in_code(at) or (m.group(1).startswith("/") and not rest.startswith("(")):
                 continue  # a local path with spaces works when the file has them: RL403 judges it
@@ -154,7 +158,7 @@ def malformed_url(ctx: Context) -> Iterator[Problem]:
                 why += "; write the title in quotes"
             else:
                 why = f"whitespace inside the link target: kramdown links to '{m.group(1)}%20...', a broken URL"
-            yield ctx.problem(at, why, end=seg_start + m.end(2))
+            yield ctx.problem(at, why, end=m.end(2))
     for ref in references(doc):
         if ref.kind != "definition" or ref.liquid is not None:
             continue
@@ -405,7 +409,7 @@ def _local_problems(ctx: Context, unverified: bool) -> Iterator[Problem]:
     for ref in references(ctx.doc):
         if ref.kind == "include-param" and ref.param not in image_params(ctx, ref.template):
             continue
-        if ref.kind not in _URL_KINDS | {"include-param"}:
+        if ref.kind not in _LOCAL_KINDS:
             continue
         target = ref.target
         if ref.kind == "include-param" and target.startswith("/") and _adds_baseurl(ctx, ref.template, ref.param):
