@@ -196,6 +196,13 @@ def _pieces(text: str, asked: Asked) -> list[Piece]:
                 continue
         cut = _CUT.search(text, at)
         end = cut.end() if cut else n
+        listed = _simple_lists(text, at, end, line) if group < 0 and end > at and text[end - 1] == "\n" else None
+        if listed is not None:  # the segment is lists of one-paragraph items: read here
+            pieces.append(listed)
+            line += text.count("\n", at, end)
+            at = end
+            plain = True
+            continue
         tokens: list[SlimToken] = []
         for attempt in range(_RETRIES + 1):
             segment = _segment(text[at:end], env, asked)
@@ -285,6 +292,67 @@ def _fence_opening(text: str, at: int) -> re.Match[str] | None:
 def _fence_close(markup: str) -> re.Pattern[str]:
     """The line that closes a fence opened with `markup`: its character, at least as many times."""
     return re.compile(r"^ {0,3}" + re.escape(markup[0]) + "{" + str(len(markup)) + r",}[ \t]*$", re.MULTILINE)
+
+
+# The first line of a list item that holds one paragraph: a marker, one to four spaces (five
+# start an indented code block in the item) and what starts a paragraph at the top level.
+# An underscore not followed by a space or another: emphasis, never a rule (`___`, `_ _ _`).
+_ITEM_START = "(?=" + _PARAGRAPH_START.pattern + r"|_+[^\s_])"
+_BULLET_ITEM = re.compile(r"([-*+]) {1,4}" + _ITEM_START)
+_ORDERED_ITEM = re.compile(r"([0-9]{1,9})([.)]) {1,4}" + _ITEM_START)
+# A line that continues the item's paragraph, indented or not (lazily): a plain line, or what
+# else continues a paragraph at the top level (see `_CONTINUATION`), or emphasis.
+_CONTINUED = re.compile(r"[ \t]*(?:" + _CONTINUATION + r"|_+[^\s_])")
+_BLANK_ROW = re.compile(r"[ \t]*")
+
+
+def _simple_lists(text: str, at: int, end: int, line: int) -> list[SlimToken] | None:
+    """The tokens of the segment text[at:end] (it ends with a line break) when it is lists whose
+    items each hold one paragraph, as markdown-it makes them; None otherwise (markdown-it reads
+    it). Each item is a marker line (`_BULLET_ITEM` or `_ORDERED_ITEM`) and the lines after it
+    that continue its paragraph, lazily or indented (`_CONTINUED`: such a line starts no block
+    that could end it); blank lines may stand only before the next item or at the end. An item
+    of another kind or marker character starts another list. An item's lines run to the next
+    item's line, and the last one's and its list's to the next list or the end of the segment
+    (markdown-it takes the blank lines in). These are most of the lists of real posts, and most
+    of markdown-it's time on them (issue 18)."""
+    rows = text[at:end].split("\n")
+    rows.pop()  # after the last line break
+    count = len(rows)
+    continued, blank = _CONTINUED.match, _BLANK_ROW.fullmatch
+    tokens: list[SlimToken] = []
+    i = 0
+    while i < count:  # a list starts at row i
+        m = _BULLET_ITEM.match(rows[i])
+        ordered = m is None
+        item = _ORDERED_ITEM if ordered else _BULLET_ITEM
+        m = item.match(rows[i]) if ordered else m
+        if m is None:
+            return None  # another line after a blank one
+        marker = m.group(2) if ordered else m.group(1)
+        kind, tag = ("ordered_list", "ol") if ordered else ("bullet_list", "ul")
+        lines = [line + i, 0]
+        tokens.append(SlimToken(kind + "_open", tag, 1, 0, lines, marker))
+        while i < count and (m := item.match(rows[i])) is not None and m.group(2 if ordered else 1) == marker:
+            j = i + 1
+            while j < count and continued(rows[j]):
+                j += 1
+            last = j  # the paragraph ends before a blank line, the next item or the end
+            while j < count and blank(rows[j]):
+                j += 1
+            first = line + i
+            paragraph = [first, line + last]
+            tokens += [
+                SlimToken("list_item_open", "li", 1, 1, [first, line + j], marker, m.group(1) if ordered else ""),
+                SlimToken("paragraph_open", "p", 1, 2, paragraph),
+                SlimToken("inline", "", 0, 3, list(paragraph)),
+                SlimToken("paragraph_close", "p", -1, 2, None),
+                SlimToken("list_item_close", "li", -1, 1, None, marker),
+            ]
+            i = j
+        lines[1] = line + i
+        tokens.append(SlimToken(kind + "_close", tag, -1, 0, None, marker))
+    return tokens
 
 
 def _block_here(text: str, at: int, line: int, pieces: list[Piece], asked: Asked) -> int:
