@@ -19,6 +19,7 @@ from ..jekyll.kramdown_ids import Targets, html_ids, targets
 from ..jekyll.local_paths import image_includes, asset_provider, build_step, decode_path, resolve_liquid, user_site
 from ..jekyll.references import Reference, references, unclosed_links
 from ..lazy_re import lazy
+from ..near_miss import close_match
 from ..memo import Key
 from ..rule import Context, graded, rule
 from ..jekyll.urls import draft_for, GENERATOR_PLUGINS, link_problem, post_url_problem
@@ -179,10 +180,8 @@ def _looks_like_target(value: str) -> bool:
 
 
 def _did_you_mean(name: str, options: list[str]) -> str:
-    import difflib  # here: only a near-miss suggestion needs it
-
-    close = difflib.get_close_matches(name, options, n=1, cutoff=0.6)
-    return f"; did you mean '{close[0]}'?" if close else ""
+    close = close_match(name, options, cutoff=0.6)
+    return f"; did you mean '{close}'?" if close is not None else ""
 
 
 _LINK_MEMO: Key[dict[tuple[str, ...], object]] = Key("link-memo")
@@ -341,9 +340,7 @@ def _outside_this_site(ctx: Context, target: str, url: str) -> bool:
         return False
     tops = _memo(ctx, ("tops",), lambda: sorted({f.split("/", 1)[0] for f in site.files} | {
         u.strip("/").split("/", 1)[0] for u in site.urls.urls}))  # fmt: skip
-    import difflib  # here: only a near-miss suggestion needs it
-
-    if top in tops or difflib.get_close_matches(top, tops, n=1, cutoff=0.8):
+    if top in tops or close_match(top, tops, cutoff=0.8) is not None:
         return False
     # The rest of the path under another folder of this site (`/video/x/a.jpg` when the site has
     # `vid/x/a.jpg`): the site's own folder, moved or renamed, not a sibling project.
@@ -380,10 +377,8 @@ def _judge_page_url(ctx: Context, ref: Reference, url: str, target: str) -> Iter
         return
     if _outside_this_site(ctx, target, url):
         return
-    import difflib  # here: only a near-miss suggestion needs it
-
-    close = _memo(ctx, ("url", url), lambda: difflib.get_close_matches(url, sorted(urls), n=1, cutoff=0.8))
-    hint = f"; did you mean '{close[0]}'?" if close else ""
+    close = _memo(ctx, ("url", url), lambda: close_match(url, urls, cutoff=0.8))
+    hint = f"; did you mean '{close}'?" if close is not None else ""
     yield ctx.problem(ref.start, f"'{target}': no page, post or file of the site has this URL{hint}", end=ref.end)
 
 
