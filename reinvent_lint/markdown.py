@@ -146,24 +146,27 @@ class BlockTokens(Sequence[BlockToken]):
 _PLAIN = r"""(?:[^\x00-\x20#*+\-0-9:<=>\[_`|~\x7f]|[0-9](?![0-9]{0,8}[.)]))"""
 # A line that continues a paragraph, as a plain line does: also a `[` that cannot start a
 # footnote (a reference definition cannot interrupt a paragraph), one or two backticks (not a
-# fence) and emphasis (`*` not followed by a space: neither a list item nor a rule).
-_CONTINUATION = _PLAIN + r"|\[(?!\^)|`(?!``)|\*+(?=[^\s*])"
+# fence) and emphasis (`*` not followed by a space: neither a list item nor a rule; `_` not
+# followed by a space: no rule).
+_EMPHASIS = r"\*+(?=[^\s*])|_+(?=[^\s_])"
+_CONTINUATION = _PLAIN + r"|\[(?!\^)|`(?!``)|" + _EMPHASIS
 _GROUP_END = re.compile(r"\n(?!" + _CONTINUATION + ")")  # the end of a run of lines that continue a paragraph
 _BLANKS = re.compile(r"[ \t\n]*")
-# A plain line, or a `[`, `#`, fence or `<!--` at the start of a line, after a blank one: a piece may start
-# (none of them continues a block a blank line left open, but a fence or an HTML block of types
-# 1-5, which `_pieces` reads again).
-_CUT = re.compile(r"\n[ \t]*\n(?=" + _PLAIN + r"|[\[#]|```|~~~|<!--)")
+# A plain line, or a `[`, `#`, fence, `<!--` or `_` emphasis at the start of a line, after a
+# blank one: a piece may start (none of them continues a block a blank line left open, but a
+# fence or an HTML block of types 1-5, which `_pieces` reads again).
+_CUT = re.compile(r"\n[ \t]*\n(?=" + _PLAIN + r"|[\[#]|```|~~~|<!--|_+[^\s_])")
 _LETTER = re.compile(_PLAIN)  # a plain line's first character
 # The first line of a paragraph at the top level, with no block open: a plain line, a `[` that
 # cannot start a reference definition (a `[` or a `]` not followed by `:` closes its label first)
 # nor a footnote (`[^`: a footnote's label may hold a `[`), one or two backticks, or emphasis.
-_PARAGRAPH_START = re.compile(_PLAIN + r"|\[(?!\^)(?=[^\[\]\\\n]*(?:\[|\](?!:)))|`(?!``)|\*+(?=[^\s*])")
+_PARAGRAPH_START = re.compile(_PLAIN + r"|\[(?!\^)(?=[^\[\]\\\n]*(?:\[|\](?!:)))|`(?!``)|" + _EMPHASIS)
 # A reference definition on one line that markdown-it takes as one whatever the next line is,
-# when that line is blank or another of these: a label of plain characters, a destination without
+# when that line is blank or another of these: a label that starts with no space nor `^` (a
+# footnote) and holds no bracket, escape or line break, a destination without
 # `<`, escapes or spaces, and perhaps a title without escapes or line breaks. It makes no token.
 _DEFINITION = re.compile(
-    r"""\[[A-Za-z0-9][^\[\]\\\n]{0,200}\]:[ \t]*([^\x00-\x20\x7f<\\]+)"""
+    r"""\[(?![\s^\x00-\x20\x7f])[^\[\]\\\n]{1,201}\]:[ \t]*([^\x00-\x20\x7f<\\]+)"""
     r"""(?:[ \t]+(?:"[^"\\\n]*"|'[^'\\\n]*'|\([^()\\\n]*\)))?[ \t]*(?:\n|\Z)"""
 )
 _HTML_END = re.compile(r">")  # CommonMark's end markers of HTML blocks 1-5 all end with `>`
@@ -296,13 +299,12 @@ def _fence_close(markup: str) -> re.Pattern[str]:
 
 # The first line of a list item that holds one paragraph: a marker, one to four spaces (five
 # start an indented code block in the item) and what starts a paragraph at the top level.
-# An underscore not followed by a space or another: emphasis, never a rule (`___`, `_ _ _`).
-_ITEM_START = "(?=" + _PARAGRAPH_START.pattern + r"|_+[^\s_])"
+_ITEM_START = "(?=" + _PARAGRAPH_START.pattern + ")"
 _BULLET_ITEM = re.compile(r"([-*+]) {1,4}" + _ITEM_START)
 _ORDERED_ITEM = re.compile(r"([0-9]{1,9})([.)]) {1,4}" + _ITEM_START)
 # A line that continues the item's paragraph, indented or not (lazily): a plain line, or what
-# else continues a paragraph at the top level (see `_CONTINUATION`), or emphasis.
-_CONTINUED = re.compile(r"[ \t]*(?:" + _CONTINUATION + r"|_+[^\s_])")
+# else continues a paragraph at the top level (see `_CONTINUATION`).
+_CONTINUED = re.compile(r"[ \t]*(?:" + _CONTINUATION + ")")
 _BLANK_ROW = re.compile(r"[ \t]*")
 
 

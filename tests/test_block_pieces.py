@@ -102,6 +102,13 @@ LINES = [
     "[^a[b]: a footnote whose label holds a bracket",
     "[^a\\b]: a footnote whose label holds a backslash",
     "    an indented line",
+    "[@user]: https://example.com/u",
+    "[`code`]: /x",
+    "[#12]: /issues/12",
+    "[\u00a0]: /x",
+    "[\u00e9t\u00e9]: /x",
+    "[ a]: /x",
+    "[*]: /x",
     "- [link](/x) first in an item",
     "- `code` first in an item",
     "- _emphasis_ first in an item",
@@ -132,6 +139,9 @@ LINES = [
     "___",
     "_ _ _",
     "_emphasis_ first",
+    "__dunder__ first",
+    "_ not emphasis",
+    "_\tnot emphasis",
 ]
 
 
@@ -287,6 +297,19 @@ def test_simple_lists_match_markdown_it(text: str) -> None:
 def test_simple_lists_are_read_without_markdown_it(monkeypatch: pytest.MonkeyPatch) -> None:
     """A list whose items each hold one paragraph is read here (most lists of real posts)."""
     text = "Intro\n\n- [a](/x) one\n  continued\n\n- two\n\n1. one\n2. _two_\n\nEnd\n"
+    expected = _key(_parser(True).parse(text))
+
+    def refused(source: str, env: object) -> object:
+        raise AssertionError(f"markdown-it asked for {source!r}")
+
+    monkeypatch.setattr("reinvent_lint.markdown._parse_segment", refused)
+    assert _key(parse_blocks(text)) == expected
+
+
+def test_underscore_paragraphs_and_definitions_of_any_label_are_read_without_markdown_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    text = "Intro\n\n_Note:_ emphasis first\n__init__.py too\n\n[@a]: https://x.org/a\n[`b`]: /b\n[#1]: /c\n\nEnd\n"
     expected = _key(_parser(True).parse(text))
 
     def refused(source: str, env: object) -> object:
