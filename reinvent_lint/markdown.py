@@ -379,7 +379,23 @@ def _block_here(text: str, at: int, line: int, pieces: list[Piece], asked: Asked
             if text.startswith("<!--", at)
             else _html_block(text, at, line, pieces, asked)
         )
+    if first in "*-_":
+        return _thematic_break(text, at, line, pieces)
     return at
+
+
+def _thematic_break(text: str, at: int, line: int, pieces: list[Piece]) -> int:
+    """A line of three or more of one marker (`*`, `-`, `_`) and spaces or tabs: a rule (`hr`),
+    as markdown-it reads it here (no paragraph before it: it underlines no heading). Its markup
+    is the marker one more time than the line has it, as markdown-it writes it."""
+    eol = text.find("\n", at)
+    row = text[at : eol if eol >= 0 else len(text)]
+    marker = row[0]
+    count = row.count(marker)
+    if count < 3 or count + row.count(" ") + row.count("\t") != len(row):
+        return at  # a list item, emphasis or a table's delimiter row: markdown-it reads it
+    pieces.append([SlimToken("hr", "hr", 0, 0, [line, line + 1], marker * (count + 1))])
+    return _blank_lines_end(text, eol + 1) if eol >= 0 else len(text)
 
 
 def _heading(text: str, at: int, line: int, pieces: list[Piece]) -> int:

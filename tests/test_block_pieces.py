@@ -142,6 +142,12 @@ LINES = [
     "__dunder__ first",
     "_ not emphasis",
     "_\tnot emphasis",
+    "- - -",
+    "*\t*\t*",
+    "___ not a rule",
+    "-- -",
+    "-  -  -  -",
+    "**",
 ]
 
 
@@ -306,10 +312,11 @@ def test_simple_lists_are_read_without_markdown_it(monkeypatch: pytest.MonkeyPat
     assert _key(parse_blocks(text)) == expected
 
 
-def test_underscore_paragraphs_and_definitions_of_any_label_are_read_without_markdown_it(
+def test_underscore_paragraphs_rules_and_definitions_of_any_label_are_read_without_markdown_it(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    text = "Intro\n\n_Note:_ emphasis first\n__init__.py too\n\n[@a]: https://x.org/a\n[`b`]: /b\n[#1]: /c\n\nEnd\n"
+    text = "Intro\n\n_Note:_ emphasis first\n__init__.py too\n\n[@a]: https://x.org/a\n[`b`]: /b\n[#1]: /c\n\n"
+    text += "* * *\n\n# Title\n---\n___\nEnd\n"
     expected = _key(_parser(True).parse(text))
 
     def refused(source: str, env: object) -> object:
