@@ -10,6 +10,7 @@ from __future__ import annotations
 import bisect
 import codecs
 import heapq
+import operator
 import re
 from array import array
 from collections.abc import Iterable, Iterator, Sequence
@@ -238,6 +239,17 @@ class Blocks(_Columns[Block]):
         return Block(self._kinds[i], self._firsts[i], self._lasts[i], self._starts[i], self._ends[i])
 
 
+def _ends_of(starts: array[int], lines: Iterable[int], count: int, size: int) -> Iterator[int]:
+    """The offset of the end of each 1-based line of `lines` (in increasing order, each at most
+    `count`), before its newline: `Document._end_of`, mapped in C."""
+    lines = list(lines)
+    if lines and lines[-1] >= count:  # the text's last line: it has no newline after it
+        yield from map((-1).__add__, map(starts.__getitem__, lines[:-1]))
+        yield size
+        return
+    yield from map((-1).__add__, map(starts.__getitem__, lines))
+
+
 _ATX = re.compile(r"^( {0,3})(#{1,6})(?=[ \t]|$)([ \t]*)(.*?)(?:[ \t]+#+)?([ \t]*)$")
 # Blocks that carry content in a section.
 _STRUCTURAL = {
@@ -304,10 +316,6 @@ class Document:
         if line < len(self._line_starts):
             return self._line_starts[line] - 1
         return len(self.text)
-
-    def _end_of(self, line: int) -> int:
-        """`line_end` for a line known to exist (the fast path of the block tables)."""
-        return self._line_starts[line] - 1 if line < len(self._line_starts) else len(self.text)
 
     def line_text(self, line: int) -> str:
         return self.text[self.line_start(line) : self.line_end(line)]
@@ -394,25 +402,34 @@ class Document:
     def blocks(self) -> Blocks:
         """Every block with its lines, in document order (containers before their content)."""
         result = Blocks()
-        starts, count = self._line_starts, self.line_count
+        starts, count, size = self._line_starts, self.line_count, len(self.text)
+        kinds, firsts, lasts, begins, ends = result._kinds, result._firsts, result._lasts, result._starts, result._ends
         for piece in self.tokens.pieces:
             if not isinstance(piece, list):  # plain paragraphs: (first, end) line pairs, never empty
-                firsts = piece[::2]
-                result._kinds += ["paragraph"] * len(firsts)
-                result._firsts.extend(first + 1 for first in firsts)
-                result._lasts.extend(piece[1::2])
-                result._starts.extend(starts[first] for first in firsts)
-                result._ends.extend(self._end_of(last) for last in piece[1::2])
+                # The columns are filled by `map` in C, not a loop per paragraph (issue 18).
+                heads, tails = piece[::2], piece[1::2]
+                kinds += ["paragraph"] * len(heads)
+                firsts.extend(map((1).__add__, heads))
+                lasts.extend(tails)
+                begins.extend(map(starts.__getitem__, heads))
+                ends.extend(_ends_of(starts, tails, count, size))
                 continue
             for token in piece:
-                if token.map is None or token.nesting == -1:
+                lines = token.map
+                if lines is None or token.nesting == -1:
                     continue
-                kind = token.type.removesuffix("_open")
+                kind = token.type
                 if kind == "inline":
                     continue
-                first, last = token.map[0] + 1, token.map[1]
-                last = max(first, last)
-                result._append(kind, first, last, self.line_start(first), self.line_end(min(last, count)))
+                first, last = lines[0] + 1, lines[1]
+                if last < first:
+                    last = first
+                end_line = last if last < count else count
+                kinds.append(kind.removesuffix("_open"))
+                firsts.append(first)
+                lasts.append(last)
+                begins.append(starts[first - 1])
+                ends.append(starts[end_line] - 1 if end_line < count else size)
         return result
 
     @cached_property
@@ -467,18 +484,23 @@ class Document:
     def inline_segments(self) -> Spans:
         """Offsets of the source lines holding inline content (paragraphs, headings, cells)."""
         segments = Spans()
+        starts, count, size = self._line_starts, self.line_count, len(self.text)
+        begins, ends = segments.starts, segments.ends
         for piece in self.tokens.pieces:
             if not isinstance(piece, list):  # plain paragraphs: (first, end) line pairs, never empty
-                segments.starts.extend(self._line_starts[first] for first in piece[::2])
-                segments.ends.extend(self._end_of(last) for last in piece[1::2])
+                begins.extend(map(starts.__getitem__, piece[::2]))
+                ends.extend(_ends_of(starts, piece[1::2], count, size))
                 continue
             for token in piece:
                 if token.type == "inline" and token.map:
                     first, last = token.map[0] + 1, token.map[1]
-                    segments.append(self.line_start(first), self.line_end(max(first, last)))
-        if all(a < b for a, b in zip(segments, islice(segments, 1, None))):
+                    last = first if last < first else last
+                    begins.append(starts[first - 1])
+                    ends.append(starts[last] - 1 if last < count else size)
+        pairs = list(zip(begins, ends))
+        if all(map(operator.lt, pairs, islice(pairs, 1, None))):
             return segments  # in document order, as markdown-it gives them: no need to sort
-        return Spans(sorted(set(segments)))  # the cells of a table row share their lines
+        return Spans(sorted(set(pairs)))  # the cells of a table row share their lines
 
     @cached_property
     def code_spans(self) -> Spans:
@@ -486,7 +508,16 @@ class Document:
 
         spans = Spans()
         masked = self.masked
-        for start, end in self.inline_segments:
+        tick = masked.find("`")  # the first backtick at or after the segment's start, once known
+        if tick < 0:
+            return spans
+        for start, end in self.inline_segments:  # in order of their starts
+            if tick < start:
+                tick = masked.find("`", start)
+                if tick < 0:
+                    break
+            if tick >= end:
+                continue  # no backtick: no code span (most segments, skipped without a call)
             for span_start, span_end in find_code_spans(masked, start, end):
                 spans.append(span_start, span_end)
         return spans

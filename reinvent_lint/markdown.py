@@ -146,24 +146,27 @@ class BlockTokens(Sequence[BlockToken]):
 _PLAIN = r"""(?:[^\x00-\x20#*+\-0-9:<=>\[_`|~\x7f]|[0-9](?![0-9]{0,8}[.)]))"""
 # A line that continues a paragraph, as a plain line does: also a `[` that cannot start a
 # footnote (a reference definition cannot interrupt a paragraph), one or two backticks (not a
-# fence) and emphasis (`*` not followed by a space: neither a list item nor a rule).
-_CONTINUATION = _PLAIN + r"|\[(?!\^)|`(?!``)|\*+(?=[^\s*])"
+# fence) and emphasis (`*` not followed by a space: neither a list item nor a rule; `_` not
+# followed by a space: no rule).
+_EMPHASIS = r"\*+(?=[^\s*])|_+(?=[^\s_])"
+_CONTINUATION = _PLAIN + r"|\[(?!\^)|`(?!``)|" + _EMPHASIS
 _GROUP_END = re.compile(r"\n(?!" + _CONTINUATION + ")")  # the end of a run of lines that continue a paragraph
 _BLANKS = re.compile(r"[ \t\n]*")
-# A plain line, or a `[`, `#`, fence or `<!--` at the start of a line, after a blank one: a piece may start
-# (none of them continues a block a blank line left open, but a fence or an HTML block of types
-# 1-5, which `_pieces` reads again).
-_CUT = re.compile(r"\n[ \t]*\n(?=" + _PLAIN + r"|[\[#]|```|~~~|<!--)")
+# A plain line, or a `[`, `#`, fence, `<!--` or `_` emphasis at the start of a line, after a
+# blank one: a piece may start (none of them continues a block a blank line left open, but a
+# fence or an HTML block of types 1-5, which `_pieces` reads again).
+_CUT = re.compile(r"\n[ \t]*\n(?=" + _PLAIN + r"|[\[#]|```|~~~|<!--|_+[^\s_])")
 _LETTER = re.compile(_PLAIN)  # a plain line's first character
 # The first line of a paragraph at the top level, with no block open: a plain line, a `[` that
 # cannot start a reference definition (a `[` or a `]` not followed by `:` closes its label first)
 # nor a footnote (`[^`: a footnote's label may hold a `[`), one or two backticks, or emphasis.
-_PARAGRAPH_START = re.compile(_PLAIN + r"|\[(?!\^)(?=[^\[\]\\\n]*(?:\[|\](?!:)))|`(?!``)|\*+(?=[^\s*])")
+_PARAGRAPH_START = re.compile(_PLAIN + r"|\[(?!\^)(?=[^\[\]\\\n]*(?:\[|\](?!:)))|`(?!``)|" + _EMPHASIS)
 # A reference definition on one line that markdown-it takes as one whatever the next line is,
-# when that line is blank or another of these: a label of plain characters, a destination without
+# when that line is blank or another of these: a label that starts with no space nor `^` (a
+# footnote) and holds no bracket, escape or line break, a destination without
 # `<`, escapes or spaces, and perhaps a title without escapes or line breaks. It makes no token.
 _DEFINITION = re.compile(
-    r"""\[[A-Za-z0-9][^\[\]\\\n]{0,200}\]:[ \t]*([^\x00-\x20\x7f<\\]+)"""
+    r"""\[(?![\s^\x00-\x20\x7f])[^\[\]\\\n]{1,201}\]:[ \t]*([^\x00-\x20\x7f<\\]+)"""
     r"""(?:[ \t]+(?:"[^"\\\n]*"|'[^'\\\n]*'|\([^()\\\n]*\)))?[ \t]*(?:\n|\Z)"""
 )
 _HTML_END = re.compile(r">")  # CommonMark's end markers of HTML blocks 1-5 all end with `>`
@@ -196,6 +199,13 @@ def _pieces(text: str, asked: Asked) -> list[Piece]:
                 continue
         cut = _CUT.search(text, at)
         end = cut.end() if cut else n
+        listed = _simple_lists(text, at, end, line) if group < 0 and end > at and text[end - 1] == "\n" else None
+        if listed is not None:  # the segment is lists of one-paragraph items: read here
+            pieces.append(listed)
+            line += text.count("\n", at, end)
+            at = end
+            plain = True
+            continue
         tokens: list[SlimToken] = []
         for attempt in range(_RETRIES + 1):
             segment = _segment(text[at:end], env, asked)
@@ -287,6 +297,66 @@ def _fence_close(markup: str) -> re.Pattern[str]:
     return re.compile(r"^ {0,3}" + re.escape(markup[0]) + "{" + str(len(markup)) + r",}[ \t]*$", re.MULTILINE)
 
 
+# The first line of a list item that holds one paragraph: a marker, one to four spaces (five
+# start an indented code block in the item) and what starts a paragraph at the top level.
+_ITEM_START = "(?=" + _PARAGRAPH_START.pattern + ")"
+_BULLET_ITEM = re.compile(r"([-*+]) {1,4}" + _ITEM_START)
+_ORDERED_ITEM = re.compile(r"([0-9]{1,9})([.)]) {1,4}" + _ITEM_START)
+# A line that continues the item's paragraph, indented or not (lazily): a plain line, or what
+# else continues a paragraph at the top level (see `_CONTINUATION`).
+_CONTINUED = re.compile(r"[ \t]*(?:" + _CONTINUATION + ")")
+_BLANK_ROW = re.compile(r"[ \t]*")
+
+
+def _simple_lists(text: str, at: int, end: int, line: int) -> list[SlimToken] | None:
+    """The tokens of the segment text[at:end] (it ends with a line break) when it is lists whose
+    items each hold one paragraph, as markdown-it makes them; None otherwise (markdown-it reads
+    it). Each item is a marker line (`_BULLET_ITEM` or `_ORDERED_ITEM`) and the lines after it
+    that continue its paragraph, lazily or indented (`_CONTINUED`: such a line starts no block
+    that could end it); blank lines may stand only before the next item or at the end. An item
+    of another kind or marker character starts another list. An item's lines run to the next
+    item's line, and the last one's and its list's to the next list or the end of the segment
+    (markdown-it takes the blank lines in). These are most of the lists of real posts, and most
+    of markdown-it's time on them (issue 18)."""
+    rows = text[at:end].split("\n")
+    rows.pop()  # after the last line break
+    count = len(rows)
+    continued, blank = _CONTINUED.match, _BLANK_ROW.fullmatch
+    tokens: list[SlimToken] = []
+    i = 0
+    while i < count:  # a list starts at row i
+        m = _BULLET_ITEM.match(rows[i])
+        ordered = m is None
+        item = _ORDERED_ITEM if ordered else _BULLET_ITEM
+        m = item.match(rows[i]) if ordered else m
+        if m is None:
+            return None  # another line after a blank one
+        marker = m.group(2) if ordered else m.group(1)
+        kind, tag = ("ordered_list", "ol") if ordered else ("bullet_list", "ul")
+        lines = [line + i, 0]
+        tokens.append(SlimToken(kind + "_open", tag, 1, 0, lines, marker))
+        while i < count and (m := item.match(rows[i])) is not None and m.group(2 if ordered else 1) == marker:
+            j = i + 1
+            while j < count and continued(rows[j]):
+                j += 1
+            last = j  # the paragraph ends before a blank line, the next item or the end
+            while j < count and blank(rows[j]):
+                j += 1
+            first = line + i
+            paragraph = [first, line + last]
+            tokens += [
+                SlimToken("list_item_open", "li", 1, 1, [first, line + j], marker, m.group(1) if ordered else ""),
+                SlimToken("paragraph_open", "p", 1, 2, paragraph),
+                SlimToken("inline", "", 0, 3, list(paragraph)),
+                SlimToken("paragraph_close", "p", -1, 2, None),
+                SlimToken("list_item_close", "li", -1, 1, None, marker),
+            ]
+            i = j
+        lines[1] = line + i
+        tokens.append(SlimToken(kind + "_close", tag, -1, 0, None, marker))
+    return tokens
+
+
 def _block_here(text: str, at: int, line: int, pieces: list[Piece], asked: Asked) -> int:
     """Read the blocks at `at` (a line start at the top level, with no block open) that are
     simple to read here: blank lines or a run of reference definitions (no token), an ATX
@@ -309,7 +379,23 @@ def _block_here(text: str, at: int, line: int, pieces: list[Piece], asked: Asked
             if text.startswith("<!--", at)
             else _html_block(text, at, line, pieces, asked)
         )
+    if first in "*-_":
+        return _thematic_break(text, at, line, pieces)
     return at
+
+
+def _thematic_break(text: str, at: int, line: int, pieces: list[Piece]) -> int:
+    """A line of three or more of one marker (`*`, `-`, `_`) and spaces or tabs: a rule (`hr`),
+    as markdown-it reads it here (no paragraph before it: it underlines no heading). Its markup
+    is the marker one more time than the line has it, as markdown-it writes it."""
+    eol = text.find("\n", at)
+    row = text[at : eol if eol >= 0 else len(text)]
+    marker = row[0]
+    count = row.count(marker)
+    if count < 3 or count + row.count(" ") + row.count("\t") != len(row):
+        return at  # a list item, emphasis or a table's delimiter row: markdown-it reads it
+    pieces.append([SlimToken("hr", "hr", 0, 0, [line, line + 1], marker * (count + 1))])
+    return _blank_lines_end(text, eol + 1) if eol >= 0 else len(text)
 
 
 def _heading(text: str, at: int, line: int, pieces: list[Piece]) -> int:

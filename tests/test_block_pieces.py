@@ -102,6 +102,52 @@ LINES = [
     "[^a[b]: a footnote whose label holds a bracket",
     "[^a\\b]: a footnote whose label holds a backslash",
     "    an indented line",
+    "[@user]: https://example.com/u",
+    "[`code`]: /x",
+    "[#12]: /issues/12",
+    "[\u00a0]: /x",
+    "[\u00e9t\u00e9]: /x",
+    "[ a]: /x",
+    "[*]: /x",
+    "- [link](/x) first in an item",
+    "- `code` first in an item",
+    "- _emphasis_ first in an item",
+    "- **strong** first in an item",
+    "-   item after three spaces",
+    "-     item after five spaces",
+    "-\titem after a tab",
+    "+ plus item",
+    "10. ordered item",
+    "1) ordered item",
+    "123456789. nine digits",
+    "- [a]: /x",
+    "- [^1]: note in an item",
+    "- * * *",
+    "- ___",
+    "- _",
+    "- # heading in an item",
+    "- > quote in an item",
+    "- 1. nested ordered",
+    "-",
+    "1.",
+    "  continued, indented",
+    "   `code` continued",
+    "  _emphasis_ continued",
+    "  [link](/x) continued",
+    "      deeply indented continuation",
+    "\t\ttab-indented continuation",
+    "___",
+    "_ _ _",
+    "_emphasis_ first",
+    "__dunder__ first",
+    "_ not emphasis",
+    "_\tnot emphasis",
+    "- - -",
+    "*\t*\t*",
+    "___ not a rule",
+    "-- -",
+    "-  -  -  -",
+    "**",
 ]
 
 
@@ -222,6 +268,62 @@ def test_reference_definitions_match_markdown_it(text: str) -> None:
 def test_headings_and_fences_match_markdown_it(text: str) -> None:
     _same(text)
     _same("Intro\n\n" + text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "- one\n- two\n- three\n\nText\n",
+        "- one\n\n- two\n\n\n- three\n\n\nText\n",  # loose: an item's lines take the blank lines in
+        "- one\ncontinued lazily\n  and indented\n- two\n\nText\n",
+        "* [a](/x) link\n* `code`\n* **strong**\n* _em_\n\n+ plus\n+ list\n\nText\n",
+        "- one\n* star: another list\n\nText\n",
+        "1. one\n2. two\n10. ten\n\n1) one\n2. other delimiter\n\nText\n",
+        "3. starts at three\n4. four\n\nText\n",
+        "-   three spaces\n-    four\n-     five: code\n\nText\n",
+        "- one\n\n  second paragraph\n\nText\n",
+        "- one\n  - nested\n\nText\n",
+        "- one\n  ===\n\nText\n",
+        "- one\n  ---\n\nText\n",
+        "- one\n- [a]: /x\n- [^1]: note\n\nText\n",
+        "- one\n[a]: /x\n\nText\n",
+        "- * * *\n- ___\n- _ _ _\n\n* * *\n\nText\n",
+        "- one\n  | a | b |\n  |---|---|\n\nText\n",
+        "- one\n- two",
+        "- one\n- two\n   ",
+        "- one\n\n\n",
+        "1. one\n\n\t\n2. two\n\nText\n",
+    ],
+)
+def test_simple_lists_match_markdown_it(text: str) -> None:
+    _same(text)
+    _same("Intro\n\n" + text)
+
+
+def test_simple_lists_are_read_without_markdown_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A list whose items each hold one paragraph is read here (most lists of real posts)."""
+    text = "Intro\n\n- [a](/x) one\n  continued\n\n- two\n\n1. one\n2. _two_\n\nEnd\n"
+    expected = _key(_parser(True).parse(text))
+
+    def refused(source: str, env: object) -> object:
+        raise AssertionError(f"markdown-it asked for {source!r}")
+
+    monkeypatch.setattr("reinvent_lint.markdown._parse_segment", refused)
+    assert _key(parse_blocks(text)) == expected
+
+
+def test_underscore_paragraphs_rules_and_definitions_of_any_label_are_read_without_markdown_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    text = "Intro\n\n_Note:_ emphasis first\n__init__.py too\n\n[@a]: https://x.org/a\n[`b`]: /b\n[#1]: /c\n\n"
+    text += "* * *\n\n# Title\n---\n___\nEnd\n"
+    expected = _key(_parser(True).parse(text))
+
+    def refused(source: str, env: object) -> object:
+        raise AssertionError(f"markdown-it asked for {source!r}")
+
+    monkeypatch.setattr("reinvent_lint.markdown._parse_segment", refused)
+    assert _key(parse_blocks(text)) == expected
 
 
 def test_reference_definitions_are_read_without_markdown_it() -> None:

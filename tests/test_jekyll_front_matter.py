@@ -8,6 +8,7 @@ column is pinned.
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
@@ -240,3 +241,52 @@ def test_remembered_front_matter_is_used_only_for_its_own_text() -> None:
         assert split("---\ntitle: b\n---\n").data == {"title": "b"}  # type: ignore[union-attr]
     finally:
         front_matter._KNOWN.clear()
+
+
+def test_front_matter_handed_on_is_taken_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """What the URL table's read of a post's YAML gave is the post's own read (issue 18: a cold
+    run parsed each post's front matter twice), once: a second read parses it again."""
+    from reinvent_lint.jekyll import front_matter
+
+    text = "---\ntitle: Handed on\ndate: 2024-01-02\ntags: [a, b]\ntags: [a, b]\n---\nBody\n"
+    parsed = split(text)
+    handed = split(text, hand_on=True)
+    real_load = front_matter._load
+
+    def refused(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the YAML was parsed again")
+
+    monkeypatch.setattr(front_matter, "_load", refused)
+    taken = split(text)
+    assert taken == parsed == handed
+    assert taken is not None and handed is not None and taken.data is handed.data  # handed on, not copied
+    monkeypatch.setattr(front_matter, "_load", real_load)
+    again = split(text)
+    assert again == parsed and again is not None and taken.data is not again.data  # not shared twice
+
+
+def test_a_cold_run_parses_each_posts_yaml_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from reinvent_lint.document import Document
+    from reinvent_lint.jekyll import front_matter
+    from reinvent_lint.jekyll.site import Site
+
+    (tmp_path / "_posts").mkdir()
+    (tmp_path / "_config.yml").write_text("title: A site\n")
+    posts = [tmp_path / "_posts" / f"2024-01-0{n}-post.md" for n in (1, 2)]
+    for n, post in enumerate(posts):
+        post.write_text(f"---\ntitle: Post {n}\npermalink: /p{n}/\n---\nBody {n}\n")
+    loads: list[str] = []
+    real_load = front_matter._load
+
+    def counted(fm: FrontMatter, source: str, line_offset: int) -> None:
+        loads.append(source)
+        real_load(fm, source, line_offset)
+
+    monkeypatch.setattr(front_matter, "_load", counted)
+    assert set(Site(tmp_path).urls.urls) >= {"/p0/", "/p1/"}
+    docs = [Document.read(post, post.name, "post") for post in posts]
+    assert [doc.front_matter.data["title"] for doc in docs if doc.front_matter and doc.front_matter.data] == [
+        "Post 0",
+        "Post 1",
+    ]
+    assert len(loads) == 2

@@ -90,8 +90,17 @@ def detect_other_format(text: str) -> str | None:
     return None
 
 
-def split(text: str) -> FrontMatter | None:
-    """Find the front-matter block at the very start of `text` (already without BOM)."""
+# Front matter that the site's URL table read (`split(..., hand_on=True)`), by its YAML text,
+# for the post's own read (`Document`): a cold run otherwise parses each post's YAML twice, for
+# the table before the workers fork and again in them (issue 18). What `_load` made of it is
+# taken once, so no two `FrontMatter`s share its data; the table keeps none of it (urls.py
+# copies the few values it reads).
+_HANDED: dict[str, tuple[Any, ...]] = {}
+
+
+def split(text: str, *, hand_on: bool = False) -> FrontMatter | None:
+    """Find the front-matter block at the very start of `text` (already without BOM).
+    `hand_on`: keep what the YAML gave for the next split of the same front matter."""
     first = text.split("\n", 1)[0]
     if not _OPEN.fullmatch(first):
         return None
@@ -103,7 +112,16 @@ def split(text: str) -> FrontMatter | None:
     nl = text.find("\n", close.end())
     body = len(text) if nl < 0 else nl + 1
     fm = FrontMatter(1, close_line, yaml_start, close.start(), body)
-    _load(fm, text[yaml_start : close.start()], line_offset=1)
+    source = text[yaml_start : close.start()]
+    handed = _HANDED.pop(source, None) if _HANDED else None
+    if handed is not None:
+        fm.data, fm.keys, fm.duplicates, fm.same_duplicates, fm.scalars, fm.error = handed
+        return fm
+    _load(fm, source, line_offset=1)
+    if hand_on:
+        if len(_HANDED) >= 4096:  # a long-lived process (the language server) keeps no more
+            _HANDED.clear()
+        _HANDED[source] = (fm.data, fm.keys, fm.duplicates, fm.same_duplicates, fm.scalars, fm.error)
     return fm
 
 

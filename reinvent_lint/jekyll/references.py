@@ -247,7 +247,14 @@ def _scan_inline(doc: Document, refs: References) -> list[tuple[int, int]]:
     # The same target or link text repeated (`here`, a site's own URLs) is one string, from a
     # small table emptied when full: no table the size of a post of unique links.
     shared: dict[str, str] = {}
-    for seg_start, seg_end in doc.inline_segments:
+    bracket = masked.find("[")  # the first `[` at or after the segment's start, once known
+    for seg_start, seg_end in doc.inline_segments if bracket >= 0 else ():  # in order of their starts
+        if bracket < seg_start:
+            bracket = masked.find("[", seg_start)
+            if bracket < 0:
+                break
+        if bracket >= seg_end:
+            continue  # no `[`: no link (most segments, skipped without a search)
         # Every `[` or `![` that opens a link, including those inside another link's text
         # (`[![alt](src)](href)` is an image inside a link): the next search starts in the text.
         pos = seg_start

@@ -63,7 +63,7 @@ def _url_data(data: dict[str, Any]) -> dict[str, Any]:
 def _url_front_matter(text: str) -> dict[str, Any]:
     from .front_matter import split
 
-    fm = split(text.replace("\r\n", "\n"))
+    fm = split(text.replace("\r\n", "\n"), hand_on=True)  # the post's own read takes the YAML's data
     if fm is None:
         return {NO_FRONT_MATTER: True}
     if fm.error:

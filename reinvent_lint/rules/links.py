@@ -19,12 +19,14 @@ from ..jekyll.kramdown_ids import Targets, html_ids, targets
 from ..jekyll.local_paths import image_includes, asset_provider, build_step, decode_path, resolve_liquid, user_site
 from ..jekyll.references import Reference, references, unclosed_links
 from ..lazy_re import lazy
+from ..near_miss import close_match
 from ..memo import Key
 from ..rule import Context, graded, rule
 from ..jekyll.urls import draft_for, GENERATOR_PLUGINS, link_problem, post_url_problem
 
 _URL_KINDS = {"link", "image", "definition", "html-href", "html-src"}
 _CHECKED_KINDS = _URL_KINDS | {"autolink"}
+_LOCAL_KINDS = _URL_KINDS | {"include-param"}
 _WEB_TLDS = r"(?:com|org|net|io|dev|co|ai|app|gov|edu|me|info|xyz|cloud|aws|uk|de)"
 
 
@@ -141,11 +143,14 @@ def malformed_url(ctx: Context) -> Iterator[Problem]:
             yield ctx.problem(ref.start, f"malformed URL '{target}': {why}", end=ref.end, fix=repair)
     # kramdown reads `[text](http://x a b)` as a link to "http://x a b" (the browser asks for
     # "http://x%20a%20b"), and has no `(Title)` form: `[x](http://x (Title))` links to that too.
+    masked = doc.masked
     for seg_start, seg_end in doc.inline_segments:
-        if "](" not in doc.masked[seg_start:seg_end]:
+        if masked.find("](", seg_start, seg_end) < 0:  # no copy of each segment (issue 18)
             continue
-        for m in _SPACE_IN_TARGET().finditer(doc.masked[seg_start:seg_end]):
-            at = seg_start + m.start(1)
+        # The pattern has no anchor nor look-behind: searched within the bounds, it finds what
+        # it finds in the segment's copy.
+        for m in _SPACE_IN_TARGET().finditer(masked, seg_start, seg_end):
+            at = m.start(1)
             rest = m.group(2)
             if doc.in_code(at) or (m.group(1).startswith("/") and not rest.startswith("(")):
                 continue  # a local path with spaces works when the file has them: RL403 judges it
@@ -154,7 +159,7 @@ def malformed_url(ctx: Context) -> Iterator[Problem]:
                 why += "; write the title in quotes"
             else:
                 why = f"whitespace inside the link target: kramdown links to '{m.group(1)}%20...', a broken URL"
-            yield ctx.problem(at, why, end=seg_start + m.end(2))
+            yield ctx.problem(at, why, end=m.end(2))
     for ref in references(doc):
         if ref.kind != "definition" or ref.liquid is not None:
             continue
@@ -175,10 +180,8 @@ def _looks_like_target(value: str) -> bool:
 
 
 def _did_you_mean(name: str, options: list[str]) -> str:
-    import difflib  # here: only a near-miss suggestion needs it
-
-    close = difflib.get_close_matches(name, options, n=1, cutoff=0.6)
-    return f"; did you mean '{close[0]}'?" if close else ""
+    close = close_match(name, options, cutoff=0.6)
+    return f"; did you mean '{close}'?" if close is not None else ""
 
 
 _LINK_MEMO: Key[dict[tuple[str, ...], object]] = Key("link-memo")
@@ -337,9 +340,7 @@ def _outside_this_site(ctx: Context, target: str, url: str) -> bool:
         return False
     tops = _memo(ctx, ("tops",), lambda: sorted({f.split("/", 1)[0] for f in site.files} | {
         u.strip("/").split("/", 1)[0] for u in site.urls.urls}))  # fmt: skip
-    import difflib  # here: only a near-miss suggestion needs it
-
-    if top in tops or difflib.get_close_matches(top, tops, n=1, cutoff=0.8):
+    if top in tops or close_match(top, tops, cutoff=0.8) is not None:
         return False
     # The rest of the path under another folder of this site (`/video/x/a.jpg` when the site has
     # `vid/x/a.jpg`): the site's own folder, moved or renamed, not a sibling project.
@@ -376,10 +377,8 @@ def _judge_page_url(ctx: Context, ref: Reference, url: str, target: str) -> Iter
         return
     if _outside_this_site(ctx, target, url):
         return
-    import difflib  # here: only a near-miss suggestion needs it
-
-    close = _memo(ctx, ("url", url), lambda: difflib.get_close_matches(url, sorted(urls), n=1, cutoff=0.8))
-    hint = f"; did you mean '{close[0]}'?" if close else ""
+    close = _memo(ctx, ("url", url), lambda: close_match(url, urls, cutoff=0.8))
+    hint = f"; did you mean '{close}'?" if close is not None else ""
     yield ctx.problem(ref.start, f"'{target}': no page, post or file of the site has this URL{hint}", end=ref.end)
 
 
@@ -405,7 +404,7 @@ def _local_problems(ctx: Context, unverified: bool) -> Iterator[Problem]:
     for ref in references(ctx.doc):
         if ref.kind == "include-param" and ref.param not in image_params(ctx, ref.template):
             continue
-        if ref.kind not in _URL_KINDS | {"include-param"}:
+        if ref.kind not in _LOCAL_KINDS:
             continue
         target = ref.target
         if ref.kind == "include-param" and target.startswith("/") and _adds_baseurl(ctx, ref.template, ref.param):

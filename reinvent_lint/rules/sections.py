@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from itertools import compress
 
 from ..document import Block, Document
 from ..jekyll.kramdown_ids import kramdown_headings
@@ -30,7 +31,7 @@ def _renders_footnotes(doc: Document) -> bool:
     """kramdown writes the footnotes at the end of the page, under the last heading, when a
     definition exists and is referenced."""
     body = doc.masked
-    return any(b.kind == "footnote_reference" for b in doc.blocks) and bool(_FOOTNOTE_MARKER.search(body))
+    return "footnote_reference" in doc.blocks.kinds and bool(_FOOTNOTE_MARKER.search(body))
 
 
 @rule(
@@ -42,9 +43,11 @@ def empty_section(ctx: Context) -> Iterator[Problem]:
     doc = ctx.doc
     blocks = doc.blocks
     headings = {h.line: h for h in kramdown_headings(doc)}
-    notes = [b for b in blocks if b.kind == "footnote_reference"]
-    for index, block in enumerate(blocks):
-        if block.kind != "heading" or block.first_line not in headings:
+    kinds = blocks.kinds  # read without making a `Block` of every block (issue 18)
+    notes = [blocks[i] for i in compress(range(len(kinds)), map("footnote_reference".__eq__, kinds))]
+    for index in compress(range(len(kinds)), map("heading".__eq__, kinds)):
+        block = blocks[index]
+        if block.first_line not in headings:
             continue
         heading = headings[block.first_line]
         following = None
