@@ -435,7 +435,7 @@ def check(
         found = document_phase(linter, unit, record[i], looks_up)
         store = stores.get(id(unit.target.site))
         if found.reads is not None and store is not None:
-            _ready_to_store(found, store.evaluate)
+            _ready_to_store(found, store.evaluate, _SENT_WORDS.setdefault(id(unit.target.site), set()))
         if early:  # (in a worker, `slot` is its own copy: what the main process needs is sent)
             slot.found = found
             path = unit.target.display
@@ -738,14 +738,16 @@ def _read_unparsed(linter: Linter, targets: Sequence[Target], errors: list[FileE
     return slots
 
 
-_SENT_WORDS: set[str] = set()  # words whose verdicts this process has sent back in this run
+# Per site (id of its Site): the words whose verdicts this process has sent back in this run. Each
+# site has its own verdict table, so a word sent for one site's post is sent again for another's.
+_SENT_WORDS: dict[int, set[str]] = {}
 
 
-def _ready_to_store(found: Found, evaluate: Callable[[Any], bytes]) -> None:
+def _ready_to_store(found: Found, evaluate: Callable[[Any], bytes], sent: set[str]) -> None:
     """A recorded document's reads as its cache entry stores them: each key with its digest now,
     sorted, then its words and their verdicts' digest; done where it was checked (a worker process),
-    not in the main one. Of the verdicts only those this process has not sent yet go back: the
-    main process merges them all into the run's verdict table."""
+    not in the main one. Of the verdicts only those this process has not sent yet for the post's
+    site (`sent`) go back: the main process merges them all into that site's verdict table."""
     from .result_cache import words_key
 
     assert found.reads is not None
@@ -756,8 +758,8 @@ def _ready_to_store(found: Found, evaluate: Callable[[Any], bytes]) -> None:
     found.reads = set()
     words = found.words
     # (most were sent: a set difference in C, which iterates the post's words, not those sent)
-    found.words = {w: words[w] for w in set(words).difference(_SENT_WORDS)}
-    _SENT_WORDS.update(found.words)
+    found.words = {w: words[w] for w in set(words).difference(sent)}
+    sent.update(found.words)
 
 
 def _note_for_replay(stores: dict[int, Any], targets: Sequence[Target], slots: Sequence[_Slot]) -> None:

@@ -565,3 +565,26 @@ def test_the_reach_finds_the_words_reached_one_by_one() -> None:
         changed += [_typo(rng, w).lower() for w in rng.sample(words, 2)]
         reach = Reach(changed, words)
         assert reach.affected(words) == {w for w in words if _reached(reach.near, w)}
+
+
+def test_a_run_over_two_sites_stores_every_judged_word_in_each_sites_table(tmp_path: Path) -> None:
+    """The same invariant when one run checks two sites: each has its own verdict table, so a word
+    whose verdict was sent with a post of the first site is sent again with a post of the second
+    (it was sent once a process: the second site's table missed it, and a later run of that site
+    kept a stale verdict after a change that reached the word)."""
+    import marshal
+
+    one = write_site(tmp_path / "one", {"_posts/2024-06-01-a.md": POST.format(n=1, body="The frobnutz tool.\n")})
+    two = write_site(tmp_path / "two", {"_posts/2024-06-01-b.md": POST.format(n=2, body="The frobnutz method.\n")})
+    os.chdir(tmp_path)
+    linter = linter_for(tmp_path, raw={"select": ["RL501", "RL504"]})
+    linter.use_result_cache = True
+    linter.check_paths([one / "_posts", two / "_posts"], jobs=1)
+    for root in (one, two):
+        (stored,) = (root / ".reinvent-lint-cache").glob(result_cache.FILE_PATTERN)
+        raw_cache = marshal.loads(stored.read_bytes())
+        entries, table, marks = raw_cache[1], raw_cache[6], raw_cache[8]
+        assert marks, root
+        for rel in marks:
+            (used,) = [key[1].split("\n") for key, _ in entries[rel][1] if key[0] == "words"]
+            assert "frobnutz" in used and set(used) <= table.keys(), rel
