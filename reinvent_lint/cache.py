@@ -12,9 +12,13 @@ from __future__ import annotations
 import marshal
 import os
 from pathlib import Path
+from collections.abc import Callable, Sequence
 from typing import Any
 
 FORMAT = 1
+# Files to derive anew before `PerFile.prefetch` forks a helper to derive about half of them:
+# a fork and the helper's result cost ~5 ms of CPU, a file's derivation ~0.1-0.3 ms.
+HELPED = 64
 
 
 def cache_dir() -> Path | None:
@@ -92,6 +96,7 @@ class PerFile:
         known = load(name, self.key)
         self.known: dict[str, Any] = known if isinstance(known, dict) else {}
         self.fresh: dict[str, Any] = {}
+        self.prefetched: dict[str, tuple[int, int, Any]] = {}  # (size, time, value) by `prefetch`
 
     def get(self, path: str | Path, rel: str, derive: Any, text: str | None = None) -> Any | None:
         """derive(text of `path`) for site-relative `rel`, cached; None when it cannot be read.
@@ -100,12 +105,70 @@ class PerFile:
 
         try:
             stat = os.stat(path)
-            entry = self._entry(rel, stat)
+            entry = self._entry(rel, stat) or self._prefetched(rel, stat)
             value = entry[2] if entry is not None else derive(read_text_file(path) if text is None else text)
         except OSError:
             return None
         self.fresh[rel] = (stat.st_size, stat.st_mtime_ns, value)
         return value
+
+    def prefetch(self, items: Sequence[tuple[str, str, str | None]], derive: Callable[[str], Any]) -> None:
+        """Derive ahead of `get` the values of the files of `items` ((path, rel, text or None, as
+        `get` takes them)) that are not cached, when there are many (a site never checked on
+        this machine): a short-lived forked helper (workers.helper) derives the later half of
+        them (by size) while this process derives the first, so the two cores share what one
+        did (~80 ms of a whole-blog run on 279 posts, for the site vocabulary). A file whose
+        derivation fails, or that the helper did not derive (it failed, or could not be
+        forked), is left to `get`, which derives it here as before; `get` takes a value
+        derived here only while the file's size and time are still the same."""
+        if not hasattr(os, "fork") or (os.cpu_count() or 1) < 2:
+            return
+        missing: list[tuple[str, str, str | None, os.stat_result]] = []
+        for path, rel, text in items:
+            try:
+                stat = os.stat(path)
+            except OSError:
+                continue
+            if self._entry(rel, stat) is None:
+                missing.append((path, rel, text, stat))
+        if len(missing) < HELPED:
+            return
+        half = sum(m[3].st_size for m in missing) / 2
+        mine: list[tuple[str, str, str | None, os.stat_result]] = []
+        done = 0
+        for item in missing:
+            if done >= half:
+                break
+            mine.append(item)
+            done += item[3].st_size
+        theirs = missing[len(mine) :]
+
+        def derived(part: Sequence[tuple[str, str, str | None, os.stat_result]]) -> list[tuple[bool, Any]]:
+            from .files import read_text_file
+
+            values: list[tuple[bool, Any]] = []
+            for path, _, text, _ in part:
+                try:
+                    values.append((True, derive(read_text_file(path) if text is None else text)))
+                except Exception:  # left to `get`, which meets the failure as before
+                    values.append((False, None))
+            return values
+
+        def keep(part: Sequence[tuple[str, str, str | None, os.stat_result]], values: list[tuple[bool, Any]]) -> None:
+            for (_, rel, _, stat), (ok, value) in zip(part, values):
+                if ok:
+                    self.prefetched[rel] = (stat.st_size, stat.st_mtime_ns, value)
+
+        from .workers import helper
+
+        try:
+            keep(theirs, helper(lambda: derived(theirs), lambda: keep(mine, derived(mine))))
+        except Exception:  # (OSError: no fork; WorkerDied; the helper's error) `get` derives the rest
+            pass
+
+    def _prefetched(self, rel: str, stat: os.stat_result) -> tuple[int, int, Any] | None:
+        entry = self.prefetched.pop(rel, None)
+        return entry if entry is not None and entry[:2] == (stat.st_size, stat.st_mtime_ns) else None
 
     def peek(self, path: Path, rel: str) -> tuple[int, Any] | None:
         """(size, cached value) of `rel` while its file's size and time are those cached; None

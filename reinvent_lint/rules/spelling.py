@@ -157,6 +157,8 @@ def _site_vocabulary(site: Site) -> tuple[Counter[str], set[str], Tables | None]
             if mended is not None:
                 return mended
     index = cache.PerFile(WORDS_CACHE, site.root)  # (pipeline._fill_words reads it too)
+    texts = {rel: doc.text for rel, doc in read.items()}
+    index.prefetch([(os.path.join(root, rel), rel, texts.get(rel)) for rel in files], _derive)
     code_counts = Counter()
     joined = {}
     for rel in files:
