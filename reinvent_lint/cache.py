@@ -90,10 +90,12 @@ class PerFile:
     so a run re-derives only what changed. `get(path, derive)` returns derive(text) or the
     cached value; `save()` writes the cache back when anything changed (missing files drop out)."""
 
-    def __init__(self, name: str, root: Path) -> None:
+    def __init__(self, name: str, root: Path, known: dict[str, Any] | None = None) -> None:
+        """`known`: the entries as this process last saved them (None: read from the cache)."""
         self.name = name
         self.key = str(root)
-        known = load(name, self.key)
+        if known is None:
+            known = load(name, self.key)
         self.known: dict[str, Any] = known if isinstance(known, dict) else {}
         self.fresh: dict[str, Any] = {}
         self.prefetched: dict[str, tuple[int, int, Any]] = {}  # (size, time, value) by `prefetch`
@@ -112,7 +114,13 @@ class PerFile:
         self.fresh[rel] = (stat.st_size, stat.st_mtime_ns, value)
         return value
 
-    def prefetch(self, items: Sequence[tuple[str, str, str | None]], derive: Callable[[str], Any]) -> None:
+    def prefetch(
+        self,
+        items: Sequence[tuple[str, str, str | None]],
+        derive: Callable[[str], Any],
+        carry: tuple[Callable[[], Any], Callable[[Any], None]] | None = None,
+        by_size: bool = True,
+    ) -> None:
         """Derive ahead of `get` the values of the files of `items` ((path, rel, text or None, as
         `get` takes them)) that are not cached, when there are many (a site never checked on
         this machine): a short-lived forked helper (workers.helper) derives the later half of
@@ -120,7 +128,10 @@ class PerFile:
         did (~80 ms of a whole-blog run on 279 posts, for the site vocabulary). A file whose
         derivation fails, or that the helper did not derive (it failed, or could not be
         forked), is left to `get`, which derives it here as before; `get` takes a value
-        derived here only while the file's size and time are still the same."""
+        derived here only while the file's size and time are still the same. `carry`: (what
+        the helper's derivations left behind that this process wants too, called in the helper
+        after them; how this process takes it). `by_size`: the halves are equal in bytes (a
+        derivation that reads the whole text), else in files (one that reads their start)."""
         if not hasattr(os, "fork") or (os.cpu_count() or 1) < 2:
             return
         missing: list[tuple[str, str, str | None, os.stat_result]] = []
@@ -133,15 +144,13 @@ class PerFile:
                 missing.append((path, rel, text, stat))
         if len(missing) < HELPED:
             return
-        half = sum(m[3].st_size for m in missing) / 2
-        mine: list[tuple[str, str, str | None, os.stat_result]] = []
-        done = 0
-        for item in missing:
-            if done >= half:
-                break
-            mine.append(item)
-            done += item[3].st_size
-        theirs = missing[len(mine) :]
+        weights = [m[3].st_size if by_size else 1 for m in missing]
+        half = sum(weights) / 2
+        done = cut = 0
+        while cut < len(missing) and done < half:
+            done += weights[cut]
+            cut += 1
+        mine, theirs = missing[:cut], missing[cut:]
 
         def derived(part: Sequence[tuple[str, str, str | None, os.stat_result]]) -> list[tuple[bool, Any]]:
             from .files import read_text_file
@@ -159,12 +168,19 @@ class PerFile:
                 if ok:
                     self.prefetched[rel] = (stat.st_size, stat.st_mtime_ns, value)
 
+        def helped() -> tuple[list[tuple[bool, Any]], Any]:
+            values = derived(theirs)
+            return values, None if carry is None else carry[0]()
+
         from .workers import helper
 
         try:
-            keep(theirs, helper(lambda: derived(theirs), lambda: keep(mine, derived(mine))))
+            values, left = helper(helped, lambda: keep(mine, derived(mine)))
         except Exception:  # (OSError: no fork; WorkerDied; the helper's error) `get` derives the rest
-            pass
+            return
+        keep(theirs, values)
+        if carry is not None:
+            carry[1](left)
 
     def _prefetched(self, rel: str, stat: os.stat_result) -> tuple[int, int, Any] | None:
         entry = self.prefetched.pop(rel, None)

@@ -843,7 +843,7 @@ def _fill_words(store: Any, slots: Sequence[_Slot]) -> None:
     from .cache import PerFile
     from .replay import RACY
     from .result_cache import words_digest
-    from .rules.spelling import WORDS_CACHE
+    from .rules.spelling import WORDS_CACHE, WORDS_SAVED
 
     for slot in slots:
         slot.words = slot.words or _words_of_unstored(slot)
@@ -862,7 +862,7 @@ def _fill_words(store: Any, slots: Sequence[_Slot]) -> None:
             rest.append(slot)
     if not rest:
         return
-    known = PerFile(WORDS_CACHE, store.site.root)  # read, never written here
+    known = PerFile(WORDS_CACHE, store.site.root, store.site.memo.peek(WORDS_SAVED))  # read, never written here
     for slot in rest:
         rel = str(slot.target.relative)
         found = known.peek(slot.target.path, rel)

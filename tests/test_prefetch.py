@@ -146,3 +146,52 @@ def test_site_vocabulary_counted_with_a_helper_is_the_same_in_the_same_order(
     assert list(counts.items()) == list(alone.items()) and counts["Some"] == cache.HELPED + 20
     assert code == alone_code and isinstance(counts, Counter)
     assert _no_children_left()
+
+
+def test_url_front_matter_read_by_the_helper_is_handed_on_to_the_posts_own_read(
+    tmp_path: Path, two_cores: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from reinvent_lint.jekyll import front_matter
+    from reinvent_lint.jekyll.site import Site
+    from reinvent_lint.jekyll.urls import site_urls
+
+    posts = tmp_path / "_posts"
+    posts.mkdir()
+    texts = []
+    for n in range(cache.HELPED + 6):
+        text = f"---\ntitle: Post {n}\ntags: [a, b{n}]\npermalink: /p/{n}/\n---\nBody {n}.\n"
+        (posts / f"2024-02-{1 + n % 28:02d}-post-{n}.md").write_text(text)
+        texts.append(text)
+    helped: list[bool] = []
+    real = workers.helper
+    monkeypatch.setattr(workers, "helper", lambda work, meanwhile: helped.append(True) or real(work, meanwhile))
+    monkeypatch.setattr(front_matter, "_HANDED", {})
+    site = Site(tmp_path)
+    urls = site_urls(site)
+    assert helped == [True] and _no_children_left()
+    assert len(front_matter._HANDED) == len(texts)  # both halves handed on, none parsed twice
+    parsed: list[Any] = []
+    real_load = front_matter._load
+    monkeypatch.setattr(front_matter, "_load", lambda *a, **k: parsed.append(a) or real_load(*a, **k))
+    handed = [front_matter.split(text) for text in texts]
+    assert parsed == [] and front_matter._HANDED == {}
+    fresh = [front_matter.split(text) for text in texts]
+    assert len(parsed) == len(texts)
+    assert [(h.data, h.keys, h.scalars, h.error) for h in handed if h] == [
+        (f.data, f.keys, f.scalars, f.error) for f in fresh if f
+    ]
+    monkeypatch.setenv("REINVENT_LINT_CACHE_DIR", str(tmp_path / "empty"))
+    monkeypatch.setattr(os, "cpu_count", lambda: 1)
+    assert site_urls(Site(tmp_path)) == urls and helped == [True]  # the same table without the helper
+
+
+def test_the_per_file_words_saved_are_kept_for_this_run(tmp_path: Path) -> None:
+    from reinvent_lint.jekyll.site import Site
+    from reinvent_lint.rules.spelling import WORDS_CACHE, WORDS_SAVED, site_words
+
+    (tmp_path / "_posts").mkdir()
+    (tmp_path / "_posts" / "2024-01-01-a.md").write_text("Alpha beta `gamma`.\n")
+    site = Site(tmp_path)
+    site_words(site)
+    kept = site.memo.peek(WORDS_SAVED)
+    assert kept and kept == cache.PerFile(WORDS_CACHE, tmp_path).known
