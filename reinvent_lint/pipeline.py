@@ -475,7 +475,14 @@ def check(
     elif early:
         each = lambda index, found: take_finished(misses[index], found)
     sizes = [s.size for s in misses]
-    meanwhile = (lambda: _prepare_entries(stores, misses)) if stores else None
+
+    def meanwhile() -> None:
+        from .cache import release
+
+        release()  # the user cache held back while the workers' data was built (engine.check_paths)
+        if stores:
+            _prepare_entries(stores, misses)
+
     if lazy and parallel:
         _import_parsers()
     mapped = map_units(work, len(misses), jobs, linter.progress, each=each, sizes=sizes, meanwhile=meanwhile)

@@ -195,3 +195,52 @@ def test_the_per_file_words_saved_are_kept_for_this_run(tmp_path: Path) -> None:
     site_words(site)
     kept = site.memo.peek(WORDS_SAVED)
     assert kept and kept == cache.PerFile(WORDS_CACHE, tmp_path).known
+
+
+def test_stores_held_back_are_written_on_release_or_at_the_blocks_end(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("REINVENT_LINT_CACHE_DIR", str(tmp_path / "user"))
+    with cache.holding():
+        cache.store("held-a", "k", {"a": 1})
+        assert not (tmp_path / "user").exists()  # held
+        assert cache.load("held-a", "k") == {"a": 1}  # read back: written first
+        cache.store("held-b", "k", (1, 2))
+        cache.store("held-c", "k", "c")
+        cache.release()
+        assert cache.load("held-b", "k") == (1, 2)
+        cache.store("held-d", "k", "d")  # after the release: written at once
+        assert len(list((tmp_path / "user").iterdir())) == 4
+        cache.store("held-c", "k", "c2")
+    assert cache.load("held-c", "k") == "c2"
+    with cache.holding():
+        cache.store("held-e", "k", "e")
+    assert cache.load("held-e", "k") == "e"  # written at the block's end
+
+
+def test_stores_held_back_are_dropped_on_a_stop_and_a_child_writes_its_own(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("REINVENT_LINT_CACHE_DIR", str(tmp_path / "user"))
+    with pytest.raises(KeyboardInterrupt), cache.holding():
+        cache.store("held-a", "k", "a")
+        raise KeyboardInterrupt
+    assert cache.load("held-a", "k") is None and not (tmp_path / "user").exists()
+    with cache.holding():
+        monkeypatch.setattr(cache, "_HELD", (os.getpid() + 1, {}))  # as a forked child sees it
+        cache.store("held-b", "k", "b")
+        assert cache.load("held-b", "k") == "b"
+
+
+def test_a_whole_site_check_writes_the_user_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from .conftest import in_folder, linter_for, write_site
+
+    monkeypatch.setenv("REINVENT_LINT_CACHE_DIR", str(tmp_path / "user"))
+    files = {f"_posts/2024-01-{1 + n % 28:02d}-p{n}.md": f"---\ntitle: P{n}\n---\nWords here {n}.\n" for n in range(40)}
+    root = write_site(tmp_path / "site", files)
+    with in_folder(root):
+        report = linter_for(root).check_paths([], jobs=2)
+    assert report.files == 40 and cache._HELD is None
+    written = sorted(p.name.rsplit("-", 1)[0] for p in (tmp_path / "user").iterdir())
+    assert "vocabulary-3" in written and "frontmatter3" in written  # held while preparing, then written
+    assert not [p for p in (tmp_path / "user").iterdir() if p.name.startswith(".")]  # no temporary file
