@@ -177,8 +177,12 @@ class PerFile:
         the helper's derivations left behind that this process wants too, called in the helper
         after them; how this process takes it). `by_size`: the halves are equal in bytes (a
         derivation that reads the whole text), else in files (one that reads their start)."""
+        import threading
+
         if not hasattr(os, "fork") or (os.cpu_count() or 1) < 2:
             return
+        if threading.current_thread() is not threading.main_thread():  # (the language server's
+            return  # checks run in a thread: no fork from there)
         missing: list[tuple[str, str, str | None, os.stat_result]] = []
         for path, rel, text in items:
             try:

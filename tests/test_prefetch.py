@@ -244,3 +244,14 @@ def test_a_whole_site_check_writes_the_user_cache(tmp_path: Path, monkeypatch: p
     written = sorted(p.name.rsplit("-", 1)[0] for p in (tmp_path / "user").iterdir())
     assert "vocabulary-3" in written and "frontmatter3" in written  # held while preparing, then written
     assert not [p for p in (tmp_path / "user").iterdir() if p.name.startswith(".")]  # no temporary file
+
+
+def test_no_helper_is_forked_from_a_thread(tmp_path: Path, two_cores: None) -> None:
+    import threading
+
+    items = _files(tmp_path, cache.HELPED + 6)
+    index = cache.PerFile("prefetch-test", tmp_path)
+    thread = threading.Thread(target=index.prefetch, args=(items, _derive))
+    thread.start()
+    thread.join()
+    assert index.prefetched == {}
