@@ -123,7 +123,10 @@ class Linter:
         self, paths: Sequence[Path], jobs: int = 0, *, since: str | None = None, baseline: Path | None = None
     ) -> Report:
         """Check the files; `jobs` processes (0: one per core) when there are many files."""
-        return pipeline.check(self, paths, jobs, filters=pipeline.Filters(since, baseline))
+        from .cache import holding
+
+        with holding():  # (the user cache is written once the workers run: pipeline.check)
+            return pipeline.check(self, paths, jobs, filters=pipeline.Filters(since, baseline))
 
     def forget_sites(self) -> None:
         """Drop what was read about the sites (after `fix` wrote files)."""

@@ -475,7 +475,14 @@ def check(
     elif early:
         each = lambda index, found: take_finished(misses[index], found)
     sizes = [s.size for s in misses]
-    meanwhile = (lambda: _prepare_entries(stores, misses)) if stores else None
+
+    def meanwhile() -> None:
+        from .cache import release
+
+        release()  # the user cache held back while the workers' data was built (engine.check_paths)
+        if stores:
+            _prepare_entries(stores, misses)
+
     if lazy and parallel:
         _import_parsers()
     mapped = map_units(work, len(misses), jobs, linter.progress, each=each, sizes=sizes, meanwhile=meanwhile)
@@ -845,7 +852,7 @@ def _fill_words(store: Any, slots: Sequence[_Slot]) -> None:
     from .cache import PerFile
     from .replay import RACY
     from .result_cache import words_digest
-    from .rules.spelling import WORDS_CACHE
+    from .rules.spelling import WORDS_CACHE, WORDS_SAVED
 
     for slot in slots:
         slot.words = slot.words or _words_of_unstored(slot)
@@ -864,7 +871,7 @@ def _fill_words(store: Any, slots: Sequence[_Slot]) -> None:
             rest.append(slot)
     if not rest:
         return
-    known = PerFile(WORDS_CACHE, store.site.root)  # read, never written here
+    known = PerFile(WORDS_CACHE, store.site.root, store.site.memo.peek(WORDS_SAVED))  # read, never written here
     for slot in rest:
         rel = str(slot.target.relative)
         found = known.peek(slot.target.path, rel)

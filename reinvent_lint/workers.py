@@ -56,11 +56,13 @@ def run(
     processes: int,
     deliver: Callable[[int, Any], None],
     meanwhile: Callable[[], None] | None = None,
+    send: Callable[[int, int, bytes], None] | None = None,
 ) -> None:
     """`work(i)` for each i of `order`, in `processes` forked children, each taking the next task
     as it becomes free; `deliver(i, result)` in this process as each result arrives. An
     exception raised by `work` in a child is raised here (once the children are stopped).
-    `meanwhile()`: work of this process that needs no result, done once the children run."""
+    `meanwhile()`: work of this process that needs no result, done once the children run.
+    `send`: how a child writes a result (default `_send`)."""
     from .signals import deferred
 
     _reap(_EXITING)
@@ -81,7 +83,7 @@ def run(
                 result_read, result_write = os.pipe()
                 pid = os.fork()
                 if pid == 0:  # pragma: no cover - the child (coverage does not follow a fork)
-                    _child(work, task_read, result_write, [task_write, result_read, *children])
+                    _child(work, task_read, result_write, [task_write, result_read, *children], send or _send)
                 os.close(result_write)
                 children[result_read] = pid
         os.close(task_read)
@@ -234,7 +236,13 @@ def _stop(children: dict[int, int]) -> None:
             pass
 
 
-def _child(work: Callable[[int], Any], tasks: int, out: int, inherited: Sequence[int]) -> None:  # pragma: no cover
+def _child(
+    work: Callable[[int], Any],
+    tasks: int,
+    out: int,
+    inherited: Sequence[int],
+    send: Callable[[int, int, bytes], None],
+) -> None:  # pragma: no cover
     """The child's whole life: take tasks until the pipe is empty, send each result, exit."""
     code = 1
     try:
@@ -253,9 +261,9 @@ def _child(work: Callable[[int], Any], tasks: int, out: int, inherited: Sequence
             try:
                 payload = pickle.dumps(work(index), pickle.HIGHEST_PROTOCOL)
             except BaseException as exc:  # sent to the main process, which raises it
-                _send(out, -1, _pickled_error(exc))
+                send(out, -1, _pickled_error(exc))
                 return
-            _send(out, index, payload)
+            send(out, index, payload)
         code = 0
     finally:
         try:
@@ -268,6 +276,23 @@ def _send(fd: int, index: int, payload: bytes) -> None:
     data = memoryview(_HEADER.pack(index, len(payload)) + payload)
     while data:
         data = data[os.write(fd, data) :]
+
+
+def _send_helped(fd: int, index: int, payload: bytes) -> None:
+    """A helper's result (`helper`): sent as `_send` sends a document's (a name of its own, so a
+    trace of the documents sent, bench/bench_timeline.py, does not count it as one)."""
+    data = memoryview(_HEADER.pack(index, len(payload)) + payload)
+    while data:
+        data = data[os.write(fd, data) :]
+
+
+def helper(work: Callable[[], Any], meanwhile: Callable[[], None]) -> Any:
+    """`work()` in one short-lived forked child while this process runs `meanwhile()`; its
+    result. The child is stopped and reaped as `run`'s are (it never outlives the call); what
+    `work` raised is raised here, and `WorkerDied` when the child stopped without its result."""
+    results: list[Any] = []
+    run(lambda _: work(), [0], 1, lambda _, result: results.append(result), meanwhile, _send_helped)
+    return results[0]
 
 
 def _pickled_error(exc: BaseException) -> bytes:

@@ -119,10 +119,15 @@ def split(text: str, *, hand_on: bool = False) -> FrontMatter | None:
         return fm
     _load(fm, source, line_offset=1)
     if hand_on:
-        if len(_HANDED) >= 4096:  # a long-lived process (the language server) keeps no more
-            _HANDED.clear()
-        _HANDED[source] = (fm.data, fm.keys, fm.duplicates, fm.same_duplicates, fm.scalars, fm.error)
+        keep_handed({source: (fm.data, fm.keys, fm.duplicates, fm.same_duplicates, fm.scalars, fm.error)})
     return fm
+
+
+def keep_handed(handed: dict[str, tuple[Any, ...]]) -> None:
+    """Keep what the YAML gave of each front matter (by its YAML text) for its next `split`."""
+    if len(_HANDED) + len(handed) > 4096:  # a long-lived process (the language server) keeps no more
+        _HANDED.clear()
+    _HANDED.update(handed)
 
 
 def _position(node: yaml.Node, value: yaml.Node, line_offset: int) -> KeyPosition:

@@ -71,6 +71,24 @@ def _url_front_matter(text: str) -> dict[str, Any]:
     return _url_data(fm.data or {})
 
 
+def handed_over() -> tuple[Callable[[], Any], Callable[[Any], None]]:
+    """For `PerFile.prefetch`: the front matter that `_url_front_matter` hands on
+    (front_matter.split), taken from the helper that read it, so the post's own read need not
+    parse its YAML again (in a worker, after the fork)."""
+    from . import front_matter
+
+    before = set(front_matter._HANDED)
+
+    def taken() -> dict[str, tuple[Any, ...]]:
+        return {k: v for k, v in front_matter._HANDED.items() if k not in before}
+
+    def take(handed: Any) -> None:
+        if isinstance(handed, dict):
+            front_matter.keep_handed(handed)
+
+    return taken, take
+
+
 def _listify(value: Any) -> list[str]:
     if isinstance(value, str):
         return value.split()
@@ -288,6 +306,10 @@ def site_urls(site: Site) -> SiteUrls:
         return index.get(os.path.join(root, rel), rel, _url_front_matter) or {}  # (no Path per file)
 
     config = site.config
+    # (a site never checked here: half of the posts read by a helper process, cache.PerFile.prefetch)
+    index.prefetch(
+        [(os.path.join(root, rel), rel, None) for rel in site.posts], _url_front_matter, handed_over(), False
+    )
     posts = [(rel, front_matter(rel)) for rel in site.posts]
     collections = config.get("collections") or {}
     rendered = site.markdown_suffixes | MARKDOWN_SUFFIXES | {".html"}
