@@ -179,7 +179,9 @@ class PerFile:
         derivation that reads the whole text), else in files (one that reads their start)."""
         import threading
 
-        if not hasattr(os, "fork") or (os.cpu_count() or 1) < 2:
+        from . import workers
+
+        if not (workers.HELPERS and hasattr(os, "fork")) or (os.cpu_count() or 1) < 2:
             return
         if threading.current_thread() is not threading.main_thread():  # (the language server's
             return  # checks run in a thread: no fork from there)

@@ -42,6 +42,7 @@ def _derive(text: str) -> tuple[str, int]:
 @pytest.fixture
 def two_cores(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(os, "cpu_count", lambda: 2)  # the helper forks only with a core to run on
+    monkeypatch.setattr(workers, "HELPERS", True)  # (as a run not asked for one process leaves it)
 
 
 def test_helper_returns_the_childs_result_while_this_process_works() -> None:
@@ -255,3 +256,31 @@ def test_no_helper_is_forked_from_a_thread(tmp_path: Path, two_cores: None) -> N
     thread.start()
     thread.join()
     assert index.prefetched == {}
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_jobs_1_check_forks_no_helper(
+    tmp_path: Path, two_cores: None, monkeypatch: pytest.MonkeyPatch, jobs: int
+) -> None:
+    """`--jobs 1` asks for one process: the site vocabulary of a site never checked here is then
+    counted without a helper (with two jobs, by one)."""
+    from .conftest import in_folder, linter_for, write_site
+
+    monkeypatch.setenv("REINVENT_LINT_CACHE_DIR", str(tmp_path / "user"))
+    forked: list[int] = []
+    real = workers.helper
+
+    def counted(work: Any, meanwhile: Any) -> Any:
+        forked.append(1)
+        return real(work, meanwhile)
+
+    monkeypatch.setattr(workers, "helper", counted)
+    files = {
+        f"_posts/2024-01-{1 + n % 28:02d}-p{n}.md": f"---\ntitle: P{n}\n---\nWords here {n}.\n"
+        for n in range(cache.HELPED + 10)
+    }
+    root = write_site(tmp_path / "site", files)
+    with in_folder(root):
+        report = linter_for(root, select=["RL501"]).check_paths([], jobs=jobs)
+    assert report.files == cache.HELPED + 10
+    assert bool(forked) == (jobs != 1)
