@@ -88,7 +88,10 @@ def read_text_file(path: Path | str, max_bytes: int | None = MAX_FILE_BYTES, err
 
 
 def walk(
-    root: str, skip: Callable[[str], bool] = lambda rel: False, links: set[str] | None = None
+    root: str,
+    skip: Callable[[str], bool] = lambda rel: False,
+    links: set[str] | None = None,
+    on_file: Callable[[os.DirEntry[str]], None] | None = None,
 ) -> Iterator[tuple[str, list[str], list[str]]]:
     """Like os.walk(root) without following symlinks, but iterative (no recursion limit) and
     without sorting: yields (folder, sub-folder names, file names). `skip(rel)` is called with
@@ -96,7 +99,8 @@ def walk(
     folders are neither entered nor listed; other entries (files, symlinks to files, broken
     links, FIFOs ...) are listed as files. Unreadable folders are skipped. `links`, when given,
     gets the path (folder joined with name) of each file listed that is a symbolic link, as the
-    folder's listing tells it (no `lstat` per file)."""
+    folder's listing tells it (no `lstat` per file). `on_file`, when given, is called with each
+    file's entry of the listing as it is listed (before its folder is yielded)."""
     stack = [(root, "")]  # each folder with its root-relative POSIX prefix ("a/b/"), as relpath gives it
     while stack:
         folder, prefix = stack.pop()
@@ -113,6 +117,8 @@ def walk(
                         names.append(entry.name)
                         if links is not None and entry.is_symlink():
                             links.add(entry.path)
+                        if on_file is not None:
+                            on_file(entry)
                     elif not entry.is_symlink():
                         dirs.append(entry.name)
         except OSError:

@@ -169,32 +169,24 @@ def _tree(
     named in `skip` and the folders `ignored` (absolute paths). The folders are those `files.walk`
     enters (no symlink to a folder); a file is stamped through its folder's listing (`DirEntry.stat`:
     the stat `_stamp` makes, without the path resolved from the root again: ~20% of a record)."""
+    from .files import walk
+
     names_skipped = set(skip)
     paths_skipped = {p.rstrip(os.sep) for p in ignored}
-    stack = [root]
-    while stack:
-        folder = stack.pop()
-        dirs: list[str] = []
+
+    def stamp(entry: os.DirEntry[str]) -> None:
         try:
-            with os.scandir(folder) as entries:
-                for entry in entries:
-                    try:
-                        is_dir = entry.is_dir()
-                    except OSError:
-                        is_dir = False
-                    if not is_dir:
-                        try:
-                            s = entry.stat()
-                            stamps[entry.path] = (s.st_mtime_ns, s.st_ctime_ns, s.st_size, s.st_ino, s.st_mode)
-                        except (OSError, ValueError):
-                            stamps[entry.path] = None
-                    elif not entry.is_symlink() and entry.name not in names_skipped:
-                        dirs.append(entry.path)
-        except OSError:
-            continue
+            s = entry.stat()
+            stamps[entry.path] = (s.st_mtime_ns, s.st_ctime_ns, s.st_size, s.st_ino, s.st_mode)
+        except (OSError, ValueError):
+            stamps[entry.path] = None
+
+    def skipped(rel: str) -> bool:
+        return rel.rpartition("/")[2] in names_skipped or os.path.join(root, *rel.split("/")) in paths_skipped
+
+    for folder, _, _ in walk(root, skipped, on_file=stamp):
         if folders:
             stamps[folder] = _stamp(folder)
-        stack.extend(d for d in reversed(dirs) if d not in paths_skipped)
 
 
 def _probes(start: str, stamps: dict[str, Stamp]) -> None:

@@ -85,3 +85,17 @@ def run_cli(
                 os.environ[k] = v
     out, err = capsys.readouterr()
     return code, out, err
+
+
+def no_children_left() -> bool:
+    """Every forked worker or helper ends: those still exiting after the run (workers._EXITING)
+    are waited for."""
+    from reinvent_lint import workers
+
+    try:
+        while True:
+            pid, _ = os.waitpid(-1, 0)
+            assert pid in workers._EXITING
+            workers._EXITING.remove(pid)
+    except ChildProcessError:
+        return not workers._EXITING

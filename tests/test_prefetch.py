@@ -13,17 +13,9 @@ import pytest
 
 from reinvent_lint import cache, workers
 
+from .conftest import no_children_left
+
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="the helper forks")
-
-
-def _no_children_left() -> bool:
-    try:
-        while True:
-            pid, _ = os.waitpid(-1, 0)
-            assert pid in workers._EXITING
-            workers._EXITING.remove(pid)
-    except ChildProcessError:
-        return not workers._EXITING
 
 
 def _files(root: Path, count: int) -> list[tuple[str, str, str | None]]:
@@ -49,7 +41,7 @@ def test_helper_returns_the_childs_result_while_this_process_works() -> None:
     here: list[int] = []
     result = workers.helper(lambda: os.getpid(), lambda: here.append(os.getpid()))
     assert here == [os.getpid()] and result != os.getpid()
-    assert _no_children_left()
+    assert no_children_left()
 
 
 def test_helper_raises_the_childs_error_and_leaves_no_child() -> None:
@@ -58,14 +50,14 @@ def test_helper_raises_the_childs_error_and_leaves_no_child() -> None:
 
     with pytest.raises(ValueError, match="no luck"):
         workers.helper(work, lambda: None)
-    assert _no_children_left()
+    assert no_children_left()
 
 
 def test_prefetched_values_are_what_get_derives_half_of_them_in_a_helper(tmp_path: Path, two_cores: None) -> None:
     items = _files(tmp_path, cache.HELPED + 6)
     index = cache.PerFile("prefetch-test", tmp_path)
     index.prefetch(items, _derive)
-    assert _no_children_left()
+    assert no_children_left()
     got = [index.get(path, rel, lambda text: pytest.fail("derived again")) for path, rel, _ in items]
     assert [g[0] for g in got] == [Path(path).read_text().upper() for path, _, _ in items]
     pids = [g[1] for g in got]
@@ -110,7 +102,7 @@ def test_a_failing_derivation_fails_in_get_as_before(tmp_path: Path, two_cores: 
     index = cache.PerFile("prefetch-test", tmp_path)
     index.prefetch(items, derive)
     assert bad.isdisjoint(index.prefetched) and len(index.prefetched) == len(items) - 2
-    assert _no_children_left()
+    assert no_children_left()
     with pytest.raises(ValueError, match="cannot"):
         index.get(items[-1][0], items[-1][1], derive)
 
@@ -146,7 +138,7 @@ def test_site_vocabulary_counted_with_a_helper_is_the_same_in_the_same_order(
     assert helped == [True]
     assert list(counts.items()) == list(alone.items()) and counts["Some"] == cache.HELPED + 20
     assert code == alone_code and isinstance(counts, Counter)
-    assert _no_children_left()
+    assert no_children_left()
 
 
 def test_url_front_matter_read_by_the_helper_is_handed_on_to_the_posts_own_read(
@@ -169,7 +161,7 @@ def test_url_front_matter_read_by_the_helper_is_handed_on_to_the_posts_own_read(
     monkeypatch.setattr(front_matter, "_HANDED", {})
     site = Site(tmp_path)
     urls = site_urls(site)
-    assert helped == [True] and _no_children_left()
+    assert helped == [True] and no_children_left()
     assert len(front_matter._HANDED) == len(texts)  # both halves handed on, none parsed twice
     parsed: list[Any] = []
     real_load = front_matter._load

@@ -10,20 +10,9 @@ import pytest
 
 from reinvent_lint import pipeline, workers
 
-from .conftest import linter_for, write_site
+from .conftest import linter_for, no_children_left, write_site
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="workers fork")
-
-
-def _no_children_left() -> bool:
-    """Every worker ends: those still exiting after the run (workers._EXITING) are waited for."""
-    try:
-        while True:
-            pid, _ = os.waitpid(-1, 0)
-            assert pid in workers._EXITING
-            workers._EXITING.remove(pid)
-    except ChildProcessError:
-        return not workers._EXITING
 
 
 def test_results_come_back_in_index_order_with_each_result_seen_once() -> None:
@@ -42,7 +31,7 @@ def test_results_come_back_in_index_order_with_each_result_seen_once() -> None:
     assert sorted(seen) == list(range(200))
     assert progress == list(range(1, 201))
     assert os.getpid() not in {r[1] for r in results}  # all done in workers
-    assert _no_children_left()
+    assert no_children_left()
 
 
 def test_the_largest_tasks_are_handed_out_first() -> None:
@@ -58,7 +47,7 @@ def test_more_tasks_than_the_task_pipe_holds() -> None:
     got: dict[int, int] = {}
     workers.run(lambda i: i * 2, range(count), 2, got.__setitem__)
     assert got == {i: i * 2 for i in range(count)}
-    assert _no_children_left()
+    assert no_children_left()
 
 
 def test_a_large_result_arrives_whole() -> None:
@@ -75,7 +64,7 @@ def test_an_error_in_a_worker_is_raised_here_and_no_worker_is_left() -> None:
 
     with pytest.raises(ValueError, match="bad task 57"):
         pipeline.map_units(work, 100, jobs=2)
-    assert _no_children_left()
+    assert no_children_left()
 
 
 def test_an_error_that_cannot_be_pickled_still_arrives() -> None:
@@ -89,7 +78,7 @@ def test_an_error_that_cannot_be_pickled_still_arrives() -> None:
 
     with pytest.raises(RuntimeError, match="Local: no pickle"):
         workers.run(work, range(10), 2, lambda i, r: None)
-    assert _no_children_left()
+    assert no_children_left()
 
 
 def test_a_worker_killed_is_an_error_not_a_hang() -> None:
@@ -100,7 +89,7 @@ def test_a_worker_killed_is_an_error_not_a_hang() -> None:
 
     with pytest.raises(workers.WorkerDied, match="killed by signal 9"):
         workers.run(work, range(20), 2, lambda i, r: None)
-    assert _no_children_left()
+    assert no_children_left()
 
 
 def test_a_stop_in_the_main_process_kills_the_workers() -> None:
@@ -118,7 +107,7 @@ def test_a_stop_in_the_main_process_kills_the_workers() -> None:
 
     with pytest.raises(KeyboardInterrupt):
         workers.run(work, range(4), 2, deliver)
-    assert _no_children_left()
+    assert no_children_left()
 
 
 @pytest.mark.parametrize("use_cache", [False, True], ids=["no-cache", "cache"])
@@ -173,7 +162,7 @@ def test_documents_are_parsed_by_the_workers_that_check_them(tmp_path: Path, mon
         report = linter.check_paths([], jobs=2)
         assert len([p for p in report.problems if p.code == "RL501"]) == 60
         assert not [p for p in parsed_here if p.startswith("_posts/")]
-    assert _no_children_left()
+    assert no_children_left()
 
 
 def test_files_that_cannot_be_read_are_reported_alike_when_parsed_in_the_workers(tmp_path: Path) -> None:
@@ -219,4 +208,4 @@ def test_workers_that_all_die_with_tasks_left_unwritten_are_an_error() -> None:
 
     with pytest.raises(workers.WorkerDied, match="killed by signal 9"):
         workers.run(work, range(40_000), 2, lambda i, r: None)
-    assert _no_children_left()
+    assert no_children_left()
