@@ -20,6 +20,9 @@ FORMAT = 1
 # Files to derive anew before `PerFile.prefetch` forks a helper to derive about half of them:
 # a fork and the helper's result cost ~5 ms of CPU, a file's derivation ~0.1-0.3 ms.
 HELPED = 64
+# Whether this run may fork such a helper (pipeline.check sets it for each run: not a `--jobs 1`
+# run, which asks for one process).
+HELPED_RUN = True
 
 
 def cache_dir() -> Path | None:
@@ -179,9 +182,7 @@ class PerFile:
         derivation that reads the whole text), else in files (one that reads their start)."""
         import threading
 
-        from . import workers
-
-        if not (workers.HELPERS and hasattr(os, "fork")) or (os.cpu_count() or 1) < 2:
+        if not (HELPED_RUN and hasattr(os, "fork")) or (os.cpu_count() or 1) < 2:
             return
         if threading.current_thread() is not threading.main_thread():  # (the language server's
             return  # checks run in a thread: no fork from there)

@@ -375,9 +375,9 @@ def check(
     valid are neither parsed nor checked again (result_cache.py)."""
     report = Report()
     whole_site = not paths
-    from . import workers
+    from . import cache
 
-    workers.HELPERS = jobs != 1  # (`--jobs 1`: this process alone, no helper forked either)
+    cache.HELPED_RUN = jobs != 1  # (`--jobs 1`: this process alone, no helper forked either)
     if linter.use_result_cache:
         from .result_cache import LAST
 

@@ -286,11 +286,6 @@ def _send_helped(fd: int, index: int, payload: bytes) -> None:
         data = data[os.write(fd, data) :]
 
 
-# Whether a run may fork a `helper` (pipeline.check sets it for each run: not a `--jobs 1` run,
-# which asks for one process).
-HELPERS = True
-
-
 def helper(work: Callable[[], Any], meanwhile: Callable[[], None]) -> Any:
     """`work()` in one short-lived forked child while this process runs `meanwhile()`; its
     result. The child is stopped and reaped as `run`'s are (it never outlives the call); what

@@ -34,7 +34,7 @@ def _derive(text: str) -> tuple[str, int]:
 @pytest.fixture
 def two_cores(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(os, "cpu_count", lambda: 2)  # the helper forks only with a core to run on
-    monkeypatch.setattr(workers, "HELPERS", True)  # (as a run not asked for one process leaves it)
+    monkeypatch.setattr(cache, "HELPED_RUN", True)  # (as a run not asked for one process leaves it)
 
 
 def test_helper_returns_the_childs_result_while_this_process_works() -> None:
