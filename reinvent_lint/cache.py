@@ -184,8 +184,8 @@ class PerFile:
 
         if not (HELPED_RUN and hasattr(os, "fork")) or (os.cpu_count() or 1) < 2:
             return
-        if threading.current_thread() is not threading.main_thread():  # (the language server's
-            return  # checks run in a thread: no fork from there)
+        if threading.active_count() > 1:  # (the language server checks in a thread, a program that
+            return  # embeds the linter may run others: no fork from a process with threads)
         missing: list[tuple[str, str, str | None, os.stat_result]] = []
         for path, rel, text in items:
             try:

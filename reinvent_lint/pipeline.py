@@ -1118,8 +1118,9 @@ def fix(
     is the fix loop; the report is what `check` reports on the fixed text (with `write=False`,
     the text the diffs would produce), with the same options, so its summary and exit code are
     the ones `check` gives next."""
-    from . import fixer
+    from . import cache, fixer
 
+    cache.HELPED_RUN = jobs != 1  # (as `check` sets it: `--jobs 1` forks no prefetch helper)
     run = FixRun()
     errors: list[FileError] = []
     targets = linter.targets(paths, errors)

@@ -250,15 +250,20 @@ def test_no_helper_is_forked_from_a_thread(tmp_path: Path, two_cores: None) -> N
     assert index.prefetched == {}
 
 
+@pytest.mark.parametrize("command", ["check", "fix"])
 @pytest.mark.parametrize("jobs", [1, 2])
-def test_a_jobs_1_check_forks_no_helper(
-    tmp_path: Path, two_cores: None, monkeypatch: pytest.MonkeyPatch, jobs: int
+def test_a_jobs_1_run_forks_no_helper(
+    tmp_path: Path, two_cores: None, monkeypatch: pytest.MonkeyPatch, jobs: int, command: str
 ) -> None:
     """`--jobs 1` asks for one process: the site vocabulary of a site never checked here is then
-    counted without a helper (with two jobs, by one)."""
+    counted without a helper (with two jobs, by one), by `check` and by `fix`, whatever the run
+    before set (the flag is set by each run)."""
+    from reinvent_lint import pipeline
+
     from .conftest import in_folder, linter_for, write_site
 
     monkeypatch.setenv("REINVENT_LINT_CACHE_DIR", str(tmp_path / "user"))
+    monkeypatch.setattr(cache, "HELPED_RUN", jobs == 1)  # (the opposite of what this run must set)
     forked: list[int] = []
     real = workers.helper
 
@@ -273,6 +278,29 @@ def test_a_jobs_1_check_forks_no_helper(
     }
     root = write_site(tmp_path / "site", files)
     with in_folder(root):
-        report = linter_for(root, select=["RL501"]).check_paths([], jobs=jobs)
-    assert report.files == cache.HELPED + 10
+        linter = linter_for(root, select=["RL501"])
+        if command == "check":
+            assert linter.check_paths([], jobs=jobs).files == cache.HELPED + 10
+        else:
+            pipeline.fix(linter, [], write=False, jobs=jobs)
     assert bool(forked) == (jobs != 1)
+
+
+def test_no_helper_is_forked_while_another_thread_runs(tmp_path: Path, two_cores: None) -> None:
+    """From the main thread too: a process with threads is not forked (a program embedding the
+    linter may run a thread of its own)."""
+    import threading
+
+    items = _files(tmp_path, cache.HELPED + 6)
+    index = cache.PerFile("prefetch-test", tmp_path)
+    done = threading.Event()
+    thread = threading.Thread(target=done.wait)
+    thread.start()
+    try:
+        index.prefetch(items, _derive)
+    finally:
+        done.set()
+        thread.join()
+    assert index.prefetched == {}
+    index.prefetch(items, _derive)  # (alone again: helped)
+    assert index.prefetched
