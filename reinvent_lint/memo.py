@@ -11,12 +11,16 @@ T = TypeVar("T")
 
 
 class Key(Generic[T]):
-    """The name of one memoised value of type T."""
+    """The name of one memoised value of type T. `items`: a site memo of items that rules fill
+    one by one (`if item not in memo: memo[item] = compute()`), each computed from the site's
+    files alone; a run with the result cache shares it among the documents it records, with the
+    reads that computed each item (result_cache._SharedItems)."""
 
-    __slots__ = ("name",)
+    __slots__ = ("items", "name")
 
-    def __init__(self, name: str) -> None:
+    def __init__(self, name: str, items: bool = False) -> None:
         self.name = name
+        self.items = items
 
     def __repr__(self) -> str:
         return f"Key({self.name!r})"

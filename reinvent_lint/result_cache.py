@@ -385,20 +385,15 @@ class _LayeredMemo(Memo):
     def get(self, key: Key[Any], compute: Callable[[], Any]) -> Any:
         if key in self._values:
             return self._values[key]
+        if not key.items:
+            found = self._base.peek(key)
+            return found if found is not None else super().get(key, compute)
+        # A memo of items: this run's shared one, never the site's own (a document checked
+        # unrecorded, one too large to store, fills that one: its items' reads are not known).
         run, shared = self._base.peek(_SHARED) or (-1, {})
         if run != _RUN[0]:
             shared = self._base.put(_SHARED, (_RUN[0], {}))[1]
-        value = shared.get(key)
-        if value is None:
-            value = self._base.peek(key)
-            # (a memo of items on the site itself was filled by a document checked unrecorded,
-            # one too large to store: its items' reads are not known)
-            if value is not None and type(value) is not dict:
-                return value
-            value = compute()
-            if type(value) is dict and not value:  # a memo of items, filled as they are asked for
-                value = shared[key] = _SharedItems()
-        self._values[key] = value
+        value = self._values[key] = shared.setdefault(key, _SharedItems())
         return value
 
     def peek(self, key: Key[Any]) -> Any:

@@ -184,8 +184,8 @@ def _did_you_mean(name: str, options: list[str]) -> str:
     return f"; did you mean '{close}'?" if close is not None else ""
 
 
-_LINK_MEMO: Key[dict[tuple[str, ...], object]] = Key("link-memo")
-_IDS: Key[dict[str, Targets | None]] = Key("ids-of-file")
+_LINK_MEMO: Key[dict[tuple[str, ...], object]] = Key("link-memo", items=True)
+_IDS: Key[dict[str, Targets | None]] = Key("ids-of-file", items=True)
 
 
 def _memo(ctx: Context, key: tuple[str, ...], compute):  # type: ignore[no-untyped-def]
