@@ -203,7 +203,7 @@ def _clean(segment: str) -> str:
         segment = _mask_emails(segment)
     if "][" in segment:
         segment = _REFERENCE_LABEL.sub(lambda m: "]" + _blank(m.group()[1:]), segment)
-    if "{:" in segment:
+    if "{" in segment and "{:" in segment:  # (a test for one character is a fast scan; most posts have no `{`)
         segment = _KRAMDOWN_ATTRS.sub(_blank_match, segment)
     if ":" in segment:
         segment = _EMOJI.sub(_blank_match, segment)

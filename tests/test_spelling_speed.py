@@ -392,3 +392,39 @@ def test_regions_holding_a_flagged_word_are_those_that_hold_it() -> None:
         flagged = set(rng.sample(words, rng.randint(1, 4)))
         regions = list(prose_regions(doc))
         assert list(_holding(doc, flagged)) == [r for r in regions if any(w in r[1] for w in flagged)], text
+
+
+def _code_words_as_before(text: str) -> set[str]:
+    """code_words_of as it was before words_and_code_words: each kind of code joined and read."""
+    from reinvent_lint.speller import _HIGHLIGHT, _SPAN, fenced_blocks, words_of
+
+    chunks = fenced_blocks(text) + [m.group() for m in _HIGHLIGHT.finditer(text)]
+    found = set(map(str.lower, words_of("\n".join(chunks)))) if chunks else set()
+    spans = _SPAN.findall(text)
+    return found | set(map(str.lower, words_of("\n".join(spans)))) if spans else found
+
+
+def test_words_and_code_words_read_once_equal_each_read_whole() -> None:
+    from reinvent_lint.speller import _SITE_WORD, code_words_of, words_and_code_words
+
+    rng = random.Random(25)
+    parts = ["```", "~~~", "`", "\n", "\n```c\n", "\n~~~\n", "  ", " ", "ab", "Xy", "'", "’", "é", "_", "-", "\r\n"]
+    parts += ["{% highlight c %}", "{% endhighlight %}", "<b>", "{{ x }}", "[a](b)", "don't", "'q'", "a'b'c", "İſ"]
+    for _ in range(30_000):
+        text = "".join(rng.choice(parts) for _ in range(rng.randint(0, 30)))
+        words, code = words_and_code_words(text)
+        assert words == set(_SITE_WORD.findall(text)), repr(text)
+        assert code == code_words_of(text) == _code_words_as_before(text), repr(text)
+
+
+def test_words_and_code_words_of_a_long_text_equal_each_read_whole() -> None:
+    """Past a piece's size (64k characters) words_of reads in pieces: the gaps and blocks too."""
+    from reinvent_lint.speller import _SITE_WORD, words_and_code_words
+
+    rng = random.Random(26)
+    lines = ["plain words here", "```", "~~~", "code_line(x) don't", "`span` it's", "Zeta'", "{% highlight %}"]
+    lines += ["{% endhighlight %}", "   ```", "    ```", "naïve ſ words"]
+    text = "\n".join(rng.choice(lines) for _ in range(40_000))
+    words, code = words_and_code_words(text)
+    assert words == set(_SITE_WORD.findall(text))
+    assert code == _code_words_as_before(text)

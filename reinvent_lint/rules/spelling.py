@@ -122,7 +122,7 @@ def _site_vocabulary(site: Site) -> tuple[Counter[str], set[str], Tables | None]
     is cached: kept beside the cached sums, so a run whose site changed in a few files or none
     makes no pass over every word form to build its speller (None: the speller makes them)."""
     from .. import cache, delta_cache
-    from ..speller import code_words_of, site_tables, words_of
+    from ..speller import site_tables, words_and_code_words
 
     counts: Counter[str] = Counter()
     code: set[str] = set()
@@ -137,8 +137,9 @@ def _site_vocabulary(site: Site) -> tuple[Counter[str], set[str], Tables | None]
             doc = read.get(rel)
             text = doc.text if doc is not None else _read(site.root / rel)
             if text is not None:
-                counts.update(words_of(text))
-                code.update(code_words_of(text))
+                words, code_words = words_and_code_words(text)
+                counts.update(words)
+                code.update(code_words)
         return counts, code, None
     # The sums too are cached, under the size and time of every file, with each file's words (one
     # string a file, so loading them makes no object per word): an unchanged site (a pre-commit
@@ -294,9 +295,10 @@ def _mend(
 
 def _derive(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """A file's entry of the per-file cache: its distinct words and code words, sorted."""
-    from ..speller import code_words_of, words_of
+    from ..speller import words_and_code_words
 
-    return tuple(sorted(words_of(text))), tuple(sorted(code_words_of(text)))
+    words, code = words_and_code_words(text)
+    return tuple(sorted(words)), tuple(sorted(code))
 
 
 def _join(words: tuple[str, ...], code: tuple[str, ...]) -> str:
