@@ -428,3 +428,25 @@ def test_words_and_code_words_of_a_long_text_equal_each_read_whole() -> None:
     words, code = words_and_code_words(text)
     assert words == set(_SITE_WORD.findall(text))
     assert code == _code_words_as_before(text)
+
+
+def test_line_start_patterns_skipped_only_where_no_line_starts_with_their_needle(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """RL503 searches a post with a pattern anchored at line starts (`its a`) only when a line of
+    its lowered prose starts with the needle: the same problems as searching every post holding
+    the needle anywhere (what it did before)."""
+    from reinvent_lint.rules import spelling
+
+    rng = random.Random(29)
+    parts = ["its a", "Its a", "ITS A", "bits a", "its an", "its", " a", "\n", "\n\n", "> ", "- ", "# ", "*"]
+    parts += [" ", "x", "’", "İts a", "ıts a", "İ", "“", "`c`", "[its a](u)", "its  a", "\r\n"]
+    titles = ["Notes", "Its a title", "its a", "Bits a", "İts a"]
+    for _ in range(3_000):
+        body = "".join(rng.choice(parts) for _ in range(rng.randint(1, 14)))
+        text = f"---\ntitle: {rng.choice(titles)}\n---\n\n" + body + "\n"
+        found = [(p.code, p.line, p.column, p.message) for p in check_text(text) if p.code == "RL503"]
+        with monkeypatch.context() as m:
+            m.setattr(spelling, "_LINE_START", frozenset())
+            before = [(p.code, p.line, p.column, p.message) for p in check_text(text) if p.code == "RL503"]
+        assert found == before, repr(text)

@@ -952,6 +952,21 @@ def _needles_in(text: str, needles: list[str]) -> set[str]:
     return found
 
 
+# The needles of the patterns that match only at a line start (`^`, MULTILINE): a post whose lowered
+# prose holds the needle but at no line start (`bits are` beside `its a`) is not searched with the
+# pattern. Exact when none of _CASE_FOLDS occurs (tested for by the caller): then the pattern's
+# IGNORECASE match is a match of the lowered text, and the lowered text keeps every line break.
+_LINE_START = frozenset({"its a"})
+
+
+def _starts_a_line(lowered: Iterable[str], needle: str) -> bool:
+    """Whether a line of the lowered prose starts with `needle` (no apostrophe in it: the same
+    before and after `’` is replaced). The prose's first line starts a piece, and every region
+    starts a line of it (MASK lines between them)."""
+    line = "\n" + needle
+    return any(piece.startswith(needle) or line in piece for piece in lowered)
+
+
 # Parts of several needles: a needle is looked for only when its parts occur (a post without
 # " own" is not searched for "'s own", "'re own" and "re own").
 _ANCHORS = (" own", "let's ", " of", "ld of")
@@ -987,6 +1002,7 @@ def apostrophe_confusion(ctx: Context) -> Iterator[Problem]:
         for c in _CONFUSIONS
         if c[0] in found
         and (c[0] not in _PHRASES or folds or any(p in found for p in _PHRASES[c[0]]))
+        and (c[0] not in _LINE_START or kept is None or folds or _starts_a_line(kept, c[0]))
         and any(c[1]().search(piece.replace("’", "'")) for piece in _joined_prose(ctx.doc))
     ]
     if not present:
