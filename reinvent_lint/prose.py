@@ -107,12 +107,35 @@ def _blank_match(m: re.Match[str]) -> str:
     return _blank(m.group())
 
 
+_LISTED = 1 << 20  # characters: the hidden ranges of a post up to this long are listed and sorted
+
+
 def _hidden(doc: Document) -> Iterator[tuple[int, int]]:
-    """The (start, end) ranges to mask, sorted. Each pair is kept as one int (start * width +
-    end, which sorts as the pair does) in an array per source (Liquid, code, links, comments),
-    each in order, and the sources are merged as they are read: a post of 280,000 links and code
-    spans holds 8 bytes a range, not a tuple of two ints (~120 bytes), nor a sorted list of
-    every key (~40 bytes each)."""
+    """The (start, end) ranges to mask, sorted (Liquid, code, links, comments). A post under
+    `_LISTED` characters lists them as tuples and sorts the list (in C; at most a few thousand
+    ranges); a longer one merges them as `_merged_hidden` does."""
+    text = doc.text
+    if len(text) > _LISTED:
+        return _merged_hidden(doc)
+    ranges = [(s.start, s.end) for s in doc.liquid.spans]
+    ranges += doc.code_ranges
+    ranges += [
+        ((ref.start if ref.kind != "definition" else ref.label_start), ref.end)
+        for ref in references(doc)
+        if ref.kind in ("link", "image", "definition")
+    ]
+    if "{" in text and "{::comment}" in text:  # (one character first: a fast scan)
+        ranges += [m.span() for m in _KRAMDOWN_COMMENT.finditer(text, doc.body_offset)]
+    ranges.sort()
+    return iter(ranges)
+
+
+def _merged_hidden(doc: Document) -> Iterator[tuple[int, int]]:
+    """`_hidden` with little memory. Each pair is kept as one int (start * width + end, which
+    sorts as the pair does) in an array per source (Liquid, code, links, comments), each in
+    order, and the sources are merged as they are read: a post of 280,000 links and code spans
+    holds 8 bytes a range, not a tuple of two ints (~120 bytes), nor a sorted list of every key
+    (~40 bytes each)."""
     width = len(doc.text) + 1
     big = width >= 1 << 31  # (a text over 2 GB: plain ints, no overflow)
     links = (
@@ -269,17 +292,52 @@ class Regions(Sequence[tuple[int, str, bool]]):
         inline = self._inline()
         if not self._extra:
             return inline
-        starts = self._segments.starts
         parts: list[Iterable[tuple[int, str, bool]]] = []
+        done = 0
+        for extra, before in zip(self._extra, self._places()):
+            parts += [islice(inline, before - done), (extra,)]
+            done = before
+        parts.append(inline)
+        return chain.from_iterable(parts)
+
+    def _places(self) -> list[int]:
+        """How many inline regions come before each extra region, in `__iter__`'s order."""
+        starts = self._segments.starts
+        places: list[int] = []
         done = 0
         for extra in self._extra:
             before = max(done, bisect.bisect_left(starts, extra[0]))
             while before < len(starts) and starts[before] == extra[0] and self._item(before) <= extra:
                 before += 1
-            parts += [islice(inline, before - done), (extra,)]
+            places.append(before)
+            done = before
+        return places
+
+    def sizes(self) -> Iterator[int]:
+        """The length of each region's text, in order, with no text cut (masking and cleaning
+        keep every length: an inline region is as long as its segment)."""
+        inline = map(operator.sub, self._segments.ends, self._segments.starts)  # (in C)
+        if not self._extra:
+            return inline
+        parts: list[Iterable[int]] = []
+        done = 0
+        for extra, before in zip(self._extra, self._places()):
+            parts += [islice(inline, before - done), (len(extra[1]),)]
             done = before
         parts.append(inline)
         return chain.from_iterable(parts)
+
+    def picked(self, indices: Iterable[int]) -> list[tuple[int, str, bool]]:
+        """The regions at these (rising) positions of `__iter__`'s order, only their texts cut."""
+        extras = [place + number for number, place in enumerate(self._places())] if self._extra else []
+        found = []
+        for index in indices:
+            number = bisect.bisect_left(extras, index)  # the extra regions before this one
+            if number < len(extras) and extras[number] == index:
+                found.append(self._extra[number])
+            else:
+                found.append(self._item(index - number))
+        return found
 
     def __len__(self) -> int:
         return len(self._segments) + len(self._extra)

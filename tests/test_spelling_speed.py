@@ -450,3 +450,44 @@ def test_line_start_patterns_skipped_only_where_no_line_starts_with_their_needle
             m.setattr(spelling, "_LINE_START", frozenset())
             before = [(p.code, p.line, p.column, p.message) for p in check_text(text) if p.code == "RL503"]
         assert found == before, repr(text)
+
+
+def test_hidden_ranges_listed_and_sorted_equal_the_merged_ones() -> None:
+    """A post under a megabyte lists its hidden ranges and sorts them: the same ranges, in the
+    same order, as merging each source's sorted keys (what a longer post does)."""
+    from reinvent_lint.document import Document
+    from reinvent_lint.prose import _hidden, _merged_hidden
+
+    rng = random.Random(30)
+    parts = ["word ", "`code` ", "``x`` ", "{{ v }}", "{% if a %}", "{% endif %}", "[link](/u) ", "![alt](i.png)"]
+    parts += ["[ref][r]", "\n\n[r]: /x\n", "\n```\nc\n```\n", "\n    indented\n", "{::comment}\nx\n{:/comment}"]
+    parts += ["{% highlight c %}\nx\n{% endhighlight %}\n", "<https://a.b>", "\n", "\r\n", "é ", "[a](b)[c](d)"]
+    for _ in range(2_000):
+        body = "".join(rng.choice(parts) for _ in range(rng.randint(0, 16)))
+        doc = Document("post.md", "---\ntitle: T\n---\n" + body)
+        listed = list(_hidden(doc))
+        assert listed == list(_merged_hidden(doc)), repr(body)
+        assert listed == sorted(listed)
+
+
+def test_region_sizes_and_picked_regions_equal_the_listed_regions() -> None:
+    """RL501 finds where each region starts in the joined prose from `Regions.sizes` and takes
+    the regions holding a flagged word with `Regions.picked`, cutting no other region's text:
+    the lengths and the regions of the listed regions, extra ones (title, description, alt texts
+    in the body) merged in order."""
+    from reinvent_lint.document import Document
+    from reinvent_lint.prose import prose_regions
+
+    rng = random.Random(31)
+    parts = ["Some words here.", '<img src="a.png" alt="An image alt">', '{% include image.html alt="Alt words" %}']
+    parts += ["| a b c | d |\n|---|---|\n| one two three | x |", "# Heading", "- item `code` [x](y)", "é “q”"]
+    parts += ['{% figure caption:"A caption here" %}', "<b>bold</b> <code>c</code>", "    indented code"]
+    for _ in range(400):
+        body = "\n\n".join(rng.choice(parts) for _ in range(rng.randint(0, 10)))
+        front = rng.choice(["", "title: A title\n", "title: T\ndescription: D words\n"])
+        doc = Document("_posts/2024-01-01-a.md", f"---\n{front}---\n\n{body}\n", kind="post")
+        regions = prose_regions(doc)
+        listed = list(regions)
+        assert list(regions.sizes()) == [len(text) for _, text, _ in listed], body
+        picked = sorted(rng.sample(range(len(listed)), rng.randint(0, len(listed))))
+        assert regions.picked(picked) == [listed[i] for i in picked], body

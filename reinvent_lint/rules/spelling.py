@@ -746,9 +746,9 @@ def _holding(doc: Document, flagged: set[str]) -> Iterable[tuple[int, str, bool]
     kept = doc.memo.peek(_JOINED)
     if kept is None:  # (a huge post: its joined prose is not kept)
         return (r for r in regions if any(w in r[1] for w in flagged))
-    joined, items = kept[0], list(regions)
+    joined = kept[0]
     # where each region starts in the joined prose (after the MASK line that separates it), in C
-    sizes = map(operator.add, map(len, map(operator.itemgetter(1), items)), repeat(len(_SEPARATOR)))
+    sizes = map(operator.add, regions.sizes(), repeat(len(_SEPARATOR)))
     starts = list(accumulate(sizes, initial=0))
     holding: set[int] = set()
     for word in flagged:
@@ -757,7 +757,7 @@ def _holding(doc: Document, flagged: set[str]) -> Iterable[tuple[int, str, bool]
             index = bisect_right(starts, at) - 1
             holding.add(index)
             at = joined.find(word, starts[index + 1]) if index + 1 < len(starts) else -1
-    return [items[i] for i in sorted(holding)]
+    return regions.picked(sorted(holding))
 
 
 def _judge_post(ctx: Context) -> Iterator[tuple[Any, int, int, bool]]:
