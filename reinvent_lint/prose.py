@@ -217,6 +217,26 @@ def _blank_emphasis(m: re.Match[str]) -> str:
     return _blank(m.group()) if opens or closes else m.group()
 
 
+def _mask_underscores(segment: str) -> str:
+    """`_UNDERSCORES.sub(_blank_emphasis, segment)`, each run of underscores found with
+    `str.find` (in C; the pattern's own search tries it at every offset, ~5 ns a character) and
+    matched whole where it starts."""
+    parts: list[str] = []
+    cursor = 0
+    run = _UNDERSCORES.match
+    at = segment.find("_")
+    while at >= 0:
+        m = run(segment, at)
+        assert m is not None  # (an underscore is there)
+        parts += [segment[cursor:at], _blank_emphasis(m)]
+        cursor = m.end()
+        at = segment.find("_", cursor)
+    if not parts:
+        return segment
+    parts.append(segment[cursor:])
+    return "".join(parts)
+
+
 def _clean(segment: str) -> str:
     if "<" in segment:
         segment = _blank_html(_blank_code(segment))
@@ -231,7 +251,7 @@ def _clean(segment: str) -> str:
     if ":" in segment:
         segment = _EMOJI.sub(_blank_match, segment)
     if "_" in segment:
-        segment = _UNDERSCORES.sub(_blank_emphasis, segment)
+        segment = _mask_underscores(segment)
     return segment
 
 
@@ -533,8 +553,18 @@ def segment_words(offset: int, segment: str) -> Iterator[tuple[str, int, int]]:
         yield word, start, start + len(word)
 
 
+_FEW_WANTED = 32  # words looked for one by one in a segment (RL501 asks for more only past _PREFILTER)
+
+
 def words_among(offset: int, segment: str, wanted: AbstractSet[str]) -> Iterator[tuple[str, int, int]]:
-    """The `segment_words` whose word is in `wanted` (no tuple made for the others)."""
+    """The `segment_words` whose word is in `wanted` (no tuple made for the others). A few words
+    are looked for where they occur (`_found_among`), not by reading every word of the segment."""
+    found = _found_among(segment, wanted) if len(wanted) <= _FEW_WANTED else None
+    if found is not None:
+        for at, word in found:
+            start = offset + at
+            yield word, start, start + len(word)
+        return
     for m in WORD_TOKEN.finditer(segment):
         word = m.group()
         if "'" in word or "’" in word:
@@ -542,6 +572,29 @@ def words_among(offset: int, segment: str, wanted: AbstractSet[str]) -> Iterator
         if word in wanted:
             start = offset + m.start()
             yield word, start, start + len(word)
+
+
+def _found_among(segment: str, wanted: AbstractSet[str]) -> list[tuple[int, str]] | None:
+    """(offset, word) of the WORD_TOKEN matches of `segment` whose word (normalized) is in
+    `wanted`, in order, found with `str.find`: a match's word, or its form with a curly
+    apostrophe, starts where the match does (a possessive `'s` is cut from its end). The pattern
+    is tried where a wanted word occurs; a match there is one `finditer` gives unless an earlier
+    match holds the place, and only a match's apostrophe can stand just before a place it holds
+    (a letter would fail the look-behind). So where an apostrophe does: None (read every word)."""
+    hits: list[tuple[int, str]] = []
+    match = WORD_TOKEN.match
+    for word in wanted:
+        for form in (word, word.replace("'", "’")) if "'" in word else (word,):
+            at = segment.find(form)
+            while at >= 0:
+                if at and segment[at - 1] in "'’":
+                    return None
+                m = match(segment, at)
+                if m is not None and normalize(m.group()) == word:
+                    hits.append((at, word))
+                at = segment.find(form, at + 1)
+    hits.sort()
+    return hits
 
 
 # Characters that may stand before (after) a word: none is in WORD_TOKEN's look-behind (look-ahead)

@@ -491,3 +491,29 @@ def test_region_sizes_and_picked_regions_equal_the_listed_regions() -> None:
         assert list(regions.sizes()) == [len(text) for _, text, _ in listed], body
         picked = sorted(rng.sample(range(len(listed)), rng.randint(0, len(listed))))
         assert regions.picked(picked) == [listed[i] for i in picked], body
+
+
+def test_few_wanted_words_found_where_they_occur_are_the_segment_words_wanted() -> None:
+    """`words_among` looks for a few wanted words with `str.find`: the same words, places and
+    order as reading every word of the segment, with apostrophes (straight and curly, possessive,
+    inside and before a word), markup and words inside other words."""
+    from reinvent_lint.prose import segment_words, words_among
+
+    rng = random.Random(32)
+    parts = ["it's", "it’s", "Bob's", "Bob’s", "Bob", "bob", "don't", "don’t", "'t", "’s", "s", "t", "it", "a"]
+    parts += ["abc", "xabc", "abcx", "ab'c", " ", " ", "\n", "-", ".", "_", "/", "[", "**", "’", "'", "é", "|"]
+    for _ in range(20_000):
+        text = "".join(rng.choice(parts) for _ in range(rng.randint(1, 12)))
+        words = [w[0] for w in segment_words(0, text)]
+        wanted = set(rng.sample(words, min(len(words), rng.randint(0, 3)))) | {rng.choice(["Bob", "it", "s", "t"])}
+        assert list(words_among(5, text, wanted)) == [w for w in segment_words(5, text) if w[0] in wanted], repr(text)
+
+
+def test_underscores_masked_run_by_run_equal_the_pattern_substituted() -> None:
+    from reinvent_lint.prose import _UNDERSCORES, _blank_emphasis, _mask_underscores
+
+    rng = random.Random(33)
+    parts = ["_", "__", "a", "B", "1", " ", "\n", "|", "é", "*", "snake_case", "_em_", "x__y"]
+    for _ in range(30_000):
+        text = "".join(rng.choice(parts) for _ in range(rng.randint(0, 12)))
+        assert _mask_underscores(text) == _UNDERSCORES.sub(_blank_emphasis, text), repr(text)
