@@ -237,6 +237,12 @@ def _mask_underscores(segment: str) -> str:
     return "".join(parts)
 
 
+def _blank_label(m: re.Match[str]) -> str:
+    """`][label]` with all but its first `]` masked (`"]" + _blank(m.group()[1:])`: a label holds
+    no line break, so every character is masked, with no slice or test of the text)."""
+    return "]" + MASK * (m.end() - m.start() - 1)
+
+
 def _clean(segment: str) -> str:
     if "<" in segment:
         segment = _blank_html(_blank_code(segment))
@@ -245,7 +251,7 @@ def _clean(segment: str) -> str:
     if "@" in segment:
         segment = _mask_emails(segment)
     if "][" in segment:
-        segment = _REFERENCE_LABEL.sub(lambda m: "]" + _blank(m.group()[1:]), segment)
+        segment = _REFERENCE_LABEL.sub(_blank_label, segment)
     if "{" in segment and "{:" in segment:  # (a test for one character is a fast scan; most posts have no `{`)
         segment = _KRAMDOWN_ATTRS.sub(_blank_match, segment)
     if ":" in segment:

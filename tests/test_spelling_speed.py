@@ -517,3 +517,14 @@ def test_underscores_masked_run_by_run_equal_the_pattern_substituted() -> None:
     for _ in range(30_000):
         text = "".join(rng.choice(parts) for _ in range(rng.randint(0, 12)))
         assert _mask_underscores(text) == _UNDERSCORES.sub(_blank_emphasis, text), repr(text)
+
+
+def test_reference_labels_masked_equal_the_label_blanked() -> None:
+    from reinvent_lint.prose import _REFERENCE_LABEL, _blank, _blank_label
+
+    rng = random.Random(34)
+    parts = ["][", "]", "[", "a", " ", "\n", "|", "é", "\t"]
+    for _ in range(30_000):
+        text = "".join(rng.choice(parts) for _ in range(rng.randint(0, 14)))
+        blanked = _REFERENCE_LABEL.sub(lambda m: "]" + _blank(m.group()[1:]), text)
+        assert _REFERENCE_LABEL.sub(_blank_label, text) == blanked, repr(text)
