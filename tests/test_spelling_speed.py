@@ -528,3 +528,14 @@ def test_reference_labels_masked_equal_the_label_blanked() -> None:
         text = "".join(rng.choice(parts) for _ in range(rng.randint(0, 14)))
         blanked = _REFERENCE_LABEL.sub(lambda m: "]" + _blank(m.group()[1:]), text)
         assert _REFERENCE_LABEL.sub(_blank_label, text) == blanked, repr(text)
+
+
+def test_an_image_tag_is_found_by_one_search_as_by_two() -> None:
+    from reinvent_lint.prose import _IMG_OPEN
+
+    rng = random.Random(37)
+    for _ in range(20_000):
+        text = "".join(
+            rng.choice(["<", "img", "IMG", "Img", "i", "<im", "g", " ", "é"]) for _ in range(rng.randint(0, 8))
+        )
+        assert (_IMG_OPEN.search(text) is not None) == ("<img" in text or "<IMG" in text), repr(text)
