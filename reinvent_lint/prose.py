@@ -45,6 +45,8 @@ _REFERENCE_LABEL = re.compile(r"\]\[[^\]\n]+\]")  # `[text][label]`: the label i
 _EMOJI = re.compile(r":(?<![\w:]:)[a-z0-9_+\-]+:(?![\w:])")  # the literal first: a fast search
 _UNDERSCORES = re.compile(r"_+")
 _HTML_ALT = re.compile(r"<img\b[^>]*?\balt\s*=\s*(?:\"([^\"]*)\"|'([^']*)')", re.IGNORECASE)
+# `<img` or `<IMG` in a text: one search (for its rare first character) instead of two scans
+_IMG_OPEN = re.compile("<(?:img|IMG)")
 _ALT_PARAMS = {"alt", "alt_text", "alttext", "caption", "title", "image_alt", "img_alt"}
 _TAG_CAPTION = re.compile(r"\b(alt|caption|title):\s*\"([^\"\n]*)\"")
 _TABLE_CELL = re.compile(r"(?:\\\||[^|])+")
@@ -107,12 +109,35 @@ def _blank_match(m: re.Match[str]) -> str:
     return _blank(m.group())
 
 
+_LISTED = 1 << 20  # characters: the hidden ranges of a post up to this long are listed and sorted
+
+
 def _hidden(doc: Document) -> Iterator[tuple[int, int]]:
-    """The (start, end) ranges to mask, sorted. Each pair is kept as one int (start * width +
-    end, which sorts as the pair does) in an array per source (Liquid, code, links, comments),
-    each in order, and the sources are merged as they are read: a post of 280,000 links and code
-    spans holds 8 bytes a range, not a tuple of two ints (~120 bytes), nor a sorted list of
-    every key (~40 bytes each)."""
+    """The (start, end) ranges to mask, sorted (Liquid, code, links, comments). A post under
+    `_LISTED` characters lists them as tuples and sorts the list (in C; at most a few thousand
+    ranges); a longer one merges them as `_merged_hidden` does."""
+    text = doc.text
+    if len(text) > _LISTED:
+        return _merged_hidden(doc)
+    ranges = [(s.start, s.end) for s in doc.liquid.spans]
+    ranges += doc.code_ranges
+    ranges += [
+        ((ref.start if ref.kind != "definition" else ref.label_start), ref.end)
+        for ref in references(doc)
+        if ref.kind in ("link", "image", "definition")
+    ]
+    if "{" in text and "{::comment}" in text:  # (one character first: a fast scan)
+        ranges += [m.span() for m in _KRAMDOWN_COMMENT.finditer(text, doc.body_offset)]
+    ranges.sort()
+    return iter(ranges)
+
+
+def _merged_hidden(doc: Document) -> Iterator[tuple[int, int]]:
+    """`_hidden` with little memory. Each pair is kept as one int (start * width + end, which
+    sorts as the pair does) in an array per source (Liquid, code, links, comments), each in
+    order, and the sources are merged as they are read: a post of 280,000 links and code spans
+    holds 8 bytes a range, not a tuple of two ints (~120 bytes), nor a sorted list of every key
+    (~40 bytes each)."""
     width = len(doc.text) + 1
     big = width >= 1 << 31  # (a text over 2 GB: plain ints, no overflow)
     links = (
@@ -125,7 +150,7 @@ def _hidden(doc: Document) -> Iterator[tuple[int, int]]:
         (start * width + end for start, end in doc.code_ranges),
         links,
     ]
-    if "{::comment}" in doc.text:
+    if "{" in doc.text and "{::comment}" in doc.text:  # (one character first: a fast scan)
         found = _KRAMDOWN_COMMENT.finditer(doc.text, doc.body_offset)
         sources.append(m.start() * width + m.end() for m in found)
     keys = [_in_order(list(source) if big else array("q", source)) for source in sources]
@@ -194,6 +219,32 @@ def _blank_emphasis(m: re.Match[str]) -> str:
     return _blank(m.group()) if opens or closes else m.group()
 
 
+def _mask_underscores(segment: str) -> str:
+    """`_UNDERSCORES.sub(_blank_emphasis, segment)`, each run of underscores found with
+    `str.find` (in C; the pattern's own search tries it at every offset, ~5 ns a character) and
+    matched whole where it starts."""
+    parts: list[str] = []
+    cursor = 0
+    run = _UNDERSCORES.match
+    at = segment.find("_")
+    while at >= 0:
+        m = run(segment, at)
+        assert m is not None  # (an underscore is there)
+        parts += [segment[cursor:at], _blank_emphasis(m)]
+        cursor = m.end()
+        at = segment.find("_", cursor)
+    if not parts:
+        return segment
+    parts.append(segment[cursor:])
+    return "".join(parts)
+
+
+def _blank_label(m: re.Match[str]) -> str:
+    """`][label]` with all but its first `]` masked (`"]" + _blank(m.group()[1:])`: a label holds
+    no line break, so every character is masked, with no slice or test of the text)."""
+    return "]" + MASK * (m.end() - m.start() - 1)
+
+
 def _clean(segment: str) -> str:
     if "<" in segment:
         segment = _blank_html(_blank_code(segment))
@@ -202,13 +253,13 @@ def _clean(segment: str) -> str:
     if "@" in segment:
         segment = _mask_emails(segment)
     if "][" in segment:
-        segment = _REFERENCE_LABEL.sub(lambda m: "]" + _blank(m.group()[1:]), segment)
-    if "{:" in segment:
+        segment = _REFERENCE_LABEL.sub(_blank_label, segment)
+    if "{" in segment and "{:" in segment:  # (a test for one character is a fast scan; most posts have no `{`)
         segment = _KRAMDOWN_ATTRS.sub(_blank_match, segment)
     if ":" in segment:
         segment = _EMOJI.sub(_blank_match, segment)
     if "_" in segment:
-        segment = _UNDERSCORES.sub(_blank_emphasis, segment)
+        segment = _mask_underscores(segment)
     return segment
 
 
@@ -269,17 +320,52 @@ class Regions(Sequence[tuple[int, str, bool]]):
         inline = self._inline()
         if not self._extra:
             return inline
-        starts = self._segments.starts
         parts: list[Iterable[tuple[int, str, bool]]] = []
+        done = 0
+        for extra, before in zip(self._extra, self._places()):
+            parts += [islice(inline, before - done), (extra,)]
+            done = before
+        parts.append(inline)
+        return chain.from_iterable(parts)
+
+    def _places(self) -> list[int]:
+        """How many inline regions come before each extra region, in `__iter__`'s order."""
+        starts = self._segments.starts
+        places: list[int] = []
         done = 0
         for extra in self._extra:
             before = max(done, bisect.bisect_left(starts, extra[0]))
             while before < len(starts) and starts[before] == extra[0] and self._item(before) <= extra:
                 before += 1
-            parts += [islice(inline, before - done), (extra,)]
+            places.append(before)
+            done = before
+        return places
+
+    def sizes(self) -> Iterator[int]:
+        """The length of each region's text, in order, with no text cut (masking and cleaning
+        keep every length: an inline region is as long as its segment)."""
+        inline = map(operator.sub, self._segments.ends, self._segments.starts)  # (in C)
+        if not self._extra:
+            return inline
+        parts: list[Iterable[int]] = []
+        done = 0
+        for extra, before in zip(self._extra, self._places()):
+            parts += [islice(inline, before - done), (len(extra[1]),)]
             done = before
         parts.append(inline)
         return chain.from_iterable(parts)
+
+    def picked(self, indices: Iterable[int]) -> list[tuple[int, str, bool]]:
+        """The regions at these (rising) positions of `__iter__`'s order, only their texts cut."""
+        extras = [place + number for number, place in enumerate(self._places())] if self._extra else []
+        found = []
+        for index in indices:
+            number = bisect.bisect_left(extras, index)  # the extra regions before this one
+            if number < len(extras) and extras[number] == index:
+                found.append(self._extra[number])
+            else:
+                found.append(self._item(index - number))
+        return found
 
     def __len__(self) -> int:
         return len(self._segments) + len(self._extra)
@@ -417,7 +503,7 @@ def _alt_texts(doc: Document) -> list[tuple[int, str, bool]]:
     """Alt text of HTML images (outside code) and the alt-like parameters of includes."""
     text = doc.text
     found = []
-    if "<img" in text or "<IMG" in text:
+    if _IMG_OPEN.search(text):
         for m in _HTML_ALT.finditer(text, doc.body_offset):
             group = 1 if m.group(1) is not None else 2
             if not doc.in_code(m.start()) and doc.liquid_at(m.start()) is None:
@@ -475,8 +561,18 @@ def segment_words(offset: int, segment: str) -> Iterator[tuple[str, int, int]]:
         yield word, start, start + len(word)
 
 
+_FEW_WANTED = 32  # words looked for one by one in a segment (RL501 asks for more only past _PREFILTER)
+
+
 def words_among(offset: int, segment: str, wanted: AbstractSet[str]) -> Iterator[tuple[str, int, int]]:
-    """The `segment_words` whose word is in `wanted` (no tuple made for the others)."""
+    """The `segment_words` whose word is in `wanted` (no tuple made for the others). A few words
+    are looked for where they occur (`_found_among`), not by reading every word of the segment."""
+    found = _found_among(segment, wanted) if len(wanted) <= _FEW_WANTED else None
+    if found is not None:
+        for at, word in found:
+            start = offset + at
+            yield word, start, start + len(word)
+        return
     for m in WORD_TOKEN.finditer(segment):
         word = m.group()
         if "'" in word or "’" in word:
@@ -484,6 +580,29 @@ def words_among(offset: int, segment: str, wanted: AbstractSet[str]) -> Iterator
         if word in wanted:
             start = offset + m.start()
             yield word, start, start + len(word)
+
+
+def _found_among(segment: str, wanted: AbstractSet[str]) -> list[tuple[int, str]] | None:
+    """(offset, word) of the WORD_TOKEN matches of `segment` whose word (normalized) is in
+    `wanted`, in order, found with `str.find`: a match's word, or its form with a curly
+    apostrophe, starts where the match does (a possessive `'s` is cut from its end). The pattern
+    is tried where a wanted word occurs; a match there is one `finditer` gives unless an earlier
+    match holds the place, and only a match's apostrophe can stand just before a place it holds
+    (a letter would fail the look-behind). So where an apostrophe does: None (read every word)."""
+    hits: list[tuple[int, str]] = []
+    match = WORD_TOKEN.match
+    for word in wanted:
+        for form in (word, word.replace("'", "’")) if "'" in word else (word,):
+            at = segment.find(form)
+            while at >= 0:
+                if at and segment[at - 1] in "'’":
+                    return None
+                m = match(segment, at)
+                if m is not None and normalize(m.group()) == word:
+                    hits.append((at, word))
+                at = segment.find(form, at + 1)
+    hits.sort()
+    return hits
 
 
 # Characters that may stand before (after) a word: none is in WORD_TOKEN's look-behind (look-ahead)

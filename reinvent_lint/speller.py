@@ -154,7 +154,12 @@ def fenced_blocks(text: str) -> list[str]:
     the first line that starts the same way with the same fence (what the pattern
     ``^ {0,3}(```|~~~).*?^ {0,3}\\1`` finds, with DOTALL and MULTILINE), found by searching for
     the fences themselves: that pattern's lazy `.*?` tries a closing fence at every character."""
-    found: list[str] = []
+    return [text[start:end] for start, end in _fenced_spans(text)]
+
+
+def _fenced_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each of `fenced_blocks`, in order (they do not overlap)."""
+    found: list[tuple[int, int]] = []
     # the next occurrence of each fence at or after `at` (-1: none left, or a fence of that kind
     # was never closed, so no later one is)
     next_at = {fence: text.find(fence) for fence in ("```", "~~~")}
@@ -179,7 +184,7 @@ def fenced_blocks(text: str) -> list[str]:
             at = start + 1
             continue
         at = end + 3
-        found.append(text[line:at])
+        found.append((line, at))
 
 
 def _fence_line(text: str, at: int) -> int:
@@ -192,18 +197,40 @@ def _fence_line(text: str, at: int) -> int:
 def code_words_of(text: str) -> set[str]:
     """The distinct lower-case words of a text's code blocks, highlight bodies and code spans
     (one pass per kind, each only when its marker occurs: no alternation tried at every offset)."""
-    chunks: list[str] = []
-    if "```" in text or "~~~" in text:
-        chunks += fenced_blocks(text)
-    if "highlight" in text:
-        chunks += [m.group() for m in _HIGHLIGHT.finditer(text)]
-    found = set(map(str.lower, words_of("\n".join(chunks)))) if chunks else set()
+    return words_and_code_words(text, False)[1]
+
+
+def words_and_code_words(text: str, words: bool = True) -> tuple[set[str], set[str]]:
+    """`words_of(text)` and `code_words_of(text)` (`words`: False, the first left empty), with
+    each fenced block's text read once for both. `words_of` of a text is the union of `words_of`
+    of its parts wherever it is cut next to a character that is no letter or apostrophe (no word
+    spans the cut), and a fenced block starts at a line start and ends with its fence: the text
+    is the gaps between the blocks (read for the words) and the blocks (read for both)."""
+    # (one character first: a scan for one character is fast, for three it tests a window at each step)
+    fences = ("`" in text and "```" in text) or ("~" in text and "~~~" in text)
+    spans = _fenced_spans(text) if fences else []
+    fenced = "\n".join([text[start:end] for start, end in spans])
+    in_code = words_of(fenced) if spans else set()
+    found: set[str] = set()
+    if words:
+        if spans:
+            ends = [0, *(end for _, end in spans)]
+            gaps = "\n".join([text[start:end] for start, end in zip(ends, [*(s for s, _ in spans), len(text)])])
+            found = words_of(gaps)
+            found |= in_code
+        else:
+            found = words_of(text)
+    code = set(map(str.lower, in_code))
+    if "{" in text and "highlight" in text:
+        highlights = [m.group() for m in _HIGHLIGHT.finditer(text)]
+        if highlights:
+            code.update(map(str.lower, words_of("\n".join(highlights))))
     if "`" in text:  # code spans line by line, in pieces (a span holds no line break)
         for start, end in pieces(text, breaks="\n"):
-            spans = _SPAN.findall(text, start, end)
-            if spans:
-                found.update(map(str.lower, words_of("\n".join(spans))))
-    return found
+            spans_here = _SPAN.findall(text, start, end)
+            if spans_here:
+                code.update(map(str.lower, words_of("\n".join(spans_here))))
+    return found, code
 
 
 def site_vocabulary(texts: list[str]) -> Counter[str]:

@@ -392,3 +392,150 @@ def test_regions_holding_a_flagged_word_are_those_that_hold_it() -> None:
         flagged = set(rng.sample(words, rng.randint(1, 4)))
         regions = list(prose_regions(doc))
         assert list(_holding(doc, flagged)) == [r for r in regions if any(w in r[1] for w in flagged)], text
+
+
+def _code_words_as_before(text: str) -> set[str]:
+    """code_words_of as it was before words_and_code_words: each kind of code joined and read."""
+    from reinvent_lint.speller import _HIGHLIGHT, _SPAN, fenced_blocks, words_of
+
+    chunks = fenced_blocks(text) + [m.group() for m in _HIGHLIGHT.finditer(text)]
+    found = set(map(str.lower, words_of("\n".join(chunks)))) if chunks else set()
+    spans = _SPAN.findall(text)
+    return found | set(map(str.lower, words_of("\n".join(spans)))) if spans else found
+
+
+def test_words_and_code_words_read_once_equal_each_read_whole() -> None:
+    from reinvent_lint.speller import _SITE_WORD, code_words_of, words_and_code_words
+
+    rng = random.Random(25)
+    parts = ["```", "~~~", "`", "\n", "\n```c\n", "\n~~~\n", "  ", " ", "ab", "Xy", "'", "’", "é", "_", "-", "\r\n"]
+    parts += ["{% highlight c %}", "{% endhighlight %}", "<b>", "{{ x }}", "[a](b)", "don't", "'q'", "a'b'c", "İſ"]
+    for _ in range(30_000):
+        text = "".join(rng.choice(parts) for _ in range(rng.randint(0, 30)))
+        words, code = words_and_code_words(text)
+        assert words == set(_SITE_WORD.findall(text)), repr(text)
+        assert code == code_words_of(text) == _code_words_as_before(text), repr(text)
+
+
+def test_words_and_code_words_of_a_long_text_equal_each_read_whole() -> None:
+    """Past a piece's size (64k characters) words_of reads in pieces: the gaps and blocks too."""
+    from reinvent_lint.speller import _SITE_WORD, words_and_code_words
+
+    rng = random.Random(26)
+    lines = ["plain words here", "```", "~~~", "code_line(x) don't", "`span` it's", "Zeta'", "{% highlight %}"]
+    lines += ["{% endhighlight %}", "   ```", "    ```", "naïve ſ words"]
+    text = "\n".join(rng.choice(lines) for _ in range(40_000))
+    words, code = words_and_code_words(text)
+    assert words == set(_SITE_WORD.findall(text))
+    assert code == _code_words_as_before(text)
+
+
+def test_line_start_patterns_skipped_only_where_no_line_starts_with_their_needle(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """RL503 searches a post with a pattern anchored at line starts (`its a`) only when a line of
+    its lowered prose starts with the needle: the same problems as searching every post holding
+    the needle anywhere (what it did before)."""
+    from reinvent_lint.rules import spelling
+
+    rng = random.Random(29)
+    parts = ["its a", "Its a", "ITS A", "bits a", "its an", "its", " a", "\n", "\n\n", "> ", "- ", "# ", "*"]
+    parts += [" ", "x", "’", "İts a", "ıts a", "İ", "“", "`c`", "[its a](u)", "its  a", "\r\n"]
+    titles = ["Notes", "Its a title", "its a", "Bits a", "İts a"]
+    for _ in range(3_000):
+        body = "".join(rng.choice(parts) for _ in range(rng.randint(1, 14)))
+        text = f"---\ntitle: {rng.choice(titles)}\n---\n\n" + body + "\n"
+        found = [(p.code, p.line, p.column, p.message) for p in check_text(text) if p.code == "RL503"]
+        with monkeypatch.context() as m:
+            m.setattr(spelling, "_LINE_START", frozenset())
+            before = [(p.code, p.line, p.column, p.message) for p in check_text(text) if p.code == "RL503"]
+        assert found == before, repr(text)
+
+
+def test_hidden_ranges_listed_and_sorted_equal_the_merged_ones() -> None:
+    """A post under a megabyte lists its hidden ranges and sorts them: the same ranges, in the
+    same order, as merging each source's sorted keys (what a longer post does)."""
+    from reinvent_lint.document import Document
+    from reinvent_lint.prose import _hidden, _merged_hidden
+
+    rng = random.Random(30)
+    parts = ["word ", "`code` ", "``x`` ", "{{ v }}", "{% if a %}", "{% endif %}", "[link](/u) ", "![alt](i.png)"]
+    parts += ["[ref][r]", "\n\n[r]: /x\n", "\n```\nc\n```\n", "\n    indented\n", "{::comment}\nx\n{:/comment}"]
+    parts += ["{% highlight c %}\nx\n{% endhighlight %}\n", "<https://a.b>", "\n", "\r\n", "é ", "[a](b)[c](d)"]
+    for _ in range(2_000):
+        body = "".join(rng.choice(parts) for _ in range(rng.randint(0, 16)))
+        doc = Document("post.md", "---\ntitle: T\n---\n" + body)
+        listed = list(_hidden(doc))
+        assert listed == list(_merged_hidden(doc)), repr(body)
+        assert listed == sorted(listed)
+
+
+def test_region_sizes_and_picked_regions_equal_the_listed_regions() -> None:
+    """RL501 finds where each region starts in the joined prose from `Regions.sizes` and takes
+    the regions holding a flagged word with `Regions.picked`, cutting no other region's text:
+    the lengths and the regions of the listed regions, extra ones (title, description, alt texts
+    in the body) merged in order."""
+    from reinvent_lint.document import Document
+    from reinvent_lint.prose import prose_regions
+
+    rng = random.Random(31)
+    parts = ["Some words here.", '<img src="a.png" alt="An image alt">', '{% include image.html alt="Alt words" %}']
+    parts += ["| a b c | d |\n|---|---|\n| one two three | x |", "# Heading", "- item `code` [x](y)", "é “q”"]
+    parts += ['{% figure caption:"A caption here" %}', "<b>bold</b> <code>c</code>", "    indented code"]
+    for _ in range(400):
+        body = "\n\n".join(rng.choice(parts) for _ in range(rng.randint(0, 10)))
+        front = rng.choice(["", "title: A title\n", "title: T\ndescription: D words\n"])
+        doc = Document("_posts/2024-01-01-a.md", f"---\n{front}---\n\n{body}\n", kind="post")
+        regions = prose_regions(doc)
+        listed = list(regions)
+        assert list(regions.sizes()) == [len(text) for _, text, _ in listed], body
+        picked = sorted(rng.sample(range(len(listed)), rng.randint(0, len(listed))))
+        assert regions.picked(picked) == [listed[i] for i in picked], body
+
+
+def test_few_wanted_words_found_where_they_occur_are_the_segment_words_wanted() -> None:
+    """`words_among` looks for a few wanted words with `str.find`: the same words, places and
+    order as reading every word of the segment, with apostrophes (straight and curly, possessive,
+    inside and before a word), markup and words inside other words."""
+    from reinvent_lint.prose import segment_words, words_among
+
+    rng = random.Random(32)
+    parts = ["it's", "it’s", "Bob's", "Bob’s", "Bob", "bob", "don't", "don’t", "'t", "’s", "s", "t", "it", "a"]
+    parts += ["abc", "xabc", "abcx", "ab'c", " ", " ", "\n", "-", ".", "_", "/", "[", "**", "’", "'", "é", "|"]
+    for _ in range(20_000):
+        text = "".join(rng.choice(parts) for _ in range(rng.randint(1, 12)))
+        words = [w[0] for w in segment_words(0, text)]
+        wanted = set(rng.sample(words, min(len(words), rng.randint(0, 3)))) | {rng.choice(["Bob", "it", "s", "t"])}
+        assert list(words_among(5, text, wanted)) == [w for w in segment_words(5, text) if w[0] in wanted], repr(text)
+
+
+def test_underscores_masked_run_by_run_equal_the_pattern_substituted() -> None:
+    from reinvent_lint.prose import _UNDERSCORES, _blank_emphasis, _mask_underscores
+
+    rng = random.Random(33)
+    parts = ["_", "__", "a", "B", "1", " ", "\n", "|", "é", "*", "snake_case", "_em_", "x__y"]
+    for _ in range(30_000):
+        text = "".join(rng.choice(parts) for _ in range(rng.randint(0, 12)))
+        assert _mask_underscores(text) == _UNDERSCORES.sub(_blank_emphasis, text), repr(text)
+
+
+def test_reference_labels_masked_equal_the_label_blanked() -> None:
+    from reinvent_lint.prose import _REFERENCE_LABEL, _blank, _blank_label
+
+    rng = random.Random(34)
+    parts = ["][", "]", "[", "a", " ", "\n", "|", "é", "\t"]
+    for _ in range(30_000):
+        text = "".join(rng.choice(parts) for _ in range(rng.randint(0, 14)))
+        blanked = _REFERENCE_LABEL.sub(lambda m: "]" + _blank(m.group()[1:]), text)
+        assert _REFERENCE_LABEL.sub(_blank_label, text) == blanked, repr(text)
+
+
+def test_an_image_tag_is_found_by_one_search_as_by_two() -> None:
+    from reinvent_lint.prose import _IMG_OPEN
+
+    rng = random.Random(37)
+    for _ in range(20_000):
+        text = "".join(
+            rng.choice(["<", "img", "IMG", "Img", "i", "<im", "g", " ", "é"]) for _ in range(rng.randint(0, 8))
+        )
+        assert (_IMG_OPEN.search(text) is not None) == ("<img" in text or "<IMG" in text), repr(text)

@@ -122,7 +122,7 @@ def _site_vocabulary(site: Site) -> tuple[Counter[str], set[str], Tables | None]
     is cached: kept beside the cached sums, so a run whose site changed in a few files or none
     makes no pass over every word form to build its speller (None: the speller makes them)."""
     from .. import cache, delta_cache
-    from ..speller import code_words_of, site_tables, words_of
+    from ..speller import site_tables, words_and_code_words
 
     counts: Counter[str] = Counter()
     code: set[str] = set()
@@ -137,8 +137,9 @@ def _site_vocabulary(site: Site) -> tuple[Counter[str], set[str], Tables | None]
             doc = read.get(rel)
             text = doc.text if doc is not None else _read(site.root / rel)
             if text is not None:
-                counts.update(words_of(text))
-                code.update(code_words_of(text))
+                words, code_words = words_and_code_words(text)
+                counts.update(words)
+                code.update(code_words)
         return counts, code, None
     # The sums too are cached, under the size and time of every file, with each file's words (one
     # string a file, so loading them makes no object per word): an unchanged site (a pre-commit
@@ -294,9 +295,10 @@ def _mend(
 
 def _derive(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """A file's entry of the per-file cache: its distinct words and code words, sorted."""
-    from ..speller import code_words_of, words_of
+    from ..speller import words_and_code_words
 
-    return tuple(sorted(words_of(text))), tuple(sorted(code_words_of(text)))
+    words, code = words_and_code_words(text)
+    return tuple(sorted(words)), tuple(sorted(code))
 
 
 def _join(words: tuple[str, ...], code: tuple[str, ...]) -> str:
@@ -744,9 +746,9 @@ def _holding(doc: Document, flagged: set[str]) -> Iterable[tuple[int, str, bool]
     kept = doc.memo.peek(_JOINED)
     if kept is None:  # (a huge post: its joined prose is not kept)
         return (r for r in regions if any(w in r[1] for w in flagged))
-    joined, items = kept[0], list(regions)
+    joined = kept[0]
     # where each region starts in the joined prose (after the MASK line that separates it), in C
-    sizes = map(operator.add, map(len, map(operator.itemgetter(1), items)), repeat(len(_SEPARATOR)))
+    sizes = map(operator.add, regions.sizes(), repeat(len(_SEPARATOR)))
     starts = list(accumulate(sizes, initial=0))
     holding: set[int] = set()
     for word in flagged:
@@ -755,7 +757,7 @@ def _holding(doc: Document, flagged: set[str]) -> Iterable[tuple[int, str, bool]
             index = bisect_right(starts, at) - 1
             holding.add(index)
             at = joined.find(word, starts[index + 1]) if index + 1 < len(starts) else -1
-    return [items[i] for i in sorted(holding)]
+    return regions.picked(sorted(holding))
 
 
 def _judge_post(ctx: Context) -> Iterator[tuple[Any, int, int, bool]]:
@@ -950,6 +952,21 @@ def _needles_in(text: str, needles: list[str]) -> set[str]:
     return found
 
 
+# The needles of the patterns that match only at a line start (`^`, MULTILINE): a post whose lowered
+# prose holds the needle but at no line start (`bits are` beside `its a`) is not searched with the
+# pattern. Exact when none of _CASE_FOLDS occurs (tested for by the caller): then the pattern's
+# IGNORECASE match is a match of the lowered text, and the lowered text keeps every line break.
+_LINE_START = frozenset({"its a"})
+
+
+def _starts_a_line(lowered: Iterable[str], needle: str) -> bool:
+    """Whether a line of the lowered prose starts with `needle` (no apostrophe in it: the same
+    before and after `’` is replaced). The prose's first line starts a piece, and every region
+    starts a line of it (MASK lines between them)."""
+    line = "\n" + needle
+    return any(piece.startswith(needle) or line in piece for piece in lowered)
+
+
 # Parts of several needles: a needle is looked for only when its parts occur (a post without
 # " own" is not searched for "'s own", "'re own" and "re own").
 _ANCHORS = (" own", "let's ", " of", "ld of")
@@ -985,6 +1002,7 @@ def apostrophe_confusion(ctx: Context) -> Iterator[Problem]:
         for c in _CONFUSIONS
         if c[0] in found
         and (c[0] not in _PHRASES or folds or any(p in found for p in _PHRASES[c[0]]))
+        and (c[0] not in _LINE_START or kept is None or folds or _starts_a_line(kept, c[0]))
         and any(c[1]().search(piece.replace("’", "'")) for piece in _joined_prose(ctx.doc))
     ]
     if not present:
