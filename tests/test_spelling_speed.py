@@ -96,6 +96,15 @@ def test_one_edit_agrees_with_the_built_edits() -> None:
         assert one_edit(word, other) == (other in _edits(word)), (word, other)
 
 
+def test_edits_joined_and_split_equal_the_edits_made_one_by_one() -> None:
+    from reinvent_lint.speller import _edits, _edits_plain
+
+    rng = random.Random(22)
+    for _ in range(5_000):
+        word = "".join(rng.choice("abcqz'Xé\n") for _ in range(rng.randint(0, 9)))
+        assert _edits.__wrapped__(word) == _edits_plain(word), repr(word)
+
+
 def _write_posts(root: Path, texts: dict[str, str]) -> Path:
     """`root/_posts` holding these posts (file name: text)."""
     posts = root / "_posts"
