@@ -38,7 +38,7 @@ import mmap
 import os
 import sys
 import zlib
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from functools import lru_cache
 from pathlib import Path
 
@@ -420,6 +420,25 @@ class Lexicon:
             self.build()
             return self.get(lower)
         return self._probe(lower)
+
+    def values_of(self, lowers: Iterable[str]) -> list[int]:
+        """`[get(w) for w in lowers]`, with `get`'s work done inline once the set is built (a
+        blog's first look-up of about 13,000 words: two calls a word saved)."""
+        if self._words is None:
+            return [self.get(w) for w in lowers]
+        found, words, listed, table, firsts = self._found, self._words, self._listed, self._table, self._firsts
+        crc32, index = zlib.crc32, listed.index
+        values = []
+        for lower in lowers:
+            value = found.get(lower)
+            if value is None:
+                if lower in words:
+                    b = crc32(lower.encode()) % WORD_BUCKETS
+                    value = found[lower] = table[index(lower, firsts[b], firsts[b + 1])]
+                else:
+                    value = 0
+            values.append(value)
+        return values
 
     def _place(self, lower: str) -> int:
         """The index of a word of the set (in the table): searched in its bucket of the listed

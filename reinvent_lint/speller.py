@@ -637,15 +637,14 @@ class Speller:
         """The words `_judge` passes at its first test (no locale configured): a lower-case
         dictionary word or term, a capitalised dictionary word that is no product name. Added
         to `good`, as `check` adds them."""
-        get = self.lex.get
-        fine = set()
-        for word in words:
-            lower = word.lower()
-            value = get(lower)
-            if not value & (ENGLISH | TERM):
-                continue
-            if word == lower or (word[1:] == lower[1:] and value & ENGLISH and not value & (NAME | MISSPELT)):
-                fine.add(word)
+        listed = list(words)
+        lowers = list(map(str.lower, listed))
+        fine = {
+            word
+            for word, lower, value in zip(listed, lowers, self.lex.values_of(lowers))
+            if value & (ENGLISH | TERM)
+            and (word == lower or (word[1:] == lower[1:] and value & ENGLISH and not value & (NAME | MISSPELT)))
+        }
         self.good |= fine
         return fine
 
@@ -753,16 +752,21 @@ class Speller:
         those that can pass `_site_cased_near` (used in enough posts, written with a capital
         somewhere on the site; for an ASCII word they are ASCII), kept by first letter and
         length and compared one by one, as `_mixed_near` does: no 500-1,000 edits of a long
-        CamelCase word built and looked up (a blog judges hundreds of such words)."""
+        CamelCase word built and looked up (a blog judges hundreds of such words), and no English
+        word, which `_site_cased_near` passes over."""
         self._cased_asked += 1
         if not lower.isascii() or self._cased_asked <= _CASED_DIRECT:
             return sorted(self.site_totals.keys() & _edits(lower))
         if self._cased is None:
             totals, min_posts = self.site_totals, self.min_posts
             cased = set(map(str.lower, filterfalse(str.islower, self.site_counts)))  # (in C: 21,000 forms)
+            listed = sorted(c for c in cased if c.isascii() and totals.get(c, 0) >= min_posts)
             self._cased = {}
-            for c in sorted(cased):
-                if c.isascii() and totals.get(c, 0) >= min_posts:
+            # an English word is no name: `_site_cased_near` passes over it whatever the word
+            # asked, so it is left out here (four in five of a blog's words written with a capital:
+            # sentence starts, headings), and fewer are compared one by one
+            for c, value in zip(listed, self.lex.values_of(listed)):
+                if not value & ENGLISH:
                     self._cased.setdefault((c[:1], len(c)), []).append(c)
         first, size = lower[:1], len(lower)
         return sorted(
