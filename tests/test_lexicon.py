@@ -128,7 +128,7 @@ def test_the_built_set_answers_as_the_dict() -> None:
     candidates = tuple(sample[:300] + others[:300])
     assert lex.members(candidates) == values.keys() & set(candidates)
     assert lex.members(frozenset(candidates)) == values.keys() & set(candidates)
-    many = lexicon.load()  # values_of: get's work done inline, first from the listed words, then as kept
+    many = lexicon.load()  # values_of: get's work done inline, first from the buckets, then as kept
     many.build()
     for _ in range(2):
         assert many.values_of(sample + others) == [values.get(w, 0) for w in sample + others]
