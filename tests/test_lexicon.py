@@ -128,6 +128,14 @@ def test_the_built_set_answers_as_the_dict() -> None:
     candidates = tuple(sample[:300] + others[:300])
     assert lex.members(candidates) == values.keys() & set(candidates)
     assert lex.members(frozenset(candidates)) == values.keys() & set(candidates)
+    many = lexicon.load()  # values_of: get's work done inline, first from the listed words, then as kept
+    many.build()
+    # a tuple: its index() writes nothing to the words it compares (a list's increments their
+    # reference counts, and a worker forked after the build copied the shared words' pages)
+    assert type(many._listed) is tuple and len(many._listed) == len(values)
+    for _ in range(2):
+        assert many.values_of(sample + others) == [values.get(w, 0) for w in sample + others]
+    assert lexicon.load().values_of(sample[:50]) == [values.get(w, 0) for w in sample[:50]]  # (not built: get)
 
 
 def test_rare_frequencies_kept_answer_as_the_buckets(monkeypatch: Any) -> None:
