@@ -11,8 +11,8 @@ Each line is the median wall time (and CPU: user+sys of the child) of `--runs` i
   two processes (a fork) as the tool's two workers split them; nothing else: no front matter, no
   site model, no rule, no dictionary;
 - the same with the block rules only (the tool reads inline markup with its own scanner);
-- reinvent-lint check, its default rules with `--links off` as bench_check.py runs it, cold: `--no-cache` and an empty user cache (never run on
-  this blog).
+- reinvent-lint check, its default rules with `--links off` as bench_check.py runs it, cold:
+  `--no-cache` and an empty user cache (never run on this blog).
 
 Each figure is followed by its ratio to rumdl in the same run. These floors are not a bench of
 the tool: they say what any tool written in Python on markdown-it-py spends before it checks
