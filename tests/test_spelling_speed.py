@@ -300,13 +300,14 @@ def test_near_cased_site_names_are_found_the_same_from_the_listed_cased_words(mo
 
     rng = random.Random(505)
     stems = ["paperfaces", "kubevirt", "clearcontainers", "opengl", "glfw", "ab", "abc", "papers", "containers"]
+    stems += ["postgres", "github"]  # names of the word data that are no English words
 
     def slip(word: str) -> str:
         i = rng.randrange(len(word))
         return rng.choice([word[:i] + word[i + 1 :], word[:i] + "x" + word[i:], word[:i] + "q" + word[i + 1 :], word])
 
     found = 0
-    for _ in range(300):
+    for _ in range(500):
         counts: Counter[str] = Counter()
         for _ in range(rng.randint(1, 30)):
             word = slip(rng.choice(stems))
@@ -461,9 +462,11 @@ def test_line_start_patterns_skipped_only_where_no_line_starts_with_their_needle
         assert found == before, repr(text)
 
 
-def test_hidden_ranges_listed_and_sorted_equal_the_merged_ones() -> None:
+def test_hidden_ranges_listed_and_sorted_equal_the_merged_ones(monkeypatch: pytest.MonkeyPatch) -> None:
     """A post under a megabyte lists its hidden ranges and sorts them: the same ranges, in the
-    same order, as merging each source's sorted keys (what a longer post does)."""
+    same order, as merging each source's sorted keys (what a longer post does; `_hidden` takes
+    that path too when the limit is lowered)."""
+    from reinvent_lint import prose
     from reinvent_lint.document import Document
     from reinvent_lint.prose import _hidden, _merged_hidden
 
@@ -477,6 +480,9 @@ def test_hidden_ranges_listed_and_sorted_equal_the_merged_ones() -> None:
         listed = list(_hidden(doc))
         assert listed == list(_merged_hidden(doc)), repr(body)
         assert listed == sorted(listed)
+        with monkeypatch.context() as m:
+            m.setattr(prose, "_LISTED", 0)  # every post is "longer" than the limit
+            assert list(_hidden(Document("post.md", doc.text))) == listed, repr(body)
 
 
 def test_region_sizes_and_picked_regions_equal_the_listed_regions() -> None:
