@@ -6,8 +6,8 @@ Run:  python bench/bench_floor.py --blog ../shared/corpus/artsy [--runs 5]
 Each line is the median wall time (and CPU: user+sys of the child) of `--runs` interleaved runs:
 - rumdl check --no-cache (the peer; needs `rumdl` on PATH);
 - Python started and ended (`python -c pass`, the interpreter's own start-up);
-- Python, markdown-it-py parsing every post (block and inline rules, as the tool configures it
-  but with inline on: a linter must see links, code spans and emphasis), the posts split between
+- Python, markdown-it-py parsing every post (the tool's parser, `markdown._parser`, with its
+  inline rules turned on: a linter must see links, code spans and emphasis), the posts split between
   two processes (a fork) as the tool's two workers split them; nothing else: no front matter, no
   site model, no rule, no dictionary;
 - the same with the block rules only (the tool reads inline markup with its own scanner);
@@ -35,12 +35,11 @@ from pathlib import Path
 PARSE = r"""
 import os, sys
 from pathlib import Path
-from markdown_it import MarkdownIt
-from mdit_py_plugins.footnote import footnote_plugin
+from reinvent_lint.markdown import _parser
 posts = sorted(p for p in Path(sys.argv[1], "_posts").rglob("*") if p.suffix in (".md", ".markdown"))
-md = MarkdownIt("commonmark", {"maxNesting": 64}).enable("table").use(footnote_plugin)
-if sys.argv[2] == "block":
-    md.disable(["inline", "text_join", "footnote_tail"])
+md = _parser()  # the tool's own markdown-it-py (block rules only), with its inline rules on for "full"
+if sys.argv[2] == "full":
+    md.enable(["inline", "text_join", "footnote_tail"])
 half = len(posts) // 2
 pid = os.fork()
 mine = posts[half:] if pid == 0 else posts[:half]

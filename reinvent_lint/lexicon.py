@@ -429,18 +429,16 @@ class Lexicon:
 
     def values_of(self, lowers: Iterable[str]) -> list[int]:
         """`[get(w) for w in lowers]`, with `get`'s work done inline once the set is built (a
-        blog's first look-up of about 13,000 words: two calls a word saved)."""
+        blog's first look-up of about 13,000 words: one call a word saved)."""
         if self._words is None:
             return [self.get(w) for w in lowers]
-        found, words, table, firsts = self._found, self._words, self._table, self._firsts
-        crc32, index = zlib.crc32, self._listed.index
+        found, words, table, place = self._found, self._words, self._table, self._place
         values = []
         for lower in lowers:
             value = found.get(lower)
             if value is None:
                 if lower in words:
-                    b = crc32(lower.encode()) % WORD_BUCKETS
-                    value = found[lower] = table[index(lower, firsts[b], firsts[b + 1])]
+                    value = found[lower] = table[place(lower)]
                 else:
                     value = 0
             values.append(value)

@@ -813,10 +813,10 @@ def _words_digest(data: bytes) -> bytes:
     """What a file adds to the site vocabulary (the words and code words that
     spelling.site_words counts), as a digest."""
     from .result_cache import words_digest
-    from .speller import code_words_of, words_of
+    from .speller import words_and_code_words
 
-    text = data.decode("utf-8-sig", errors="replace")
-    return words_digest((tuple(sorted(words_of(text))), tuple(sorted(code_words_of(text)))))
+    words, code = words_and_code_words(data.decode("utf-8-sig", errors="replace"))
+    return words_digest((tuple(sorted(words)), tuple(sorted(code))))
 
 
 def _words_of_unstored(slot: _Slot) -> bytes:
